@@ -1,0 +1,27 @@
+"""All ORM models, imported here so that ``Base.metadata`` is complete."""
+
+from icop.models.audit import AuditEvent
+from icop.models.auth import ApiKey, AuthSession, Invitation, RefreshToken
+from icop.models.base import Base
+from icop.models.credential import ApiCredential
+from icop.models.outbox import OutboxEvent
+from icop.models.tenant import SubscriptionPlan, Tenant
+from icop.models.usage import UsageCounter
+from icop.models.user import Role, User, UserStatus
+
+__all__ = [
+    "ApiCredential",
+    "ApiKey",
+    "AuditEvent",
+    "AuthSession",
+    "Base",
+    "Invitation",
+    "OutboxEvent",
+    "RefreshToken",
+    "Role",
+    "SubscriptionPlan",
+    "Tenant",
+    "UsageCounter",
+    "User",
+    "UserStatus",
+]

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from uuid import UUID
+
+from sqlalchemy import CheckConstraint, DateTime, String, Text, Uuid, func, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from icop.models.base import Base, TimestampMixin
+
+
+class SubscriptionPlan(StrEnum):
+    FREE = "free"
+    PRO = "pro"
+    AGENCY = "agency"
+
+
+class Tenant(TimestampMixin, Base):
+    """A customer (one brand or agency). RLS: a tenant sees only its own row."""
+
+    __tablename__ = "tenants"
+    __table_args__ = (
+        CheckConstraint("subscription_plan IN ('free', 'pro', 'agency')", name="plan"),
+        CheckConstraint("status IN ('active', 'suspended')", name="status"),
+    )
+
+    id: Mapped[UUID] = mapped_column(Uuid, primary_key=True, server_default=text("gen_random_uuid()"))
+    company_name: Mapped[str] = mapped_column(Text, nullable=False)
+    subscription_plan: Mapped[str] = mapped_column(
+        String(16), nullable=False, server_default=SubscriptionPlan.FREE.value
+    )
+    status: Mapped[str] = mapped_column(String(16), nullable=False, server_default="active")
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now(), nullable=False
+    )
