@@ -1,0 +1,3 @@
+from icop.cli.main import app
+
+app()

@@ -1,0 +1,70 @@
+"""Authentication and authorization dependencies: ``CurrentPrincipal``, ``TenantSession`` and
+``require_role``. Role guards are objects so the cross-tenant tests can read each route's
+minimum role from the route table."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from icop.api_keys import secrets as api_key_secrets
+from icop.api_keys import service as api_keys
+from icop.auth import service as auth
+from icop.auth.principal import Principal
+from icop.errors import Forbidden, Unauthorized
+from icop.gateway.dependencies import ContextDep, SessionDep, client_address
+from icop.models import Role
+
+
+def _presented_credential(request: Request) -> str | None:
+    header = request.headers.get("authorization")
+    if header:
+        scheme, _, value = header.partition(" ")
+        if scheme.lower() != "bearer" or not value.strip():
+            raise Unauthorized("use 'Authorization: Bearer <token or API key>'")
+        return value.strip()
+    return request.headers.get("x-api-key")
+
+
+async def get_principal(request: Request, session: SessionDep, context: ContextDep) -> Principal:
+    credential = _presented_credential(request)
+    if credential is None:
+        await context.rate_limiter.check_anonymous(client_address(request))
+        raise Unauthorized("missing credentials: send a bearer token or an API key")
+    if api_key_secrets.looks_like_api_key(credential):
+        principal = await api_keys.authenticate(session, credential)
+    else:
+        principal = await auth.authenticate_access_token(session, context.tokens, credential)
+    await context.rate_limiter.check_principal(
+        tenant_key=str(principal.tenant_id), actor_key=str(principal.actor_id)
+    )
+    request.state.principal = principal
+    return principal
+
+
+CurrentPrincipal = Annotated[Principal, Depends(get_principal, scope="function")]
+
+
+async def get_tenant_session(session: SessionDep, principal: CurrentPrincipal) -> AsyncSession:
+    """The request's session, bound to the caller's tenant (authentication bound it)."""
+    del principal
+    return session
+
+
+TenantSession = Annotated[AsyncSession, Depends(get_tenant_session, scope="function")]
+
+
+class RoleGuard:
+    def __init__(self, minimum: Role) -> None:
+        self.minimum = minimum
+
+    async def __call__(self, principal: CurrentPrincipal) -> Principal:
+        if not principal.role.at_least(self.minimum):
+            raise Forbidden(f"this action needs the {self.minimum.value} role or higher")
+        return principal
+
+
+def require_role(minimum: Role) -> Any:
+    return Depends(RoleGuard(minimum), scope="function")

@@ -1,0 +1,21 @@
+"""The ``icop`` command."""
+
+from __future__ import annotations
+
+import typer
+
+from icop.cli import db, keys, tenant, up
+
+app = typer.Typer(
+    name="icop",
+    help="ICOP: Intelligent Content Orchestration Platform.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.command("up")(up.up)
+app.command("down")(up.down)
+app.add_typer(db.app, name="db")
+app.add_typer(tenant.tenant_app, name="tenant")
+app.add_typer(tenant.user_app, name="user")
+app.add_typer(keys.app, name="keys")

@@ -1,0 +1,48 @@
+"""Clients shared by every request, created once in the app lifespan."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Awaitable, Callable
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from icop.auth.tokens import TokenService
+from icop.config import Settings
+from icop.credentials.vault import Keyring, KeySource, KEY_FILE_NAME
+from icop.db.engine import create_engine, create_sessionmaker, resolve_urls
+from icop.gateway.ratelimit import RateLimiter
+
+ReadinessCheck = Callable[[], Awaitable[None]]
+
+
+@dataclass
+class AppContext:
+    settings: Settings
+    engine: AsyncEngine
+    sessionmaker: async_sessionmaker[AsyncSession]
+    tokens: TokenService
+    keyring: Keyring
+    rate_limiter: RateLimiter
+    # Later services register theirs (Temporal, queue pollers …); /readyz runs them all.
+    readiness_checks: dict[str, ReadinessCheck] = field(default_factory=dict)
+
+    @classmethod
+    def create(cls, settings: Settings, engine: AsyncEngine | None = None) -> AppContext:
+        engine = engine or create_engine(resolve_urls(settings).app, settings)
+        return cls(
+            settings=settings,
+            engine=engine,
+            sessionmaker=create_sessionmaker(engine),
+            tokens=TokenService.from_settings(settings),
+            keyring=build_keyring(settings),
+            rate_limiter=RateLimiter.from_settings(settings),
+        )
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+
+def build_keyring(settings: Settings) -> Keyring:
+    env_value = settings.vault_keys.get_secret_value() if settings.vault_keys else None
+    return Keyring(KeySource(env_value, settings.secrets_dir / KEY_FILE_NAME))

@@ -1,0 +1,22 @@
+"""The image service's library half: turning any image into a platform-ready JPEG, and the
+embedded default image provider (a local renderer of branded cards). Nothing here touches the
+database or the web layer, so workers, the CLI and tests can all use it directly."""
+
+from icop.images.errors import ImageRejected, RejectReason
+from icop.images.jpeg import JpegResult, to_platform_jpeg
+from icop.images.platforms import PLATFORM_SPECS, Platform, PlatformSpec
+from icop.images.render import BrandKit, CardPreset, render_card, render_card_image
+
+__all__ = [
+    "PLATFORM_SPECS",
+    "BrandKit",
+    "CardPreset",
+    "ImageRejected",
+    "JpegResult",
+    "Platform",
+    "PlatformSpec",
+    "RejectReason",
+    "render_card",
+    "render_card_image",
+    "to_platform_jpeg",
+]

@@ -1,0 +1,1 @@
+"""Language-model access: providers, the smart router and the embedded local runtime."""

@@ -1,0 +1,318 @@
+"""Lifecycle of the local llama.cpp server: start (or reuse), health, stop.
+
+One server per ICOP home. ``<home>/run/llm-server.json`` (written by the server process once it
+is up) says where it listens and what it serves, so ``icop up`` can start it detached, a later
+``make run`` reuses it, and ``icop down`` stops it from another process. ``<home>/run/
+llm-server.lock`` makes check-then-start atomic across processes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psutil
+
+from icop.llm.local._locks import file_lock
+from icop.llm.local._worker import CONFIG_ENV
+from icop.llm.local.assembly import ModelStore
+from icop.llm.local.catalog import DEFAULT_MODEL
+from icop.llm.local.errors import ServerConflict, ServerStartError
+
+DEFAULT_PORT = 8786
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    home: Path = Path(".icop")
+    # A catalog name or role, or a path to any local .gguf file.
+    model: str = DEFAULT_MODEL
+    host: str = "127.0.0.1"
+    # Used when free; otherwise (or with 0) the OS picks a free port.
+    port: int = DEFAULT_PORT
+    # Three slots so the three writers of an article really decode at once.
+    parallel: int = 3
+    ctx_per_slot: int = 8192
+    threads: int | None = None  # None: every core; generation is memory-bound, not thread-bound
+    cache_ram_mib: int = 1024  # llama.cpp's host-side prompt cache (its default is 8 GiB)
+    api_key: str | None = None
+    startup_timeout_s: float = 180.0
+    stop_timeout_s: float = 15.0
+    # False: only already installed parts are used (no package index access at run time).
+    allow_fetch: bool = True
+
+    @property
+    def run_dir(self) -> Path:
+        return self.home.expanduser().resolve() / "run"
+
+    @property
+    def log_file(self) -> Path:
+        return self.home.expanduser().resolve() / "logs" / "llm-server.log"
+
+
+@dataclass(frozen=True)
+class ServerState:
+    """What the run file records about a live server."""
+
+    pid: int
+    create_time: float
+    host: str
+    port: int
+    model: str
+    model_path: str
+    parallel: int
+    ctx_per_slot: int
+    threads: int
+    started_at: float
+    detached: bool
+    api_key: str | None = field(default=None, repr=False)
+
+    @property
+    def base_url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    @classmethod
+    def read(cls, path: Path) -> ServerState | None:
+        try:
+            data = json.loads(path.read_text())
+            return cls(**{name: data[name] for name in cls.__dataclass_fields__ if name in data})
+        except (OSError, ValueError, TypeError):
+            return None
+
+
+def _process_matches(state: ServerState) -> bool:
+    """The pid is alive and is the same process (not a recycled pid)."""
+    try:
+        process = psutil.Process(state.pid)
+        return (
+            abs(process.create_time() - state.create_time) < 1.0
+            and process.status() != psutil.STATUS_ZOMBIE
+        )
+    except psutil.Error:
+        return False
+
+
+def check_health(base_url: str, timeout_s: float = 2.0) -> bool:
+    try:
+        response = httpx.get(f"{base_url}/health", timeout=timeout_s)
+    except httpx.HTTPError:
+        return False
+    # llama.cpp answers 503 while loading; anything but a 200 "ok" is not ready.
+    try:
+        return response.status_code == 200 and bool(response.json().get("status") == "ok")
+    except ValueError:
+        return False
+
+
+def _port_is_free(host: str, port: int) -> bool:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+class LocalServer:
+    """Handle on the one local server of a home; safe to create in many processes."""
+
+    def __init__(self, config: ServerConfig | None = None, *, store: ModelStore | None = None):
+        self.config = config or ServerConfig()
+        self.store = store or ModelStore(self.config.home, allow_fetch=self.config.allow_fetch)
+        self.state_file = self.config.run_dir / "llm-server.json"
+        self._lock_file = self.config.run_dir / "llm-server.lock"
+        self._process: subprocess.Popen[bytes] | None = None  # set when we started it
+        self._cached: ServerState | None = None
+        self._alock = asyncio.Lock()
+
+    # -- inspection ---------------------------------------------------------------------------
+    def status(self) -> ServerState | None:
+        """The live, healthy server of this home, or None (a stale run file is removed)."""
+        state = ServerState.read(self.state_file)
+        if state is None:
+            return None
+        if not _process_matches(state):
+            self._remove_state(state.pid)
+            return None
+        return state if check_health(state.base_url) else None
+
+    def _live_or_cleared(self) -> ServerState | None:
+        """Under the lock: the healthy server, after ending one that is alive but not answering
+        (a hung server would otherwise hold its slots and its memory forever)."""
+        state = ServerState.read(self.state_file)
+        if state is None:
+            return None
+        if not _process_matches(state):
+            self._remove_state(state.pid)
+            return None
+        for _ in range(3):
+            if check_health(state.base_url):
+                return state
+            time.sleep(0.5)
+        self._terminate(state.pid, None)
+        self._remove_state(state.pid)
+        return None
+
+    def _compatible(self, state: ServerState, model_path: Path) -> bool:
+        return (
+            Path(state.model_path) == model_path
+            and state.parallel == self.config.parallel
+            and state.ctx_per_slot == self.config.ctx_per_slot
+        )
+
+    # -- start --------------------------------------------------------------------------------
+    def start(self, *, detach: bool = False) -> ServerState:
+        """Reuse the running server if it serves the same model and slots, else start one.
+
+        ``detach=True`` (``icop up``) starts it in its own session so it outlives this process;
+        otherwise it exits with this process (and on Ctrl-C in the same terminal).
+        """
+        model_path = self.store.resolve(self.config.model)
+        timeout = self.config.startup_timeout_s + 30.0
+        with file_lock(self._lock_file, timeout=timeout):
+            running = self._live_or_cleared()
+            if running is not None:
+                if not self._compatible(running, model_path):
+                    raise ServerConflict(
+                        f"a server (pid {running.pid}) serves {running.model} with "
+                        f"{running.parallel} slots x {running.ctx_per_slot}; stop it first "
+                        "(icop down) to serve another configuration"
+                    )
+                self._cached = running
+                return running
+            state = self._spawn(model_path, detach=detach)
+        self._cached = state
+        return state
+
+    def _spawn(self, model_path: Path, *, detach: bool) -> ServerState:
+        config = self.config
+        port = config.port if config.port and _port_is_free(config.host, config.port) else 0
+        worker_config: dict[str, Any] = {
+            "model": config.model,
+            "alias": model_path.stem,
+            "model_path": str(model_path),
+            "host": config.host,
+            "port": port,
+            "parallel": config.parallel,
+            "ctx_per_slot": config.ctx_per_slot,
+            "threads": config.threads or os.cpu_count() or 1,
+            "cache_ram_mib": config.cache_ram_mib,
+            "api_key": config.api_key,
+            "state_file": str(self.state_file),
+            "parent_pid": 0 if detach else os.getpid(),
+        }
+        config.log_file.parent.mkdir(parents=True, exist_ok=True)
+        log_offset = config.log_file.stat().st_size if config.log_file.exists() else 0
+        with config.log_file.open("ab") as log:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "icop.llm.local._worker"],
+                env={**os.environ, CONFIG_ENV: json.dumps(worker_config)},
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=detach,
+                close_fds=True,
+            )
+        deadline = time.monotonic() + config.startup_timeout_s
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise ServerStartError(
+                    f"the server exited with code {process.returncode}: "
+                    f"{self._log_tail(log_offset)}",
+                    log_file=str(config.log_file),
+                )
+            state = ServerState.read(self.state_file)
+            if state is not None and state.pid == process.pid and check_health(state.base_url):
+                self._process = process
+                return state
+            time.sleep(0.05)
+        self._terminate(process.pid, process)
+        raise ServerStartError(
+            f"the server was not healthy after {config.startup_timeout_s:.0f}s: "
+            f"{self._log_tail(log_offset)}",
+            log_file=str(config.log_file),
+        )
+
+    def _log_tail(self, offset: int, limit: int = 1200) -> str:
+        try:
+            with self.config.log_file.open("rb") as handle:
+                handle.seek(offset)
+                text = handle.read().decode(errors="replace")
+        except OSError:
+            return "(no log)"
+        lines = [line for line in text.splitlines() if " E " in line or "icop-llm" in line]
+        return ("\n".join(lines) or text)[-limit:]
+
+    # -- stop ---------------------------------------------------------------------------------
+    def stop(self) -> bool:
+        """Stop this home's server, whoever started it. True when one was running."""
+        with file_lock(self._lock_file, timeout=self.config.stop_timeout_s * 4):
+            state = ServerState.read(self.state_file)
+            owned = self._process
+            self._process = None
+            self._cached = None
+            if state is None or not _process_matches(state):
+                if state is not None:
+                    self._remove_state(state.pid)
+                if owned is not None and owned.poll() is None:
+                    self._terminate(owned.pid, owned)
+                    return True
+                return False
+            self._terminate(state.pid, owned if owned and owned.pid == state.pid else None)
+            self._remove_state(state.pid)
+            return True
+
+    def close(self) -> None:
+        """Stop the server only if this handle started it attached (the lazy-start case)."""
+        if self._process is not None and self._process.poll() is None:
+            self.stop()
+
+    def _terminate(self, pid: int, process: subprocess.Popen[bytes] | None) -> None:
+        """SIGTERM, then SIGKILL after the grace period; reaps our own child."""
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
+        if process is not None:
+            try:
+                process.wait(self.config.stop_timeout_s)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+            return
+        with contextlib.suppress(psutil.Error):
+            target = psutil.Process(pid)
+            try:
+                target.wait(self.config.stop_timeout_s)
+            except psutil.TimeoutExpired:
+                target.kill()
+                target.wait(self.config.stop_timeout_s)
+
+    def _remove_state(self, pid: int) -> None:
+        state = ServerState.read(self.state_file)
+        if state is not None and state.pid == pid:
+            self.state_file.unlink(missing_ok=True)
+
+    # -- async, lazy use ----------------------------------------------------------------------
+    async def endpoint(self) -> tuple[str, str | None]:
+        """(base URL, API key), starting the server on first use; cheap once it is known."""
+        if self._cached is None:
+            async with self._alock:
+                if self._cached is None:
+                    self._cached = await asyncio.to_thread(self.start)
+        return self._cached.base_url, self._cached.api_key
+
+    def invalidate(self) -> None:
+        """Forget the cached endpoint so the next call re-checks (and restarts if needed)."""
+        self._cached = None

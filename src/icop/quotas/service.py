@@ -1,0 +1,68 @@
+"""The quota service: later features call ``consume`` before they spend (an article, a post,
+model dollars) and ``release`` when the spend did not happen."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from uuid import UUID
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from icop.errors import NotFound, QuotaExceeded
+from icop.models import SubscriptionPlan
+from icop.quotas.plans import Metric, quota
+from icop.quotas.repository import UsageRepository
+from icop.quotas.schemas import MetricUsage, UsageOut
+from icop.tenants.repository import TenantRepository
+
+
+def current_period(now: datetime | None = None) -> date:
+    moment = now or datetime.now(UTC)
+    return date(moment.year, moment.month, 1)
+
+
+def _period_end(start: date) -> date:
+    return date(start.year + (start.month == 12), start.month % 12 + 1, 1)
+
+
+async def _plan(session: AsyncSession, tenant_id: UUID) -> SubscriptionPlan:
+    tenant = await TenantRepository(session).get(tenant_id)
+    if tenant is None:
+        raise NotFound("tenant not found")
+    return SubscriptionPlan(tenant.subscription_plan)
+
+
+async def consume(session: AsyncSession, tenant_id: UUID, metric: Metric,
+                  amount: Decimal | int = 1) -> Decimal:
+    amount = Decimal(amount)
+    limit = quota(await _plan(session, tenant_id), metric)
+    used = await UsageRepository(session).consume(
+        tenant_id=tenant_id, period=current_period(), metric=metric.value, amount=amount,
+        limit=limit,
+    )
+    if used is None:
+        raise QuotaExceeded(
+            f"the monthly {metric.value} quota ({limit}) would be exceeded",
+            metric=metric.value, limit=str(limit),
+        )
+    return used
+
+
+async def release(session: AsyncSession, tenant_id: UUID, metric: Metric,
+                  amount: Decimal | int = 1) -> None:
+    await UsageRepository(session).release(tenant_id=tenant_id, period=current_period(),
+                                           metric=metric.value, amount=Decimal(amount))
+
+
+async def usage(session: AsyncSession, tenant_id: UUID) -> UsageOut:
+    plan = await _plan(session, tenant_id)
+    period = current_period()
+    used = {c.metric: c.used for c in await UsageRepository(session).for_period(period)}
+    metrics = []
+    for metric in Metric:
+        limit = quota(plan, metric)
+        spent = used.get(metric.value, Decimal(0))
+        metrics.append(MetricUsage(metric=metric, used=spent, limit=limit,
+                                   remaining=None if limit is None else max(limit - spent, Decimal(0))))
+    return UsageOut(plan=plan, period_start=period, period_end=_period_end(period), metrics=metrics)

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from uuid import UUID
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from icop.models import User
+
+
+class UserRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def create(self, *, tenant_id: UUID, email: str, password_hash: str, role: str,
+                     display_name: str | None) -> User:
+        user = User(tenant_id=tenant_id, email=email, password_hash=password_hash, role=role,
+                    display_name=display_name)
+        self.session.add(user)
+        await self.session.flush()
+        return user
+
+    async def get(self, user_id: UUID) -> User | None:
+        return await self.session.scalar(select(User).where(User.id == user_id))
+
+    async def get_by_email(self, email: str) -> User | None:
+        return await self.session.scalar(select(User).where(User.email == email))
+
+    async def list(self, *, limit: int, offset: int) -> Sequence[User]:
+        result = await self.session.scalars(
+            select(User).order_by(User.created_at, User.id).limit(limit).offset(offset)
+        )
+        return result.all()
+
+    async def count_active_owners(self) -> int:
+        return await self.session.scalar(
+            select(func.count()).select_from(User).where(User.role == "owner",
+                                                         User.status == "active")
+        ) or 0
+
+    async def mark_login(self, user_id: UUID, new_hash: str | None) -> None:
+        values: dict[str, object] = {"last_login_at": func.now()}
+        if new_hash is not None:
+            values["password_hash"] = new_hash
+        await self.session.execute(update(User).where(User.id == user_id).values(**values))
+
+    async def delete(self, user: User) -> None:
+        await self.session.delete(user)
+        await self.session.flush()

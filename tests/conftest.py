@@ -1,0 +1,96 @@
+"""Test harness: the real embedded PostgreSQL, connected as the application role, with one
+transaction per test that is rolled back at the end (units of work inside the test become
+savepoints, so their commits and rollbacks behave as in production)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+TEST_HOME = ROOT / ".icop-test"
+os.environ.update({
+    "ICOP_HOME": str(TEST_HOME),
+    "ICOP_ENVIRONMENT": "test",
+    "ICOP_DB_NAME": "icop_test",
+    "ICOP_RATE_LIMIT_USER": "100000/minute",
+    "ICOP_RATE_LIMIT_TENANT": "100000/minute",
+    "ICOP_RATE_LIMIT_ANONYMOUS": "100000/minute",
+})
+for variable in ("DATABASE_URL", "DATABASE_APP_URL", "REDIS_URL", "ICOP_VAULT_KEYS"):
+    os.environ.pop(variable, None)
+
+import httpx  # noqa: E402
+import pytest  # noqa: E402
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker  # noqa: E402
+
+from icop.config import Settings  # noqa: E402
+from icop.db import bootstrap, migrate  # noqa: E402
+from icop.db.embedded import EmbeddedPostgres  # noqa: E402
+from icop.db.engine import DatabaseUrls, create_engine, resolve_urls  # noqa: E402
+from icop.gateway.app import create_app  # noqa: E402
+from icop.gateway.context import AppContext  # noqa: E402
+from tests.helpers import ApiClient  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    return Settings()
+
+
+@pytest.fixture(scope="session")
+def database_urls(settings: Settings) -> DatabaseUrls:
+    """A fresh test database, migrated by the owner role, once per test session."""
+    import asyncio
+
+    EmbeddedPostgres(settings.home).start()
+    urls = resolve_urls(settings)
+    assert urls.admin is not None
+
+    async def recreate() -> None:
+        await bootstrap.drop_database(urls.admin, settings)  # type: ignore[arg-type]
+        await bootstrap.bootstrap(urls.admin, settings)  # type: ignore[arg-type]
+
+    asyncio.run(recreate())
+    migrate.upgrade(urls.owner, settings)
+    return urls
+
+
+@pytest.fixture(scope="session")
+async def app_engine(database_urls: DatabaseUrls, settings: Settings) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(database_urls.app, settings, pool_size=4, max_overflow=4)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+async def connection(app_engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    async with app_engine.connect() as conn:
+        transaction = await conn.begin()
+        try:
+            yield conn
+        finally:
+            await transaction.rollback()
+
+
+@pytest.fixture
+def sessionmaker(connection: AsyncConnection) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(bind=connection, expire_on_commit=False,
+                              join_transaction_mode="create_savepoint")
+
+
+@pytest.fixture
+def context(settings: Settings, app_engine: AsyncEngine,
+            sessionmaker: async_sessionmaker[AsyncSession]) -> AppContext:
+    base = AppContext.create(settings, engine=app_engine)
+    base.sessionmaker = sessionmaker
+    return base
+
+
+@pytest.fixture
+async def client(context: AppContext) -> AsyncIterator[ApiClient]:
+    app = create_app(context=context)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield ApiClient(http)

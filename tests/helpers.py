@@ -1,0 +1,62 @@
+"""Helpers shared by API tests."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+import httpx
+
+_counter = itertools.count()
+PASSWORD = "correct horse battery"
+
+
+@dataclass
+class Account:
+    tenant_id: UUID
+    user_id: UUID
+    email: str
+    access_token: str
+    refresh_token: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.access_token}"}
+
+
+class ApiClient:
+    """An httpx client plus shortcuts for the flows most tests need."""
+
+    def __init__(self, http: httpx.AsyncClient) -> None:
+        self.http = http
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.http, name)
+
+    async def signup(self, company: str = "Acme", email: str | None = None) -> Account:
+        email = email or f"owner{next(_counter)}@{company.lower().replace(' ', '')}.example.com"
+        response = await self.http.post(
+            "/api/v1/auth/signup",
+            json={"email": email, "password": PASSWORD, "company_name": company},
+        )
+        assert response.status_code == 201, response.text
+        body = response.json()
+        return Account(UUID(body["tenant_id"]), UUID(body["user_id"]), email,
+                       body["access_token"], body["refresh_token"])
+
+    async def add_member(self, owner: Account, role: str) -> Account:
+        """Invite and accept, returning the new member's account."""
+        email = f"{role}{next(_counter)}@member.example.com"
+        invited = await self.http.post("/api/v1/invitations", headers=owner.headers,
+                                       json={"email": email, "role": role})
+        assert invited.status_code == 201, invited.text
+        accepted = await self.http.post(
+            "/api/v1/invitations/accept",
+            json={"token": invited.json()["token"], "password": PASSWORD},
+        )
+        assert accepted.status_code == 201, accepted.text
+        body = accepted.json()
+        return Account(UUID(body["tenant_id"]), UUID(body["user_id"]), email,
+                       body["access_token"], body["refresh_token"])
