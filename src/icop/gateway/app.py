@@ -16,8 +16,8 @@ from icop.config import Settings, get_settings
 from icop.credentials.router import router as credentials_router
 from icop.gateway.context import AppContext
 from icop.gateway.health import router as health_router
-from icop.gateway.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
-from icop.gateway.problems import install_problem_handlers
+from icop.gateway.middleware import RequestGuardMiddleware, RequestIdMiddleware
+from icop.gateway.problems import install_problem_handlers, problem_responses
 from icop.invitations.router import router as invitations_router
 from icop.quotas.router import router as usage_router
 from icop.tenants.router import router as tenants_router
@@ -27,7 +27,9 @@ API_PREFIX = "/api/v1"
 
 
 def api_router() -> APIRouter:
-    router = APIRouter(prefix=API_PREFIX)
+    # Any API operation can meet these: a malformed or oversized body, a failed validation,
+    # a rate limit.
+    router = APIRouter(prefix=API_PREFIX, responses=problem_responses(400, 413, 422, 429))
     for domain_router in (auth_router, tenants_router, users_router, invitations_router,
                           api_keys_router, credentials_router, usage_router, audit_router):
         router.include_router(domain_router)
@@ -63,7 +65,7 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
     app.include_router(health_router)
     app.include_router(api_router())
     # Added last = outermost: request ids wrap everything, including CORS and size rejections.
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestGuardMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,

@@ -64,7 +64,10 @@ class BodyTooLarge(StarletteHTTPException):
         super().__init__(413, f"the request body exceeds {max_bytes} bytes")
 
 
-class BodySizeLimitMiddleware:
+class RequestGuardMiddleware:
+    """Rejects what no handler should see: bodies over the size limit (413) and NUL bytes in
+    the query string (400; PostgreSQL text cannot store them)."""
+
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
         self.max_bytes = max_bytes
@@ -72,6 +75,10 @@ class BodySizeLimitMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        if b"%00" in scope.get("query_string", b""):
+            await _send_problem(scope, send, 400, "bad_request", "Bad request",
+                                "the query string must not contain NUL characters")
             return
         declared = _header(scope, b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
@@ -102,22 +109,24 @@ class BodySizeLimitMiddleware:
                 await self._reject(scope, send)
 
     async def _reject(self, scope: Scope, send: Send) -> None:
-        body = json.dumps({
-            "type": TYPE_BASE + "payload_too_large",
-            "title": "Request body too large",
-            "status": 413,
-            "detail": f"the request body exceeds {self.max_bytes} bytes",
-            "instance": scope["path"],
-            "code": "payload_too_large",
-            "request_id": current_request_id(),
-        }).encode()
-        await send({
-            "type": "http.response.start",
-            "status": 413,
-            "headers": [(b"content-type", PROBLEM_MEDIA_TYPE.encode()),
-                        (b"content-length", str(len(body)).encode())],
-        })
-        await send({"type": "http.response.body", "body": body})
+        await _send_problem(scope, send, 413, "payload_too_large", "Request body too large",
+                            f"the request body exceeds {self.max_bytes} bytes")
+
+
+async def _send_problem(scope: Scope, send: Send, status: int, code: str, title: str,
+                        detail: str) -> None:
+    """A problem document sent from middleware, outside FastAPI's exception handlers."""
+    body = json.dumps({
+        "type": TYPE_BASE + code, "title": title, "status": status, "detail": detail,
+        "instance": scope["path"], "code": code, "request_id": current_request_id(),
+    }).encode()
+    await send({
+        "type": "http.response.start",
+        "status": status,
+        "headers": [(b"content-type", PROBLEM_MEDIA_TYPE.encode()),
+                    (b"content-length", str(len(body)).encode())],
+    })
+    await send({"type": "http.response.body", "body": body})
 
 
 def _header(scope: Scope, name: bytes) -> str | None:

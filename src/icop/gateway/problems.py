@@ -35,8 +35,9 @@ class Problem(BaseModel):
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI entries so that clients (and schemathesis) know the error shape."""
+    schema = {"schema": {"$ref": "#/components/schemas/Problem"}}
     return {
-        code: {"model": Problem, "content": {PROBLEM_MEDIA_TYPE: {}},
+        code: {"model": Problem, "content": {PROBLEM_MEDIA_TYPE: schema},
                "description": HTTPStatus(code).phrase}
         for code in statuses
     }

@@ -1,7 +1,8 @@
 """Rate limits per user, per tenant and per anonymous client.
 
 Counters live in process memory by default; with ``REDIS_URL`` they live in Redis so that
-several API processes share them. The sliding-window counter keeps O(1) state per key.
+several API processes share them. A moving window is exact (no burst of twice the limit
+across a window boundary) at the cost of one timestamp per request in the window.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import time
 
 from limits import RateLimitItem, parse
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
-from limits.aio.strategies import SlidingWindowCounterRateLimiter
+from limits.aio.strategies import MovingWindowRateLimiter
 
 from icop.config import Settings
 from icop.errors import RateLimited
@@ -20,7 +21,7 @@ from icop.errors import RateLimited
 class RateLimiter:
     def __init__(self, storage: Storage, *, user: str, tenant: str, anonymous: str) -> None:
         self._storage = storage
-        self._strategy = SlidingWindowCounterRateLimiter(storage)
+        self._strategy = MovingWindowRateLimiter(storage)
         self.user_limit: RateLimitItem = parse(user)
         self.tenant_limit: RateLimitItem = parse(tenant)
         self.anonymous_limit: RateLimitItem = parse(anonymous)

@@ -206,7 +206,7 @@ BEGIN
             jsonb_build_object('email_sha256',
                                encode(sha256(convert_to(lower(p_email), 'UTF8')), 'hex')));
     RETURN QUERY
-        SELECT u.tenant_id, u.id, u.password_hash, u.role, u.status
+        SELECT u.tenant_id, u.id, u.password_hash, u.role::text, u.status::text
         FROM public.users u JOIN public.tenants t ON t.id = u.tenant_id
         WHERE u.email = lower(p_email) AND t.status = 'active'
         ORDER BY u.created_at
