@@ -10,14 +10,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 TEST_HOME = ROOT / ".icop-test"
-os.environ.update({
-    "ICOP_HOME": str(TEST_HOME),
-    "ICOP_ENVIRONMENT": "test",
-    "ICOP_DB_NAME": "icop_test",
-    "ICOP_RATE_LIMIT_USER": "100000/minute",
-    "ICOP_RATE_LIMIT_TENANT": "100000/minute",
-    "ICOP_RATE_LIMIT_ANONYMOUS": "100000/minute",
-})
+os.environ.update(
+    {
+        "ICOP_HOME": str(TEST_HOME),
+        "ICOP_ENVIRONMENT": "test",
+        "ICOP_DB_NAME": "icop_test",
+        "ICOP_RATE_LIMIT_USER": "100000/minute",
+        "ICOP_RATE_LIMIT_TENANT": "100000/minute",
+        "ICOP_RATE_LIMIT_ANONYMOUS": "100000/minute",
+    }
+)
 for variable in ("DATABASE_URL", "DATABASE_APP_URL", "REDIS_URL", "ICOP_VAULT_KEYS"):
     os.environ.pop(variable, None)
 
@@ -76,13 +78,15 @@ async def connection(app_engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
 
 @pytest.fixture
 def sessionmaker(connection: AsyncConnection) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(bind=connection, expire_on_commit=False,
-                              join_transaction_mode="create_savepoint")
+    return async_sessionmaker(
+        bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
+    )
 
 
 @pytest.fixture
-def context(settings: Settings, app_engine: AsyncEngine,
-            sessionmaker: async_sessionmaker[AsyncSession]) -> AppContext:
+def context(
+    settings: Settings, app_engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession]
+) -> AppContext:
     base = AppContext.create(settings, engine=app_engine)
     base.sessionmaker = sessionmaker
     return base

@@ -43,14 +43,20 @@ class ApiClient:
         )
         assert response.status_code == 201, response.text
         body = response.json()
-        return Account(UUID(body["tenant_id"]), UUID(body["user_id"]), email,
-                       body["access_token"], body["refresh_token"])
+        return Account(
+            UUID(body["tenant_id"]),
+            UUID(body["user_id"]),
+            email,
+            body["access_token"],
+            body["refresh_token"],
+        )
 
     async def add_member(self, owner: Account, role: str) -> Account:
         """Invite and accept, returning the new member's account."""
         email = f"{role}{next(_counter)}@member.example.com"
-        invited = await self.http.post("/api/v1/invitations", headers=owner.headers,
-                                       json={"email": email, "role": role})
+        invited = await self.http.post(
+            "/api/v1/invitations", headers=owner.headers, json={"email": email, "role": role}
+        )
         assert invited.status_code == 201, invited.text
         accepted = await self.http.post(
             "/api/v1/invitations/accept",
@@ -58,5 +64,10 @@ class ApiClient:
         )
         assert accepted.status_code == 201, accepted.text
         body = accepted.json()
-        return Account(UUID(body["tenant_id"]), UUID(body["user_id"]), email,
-                       body["access_token"], body["refresh_token"])
+        return Account(
+            UUID(body["tenant_id"]),
+            UUID(body["user_id"]),
+            email,
+            body["access_token"],
+            body["refresh_token"],
+        )

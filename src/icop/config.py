@@ -2,6 +2,8 @@
 
 Every embedded default (PostgreSQL, key files, object storage …) lives under ``ICOP_HOME``; each
 has a production counterpart selected by an environment variable, never by a code fork.
+``docs/configuration.md`` is generated from this class (``python -m icop.config``) and a test
+fails when it is stale.
 """
 
 from __future__ import annotations
@@ -19,59 +21,83 @@ class Settings(BaseSettings):
         env_prefix="ICOP_", env_file=".env", extra="ignore", populate_by_name=True
     )
 
-    home: Path = Field(default=Path(".icop"), description="Directory for all embedded state.")
-    environment: Literal["development", "test", "production"] = "development"
-    log_level: str = "INFO"
+    home: Path = Field(
+        default=Path(".icop"),
+        description="Directory for all embedded state (database, keys, logs).",
+    )
+    environment: Literal["development", "test", "production"] = Field(
+        default="development", description="Deployment environment."
+    )
+    log_level: str = Field(default="INFO", description="Python logging level.")
 
     # --- database -------------------------------------------------------------------------
     database_url: SecretStr | None = Field(
         default=None,
         validation_alias=AliasChoices("DATABASE_URL", "ICOP_DATABASE_URL"),
-        description="Owner connection (runs migrations). Unset: embedded PostgreSQL.",
+        description="Owner-role connection URL (runs migrations). Unset: embedded PostgreSQL.",
     )
     database_app_url: SecretStr | None = Field(
         default=None,
         validation_alias=AliasChoices("DATABASE_APP_URL", "ICOP_DATABASE_APP_URL"),
-        description="Application-role connection. Unset: DATABASE_URL with the app role's name.",
+        description="App-role connection URL. Unset: DATABASE_URL with the app role's name "
+        "and ICOP_DB_APP_PASSWORD.",
     )
-    db_name: str = "icop"
-    db_owner_role: str = "icop_owner"
-    db_app_role: str = "icop_app"
-    db_app_password: SecretStr | None = None
-    db_pool_size: int = 10
-    db_max_overflow: int = 10
-    db_pool_timeout_s: float = 10.0
-    db_statement_timeout_ms: int = 30_000
+    db_name: str = Field(default="icop", description="Database name (embedded server).")
+    db_owner_role: str = Field(default="icop_owner", description="Role that owns the schema.")
+    db_app_role: str = Field(
+        default="icop_app", description="Unprivileged role that serves requests (RLS applies)."
+    )
+    db_app_password: SecretStr | None = Field(default=None, description="Password of the app role.")
+    db_pool_size: int = Field(default=10, description="Connections kept per process.")
+    db_max_overflow: int = Field(default=10, description="Extra connections under load.")
+    db_pool_timeout_s: float = Field(
+        default=10.0, description="Seconds to wait for a free connection."
+    )
+    db_statement_timeout_ms: int = Field(
+        default=30_000, description="Server-side statement timeout."
+    )
 
     # --- API gateway ----------------------------------------------------------------------
-    api_host: str = "127.0.0.1"
-    api_port: int = 8000
-    public_url: str | None = Field(default=None, description="Base URL the API is reached at.")
-    cors_origins: Annotated[list[str], NoDecode] = Field(
-        default_factory=lambda: ["http://127.0.0.1:3000", "http://localhost:3000"]
+    api_host: str = Field(default="127.0.0.1", description="Address the API binds to.")
+    api_port: int = Field(default=8000, description="Port the API listens on.")
+    public_url: str | None = Field(
+        default=None, description="Base URL clients reach the API at (behind a proxy)."
     )
-    max_body_bytes: int = 1_048_576
-    rate_limit_user: str = "120/minute"
-    rate_limit_tenant: str = "600/minute"
-    rate_limit_anonymous: str = "30/minute"
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["http://127.0.0.1:3000", "http://localhost:3000"],
+        description="Comma-separated origins allowed by CORS (the dashboard).",
+    )
+    max_body_bytes: int = Field(default=1_048_576, description="Largest request body accepted.")
+    rate_limit_user: str = Field(default="120/minute", description="Requests per user or API key.")
+    rate_limit_tenant: str = Field(
+        default="600/minute", description="Requests per tenant, all callers together."
+    )
+    rate_limit_anonymous: str = Field(
+        default="30/minute", description="Unauthenticated requests per client address."
+    )
     redis_url: SecretStr | None = Field(
-        default=None, validation_alias=AliasChoices("REDIS_URL", "ICOP_REDIS_URL")
+        default=None,
+        validation_alias=AliasChoices("REDIS_URL", "ICOP_REDIS_URL"),
+        description="Redis for shared rate-limit counters. Unset: in-process counters.",
     )
 
     # --- auth -----------------------------------------------------------------------------
-    jwt_issuer: str = "icop"
-    jwt_audience: str = "icop-api"
+    jwt_issuer: str = Field(default="icop", description="JWT `iss`.")
+    jwt_audience: str = Field(default="icop-api", description="JWT `aud`.")
     jwt_private_key: SecretStr | None = Field(
-        default=None, description="Ed25519 private key (PEM). Unset: a key file under ICOP_HOME."
+        default=None,
+        description="Ed25519 private key (PEM). Unset: a 0600 key file under ICOP_HOME.",
     )
-    access_token_ttl_s: int = 900
-    refresh_token_ttl_s: int = 30 * 24 * 3600
-    invitation_ttl_s: int = 7 * 24 * 3600
+    access_token_ttl_s: int = Field(default=900, description="Access token lifetime.")
+    refresh_token_ttl_s: int = Field(
+        default=30 * 24 * 3600, description="Refresh token (session) lifetime."
+    )
+    invitation_ttl_s: int = Field(default=7 * 24 * 3600, description="Invitation lifetime.")
 
     # --- credential vault -----------------------------------------------------------------
     vault_keys: SecretStr | None = Field(
         default=None,
-        description="Comma-separated 'kid:base64key' pairs; the last one encrypts. "
+        description="Comma-separated 'kid:base64key' AES-256 keys; the last one encrypts. "
         "Unset: a 0600 key file under ICOP_HOME.",
     )
 
@@ -111,3 +137,33 @@ class Settings(BaseSettings):
 @lru_cache
 def get_settings() -> Settings:
     return Settings()
+
+
+def reference_markdown() -> str:
+    """The configuration reference (docs/configuration.md)."""
+    lines = [
+        "# Configuration reference",
+        "",
+        "Generated from `icop.config.Settings` by `python -m icop.config > docs/configuration.md`;",
+        "a test fails when this file is stale. Variables are read from the environment or a",
+        "`.env` file in the working directory.",
+        "",
+        "| variable | default | description |",
+        "|---|---|---|",
+    ]
+    for name, field in Settings.model_fields.items():
+        alias = field.validation_alias
+        names = list(alias.choices) if isinstance(alias, AliasChoices) else [f"ICOP_{name.upper()}"]
+        if field.default_factory is not None:
+            default = ", ".join(field.default_factory())  # type: ignore[call-arg]
+        elif field.default is None:
+            default = "—"
+        else:
+            default = str(field.default)
+        variables = " / ".join(f"`{variable}`" for variable in names)
+        lines.append(f"| {variables} | `{default}` | {field.description or ''} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(reference_markdown(), end="")

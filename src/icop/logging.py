@@ -14,8 +14,10 @@ _PATTERNS = [
     (re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]+"), r"\1[redacted]"),
     (re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*"), "[redacted-jwt]"),
     (re.compile(r"icop_[0-9a-f]{32}_[A-Za-z0-9_-]{20,}"), "[redacted-api-key]"),
-    (re.compile(r"(?i)((?:password|secret|token|api_key)[\"']?\s*[:=]\s*[\"']?)[^\s\"',&]+"),
-     r"\1[redacted]"),
+    (
+        re.compile(r"(?i)((?:password|secret|token|api_key)[\"']?\s*[:=]\s*[\"']?)[^\s\"',&]+"),
+        r"\1[redacted]",
+    ),
 ]
 
 

@@ -45,14 +45,17 @@ async def test_alg_none_is_rejected(client: ApiClient, context: AppContext) -> N
     assert await _me(client, token) == 401
 
 
-async def test_token_signed_with_another_key_is_rejected(client: ApiClient, context: AppContext) -> None:
+async def test_token_signed_with_another_key_is_rejected(
+    client: ApiClient, context: AppContext
+) -> None:
     account = await client.signup()
     token = jwt.encode(_claims(account, context), Ed25519PrivateKey.generate(), algorithm="EdDSA")
     assert await _me(client, token) == 401
 
 
-async def test_hmac_with_the_public_key_as_secret_is_rejected(client: ApiClient,
-                                                              context: AppContext) -> None:
+async def test_hmac_with_the_public_key_as_secret_is_rejected(
+    client: ApiClient, context: AppContext
+) -> None:
     """The HS/RS (here HS/EdDSA) confusion attack: sign HS256 using the public key bytes."""
     account = await client.signup()
     public_pem = context.tokens.public_key.public_bytes(
@@ -63,9 +66,13 @@ async def test_hmac_with_the_public_key_as_secret_is_rejected(client: ApiClient,
     import hashlib
     import hmac
 
-    signature = base64.urlsafe_b64encode(
-        hmac.new(public_pem, f"{header}.{payload}".encode(), hashlib.sha256).digest()
-    ).rstrip(b"=").decode()
+    signature = (
+        base64.urlsafe_b64encode(
+            hmac.new(public_pem, f"{header}.{payload}".encode(), hashlib.sha256).digest()
+        )
+        .rstrip(b"=")
+        .decode()
+    )
     assert await _me(client, f"{header}.{payload}.{signature}") == 401
 
 
@@ -87,8 +94,9 @@ async def test_rs256_token_is_rejected(client: ApiClient, context: AppContext) -
     ],
     ids=["expired", "wrong-aud", "wrong-iss", "wrong-typ", "foreign-tenant-claim"],
 )
-async def test_wrong_claims_are_rejected(client: ApiClient, context: AppContext,
-                                         overrides: dict[str, Any]) -> None:
+async def test_wrong_claims_are_rejected(
+    client: ApiClient, context: AppContext, overrides: dict[str, Any]
+) -> None:
     account = await client.signup()
     private_key = context.tokens._private_key
     token = jwt.encode(_claims(account, context, **overrides), private_key, algorithm="EdDSA")
@@ -110,8 +118,9 @@ async def test_refresh_token_is_not_an_access_token(client: ApiClient) -> None:
 
 async def test_access_token_is_not_a_refresh_token(client: ApiClient) -> None:
     account = await client.signup()
-    response = await client.post("/api/v1/auth/refresh",
-                                 json={"refresh_token": account.access_token})
+    response = await client.post(
+        "/api/v1/auth/refresh", json={"refresh_token": account.access_token}
+    )
     assert response.status_code == 401
 
 
@@ -123,13 +132,17 @@ async def test_refresh_rotates_and_reuse_revokes_the_family(client: ApiClient) -
     assert rotated["refresh_token"] != account.refresh_token
     assert await _me(client, rotated["access_token"]) == 200
 
-    replay = await client.post("/api/v1/auth/refresh", json={"refresh_token": account.refresh_token})
+    replay = await client.post(
+        "/api/v1/auth/refresh", json={"refresh_token": account.refresh_token}
+    )
     assert replay.status_code == 401
     assert replay.json()["code"] == "refresh_token_reused"
 
     # The whole family is gone: the legitimately rotated pair no longer works either.
     assert await _me(client, rotated["access_token"]) == 401
-    again = await client.post("/api/v1/auth/refresh", json={"refresh_token": rotated["refresh_token"]})
+    again = await client.post(
+        "/api/v1/auth/refresh", json={"refresh_token": rotated["refresh_token"]}
+    )
     assert again.status_code == 401
 
 

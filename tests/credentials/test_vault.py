@@ -25,8 +25,9 @@ from icop.errors import ConfigurationError
 uuids = st.uuids()
 platforms = st.sampled_from(["x", "facebook", "instagram", "threads", "google"])
 fields = st.sampled_from(["access_token", "refresh_token"])
-associated = st.builds(AssociatedData, tenant_id=uuids, credential_id=uuids, platform=platforms,
-                       field=fields)
+associated = st.builds(
+    AssociatedData, tenant_id=uuids, credential_id=uuids, platform=platforms, field=fields
+)
 plaintexts = st.text(min_size=0, max_size=2000)
 
 
@@ -61,8 +62,9 @@ def test_any_flipped_bit_fails(plaintext: str, ad: AssociatedData, data: st.Data
 
 
 @given(plaintext=plaintexts, ad=associated, other=associated)
-def test_swapped_associated_data_fails(plaintext: str, ad: AssociatedData,
-                                       other: AssociatedData) -> None:
+def test_swapped_associated_data_fails(
+    plaintext: str, ad: AssociatedData, other: AssociatedData
+) -> None:
     keyring = _env_keyring(KEY_A)
     blob = keyring.encrypt(plaintext, ad)
     if other == ad:
@@ -71,8 +73,11 @@ def test_swapped_associated_data_fails(plaintext: str, ad: AssociatedData,
         keyring.decrypt(blob, other)
 
 
-@given(plaintext=plaintexts, ad=associated,
-       field=st.sampled_from(["tenant_id", "credential_id", "platform", "field"]))
+@given(
+    plaintext=plaintexts,
+    ad=associated,
+    field=st.sampled_from(["tenant_id", "credential_id", "platform", "field"]),
+)
 def test_each_associated_field_is_bound(plaintext: str, ad: AssociatedData, field: str) -> None:
     keyring = _env_keyring(KEY_A)
     blob = keyring.encrypt(plaintext, ad)
@@ -104,8 +109,9 @@ def test_wrong_or_unknown_key_id_fails(plaintext: str, ad: AssociatedData) -> No
 
 @settings(max_examples=25)
 @given(secrets=st.lists(plaintexts, min_size=1, max_size=10), ad=associated)
-def test_rotation_keeps_everything_decryptable(tmp_path_factory: pytest.TempPathFactory,
-                                               secrets: list[str], ad: AssociatedData) -> None:
+def test_rotation_keeps_everything_decryptable(
+    tmp_path_factory: pytest.TempPathFactory, secrets: list[str], ad: AssociatedData
+) -> None:
     key_file = tmp_path_factory.mktemp("vault") / "keys.json"
     keyring = Keyring(KeySource(None, key_file))
     old = [keyring.encrypt(s, ad) for s in secrets]
@@ -132,7 +138,9 @@ def test_key_file_is_created_private(tmp_path: Path) -> None:
         Keyring(KeySource(None, key_file))
 
 
-@pytest.mark.parametrize("value", ["nokey", "k1:notbase64!!", f"k1:{base64.b64encode(b'short').decode()}", " , "])
+@pytest.mark.parametrize(
+    "value", ["nokey", "k1:notbase64!!", f"k1:{base64.b64encode(b'short').decode()}", " , "]
+)
 def test_bad_environment_keys_are_rejected(value: str) -> None:
     with pytest.raises(ConfigurationError):
         _env_keyring(value)

@@ -14,7 +14,9 @@ from icop.db.engine import DatabaseUrls, asyncpg_url
 from icop.models import Base
 
 
-def test_downgrade_to_base_and_upgrade_again(database_urls: DatabaseUrls, settings: Settings) -> None:
+def test_downgrade_to_base_and_upgrade_again(
+    database_urls: DatabaseUrls, settings: Settings
+) -> None:
     scratch = settings.model_copy(update={"db_name": "icop_migration_check"})
     assert database_urls.admin is not None
     asyncio.run(bootstrap.drop_database(database_urls.admin, scratch))
@@ -41,6 +43,9 @@ def test_models_match_the_migrated_schema(database_urls: DatabaseUrls) -> None:
             await engine.dispose()
 
     # system_audit_log is written only by the SECURITY DEFINER functions; it has no model.
-    differences = [d for d in asyncio.run(diff())
-                   if not (d[0] == "remove_table" and d[1].name == "system_audit_log")]  # type: ignore[index,attr-defined]
+    differences = [
+        d
+        for d in asyncio.run(diff())
+        if not (d[0] == "remove_table" and d[1].name == "system_audit_log")
+    ]  # type: ignore[index,attr-defined]
     assert differences == []

@@ -25,15 +25,17 @@ REQUESTS = 2000
 
 
 @pytest.fixture
-async def single_connection_engine(database_urls: DatabaseUrls,
-                                   settings: Settings) -> AsyncIterator[AsyncEngine]:
+async def single_connection_engine(
+    database_urls: DatabaseUrls, settings: Settings
+) -> AsyncIterator[AsyncEngine]:
     engine = create_engine(database_urls.app, settings, pool_size=1, max_overflow=0)
     yield engine
     await engine.dispose()
 
 
 async def test_interleaved_tenants_on_one_pooled_connection(
-        single_connection_engine: AsyncEngine, settings: Settings) -> None:
+    single_connection_engine: AsyncEngine, settings: Settings
+) -> None:
     context = AppContext.create(settings, engine=single_connection_engine)
     transport = httpx.ASGITransport(app=create_app(context=context))
     async with httpx.AsyncClient(transport=transport, base_url="http://pool") as http:
@@ -44,9 +46,15 @@ async def test_interleaved_tenants_on_one_pooled_connection(
             for account in tenants:
                 ids = set()
                 for index in range(5):
-                    response = await client.post("/api/v1/credentials", headers=account.headers,
-                                                 json={"platform": "x", "label": f"l{index}",
-                                                       "access_token": f"tok-{index}"})
+                    response = await client.post(
+                        "/api/v1/credentials",
+                        headers=account.headers,
+                        json={
+                            "platform": "x",
+                            "label": f"l{index}",
+                            "access_token": f"tok-{index}",
+                        },
+                    )
                     assert response.status_code == 201, response.text
                     ids.add(response.json()["id"])
                 owned[account.tenant_id] = ids
@@ -59,17 +67,22 @@ async def test_interleaved_tenants_on_one_pooled_connection(
                 return account, {item["id"] for item in response.json()}
 
             for start in range(0, REQUESTS, 100):
-                results = await asyncio.gather(*(fetch(a) for a in order[start:start + 100]))
+                results = await asyncio.gather(*(fetch(a) for a in order[start : start + 100]))
                 for account, seen in results:
                     assert seen == owned[account.tenant_id]
 
             # The pooled connection itself carries no tenant between units of work.
             async with single_connection_engine.connect() as connection:
-                assert await connection.scalar(text(
-                    "SELECT coalesce(current_setting('app.tenant_id', true), '')")) == ""
+                assert (
+                    await connection.scalar(
+                        text("SELECT coalesce(current_setting('app.tenant_id', true), '')")
+                    )
+                    == ""
+                )
                 assert await connection.scalar(text("SELECT count(*) FROM api_credentials")) == 0
         finally:
             for account in tenants:
                 async with unit_of_work(context.sessionmaker, account.tenant_id) as session:
-                    await session.execute(text("DELETE FROM tenants WHERE id = :id"),
-                                          {"id": account.tenant_id})
+                    await session.execute(
+                        text("DELETE FROM tenants WHERE id = :id"), {"id": account.tenant_id}
+                    )

@@ -25,8 +25,15 @@ Factory = Callable[[ApiClient, Account], Awaitable[str]]
 
 
 async def _credential(client: ApiClient, owner: Account) -> str:
-    response = await client.post("/api/v1/credentials", headers=owner.headers, json={
-        "platform": "x", "label": f"c-{uuid.uuid4().hex[:6]}", "access_token": "secret-token"})
+    response = await client.post(
+        "/api/v1/credentials",
+        headers=owner.headers,
+        json={
+            "platform": "x",
+            "label": f"c-{uuid.uuid4().hex[:6]}",
+            "access_token": "secret-token",
+        },
+    )
     return str(response.json()["id"])
 
 
@@ -35,14 +42,18 @@ async def _user(client: ApiClient, owner: Account) -> str:
 
 
 async def _api_key(client: ApiClient, owner: Account) -> str:
-    response = await client.post("/api/v1/api-keys", headers=owner.headers,
-                                 json={"name": "matrix", "role": "viewer"})
+    response = await client.post(
+        "/api/v1/api-keys", headers=owner.headers, json={"name": "matrix", "role": "viewer"}
+    )
     return str(response.json()["id"])
 
 
 async def _invitation(client: ApiClient, owner: Account) -> str:
-    response = await client.post("/api/v1/invitations", headers=owner.headers,
-                                 json={"email": f"i{uuid.uuid4().hex[:6]}@example.com"})
+    response = await client.post(
+        "/api/v1/invitations",
+        headers=owner.headers,
+        json={"email": f"i{uuid.uuid4().hex[:6]}@example.com"},
+    )
     return str(response.json()["id"])
 
 
@@ -92,11 +103,14 @@ def _example(schema: dict[str, Any], components: dict[str, Any]) -> Any:
         return schema["enum"][0]
     kind = schema.get("type")
     if kind == "object":
-        return {name: _example(sub, components)
-                for name, sub in schema.get("properties", {}).items()
-                if name in schema.get("required", [])} or {
+        return {
             name: _example(sub, components)
-            for name, sub in list(schema.get("properties", {}).items())[:1]}
+            for name, sub in schema.get("properties", {}).items()
+            if name in schema.get("required", [])
+        } or {
+            name: _example(sub, components)
+            for name, sub in list(schema.get("properties", {}).items())[:1]
+        }
     if kind == "string":
         if schema.get("format") == "email":
             return f"m{uuid.uuid4().hex[:6]}@example.com"
@@ -129,10 +143,12 @@ async def _fill(path: str, client: ApiClient, owner: Account) -> str:
     return path
 
 
-@pytest.mark.parametrize(("method", "path", "route"), ROUTES,
-                         ids=[f"{m} {p}" for m, p, _ in ROUTES])
-async def test_route_respects_tenancy_and_roles(client: ApiClient, method: str, path: str,
-                                                route: Any) -> None:
+@pytest.mark.parametrize(
+    ("method", "path", "route"), ROUTES, ids=[f"{m} {p}" for m, p, _ in ROUTES]
+)
+async def test_route_respects_tenancy_and_roles(
+    client: ApiClient, method: str, path: str, route: Any
+) -> None:
     openapi = (await client.get("/api/v1/openapi.json")).json()
     tenant_a = await client.signup("Tenant A")
     tenant_b = await client.signup("Tenant B")

@@ -24,11 +24,14 @@ from icop.db.engine import DatabaseUrls, asyncpg_url
 from icop.gateway.app import create_app
 from icop.gateway.context import AppContext
 
-
 APP: Any = create_app()
 schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", APP)
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
-          response_schema_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
 
 
 @pytest.fixture(scope="module")
@@ -38,17 +41,28 @@ def auth_headers(database_urls: DatabaseUrls, settings: Settings) -> dict[str, s
     engine = create_async_engine(asyncpg_url(database_urls.app), poolclass=NullPool)
     APP.state.context = AppContext.create(settings, engine=engine)
     with TestClient(APP) as http:
-        response = http.post("/api/v1/auth/signup", json={
-            "email": f"fuzz{uuid.uuid4().hex[:8]}@example.com", "password": "fuzzing-password",
-            "company_name": "Fuzz"})
+        response = http.post(
+            "/api/v1/auth/signup",
+            json={
+                "email": f"fuzz{uuid.uuid4().hex[:8]}@example.com",
+                "password": "fuzzing-password",
+                "company_name": "Fuzz",
+            },
+        )
     assert response.status_code == 201, response.text
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
 @schema.exclude(path="/api/v1/auth/logout").parametrize()
-@settings(max_examples=12, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
-                                 HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+        HealthCheck.function_scoped_fixture,
+    ],
+)
 def test_api_conforms_to_its_schema(case: schemathesis.Case, auth_headers: dict[str, str]) -> None:
     headers = dict(case.headers or {})
     if "Authorization" not in headers and "X-API-Key" not in headers:

@@ -16,8 +16,9 @@ from icop.quotas.plans import Metric
 from tests.helpers import ApiClient
 
 
-async def test_usage_endpoint_reports_plan_and_consumption(client: ApiClient,
-                                                           context: AppContext) -> None:
+async def test_usage_endpoint_reports_plan_and_consumption(
+    client: ApiClient, context: AppContext
+) -> None:
     owner = await client.signup()
     async with unit_of_work(context.sessionmaker, owner.tenant_id) as session:
         await service.consume(session, owner.tenant_id, Metric.ARTICLES, 3)
@@ -43,17 +44,24 @@ async def test_quota_is_enforced_and_releasable(client: ApiClient, context: AppC
             await service.consume(session, owner.tenant_id, Metric.POSTS, 101)
 
 
-async def test_concurrent_consumers_never_overspend(app_engine: AsyncEngine, client: ApiClient,
-                                                    context: AppContext) -> None:
+async def test_concurrent_consumers_never_overspend(
+    app_engine: AsyncEngine, client: ApiClient, context: AppContext
+) -> None:
     """Real concurrent transactions (committed), racing for the last units of a quota."""
     sessionmaker = create_sessionmaker(app_engine)
     async with unit_of_work(sessionmaker, None) as session:
         from icop.auth import service as auth
         from icop.auth.service import ClientInfo
 
-        pair = await auth.signup(session, context.tokens, email="race@example.com",
-                                 password="long enough pw", company_name="Race",
-                                 display_name=None, client=ClientInfo())
+        pair = await auth.signup(
+            session,
+            context.tokens,
+            email="race@example.com",
+            password="long enough pw",
+            company_name="Race",
+            display_name=None,
+            client=ClientInfo(),
+        )
     tenant_id: UUID = pair.tenant_id
 
     async def attempt() -> bool:
@@ -66,7 +74,7 @@ async def test_concurrent_consumers_never_overspend(app_engine: AsyncEngine, cli
 
     try:
         results = await asyncio.gather(*(attempt() for _ in range(12)))
-        assert sum(results) == 6  # 6 × 3 = 18 ≤ 20 < 21
+        assert sum(results) == 6  # 6 * 3 = 18 ≤ 20 < 21
         async with unit_of_work(sessionmaker, tenant_id) as session:
             usage = await service.usage(session, tenant_id)
         assert {m.metric: m.used for m in usage.metrics}[Metric.ARTICLES] == 18

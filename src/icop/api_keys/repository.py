@@ -14,10 +14,26 @@ class ApiKeyRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def create(self, *, tenant_id: UUID, name: str, secret_hash: bytes, hint: str,
-                     role: str, created_by: UUID | None, expires_at: datetime | None) -> ApiKey:
-        key = ApiKey(tenant_id=tenant_id, name=name, secret_hash=secret_hash, hint=hint,
-                     role=role, created_by=created_by, expires_at=expires_at)
+    async def create(
+        self,
+        *,
+        tenant_id: UUID,
+        name: str,
+        secret_hash: bytes,
+        hint: str,
+        role: str,
+        created_by: UUID | None,
+        expires_at: datetime | None,
+    ) -> ApiKey:
+        key = ApiKey(
+            tenant_id=tenant_id,
+            name=name,
+            secret_hash=secret_hash,
+            hint=hint,
+            role=role,
+            created_by=created_by,
+            expires_at=expires_at,
+        )
         self.session.add(key)
         await self.session.flush()
         await self.session.refresh(key)
@@ -36,9 +52,13 @@ class ApiKeyRepository:
         # At most once a minute: a write on every request would bloat the table for nothing.
         await self.session.execute(
             update(ApiKey)
-            .where(ApiKey.id == key_id,
-                   or_(ApiKey.last_used_at.is_(None),
-                       ApiKey.last_used_at < func.now() - func.make_interval(0, 0, 0, 0, 0, 1)))
+            .where(
+                ApiKey.id == key_id,
+                or_(
+                    ApiKey.last_used_at.is_(None),
+                    ApiKey.last_used_at < func.now() - func.make_interval(0, 0, 0, 0, 0, 1),
+                ),
+            )
             .values(last_used_at=func.now())
         )
 
@@ -47,8 +67,11 @@ class ApiKeyRepository:
 
     async def list(self, *, limit: int, offset: int) -> Sequence[ApiKey]:
         result = await self.session.scalars(
-            select(ApiKey).where(ApiKey.revoked_at.is_(None))
-            .order_by(ApiKey.created_at, ApiKey.id).limit(limit).offset(offset)
+            select(ApiKey)
+            .where(ApiKey.revoked_at.is_(None))
+            .order_by(ApiKey.created_at, ApiKey.id)
+            .limit(limit)
+            .offset(offset)
         )
         return result.all()
 

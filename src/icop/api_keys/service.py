@@ -27,23 +27,43 @@ async def authenticate(session: AsyncSession, key: str) -> Principal:
     if api_key is None:
         raise InvalidToken("unknown, revoked or expired API key")
     await repository.touch(api_key.id)
-    return Principal(kind=PrincipalKind.API_KEY, tenant_id=parsed.tenant_id,
-                     role=Role(api_key.role), api_key_id=api_key.id)
+    return Principal(
+        kind=PrincipalKind.API_KEY,
+        tenant_id=parsed.tenant_id,
+        role=Role(api_key.role),
+        api_key_id=api_key.id,
+    )
 
 
-async def create(session: AsyncSession, principal: Principal, request: ApiKeyCreate) -> ApiKeyCreated:
+async def create(
+    session: AsyncSession, principal: Principal, request: ApiKeyCreate
+) -> ApiKeyCreated:
     if not principal.role.at_least(request.role):
         raise Forbidden("an API key cannot have a higher role than its creator")
     key, digest, hint = secrets.generate(principal.tenant_id)
-    expires_at = (datetime.now(UTC) + timedelta(days=request.expires_in_days)
-                  if request.expires_in_days else None)
-    api_key = await ApiKeyRepository(session).create(
-        tenant_id=principal.tenant_id, name=request.name, secret_hash=digest, hint=hint,
-        role=request.role.value, created_by=principal.user_id, expires_at=expires_at,
+    expires_at = (
+        datetime.now(UTC) + timedelta(days=request.expires_in_days)
+        if request.expires_in_days
+        else None
     )
-    await audit.record(session, tenant_id=principal.tenant_id, actor=principal,
-                       action="api_key.created", target_type="api_key", target_id=api_key.id,
-                       details={"name": request.name, "role": request.role.value})
+    api_key = await ApiKeyRepository(session).create(
+        tenant_id=principal.tenant_id,
+        name=request.name,
+        secret_hash=digest,
+        hint=hint,
+        role=request.role.value,
+        created_by=principal.user_id,
+        expires_at=expires_at,
+    )
+    await audit.record(
+        session,
+        tenant_id=principal.tenant_id,
+        actor=principal,
+        action="api_key.created",
+        target_type="api_key",
+        target_id=api_key.id,
+        details={"name": request.name, "role": request.role.value},
+    )
     return ApiKeyCreated(**ApiKeyOut.model_validate(api_key).model_dump(), key=key)
 
 
@@ -61,5 +81,11 @@ async def list_keys(session: AsyncSession, *, limit: int, offset: int) -> Sequen
 async def revoke(session: AsyncSession, principal: Principal, key_id: UUID) -> None:
     api_key = await get(session, key_id)
     await ApiKeyRepository(session).revoke(api_key.id)
-    await audit.record(session, tenant_id=principal.tenant_id, actor=principal,
-                       action="api_key.revoked", target_type="api_key", target_id=key_id)
+    await audit.record(
+        session,
+        tenant_id=principal.tenant_id,
+        actor=principal,
+        action="api_key.revoked",
+        target_type="api_key",
+        target_id=key_id,
+    )

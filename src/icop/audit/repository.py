@@ -14,13 +14,27 @@ class AuditRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def add(self, *, tenant_id: UUID, actor_kind: str, actor_id: UUID | None, action: str,
-                  target_type: str | None, target_id: str | None, request_id: str | None,
-                  details: dict[str, Any]) -> None:
+    async def add(
+        self,
+        *,
+        tenant_id: UUID,
+        actor_kind: str,
+        actor_id: UUID | None,
+        action: str,
+        target_type: str | None,
+        target_id: str | None,
+        request_id: str | None,
+        details: dict[str, Any],
+    ) -> None:
         self.session.add(
             AuditEvent(
-                tenant_id=tenant_id, actor_kind=actor_kind, actor_id=actor_id, action=action,
-                target_type=target_type, target_id=target_id, request_id=request_id,
+                tenant_id=tenant_id,
+                actor_kind=actor_kind,
+                actor_id=actor_id,
+                action=action,
+                target_type=target_type,
+                target_id=target_id,
+                request_id=request_id,
                 details=details,
             )
         )

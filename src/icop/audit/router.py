@@ -26,13 +26,20 @@ class AuditEventOut(ResponseModel):
     created_at: datetime
 
 
-router = APIRouter(prefix="/audit-log", tags=["audit"], dependencies=[require_role(Role.ADMIN)],
-                   responses=problem_responses(401, 403, 422, 429))
+router = APIRouter(
+    prefix="/audit-log",
+    tags=["audit"],
+    dependencies=[require_role(Role.ADMIN)],
+    responses=problem_responses(401, 403, 422, 429),
+)
 
 
 @router.get("", response_model=list[AuditEventOut])
-async def list_audit_events(session: TenantSession, limit: Limit = 50, offset: Offset = 0,
-                            action: str | None = Query(default=None, max_length=64)
-                            ) -> list[AuditEventOut]:
+async def list_audit_events(
+    session: TenantSession,
+    limit: Limit = 50,
+    offset: Offset = 0,
+    action: str | None = Query(default=None, max_length=64),
+) -> list[AuditEventOut]:
     events = await service.list_events(session, limit=limit, offset=offset, action=action)
     return [AuditEventOut.model_validate(e) for e in events]

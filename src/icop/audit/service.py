@@ -37,6 +37,7 @@ async def record(
     )
 
 
-async def list_events(session: AsyncSession, *, limit: int, offset: int,
-                      action: str | None) -> Sequence[AuditEvent]:
+async def list_events(
+    session: AsyncSession, *, limit: int, offset: int, action: str | None
+) -> Sequence[AuditEvent]:
     return await AuditRepository(session).list(limit=limit, offset=offset, action=action)

@@ -38,21 +38,33 @@ class AuthRepository:
         )
         return [LoginCandidate(**row._mapping) for row in rows]
 
-    async def create_session(self, *, tenant_id: UUID, user_id: UUID, expires_at: datetime,
-                             user_agent: str | None, ip_address: str | None) -> AuthSession:
+    async def create_session(
+        self,
+        *,
+        tenant_id: UUID,
+        user_id: UUID,
+        expires_at: datetime,
+        user_agent: str | None,
+        ip_address: str | None,
+    ) -> AuthSession:
         auth_session = AuthSession(
-            tenant_id=tenant_id, user_id=user_id, expires_at=expires_at,
-            user_agent=(user_agent or "")[:400] or None, ip_address=ip_address,
+            tenant_id=tenant_id,
+            user_id=user_id,
+            expires_at=expires_at,
+            user_agent=(user_agent or "")[:400] or None,
+            ip_address=ip_address,
         )
         self.session.add(auth_session)
         await self.session.flush()
         return auth_session
 
-    async def add_refresh_token(self, *, tenant_id: UUID, token_id: UUID, session_id: UUID,
-                                expires_at: datetime) -> None:
+    async def add_refresh_token(
+        self, *, tenant_id: UUID, token_id: UUID, session_id: UUID, expires_at: datetime
+    ) -> None:
         self.session.add(
-            RefreshToken(tenant_id=tenant_id, id=token_id, session_id=session_id,
-                         expires_at=expires_at)
+            RefreshToken(
+                tenant_id=tenant_id, id=token_id, session_id=session_id, expires_at=expires_at
+            )
         )
         await self.session.flush()
 
@@ -60,8 +72,11 @@ class AuthRepository:
         """Mark a refresh token used, atomically; None when unknown or already used."""
         result = await self.session.execute(
             update(RefreshToken)
-            .where(RefreshToken.tenant_id == tenant_id, RefreshToken.id == token_id,
-                   RefreshToken.used_at.is_(None))
+            .where(
+                RefreshToken.tenant_id == tenant_id,
+                RefreshToken.id == token_id,
+                RefreshToken.used_at.is_(None),
+            )
             .values(used_at=func.now())
             .returning(RefreshToken.session_id)
         )
@@ -74,7 +89,9 @@ class AuthRepository:
             )
         )
 
-    async def session_state(self, tenant_id: UUID, session_id: UUID, user_id: UUID) -> SessionState | None:
+    async def session_state(
+        self, tenant_id: UUID, session_id: UUID, user_id: UUID
+    ) -> SessionState | None:
         row = (
             await self.session.execute(
                 select(
@@ -83,16 +100,20 @@ class AuthRepository:
                     AuthSession.revoked_at.is_not(None).label("revoked"),
                     (AuthSession.expires_at <= func.now()).label("expired"),
                 )
-                .join(AuthSession, (AuthSession.tenant_id == User.tenant_id)
-                      & (AuthSession.user_id == User.id))
-                .where(User.tenant_id == tenant_id, User.id == user_id,
-                       AuthSession.id == session_id)
+                .join(
+                    AuthSession,
+                    (AuthSession.tenant_id == User.tenant_id) & (AuthSession.user_id == User.id),
+                )
+                .where(
+                    User.tenant_id == tenant_id, User.id == user_id, AuthSession.id == session_id
+                )
             )
         ).one_or_none()
         if row is None:
             return None
-        return SessionState(role=row.role, user_status=row.status, revoked=row.revoked,
-                            expired=row.expired)
+        return SessionState(
+            role=row.role, user_status=row.status, revoked=row.revoked, expired=row.expired
+        )
 
     async def touch_session(self, tenant_id: UUID, session_id: UUID) -> None:
         await self.session.execute(
@@ -104,8 +125,11 @@ class AuthRepository:
     async def revoke_session(self, tenant_id: UUID, session_id: UUID, reason: str) -> bool:
         result = await self.session.execute(
             update(AuthSession)
-            .where(AuthSession.tenant_id == tenant_id, AuthSession.id == session_id,
-                   AuthSession.revoked_at.is_(None))
+            .where(
+                AuthSession.tenant_id == tenant_id,
+                AuthSession.id == session_id,
+                AuthSession.revoked_at.is_(None),
+            )
             .values(revoked_at=func.now(), revoked_reason=reason)
             .returning(AuthSession.id)
         )
@@ -114,7 +138,10 @@ class AuthRepository:
     async def revoke_user_sessions(self, tenant_id: UUID, user_id: UUID, reason: str) -> None:
         await self.session.execute(
             update(AuthSession)
-            .where(AuthSession.tenant_id == tenant_id, AuthSession.user_id == user_id,
-                   AuthSession.revoked_at.is_(None))
+            .where(
+                AuthSession.tenant_id == tenant_id,
+                AuthSession.user_id == user_id,
+                AuthSession.revoked_at.is_(None),
+            )
             .values(revoked_at=func.now(), revoked_reason=reason)
         )

@@ -9,29 +9,48 @@ from icop.auth.service import ClientInfo
 from icop.gateway.dependencies import ContextDep, SessionDep, client_address, limit_anonymous
 from icop.gateway.problems import problem_responses
 
-router = APIRouter(prefix="/auth", tags=["auth"], dependencies=[Depends(limit_anonymous)],
-                   responses=problem_responses(400, 401, 409, 422, 429))
+router = APIRouter(
+    prefix="/auth",
+    tags=["auth"],
+    dependencies=[Depends(limit_anonymous)],
+    responses=problem_responses(400, 401, 409, 422, 429),
+)
 
 
 def _client(request: Request) -> ClientInfo:
-    return ClientInfo(user_agent=request.headers.get("user-agent"),
-                      ip_address=client_address(request))
+    return ClientInfo(
+        user_agent=request.headers.get("user-agent"), ip_address=client_address(request)
+    )
 
 
 @router.post("/signup", status_code=status.HTTP_201_CREATED, response_model=TokenPair)
-async def signup(body: SignupRequest, request: Request, session: SessionDep,
-                 context: ContextDep) -> TokenPair:
+async def signup(
+    body: SignupRequest, request: Request, session: SessionDep, context: ContextDep
+) -> TokenPair:
     """Create a tenant and its owner account; returns the owner's tokens."""
-    return await service.signup(session, context.tokens, email=body.email, password=body.password,
-                                company_name=body.company_name, display_name=body.display_name,
-                                client=_client(request))
+    return await service.signup(
+        session,
+        context.tokens,
+        email=body.email,
+        password=body.password,
+        company_name=body.company_name,
+        display_name=body.display_name,
+        client=_client(request),
+    )
 
 
 @router.post("/login", response_model=TokenPair)
-async def login(body: LoginRequest, request: Request, session: SessionDep,
-                context: ContextDep) -> TokenPair:
-    return await service.login(session, context.tokens, email=body.email, password=body.password,
-                               tenant_id=body.tenant_id, client=_client(request))
+async def login(
+    body: LoginRequest, request: Request, session: SessionDep, context: ContextDep
+) -> TokenPair:
+    return await service.login(
+        session,
+        context.tokens,
+        email=body.email,
+        password=body.password,
+        tenant_id=body.tenant_id,
+        client=_client(request),
+    )
 
 
 @router.post("/refresh", response_model=TokenPair)

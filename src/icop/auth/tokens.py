@@ -48,8 +48,15 @@ class InvalidToken(Unauthorized):
 
 
 class TokenService:
-    def __init__(self, private_key: Ed25519PrivateKey, *, issuer: str, audience: str,
-                 access_ttl_s: int, refresh_ttl_s: int) -> None:
+    def __init__(
+        self,
+        private_key: Ed25519PrivateKey,
+        *,
+        issuer: str,
+        audience: str,
+        access_ttl_s: int,
+        refresh_ttl_s: int,
+    ) -> None:
         self._private_key = private_key
         self._public_key: Ed25519PublicKey = private_key.public_key()
         self.issuer = issuer
@@ -71,13 +78,26 @@ class TokenService:
     def public_key(self) -> Ed25519PublicKey:
         return self._public_key
 
-    def issue(self, token_type: TokenType, *, user_id: UUID, tenant_id: UUID, session_id: UUID,
-              role: str, token_id: UUID | None = None) -> tuple[str, TokenClaims]:
+    def issue(
+        self,
+        token_type: TokenType,
+        *,
+        user_id: UUID,
+        tenant_id: UUID,
+        session_id: UUID,
+        role: str,
+        token_id: UUID | None = None,
+    ) -> tuple[str, TokenClaims]:
         now = int(time.time())
         ttl = self.access_ttl_s if token_type is TokenType.ACCESS else self.refresh_ttl_s
         claims = TokenClaims(
-            subject=user_id, tenant_id=tenant_id, session_id=session_id,
-            token_id=token_id or uuid4(), token_type=token_type, role=role, expires_at=now + ttl,
+            subject=user_id,
+            tenant_id=tenant_id,
+            session_id=session_id,
+            token_id=token_id or uuid4(),
+            token_type=token_type,
+            role=role,
+            expires_at=now + ttl,
         )
         payload: dict[str, Any] = {
             "iss": self.issuer,
@@ -127,8 +147,9 @@ class TokenService:
 
 def load_private_key(settings: Settings) -> Ed25519PrivateKey:
     if settings.jwt_private_key is not None:
-        return _parse_private_key(settings.jwt_private_key.get_secret_value().encode(),
-                                  "ICOP_JWT_PRIVATE_KEY")
+        return _parse_private_key(
+            settings.jwt_private_key.get_secret_value().encode(), "ICOP_JWT_PRIVATE_KEY"
+        )
     path = settings.secrets_dir / KEY_FILE_NAME
     if not path.exists():
         _write_new_key(path)
@@ -147,7 +168,8 @@ def _parse_private_key(pem: bytes, origin: str) -> Ed25519PrivateKey:
 
 def _write_new_key(path: Path) -> None:
     pem = Ed25519PrivateKey.generate().private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
     write_private_file(path, pem)

@@ -61,8 +61,9 @@ def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
 async def app_session(current: Settings, tenant_id: UUID | None) -> AsyncIterator[AsyncSession]:
     """A unit of work as the application role (row-level security applies, as for the API)."""
     status = await asyncio.to_thread(prepare_database, current)
-    engine = create_engine(status.urls.app, current, pool_size=1, max_overflow=0,
-                           application_name="icop-cli")
+    engine = create_engine(
+        status.urls.app, current, pool_size=1, max_overflow=0, application_name="icop-cli"
+    )
     try:
         async with unit_of_work(create_sessionmaker(engine), tenant_id) as session:
             yield session

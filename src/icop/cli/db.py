@@ -17,14 +17,18 @@ def migrate_command() -> None:
     """Create roles (embedded database) and upgrade the schema to the latest revision."""
     current = settings()
     status = prepare_database(current)
-    console.print(f"[green]database at revision {migrate.head_revision()}[/]"
-                  + (" (embedded PostgreSQL started)" if status.started_embedded else ""))
+    console.print(
+        f"[green]database at revision {migrate.head_revision()}[/]"
+        + (" (embedded PostgreSQL started)" if status.started_embedded else "")
+    )
 
 
 @app.command("downgrade")
 @friendly_errors
 def downgrade_command(
-    revision: str = typer.Argument("-1", help="Target revision, '-1' for one step, 'base' for all."),
+    revision: str = typer.Argument(
+        "-1", help="Target revision, '-1' for one step, 'base' for all."
+    ),
 ) -> None:
     """Undo migrations down to REVISION."""
     current = settings()
@@ -40,8 +44,9 @@ def reset_command(yes: bool = typer.Option(False, "--yes", help="Confirm data lo
     """Drop the embedded database and recreate it empty at the latest revision."""
     current = settings()
     if not current.embedded_database:
-        raise fail("reset only works on the embedded database; use your DBA tooling for "
-                   "DATABASE_URL")
+        raise fail(
+            "reset only works on the embedded database; use your DBA tooling for DATABASE_URL"
+        )
     if not yes and not typer.confirm("This deletes every tenant's data. Continue?"):
         raise typer.Exit(code=1)
     status = prepare_database(current, migrate_to_head=False)

@@ -16,9 +16,10 @@ app = typer.Typer(help="Credential vault keys.", no_args_is_help=True)
 @friendly_errors
 def rotate(
     reencrypt_only: bool = typer.Option(
-        False, "--reencrypt-only",
+        False,
+        "--reencrypt-only",
         help="Do not add a key; re-encrypt rows still on older keys (after you added a key "
-             "to ICOP_VAULT_KEYS).",
+        "to ICOP_VAULT_KEYS).",
     ),
 ) -> None:
     """Add a new primary vault key and re-encrypt every stored credential with it.
@@ -36,8 +37,14 @@ def rotate(
         async with app_session(current, None) as session:
             tenant_ids = await TenantRepository(session).all_ids("vault key rotation")
         total = 0
-        with Progress(TextColumn("re-encrypting"), BarColumn(), MofNCompleteColumn(),
-                      TextColumn("tenants"), TimeElapsedColumn(), console=console) as progress:
+        with Progress(
+            TextColumn("re-encrypting"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("tenants"),
+            TimeElapsedColumn(),
+            console=console,
+        ) as progress:
             task = progress.add_task("tenants", total=len(tenant_ids))
             for tenant_id in tenant_ids:
                 # One unit of work per tenant, under that tenant's row-level security.
@@ -47,8 +54,7 @@ def rotate(
         return total
 
     count = run_async(run())
-    console.print(f"[green]{count} credential(s) re-encrypted with key "
-                  f"{keyring.primary_key_id}[/]")
+    console.print(f"[green]{count} credential(s) re-encrypted with key {keyring.primary_key_id}[/]")
 
 
 @app.command("generate")

@@ -3,9 +3,10 @@ from __future__ import annotations
 from uuid import UUID
 
 import typer
-from rich.table import Table
 
+from icop.auth import passwords
 from icop.auth import service as auth
+from icop.auth.schemas import SignupRequest
 from icop.auth.service import ClientInfo
 from icop.auth.tokens import TokenService
 from icop.cli.common import app_session, console, fail, friendly_errors, run_async, settings
@@ -14,8 +15,6 @@ from icop.models import Role, SubscriptionPlan
 from icop.schemas import RequestModel
 from icop.tenants.repository import TenantRepository
 from icop.users.repository import UserRepository
-from icop.auth import passwords
-from icop.auth.schemas import SignupRequest
 
 tenant_app = typer.Typer(help="Tenants.", no_args_is_help=True)
 user_app = typer.Typer(help="Users.", no_args_is_help=True)
@@ -36,27 +35,33 @@ def _validated(model: type[RequestModel], **values: object) -> RequestModel:
 def create_tenant(
     company_name: str = typer.Argument(..., help="The tenant's (company's) name."),
     owner_email: str = typer.Option(..., "--owner-email", help="E-mail of the first owner."),
-    password: str = typer.Option(..., prompt=True, hide_input=True, confirmation_prompt=True,
-                                 envvar="ICOP_OWNER_PASSWORD"),
+    password: str = typer.Option(
+        ..., prompt=True, hide_input=True, confirmation_prompt=True, envvar="ICOP_OWNER_PASSWORD"
+    ),
     plan: SubscriptionPlan = typer.Option(SubscriptionPlan.FREE, help="Subscription plan."),
 ) -> None:
     """Create a tenant with its owner (the same as sign-up through the API)."""
     current = settings()
-    request = _validated(SignupRequest, email=owner_email, password=password,
-                         company_name=company_name)
+    request = _validated(
+        SignupRequest, email=owner_email, password=password, company_name=company_name
+    )
     assert isinstance(request, SignupRequest)
 
     async def run() -> None:
         async with app_session(current, None) as session:
-            pair = await auth.signup(session, TokenService.from_settings(current),
-                                     email=request.email, password=request.password,
-                                     company_name=request.company_name, display_name=None,
-                                     client=ClientInfo(user_agent="icop-cli"), plan=plan)
-        table = Table(show_header=False)
-        table.add_row("tenant_id", str(pair.tenant_id))
-        table.add_row("owner user_id", str(pair.user_id))
-        table.add_row("plan", plan.value)
-        console.print(table)
+            pair = await auth.signup(
+                session,
+                TokenService.from_settings(current),
+                email=request.email,
+                password=request.password,
+                company_name=request.company_name,
+                display_name=None,
+                client=ClientInfo(user_agent="icop-cli"),
+                plan=plan,
+            )
+        console.print(f"[green]created tenant {request.company_name!r}[/] on the {plan.value} plan")
+        console.print(f"tenant_id: {pair.tenant_id}", highlight=False)
+        console.print(f"owner_user_id: {pair.user_id}", highlight=False)
 
     run_async(run())
 
@@ -84,8 +89,9 @@ def create_user(
     tenant_id: UUID = typer.Option(..., "--tenant", help="The tenant's id."),
     email: str = typer.Option(..., help="The user's e-mail."),
     role: Role = typer.Option(Role.EDITOR, help="viewer, editor, admin or owner."),
-    password: str = typer.Option(..., prompt=True, hide_input=True, confirmation_prompt=True,
-                                 envvar="ICOP_USER_PASSWORD"),
+    password: str = typer.Option(
+        ..., prompt=True, hide_input=True, confirmation_prompt=True, envvar="ICOP_USER_PASSWORD"
+    ),
 ) -> None:
     """Add a user to a tenant directly (the API's way is an invitation)."""
     current = settings()
@@ -100,9 +106,13 @@ def create_user(
             users = UserRepository(session)
             if await users.get_by_email(request.email) is not None:
                 raise fail(f"{request.email} is already a member of this tenant")
-            user = await users.create(tenant_id=tenant_id, email=request.email,
-                                      password_hash=await passwords.hash_password(password),
-                                      role=role.value, display_name=None)
+            user = await users.create(
+                tenant_id=tenant_id,
+                email=request.email,
+                password_hash=await passwords.hash_password(password),
+                role=role.value,
+                display_name=None,
+            )
         console.print(f"[green]created {role.value} {request.email}[/] (user_id {user.id})")
 
     run_async(run())

@@ -56,8 +56,9 @@ def _ready(url: str) -> bool:
 
 
 def up(
-    detach: bool = typer.Option(False, "--detach", help="Start in the background and return "
-                                "once /readyz answers."),
+    detach: bool = typer.Option(
+        False, "--detach", help="Start in the background and return once /readyz answers."
+    ),
     host: str | None = typer.Option(None, help="Bind address (default ICOP_API_HOST)."),
     port: int | None = typer.Option(None, help="Port (default ICOP_API_PORT)."),
 ) -> None:
@@ -76,21 +77,31 @@ def up(
 @friendly_errors
 def _up_foreground(current: Settings) -> None:
     if not _port_free(current.api_host, current.api_port):
-        raise fail(f"{current.api_host}:{current.api_port} is in use (is ICOP already running? "
-                   "`icop down` stops it; ICOP_API_PORT picks another port)")
+        raise fail(
+            f"{current.api_host}:{current.api_port} is in use (is ICOP already running? "
+            "`icop down` stops it; ICOP_API_PORT picks another port)"
+        )
     with console.status("starting PostgreSQL and migrating …"):
         status = prepare_database(current)
     current.run_dir.mkdir(parents=True, exist_ok=True)
     _pid_file(current).write_text(str(os.getpid()))
-    console.print(f"[bold green]ICOP is up[/] at [link]{current.base_url}[/]  "
-                  f"(API docs: {current.base_url}/docs)  Ctrl-C stops it.")
+    console.print(
+        f"[bold green]ICOP is up[/] at [link]{current.base_url}[/]  "
+        f"(API docs: {current.base_url}/docs)  Ctrl-C stops it."
+    )
     from icop.gateway.app import create_app
 
     try:
-        uvicorn.Server(uvicorn.Config(
-            create_app(current), host=current.api_host, port=current.api_port,
-            log_config=None, access_log=False, lifespan="on",
-        )).run()
+        uvicorn.Server(
+            uvicorn.Config(
+                create_app(current),
+                host=current.api_host,
+                port=current.api_port,
+                log_config=None,
+                access_log=False,
+                lifespan="on",
+            )
+        ).run()
     finally:
         _pid_file(current).unlink(missing_ok=True)
         if status.started_embedded and stop_embedded(current):
@@ -106,9 +117,13 @@ def _up_detached(current: Settings) -> None:
     log_path = current.log_dir / "icop.log"
     env = {**os.environ, "ICOP_API_HOST": current.api_host, "ICOP_API_PORT": str(current.api_port)}
     with open(log_path, "ab") as log:
-        child = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-            [sys.executable, "-m", "icop", "up"], stdout=log, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, start_new_session=True, env=env,
+        child = subprocess.Popen(
+            [sys.executable, "-m", "icop", "up"],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+            env=env,
         )
     deadline = time.monotonic() + 180
     with console.status("waiting for /readyz …"):
@@ -117,8 +132,10 @@ def _up_detached(current: Settings) -> None:
                 tail = log_path.read_text(errors="replace").strip().splitlines()[-5:]
                 raise fail("ICOP exited during start-up:\n  " + "\n  ".join(tail))
             if _ready(current.base_url):
-                console.print(f"[bold green]ICOP is up[/] at {current.base_url} "
-                              f"(pid {child.pid}, log {log_path}); `icop down` stops it")
+                console.print(
+                    f"[bold green]ICOP is up[/] at {current.base_url} "
+                    f"(pid {child.pid}, log {log_path}); `icop down` stops it"
+                )
                 return
             time.sleep(0.3)
     child.terminate()

@@ -26,11 +26,14 @@ class CredentialRepository:
 
     async def find(self, platform: str, label: str) -> ApiCredential | None:
         return await self.session.scalar(
-            select(ApiCredential).where(ApiCredential.platform == platform,
-                                        ApiCredential.label == label)
+            select(ApiCredential).where(
+                ApiCredential.platform == platform, ApiCredential.label == label
+            )
         )
 
-    async def list(self, *, limit: int, offset: int, platform: str | None) -> Sequence[ApiCredential]:
+    async def list(
+        self, *, limit: int, offset: int, platform: str | None
+    ) -> Sequence[ApiCredential]:
         statement = select(ApiCredential).order_by(ApiCredential.created_at, ApiCredential.id)
         if platform:
             statement = statement.where(ApiCredential.platform == platform)
@@ -39,18 +42,23 @@ class CredentialRepository:
 
     async def not_on_key(self, key_id: str, limit: int) -> Sequence[ApiCredential]:
         result = await self.session.scalars(
-            select(ApiCredential).where(ApiCredential.key_id != key_id)
-            .order_by(ApiCredential.id).limit(limit)
+            select(ApiCredential)
+            .where(ApiCredential.key_id != key_id)
+            .order_by(ApiCredential.id)
+            .limit(limit)
         )
         return result.all()
 
-    async def replace_ciphertexts(self, credential: ApiCredential, *, access: bytes,
-                                  refresh: bytes | None, key_id: str) -> bool:
+    async def replace_ciphertexts(
+        self, credential: ApiCredential, *, access: bytes, refresh: bytes | None, key_id: str
+    ) -> bool:
         """Compare-and-swap, so a concurrent token refresh is never overwritten by rotation."""
         result = await self.session.execute(
             update(ApiCredential)
-            .where(ApiCredential.id == credential.id,
-                   ApiCredential.encrypted_access_token == credential.encrypted_access_token)
+            .where(
+                ApiCredential.id == credential.id,
+                ApiCredential.encrypted_access_token == credential.encrypted_access_token,
+            )
             .values(encrypted_access_token=access, encrypted_refresh_token=refresh, key_id=key_id)
             .returning(ApiCredential.id)
             .execution_options(synchronize_session=False)

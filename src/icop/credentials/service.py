@@ -34,40 +34,64 @@ class DecryptedTokens:
 
 
 def _ad(credential: ApiCredential, field: str) -> AssociatedData:
-    return AssociatedData(tenant_id=credential.tenant_id, credential_id=credential.id,
-                          platform=credential.platform, field=field)
+    return AssociatedData(
+        tenant_id=credential.tenant_id,
+        credential_id=credential.id,
+        platform=credential.platform,
+        field=field,
+    )
 
 
 def to_out(credential: ApiCredential) -> CredentialOut:
     return CredentialOut(
-        id=credential.id, platform=Platform(credential.platform), label=credential.label,
-        account_id=credential.account_id, scopes=list(credential.scopes),
+        id=credential.id,
+        platform=Platform(credential.platform),
+        label=credential.label,
+        account_id=credential.account_id,
+        scopes=list(credential.scopes),
         expires_at=credential.expires_at,
         has_refresh_token=credential.encrypted_refresh_token is not None,
-        key_id=credential.key_id, created_at=credential.created_at,
+        key_id=credential.key_id,
+        created_at=credential.created_at,
         updated_at=credential.updated_at,
     )
 
 
-async def create(session: AsyncSession, keyring: Keyring, principal: Principal,
-                 request: CredentialCreate) -> ApiCredential:
+async def create(
+    session: AsyncSession, keyring: Keyring, principal: Principal, request: CredentialCreate
+) -> ApiCredential:
     repository = CredentialRepository(session)
     if await repository.find(request.platform.value, request.label) is not None:
         raise Conflict(f"a {request.platform.value} credential labelled {request.label!r} exists")
     credential = ApiCredential(
-        tenant_id=principal.tenant_id, id=uuid4(), user_id=principal.user_id,
-        platform=request.platform.value, label=request.label, account_id=request.account_id,
-        expires_at=request.expires_at, scopes=request.scopes, key_id=keyring.primary_key_id,
+        tenant_id=principal.tenant_id,
+        id=uuid4(),
+        user_id=principal.user_id,
+        platform=request.platform.value,
+        label=request.label,
+        account_id=request.account_id,
+        expires_at=request.expires_at,
+        scopes=request.scopes,
+        key_id=keyring.primary_key_id,
     )
-    credential.encrypted_access_token = keyring.encrypt(request.access_token, _ad(credential, ACCESS))
+    credential.encrypted_access_token = keyring.encrypt(
+        request.access_token, _ad(credential, ACCESS)
+    )
     credential.encrypted_refresh_token = (
         keyring.encrypt(request.refresh_token, _ad(credential, REFRESH))
-        if request.refresh_token else None
+        if request.refresh_token
+        else None
     )
     credential = await repository.add(credential)
-    await audit.record(session, tenant_id=principal.tenant_id, actor=principal,
-                       action="credential.created", target_type="credential",
-                       target_id=credential.id, details={"platform": credential.platform})
+    await audit.record(
+        session,
+        tenant_id=principal.tenant_id,
+        actor=principal,
+        action="credential.created",
+        target_type="credential",
+        target_id=credential.id,
+        details={"platform": credential.platform},
+    )
     return credential
 
 
@@ -78,8 +102,9 @@ async def get(session: AsyncSession, credential_id: UUID) -> ApiCredential:
     return credential
 
 
-async def list_credentials(session: AsyncSession, *, limit: int, offset: int,
-                           platform: Platform | None) -> Sequence[ApiCredential]:
+async def list_credentials(
+    session: AsyncSession, *, limit: int, offset: int, platform: Platform | None
+) -> Sequence[ApiCredential]:
     return await CredentialRepository(session).list(
         limit=limit, offset=offset, platform=platform.value if platform else None
     )
@@ -88,15 +113,24 @@ async def list_credentials(session: AsyncSession, *, limit: int, offset: int,
 async def delete(session: AsyncSession, principal: Principal, credential_id: UUID) -> None:
     credential = await get(session, credential_id)
     await CredentialRepository(session).delete(credential)
-    await audit.record(session, tenant_id=principal.tenant_id, actor=principal,
-                       action="credential.deleted", target_type="credential",
-                       target_id=credential_id, details={"platform": credential.platform})
+    await audit.record(
+        session,
+        tenant_id=principal.tenant_id,
+        actor=principal,
+        action="credential.deleted",
+        target_type="credential",
+        target_id=credential_id,
+        details={"platform": credential.platform},
+    )
 
 
 def decrypt(keyring: Keyring, credential: ApiCredential) -> DecryptedTokens:
     """For platform clients (never for API responses)."""
-    refresh = (keyring.decrypt(credential.encrypted_refresh_token, _ad(credential, REFRESH))
-               if credential.encrypted_refresh_token is not None else None)
+    refresh = (
+        keyring.decrypt(credential.encrypted_refresh_token, _ad(credential, REFRESH))
+        if credential.encrypted_refresh_token is not None
+        else None
+    )
     return DecryptedTokens(
         access_token=keyring.decrypt(credential.encrypted_access_token, _ad(credential, ACCESS)),
         refresh_token=refresh,
@@ -118,8 +152,11 @@ async def reencrypt_tenant(session: AsyncSession, keyring: Keyring, batch_size: 
             swapped = await repository.replace_ciphertexts(
                 credential,
                 access=keyring.encrypt(tokens.access_token, _ad(credential, ACCESS)),
-                refresh=(keyring.encrypt(tokens.refresh_token, _ad(credential, REFRESH))
-                         if tokens.refresh_token is not None else None),
+                refresh=(
+                    keyring.encrypt(tokens.refresh_token, _ad(credential, REFRESH))
+                    if tokens.refresh_token is not None
+                    else None
+                ),
                 key_id=keyring.primary_key_id,
             )
             if swapped:

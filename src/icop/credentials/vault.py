@@ -52,8 +52,13 @@ class AssociatedData:
 
     def encode(self) -> bytes:
         return "|".join(
-            ["icop-vault-v1", str(self.tenant_id), str(self.credential_id), self.platform,
-             self.field]
+            [
+                "icop-vault-v1",
+                str(self.tenant_id),
+                str(self.credential_id),
+                self.platform,
+                self.field,
+            ]
         ).encode()
 
 
@@ -212,7 +217,9 @@ def _parse_key_file(path: Path) -> tuple[dict[str, bytes], str]:
         raise ConfigurationError(f"{path} must not be readable by others (chmod 600 {path})")
     try:
         document = json.loads(path.read_text())
-        keys = {kid: _decode_key(kid, encoded, str(path)) for kid, encoded in document["keys"].items()}
+        keys = {
+            kid: _decode_key(kid, encoded, str(path)) for kid, encoded in document["keys"].items()
+        }
         primary = document["primary"]
     except (ValueError, KeyError, TypeError, AttributeError) as error:
         raise ConfigurationError(f"{path} is not a valid vault key file") from error

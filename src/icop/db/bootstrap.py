@@ -20,7 +20,9 @@ def _ident(name: str) -> str:
     return f'"{name}"'
 
 
-async def _ensure_role(conn: asyncpg.Connection, name: str, attributes: str, password: str | None) -> None:
+async def _ensure_role(
+    conn: asyncpg.Connection, name: str, attributes: str, password: str | None
+) -> None:
     exists = await conn.fetchval("SELECT 1 FROM pg_roles WHERE rolname = $1", name)
     verb = "ALTER" if exists else "CREATE"
     statement = f"{verb} ROLE {_ident(name)} WITH LOGIN {attributes}"
@@ -64,9 +66,7 @@ async def bootstrap(admin_dsn: str, settings: Settings) -> None:
 async def drop_database(admin_dsn: str, settings: Settings) -> None:
     conn = await asyncpg.connect(admin_dsn)
     try:
-        await conn.execute(
-            f"DROP DATABASE IF EXISTS {_ident(settings.db_name)} WITH (FORCE)"
-        )
+        await conn.execute(f"DROP DATABASE IF EXISTS {_ident(settings.db_name)} WITH (FORCE)")
     finally:
         await conn.close()
 

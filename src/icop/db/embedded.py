@@ -113,8 +113,19 @@ class EmbeddedPostgres:
             )
             self._run(
                 service_user,
-                [str(self.bin("pg_ctl")), "-D", str(self.data_dir), "-l", str(self.log_file),
-                 "-o", options, "-w", "-t", str(int(timeout_s)), "start"],
+                [
+                    str(self.bin("pg_ctl")),
+                    "-D",
+                    str(self.data_dir),
+                    "-l",
+                    str(self.log_file),
+                    "-o",
+                    options,
+                    "-w",
+                    "-t",
+                    str(int(timeout_s)),
+                    "start",
+                ],
                 timeout=timeout_s + 5,
                 what="start the embedded PostgreSQL",
             )
@@ -134,8 +145,17 @@ class EmbeddedPostgres:
                 return False
             self._run(
                 self._service_user(),
-                [str(self.bin("pg_ctl")), "-D", str(self.data_dir), "-m", "fast", "-w",
-                 "-t", str(int(timeout_s)), "stop"],
+                [
+                    str(self.bin("pg_ctl")),
+                    "-D",
+                    str(self.data_dir),
+                    "-m",
+                    "fast",
+                    "-w",
+                    "-t",
+                    str(int(timeout_s)),
+                    "stop",
+                ],
                 timeout=timeout_s + 5,
                 what="stop the embedded PostgreSQL",
             )
@@ -188,9 +208,18 @@ class EmbeddedPostgres:
     def _initdb(self, service_user: str | None) -> None:
         self._run(
             service_user,
-            [str(self.bin("initdb")), "-D", str(self.data_dir), "-U", SUPERUSER,
-             "--auth-local=trust", "--auth-host=scram-sha-256", "--encoding=UTF8",
-             "--locale=C.UTF-8", "--no-instructions"],
+            [
+                str(self.bin("initdb")),
+                "-D",
+                str(self.data_dir),
+                "-U",
+                SUPERUSER,
+                "--auth-local=trust",
+                "--auth-host=scram-sha-256",
+                "--encoding=UTF8",
+                "--locale=C.UTF-8",
+                "--no-instructions",
+            ],
             timeout=120,
             what="initialise the embedded PostgreSQL data directory",
         )
@@ -200,8 +229,14 @@ class EmbeddedPostgres:
         with tempfile.TemporaryFile("w+") as output:
             try:
                 subprocess.run(  # noqa: S603 - argv built from our own paths
-                    argv, check=True, stdout=output, stderr=subprocess.STDOUT, text=True,
-                    timeout=timeout, user=service_user, cwd=self.root,
+                    argv,
+                    check=True,
+                    stdout=output,
+                    stderr=subprocess.STDOUT,
+                    text=True,
+                    timeout=timeout,
+                    user=service_user,
+                    cwd=self.root,
                 )
             except subprocess.CalledProcessError as error:
                 output.seek(0)

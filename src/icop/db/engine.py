@@ -5,8 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 
 from icop.config import Settings
 from icop.db.embedded import EmbeddedPostgres
@@ -14,7 +18,7 @@ from icop.db.embedded import EmbeddedPostgres
 
 @dataclass(frozen=True)
 class DatabaseUrls:
-    """libpq-style URLs (``postgresql://``) for each role; ``admin`` only for the embedded server."""
+    """libpq URLs (``postgresql://``) per role; ``admin`` exists only for the embedded server."""
 
     owner: str
     app: str

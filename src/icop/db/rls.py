@@ -11,8 +11,13 @@ CURRENT_TENANT = "(SELECT nullif(current_setting('app.tenant_id', true), '')::uu
 POLICY_NAME = "tenant_isolation"
 
 
-def enable_tenant_rls(table: str, *, column: str = "tenant_id", app_role: str,
-                      privileges: str = "SELECT, INSERT, UPDATE, DELETE") -> list[str]:
+def enable_tenant_rls(
+    table: str,
+    *,
+    column: str = "tenant_id",
+    app_role: str,
+    privileges: str = "SELECT, INSERT, UPDATE, DELETE",
+) -> list[str]:
     predicate = f"{column} = {CURRENT_TENANT}"
     return [
         f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",

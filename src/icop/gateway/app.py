@@ -30,8 +30,16 @@ def api_router() -> APIRouter:
     # Any API operation can meet these: a malformed or oversized body, a failed validation,
     # a rate limit.
     router = APIRouter(prefix=API_PREFIX, responses=problem_responses(400, 413, 422, 429))
-    for domain_router in (auth_router, tenants_router, users_router, invitations_router,
-                          api_keys_router, credentials_router, usage_router, audit_router):
+    for domain_router in (
+        auth_router,
+        tenants_router,
+        users_router,
+        invitations_router,
+        api_keys_router,
+        credentials_router,
+        usage_router,
+        audit_router,
+    ):
         router.include_router(domain_router)
     return router
 

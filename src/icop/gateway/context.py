@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Awaitable, Callable
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from icop.auth.tokens import TokenService
 from icop.config import Settings
-from icop.credentials.vault import Keyring, KeySource, KEY_FILE_NAME
+from icop.credentials.vault import KEY_FILE_NAME, Keyring, KeySource
 from icop.db.engine import create_engine, create_sessionmaker, resolve_urls
 from icop.gateway.ratelimit import RateLimiter
 

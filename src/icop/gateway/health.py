@@ -39,8 +39,10 @@ async def readyz(context: ContextDep) -> JSONResponse:
             results[name] = {"ok": False, "error": f"{type(error).__name__}: {error}"[:300]}
         results[name]["ms"] = round((time.perf_counter() - started) * 1000, 1)
     ready = all(result["ok"] for result in results.values())
-    return JSONResponse({"status": "ready" if ready else "not_ready", "checks": results},
-                        status_code=200 if ready else 503)
+    return JSONResponse(
+        {"status": "ready" if ready else "not_ready", "checks": results},
+        status_code=200 if ready else 503,
+    )
 
 
 async def database_check(context: AppContext) -> None:

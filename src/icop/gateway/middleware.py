@@ -33,7 +33,9 @@ class RequestIdMiddleware:
             await self.app(scope, receive, send)
             return
         incoming = _header(scope, b"x-request-id")
-        request_id = incoming if incoming and _VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request_id = (
+            incoming if incoming and _VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        )
         token = set_request_id(request_id)
         started = time.perf_counter()
         status_holder = {"status": 500}
@@ -49,7 +51,10 @@ class RequestIdMiddleware:
             await self.app(scope, receive, send_with_id)
         finally:
             logger.info(
-                "%s %s %s %.1fms", scope["method"], scope["path"], status_holder["status"],
+                "%s %s %s %.1fms",
+                scope["method"],
+                scope["path"],
+                status_holder["status"],
                 (time.perf_counter() - started) * 1000,
                 extra={"request_id": request_id},
             )
@@ -77,8 +82,14 @@ class RequestGuardMiddleware:
             await self.app(scope, receive, send)
             return
         if b"%00" in scope.get("query_string", b""):
-            await _send_problem(scope, send, 400, "bad_request", "Bad request",
-                                "the query string must not contain NUL characters")
+            await _send_problem(
+                scope,
+                send,
+                400,
+                "bad_request",
+                "Bad request",
+                "the query string must not contain NUL characters",
+            )
             return
         declared = _header(scope, b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
@@ -109,23 +120,41 @@ class RequestGuardMiddleware:
                 await self._reject(scope, send)
 
     async def _reject(self, scope: Scope, send: Send) -> None:
-        await _send_problem(scope, send, 413, "payload_too_large", "Request body too large",
-                            f"the request body exceeds {self.max_bytes} bytes")
+        await _send_problem(
+            scope,
+            send,
+            413,
+            "payload_too_large",
+            "Request body too large",
+            f"the request body exceeds {self.max_bytes} bytes",
+        )
 
 
-async def _send_problem(scope: Scope, send: Send, status: int, code: str, title: str,
-                        detail: str) -> None:
+async def _send_problem(
+    scope: Scope, send: Send, status: int, code: str, title: str, detail: str
+) -> None:
     """A problem document sent from middleware, outside FastAPI's exception handlers."""
-    body = json.dumps({
-        "type": TYPE_BASE + code, "title": title, "status": status, "detail": detail,
-        "instance": scope["path"], "code": code, "request_id": current_request_id(),
-    }).encode()
-    await send({
-        "type": "http.response.start",
-        "status": status,
-        "headers": [(b"content-type", PROBLEM_MEDIA_TYPE.encode()),
-                    (b"content-length", str(len(body)).encode())],
-    })
+    body = json.dumps(
+        {
+            "type": TYPE_BASE + code,
+            "title": title,
+            "status": status,
+            "detail": detail,
+            "instance": scope["path"],
+            "code": code,
+            "request_id": current_request_id(),
+        }
+    ).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 

@@ -37,15 +37,25 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI entries so that clients (and schemathesis) know the error shape."""
     schema = {"schema": {"$ref": "#/components/schemas/Problem"}}
     return {
-        code: {"model": Problem, "content": {PROBLEM_MEDIA_TYPE: schema},
-               "description": HTTPStatus(code).phrase}
+        code: {
+            "model": Problem,
+            "content": {PROBLEM_MEDIA_TYPE: schema},
+            "description": HTTPStatus(code).phrase,
+        }
         for code in statuses
     }
 
 
-def problem_response(request: Request, *, status: int, code: str, title: str,
-                     detail: str | None, headers: dict[str, str] | None = None,
-                     **extra: Any) -> JSONResponse:
+def problem_response(
+    request: Request,
+    *,
+    status: int,
+    code: str,
+    title: str,
+    detail: str | None,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> JSONResponse:
     body: dict[str, Any] = {
         "type": TYPE_BASE + code,
         "title": title,
@@ -56,16 +66,22 @@ def problem_response(request: Request, *, status: int, code: str, title: str,
         "request_id": current_request_id(),
         **extra,
     }
-    return JSONResponse(body, status_code=status, headers=headers,
-                        media_type=PROBLEM_MEDIA_TYPE)
+    return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_MEDIA_TYPE)
 
 
 async def _icop_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, ICOPError)
     if error.status >= 500:
         logger.error("request failed: %s", error.code, exc_info=error)
-    return problem_response(request, status=error.status, code=error.code, title=error.title,
-                            detail=error.detail, headers=error.headers(), **error.extra)
+    return problem_response(
+        request,
+        status=error.status,
+        code=error.code,
+        title=error.title,
+        detail=error.detail,
+        headers=error.headers(),
+        **error.extra,
+    )
 
 
 async def _validation_error(request: Request, error: Exception) -> JSONResponse:
@@ -79,7 +95,8 @@ async def _validation_error(request: Request, error: Exception) -> JSONResponse:
         request,
         status=400 if malformed else 422,
         code="malformed_json" if malformed else "validation_failed",
-        title="The request body is not valid JSON" if malformed
+        title="The request body is not valid JSON"
+        if malformed
         else "The request did not pass validation",
         detail="; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors)[:2000],
         errors=errors,
@@ -93,14 +110,25 @@ async def _http_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, StarletteHTTPException)
     phrase = HTTPStatus(error.status_code).phrase
     code = _HTTP_CODES.get(error.status_code) or phrase.lower().replace(" ", "_").replace("-", "_")
-    return problem_response(request, status=error.status_code, code=code, title=phrase, detail=str(error.detail) if error.detail else None,
-                            headers=dict(error.headers or {}))
+    return problem_response(
+        request,
+        status=error.status_code,
+        code=code,
+        title=phrase,
+        detail=str(error.detail) if error.detail else None,
+        headers=dict(error.headers or {}),
+    )
 
 
 async def _unhandled(request: Request, error: Exception) -> JSONResponse:
     logger.exception("unhandled error", exc_info=error)
-    return problem_response(request, status=500, code="internal_error", title="Internal error",
-                            detail="An unexpected error occurred; quote the request id.")
+    return problem_response(
+        request,
+        status=500,
+        code="internal_error",
+        title="Internal error",
+        detail="An unexpected error occurred; quote the request id.",
+    )
 
 
 def install_problem_handlers(app: FastAPI) -> None:

@@ -14,11 +14,26 @@ class InvitationRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def create(self, *, tenant_id: UUID, email: str, role: str, token_hash: bytes,
-                     invited_by: UUID | None, expires_at: datetime, note: str | None) -> Invitation:
-        invitation = Invitation(tenant_id=tenant_id, email=email, role=role,
-                                token_hash=token_hash, invited_by=invited_by,
-                                expires_at=expires_at, note=note)
+    async def create(
+        self,
+        *,
+        tenant_id: UUID,
+        email: str,
+        role: str,
+        token_hash: bytes,
+        invited_by: UUID | None,
+        expires_at: datetime,
+        note: str | None,
+    ) -> Invitation:
+        invitation = Invitation(
+            tenant_id=tenant_id,
+            email=email,
+            role=role,
+            token_hash=token_hash,
+            invited_by=invited_by,
+            expires_at=expires_at,
+            note=note,
+        )
         self.session.add(invitation)
         await self.session.flush()
         await self.session.refresh(invitation)
@@ -30,9 +45,14 @@ class InvitationRepository:
     async def list_pending(self, *, limit: int, offset: int) -> Sequence[Invitation]:
         result = await self.session.scalars(
             select(Invitation)
-            .where(Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None),
-                   Invitation.expires_at > func.now())
-            .order_by(Invitation.created_at, Invitation.id).limit(limit).offset(offset)
+            .where(
+                Invitation.accepted_at.is_(None),
+                Invitation.revoked_at.is_(None),
+                Invitation.expires_at > func.now(),
+            )
+            .order_by(Invitation.created_at, Invitation.id)
+            .limit(limit)
+            .offset(offset)
         )
         return result.all()
 
@@ -40,8 +60,12 @@ class InvitationRepository:
         """Mark a usable invitation accepted, atomically (one acceptance per invitation)."""
         invitation_id = await self.session.scalar(
             update(Invitation)
-            .where(Invitation.token_hash == token_hash, Invitation.accepted_at.is_(None),
-                   Invitation.revoked_at.is_(None), Invitation.expires_at > func.now())
+            .where(
+                Invitation.token_hash == token_hash,
+                Invitation.accepted_at.is_(None),
+                Invitation.revoked_at.is_(None),
+                Invitation.expires_at > func.now(),
+            )
             .values(accepted_at=func.now())
             .returning(Invitation.id)
         )

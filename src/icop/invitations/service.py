@@ -55,30 +55,43 @@ def _parse(token: str) -> tuple[UUID, bytes]:
     return tenant_id, _hash(secret)
 
 
-async def invite(session: AsyncSession, settings: Settings, principal: Principal,
-                 request: InvitationCreate) -> InvitationCreated:
+async def invite(
+    session: AsyncSession, settings: Settings, principal: Principal, request: InvitationCreate
+) -> InvitationCreated:
     if not principal.role.at_least(request.role):
         raise Forbidden("you cannot invite someone with a higher role than yours")
     if await UserRepository(session).get_by_email(request.email) is not None:
         raise Conflict("this person is already a member of the tenant")
     secret = secrets.token_urlsafe(32)
     invitation = await InvitationRepository(session).create(
-        tenant_id=principal.tenant_id, email=request.email, role=request.role.value,
-        token_hash=_hash(secret), invited_by=principal.user_id,
+        tenant_id=principal.tenant_id,
+        email=request.email,
+        role=request.role.value,
+        token_hash=_hash(secret),
+        invited_by=principal.user_id,
         expires_at=datetime.now(UTC) + timedelta(seconds=settings.invitation_ttl_s),
         note=request.note,
     )
-    await audit.record(session, tenant_id=principal.tenant_id, actor=principal,
-                       action="invitation.created", target_type="invitation",
-                       target_id=invitation.id,
-                       details={"email": request.email, "role": request.role.value})
+    await audit.record(
+        session,
+        tenant_id=principal.tenant_id,
+        actor=principal,
+        action="invitation.created",
+        target_type="invitation",
+        target_id=invitation.id,
+        details={"email": request.email, "role": request.role.value},
+    )
     token = f"{principal.tenant_id.hex}.{secret}"
-    return InvitationCreated(**InvitationOut.model_validate(invitation).model_dump(), token=token,
-                             accept_url=f"{settings.base_url}/invite#{token}")
+    return InvitationCreated(
+        **InvitationOut.model_validate(invitation).model_dump(),
+        token=token,
+        accept_url=f"{settings.base_url}/invite#{token}",
+    )
 
 
-async def accept(session: AsyncSession, tokens: TokenService, request: InvitationAccept,
-                 client: ClientInfo) -> TokenPair:
+async def accept(
+    session: AsyncSession, tokens: TokenService, request: InvitationAccept, client: ClientInfo
+) -> TokenPair:
     tenant_id, token_hash = _parse(request.token)
     await bind_tenant(session, tenant_id)
     invitation = await InvitationRepository(session).claim(token_hash)
@@ -87,14 +100,29 @@ async def accept(session: AsyncSession, tokens: TokenService, request: Invitatio
     users = UserRepository(session)
     if await users.get_by_email(invitation.email) is not None:
         raise Conflict("this person is already a member of the tenant")
-    user = await users.create(tenant_id=tenant_id, email=invitation.email,
-                              password_hash=await passwords.hash_password(request.password),
-                              role=invitation.role, display_name=request.display_name)
-    await audit.record(session, tenant_id=tenant_id, actor_id=user.id,
-                       action="invitation.accepted", target_type="invitation",
-                       target_id=invitation.id)
-    return await auth.start_session(session, tokens, tenant_id=tenant_id, user_id=user.id,
-                                    role=Role(invitation.role), client=client)
+    user = await users.create(
+        tenant_id=tenant_id,
+        email=invitation.email,
+        password_hash=await passwords.hash_password(request.password),
+        role=invitation.role,
+        display_name=request.display_name,
+    )
+    await audit.record(
+        session,
+        tenant_id=tenant_id,
+        actor_id=user.id,
+        action="invitation.accepted",
+        target_type="invitation",
+        target_id=invitation.id,
+    )
+    return await auth.start_session(
+        session,
+        tokens,
+        tenant_id=tenant_id,
+        user_id=user.id,
+        role=Role(invitation.role),
+        client=client,
+    )
 
 
 async def get(session: AsyncSession, invitation_id: UUID) -> Invitation:
@@ -111,6 +139,11 @@ async def list_pending(session: AsyncSession, *, limit: int, offset: int) -> Seq
 async def revoke(session: AsyncSession, principal: Principal, invitation_id: UUID) -> None:
     invitation = await get(session, invitation_id)
     await InvitationRepository(session).revoke(invitation.id)
-    await audit.record(session, tenant_id=principal.tenant_id, actor=principal,
-                       action="invitation.revoked", target_type="invitation",
-                       target_id=invitation_id)
+    await audit.record(
+        session,
+        tenant_id=principal.tenant_id,
+        actor=principal,
+        action="invitation.revoked",
+        target_type="invitation",
+        target_id=invitation_id,
+    )

@@ -42,7 +42,9 @@ def tenants_fk() -> ForeignKeyConstraint:
     return ForeignKeyConstraint(["tenant_id"], ["tenants.id"], ondelete="CASCADE")
 
 
-def tenant_fk(columns: list[str], target: str, ondelete: str | None = "CASCADE") -> ForeignKeyConstraint:
+def tenant_fk(
+    columns: list[str], target: str, ondelete: str | None = "CASCADE"
+) -> ForeignKeyConstraint:
     """A composite foreign key that keeps references inside the tenant."""
     return ForeignKeyConstraint(
         ["tenant_id", *columns],

@@ -28,7 +28,9 @@ class ApiCredential(TenantOwned, TimestampMixin, Base):
     encrypted_refresh_token: Mapped[bytes | None] = mapped_column(LargeBinary)
     key_id: Mapped[str] = mapped_column(String(64), nullable=False)
     expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    scopes: Mapped[list[str]] = mapped_column(ARRAY(String(200)), nullable=False, server_default="{}")
+    scopes: Mapped[list[str]] = mapped_column(
+        ARRAY(String(200)), nullable=False, server_default="{}"
+    )
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now(), nullable=False
     )

@@ -25,7 +25,9 @@ class Tenant(TimestampMixin, Base):
         CheckConstraint("status IN ('active', 'suspended')", name="status"),
     )
 
-    id: Mapped[UUID] = mapped_column(Uuid, primary_key=True, server_default=text("gen_random_uuid()"))
+    id: Mapped[UUID] = mapped_column(
+        Uuid, primary_key=True, server_default=text("gen_random_uuid()")
+    )
     company_name: Mapped[str] = mapped_column(Text, nullable=False)
     subscription_plan: Mapped[str] = mapped_column(
         String(16), nullable=False, server_default=SubscriptionPlan.FREE.value

@@ -11,5 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from icop.models import OutboxEvent
 
 
-async def emit(session: AsyncSession, *, tenant_id: UUID, topic: str, payload: dict[str, Any]) -> None:
+async def emit(
+    session: AsyncSession, *, tenant_id: UUID, topic: str, payload: dict[str, Any]
+) -> None:
     session.add(OutboxEvent(tenant_id=tenant_id, topic=topic, payload=payload))

@@ -19,14 +19,25 @@ class Metric(StrEnum):
     LLM_USD = "llm_usd"
 
 
-PLAN_QUOTAS: MappingProxyType[SubscriptionPlan, dict[Metric, Decimal | None]] = MappingProxyType({
-    SubscriptionPlan.FREE: {Metric.ARTICLES: Decimal(20), Metric.POSTS: Decimal(100),
-                            Metric.LLM_USD: Decimal(5)},
-    SubscriptionPlan.PRO: {Metric.ARTICLES: Decimal(300), Metric.POSTS: Decimal(3000),
-                           Metric.LLM_USD: Decimal(100)},
-    SubscriptionPlan.AGENCY: {Metric.ARTICLES: None, Metric.POSTS: None,
-                              Metric.LLM_USD: Decimal(1000)},
-})
+PLAN_QUOTAS: MappingProxyType[SubscriptionPlan, dict[Metric, Decimal | None]] = MappingProxyType(
+    {
+        SubscriptionPlan.FREE: {
+            Metric.ARTICLES: Decimal(20),
+            Metric.POSTS: Decimal(100),
+            Metric.LLM_USD: Decimal(5),
+        },
+        SubscriptionPlan.PRO: {
+            Metric.ARTICLES: Decimal(300),
+            Metric.POSTS: Decimal(3000),
+            Metric.LLM_USD: Decimal(100),
+        },
+        SubscriptionPlan.AGENCY: {
+            Metric.ARTICLES: None,
+            Metric.POSTS: None,
+            Metric.LLM_USD: Decimal(1000),
+        },
+    }
+)
 
 
 def quota(plan: SubscriptionPlan, metric: Metric) -> Decimal | None:

@@ -28,23 +28,31 @@ class UsageRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def consume(self, *, tenant_id: UUID, period: date, metric: str, amount: Decimal,
-                      limit: Decimal | None) -> Decimal | None:
+    async def consume(
+        self, *, tenant_id: UUID, period: date, metric: str, amount: Decimal, limit: Decimal | None
+    ) -> Decimal | None:
         """New total, or None when the limit would be passed (nothing is consumed then)."""
         if limit is not None and amount > limit:
             return None
         result = await self.session.execute(
             _CONSUME,
-            {"tenant_id": tenant_id, "period": period, "metric": metric, "amount": amount,
-             "limit": limit},
+            {
+                "tenant_id": tenant_id,
+                "period": period,
+                "metric": metric,
+                "amount": amount,
+                "limit": limit,
+            },
         )
         used: Decimal | None = result.scalar_one_or_none()
         return used
 
     async def release(self, *, tenant_id: UUID, period: date, metric: str, amount: Decimal) -> None:
         await self.session.execute(
-            text("UPDATE usage_counters SET used = greatest(used - :amount, 0), updated_at = now() "
-                 "WHERE tenant_id = :tenant_id AND period = :period AND metric = :metric"),
+            text(
+                "UPDATE usage_counters SET used = greatest(used - :amount, 0), updated_at = now() "
+                "WHERE tenant_id = :tenant_id AND period = :period AND metric = :metric"
+            ),
             {"tenant_id": tenant_id, "period": period, "metric": metric, "amount": amount},
         )
 

@@ -33,26 +33,33 @@ async def _plan(session: AsyncSession, tenant_id: UUID) -> SubscriptionPlan:
     return SubscriptionPlan(tenant.subscription_plan)
 
 
-async def consume(session: AsyncSession, tenant_id: UUID, metric: Metric,
-                  amount: Decimal | int = 1) -> Decimal:
+async def consume(
+    session: AsyncSession, tenant_id: UUID, metric: Metric, amount: Decimal | int = 1
+) -> Decimal:
     amount = Decimal(amount)
     limit = quota(await _plan(session, tenant_id), metric)
     used = await UsageRepository(session).consume(
-        tenant_id=tenant_id, period=current_period(), metric=metric.value, amount=amount,
+        tenant_id=tenant_id,
+        period=current_period(),
+        metric=metric.value,
+        amount=amount,
         limit=limit,
     )
     if used is None:
         raise QuotaExceeded(
             f"the monthly {metric.value} quota ({limit}) would be exceeded",
-            metric=metric.value, limit=str(limit),
+            metric=metric.value,
+            limit=str(limit),
         )
     return used
 
 
-async def release(session: AsyncSession, tenant_id: UUID, metric: Metric,
-                  amount: Decimal | int = 1) -> None:
-    await UsageRepository(session).release(tenant_id=tenant_id, period=current_period(),
-                                           metric=metric.value, amount=Decimal(amount))
+async def release(
+    session: AsyncSession, tenant_id: UUID, metric: Metric, amount: Decimal | int = 1
+) -> None:
+    await UsageRepository(session).release(
+        tenant_id=tenant_id, period=current_period(), metric=metric.value, amount=Decimal(amount)
+    )
 
 
 async def usage(session: AsyncSession, tenant_id: UUID) -> UsageOut:
@@ -63,6 +70,12 @@ async def usage(session: AsyncSession, tenant_id: UUID) -> UsageOut:
     for metric in Metric:
         limit = quota(plan, metric)
         spent = used.get(metric.value, Decimal(0))
-        metrics.append(MetricUsage(metric=metric, used=spent, limit=limit,
-                                   remaining=None if limit is None else max(limit - spent, Decimal(0))))
+        metrics.append(
+            MetricUsage(
+                metric=metric,
+                used=spent,
+                limit=limit,
+                remaining=None if limit is None else max(limit - spent, Decimal(0)),
+            )
+        )
     return UsageOut(plan=plan, period_start=period, period_end=_period_end(period), metrics=metrics)

@@ -23,6 +23,7 @@ async def get_tenant(principal: CurrentPrincipal, session: TenantSession) -> Ten
 
 
 @router.patch("/tenant", response_model=TenantOut, dependencies=[require_role(Role.ADMIN)])
-async def update_tenant(body: TenantUpdate, principal: CurrentPrincipal,
-                        session: TenantSession) -> TenantOut:
+async def update_tenant(
+    body: TenantUpdate, principal: CurrentPrincipal, session: TenantSession
+) -> TenantOut:
     return TenantOut.model_validate(await service.update(session, principal, body))

@@ -23,8 +23,14 @@ async def update(session: AsyncSession, principal: Principal, request: TenantUpd
     tenant.company_name = request.company_name
     await session.flush()
     await session.refresh(tenant)
-    await audit.record(session, tenant_id=tenant.id, actor=principal, action="tenant.updated",
-                       target_type="tenant", target_id=tenant.id)
+    await audit.record(
+        session,
+        tenant_id=tenant.id,
+        actor=principal,
+        action="tenant.updated",
+        target_type="tenant",
+        target_id=tenant.id,
+    )
     return tenant
 
 

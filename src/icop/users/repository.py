@@ -13,10 +13,22 @@ class UserRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def create(self, *, tenant_id: UUID, email: str, password_hash: str, role: str,
-                     display_name: str | None) -> User:
-        user = User(tenant_id=tenant_id, email=email, password_hash=password_hash, role=role,
-                    display_name=display_name)
+    async def create(
+        self,
+        *,
+        tenant_id: UUID,
+        email: str,
+        password_hash: str,
+        role: str,
+        display_name: str | None,
+    ) -> User:
+        user = User(
+            tenant_id=tenant_id,
+            email=email,
+            password_hash=password_hash,
+            role=role,
+            display_name=display_name,
+        )
         self.session.add(user)
         await self.session.flush()
         return user
@@ -34,10 +46,14 @@ class UserRepository:
         return result.all()
 
     async def count_active_owners(self) -> int:
-        return await self.session.scalar(
-            select(func.count()).select_from(User).where(User.role == "owner",
-                                                         User.status == "active")
-        ) or 0
+        return (
+            await self.session.scalar(
+                select(func.count())
+                .select_from(User)
+                .where(User.role == "owner", User.status == "active")
+            )
+            or 0
+        )
 
     async def mark_login(self, user_id: UUID, new_hash: str | None) -> None:
         values: dict[str, object] = {"last_login_at": func.now()}

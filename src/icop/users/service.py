@@ -40,19 +40,27 @@ def _check_may_manage(principal: Principal, target: User, new_role: Role | None)
 
 
 async def _keep_an_owner(session: AsyncSession, target: User, *, losing_owner: bool) -> None:
-    if losing_owner and target.status == UserStatus.ACTIVE.value and Role(target.role) is Role.OWNER:
-        if await UserRepository(session).count_active_owners() <= 1:
-            raise Conflict("a tenant must keep at least one active owner")
+    still_an_active_owner = (
+        target.status == UserStatus.ACTIVE.value and Role(target.role) is Role.OWNER
+    )
+    if (
+        losing_owner
+        and still_an_active_owner
+        and await UserRepository(session).count_active_owners() <= 1
+    ):
+        raise Conflict("a tenant must keep at least one active owner")
 
 
-async def update(session: AsyncSession, principal: Principal, user_id: UUID,
-                 request: UserUpdate) -> User:
+async def update(
+    session: AsyncSession, principal: Principal, user_id: UUID, request: UserUpdate
+) -> User:
     target = await get(session, user_id)
     _check_may_manage(principal, target, request.role)
     if request.status is not None and principal.user_id == target.id:
         raise Forbidden("you cannot change your own status")
     losing_owner = (request.role is not None and request.role is not Role.OWNER) or (
-        request.status is UserStatus.DISABLED)
+        request.status is UserStatus.DISABLED
+    )
     await _keep_an_owner(session, target, losing_owner=losing_owner)
     changes: dict[str, str | None] = {}
     if request.role is not None:
@@ -60,15 +68,22 @@ async def update(session: AsyncSession, principal: Principal, user_id: UUID,
     if request.status is not None:
         target.status = changes["status"] = request.status.value
         if request.status is UserStatus.DISABLED:
-            await AuthRepository(session).revoke_user_sessions(target.tenant_id, target.id,
-                                                               "user_disabled")
+            await AuthRepository(session).revoke_user_sessions(
+                target.tenant_id, target.id, "user_disabled"
+            )
     if "display_name" in request.model_fields_set:
         target.display_name = changes["display_name"] = request.display_name
     await session.flush()
     await session.refresh(target)
-    await audit.record(session, tenant_id=principal.tenant_id, actor=principal,
-                       action="user.updated", target_type="user", target_id=target.id,
-                       details=changes)
+    await audit.record(
+        session,
+        tenant_id=principal.tenant_id,
+        actor=principal,
+        action="user.updated",
+        target_type="user",
+        target_id=target.id,
+        details=changes,
+    )
     return target
 
 
@@ -77,6 +92,12 @@ async def remove(session: AsyncSession, principal: Principal, user_id: UUID) -> 
     _check_may_manage(principal, target, None)
     await _keep_an_owner(session, target, losing_owner=True)
     await UserRepository(session).delete(target)
-    await audit.record(session, tenant_id=principal.tenant_id, actor=principal,
-                       action="user.removed", target_type="user", target_id=user_id,
-                       details={"email": target.email})
+    await audit.record(
+        session,
+        tenant_id=principal.tenant_id,
+        actor=principal,
+        action="user.removed",
+        target_type="user",
+        target_id=user_id,
+        details={"email": target.email},
+    )
