@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 TEST_HOME = ROOT / ".icop-test"
@@ -25,7 +26,9 @@ for variable in ("DATABASE_URL", "DATABASE_APP_URL", "REDIS_URL", "ICOP_VAULT_KE
 
 import httpx  # noqa: E402
 import pytest  # noqa: E402
+from sqlalchemy import event  # noqa: E402
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker  # noqa: E402
+from sqlalchemy.orm import Session  # noqa: E402
 
 from icop.config import Settings  # noqa: E402
 from icop.db import bootstrap, migrate  # noqa: E402
@@ -76,10 +79,26 @@ async def connection(app_engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
             await transaction.rollback()
 
 
+class _SavepointSession(Session):
+    """The sync session class of test units of work (so the listener below touches no other)."""
+
+
+@event.listens_for(_SavepointSession, "after_begin")
+def _like_a_new_transaction(session: Session, transaction: Any, sync_connection: Any) -> None:
+    # Units of work here are savepoints inside one test transaction, where a
+    # transaction-local app.tenant_id would survive from the previous unit. Clear it, as
+    # a real new transaction starts without it.
+    if transaction.parent is None:
+        sync_connection.exec_driver_sql("SELECT set_config('app.tenant_id', '', true)")
+
+
 @pytest.fixture
 def sessionmaker(connection: AsyncConnection) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(
-        bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
+        bind=connection,
+        expire_on_commit=False,
+        join_transaction_mode="create_savepoint",
+        sync_session_class=_SavepointSession,
     )
 
 

@@ -43,8 +43,11 @@ async def finish(session: AsyncSession, error: BaseException | None) -> None:
 async def unit_of_work(
     sessionmaker: async_sessionmaker[AsyncSession], tenant_id: UUID | None
 ) -> AsyncIterator[AsyncSession]:
+    """A transaction bound to ``tenant_id``; with None, to no tenant until the code binds one
+    (a new transaction has no ``app.tenant_id``, so tenant tables read empty until then)."""
     async with sessionmaker() as session:
-        await bind_tenant(session, tenant_id)
+        if tenant_id is not None:
+            await bind_tenant(session, tenant_id)
         try:
             yield session
         except BaseException as error:
