@@ -36,7 +36,7 @@ from icop.db.embedded import EmbeddedPostgres  # noqa: E402
 from icop.db.engine import DatabaseUrls, create_engine, resolve_urls  # noqa: E402
 from icop.gateway.app import create_app  # noqa: E402
 from icop.gateway.context import AppContext  # noqa: E402
-from tests.helpers import ApiClient  # noqa: E402
+from tests.helpers import ApiClient, fake_providers  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -106,9 +106,9 @@ def sessionmaker(connection: AsyncConnection) -> async_sessionmaker[AsyncSession
 def context(
     settings: Settings, app_engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> AppContext:
-    base = AppContext.create(settings, engine=app_engine)
-    base.sessionmaker = sessionmaker
-    return base
+    return AppContext.create(
+        settings, engine=app_engine, sessionmaker=sessionmaker, llm_providers=fake_providers()
+    )
 
 
 @pytest.fixture

@@ -9,6 +9,9 @@ from uuid import UUID
 
 import httpx
 
+from icop.llm.providers.base import LLMProvider
+from icop.llm.providers.fake import FakeProvider
+
 _counter = itertools.count()
 PASSWORD = "correct horse battery"
 
@@ -71,3 +74,15 @@ class ApiClient:
             body["access_token"],
             body["refresh_token"],
         )
+
+
+def fake_providers() -> dict[str, LLMProvider]:
+    """The policy's provider names, served by deterministic fakes: only ``local`` is
+    configured, as on a machine without cloud keys."""
+    return {
+        "local": FakeProvider("local"),
+        **{
+            name: FakeProvider(name, is_configured=False)
+            for name in ("openai", "anthropic", "gemini", "ollama")
+        },
+    }

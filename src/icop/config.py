@@ -8,6 +8,7 @@ fails when it is stale.
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
@@ -101,6 +102,47 @@ class Settings(BaseSettings):
         "Unset: a 0600 key file under ICOP_HOME.",
     )
 
+    # --- models -----------------------------------------------------------------------------
+    llm_policy_file: Path | None = Field(
+        default=None, description="A routing policy YAML replacing the bundled one."
+    )
+    llm_local_model: str = Field(
+        default="qwen2.5-coder-0.5b-instruct",
+        description="Bundled model (catalog name) or a path to a .gguf file for the local server.",
+    )
+    llm_local_port: int = Field(default=8786, description="Port of the local model server.")
+    llm_local_parallel: int = Field(default=3, description="Parallel slots of the local server.")
+    llm_local_ctx_per_slot: int = Field(default=8192, description="Context tokens per slot.")
+    openai_api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("OPENAI_API_KEY", "ICOP_OPENAI_API_KEY"),
+        description="OpenAI key (or a tenant's vault credential with platform openai).")
+    openai_base_url: str = Field(
+        default="https://api.openai.com/v1",
+        validation_alias=AliasChoices("OPENAI_BASE_URL", "ICOP_OPENAI_BASE_URL"),
+        description="OpenAI-compatible endpoint.")
+    anthropic_api_key: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("ANTHROPIC_API_KEY", "ICOP_ANTHROPIC_API_KEY"),
+        description="Anthropic key.")
+    gemini_api_key: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("GEMINI_API_KEY", "GOOGLE_API_KEY", "ICOP_GEMINI_API_KEY"),
+        description="Google Gemini key.")
+    ollama_host: str | None = Field(
+        default=None, validation_alias=AliasChoices("OLLAMA_HOST", "ICOP_OLLAMA_HOST"),
+        description="Ollama base URL, e.g. http://gpu-box:11434. Unset: no Ollama.")
+    llm_global_rate_per_minute: float = Field(
+        default=600, description="Model calls per minute, all providers together."
+    )
+    llm_provider_concurrency: dict[str, int] = Field(
+        default_factory=lambda: {"local": 3, "ollama": 2, "openai": 8, "anthropic": 8, "gemini": 8},
+        description="Concurrent calls per provider (JSON object).",
+    )
+    llm_prices: str | None = Field(
+        default=None,
+        description='Price overrides, USD per million tokens: {"provider:model": [in, out]}.',
+    )
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
@@ -155,7 +197,8 @@ def reference_markdown() -> str:
         alias = field.validation_alias
         names = list(alias.choices) if isinstance(alias, AliasChoices) else [f"ICOP_{name.upper()}"]
         if field.default_factory is not None:
-            default = ", ".join(field.default_factory())  # type: ignore[call-arg]
+            produced = field.default_factory()  # type: ignore[call-arg]
+            default = json.dumps(produced) if isinstance(produced, dict) else ", ".join(produced)
         elif field.default is None:
             default = "—"
         else:

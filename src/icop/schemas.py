@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    PlainSerializer,
+    field_validator,
+)
 
 
 class RequestModel(BaseModel):
@@ -40,3 +49,12 @@ def _lower(value: str) -> str:
 
 
 Email = Annotated[EmailStr, Field(max_length=320), AfterValidator(_lower)]
+
+
+def _fixed_point(value: Decimal) -> str:
+    # str(Decimal) switches to scientific notation for tiny amounts ("4E-7"), which clients
+    # parsing money as plain decimals reject.
+    return format(value, "f")
+
+
+Money = Annotated[Decimal, PlainSerializer(_fixed_point, return_type=str, when_used="json")]

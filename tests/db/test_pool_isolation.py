@@ -19,7 +19,7 @@ from icop.db.engine import DatabaseUrls, create_engine
 from icop.db.session import unit_of_work
 from icop.gateway.app import create_app
 from icop.gateway.context import AppContext
-from tests.helpers import Account, ApiClient
+from tests.helpers import Account, ApiClient, fake_providers
 
 REQUESTS = 2000
 
@@ -36,7 +36,9 @@ async def single_connection_engine(
 async def test_interleaved_tenants_on_one_pooled_connection(
     single_connection_engine: AsyncEngine, settings: Settings
 ) -> None:
-    context = AppContext.create(settings, engine=single_connection_engine)
+    context = AppContext.create(
+        settings, engine=single_connection_engine, llm_providers=fake_providers()
+    )
     transport = httpx.ASGITransport(app=create_app(context=context))
     async with httpx.AsyncClient(transport=transport, base_url="http://pool") as http:
         client = ApiClient(http)

@@ -27,9 +27,21 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         port = probe.getsockname()[1]
     workdir = tmp_path_factory.mktemp("redis")
     server = subprocess.Popen(
-        [str(REDIS_SERVER), "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-         "--appendonly", "no", "--dir", str(workdir)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            str(REDIS_SERVER),
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(workdir),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         deadline = time.monotonic() + 10
@@ -46,8 +58,9 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 async def test_counters_are_shared_between_processes(redis_url: str, settings: Settings) -> None:
-    configured = settings.model_copy(update={"redis_url": SecretStr(redis_url),
-                                             "rate_limit_user": "5/minute"})
+    configured = settings.model_copy(
+        update={"redis_url": SecretStr(redis_url), "rate_limit_user": "5/minute"}
+    )
     first, second = RateLimiter.from_settings(configured), RateLimiter.from_settings(configured)
     await first.reset()
     for limiter in (first, second, first, second, first):

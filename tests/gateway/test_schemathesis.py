@@ -1,13 +1,20 @@
 """Property-based API testing over our own OpenAPI schema: no 5xx, and every response has a
-documented status, content type and body shape."""
+documented status, content type and body shape. The app runs in a real uvicorn server (one
+event loop, as in production) and schemathesis talks HTTP to it."""
 
 from __future__ import annotations
 
+import socket
+import threading
+import time
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
 import schemathesis
+import uvicorn
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import (
     content_type_conformance,
@@ -15,63 +22,63 @@ from schemathesis.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
-from sqlalchemy.ext.asyncio import create_async_engine
-from sqlalchemy.pool import NullPool
-from starlette.testclient import TestClient
 
 from icop.config import Settings
-from icop.db.engine import DatabaseUrls, asyncpg_url
+from icop.db.engine import DatabaseUrls, create_engine
 from icop.gateway.app import create_app
 from icop.gateway.context import AppContext
+from tests.helpers import fake_providers
 
-APP: Any = create_app()
-schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", APP)
-CHECKS = [
-    not_a_server_error,
-    status_code_conformance,
-    content_type_conformance,
-    response_schema_conformance,
-]
+schema = schemathesis.openapi.from_dict(create_app().openapi())
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
+          response_schema_conformance]
 
 
 @pytest.fixture(scope="module")
-def auth_headers(database_urls: DatabaseUrls, settings: Settings) -> dict[str, str]:
-    """Wire the module's app to the test database (committed data, NullPool: each request of
-    the schemathesis transport may run in its own event loop) and sign a tenant up."""
-    engine = create_async_engine(asyncpg_url(database_urls.app), poolclass=NullPool)
-    APP.state.context = AppContext.create(settings, engine=engine)
-    with TestClient(APP) as http:
-        response = http.post(
-            "/api/v1/auth/signup",
-            json={
-                "email": f"fuzz{uuid.uuid4().hex[:8]}@example.com",
-                "password": "fuzzing-password",
-                "company_name": "Fuzz",
-            },
-        )
+def live_api(database_urls: DatabaseUrls, settings: Settings) -> Iterator[str]:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    context = AppContext.create(settings, engine=create_engine(database_urls.app, settings),
+                                llm_providers=fake_providers())
+    server = uvicorn.Server(uvicorn.Config(create_app(context=context), host="127.0.0.1",
+                                           port=port, log_config=None, lifespan="off"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline, "the API did not start"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def auth_headers(live_api: str) -> dict[str, str]:
+    response = httpx.post(f"{live_api}/api/v1/auth/signup", json={
+        "email": f"fuzz{uuid.uuid4().hex[:8]}@example.com", "password": "fuzzing-password",
+        "company_name": "Fuzz"})
     assert response.status_code == 201, response.text
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
 @schema.exclude(path="/api/v1/auth/logout").parametrize()
-@settings(
-    max_examples=12,
-    deadline=None,
-    suppress_health_check=[
-        HealthCheck.too_slow,
-        HealthCheck.filter_too_much,
-        HealthCheck.function_scoped_fixture,
-    ],
-)
-def test_api_conforms_to_its_schema(case: schemathesis.Case, auth_headers: dict[str, str]) -> None:
-    headers = dict(case.headers or {})
+@settings(max_examples=12, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
+                                 HealthCheck.function_scoped_fixture])
+def test_api_conforms_to_its_schema(case: schemathesis.Case, live_api: str,
+                                    auth_headers: dict[str, str]) -> None:
+    headers: dict[str, Any] = dict(case.headers or {})
     if "Authorization" not in headers and "X-API-Key" not in headers:
         headers.update(auth_headers)
-    case.call_and_validate(headers=headers, checks=CHECKS)
+    case.call_and_validate(base_url=live_api, headers=headers, checks=CHECKS)
 
 
 def test_openapi_documents_problem_details() -> None:
-    document = APP.openapi()
+    document = create_app().openapi()
     operation = document["paths"]["/api/v1/credentials"]["post"]
     assert "application/problem+json" in operation["responses"]["422"]["content"]
     assert "HTTPValidationError" not in str(operation["responses"]["422"])

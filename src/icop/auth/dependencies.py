@@ -13,7 +13,9 @@ from icop.api_keys import secrets as api_key_secrets
 from icop.api_keys import service as api_keys
 from icop.auth import service as auth
 from icop.auth.principal import Principal
+from icop.db.session import unit_of_work
 from icop.errors import Forbidden, Unauthorized
+from icop.gateway.context import AppContext
 from icop.gateway.dependencies import ContextDep, SessionDep, client_address
 from icop.models import Role
 
@@ -29,6 +31,18 @@ def _presented_credential(request: Request) -> str | None:
 
 
 async def get_principal(request: Request, session: SessionDep, context: ContextDep) -> Principal:
+    return await _authenticate(request, session, context)
+
+
+async def get_detached_principal(request: Request, context: ContextDep) -> Principal:
+    """Authenticate in a unit of work of its own, closed before the handler runs: for
+    handlers that wait long on something else (a model call) and must not hold a database
+    connection meanwhile."""
+    async with unit_of_work(context.sessionmaker, None) as session:
+        return await _authenticate(request, session, context)
+
+
+async def _authenticate(request: Request, session: AsyncSession, context: AppContext) -> Principal:
     credential = _presented_credential(request)
     if credential is None:
         await context.rate_limiter.check_anonymous(client_address(request))
@@ -45,6 +59,7 @@ async def get_principal(request: Request, session: SessionDep, context: ContextD
 
 
 CurrentPrincipal = Annotated[Principal, Depends(get_principal, scope="function")]
+DetachedPrincipal = Annotated[Principal, Depends(get_detached_principal)]
 
 
 async def get_tenant_session(session: SessionDep, principal: CurrentPrincipal) -> AsyncSession:
@@ -66,5 +81,14 @@ class RoleGuard:
         return principal
 
 
-def require_role(minimum: Role) -> Any:
+class DetachedRoleGuard(RoleGuard):
+    """The guard for handlers that use ``DetachedPrincipal``."""
+
+    async def __call__(self, principal: DetachedPrincipal) -> Principal:
+        return await super().__call__(principal)
+
+
+def require_role(minimum: Role, *, detached: bool = False) -> Any:
+    if detached:
+        return Depends(DetachedRoleGuard(minimum))
     return Depends(RoleGuard(minimum), scope="function")

@@ -19,6 +19,7 @@ from icop.gateway.health import router as health_router
 from icop.gateway.middleware import RequestGuardMiddleware, RequestIdMiddleware
 from icop.gateway.problems import install_problem_handlers, problem_responses
 from icop.invitations.router import router as invitations_router
+from icop.llm.router import router as llm_router
 from icop.quotas.router import router as usage_router
 from icop.tenants.router import router as tenants_router
 from icop.users.router import router as users_router
@@ -39,6 +40,7 @@ def api_router() -> APIRouter:
         credentials_router,
         usage_router,
         audit_router,
+        llm_router,
     ):
         router.include_router(domain_router)
     return router

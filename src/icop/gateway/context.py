@@ -12,6 +12,9 @@ from icop.config import Settings
 from icop.credentials.vault import KEY_FILE_NAME, Keyring, KeySource
 from icop.db.engine import create_engine, create_sessionmaker, resolve_urls
 from icop.gateway.ratelimit import RateLimiter
+from icop.llm.providers.base import LLMProvider
+from icop.llm.registry import build_router
+from icop.llm.smart_router import SmartRouter
 
 ReadinessCheck = Callable[[], Awaitable[None]]
 
@@ -24,22 +27,33 @@ class AppContext:
     tokens: TokenService
     keyring: Keyring
     rate_limiter: RateLimiter
+    llm: SmartRouter
     # Later services register theirs (Temporal, queue pollers …); /readyz runs them all.
     readiness_checks: dict[str, ReadinessCheck] = field(default_factory=dict)
 
     @classmethod
-    def create(cls, settings: Settings, engine: AsyncEngine | None = None) -> AppContext:
+    def create(
+        cls,
+        settings: Settings,
+        engine: AsyncEngine | None = None,
+        *,
+        sessionmaker: async_sessionmaker[AsyncSession] | None = None,
+        llm_providers: dict[str, LLMProvider] | None = None,
+    ) -> AppContext:
         engine = engine or create_engine(resolve_urls(settings).app, settings)
+        sessionmaker = sessionmaker or create_sessionmaker(engine)
         return cls(
             settings=settings,
             engine=engine,
-            sessionmaker=create_sessionmaker(engine),
+            sessionmaker=sessionmaker,
             tokens=TokenService.from_settings(settings),
             keyring=build_keyring(settings),
             rate_limiter=RateLimiter.from_settings(settings),
+            llm=build_router(settings, sessionmaker, llm_providers),
         )
 
     async def close(self) -> None:
+        await self.llm.aclose()
         await self.engine.dispose()
 
 

@@ -4,6 +4,7 @@ from icop.models.audit import AuditEvent
 from icop.models.auth import ApiKey, AuthSession, Invitation, RefreshToken
 from icop.models.base import Base
 from icop.models.credential import ApiCredential
+from icop.models.llm import LlmCall, LlmRoutingOverride
 from icop.models.outbox import OutboxEvent
 from icop.models.tenant import SubscriptionPlan, Tenant
 from icop.models.usage import UsageCounter
@@ -16,6 +17,8 @@ __all__ = [
     "AuthSession",
     "Base",
     "Invitation",
+    "LlmCall",
+    "LlmRoutingOverride",
     "OutboxEvent",
     "RefreshToken",
     "Role",

@@ -1,18 +1,17 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 from icop.models import SubscriptionPlan
 from icop.quotas.plans import Metric
-from icop.schemas import ResponseModel
+from icop.schemas import Money, ResponseModel
 
 
 class MetricUsage(ResponseModel):
     metric: Metric
-    used: Decimal
-    limit: Decimal | None
-    remaining: Decimal | None
+    used: Money
+    limit: Money | None
+    remaining: Money | None
 
 
 class UsageOut(ResponseModel):

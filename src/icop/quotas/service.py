@@ -79,3 +79,27 @@ async def usage(session: AsyncSession, tenant_id: UUID) -> UsageOut:
             )
         )
     return UsageOut(plan=plan, period_start=period, period_end=_period_end(period), metrics=metrics)
+
+
+async def remaining(session: AsyncSession, tenant_id: UUID, metric: Metric) -> Decimal | None:
+    """What is left of this month's quota (None: unlimited)."""
+    for item in (await usage(session, tenant_id)).metrics:
+        if item.metric is metric:
+            return item.remaining
+    return None
+
+
+async def record_spend(
+    session: AsyncSession, tenant_id: UUID, metric: Metric, amount: Decimal
+) -> Decimal:
+    """Record consumption that already happened (model dollars spent): never refused, so the
+    counter may pass the limit; later ``consume`` calls and budget checks then say no."""
+    used = await UsageRepository(session).consume(
+        tenant_id=tenant_id,
+        period=current_period(),
+        metric=metric.value,
+        amount=amount,
+        limit=None,
+    )
+    assert used is not None
+    return used

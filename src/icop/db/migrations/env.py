@@ -19,10 +19,20 @@ config = context.config
 target_metadata = Base.metadata
 
 
+# Managed by SQL in the migrations (no ORM model): autogenerate must not propose dropping it.
+UNMODELLED_TABLES = {"system_audit_log"}
+
+
+def _include_object(obj: object, name: str | None, type_: str, reflected: bool,
+                    compare_to: object) -> bool:
+    return not (type_ == "table" and name in UNMODELLED_TABLES)
+
+
 def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
+        include_object=_include_object,
         compare_type=True,
         transaction_per_migration=True,
     )

@@ -1,0 +1,246 @@
+"""The LLM domain's API-facing operations: chat, the ledger, routing overrides, estimates."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from pydantic import BaseModel
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from icop.audit import service as audit
+from icop.auth.principal import Principal
+from icop.errors import NotFound, ValidationFailed
+from icop.llm import estimator
+from icop.llm.ledger.repository import LedgerRepository
+from icop.llm.ledger.sinks import DatabaseOverrides
+from icop.llm.policy import Candidate
+from icop.llm.schemas import (
+    ArticleEstimateOut,
+    ArticleEstimateRequest,
+    AttemptOut,
+    CandidateEstimate,
+    CandidateOut,
+    ChatRequest,
+    ChatResponse,
+    LlmUsageOut,
+    RouteOverride,
+    StepEstimate,
+    TaskEstimateOut,
+    TaskEstimateRequest,
+    TaskRouteOut,
+    UsageRow,
+)
+from icop.llm.smart_router import RoutedCall, SmartRouter
+from icop.llm.tasks import TaskKind, spec_for
+from icop.models import LlmCall
+from icop.quotas import service as quotas
+from icop.quotas.plans import Metric
+
+CHAT_SYSTEM = "You are ICOP's writing assistant. Answer briefly and accurately."
+
+
+async def chat(router: SmartRouter, principal: Principal, request: ChatRequest) -> ChatResponse:
+    call: RoutedCall[BaseModel] = await router.complete(
+        TaskKind.CHAT,
+        system=CHAT_SYSTEM,
+        inputs={"prompt": request.prompt},
+        tenant_id=principal.tenant_id,
+        max_tokens=request.max_tokens,
+        reference="api:chat",
+    )
+    return ChatResponse(
+        text=call.text,
+        provider=call.provider,
+        model=call.model,
+        prompt_tokens=call.prompt_tokens,
+        completion_tokens=call.completion_tokens,
+        cost_usd=call.cost_usd,
+        latency_ms=round(call.latency_s * 1000, 1),
+        attempts=[AttemptOut(**attempt.as_dict()) for attempt in call.attempts],
+    )
+
+
+async def calls(
+    session: AsyncSession, *, limit: int, offset: int, task: TaskKind | None
+) -> Sequence[LlmCall]:
+    return await LedgerRepository(session).recent(
+        limit=limit, offset=offset, task=task.value if task else None
+    )
+
+
+async def usage(session: AsyncSession, principal: Principal, days: int) -> LlmUsageOut:
+    since = datetime.now(UTC) - timedelta(days=days)
+    rows = [
+        UsageRow.model_validate(row, from_attributes=True)
+        for row in await LedgerRepository(session).totals(since)
+    ]
+    month = (await quotas.usage(session, principal.tenant_id)).metrics
+    spent = next(m.used for m in month if m.metric is Metric.LLM_USD)
+    budget = next(m.limit for m in month if m.metric is Metric.LLM_USD)
+    forecast = estimator.month_forecast(spent)
+    return LlmUsageOut(
+        since=since,
+        rows=rows,
+        month_spent_usd=spent,
+        month_budget_usd=budget,
+        month_forecast_usd=forecast,
+        over_budget_risk=budget is not None and forecast > budget,
+    )
+
+
+def _candidate_out(router: SmartRouter, candidate: Candidate) -> CandidateOut:
+    provider = router.providers.get(candidate.provider)
+    input_price, output_price = router.price(candidate)
+    return CandidateOut(
+        provider=candidate.provider,
+        model=candidate.model,
+        configured=provider is not None and provider.configured(),
+        input_usd_per_million=input_price,
+        output_usd_per_million=output_price,
+    )
+
+
+async def routes(router: SmartRouter, principal: Principal) -> list[TaskRouteOut]:
+    overrides = await router.overrides.overrides(principal.tenant_id) if router.overrides else {}
+    return [
+        TaskRouteOut(
+            task=task,
+            overridden=task in overrides,
+            candidates=[
+                _candidate_out(router, c) for c in router.policy.candidates(task, overrides)
+            ],
+        )
+        for task in TaskKind
+    ]
+
+
+async def put_route(
+    session: AsyncSession,
+    router: SmartRouter,
+    principal: Principal,
+    task: TaskKind,
+    request: RouteOverride,
+) -> TaskRouteOut:
+    unknown = sorted({c.provider for c in request.candidates} - set(router.providers))
+    if unknown:
+        raise ValidationFailed(
+            f"unknown providers: {', '.join(unknown)}; known: {', '.join(sorted(router.providers))}"
+        )
+    await LedgerRepository(session).put_override(
+        tenant_id=principal.tenant_id,
+        task=task.value,
+        candidates=[c.model_dump(exclude_none=True) for c in request.candidates],
+        updated_by=principal.user_id,
+    )
+    await audit.record(
+        session,
+        tenant_id=principal.tenant_id,
+        actor=principal,
+        action="llm.route_overridden",
+        target_type="llm_task",
+        target_id=task.value,
+        details={"candidates": [c.key for c in request.candidates]},
+    )
+    _invalidate(router, principal)
+    return TaskRouteOut(
+        task=task,
+        overridden=True,
+        candidates=[_candidate_out(router, c) for c in request.candidates],
+    )
+
+
+async def delete_route(
+    session: AsyncSession, router: SmartRouter, principal: Principal, task: TaskKind
+) -> None:
+    if not await LedgerRepository(session).delete_override(task.value):
+        raise NotFound(f"no override for {task.value}")
+    await audit.record(
+        session,
+        tenant_id=principal.tenant_id,
+        actor=principal,
+        action="llm.route_reset",
+        target_type="llm_task",
+        target_id=task.value,
+    )
+    _invalidate(router, principal)
+
+
+def _invalidate(router: SmartRouter, principal: Principal) -> None:
+    if isinstance(router.overrides, DatabaseOverrides):
+        router.overrides.invalidate(principal.tenant_id)
+
+
+async def estimate_task(
+    router: SmartRouter, principal: Principal, request: TaskEstimateRequest
+) -> TaskEstimateOut:
+    output = (
+        request.output_tokens
+        if request.output_tokens is not None
+        else spec_for(request.task).max_output_tokens
+    )
+    step = estimator.Step(request.task, request.calls, request.input_tokens, output)
+    candidates = await router.candidates(request.task, principal.tenant_id)
+    return TaskEstimateOut(
+        task=request.task,
+        input_tokens=request.input_tokens,
+        output_tokens=output,
+        calls=request.calls,
+        candidates=[
+            CandidateEstimate(
+                provider=c.provider,
+                model=c.model,
+                configured=_candidate_out(router, c).configured,
+                cost_usd=estimator.step_cost(step, c, router.prices),
+            )
+            for c in candidates
+        ],
+    )
+
+
+async def estimate_article(
+    session: AsyncSession,
+    router: SmartRouter,
+    principal: Principal,
+    request: ArticleEstimateRequest,
+) -> ArticleEstimateOut:
+    steps = estimator.article_steps(
+        request.words, request.writers, request.mode, request.platforms, request.images
+    )
+    priced: list[StepEstimate] = []
+    alternatives: dict[str, Decimal] = {}
+    for step in steps:
+        candidates = await router.candidates(step.task, principal.tenant_id)
+        chosen = next((c for c in candidates if _candidate_out(router, c).configured), None)
+        cost = estimator.step_cost(step, chosen, router.prices) if chosen else Decimal(0)
+        priced.append(
+            StepEstimate(
+                task=step.task,
+                calls=step.calls,
+                input_tokens=step.input_tokens,
+                output_tokens=step.output_tokens,
+                provider=chosen.provider if chosen else None,
+                model=chosen.model if chosen else None,
+                cost_usd=cost,
+            )
+        )
+    every_candidate = {
+        c.key: c for task in TaskKind for c in await router.candidates(task, principal.tenant_id)
+    }
+    for key, candidate in sorted(every_candidate.items()):
+        alternatives[key] = (
+            sum((estimator.step_cost(step, candidate, router.prices) for step in steps), Decimal(0))
+            * request.articles
+        )
+    per_article = sum((s.cost_usd for s in priced), Decimal(0))
+    total = per_article * request.articles
+    remaining = await quotas.remaining(session, principal.tenant_id, Metric.LLM_USD)
+    return ArticleEstimateOut(
+        total_usd=total,
+        per_article_usd=per_article,
+        steps=priced,
+        alternatives=alternatives,
+        month_budget_remaining_usd=remaining,
+        fits_budget=None if remaining is None else total <= remaining,
+    )

@@ -1,0 +1,503 @@
+"""The SmartRouter: every model call in ICOP goes through ``SmartRouter.complete``.
+
+For a task kind it walks the policy's candidates in order, skipping those that cannot serve
+(provider not configured, circuit open, no JSON-schema support for a structured call, context
+too long, tenant over budget for a paid model), retries retryable failures with exponential
+backoff (tenacity), falls back down the list, enforces structured output with one repair
+attempt, and records what happened, and what it cost, in the ledger.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Generic, Protocol, TypeVar
+from uuid import UUID
+
+from pydantic import BaseModel, ValidationError
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
+from tenacity.wait import wait_exponential_jitter
+
+from icop.llm import structured
+from icop.llm.circuit import CircuitBreaker, CircuitState
+from icop.llm.context import PreparedPrompt, prepare
+from icop.llm.errors import RoutingError, StructuredOutputError
+from icop.llm.policy import Candidate, RoutingPolicy
+from icop.llm.pricing import cost_usd, price_of
+from icop.llm.providers.base import (
+    CompletionRequest,
+    CompletionResult,
+    LLMProvider,
+    ProviderBadResponse,
+    ProviderError,
+    ProviderRateLimited,
+    ProviderServerError,
+    ProviderTimeout,
+    ProviderUnavailable,
+)
+from icop.llm.tasks import TaskKind, spec_for
+from icop.llm.throttle import Throttle
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T", bound=BaseModel)
+# Failures that say a provider is unhealthy (they open its circuit); a refused request or a
+# rate limit says nothing about its health.
+_HEALTH_FAILURES = (ProviderTimeout, ProviderServerError, ProviderUnavailable, ProviderBadResponse)
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    provider: str
+    model: str
+    outcome: str  # answered | skipped | failed | invalid
+    reason: str | None = None
+    latency_ms: float | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "provider": self.provider,
+            "model": self.model,
+            "outcome": self.outcome,
+            "reason": self.reason,
+            "latency_ms": self.latency_ms,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class RoutedCall(Generic[T]):
+    task: TaskKind
+    text: str
+    value: T | None
+    provider: str
+    model: str
+    prompt_tokens: int
+    completion_tokens: int
+    cost_usd: Decimal
+    latency_s: float
+    attempts: list[Attempt]
+    tokens_before: int
+    tokens_after: int
+    repaired: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CallRecord:
+    """One routed call as the ledger stores it (success or failure)."""
+
+    tenant_id: UUID
+    task: TaskKind
+    status: str
+    provider: str | None
+    model: str | None
+    prompt_tokens: int
+    completion_tokens: int
+    cost_usd: Decimal
+    latency_ms: float
+    attempts: list[dict[str, Any]]
+    tokens_before: int
+    tokens_after: int
+    repaired: bool
+    reference: str | None
+    error: str | None = None
+
+
+class LedgerSink(Protocol):
+    async def record(self, call: CallRecord) -> None: ...
+
+
+class BudgetGuard(Protocol):
+    async def remaining_usd(self, tenant_id: UUID) -> Decimal | None:
+        """What the tenant may still spend this month (None: unlimited)."""
+        ...
+
+
+class OverrideSource(Protocol):
+    async def overrides(self, tenant_id: UUID) -> dict[TaskKind, list[Candidate]]: ...
+
+
+@dataclass
+class _Spend:
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost: Decimal = Decimal(0)
+    attempts: list[Attempt] = field(default_factory=list)
+
+
+class SmartRouter:
+    def __init__(
+        self,
+        providers: Mapping[str, LLMProvider],
+        policy: RoutingPolicy,
+        throttle: Throttle,
+        *,
+        ledger: LedgerSink | None = None,
+        budget: BudgetGuard | None = None,
+        overrides: OverrideSource | None = None,
+        prices: dict[str, tuple[Decimal, Decimal]] | None = None,
+        failure_threshold: int = 3,
+        reset_timeout_s: float = 30.0,
+        backoff_initial_s: float = 0.5,
+        backoff_max_s: float = 20.0,
+    ) -> None:
+        self.providers = dict(providers)
+        self.policy = policy
+        self.throttle = throttle
+        self.ledger = ledger
+        self.budget = budget
+        self.overrides = overrides
+        self.prices = prices
+        self.breakers = {
+            name: CircuitBreaker(failure_threshold, reset_timeout_s) for name in self.providers
+        }
+        self._backoff = wait_exponential_jitter(initial=backoff_initial_s, max=backoff_max_s)
+        self._backoff_max_s = backoff_max_s
+
+    async def candidates(self, task: TaskKind, tenant_id: UUID | None) -> list[Candidate]:
+        tenant_overrides = (
+            await self.overrides.overrides(tenant_id) if self.overrides and tenant_id else None
+        )
+        return self.policy.candidates(task, tenant_overrides)
+
+    async def complete(
+        self,
+        task: TaskKind | str,
+        *,
+        system: str,
+        inputs: dict[str, Any],
+        output: type[T] | None = None,
+        tenant_id: UUID | None = None,
+        instructions: str | None = None,
+        max_tokens: int | None = None,
+        seed: int | None = None,
+        reference: str | None = None,
+    ) -> RoutedCall[T]:
+        kind = TaskKind(task)
+        spec = spec_for(kind)
+        schema = structured.schema_for(output) if output is not None else None
+        started = time.perf_counter()
+        spend = _Spend()
+        candidates = await self.candidates(kind, tenant_id)
+        remaining = (
+            await self.budget.remaining_usd(tenant_id) if self.budget and tenant_id else None
+        )
+        prompt: PreparedPrompt | None = None
+        last_error: Exception | None = None
+        for candidate in candidates:
+            provider = self.providers.get(candidate.provider)
+            skip = self._skip_reason(candidate, provider, schema is not None)
+            output_tokens = max_tokens or candidate.max_tokens or spec.max_output_tokens
+            if skip is None and provider is not None and prompt is None:
+                # Trimmed once, to fit the first usable candidate; a later candidate with a
+                # smaller window is skipped rather than re-trimmed.
+                window = provider.capabilities(candidate.model).max_context_tokens
+                prompt = await prepare(
+                    spec,
+                    system=system,
+                    inputs=inputs,
+                    instructions=instructions,
+                    count_tokens=functools.partial(provider.count_tokens, candidate.model),
+                    budget_tokens=min(spec.context_budget_tokens, window - output_tokens),
+                )
+            if skip is None and provider is not None and prompt is not None:
+                skip = self._fit_reason(candidate, provider, prompt, output_tokens, remaining)
+            if skip is None and not self.breakers[candidate.provider].allow():
+                skip = "circuit half-open, probe in flight"
+            if skip is not None or provider is None or prompt is None:
+                spend.attempts.append(
+                    Attempt(candidate.provider, candidate.model, "skipped", skip or "not available")
+                )
+                continue
+            request = CompletionRequest(
+                model=candidate.model,
+                messages=prompt.messages,
+                max_tokens=output_tokens,
+                temperature=(
+                    candidate.temperature
+                    if candidate.temperature is not None
+                    else self.policy.defaults.temperature
+                ),
+                seed=seed,
+                json_schema=schema,
+                timeout_s=candidate.timeout_s or self.policy.defaults.timeout_s,
+            )
+            try:
+                result, value, repaired = await self._try_candidate(
+                    candidate, provider, request, output, spend
+                )
+            except (ProviderError, StructuredOutputError) as error:
+                last_error = error
+                continue
+            call: RoutedCall[T] = RoutedCall(
+                task=kind,
+                text=result.text,
+                value=value,
+                provider=candidate.provider,
+                model=result.model or candidate.model,
+                prompt_tokens=spend.prompt_tokens,
+                completion_tokens=spend.completion_tokens,
+                cost_usd=spend.cost,
+                latency_s=time.perf_counter() - started,
+                attempts=spend.attempts,
+                tokens_before=prompt.tokens_before,
+                tokens_after=prompt.tokens_after,
+                repaired=repaired,
+            )
+            await self._record(
+                tenant_id,
+                kind,
+                "ok",
+                call.provider,
+                call.model,
+                spend,
+                started,
+                prompt,
+                repaired,
+                reference,
+            )
+            return call
+        attempts = [attempt.as_dict() for attempt in spend.attempts]
+        await self._record(
+            tenant_id,
+            kind,
+            "failed",
+            None,
+            None,
+            spend,
+            started,
+            prompt,
+            False,
+            reference,
+            error=str(last_error) if last_error else "no candidate",
+        )
+        if isinstance(last_error, StructuredOutputError):
+            raise StructuredOutputError(str(last_error), attempts)
+        raise RoutingError(
+            f"no model could answer the {kind.value} task"
+            + (f": {last_error}" if last_error else ""),
+            attempts,
+        )
+
+    def _skip_reason(
+        self, candidate: Candidate, provider: LLMProvider | None, needs_schema: bool
+    ) -> str | None:
+        if provider is None:
+            return f"unknown provider {candidate.provider!r}"
+        if not provider.configured():
+            return "not configured"
+        if needs_schema and not provider.capabilities(candidate.model).json_schema:
+            return "no JSON-schema support"
+        if self.breakers[candidate.provider].state is CircuitState.OPEN:
+            return "circuit open"
+        return None
+
+    def _fit_reason(
+        self,
+        candidate: Candidate,
+        provider: LLMProvider,
+        prompt: PreparedPrompt,
+        output_tokens: int,
+        remaining: Decimal | None,
+    ) -> str | None:
+        capabilities = provider.capabilities(candidate.model)
+        needed = prompt.tokens_after + output_tokens
+        if needed > capabilities.max_context_tokens:
+            return f"context too long ({needed} > {capabilities.max_context_tokens} tokens)"
+        if remaining is not None:
+            estimate = cost_usd(
+                candidate.provider, candidate.model, prompt.tokens_after, output_tokens, self.prices
+            )
+            if estimate > 0 and estimate > remaining:
+                return f"over budget (needs ~${estimate:.4f}, ${remaining:.4f} left this month)"
+        return None
+
+    async def _try_candidate(
+        self,
+        candidate: Candidate,
+        provider: LLMProvider,
+        request: CompletionRequest,
+        output: type[T] | None,
+        spend: _Spend,
+    ) -> tuple[CompletionResult, T | None, bool]:
+        result = await self._call_with_retries(candidate, provider, request, spend)
+        if output is None or request.json_schema is None:
+            spend.attempts.append(
+                Attempt(
+                    candidate.provider,
+                    candidate.model,
+                    "answered",
+                    latency_ms=round(result.latency_s * 1000, 1),
+                )
+            )
+            return result, None, False
+        try:
+            value = structured.parse(output, result.text, result.parsed)
+            spend.attempts.append(
+                Attempt(
+                    candidate.provider,
+                    candidate.model,
+                    "answered",
+                    latency_ms=round(result.latency_s * 1000, 1),
+                )
+            )
+            return result, value, False  # type: ignore[return-value]
+        except (ValidationError, ValueError) as error:
+            first_error: Exception = error
+        spend.attempts.append(
+            Attempt(
+                candidate.provider,
+                candidate.model,
+                "invalid",
+                structured.describe_error(first_error)[:300],
+            )
+        )
+        repair = CompletionRequest(
+            model=request.model,
+            messages=structured.repair_messages(
+                request.messages, result.text, first_error, request.json_schema
+            ),
+            max_tokens=request.max_tokens,
+            temperature=0.0,
+            seed=request.seed,
+            json_schema=request.json_schema,
+            timeout_s=request.timeout_s,
+        )
+        repaired = await self._call_with_retries(candidate, provider, repair, spend)
+        try:
+            value = structured.parse(output, repaired.text, repaired.parsed)
+        except (ValidationError, ValueError) as error:
+            spend.attempts.append(
+                Attempt(
+                    candidate.provider,
+                    candidate.model,
+                    "invalid",
+                    "after repair: " + structured.describe_error(error)[:280],
+                )
+            )
+            raise StructuredOutputError(
+                f"{candidate.key} answered twice without matching {request.json_schema.name}",
+                [],
+            ) from error
+        spend.attempts.append(
+            Attempt(
+                candidate.provider,
+                candidate.model,
+                "answered",
+                "after one repair",
+                round(repaired.latency_s * 1000, 1),
+            )
+        )
+        return repaired, value, True  # type: ignore[return-value]
+
+    async def _call_with_retries(
+        self, candidate: Candidate, provider: LLMProvider, request: CompletionRequest, spend: _Spend
+    ) -> CompletionResult:
+        breaker = self.breakers[candidate.provider]
+        attempts = candidate.max_attempts or self.policy.defaults.max_attempts
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(attempts),
+            wait=self._wait,
+            # Retry what may pass on a second try, unless the failure just opened the circuit.
+            retry=retry_if_exception(
+                lambda error: (
+                    isinstance(error, ProviderError)
+                    and error.retryable
+                    and breaker.state is CircuitState.CLOSED
+                )
+            ),
+            reraise=True,
+        )
+        async for attempt in retrying:
+            with attempt:
+                try:
+                    async with self.throttle.slot(candidate.provider):
+                        result = await provider.complete(request)
+                except ProviderError as error:
+                    if isinstance(error, _HEALTH_FAILURES):
+                        breaker.record_failure()
+                    else:
+                        breaker.release()
+                    spend.attempts.append(
+                        Attempt(
+                            candidate.provider,
+                            candidate.model,
+                            "failed",
+                            f"{type(error).__name__}: {error.message}"[:300],
+                        )
+                    )
+                    raise
+                breaker.record_success()
+                spend.prompt_tokens += result.prompt_tokens
+                spend.completion_tokens += result.completion_tokens
+                spend.cost += cost_usd(
+                    candidate.provider,
+                    candidate.model,
+                    result.prompt_tokens,
+                    result.completion_tokens,
+                    self.prices,
+                )
+                return result
+        raise AssertionError("unreachable: tenacity either returns or raises")
+
+    def _wait(self, state: RetryCallState) -> float:
+        error = state.outcome.exception() if state.outcome else None
+        if isinstance(error, ProviderRateLimited) and error.retry_after_s is not None:
+            # The provider said when: waiting less only earns another 429.
+            return min(error.retry_after_s, self._backoff_max_s)
+        return float(self._backoff(state))
+
+    async def _record(
+        self,
+        tenant_id: UUID | None,
+        task: TaskKind,
+        status: str,
+        provider: str | None,
+        model: str | None,
+        spend: _Spend,
+        started: float,
+        prompt: PreparedPrompt | None,
+        repaired: bool,
+        reference: str | None,
+        error: str | None = None,
+    ) -> None:
+        logger.info(
+            "llm %s %s via %s:%s tokens=%d/%d cost=%s",
+            task.value,
+            status,
+            provider,
+            model,
+            spend.prompt_tokens,
+            spend.completion_tokens,
+            spend.cost,
+        )
+        if self.ledger is None or tenant_id is None:
+            return
+        await self.ledger.record(
+            CallRecord(
+                tenant_id=tenant_id,
+                task=task,
+                status=status,
+                provider=provider,
+                model=model,
+                prompt_tokens=spend.prompt_tokens,
+                completion_tokens=spend.completion_tokens,
+                cost_usd=spend.cost,
+                latency_ms=round((time.perf_counter() - started) * 1000, 1),
+                attempts=[attempt.as_dict() for attempt in spend.attempts],
+                tokens_before=prompt.tokens_before if prompt else 0,
+                tokens_after=prompt.tokens_after if prompt else 0,
+                repaired=repaired,
+                reference=reference,
+                error=error,
+            )
+        )
+
+    def price(self, candidate: Candidate) -> tuple[Decimal, Decimal]:
+        return price_of(candidate.provider, candidate.model, self.prices)
+
+    async def aclose(self) -> None:
+        for provider in self.providers.values():
+            await provider.aclose()

@@ -1,0 +1,98 @@
+"""Structured output: schemas from Pydantic models, validation, and the one repair attempt.
+
+Small local models loop on open-ended JSON (PRODUCT.md §8), so every schema we ship must be
+bounded: arrays carry ``maxItems`` and strings ``maxLength``. ``unbounded_paths`` finds the
+places that are not, and a test runs it over every output model.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from icop.llm.providers.base import JsonSchema, Message
+
+
+def schema_for(model: type[BaseModel]) -> JsonSchema:
+    return JsonSchema(
+        name=model.__name__[:64],
+        schema=model.model_json_schema(),
+        description=(model.__doc__ or "").strip()[:300] or None,
+    )
+
+
+def unbounded_paths(schema: dict[str, Any]) -> list[str]:
+    definitions = schema.get("$defs", {})
+    found: list[str] = []
+
+    def walk(node: dict[str, Any], path: str, seen: frozenset[str]) -> None:
+        if "$ref" in node:
+            name = node["$ref"].rsplit("/", 1)[-1]
+            if name not in seen:
+                walk(definitions[name], path, seen | {name})
+            return
+        for key in ("anyOf", "oneOf", "allOf"):
+            for index, option in enumerate(node.get(key, [])):
+                walk(option, f"{path}[{key}{index}]", seen)
+        kind = node.get("type")
+        if (
+            kind == "string"
+            and "maxLength" not in node
+            and "enum" not in node
+            and "const" not in node
+            and "format" not in node
+        ):
+            found.append(path or "$")
+        if kind == "array":
+            if "maxItems" not in node:
+                found.append(path or "$")
+            if isinstance(node.get("items"), dict):
+                walk(node["items"], f"{path}[]", seen)
+        for name, child in node.get("properties", {}).items():
+            walk(child, f"{path}.{name}", seen)
+        if isinstance(node.get("additionalProperties"), dict):
+            walk(node["additionalProperties"], f"{path}.*", seen)
+
+    walk(schema, "", frozenset())
+    return found
+
+
+def parse(model: type[BaseModel], text: str, parsed: Any | None) -> BaseModel:
+    """Validate a provider's answer; raises ``ValidationError`` or ``ValueError``."""
+    if parsed is not None:
+        return model.model_validate(parsed)
+    return model.model_validate_json(_strip_fences(text))
+
+
+def _strip_fences(text: str) -> str:
+    stripped = text.strip()
+    if stripped.startswith("```"):
+        stripped = stripped.split("\n", 1)[-1]
+        stripped = stripped.rsplit("```", 1)[0]
+    return stripped.strip()
+
+
+def describe_error(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        return "; ".join(
+            f"{'.'.join(str(part) for part in item['loc']) or '$'}: {item['msg']}"
+            for item in error.errors()[:12]
+        )
+    return str(error)[:500]
+
+
+def repair_messages(
+    messages: list[Message], bad_answer: str, error: Exception, schema: JsonSchema
+) -> list[Message]:
+    return [
+        *messages,
+        Message("assistant", bad_answer[:4000]),
+        Message(
+            "user",
+            "Your answer does not match the required JSON schema: "
+            f"{describe_error(error)}.\nReply again with only a JSON document that "
+            f"matches this schema:\n{json.dumps(schema.schema, ensure_ascii=False)}",
+        ),
+    ]

@@ -1,0 +1,97 @@
+"""Task kinds: what each kind of model call consumes and how much room it gets.
+
+Context minimisation starts here: a task declares the input fields it needs, so the router
+drops everything else a caller hands it (a whole article state, say) before counting tokens.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class TaskKind(StrEnum):
+    RESEARCH_SUMMARIZE = "research.summarize"
+    WRITE_DRAFT = "write.draft"
+    EDIT_JUDGE = "edit.judge"
+    EDIT_MERGE = "edit.merge"
+    SEO_META = "seo.meta"
+    VISUAL_PROMPT = "visual.prompt"
+    TRANSLATE = "translate"
+    TOPICS_EXPAND = "topics.expand"
+    TOPICS_LABEL = "topics.label"
+    EDITOR_COMMAND = "editor.command"
+    SOCIAL_COPY = "social.copy"
+    MARKDOWN_FORMAT = "markdown.format"
+    CHAT = "chat"
+
+
+@dataclass(frozen=True, slots=True)
+class TaskSpec:
+    kind: TaskKind
+    consumes: frozenset[str]
+    """Input fields the task reads; anything else is dropped before the call."""
+    context_budget_tokens: int
+    """Upper bound for the prompt (system + inputs) after trimming."""
+    max_output_tokens: int
+    structured: bool
+    """True when callers must pass an output schema."""
+
+
+def _spec(
+    kind: TaskKind, consumes: set[str], budget: int, output: int, structured: bool = True
+) -> TaskSpec:
+    return TaskSpec(kind, frozenset(consumes), budget, output, structured)
+
+
+TASKS: dict[TaskKind, TaskSpec] = {
+    spec.kind: spec
+    for spec in (
+        _spec(TaskKind.RESEARCH_SUMMARIZE, {"topic", "language", "sources", "question"}, 6000, 900),
+        _spec(
+            TaskKind.WRITE_DRAFT,
+            {"topic", "language", "outline", "research", "brand_voice", "length_words", "audience"},
+            6000,
+            1600,
+            structured=False,
+        ),
+        _spec(TaskKind.EDIT_JUDGE, {"topic", "drafts", "rubric", "language"}, 7000, 700),
+        _spec(
+            TaskKind.EDIT_MERGE,
+            {"topic", "drafts", "language", "brand_voice"},
+            7000,
+            1800,
+            structured=False,
+        ),
+        _spec(TaskKind.SEO_META, {"title", "article", "language", "keywords"}, 3000, 400),
+        _spec(TaskKind.VISUAL_PROMPT, {"title", "summary", "brand", "count"}, 2000, 500),
+        _spec(
+            TaskKind.TRANSLATE,
+            {"text", "source_language", "target_language"},
+            4000,
+            1600,
+            structured=False,
+        ),
+        _spec(TaskKind.TOPICS_EXPAND, {"topic", "language", "count", "audience"}, 1000, 1200),
+        _spec(TaskKind.TOPICS_LABEL, {"phrases", "keywords", "topic", "language"}, 1500, 120),
+        _spec(TaskKind.EDITOR_COMMAND, {"command", "selection", "document", "brand"}, 3000, 800),
+        _spec(
+            TaskKind.SOCIAL_COPY,
+            {"title", "summary", "url", "platform", "language", "hashtags", "brand_voice"},
+            2000,
+            500,
+        ),
+        _spec(
+            TaskKind.MARKDOWN_FORMAT,
+            {"title", "article", "images", "citations"},
+            7000,
+            2000,
+            structured=False,
+        ),
+        _spec(TaskKind.CHAT, {"prompt"}, 4000, 512, structured=False),
+    )
+}
+
+
+def spec_for(kind: TaskKind | str) -> TaskSpec:
+    return TASKS[TaskKind(kind)]
