@@ -102,6 +102,12 @@ class Settings(BaseSettings):
         "Unset: a 0600 key file under ICOP_HOME.",
     )
 
+    # --- orchestration ----------------------------------------------------------------------
+    api_workers: bool = Field(
+        default=True,
+        description="Run the Temporal workers of every queue inside the API process (the "
+        "embedded default). Set false when `icop worker --queue …` processes serve them.")
+
     # --- models -----------------------------------------------------------------------------
     llm_policy_file: Path | None = Field(
         default=None, description="A routing policy YAML replacing the bundled one."
@@ -205,6 +211,26 @@ def reference_markdown() -> str:
             default = str(field.default)
         variables = " / ".join(f"`{variable}`" for variable in names)
         lines.append(f"| {variables} | `{default}` | {field.description or ''} |")
+    lines += [
+        "",
+        "## Temporal",
+        "",
+        "Temporal is configured with the Temporal CLI's own variables, so one shell serves",
+        "`icop` and `temporal` alike:",
+        "",
+        "| variable | default | description |",
+        "|---|---|---|",
+        "| `TEMPORAL_ADDRESS` | — | `host:port` of a cluster or Temporal Cloud. Unset: the "
+        "embedded dev server under `ICOP_HOME`. |",
+        "| `TEMPORAL_NAMESPACE` | `default` | Namespace. |",
+        "| `TEMPORAL_API_KEY` | — | Temporal Cloud API key (implies TLS). |",
+        "| `TEMPORAL_TLS` | `false` | TLS with the system roots. |",
+        "| `TEMPORAL_TLS_CLIENT_CERT_PATH` / `TEMPORAL_TLS_CLIENT_KEY_PATH` | — | mTLS pair. |",
+        "| `TEMPORAL_TLS_SERVER_CA_CERT_PATH`, `TEMPORAL_TLS_SERVER_NAME` | — | Server CA, SNI. |",
+        "| `ICOP_TEMPORAL_PORT` | `7233` | Port of the embedded dev server. |",
+        "| `ICOP_TEMPORAL_TASK_QUEUE_PREFIX` | — | Prefix of every task queue name. |",
+        "| `ICOP_BUILD_ID` | `icop-<version>` | The workers' build id. |",
+    ]
     return "\n".join(lines) + "\n"
 
 

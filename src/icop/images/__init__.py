@@ -3,7 +3,7 @@ embedded default image provider (a local renderer of branded cards). Nothing her
 database or the web layer, so workers, the CLI and tests can all use it directly."""
 
 from icop.images.errors import ImageRejected, RejectReason
-from icop.images.jpeg import JpegResult, to_platform_jpeg
+from icop.images.jpeg import JpegResult, image_to_platform_jpeg, to_platform_jpeg
 from icop.images.platforms import PLATFORM_SPECS, Platform, PlatformSpec
 from icop.images.render import BrandKit, CardPreset, render_card, render_card_image
 
@@ -16,6 +16,7 @@ __all__ = [
     "Platform",
     "PlatformSpec",
     "RejectReason",
+    "image_to_platform_jpeg",
     "render_card",
     "render_card_image",
     "to_platform_jpeg",
