@@ -128,6 +128,8 @@ def test_up_detach_and_down_on_a_fresh_home(tmp_path: Path) -> None:
         "ICOP_HOME": str(tmp_path / "home"),
         "ICOP_API_PORT": str(port),
         "ICOP_DB_NAME": "icop",
+        "ICOP_LLM_AUTOSTART": "false",
+        "ICOP_TEMPORAL_PORT": str(_free_port()),
     }
     icop = [sys.executable, "-m", "icop"]
     try:
@@ -137,7 +139,8 @@ def test_up_detach_and_down_on_a_fresh_home(tmp_path: Path) -> None:
         assert started.returncode == 0, started.stdout + started.stderr
         assert f"http://127.0.0.1:{port}" in started.stdout
         base = f"http://127.0.0.1:{port}"
-        assert httpx.get(f"{base}/readyz").json()["status"] == "ready"
+        ready = httpx.get(f"{base}/readyz").json()
+        assert ready["status"] == "ready" and ready["checks"]["temporal"]["ok"], ready
         signup = httpx.post(
             f"{base}/api/v1/auth/signup",
             json={"email": "first@example.com", "password": "long enough pw", "company_name": "Up"},

@@ -15,6 +15,7 @@ app = typer.Typer(
 )
 app.command("up")(up.up)
 app.command("down")(up.down)
+app.command("worker")(up.worker)
 app.add_typer(db.app, name="db")
 app.add_typer(tenant.tenant_app, name="tenant")
 app.add_typer(tenant.user_app, name="user")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import socket
@@ -16,7 +17,7 @@ import uvicorn
 
 from icop.cli.common import console, fail, friendly_errors, settings
 from icop.config import Settings
-from icop.runtime.database import prepare_database, stop_embedded
+from icop.runtime.services import start_services, stop_services
 
 PID_FILE = "icop.pid"
 
@@ -36,6 +37,19 @@ def _running_pid(current: Settings) -> int | None:
         _pid_file(current).unlink(missing_ok=True)
         return None
     return pid
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie child of ours still answers kill(0); reap it if it is ours.
+    try:
+        reaped, _ = os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return reaped == 0
 
 
 def _port_free(host: str, port: int) -> bool:
@@ -61,6 +75,13 @@ def up(
     ),
     host: str | None = typer.Option(None, help="Bind address (default ICOP_API_HOST)."),
     port: int | None = typer.Option(None, help="Port (default ICOP_API_PORT)."),
+    llm: bool = typer.Option(
+        True,
+        "--llm/--no-llm",
+        envvar="ICOP_LLM_AUTOSTART",
+        help="Start the bundled local model server now (otherwise it starts on the first "
+        "model call).",
+    ),
 ) -> None:
     """Start the embedded services and the API (foreground until Ctrl-C, or --detach)."""
     current = settings()
@@ -69,20 +90,23 @@ def up(
     if port:
         current.api_port = port
     if detach:
-        _up_detached(current)
+        _up_detached(current, llm=llm)
     else:
-        _up_foreground(current)
+        _up_foreground(current, llm=llm)
 
 
 @friendly_errors
-def _up_foreground(current: Settings) -> None:
+def _up_foreground(current: Settings, *, llm: bool) -> None:
     if not _port_free(current.api_host, current.api_port):
         raise fail(
             f"{current.api_host}:{current.api_port} is in use (is ICOP already running? "
             "`icop down` stops it; ICOP_API_PORT picks another port)"
         )
-    with console.status("starting PostgreSQL and migrating …"):
-        status = prepare_database(current)
+    what = "PostgreSQL, Temporal" + (" and the local model" if llm else "")
+    with console.status(f"starting {what} …"):
+        started = start_services(current, llm=llm)
+    for note in started.notes:
+        console.print(f"  {note}")
     current.run_dir.mkdir(parents=True, exist_ok=True)
     _pid_file(current).write_text(str(os.getpid()))
     console.print(
@@ -91,6 +115,7 @@ def _up_foreground(current: Settings) -> None:
     )
     from icop.gateway.app import create_app
 
+    status = 0
     try:
         uvicorn.Server(
             uvicorn.Config(
@@ -102,20 +127,34 @@ def _up_foreground(current: Settings) -> None:
                 lifespan="on",
             )
         ).run()
+    except Exception:
+        logging.getLogger(__name__).exception("the API stopped on an error")
+        status = 1
     finally:
         _pid_file(current).unlink(missing_ok=True)
-        if status.started_embedded and stop_embedded(current):
-            console.print("embedded PostgreSQL stopped")
+        for name in stop_services(current, only=started):
+            console.print(f"stopped {name}")
+    # The Temporal SDK's threads can abort interpreter finalisation (sdk-python#300): leave
+    # without it; everything was shut down above.
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
 
 
 @friendly_errors
-def _up_detached(current: Settings) -> None:
+def _up_detached(current: Settings, *, llm: bool) -> None:
     if _running_pid(current) is not None and _ready(current.base_url):
         console.print(f"ICOP is already running at {current.base_url}")
         return
     current.log_dir.mkdir(parents=True, exist_ok=True)
     log_path = current.log_dir / "icop.log"
-    env = {**os.environ, "ICOP_API_HOST": current.api_host, "ICOP_API_PORT": str(current.api_port)}
+    env = {
+        **os.environ,
+        "ICOP_API_HOST": current.api_host,
+        "ICOP_API_PORT": str(current.api_port),
+        "ICOP_LLM_AUTOSTART": str(llm).lower(),
+    }
     with open(log_path, "ab") as log:
         child = subprocess.Popen(
             [sys.executable, "-m", "icop", "up"],
@@ -125,7 +164,8 @@ def _up_detached(current: Settings) -> None:
             start_new_session=True,
             env=env,
         )
-    deadline = time.monotonic() + 180
+    # The first start may assemble the bundled model from its packages (a minute or two).
+    deadline = time.monotonic() + 600
     with console.status("waiting for /readyz …"):
         while time.monotonic() < deadline:
             if child.poll() is not None:
@@ -149,19 +189,40 @@ def down() -> None:
     pid = _running_pid(current)
     if pid is not None:
         os.kill(pid, signal.SIGTERM)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and _running_pid(current) == pid:
-            try:
-                os.kill(pid, 0)
-            except ProcessLookupError:
+        # Wait for the process itself (it stops what it started before exiting), not for its
+        # pid file, which it removes first.
+        deadline = time.monotonic() + 60
+        while _alive(pid):
+            if time.monotonic() > deadline:
+                os.kill(pid, signal.SIGKILL)
                 break
             time.sleep(0.2)
-        else:
-            if _running_pid(current) == pid:
-                os.kill(pid, signal.SIGKILL)
         _pid_file(current).unlink(missing_ok=True)
         console.print(f"stopped ICOP (pid {pid})")
-    if stop_embedded(current):
-        console.print("stopped embedded PostgreSQL")
-    if pid is None:
-        console.print("nothing else was running")
+    stopped = stop_services(current)
+    for name in stopped:
+        console.print(f"stopped {name}")
+    if pid is None and not stopped:
+        console.print("nothing was running")
+
+
+def worker(
+    queue: list[str] = typer.Option(
+        [], "--queue", "-q", help="Task queue to serve (repeatable); default: all of them."
+    ),
+) -> None:
+    """Run Temporal workers for some task queues in this process (production scaling: one
+    process per queue and machine); until Ctrl-C or SIGTERM."""
+    from icop.orchestrator.queues import TaskQueue, parse_queues
+    from icop.orchestrator.worker import run_worker_process
+    from icop.runtime.services import temporal_settings
+
+    current = settings()
+    try:
+        queues = parse_queues(queue) if queue else list(TaskQueue)
+    except ValueError as error:
+        raise fail(str(error)) from None
+    console.print(
+        f"serving {', '.join(q.value for q in queues)} on {temporal_settings(current).target}"
+    )
+    run_worker_process(temporal_settings(current), queues)

@@ -52,13 +52,17 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        owned = context is None
-        app.state.context = context or AppContext.create(settings)
-        try:
+        if context is not None:  # a test's context: it owns its clients
             yield
+            return
+        from icop.runtime.orchestration import api_orchestration
+
+        app.state.context = AppContext.create(settings)
+        try:
+            async with api_orchestration(app.state.context):
+                yield
         finally:
-            if owned:
-                await app.state.context.close()
+            await app.state.context.close()
 
     app = FastAPI(
         title="ICOP API",

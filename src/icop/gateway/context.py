@@ -15,6 +15,7 @@ from icop.gateway.ratelimit import RateLimiter
 from icop.llm.providers.base import LLMProvider
 from icop.llm.registry import build_router
 from icop.llm.smart_router import SmartRouter
+from icop.orchestrator.connection import LazyClient
 
 ReadinessCheck = Callable[[], Awaitable[None]]
 
@@ -30,6 +31,8 @@ class AppContext:
     llm: SmartRouter
     # Later services register theirs (Temporal, queue pollers …); /readyz runs them all.
     readiness_checks: dict[str, ReadinessCheck] = field(default_factory=dict)
+    # Set by the API lifespan when Temporal is wired (icop.runtime.orchestration).
+    temporal: LazyClient | None = None
 
     @classmethod
     def create(

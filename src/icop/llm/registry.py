@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from icop.config import Settings
 from icop.errors import ConfigurationError
 from icop.llm.ledger.sinks import DatabaseBudget, DatabaseLedger, DatabaseOverrides
+from icop.llm.local.server import LocalServer, ServerConfig
 from icop.llm.policy import RoutingPolicy, default_policy, parse_policy
 from icop.llm.providers.base import LLMProvider
 from icop.llm.smart_router import SmartRouter
@@ -43,11 +44,17 @@ def load_prices(raw: str | None) -> dict[str, tuple[Decimal, Decimal]] | None:
         ) from error
 
 
+def local_llm_server(settings: Settings) -> LocalServer:
+    return LocalServer(ServerConfig(
+        home=settings.home, model=settings.llm_local_model, port=settings.llm_local_port,
+        parallel=settings.llm_local_parallel, ctx_per_slot=settings.llm_local_ctx_per_slot,
+    ))
+
+
 def default_providers(settings: Settings) -> dict[str, LLMProvider]:
     """Every provider ICOP knows; those without keys or hosts report ``configured() == False``
     and the router skips them."""
     # Imported here: the SDKs are heavy and most processes build the providers once.
-    from icop.llm.local.server import LocalServer, ServerConfig
     from icop.llm.providers.anthropic import AnthropicProvider
     from icop.llm.providers.gemini import GeminiProvider
     from icop.llm.providers.local import LocalProvider
