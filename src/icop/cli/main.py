@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from icop.cli import db, keys, tenant, up
+from icop.cli import db, keys, llm, tenant, up
 
 app = typer.Typer(
     name="icop",
@@ -20,3 +20,4 @@ app.add_typer(db.app, name="db")
 app.add_typer(tenant.tenant_app, name="tenant")
 app.add_typer(tenant.user_app, name="user")
 app.add_typer(keys.app, name="keys")
+app.add_typer(llm.app, name="llm")
