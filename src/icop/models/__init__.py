@@ -1,9 +1,16 @@
 """All ORM models, imported here so that ``Base.metadata`` is complete."""
 
+from icop.models.article import (
+    ArticleDraft,
+    GeneratedArticle,
+    GraphCheckpoint,
+    GraphCheckpointWrite,
+)
 from icop.models.audit import AuditEvent
 from icop.models.auth import ApiKey, AuthSession, Invitation, RefreshToken
 from icop.models.base import Base
 from icop.models.credential import ApiCredential
+from icop.models.knowledge import BrandVoiceSample, KnowledgeChunk, KnowledgeDocument
 from icop.models.llm import LlmCall, LlmRoutingOverride
 from icop.models.outbox import OutboxEvent
 from icop.models.tenant import SubscriptionPlan, Tenant
@@ -13,10 +20,17 @@ from icop.models.user import Role, User, UserStatus
 __all__ = [
     "ApiCredential",
     "ApiKey",
+    "ArticleDraft",
     "AuditEvent",
     "AuthSession",
     "Base",
+    "BrandVoiceSample",
+    "GeneratedArticle",
+    "GraphCheckpoint",
+    "GraphCheckpointWrite",
     "Invitation",
+    "KnowledgeChunk",
+    "KnowledgeDocument",
     "LlmCall",
     "LlmRoutingOverride",
     "OutboxEvent",

@@ -1,0 +1,146 @@
+"""Generated articles (TRD §3), their drafts, and the agent graph's checkpoints."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    Float,
+    Index,
+    Integer,
+    LargeBinary,
+    Numeric,
+    PrimaryKeyConstraint,
+    String,
+    Text,
+    Uuid,
+    func,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from icop.models.base import Base, TenantOwned, TimestampMixin, tenant_fk, tenants_fk
+
+ARTICLE_STATUSES = (
+    "queued",
+    "running",
+    "awaiting_approval",
+    "ready",
+    "rejected",
+    "failed",
+    "no_sources",
+)
+
+
+class GeneratedArticle(TenantOwned, TimestampMixin, Base):
+    __tablename__ = "generated_articles"
+    __table_args__ = (
+        tenants_fk(),
+        CheckConstraint(f"status IN {ARTICLE_STATUSES!r}", name="status"),
+        CheckConstraint("mode IN ('compare', 'merge')", name="mode"),
+        Index("ix_generated_articles_tenant_id_created_at", "tenant_id", "created_at"),
+    )
+
+    pipeline_id: Mapped[UUID | None] = mapped_column(Uuid)
+    topic: Mapped[str] = mapped_column(String(500), nullable=False)
+    sub_topic: Mapped[str | None] = mapped_column(String(500))
+    audience: Mapped[str | None] = mapped_column(String(300))
+    language: Mapped[str] = mapped_column(String(16), nullable=False, server_default="en")
+    mode: Mapped[str] = mapped_column(String(16), nullable=False, server_default="compare")
+    length_words: Mapped[int] = mapped_column(Integer, nullable=False, server_default="800")
+    approval_required: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default="false")
+    status: Mapped[str] = mapped_column(String(24), nullable=False, server_default="queued")
+    current_step: Mapped[str | None] = mapped_column(String(64))
+    workflow_id: Mapped[str | None] = mapped_column(String(200))
+    title: Mapped[str | None] = mapped_column(String(300))
+    final_markdown: Mapped[str | None] = mapped_column(Text)
+    final_markdown_url: Mapped[str | None] = mapped_column(String(2000))
+    thumbnail_url: Mapped[str | None] = mapped_column(String(2000))
+    selection_rationale: Mapped[str | None] = mapped_column(Text)
+    seo: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False, server_default="{}")
+    citations: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSONB, nullable=False, server_default="[]"
+    )
+    image_prompts: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSONB, nullable=False, server_default="[]"
+    )
+    images: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, nullable=False, server_default="[]")
+    social: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False, server_default="{}")
+    cost_usd: Mapped[Decimal] = mapped_column(Numeric(14, 6), nullable=False, server_default="0")
+    error: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[UUID | None] = mapped_column(Uuid)
+    decided_by: Mapped[UUID | None] = mapped_column(Uuid)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now(), nullable=False
+    )
+
+
+class ArticleDraft(TenantOwned, TimestampMixin, Base):
+    __tablename__ = "article_drafts"
+    __table_args__ = (
+        tenants_fk(),
+        tenant_fk(["article_id"], "generated_articles"),
+        Index("ix_article_drafts_tenant_id_article_id", "tenant_id", "article_id"),
+    )
+
+    article_id: Mapped[UUID] = mapped_column(Uuid, nullable=False)
+    writer: Mapped[str] = mapped_column(String(40), nullable=False)
+    provider: Mapped[str | None] = mapped_column(String(40))
+    model: Mapped[str | None] = mapped_column(String(120))
+    text: Mapped[str] = mapped_column(Text, nullable=False)
+    scores: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False, server_default="{}")
+    brand_voice_similarity: Mapped[float | None] = mapped_column(Float)
+    selected: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default="false")
+
+
+class GraphCheckpoint(Base):
+    """LangGraph checkpoints, so a retried activity resumes after the last finished node."""
+
+    __tablename__ = "graph_checkpoints"
+    __table_args__ = (
+        PrimaryKeyConstraint("tenant_id", "thread_id", "checkpoint_ns", "checkpoint_id"),
+        tenants_fk(),
+    )
+
+    tenant_id: Mapped[UUID] = mapped_column(Uuid, nullable=False)
+    thread_id: Mapped[str] = mapped_column(String(200), nullable=False)
+    checkpoint_ns: Mapped[str] = mapped_column(String(200), nullable=False, server_default="")
+    checkpoint_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    parent_checkpoint_id: Mapped[str | None] = mapped_column(String(64))
+    checkpoint_type: Mapped[str] = mapped_column(String(32), nullable=False)
+    checkpoint: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+    metadata_type: Mapped[str] = mapped_column(String(32), nullable=False)
+    checkpoint_metadata: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), nullable=False
+    )
+
+
+class GraphCheckpointWrite(Base):
+    """Pending writes of a checkpoint (a node's outputs not yet folded into the next one)."""
+
+    __tablename__ = "graph_checkpoint_writes"
+    __table_args__ = (
+        PrimaryKeyConstraint(
+            "tenant_id", "thread_id", "checkpoint_ns", "checkpoint_id", "task_id", "idx"
+        ),
+        tenants_fk(),
+    )
+
+    tenant_id: Mapped[UUID] = mapped_column(Uuid, nullable=False)
+    thread_id: Mapped[str] = mapped_column(String(200), nullable=False)
+    checkpoint_ns: Mapped[str] = mapped_column(String(200), nullable=False, server_default="")
+    checkpoint_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    task_id: Mapped[str] = mapped_column(String(200), nullable=False)
+    idx: Mapped[int] = mapped_column(Integer, nullable=False)
+    channel: Mapped[str] = mapped_column(String(200), nullable=False)
+    value_type: Mapped[str] = mapped_column(String(32), nullable=False)
+    value: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+    task_path: Mapped[str] = mapped_column(String(500), nullable=False, server_default="")
