@@ -37,6 +37,7 @@ from icop.db.engine import DatabaseUrls, create_engine, resolve_urls  # noqa: E4
 from icop.gateway.app import create_app  # noqa: E402
 from icop.gateway.context import AppContext  # noqa: E402
 from tests.helpers import ApiClient, fake_providers  # noqa: E402
+from tests.llm_fixtures import default_model_path, session_server  # noqa: E402, F401
 
 
 @pytest.fixture(scope="session")
