@@ -27,9 +27,11 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 
-def settings() -> Settings:
+def settings(*, serving: bool = False) -> Settings:
+    """The settings; logs at ICOP_LOG_LEVEL for servers, and only warnings for one-shot
+    commands (their output is the console's)."""
     current = get_settings()
-    configure(current.log_level)
+    configure(current.log_level if serving else "WARNING")
     return current
 
 

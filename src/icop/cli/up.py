@@ -84,7 +84,7 @@ def up(
     ),
 ) -> None:
     """Start the embedded services and the API (foreground until Ctrl-C, or --detach)."""
-    current = settings()
+    current = settings(serving=True)
     if host:
         current.api_host = host
     if port:
@@ -217,7 +217,7 @@ def worker(
     from icop.orchestrator.worker import run_worker_process
     from icop.runtime.services import temporal_settings
 
-    current = settings()
+    current = settings(serving=True)
     try:
         queues = parse_queues(queue) if queue else list(TaskQueue)
     except ValueError as error:

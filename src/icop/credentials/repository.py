@@ -32,9 +32,14 @@ class CredentialRepository:
         )
 
     async def list(
-        self, *, limit: int, offset: int, platform: str | None
+        self, *, limit: int, offset: int, platform: str | None, newest_first: bool = False
     ) -> Sequence[ApiCredential]:
-        statement = select(ApiCredential).order_by(ApiCredential.created_at, ApiCredential.id)
+        order = (
+            (ApiCredential.updated_at.desc(), ApiCredential.id)
+            if newest_first
+            else (ApiCredential.created_at, ApiCredential.id)
+        )
+        statement = select(ApiCredential).order_by(*order)
         if platform:
             statement = statement.where(ApiCredential.platform == platform)
         result = await self.session.scalars(statement.limit(limit).offset(offset))

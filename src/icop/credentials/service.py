@@ -103,10 +103,18 @@ async def get(session: AsyncSession, credential_id: UUID) -> ApiCredential:
 
 
 async def list_credentials(
-    session: AsyncSession, *, limit: int, offset: int, platform: Platform | None
+    session: AsyncSession,
+    *,
+    limit: int,
+    offset: int,
+    platform: Platform | None,
+    newest_first: bool = False,
 ) -> Sequence[ApiCredential]:
     return await CredentialRepository(session).list(
-        limit=limit, offset=offset, platform=platform.value if platform else None
+        limit=limit,
+        offset=offset,
+        platform=platform.value if platform else None,
+        newest_first=newest_first,
     )
 
 

@@ -15,6 +15,7 @@ from icop.gateway.ratelimit import RateLimiter
 from icop.llm.providers.base import LLMProvider
 from icop.llm.registry import build_router
 from icop.llm.smart_router import SmartRouter
+from icop.llm.tenant_keys import ProviderFactory
 from icop.orchestrator.connection import LazyClient
 
 ReadinessCheck = Callable[[], Awaitable[None]]
@@ -42,17 +43,19 @@ class AppContext:
         *,
         sessionmaker: async_sessionmaker[AsyncSession] | None = None,
         llm_providers: dict[str, LLMProvider] | None = None,
+        llm_key_factories: dict[str, ProviderFactory] | None = None,
     ) -> AppContext:
         engine = engine or create_engine(resolve_urls(settings).app, settings)
         sessionmaker = sessionmaker or create_sessionmaker(engine)
+        keyring = build_keyring(settings)
         return cls(
             settings=settings,
             engine=engine,
             sessionmaker=sessionmaker,
             tokens=TokenService.from_settings(settings),
-            keyring=build_keyring(settings),
+            keyring=keyring,
             rate_limiter=RateLimiter.from_settings(settings),
-            llm=build_router(settings, sessionmaker, llm_providers),
+            llm=build_router(settings, sessionmaker, llm_providers, keyring, llm_key_factories),
         )
 
     async def close(self) -> None:

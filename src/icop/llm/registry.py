@@ -12,12 +12,14 @@ from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from icop.config import Settings
+from icop.credentials.vault import Keyring
 from icop.errors import ConfigurationError
 from icop.llm.ledger.sinks import DatabaseBudget, DatabaseLedger, DatabaseOverrides
 from icop.llm.local.server import LocalServer, ServerConfig
 from icop.llm.policy import RoutingPolicy, default_policy, parse_policy
 from icop.llm.providers.base import LLMProvider
 from icop.llm.smart_router import SmartRouter
+from icop.llm.tenant_keys import ProviderFactory, VaultProviders
 from icop.llm.throttle import Throttle
 
 
@@ -45,10 +47,15 @@ def load_prices(raw: str | None) -> dict[str, tuple[Decimal, Decimal]] | None:
 
 
 def local_llm_server(settings: Settings) -> LocalServer:
-    return LocalServer(ServerConfig(
-        home=settings.home, model=settings.llm_local_model, port=settings.llm_local_port,
-        parallel=settings.llm_local_parallel, ctx_per_slot=settings.llm_local_ctx_per_slot,
-    ))
+    return LocalServer(
+        ServerConfig(
+            home=settings.home,
+            model=settings.llm_local_model,
+            port=settings.llm_local_port,
+            parallel=settings.llm_local_parallel,
+            ctx_per_slot=settings.llm_local_ctx_per_slot,
+        )
+    )
 
 
 def default_providers(settings: Settings) -> dict[str, LLMProvider]:
@@ -70,6 +77,7 @@ def default_providers(settings: Settings) -> dict[str, LLMProvider]:
             ctx_per_slot=settings.llm_local_ctx_per_slot,
         )
     )
+
     def secret(value: SecretStr | None) -> str | None:
         return value.get_secret_value() if value else None
 
@@ -78,11 +86,25 @@ def default_providers(settings: Settings) -> dict[str, LLMProvider]:
         host = f"http://{host}"
     return {
         "local": LocalProvider(server),
-        "openai": OpenAIProvider(api_key=secret(settings.openai_api_key),
-                                 base_url=settings.openai_base_url),
+        "openai": OpenAIProvider(
+            api_key=secret(settings.openai_api_key), base_url=settings.openai_base_url
+        ),
         "anthropic": AnthropicProvider(api_key=secret(settings.anthropic_api_key)),
         "gemini": GeminiProvider(api_key=secret(settings.gemini_api_key)),
         "ollama": OllamaProvider(base_url=host),
+    }
+
+
+def tenant_key_factories(settings: Settings) -> dict[str, ProviderFactory]:
+    """How to build a cloud provider from a tenant's own key (stored in its vault)."""
+    from icop.llm.providers.anthropic import AnthropicProvider
+    from icop.llm.providers.gemini import GeminiProvider
+    from icop.llm.providers.openai import OpenAIProvider
+
+    return {
+        "openai": lambda key: OpenAIProvider(api_key=key, base_url=settings.openai_base_url),
+        "anthropic": lambda key: AnthropicProvider(api_key=key),
+        "gemini": lambda key: GeminiProvider(api_key=key),
     }
 
 
@@ -90,8 +112,19 @@ def build_router(
     settings: Settings,
     sessionmaker: async_sessionmaker[AsyncSession],
     providers: dict[str, LLMProvider] | None = None,
+    keyring: Keyring | None = None,
+    key_factories: dict[str, ProviderFactory] | None = None,
 ) -> SmartRouter:
-    providers = providers if providers is not None else default_providers(settings)
+    """``keyring`` enables tenants' own cloud keys from the vault; ``key_factories`` builds
+    their providers (default: the real SDK providers; tests pass fakes)."""
+    if providers is None:
+        providers = default_providers(settings)
+        key_factories = key_factories or tenant_key_factories(settings)
+    tenant_providers = (
+        VaultProviders(sessionmaker, keyring, key_factories)
+        if keyring is not None and key_factories
+        else None
+    )
     return SmartRouter(
         providers,
         load_policy(settings.llm_policy_file),
@@ -102,5 +135,6 @@ def build_router(
         ledger=DatabaseLedger(sessionmaker),
         budget=DatabaseBudget(sessionmaker),
         overrides=DatabaseOverrides(sessionmaker),
+        tenant_providers=tenant_providers,
         prices=load_prices(settings.llm_prices),
     )

@@ -119,6 +119,12 @@ class OverrideSource(Protocol):
     async def overrides(self, tenant_id: UUID) -> dict[TaskKind, list[Candidate]]: ...
 
 
+class TenantProviderSource(Protocol):
+    async def providers_for(self, tenant_id: UUID) -> dict[str, LLMProvider]:
+        """Providers built with the tenant's own keys (from its vault), by provider name."""
+        ...
+
+
 @dataclass
 class _Spend:
     prompt_tokens: int = 0
@@ -137,6 +143,7 @@ class SmartRouter:
         ledger: LedgerSink | None = None,
         budget: BudgetGuard | None = None,
         overrides: OverrideSource | None = None,
+        tenant_providers: TenantProviderSource | None = None,
         prices: dict[str, tuple[Decimal, Decimal]] | None = None,
         failure_threshold: int = 3,
         reset_timeout_s: float = 30.0,
@@ -149,12 +156,30 @@ class SmartRouter:
         self.ledger = ledger
         self.budget = budget
         self.overrides = overrides
+        self.tenant_providers = tenant_providers
         self.prices = prices
-        self.breakers = {
-            name: CircuitBreaker(failure_threshold, reset_timeout_s) for name in self.providers
-        }
+        self._failure_threshold = failure_threshold
+        self._reset_timeout_s = reset_timeout_s
+        self.breakers = {name: self._new_breaker() for name in self.providers}
         self._backoff = wait_exponential_jitter(initial=backoff_initial_s, max=backoff_max_s)
         self._backoff_max_s = backoff_max_s
+
+    def _new_breaker(self) -> CircuitBreaker:
+        return CircuitBreaker(self._failure_threshold, self._reset_timeout_s)
+
+    def _breaker(self, key: str) -> CircuitBreaker:
+        if key not in self.breakers:
+            self.breakers[key] = self._new_breaker()
+        return self.breakers[key]
+
+    async def resolve(self, tenant_id: UUID | None) -> dict[str, tuple[LLMProvider, str]]:
+        """Provider and circuit-breaker key per provider name for this tenant. A tenant's own
+        key gets its own circuit: a revoked tenant key must not open everyone's."""
+        resolved = {name: (provider, name) for name, provider in self.providers.items()}
+        if self.tenant_providers and tenant_id:
+            for name, provider in (await self.tenant_providers.providers_for(tenant_id)).items():
+                resolved[name] = (provider, f"{name}@{tenant_id}")
+        return resolved
 
     async def candidates(self, task: TaskKind, tenant_id: UUID | None) -> list[Candidate]:
         tenant_overrides = (
@@ -186,9 +211,11 @@ class SmartRouter:
         )
         prompt: PreparedPrompt | None = None
         last_error: Exception | None = None
+        resolved = await self.resolve(tenant_id)
         for candidate in candidates:
-            provider = self.providers.get(candidate.provider)
-            skip = self._skip_reason(candidate, provider, schema is not None)
+            provider, breaker_key = resolved.get(candidate.provider, (None, candidate.provider))
+            breaker = self._breaker(breaker_key)
+            skip = self._skip_reason(candidate, provider, breaker, schema is not None)
             output_tokens = max_tokens or candidate.max_tokens or spec.max_output_tokens
             if skip is None and provider is not None and prompt is None:
                 # Trimmed once, to fit the first usable candidate; a later candidate with a
@@ -204,7 +231,7 @@ class SmartRouter:
                 )
             if skip is None and provider is not None and prompt is not None:
                 skip = self._fit_reason(candidate, provider, prompt, output_tokens, remaining)
-            if skip is None and not self.breakers[candidate.provider].allow():
+            if skip is None and not breaker.allow():
                 skip = "circuit half-open, probe in flight"
             if skip is not None or provider is None or prompt is None:
                 spend.attempts.append(
@@ -226,7 +253,7 @@ class SmartRouter:
             )
             try:
                 result, value, repaired = await self._try_candidate(
-                    candidate, provider, request, output, spend
+                    candidate, provider, breaker, request, output, spend
                 )
             except (ProviderError, StructuredOutputError) as error:
                 last_error = error
@@ -282,7 +309,11 @@ class SmartRouter:
         )
 
     def _skip_reason(
-        self, candidate: Candidate, provider: LLMProvider | None, needs_schema: bool
+        self,
+        candidate: Candidate,
+        provider: LLMProvider | None,
+        breaker: CircuitBreaker,
+        needs_schema: bool,
     ) -> str | None:
         if provider is None:
             return f"unknown provider {candidate.provider!r}"
@@ -290,7 +321,7 @@ class SmartRouter:
             return "not configured"
         if needs_schema and not provider.capabilities(candidate.model).json_schema:
             return "no JSON-schema support"
-        if self.breakers[candidate.provider].state is CircuitState.OPEN:
+        if breaker.state is CircuitState.OPEN:
             return "circuit open"
         return None
 
@@ -318,11 +349,12 @@ class SmartRouter:
         self,
         candidate: Candidate,
         provider: LLMProvider,
+        breaker: CircuitBreaker,
         request: CompletionRequest,
         output: type[T] | None,
         spend: _Spend,
     ) -> tuple[CompletionResult, T | None, bool]:
-        result = await self._call_with_retries(candidate, provider, request, spend)
+        result = await self._call_with_retries(candidate, provider, breaker, request, spend)
         if output is None or request.json_schema is None:
             spend.attempts.append(
                 Attempt(
@@ -365,7 +397,7 @@ class SmartRouter:
             json_schema=request.json_schema,
             timeout_s=request.timeout_s,
         )
-        repaired = await self._call_with_retries(candidate, provider, repair, spend)
+        repaired = await self._call_with_retries(candidate, provider, breaker, repair, spend)
         try:
             value = structured.parse(output, repaired.text, repaired.parsed)
         except (ValidationError, ValueError) as error:
@@ -393,9 +425,13 @@ class SmartRouter:
         return repaired, value, True  # type: ignore[return-value]
 
     async def _call_with_retries(
-        self, candidate: Candidate, provider: LLMProvider, request: CompletionRequest, spend: _Spend
+        self,
+        candidate: Candidate,
+        provider: LLMProvider,
+        breaker: CircuitBreaker,
+        request: CompletionRequest,
+        spend: _Spend,
     ) -> CompletionResult:
-        breaker = self.breakers[candidate.provider]
         attempts = candidate.max_attempts or self.policy.defaults.max_attempts
         retrying = AsyncRetrying(
             stop=stop_after_attempt(attempts),
@@ -501,3 +537,6 @@ class SmartRouter:
     async def aclose(self) -> None:
         for provider in self.providers.values():
             await provider.aclose()
+        closer = getattr(self.tenant_providers, "aclose", None)
+        if closer is not None:
+            await closer()

@@ -283,10 +283,10 @@ async def test_fake_provider_answers_any_bounded_schema_validly() -> None:
     assert isinstance(other.value, Headline)
 
 
-def test_shipped_policy_routes_every_task_and_starts_local() -> None:
+def test_shipped_policy_can_answer_every_task_offline() -> None:
     policy = default_policy()
     for task in TaskKind:
-        assert policy.tasks[task][0].provider == "local", task
+        assert "local" in [c.provider for c in policy.tasks[task]], task
 
 
 def test_request_carries_candidate_parameters() -> None:
