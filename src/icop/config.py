@@ -106,7 +106,67 @@ class Settings(BaseSettings):
     api_workers: bool = Field(
         default=True,
         description="Run the Temporal workers of every queue inside the API process (the "
-        "embedded default). Set false when `icop worker --queue …` processes serve them.")
+        "embedded default). Set false when `icop worker --queue …` processes serve them.",
+    )
+
+    article_approval_timeout_s: float = Field(
+        default=72 * 3600, description="How long an article waits for approval."
+    )
+    article_approve_on_timeout: bool = Field(
+        default=False, description="On approval timeout: approve (true) or reject (false)."
+    )
+
+    # --- knowledge, research, brand voice ---------------------------------------------------
+    embedding_backend: Literal["minilm", "hashing"] = Field(
+        default="minilm",
+        description="Embeddings: the bundled all-MiniLM-L6-v2, or a "
+        "deterministic hashing embedder (tests, tiny machines).",
+    )
+    embedding_model_path: Path | None = Field(
+        default=None, description="Another MiniLM-compatible model directory. Unset: bundled."
+    )
+    embedding_batch_size: int = Field(default=32, description="Texts per embedding batch.")
+    embedding_threads: int | None = Field(default=None, description="Torch threads (unset: all).")
+    knowledge_chunk_chars: int = Field(default=800, description="Target chunk size.")
+    knowledge_chunk_overlap_chars: int = Field(default=120, description="Overlap between chunks.")
+    knowledge_max_document_chars: int = Field(
+        default=500_000, description="Largest document accepted."
+    )
+    knowledge_max_chunks: int = Field(default=1_000, description="Most chunks per document.")
+    knowledge_max_upload_bytes: int = Field(default=1_048_576, description="Largest uploaded file.")
+    knowledge_min_score: float = Field(
+        default=0.3, description="Cosine similarity below which a chunk is no usable source."
+    )
+    research_providers: str | None = Field(
+        default=None,
+        description="Comma-separated: knowledge, tavily, brave, searxng. Unset: "
+        "the knowledge store plus every web provider that has credentials.",
+    )
+    tavily_api_key: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("TAVILY_API_KEY", "ICOP_TAVILY_API_KEY"),
+        description="Tavily search key.",
+    )
+    tavily_search_depth: Literal["basic", "advanced"] = Field(
+        default="basic", description="Tavily search depth."
+    )
+    brave_api_key: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices(
+            "BRAVE_API_KEY", "BRAVE_SEARCH_API_KEY", "ICOP_BRAVE_API_KEY"
+        ),
+        description="Brave Search key.",
+    )
+    searxng_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("SEARXNG_URL", "ICOP_SEARXNG_URL"),
+        description="A SearXNG instance (JSON output enabled).",
+    )
+    research_timeout_s: float = Field(default=20.0, description="Per web search request.")
+    research_max_sources: int = Field(default=8, description="Sources handed to the writers.")
+    research_retry_max_wait_s: float = Field(
+        default=2.0, description="Longest wait a search provider may ask for before a retry."
+    )
 
     # --- models -----------------------------------------------------------------------------
     llm_policy_file: Path | None = Field(
@@ -120,23 +180,30 @@ class Settings(BaseSettings):
     llm_local_parallel: int = Field(default=3, description="Parallel slots of the local server.")
     llm_local_ctx_per_slot: int = Field(default=8192, description="Context tokens per slot.")
     openai_api_key: SecretStr | None = Field(
-        default=None, validation_alias=AliasChoices("OPENAI_API_KEY", "ICOP_OPENAI_API_KEY"),
-        description="OpenAI key (or a tenant's vault credential with platform openai).")
+        default=None,
+        validation_alias=AliasChoices("OPENAI_API_KEY", "ICOP_OPENAI_API_KEY"),
+        description="OpenAI key (or a tenant's vault credential with platform openai).",
+    )
     openai_base_url: str = Field(
         default="https://api.openai.com/v1",
         validation_alias=AliasChoices("OPENAI_BASE_URL", "ICOP_OPENAI_BASE_URL"),
-        description="OpenAI-compatible endpoint.")
+        description="OpenAI-compatible endpoint.",
+    )
     anthropic_api_key: SecretStr | None = Field(
         default=None,
         validation_alias=AliasChoices("ANTHROPIC_API_KEY", "ICOP_ANTHROPIC_API_KEY"),
-        description="Anthropic key.")
+        description="Anthropic key.",
+    )
     gemini_api_key: SecretStr | None = Field(
         default=None,
         validation_alias=AliasChoices("GEMINI_API_KEY", "GOOGLE_API_KEY", "ICOP_GEMINI_API_KEY"),
-        description="Google Gemini key.")
+        description="Google Gemini key.",
+    )
     ollama_host: str | None = Field(
-        default=None, validation_alias=AliasChoices("OLLAMA_HOST", "ICOP_OLLAMA_HOST"),
-        description="Ollama base URL, e.g. http://gpu-box:11434. Unset: no Ollama.")
+        default=None,
+        validation_alias=AliasChoices("OLLAMA_HOST", "ICOP_OLLAMA_HOST"),
+        description="Ollama base URL, e.g. http://gpu-box:11434. Unset: no Ollama.",
+    )
     llm_global_rate_per_minute: float = Field(
         default=600, description="Model calls per minute, all providers together."
     )

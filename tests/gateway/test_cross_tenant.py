@@ -67,12 +67,34 @@ async def _task(client: ApiClient, owner: Account) -> str:
     return "seo.meta"
 
 
+async def _knowledge_document(client: ApiClient, owner: Account) -> str:
+    response = await client.post(
+        "/api/v1/knowledge/documents",
+        headers=owner.headers,
+        json={"title": "Matrix document", "text": "Composting turns kitchen scraps into soil."},
+    )
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
+
+
+async def _voice_sample(client: ApiClient, owner: Account) -> str:
+    response = await client.post(
+        "/api/v1/brand/voice-samples",
+        headers=owner.headers,
+        json={"text": "Grab your trowel, friends: spring is here."},
+    )
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
+
+
 FACTORIES: dict[str, Factory] = {
     "task": _task,
     "credential_id": _credential,
     "user_id": _user,
     "api_key_id": _api_key,
     "invitation_id": _invitation,
+    "document_id": _knowledge_document,
+    "sample_id": _voice_sample,
 }
 
 

@@ -14,6 +14,7 @@ import hashlib
 import logging
 import os
 import pwd
+import signal
 import subprocess
 import tempfile
 import time
@@ -32,6 +33,16 @@ SUPERUSER = "postgres"
 # Unix socket paths are limited to 107 bytes; deep checkouts fall back to a short /tmp path.
 _MAX_SOCKET_PATH = 100
 _SERVICE_USER = "pgserver"
+
+
+def _process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _pgserver_utils() -> Any:
@@ -139,26 +150,27 @@ class EmbeddedPostgres:
             logger.info("embedded PostgreSQL started", extra={"data_dir": str(self.data_dir)})
 
     def stop(self, timeout_s: float = 30.0) -> bool:
-        """Stop the server (fast shutdown). Returns False when it was not running."""
+        """Stop the server (fast shutdown). Returns False when it was not running.
+
+        Signals the postmaster directly (SIGINT is PostgreSQL's "fast" shutdown) rather than
+        running pg_ctl as the service user, which needs to traverse every parent directory of
+        the data directory; a parent's permissions may have changed since the start.
+        """
         with self._lock():
-            if not self.is_running():
+            pid = self._postmaster_pid()
+            if pid is None or not self.is_running():
                 return False
-            self._run(
-                self._service_user(),
-                [
-                    str(self.bin("pg_ctl")),
-                    "-D",
-                    str(self.data_dir),
-                    "-m",
-                    "fast",
-                    "-w",
-                    "-t",
-                    str(int(timeout_s)),
-                    "stop",
-                ],
-                timeout=timeout_s + 5,
-                what="stop the embedded PostgreSQL",
-            )
+            os.kill(pid, signal.SIGINT)
+            deadline = time.monotonic() + timeout_s
+            while _process_exists(pid):
+                if time.monotonic() > deadline:
+                    # Immediate shutdown: crash recovery on the next start, no data loss.
+                    os.kill(pid, signal.SIGQUIT)
+                    raise ConfigurationError(
+                        f"embedded PostgreSQL did not stop in {timeout_s:.0f} s; sent SIGQUIT "
+                        f"(log: {self.log_file})"
+                    )
+                time.sleep(0.05)
             return True
 
     # -- internals -----------------------------------------------------------------------------

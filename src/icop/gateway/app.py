@@ -12,6 +12,7 @@ from icop import __version__
 from icop.api_keys.router import router as api_keys_router
 from icop.audit.router import router as audit_router
 from icop.auth.router import router as auth_router
+from icop.brand.router import router as brand_router
 from icop.config import Settings, get_settings
 from icop.credentials.router import router as credentials_router
 from icop.gateway.context import AppContext
@@ -19,6 +20,7 @@ from icop.gateway.health import router as health_router
 from icop.gateway.middleware import RequestGuardMiddleware, RequestIdMiddleware
 from icop.gateway.problems import install_problem_handlers, problem_responses
 from icop.invitations.router import router as invitations_router
+from icop.knowledge.router import router as knowledge_router
 from icop.llm.router import router as llm_router
 from icop.quotas.router import router as usage_router
 from icop.tenants.router import router as tenants_router
@@ -41,6 +43,8 @@ def api_router() -> APIRouter:
         usage_router,
         audit_router,
         llm_router,
+        knowledge_router,
+        brand_router,
     ):
         router.include_router(domain_router)
     return router

@@ -11,6 +11,8 @@ from icop.auth.tokens import TokenService
 from icop.config import Settings
 from icop.credentials.vault import KEY_FILE_NAME, Keyring, KeySource
 from icop.db.engine import create_engine, create_sessionmaker, resolve_urls
+from icop.embeddings import default_embedder
+from icop.embeddings.base import Embedder
 from icop.gateway.ratelimit import RateLimiter
 from icop.llm.providers.base import LLMProvider
 from icop.llm.registry import build_router
@@ -34,6 +36,8 @@ class AppContext:
     readiness_checks: dict[str, ReadinessCheck] = field(default_factory=dict)
     # Set by the API lifespan when Temporal is wired (icop.runtime.orchestration).
     temporal: LazyClient | None = None
+    # Loaded on first use (the bundled MiniLM imports torch): see icop.embeddings.
+    embedder: Embedder | None = None
 
     @classmethod
     def create(
@@ -56,6 +60,7 @@ class AppContext:
             keyring=keyring,
             rate_limiter=RateLimiter.from_settings(settings),
             llm=build_router(settings, sessionmaker, llm_providers, keyring, llm_key_factories),
+            embedder=default_embedder(settings),
         )
 
     async def close(self) -> None:

@@ -1,0 +1,94 @@
+"""Brand-voice samples API. Writes and similarity checks embed before they open their unit of
+work, so no database connection waits on the model (``DetachedPrincipal``)."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from fastapi import APIRouter, status
+
+from icop.auth.dependencies import CurrentPrincipal, DetachedPrincipal, TenantSession, require_role
+from icop.brand import service
+from icop.brand.schemas import (
+    VoiceSampleCreate,
+    VoiceSampleOut,
+    VoiceSimilarityOut,
+    VoiceSimilarityRequest,
+)
+from icop.db.session import unit_of_work
+from icop.embeddings.dependencies import EmbedderDep
+from icop.gateway.dependencies import ContextDep, Limit, Offset
+from icop.gateway.problems import problem_responses
+from icop.models import Role
+
+router = APIRouter(prefix="/brand", tags=["brand"], responses=problem_responses(401, 403, 429))
+
+
+@router.post(
+    "/voice-samples",
+    status_code=status.HTTP_201_CREATED,
+    response_model=VoiceSampleOut,
+    dependencies=[require_role(Role.EDITOR, detached=True)],
+    responses=problem_responses(409, 503),
+)
+async def create_sample(
+    body: VoiceSampleCreate,
+    principal: DetachedPrincipal,
+    context: ContextDep,
+    embedder: EmbedderDep,
+) -> VoiceSampleOut:
+    """Add a passage in the brand's voice; writers see the samples closest to their topic."""
+    embedding = await service.embed_passage(embedder, body.text)
+    async with unit_of_work(context.sessionmaker, principal.tenant_id) as session:
+        sample = await service.create(
+            session, principal, title=body.title, text=body.text, embedding=embedding
+        )
+        return service.to_out(sample)
+
+
+@router.get("/voice-samples", response_model=list[VoiceSampleOut])
+async def list_samples(
+    session: TenantSession, limit: Limit = 50, offset: Offset = 0
+) -> list[VoiceSampleOut]:
+    samples = await service.list_samples(session, limit=limit, offset=offset)
+    return [service.to_out(sample) for sample in samples]
+
+
+@router.get(
+    "/voice-samples/{sample_id}", response_model=VoiceSampleOut, responses=problem_responses(404)
+)
+async def get_sample(sample_id: UUID, session: TenantSession) -> VoiceSampleOut:
+    return service.to_out(await service.get(session, sample_id))
+
+
+@router.delete(
+    "/voice-samples/{sample_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    dependencies=[require_role(Role.EDITOR)],
+    responses=problem_responses(404),
+)
+async def delete_sample(
+    sample_id: UUID, principal: CurrentPrincipal, session: TenantSession
+) -> None:
+    await service.delete(session, principal, sample_id)
+
+
+@router.post(
+    "/voice-similarity",
+    response_model=VoiceSimilarityOut,
+    dependencies=[require_role(Role.VIEWER, detached=True)],
+    responses=problem_responses(503),
+)
+async def voice_similarity(
+    body: VoiceSimilarityRequest,
+    principal: DetachedPrincipal,
+    context: ContextDep,
+    embedder: EmbedderDep,
+) -> VoiceSimilarityOut:
+    """How close a text is to the brand's voice: the cosine to the centroid of its samples."""
+    embedding = await service.embed_passage(embedder, body.text)
+    async with unit_of_work(context.sessionmaker, principal.tenant_id) as session:
+        similarity, count = await service.similarity_to(session, embedding)
+    return VoiceSimilarityOut(
+        similarity=None if similarity is None else round(similarity, 6), samples=count
+    )

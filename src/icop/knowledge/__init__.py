@@ -1,0 +1,1 @@
+"""The tenant's knowledge store: uploaded documents, chunked, embedded and searchable."""

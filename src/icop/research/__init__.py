@@ -1,0 +1,20 @@
+"""Research with citations: search providers, fusion, numbered sources."""
+
+from icop.research.config import ResearchConfig, build_providers, build_researcher
+from icop.research.exceptions import ResearchUnavailable, SearchProviderError
+from icop.research.schemas import CitedSource, ResearchResult, SearchQuery, Source
+from icop.research.service import Researcher, ResearchOptions
+
+__all__ = [
+    "CitedSource",
+    "ResearchConfig",
+    "ResearchOptions",
+    "ResearchResult",
+    "ResearchUnavailable",
+    "Researcher",
+    "SearchProviderError",
+    "SearchQuery",
+    "Source",
+    "build_providers",
+    "build_researcher",
+]
