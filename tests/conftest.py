@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-TEST_HOME = ROOT / ".icop-test"
+# ICOP_TEST_HOME lets concurrent test runs on one machine keep separate databases.
+TEST_HOME = Path(os.environ.get("ICOP_TEST_HOME", ROOT / ".icop-test"))
 os.environ.update(
     {
         "ICOP_HOME": str(TEST_HOME),

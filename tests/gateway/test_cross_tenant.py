@@ -87,12 +87,34 @@ async def _voice_sample(client: ApiClient, owner: Account) -> str:
     return str(response.json()["id"])
 
 
+async def _image(client: ApiClient, owner: Account) -> str:
+    response = await client.post(
+        "/api/v1/images", headers=owner.headers, json={"prompt": "matrix card"}
+    )
+    assert response.status_code == 202, response.text
+    return str(response.json()["id"])
+
+
+async def _media_tenant(client: ApiClient, owner: Account) -> str:
+    return str(owner.tenant_id)
+
+
+async def _media_object(client: ApiClient, owner: Account) -> str:
+    # /media/{tenant}/{object_name} is public: the signed link, not a token, is the credential.
+    image_id = await _image(client, owner)
+    response = await client.get(f"/api/v1/images/{image_id}", headers=owner.headers)
+    return f"{response.json()['sha256']}.jpg"
+
+
 FACTORIES: dict[str, Factory] = {
     "task": _task,
     "credential_id": _credential,
     "user_id": _user,
     "api_key_id": _api_key,
     "invitation_id": _invitation,
+    "image_id": _image,
+    "tenant": _media_tenant,
+    "object_name": _media_object,
     "document_id": _knowledge_document,
     "sample_id": _voice_sample,
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from icop.cli import db, keys, llm, tenant, up
+from icop.images import cli as image_cli
 
 app = typer.Typer(
     name="icop",
@@ -21,3 +22,4 @@ app.add_typer(tenant.tenant_app, name="tenant")
 app.add_typer(tenant.user_app, name="user")
 app.add_typer(keys.app, name="keys")
 app.add_typer(llm.app, name="llm")
+app.add_typer(image_cli.app, name="image")

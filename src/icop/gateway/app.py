@@ -19,10 +19,12 @@ from icop.gateway.context import AppContext
 from icop.gateway.health import router as health_router
 from icop.gateway.middleware import RequestGuardMiddleware, RequestIdMiddleware
 from icop.gateway.problems import install_problem_handlers, problem_responses
+from icop.images.router import router as images_router
 from icop.invitations.router import router as invitations_router
 from icop.knowledge.router import router as knowledge_router
 from icop.llm.router import router as llm_router
 from icop.quotas.router import router as usage_router
+from icop.storage.router import router as media_router
 from icop.tenants.router import router as tenants_router
 from icop.users.router import router as users_router
 
@@ -45,6 +47,8 @@ def api_router() -> APIRouter:
         llm_router,
         knowledge_router,
         brand_router,
+        media_router,
+        images_router,
     ):
         router.include_router(domain_router)
     return router

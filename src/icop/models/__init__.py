@@ -10,6 +10,7 @@ from icop.models.audit import AuditEvent
 from icop.models.auth import ApiKey, AuthSession, Invitation, RefreshToken
 from icop.models.base import Base
 from icop.models.credential import ApiCredential
+from icop.models.image import Image, ImageRouting
 from icop.models.knowledge import BrandVoiceSample, KnowledgeChunk, KnowledgeDocument
 from icop.models.llm import LlmCall, LlmRoutingOverride
 from icop.models.outbox import OutboxEvent
@@ -28,6 +29,8 @@ __all__ = [
     "GeneratedArticle",
     "GraphCheckpoint",
     "GraphCheckpointWrite",
+    "Image",
+    "ImageRouting",
     "Invitation",
     "KnowledgeChunk",
     "KnowledgeDocument",
