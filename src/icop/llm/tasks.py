@@ -13,6 +13,10 @@ from enum import StrEnum
 class TaskKind(StrEnum):
     RESEARCH_SUMMARIZE = "research.summarize"
     WRITE_DRAFT = "write.draft"
+    # One route per parallel writer (agents graph): each can sit on its own vendor.
+    WRITE_DRAFT_A = "write.draft.a"
+    WRITE_DRAFT_B = "write.draft.b"
+    WRITE_DRAFT_C = "write.draft.c"
     EDIT_JUDGE = "edit.judge"
     EDIT_MERGE = "edit.merge"
     SEO_META = "seo.meta"
@@ -44,27 +48,46 @@ def _spec(
     return TaskSpec(kind, frozenset(consumes), budget, output, structured)
 
 
+_WRITER_INPUTS = {
+    "topic",
+    "language",
+    "outline",
+    "research",
+    "brand_voice",
+    "length_words",
+    "audience",
+}
+
 TASKS: dict[TaskKind, TaskSpec] = {
     spec.kind: spec
     for spec in (
         _spec(TaskKind.RESEARCH_SUMMARIZE, {"topic", "language", "sources", "question"}, 6000, 900),
-        _spec(
-            TaskKind.WRITE_DRAFT,
-            {"topic", "language", "outline", "research", "brand_voice", "length_words", "audience"},
-            6000,
-            1600,
-            structured=False,
+        *(
+            _spec(kind, _WRITER_INPUTS, 6000, 1600, structured=False)
+            for kind in (
+                TaskKind.WRITE_DRAFT,
+                TaskKind.WRITE_DRAFT_A,
+                TaskKind.WRITE_DRAFT_B,
+                TaskKind.WRITE_DRAFT_C,
+            )
         ),
-        _spec(TaskKind.EDIT_JUDGE, {"topic", "drafts", "rubric", "language"}, 7000, 700),
+        # The editor and the merger see the research: faithfulness to the sources is one of
+        # the rubric's criteria, and a merge must keep the [n] citations pointing at them.
+        _spec(
+            TaskKind.EDIT_JUDGE, {"topic", "drafts", "rubric", "language", "research"}, 7000, 700
+        ),
         _spec(
             TaskKind.EDIT_MERGE,
-            {"topic", "drafts", "language", "brand_voice"},
+            {"topic", "drafts", "language", "brand_voice", "research"},
             7000,
             1800,
             structured=False,
         ),
         _spec(TaskKind.SEO_META, {"title", "article", "language", "keywords"}, 3000, 400),
-        _spec(TaskKind.VISUAL_PROMPT, {"title", "summary", "brand", "count"}, 2000, 500),
+        # language: the alt texts are for the article's readers; the prompts stay English.
+        _spec(
+            TaskKind.VISUAL_PROMPT, {"title", "summary", "brand", "count", "language"}, 2000, 500
+        ),
         _spec(
             TaskKind.TRANSLATE,
             {"text", "source_language", "target_language"},

@@ -1,0 +1,1 @@
+"""The agents service: the article graph (LangGraph), its roles, runtimes and schemas."""

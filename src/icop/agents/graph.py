@@ -1,0 +1,170 @@
+"""The article graph (PRODUCT.md §1):
+
+    research ─▶ writer_a ┐
+       │    ├─▶ writer_b ├─▶ drafts_ready ─▶ editor (compare) ┐
+       │    └─▶ writer_c ┘        │       └─▶ merger  (merge)  ├─▶ seo ─▶ visual_director
+       ▼                          ▼                                        │
+      END (no_sources)           END (failed: no draft)           images ◀─┘
+                                                                   │
+                            finish ◀─ social_copy x platform ◀─ markdown
+
+``build_graph(deps, checkpointer=…)`` compiles it; ``run_article`` starts a thread or resumes it
+after a crash (a finished node never runs twice: its output is in the checkpoint).
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+from uuid import UUID
+
+from langchain_core.runnables import RunnableConfig
+from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.graph import END, START, StateGraph
+from langgraph.graph.state import CompiledStateGraph
+from langgraph.types import Durability, Send
+
+from icop.agents.nodes import ArticleNodes, Node
+from icop.agents.protocols import GraphDeps
+from icop.agents.schemas import WRITERS, ArticleBrief
+from icop.agents.state import ArticleInput, ArticleState, SocialTask
+
+STEPS = (
+    "research",
+    *WRITERS,
+    "drafts_ready",
+    "editor",
+    "merger",
+    "seo",
+    "visual_director",
+    "images",
+    "markdown",
+    "social_copy",
+    "finish",
+)
+
+ArticleGraph = CompiledStateGraph[ArticleState, None, ArticleInput, ArticleState]
+
+
+def after_research(state: ArticleState) -> list[str] | str:
+    if state.get("status") == "no_sources":
+        return END
+    return list(WRITERS)
+
+
+def after_drafts(state: ArticleState) -> str:
+    if state.get("status") == "failed":
+        return END
+    return "editor" if state["brief"].mode == "compare" else "merger"
+
+
+def social_branches(state: ArticleState) -> list[Send] | str:
+    brief, seo = state["brief"], state["seo"]
+    if not brief.platforms:
+        return "finish"
+    return [
+        Send(
+            "social_copy",
+            SocialTask(
+                article_id=state["article_id"],
+                tenant_id=state["tenant_id"],
+                trace_id=state.get("trace_id", ""),
+                platform=platform,
+                language=brief.language,
+                title=seo.title,
+                summary=seo.meta_description,
+                url=brief.article_url,
+                hashtags=list(seo.hashtags),
+                brand_voice=state.get("brand_voice", [])[:2],
+                images=state.get("images", []),
+            ),
+        )
+        for platform in brief.platforms
+    ]
+
+
+def build_graph(
+    deps: GraphDeps, *, checkpointer: BaseCheckpointSaver[Any] | None = None
+) -> ArticleGraph:
+    nodes = ArticleNodes(deps)
+    graph = StateGraph(ArticleState, input_schema=ArticleInput, output_schema=ArticleState)
+    steps: list[tuple[str, Node]] = [
+        ("research", nodes.research),
+        *((writer, nodes.writer(writer)) for writer in WRITERS),
+        ("drafts_ready", nodes.drafts_ready),
+        ("editor", nodes.editor),
+        ("merger", nodes.merger),
+        ("seo", nodes.seo),
+        ("visual_director", nodes.visual_director),
+        ("images", nodes.images),
+        ("markdown", nodes.markdown),
+        ("social_copy", nodes.social_copy),
+        ("finish", nodes.finish),
+    ]
+    for name, node in steps:
+        graph.add_node(name, nodes.tracked(name, node))
+    graph.add_edge(START, "research")
+    graph.add_conditional_edges("research", after_research, [*WRITERS, END])
+    # Fan-in: drafts_ready waits for all three writers (they run in one superstep).
+    graph.add_edge(list(WRITERS), "drafts_ready")
+    graph.add_conditional_edges("drafts_ready", after_drafts, ["editor", "merger", END])
+    graph.add_edge("editor", "seo")
+    graph.add_edge("merger", "seo")
+    graph.add_edge("seo", "visual_director")
+    graph.add_edge("visual_director", "images")
+    graph.add_edge("images", "markdown")
+    graph.add_conditional_edges("markdown", social_branches, ["social_copy", "finish"])
+    graph.add_edge("social_copy", "finish")
+    graph.add_edge("finish", END)
+    return graph.compile(checkpointer=checkpointer, name="article")
+
+
+def start_state(
+    *, tenant_id: UUID, article_id: str, brief: ArticleBrief, trace_id: str = ""
+) -> ArticleInput:
+    return ArticleInput(
+        article_id=article_id, tenant_id=str(tenant_id), brief=brief, trace_id=trace_id
+    )
+
+
+def thread_config(thread_id: str) -> RunnableConfig:
+    return {"configurable": {"thread_id": thread_id}}
+
+
+def with_checkpointer(graph: ArticleGraph, checkpointer: BaseCheckpointSaver[Any]) -> ArticleGraph:
+    """``graph`` with another checkpointer, e.g. the tenant's ``PostgresCheckpointSaver``:
+    compile once per worker (``build_graph`` takes ~40 ms), copy per run (well under 1 ms)."""
+    return graph.copy(update={"checkpointer": checkpointer})
+
+
+async def run_article(
+    graph: ArticleGraph,
+    start: ArticleInput,
+    *,
+    checkpointer: BaseCheckpointSaver[Any] | None = None,
+    thread_id: str | None = None,
+    durability: Durability = "sync",
+) -> ArticleState:
+    """Run the article's graph to the end, idempotently.
+
+    With a checkpointer (the graph's, or ``checkpointer`` for this run), the thread (default:
+    the article id) decides: a new thread starts from ``start``; a thread that stopped mid-way
+    (a crash, a killed worker) resumes after its last finished node; a finished thread returns
+    its final state without running anything.
+    ``durability="sync"`` writes each checkpoint before the next step starts, so a killed
+    process loses at most the steps that were in flight."""
+    if checkpointer is not None:
+        graph = with_checkpointer(graph, checkpointer)
+    bound = getattr(graph.checkpointer, "tenant_id", None)
+    if bound is not None and str(bound) != start["tenant_id"]:
+        # A tenant's article must never be checkpointed under (or resumed from) another's.
+        raise ValueError("the checkpointer is bound to another tenant than the article")
+    config = thread_config(thread_id or start["article_id"])
+    if graph.checkpointer is None:
+        # LangGraph 1.2 fails on durability="sync" without a checkpointer (and ignores it).
+        return cast(ArticleState, await graph.ainvoke(start, config))
+    snapshot = await graph.aget_state(config)
+    if snapshot.values:
+        if not snapshot.next:
+            return cast(ArticleState, snapshot.values)
+        return cast(ArticleState, await graph.ainvoke(None, config, durability=durability))
+    return cast(ArticleState, await graph.ainvoke(start, config, durability=durability))

@@ -1,0 +1,390 @@
+"""The article graph's nodes. Each makes at most the model calls its role needs (one, except the
+visual director's optional translations) and returns only the state keys it produced, so a
+checkpoint after a node is exactly that node's work."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Mapping
+from typing import Any, Protocol, TypeVar
+from uuid import UUID
+
+from pydantic import BaseModel
+
+from icop.agents import citations, prompts
+from icop.agents.exceptions import AgentFailure
+from icop.agents.protocols import GraphDeps, ProgressEvent
+from icop.agents.review import (
+    echoed_inputs,
+    for_review,
+    formatting_kept,
+    judged,
+    merged,
+    usable,
+)
+from icop.agents.runtime.base import AgentResult
+from icop.agents.schemas import (
+    DraftRecord,
+    DraftText,
+    EditorInput,
+    EditorJudgement,
+    FormattedBody,
+    ImageRef,
+    InputModel,
+    MarkdownInput,
+    MergedText,
+    MergerInput,
+    ResearcherInput,
+    ResearchSummary,
+    SeoInput,
+    SeoMeta,
+    SocialCopyDraft,
+    SocialCopyInput,
+    SourceExcerpt,
+    TranslatedText,
+    TranslateInput,
+    VisualInput,
+    VisualPlan,
+    WriterId,
+    WriterInput,
+    shorten,
+    slugify,
+)
+from icop.agents.social import fit_post
+from icop.agents.state import ArticleState, SocialTask
+from icop.agents.visuals import english_prompts, is_english
+from icop.llm.tasks import spec_for
+
+logger = logging.getLogger(__name__)
+M = TypeVar("M", bound=BaseModel)
+Update = dict[str, Any]
+
+
+class Node(Protocol):
+    """A graph node: LangGraph passes the state (or a Send's payload) as ``state``."""
+
+    def __call__(self, state: Any) -> Awaitable[Update]: ...
+
+
+class ArticleNodes:
+    def __init__(self, deps: GraphDeps) -> None:
+        self.deps = deps
+
+    # --- plumbing ----------------------------------------------------------------------------
+
+    def tracked(self, step: str, node: Node) -> Node:
+        """``node`` reporting started/finished/failed to the progress callback."""
+
+        async def run(state: Mapping[str, Any]) -> Update:
+            name = f"{step}:{state['platform']}" if step == "social_copy" else step
+            article_id = str(state.get("article_id", ""))
+            await self._report(ProgressEvent(article_id, name, "started"))
+            try:
+                update = await node(state)
+            except BaseException as error:
+                await self._report(ProgressEvent(article_id, name, "failed", str(error)[:300]))
+                raise
+            stopped = update.get("status") in ("no_sources", "failed")
+            await self._report(
+                ProgressEvent(
+                    article_id,
+                    name,
+                    "stopped" if stopped else "finished",
+                    update.get("stop_reason"),
+                )
+            )
+            return update
+
+        run.__name__ = step
+        return run
+
+    async def _report(self, event: ProgressEvent) -> None:
+        # Progress is advisory: a failing reporter must not fail (and re-run) an article.
+        try:
+            await self.deps.progress(event)
+        except Exception:
+            logger.warning("progress callback failed for %s", event.step, exc_info=True)
+
+    def _budget(self, role: str) -> int:
+        return spec_for(self.deps.runtime.roles[role].task).context_budget_tokens
+
+    async def _run(
+        self,
+        state: Mapping[str, Any],
+        role: str,
+        inputs: InputModel,
+        output: type[M],
+        instructions: str | None = None,
+    ) -> AgentResult[M]:
+        return await self.deps.runtime.run(
+            role,
+            inputs,
+            output=output,
+            tenant_id=UUID(state["tenant_id"]),
+            correlation_id=state["article_id"],
+            trace_id=state.get("trace_id", ""),
+            instructions=instructions,
+        )
+
+    # --- research ----------------------------------------------------------------------------
+
+    async def research(self, state: ArticleState) -> Update:
+        brief, tenant_id = state["brief"], UUID(state["tenant_id"])
+        found, samples = await asyncio.gather(
+            self.deps.researcher.research(tenant_id, brief.subject, brief.language),
+            self.deps.brand_voice.retrieve(
+                tenant_id, brief.subject, brief.language, self.deps.brand_voice_samples
+            ),
+        )
+        sources = citations.usable_sources(found, self.deps.max_sources)
+        samples = [shorten(sample, 1500) for sample in samples[:5]]
+        if not sources:
+            return {
+                "status": "no_sources",
+                "stop_reason": f"Research found no usable sources on {brief.subject!r}; "
+                "the article was not written rather than written without citations.",
+                "sources": [],
+                "brand_voice": samples,
+            }
+        audience = f" for {brief.audience}" if brief.audience else ""
+        result = await self._run(
+            state,
+            "researcher",
+            ResearcherInput(
+                topic=brief.subject,
+                language=brief.language,
+                sources=[
+                    SourceExcerpt(number=s.number, title=s.title, snippet=s.snippet or s.title)
+                    for s in sources
+                ],
+                question=prompts.RESEARCH_QUESTION.format(topic=brief.subject, audience=audience),
+            ),
+            ResearchSummary,
+        )
+        return {
+            "status": "running",
+            "sources": sources,
+            "research": citations.digest(result.output, sources),
+            "brand_voice": samples,
+            "usage": [result.usage],
+        }
+
+    # --- writers -----------------------------------------------------------------------------
+
+    def writer(self, name: WriterId) -> Node:
+        async def write(state: ArticleState) -> Update:
+            brief = state["brief"]
+            try:
+                result = await self._run(
+                    state,
+                    name,
+                    WriterInput(
+                        topic=brief.subject,
+                        language=brief.language,
+                        outline=brief.outline,
+                        research=state["research"],
+                        brand_voice=state.get("brand_voice", []),
+                        length_words=brief.length_words,
+                        audience=brief.audience,
+                    ),
+                    DraftText,
+                )
+            except AgentFailure as failure:
+                # One writer down is an article with two drafts, not a failed article.
+                record = DraftRecord(writer=name, status="failed", error=failure.detail[:1000])
+                return {"drafts": {name: record}}
+            text = result.output.text
+            if not text.strip() or echoed_inputs(text):
+                error = "the model answered with its inputs instead of an article"
+                record = DraftRecord(
+                    writer=name,
+                    status="failed",
+                    provider=result.usage.provider,
+                    model=result.usage.model,
+                    error=error if text.strip() else "the model answered with nothing",
+                )
+                return {"drafts": {name: record}, "usage": [result.usage]}
+            similarity = await self.deps.brand_voice.similarity(UUID(state["tenant_id"]), text)
+            record = DraftRecord(
+                writer=name,
+                text=text,
+                provider=result.usage.provider,
+                model=result.usage.model,
+                brand_voice_similarity=(
+                    None if similarity is None else max(-1.0, min(1.0, similarity))
+                ),
+                citations=citations.cited_numbers(text)[:50],
+            )
+            return {"drafts": {name: record}, "usage": [result.usage]}
+
+        return write
+
+    async def drafts_ready(self, state: ArticleState) -> Update:
+        drafts = state.get("drafts", {})
+        if any(d.status == "ok" and d.text.strip() for d in drafts.values()):
+            return {}
+        reasons = "; ".join(f"{d.writer}: {d.error}" for d in drafts.values())
+        return {"status": "failed", "stop_reason": f"No writer produced a draft ({reasons})"[:2000]}
+
+    # --- compare or merge --------------------------------------------------------------------
+
+    async def editor(self, state: ArticleState) -> Update:
+        brief, drafts = state["brief"], usable(state.get("drafts", {}))
+        result = await self._run(
+            state,
+            "editor",
+            EditorInput(
+                topic=brief.subject,
+                language=brief.language,
+                drafts=for_review(drafts, self._budget("editor")),
+                rubric=list(prompts.RUBRIC),
+                research=state["research"],
+            ),
+            EditorJudgement,
+        )
+        return {"article": judged(result.output, drafts), "usage": [result.usage]}
+
+    async def merger(self, state: ArticleState) -> Update:
+        brief, drafts = state["brief"], usable(state.get("drafts", {}))
+        result = await self._run(
+            state,
+            "merger",
+            MergerInput(
+                topic=brief.subject,
+                language=brief.language,
+                drafts=for_review(drafts, self._budget("merger")),
+                brand_voice=state.get("brand_voice", []),
+                research=state["research"],
+            ),
+            MergedText,
+        )
+        return {"article": merged(result.output.text, drafts), "usage": [result.usage]}
+
+    # --- publishing --------------------------------------------------------------------------
+
+    async def seo(self, state: ArticleState) -> Update:
+        brief = state["brief"]
+        result = await self._run(
+            state,
+            "seo",
+            SeoInput(
+                title=brief.subject,
+                article=state["article"].text,
+                language=brief.language,
+                keywords=brief.keywords,
+            ),
+            SeoMeta,
+        )
+        seo = result.output
+        if not seo.slug:
+            slug = slugify(seo.title) or slugify(brief.subject)
+            seo = seo.model_copy(update={"slug": slug or f"article-{state['article_id'][:8]}"})
+        return {"seo": seo, "usage": [result.usage]}
+
+    async def visual_director(self, state: ArticleState) -> Update:
+        brief, seo = state["brief"], state["seo"]
+        title = seo.title
+        summary = shorten(f"{seo.meta_description} {state['research'].summary}", 2000)
+        usage = []
+        if not is_english(brief.language):
+            # Prompts must be English; an English brief is the surest way to get them.
+            translated = await self._translate(state, f"{title}\n\n{summary}", brief.language)
+            usage.append(translated.usage)
+            title, _, rest = translated.output.text.partition("\n")
+            summary = shorten(rest.strip() or summary, 2000)
+            title = shorten(title, 500) or seo.title
+        result = await self._run(
+            state,
+            "visual_director",
+            VisualInput(
+                title=title,
+                summary=summary,
+                brand=brief.brand,
+                count=brief.image_count,
+                language=brief.language,
+            ),
+            VisualPlan,
+        )
+        usage.append(result.usage)
+        plan = VisualPlan(images=result.output.images[: brief.image_count])
+        plan, extra = await english_prompts(plan, lambda text: self._translate(state, text, None))
+        return {"visual": plan, "usage": usage + extra}
+
+    async def _translate(
+        self, state: Mapping[str, Any], text: str, source: str | None
+    ) -> AgentResult[TranslatedText]:
+        return await self._run(
+            state,
+            "translator",
+            TranslateInput(
+                text=text, source_language=source or state["brief"].language, target_language="en"
+            ),
+            TranslatedText,
+        )
+
+    async def images(self, state: ArticleState) -> Update:
+        assets = await self.deps.images.make(
+            UUID(state["tenant_id"]), state["article_id"], state["visual"].images
+        )
+        return {"images": sorted(assets, key=lambda asset: asset.index)}
+
+    async def markdown(self, state: ArticleState) -> Update:
+        brief, seo, article = state["brief"], state["seo"], state["article"]
+        sources, images = state["sources"], state.get("images", [])
+        result = await self._run(
+            state,
+            "markdown_formatter",
+            MarkdownInput(
+                title=seo.title,
+                article=article.text,
+                images=[
+                    ImageRef(number=i, alt=image.alt, url=image.url)
+                    for i, image in enumerate(images, start=1)
+                ],
+                citations=[citations.cited(s) for s in sources],
+            ),
+            FormattedBody,
+        )
+        body = result.output.text
+        # The formatter may only rearrange: if it lost text or citations, keep the article.
+        formatter_used = formatting_kept(article.text, body, len(images))
+        document = citations.assemble(
+            body if formatter_used else article.text,
+            seo=seo,
+            language=brief.language,
+            sources=sources,
+            images=images,
+            formatter_used=formatter_used,
+        )
+        return {"markdown": document, "usage": [result.usage]}
+
+    async def social_copy(self, state: SocialTask) -> Update:
+        platform = state["platform"]
+        result = await self._run(
+            state,
+            "social_copywriter",
+            SocialCopyInput(
+                title=state["title"],
+                summary=state["summary"],
+                url=state["url"],
+                platform=platform,
+                language=state["language"],
+                hashtags=state["hashtags"],
+                brand_voice=state["brand_voice"],
+            ),
+            SocialCopyDraft,
+            instructions=prompts.platform_instructions(platform),
+        )
+        post = fit_post(
+            result.output,
+            platform,
+            url=state["url"],
+            images=state["images"],
+            provider=result.usage.provider,
+            model=result.usage.model,
+        )
+        return {"social": {platform.value: post}, "usage": [result.usage]}
+
+    async def finish(self, state: ArticleState) -> Update:
+        return {"status": "done"}

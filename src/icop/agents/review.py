@@ -1,0 +1,130 @@
+"""Checks on the editor's and the merger's answers: models pick drafts that do not exist, and
+"polish" an article into a paragraph; the graph keeps the article, and notes what it corrected."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from icop.agents import citations
+from icop.agents.schemas import (
+    ArticleText,
+    DraftForReview,
+    DraftRecord,
+    EditorJudgement,
+    RubricScores,
+)
+
+MIN_KEPT_RATIO = 0.5
+"""A polish, merge or format much shorter than its material lost content, not just words."""
+
+
+_SECTION = re.compile(r"^##\s+(\w+)\s*$", re.MULTILINE)
+INPUT_SECTIONS = frozenset(
+    {"topic", "language", "outline", "research", "brand_voice", "length_words", "audience"}
+    | {"drafts", "rubric", "title", "article", "images", "citations", "text"}
+)
+
+
+def echoed_inputs(text: str) -> bool:
+    """True when a prose answer is the prompt handed back: two or more of the router's input
+    section headings ("## research", "## brand_voice" …) on lines of their own."""
+    return len({m.group(1) for m in _SECTION.finditer(text)} & INPUT_SECTIONS) >= 2
+
+
+def usable(drafts: Mapping[str, DraftRecord]) -> dict[str, DraftRecord]:
+    """The drafts worth reviewing, in writer order (parallel writers finish in any order)."""
+    return {
+        name: draft
+        for name, draft in sorted(drafts.items())
+        if draft.status == "ok" and draft.text.strip()
+    }
+
+
+def for_review(drafts: Mapping[str, DraftRecord], budget_tokens: int) -> list[DraftForReview]:
+    """The drafts as the editor or merger reads them, each cut to an equal share of the task's
+    context budget. Left to the router, trimming would drop the last draft whole (it shortens
+    lists by their tail); a cut keeps every draft in the comparison, and the checks in
+    ``judged``/``merged`` catch an answer built on a cut draft."""
+    share_tokens = max(500, int(budget_tokens * 0.6 / max(1, len(drafts))))
+    return [
+        DraftForReview(
+            id=draft.writer,
+            text=_cut(draft.text, int(share_tokens * _chars_per_token(draft.text))),
+            brand_voice_similarity=draft.brand_voice_similarity,
+        )
+        for draft in drafts.values()
+    ]
+
+
+def _chars_per_token(text: str) -> float:
+    # About 4 for English prose; Hangul, kana and CJK take about a token per character.
+    sample = text[:2000]
+    ascii_share = sum(1 for char in sample if char.isascii()) / max(1, len(sample))
+    return 1.0 + 3.0 * ascii_share**2  # mixed text leans to the dense script
+
+
+def _cut(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    paragraph = cut.rfind("\n\n")
+    return (cut[:paragraph] if paragraph > limit * 0.7 else cut).rstrip() + " […]"
+
+
+def judged(judgement: EditorJudgement, drafts: Mapping[str, DraftRecord]) -> ArticleText:
+    """The editor's pick, checked: a pick of a draft that does not exist, or a polish that
+    lost the draft's citations or half its text, is corrected (and the correction noted)."""
+    scores: dict[str, RubricScores] = {
+        s.draft: s.scores for s in judgement.scores if s.draft in drafts
+    }
+    notes: list[str] = []
+    chosen: str = judgement.chosen
+    if chosen not in drafts:
+        chosen = max(drafts, key=lambda name: scores[name].total if name in scores else 0)
+        notes.append(f"The editor chose {judgement.chosen}, which has no draft; took {chosen}.")
+    draft = drafts[chosen]
+    polished = judgement.polished_text.strip()
+    if chosen != judgement.chosen:
+        polished = draft.text
+    elif len(polished) < len(draft.text) * MIN_KEPT_RATIO:
+        polished = draft.text
+        notes.append("The polished text was much shorter than the draft; the draft is used.")
+    elif echoed_inputs(polished):
+        polished = draft.text
+        notes.append("The polished text repeated the editor's inputs; the draft is used.")
+    elif draft.citations and not citations.cited_numbers(polished):
+        polished = draft.text
+        notes.append("The polished text lost every citation; the draft is used.")
+    return ArticleText(
+        text=polished,
+        method="compare",
+        chosen=draft.writer,
+        rationale=judgement.rationale,
+        scores=scores,
+        notes=notes,
+    )
+
+
+def merged(text: str, drafts: Mapping[str, DraftRecord]) -> ArticleText:
+    text, notes = text.strip(), []
+    shortest = min(len(d.text) for d in drafts.values())
+    if len(text) < shortest * MIN_KEPT_RATIO or echoed_inputs(text):
+        longest = max(drafts.values(), key=lambda d: len(d.text))
+        text = longest.text
+        notes.append(f"The merge was unusable (too short or an echo); {longest.writer}'s is used.")
+    return ArticleText(
+        text=text, method="merge", rationale="Merged from " + ", ".join(drafts), notes=notes
+    )
+
+
+def formatting_kept(article: str, body: str, images: int) -> bool:
+    """Whether the formatter's Markdown is the article rearranged: every citation kept, not
+    much shorter, not much longer than the images it placed, and not an echo of its inputs."""
+    lost = set(citations.cited_numbers(article)) - set(citations.cited_numbers(body))
+    longest = len(article) * 1.5 + 300 * images + 200
+    return (
+        not lost
+        and len(article) * MIN_KEPT_RATIO <= len(body) <= longest
+        and not echoed_inputs(body)
+    )

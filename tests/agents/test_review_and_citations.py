@@ -1,0 +1,167 @@
+"""The deterministic checks around models' answers: the editor's pick, the merge, citations,
+the Markdown file and English prompts."""
+
+from __future__ import annotations
+
+import yaml
+
+from icop.agents import citations
+from icop.agents.review import echoed_inputs, for_review, judged, merged
+from icop.agents.schemas import (
+    DraftRecord,
+    DraftScore,
+    EditorJudgement,
+    ImageAsset,
+    ResearchSummary,
+    RubricScores,
+    SeoMeta,
+    Source,
+)
+from icop.agents.visuals import looks_english
+
+DRAFT = "# Soil\n\nGreens and browns [1]. Worms help [2].\n\nKeep it damp [1, 3]."
+DRAFTS = {
+    "writer_a": DraftRecord(writer="writer_a", text=DRAFT, citations=[1, 2, 3]),
+    "writer_c": DraftRecord(writer="writer_c", text=DRAFT.replace("Soil", "Dirt"), citations=[1]),
+}
+SOURCES = [
+    Source(number=1, title="Basics", url="https://e.org/1", snippet="greens and browns"),
+    Source(number=2, title="Worms", url=None, snippet="worms"),
+    Source(number=3, title="Water", url="https://e.org/3", snippet="damp"),
+]
+
+
+def _scores(total: int) -> RubricScores:
+    return RubricScores(structure=total, faithfulness=total, brand_voice=total, readability=total)
+
+
+def _judgement(chosen: str, polished: str, scores: dict[str, int]) -> EditorJudgement:
+    return EditorJudgement(
+        scores=[DraftScore(draft=name, scores=_scores(s)) for name, s in scores.items()],
+        chosen=chosen,
+        rationale="Clearer structure.",
+        polished_text=polished,
+    )
+
+
+def test_the_editors_pick_and_polish_are_kept_when_sound() -> None:
+    polished = DRAFT.replace("help", "really help")
+    article = judged(_judgement("writer_a", polished, {"writer_a": 9, "writer_c": 5}), DRAFTS)
+    assert (article.chosen, article.text, article.notes) == ("writer_a", polished, [])
+    assert article.scores["writer_a"].total == 36 and article.rationale == "Clearer structure."
+
+
+def test_a_pick_of_a_missing_draft_falls_back_to_the_best_scored_one() -> None:
+    article = judged(_judgement("writer_b", "whatever", {"writer_a": 4, "writer_c": 8}), DRAFTS)
+    assert article.chosen == "writer_c" and article.text == DRAFTS["writer_c"].text
+    assert "writer_b" in article.notes[0]
+
+
+def test_a_polish_that_lost_text_or_citations_is_not_used() -> None:
+    short = judged(_judgement("writer_a", "Soil is good.", {"writer_a": 9}), DRAFTS)
+    assert short.text == DRAFT and "shorter" in short.notes[0]
+    uncited = judged(_judgement("writer_a", DRAFT.replace("[", "("), {"writer_a": 9}), DRAFTS)
+    assert uncited.text == DRAFT and "citation" in uncited.notes[0]
+
+
+def test_a_merge_shorter_than_half_a_draft_is_replaced() -> None:
+    assert merged("Too short.", DRAFTS).text == DRAFT
+    good = merged(DRAFT + " More.", DRAFTS)
+    assert good.text == DRAFT + " More." and good.notes == [] and good.chosen is None
+
+
+def test_citations_are_found_and_unknown_ones_removed() -> None:
+    text = "A [1]. B [2, 7]. C [9]. A link [text](http://x) and ![img](http://y) stay."
+    assert citations.cited_numbers(text) == [1, 2, 7, 9]
+    cleaned, dropped = citations.drop_unknown_citations(text, {1, 2})
+    assert cleaned == "A [1]. B [2]. C. A link [text](http://x) and ![img](http://y) stay."
+    assert dropped == [7, 9]
+
+
+def test_sources_are_renumbered_and_claims_checked() -> None:
+    found = [
+        Source(number=7, title="B", snippet="b"),
+        Source(number=7, title="  ", snippet="no title"),
+        Source(number=2, title="C", snippet="", url="https://c"),
+        Source(number=4, title="D", snippet=""),
+    ]
+    sources = citations.usable_sources(found, limit=5)
+    assert [(s.number, s.title) for s in sources] == [(1, "B"), (2, "C")]
+    summary = ResearchSummary.model_validate(
+        {
+            "summary": "s",
+            "claims": [{"text": "ok", "sources": [1, 5]}, {"text": "bad", "sources": [5]}],
+        }
+    )
+    digest = citations.digest(summary, sources)
+    assert [(c.text, c.sources) for c in digest.claims] == [("ok", [1])]
+    assert [s.number for s in digest.sources] == [1, 2]
+
+
+def test_the_markdown_file_has_front_matter_sources_and_every_image() -> None:
+    seo = SeoMeta(
+        title="Compost at home",
+        meta_description="How to start.",
+        slug="compost-at-home",
+        keywords=["compost"],
+        hashtags=["compost", "garden"],
+    )
+    images = [
+        ImageAsset(index=0, url="https://cdn/0.jpg", alt="A heap", width=1600, height=900),
+        ImageAsset(index=1, url="https://cdn/1.jpg", alt="A bin", width=1080, height=1080),
+    ]
+    body = "Greens and browns [1]. Damp [3]. Invented [8].\n\nMore text."
+    document = citations.assemble(
+        body, seo=seo, language="en", sources=SOURCES, images=images, formatter_used=True
+    )
+    _, header, rest = document.markdown.split("---\n", 2)
+    assert yaml.safe_load(header) == document.front_matter
+    assert document.front_matter["hashtags"] == ["compost", "garden"]
+    assert document.front_matter["image"] == "https://cdn/0.jpg"
+    assert rest.lstrip().startswith("# Compost at home\n\n")  # the title heading was added
+    assert rest.index("![A heap](https://cdn/0.jpg)") < rest.index("More text.")
+    assert "![A bin](https://cdn/1.jpg)" in rest
+    assert document.dropped_citations == [8]
+    # Only cited sources are listed, under their own numbers.
+    assert rest.rstrip().endswith("1. Basics — <https://e.org/1>\n3. Water — <https://e.org/3>")
+
+
+def test_english_check_is_about_the_script() -> None:
+    assert looks_english("A compost heap at dawn, 35mm photo")
+    assert not looks_english("퇴비 더미와 정원")
+    assert not looks_english("Компостная куча")
+    assert looks_english("1:1")
+
+
+def test_long_drafts_are_cut_to_a_share_of_the_budget_not_dropped() -> None:
+    paragraph = "Compost needs air, water and time. " * 20
+    long_text = "\n\n".join([paragraph] * 30)  # ~21,000 characters
+    drafts = {
+        name: DraftRecord(writer=name, text=long_text)
+        for name in ("writer_a", "writer_b", "writer_c")
+    }
+    review = for_review(drafts, budget_tokens=7000)
+    assert [d.id for d in review] == ["writer_a", "writer_b", "writer_c"]
+    for draft in review:
+        assert len(draft.text) <= 7000 * 0.6 / 3 * 4 + 4 and draft.text.endswith(" […]")
+    korean = {"writer_a": DraftRecord(writer="writer_a", text="퇴비는 공기가 필요합니다. " * 900)}
+    (cut,) = for_review(korean, budget_tokens=7000)
+    assert len(cut.text) < 7000 * 0.6 * 1.3  # about a token per Hangul character
+    short = {"writer_a": DraftRecord(writer="writer_a", text="Short.")}
+    assert for_review(short, budget_tokens=7000)[0].text == "Short."
+
+
+def test_an_answer_that_echoes_the_prompt_is_recognised_and_not_used() -> None:
+    echo = "# Soil\n\n## topic\ncomposting\n\n## language\nen\n\n## research\n{...}"
+    assert echoed_inputs(echo)
+    assert not echoed_inputs(DRAFT) and not echoed_inputs("## Why compost\n\n## How to start\n")
+    article = judged(_judgement("writer_a", echo * 3, {"writer_a": 9}), DRAFTS)
+    assert article.text == DRAFT and "repeated" in article.notes[0]
+    assert merged(echo * 5, DRAFTS).text in {d.text for d in DRAFTS.values()}
+
+
+def test_a_string_cut_by_the_decoder_at_its_limit_ends_on_a_word() -> None:
+    description = ("Keep the pile as damp as a wrung-out sponge " * 5)[:160]
+    assert description.endswith("wrung-out sp") or len(description) == 160
+    seo = SeoMeta(title="t", meta_description=description, slug="s", keywords=[], hashtags=[])
+    assert len(seo.meta_description) < 160 and seo.meta_description.endswith("damp as a")
