@@ -13,7 +13,7 @@ $(UV):
 	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
 $(INSTALLED): pyproject.toml uv.lock | $(UV)
-	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --locked --quiet --extra local-model
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --locked --quiet --extra local-model --extra crewai
 	@touch $@
 
 install: $(INSTALLED)
