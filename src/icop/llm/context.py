@@ -43,7 +43,9 @@ def render_inputs(inputs: dict[str, Any]) -> str:
 def _messages(system: str, instructions: str | None, inputs: dict[str, Any]) -> list[Message]:
     user = render_inputs(inputs)
     if instructions:
-        user = f"{instructions}\n\n{user}" if user else instructions
+        # Instructions after the material: small local models otherwise continue the last
+        # thing they read and echo the inputs back instead of doing the task.
+        user = f"{user}\n\n{instructions}" if user else instructions
     return [Message("system", system), Message("user", user)]
 
 
