@@ -1,0 +1,168 @@
+"""Activities of the article workflow. They receive their clients (a sessionmaker, the agent
+graph) from the worker's activity provider, as in temporalio/samples-python."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from uuid import UUID
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from icop.articles.generation import ArticleGenerator, Brief, GenerationResult
+from icop.articles.repository import ArticleRepository
+from icop.db.session import unit_of_work
+
+HEARTBEAT_EVERY_S = 10.0
+
+
+@dataclass
+class ArticleInput:
+    tenant_id: str
+    article_id: str
+    approval_timeout_s: float = 72 * 3600
+    approve_on_timeout: bool = False
+
+
+@dataclass
+class GenerationOutcome:
+    status: str
+    approval_required: bool
+
+
+@dataclass
+class StatusChange:
+    tenant_id: str
+    article_id: str
+    status: str
+    user_id: str | None = None
+    reason: str | None = None
+
+
+def markdown_path(home: Path, tenant_id: UUID, article_id: UUID) -> Path:
+    return home / "articles" / str(tenant_id) / f"{article_id}.md"
+
+
+class ArticleActivities:
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        generator: ArticleGenerator,
+        home: Path,
+        base_url: str,
+    ) -> None:
+        self.sessionmaker = sessionmaker
+        self.generator = generator
+        self.home = home
+        self.base_url = base_url
+
+    @activity.defn(name="article.generate")
+    async def generate(self, request: ArticleInput) -> GenerationOutcome:
+        tenant_id, article_id = UUID(request.tenant_id), UUID(request.article_id)
+        async with unit_of_work(self.sessionmaker, tenant_id) as session:
+            repository = ArticleRepository(session)
+            article = await repository.get(article_id)
+            if article is None:
+                raise ApplicationError(
+                    f"article {article_id} does not exist",
+                    type="ArticleNotFound",
+                    non_retryable=True,
+                )
+            await repository.update(article_id, status="running", error=None)
+            brief = Brief(
+                topic=article.topic,
+                sub_topic=article.sub_topic,
+                audience=article.audience,
+                language=article.language,
+                mode="merge" if article.mode == "merge" else "compare",
+                length_words=article.length_words,
+            )
+            approval_required = article.approval_required
+
+        async def progress(step: str) -> None:
+            activity.heartbeat(step)
+            async with unit_of_work(self.sessionmaker, tenant_id) as session:
+                await ArticleRepository(session).update(article_id, current_step=step)
+
+        # Model calls can outlast the heartbeat timeout; a liveness beat keeps a healthy
+        # attempt alive while a dead worker is still noticed within the timeout.
+        beating = asyncio.create_task(_beat())
+        try:
+            result = await self.generator.generate(
+                tenant_id=tenant_id, article_id=article_id, brief=brief, progress=progress
+            )
+        finally:
+            beating.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await beating
+        await self._save(tenant_id, article_id, result)
+        return GenerationOutcome(status=result.status, approval_required=approval_required)
+
+    async def _save(self, tenant_id: UUID, article_id: UUID, result: GenerationResult) -> None:
+        async with unit_of_work(self.sessionmaker, tenant_id) as session:
+            repository = ArticleRepository(session)
+            if result.status == "no_sources":
+                await repository.update(
+                    article_id,
+                    current_step=None,
+                    error=result.message or "research found no usable sources; nothing was written",
+                )
+                return
+            path = markdown_path(self.home, tenant_id, article_id)
+            await asyncio.to_thread(_write_text, path, result.markdown or "")
+            await repository.update(
+                article_id,
+                title=result.title,
+                final_markdown=result.markdown,
+                final_markdown_url=f"{self.base_url}/api/v1/articles/{article_id}/markdown",
+                thumbnail_url=(result.images[0].get("url") if result.images else None),
+                seo=result.seo,
+                citations=result.citations,
+                image_prompts=result.image_prompts,
+                images=result.images,
+                social=result.social,
+                selection_rationale=result.selection_rationale,
+                cost_usd=result.cost_usd,
+                current_step=None,
+            )
+            await repository.replace_drafts(
+                tenant_id, article_id, [asdict(draft) for draft in result.drafts]
+            )
+
+    @activity.defn(name="article.set_status")
+    async def set_status(self, change: StatusChange) -> None:
+        tenant_id, article_id = UUID(change.tenant_id), UUID(change.article_id)
+        async with unit_of_work(self.sessionmaker, tenant_id) as session:
+            repository = ArticleRepository(session)
+            if change.status in ("ready", "rejected") and (change.user_id or change.reason):
+                decided = await repository.decide(
+                    article_id,
+                    status=change.status,
+                    user_id=UUID(change.user_id) if change.user_id else None,
+                    at=datetime.now(UTC),
+                )
+                if decided:
+                    if change.reason:
+                        await repository.update(
+                            article_id, error=None if change.status == "ready" else change.reason
+                        )
+                    return
+            await repository.update(article_id, status=change.status)
+
+
+async def _beat() -> None:
+    while True:
+        await asyncio.sleep(HEARTBEAT_EVERY_S)
+        activity.heartbeat()
+
+
+def _write_text(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".md.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    temporary.replace(path)

@@ -1,0 +1,57 @@
+"""What the article workflow needs from the agent graph: one call that turns a brief into an
+article, resumable by thread id, reporting progress per step."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Literal, Protocol
+from uuid import UUID
+
+ProgressCallback = Callable[[str], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Brief:
+    topic: str
+    sub_topic: str | None
+    audience: str | None
+    language: str
+    mode: Literal["compare", "merge"]
+    length_words: int
+
+
+@dataclass(frozen=True)
+class DraftRecord:
+    writer: str
+    provider: str | None
+    model: str | None
+    text: str
+    scores: dict[str, Any] = field(default_factory=dict)
+    brand_voice_similarity: float | None = None
+    selected: bool = False
+
+
+@dataclass(frozen=True)
+class GenerationResult:
+    status: Literal["ok", "no_sources"]
+    title: str | None = None
+    markdown: str | None = None
+    seo: dict[str, Any] = field(default_factory=dict)
+    citations: list[dict[str, Any]] = field(default_factory=list)
+    image_prompts: list[dict[str, Any]] = field(default_factory=list)
+    images: list[dict[str, Any]] = field(default_factory=list)
+    social: dict[str, Any] = field(default_factory=dict)
+    drafts: list[DraftRecord] = field(default_factory=list)
+    selection_rationale: str | None = None
+    cost_usd: Decimal = Decimal(0)
+    message: str | None = None
+
+
+class ArticleGenerator(Protocol):
+    async def generate(
+        self, *, tenant_id: UUID, article_id: UUID, brief: Brief, progress: ProgressCallback
+    ) -> GenerationResult:
+        """Run (or resume, same ``article_id``) the agent graph for one article."""
+        ...

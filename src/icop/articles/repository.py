@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from icop.models import ArticleDraft, GeneratedArticle
+
+
+class ArticleRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, article: GeneratedArticle) -> GeneratedArticle:
+        self.session.add(article)
+        await self.session.flush()
+        await self.session.refresh(article)
+        return article
+
+    async def get(self, article_id: UUID) -> GeneratedArticle | None:
+        return await self.session.scalar(
+            select(GeneratedArticle).where(GeneratedArticle.id == article_id)
+        )
+
+    async def list_recent(
+        self, *, limit: int, offset: int, status: str | None
+    ) -> Sequence[GeneratedArticle]:
+        statement = select(GeneratedArticle).order_by(
+            GeneratedArticle.created_at.desc(), GeneratedArticle.id
+        )
+        if status:
+            statement = statement.where(GeneratedArticle.status == status)
+        result = await self.session.scalars(statement.limit(limit).offset(offset))
+        return result.all()
+
+    async def update(self, article_id: UUID, **values: Any) -> None:
+        await self.session.execute(
+            update(GeneratedArticle)
+            .where(GeneratedArticle.id == article_id)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+
+    async def drafts(self, article_id: UUID) -> Sequence[ArticleDraft]:
+        result = await self.session.scalars(
+            select(ArticleDraft)
+            .where(ArticleDraft.article_id == article_id)
+            .order_by(ArticleDraft.writer)
+        )
+        return result.all()
+
+    async def replace_drafts(
+        self, tenant_id: UUID, article_id: UUID, drafts: list[dict[str, Any]]
+    ) -> None:
+        for existing in await self.drafts(article_id):
+            await self.session.delete(existing)
+        await self.session.flush()
+        for draft in drafts:
+            self.session.add(ArticleDraft(tenant_id=tenant_id, article_id=article_id, **draft))
+        await self.session.flush()
+
+    async def decide(
+        self, article_id: UUID, *, status: str, user_id: UUID | None, at: datetime
+    ) -> bool:
+        """Record an approval decision, only while one is awaited."""
+        result = await self.session.execute(
+            update(GeneratedArticle)
+            .where(
+                GeneratedArticle.id == article_id, GeneratedArticle.status == "awaiting_approval"
+            )
+            .values(status=status, decided_by=user_id, decided_at=at)
+            .returning(GeneratedArticle.id)
+        )
+        return result.scalar_one_or_none() is not None

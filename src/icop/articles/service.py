@@ -1,0 +1,154 @@
+"""Articles: accept a brief (start its durable workflow), read progress and results, decide."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from uuid import UUID, uuid4
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from temporalio.client import Client
+from temporalio.common import WorkflowIDReusePolicy
+
+from icop.articles.activities import ArticleInput
+from icop.articles.repository import ArticleRepository
+from icop.articles.schemas import ArticleAccepted, ArticleBrief, ArticleOut, DraftOut
+from icop.articles.workflows import ArticleWorkflow, Decision
+from icop.audit import service as audit
+from icop.auth.principal import Principal
+from icop.config import Settings
+from icop.errors import Conflict, NotFound, ServiceUnavailable
+from icop.models import GeneratedArticle
+from icop.orchestrator.connection import LazyClient
+from icop.orchestrator.queues import TaskQueue
+from icop.quotas import service as quotas
+from icop.quotas.plans import Metric
+
+
+def workflow_id(article_id: UUID) -> str:
+    # Deterministic: re-submitting the same article can never start a second workflow.
+    return f"article-{article_id}"
+
+
+async def _client(temporal: LazyClient | None) -> Client:
+    if temporal is None:
+        raise ServiceUnavailable("the workflow engine (Temporal) is not configured here")
+    return await temporal()
+
+
+async def create(
+    session: AsyncSession,
+    settings: Settings,
+    temporal: LazyClient | None,
+    principal: Principal,
+    brief: ArticleBrief,
+) -> ArticleAccepted:
+    await quotas.consume(session, principal.tenant_id, Metric.ARTICLES)
+    article_id = uuid4()
+    article = await ArticleRepository(session).add(
+        GeneratedArticle(
+            id=article_id,
+            tenant_id=principal.tenant_id,
+            topic=brief.topic,
+            sub_topic=brief.sub_topic,
+            audience=brief.audience,
+            language=brief.language,
+            mode=brief.mode,
+            length_words=brief.length_words,
+            approval_required=brief.approval_required,
+            status="queued",
+            workflow_id=workflow_id(article_id),
+            created_by=principal.user_id,
+        )
+    )
+    await audit.record(
+        session,
+        tenant_id=principal.tenant_id,
+        actor=principal,
+        action="article.requested",
+        target_type="article",
+        target_id=article_id,
+        details={"topic": brief.topic, "mode": brief.mode},
+    )
+    # Started before this transaction commits: the workflow's first activity retries until
+    # the row is visible, and a failed commit leaves a workflow that ends as ArticleNotFound.
+    client = await _client(temporal)
+    await client.start_workflow(
+        ArticleWorkflow.run,
+        ArticleInput(
+            tenant_id=str(principal.tenant_id),
+            article_id=str(article_id),
+            approval_timeout_s=settings.article_approval_timeout_s,
+            approve_on_timeout=settings.article_approve_on_timeout,
+        ),
+        id=article.workflow_id or workflow_id(article_id),
+        task_queue=_agents_queue(temporal),
+        id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+    )
+    return ArticleAccepted(
+        id=article_id, status=article.status, workflow_id=workflow_id(article_id)
+    )
+
+
+def _agents_queue(temporal: LazyClient | None) -> str:
+    assert temporal is not None
+    return temporal.settings.queue_name(TaskQueue.AGENTS)
+
+
+async def get(session: AsyncSession, article_id: UUID) -> ArticleOut:
+    repository = ArticleRepository(session)
+    article = await repository.get(article_id)
+    if article is None:
+        raise NotFound("article not found")
+    out = ArticleOut.model_validate(article)
+    out.drafts = [DraftOut.model_validate(d) for d in await repository.drafts(article_id)]
+    return out
+
+
+async def markdown(session: AsyncSession, article_id: UUID) -> str:
+    article = await ArticleRepository(session).get(article_id)
+    if article is None:
+        raise NotFound("article not found")
+    if article.final_markdown is None:
+        raise Conflict(f"the article is {article.status}; it has no markdown yet")
+    return article.final_markdown
+
+
+async def list_articles(
+    session: AsyncSession, *, limit: int, offset: int, status: str | None
+) -> Sequence[GeneratedArticle]:
+    return await ArticleRepository(session).list_recent(limit=limit, offset=offset, status=status)
+
+
+async def decide(
+    session: AsyncSession,
+    temporal: LazyClient | None,
+    principal: Principal,
+    article_id: UUID,
+    *,
+    approved: bool,
+    reason: str | None,
+) -> None:
+    article = await ArticleRepository(session).get(article_id)
+    if article is None:
+        raise NotFound("article not found")
+    if article.status != "awaiting_approval":
+        raise Conflict(f"the article is {article.status}, not awaiting approval")
+    client = await _client(temporal)
+    handle = client.get_workflow_handle(article.workflow_id or workflow_id(article_id))
+    await handle.signal(
+        ArticleWorkflow.decide,
+        Decision(
+            approved=approved,
+            reason=reason,
+            user_id=str(principal.user_id) if principal.user_id else None,
+        ),
+    )
+    await audit.record(
+        session,
+        tenant_id=principal.tenant_id,
+        actor=principal,
+        action="article.approved" if approved else "article.rejected",
+        target_type="article",
+        target_id=article_id,
+        details={"reason": reason} if reason else {},
+    )

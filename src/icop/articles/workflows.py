@@ -1,0 +1,110 @@
+"""The article workflow (Temporal): generate durably, then wait for a human decision if the
+brief asks for one. Activities live in ``activities.py``; this module imports nothing else
+that touches I/O (the workflow sandbox re-imports it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+
+with workflow.unsafe.imports_passed_through():
+    from icop.articles.activities import (
+        ArticleActivities,
+        ArticleInput,
+        GenerationOutcome,
+        StatusChange,
+    )
+
+GENERATE_TIMEOUT = timedelta(hours=2)
+# A dead worker is noticed within this; the retry resumes from the graph's last checkpoint.
+GENERATE_HEARTBEAT = timedelta(seconds=60)
+GENERATE_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=5),
+    backoff_coefficient=2.0,
+    maximum_interval=timedelta(minutes=2),
+    maximum_attempts=6,
+    non_retryable_error_types=["ArticleNotFound"],
+)
+BOOKKEEPING_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_attempts=20)
+
+
+@dataclass
+class Decision:
+    approved: bool
+    user_id: str | None = None
+    reason: str | None = None
+
+
+@dataclass
+class ArticleResult:
+    article_id: str
+    status: str
+
+
+@workflow.defn(name="ArticleWorkflow")
+class ArticleWorkflow:
+    def __init__(self) -> None:
+        self._decision: Decision | None = None
+        self._status = "queued"
+
+    @workflow.signal
+    def decide(self, decision: Decision) -> None:
+        if self._decision is None:
+            self._decision = decision
+
+    @workflow.query
+    def status(self) -> str:
+        return self._status
+
+    @workflow.run
+    async def run(self, request: ArticleInput) -> ArticleResult:
+        self._status = "running"
+        outcome: GenerationOutcome = await workflow.execute_activity_method(
+            ArticleActivities.generate,
+            request,
+            start_to_close_timeout=GENERATE_TIMEOUT,
+            heartbeat_timeout=GENERATE_HEARTBEAT,
+            retry_policy=GENERATE_RETRY,
+        )
+        if outcome.status != "ok" or not outcome.approval_required:
+            self._status = "no_sources" if outcome.status == "no_sources" else "ready"
+            await self._set(request, self._status)
+            return ArticleResult(request.article_id, self._status)
+
+        self._status = "awaiting_approval"
+        await self._set(request, self._status)
+        timeout = timedelta(seconds=request.approval_timeout_s)
+        try:
+            await workflow.wait_condition(lambda: self._decision is not None, timeout=timeout)
+        except TimeoutError:
+            self._decision = Decision(
+                approved=request.approve_on_timeout, reason=f"no decision within {timeout}"
+            )
+        decision = self._decision
+        assert decision is not None
+        self._status = "ready" if decision.approved else "rejected"
+        await self._set(request, self._status, decision.user_id, decision.reason)
+        return ArticleResult(request.article_id, self._status)
+
+    async def _set(
+        self,
+        request: ArticleInput,
+        status: str,
+        user_id: str | None = None,
+        reason: str | None = None,
+    ) -> None:
+        await workflow.execute_activity_method(
+            ArticleActivities.set_status,
+            StatusChange(
+                tenant_id=request.tenant_id,
+                article_id=request.article_id,
+                status=status,
+                user_id=user_id,
+                reason=reason,
+            ),
+            start_to_close_timeout=timedelta(seconds=30),
+            retry_policy=BOOKKEEPING_RETRY,
+        )
