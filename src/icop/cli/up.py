@@ -131,6 +131,9 @@ def _up_foreground(current: Settings, *, llm: bool) -> None:
         logging.getLogger(__name__).exception("the API stopped on an error")
         status = 1
     finally:
+        # A second Ctrl-C or SIGTERM (make forwards one too) must not cut the clean-up short.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         _pid_file(current).unlink(missing_ok=True)
         for name in stop_services(current, only=started):
             console.print(f"stopped {name}")
