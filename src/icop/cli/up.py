@@ -115,6 +115,12 @@ def _up_foreground(current: Settings, *, llm: bool) -> None:
     )
     from icop.gateway.app import create_app
 
+    def _terminated(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    # uvicorn re-raises the signal that stopped it once it has shut down; route SIGTERM into
+    # an exception (as Ctrl-C already is) so the clean-up below still runs.
+    signal.signal(signal.SIGTERM, _terminated)
     status = 0
     try:
         uvicorn.Server(
@@ -127,6 +133,8 @@ def _up_foreground(current: Settings, *, llm: bool) -> None:
                 lifespan="on",
             )
         ).run()
+    except (KeyboardInterrupt, SystemExit):
+        status = 0
     except Exception:
         logging.getLogger(__name__).exception("the API stopped on an error")
         status = 1
