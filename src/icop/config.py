@@ -109,6 +109,9 @@ class Settings(BaseSettings):
         "embedded default). Set false when `icop worker --queue …` processes serve them.",
     )
 
+    agent_runtime: Literal["native", "crewai"] = Field(
+        default="native", description="Agent runtime: one router call per role (native) or "
+        "CrewAI agents whose LLM is the router (needs the crewai extra).")
     article_approval_timeout_s: float = Field(
         default=72 * 3600, description="How long an article waits for approval."
     )

@@ -65,7 +65,10 @@ def auth_headers(live_api: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
-@schema.exclude(path="/api/v1/auth/logout").parametrize()
+# POST /articles starts a Temporal workflow; this server has no Temporal (503, by design):
+# tests/articles/ runs it against the embedded dev server.
+@schema.exclude(path="/api/v1/auth/logout").exclude(
+    method="POST", path="/api/v1/articles").parametrize()
 @settings(max_examples=12, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
                                  HealthCheck.function_scoped_fixture])

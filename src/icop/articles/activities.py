@@ -14,7 +14,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from icop.articles.generation import ArticleGenerator, Brief, GenerationResult
+from icop.articles.generation import (
+    ArticleGenerator,
+    Brief,
+    GenerationFailed,
+    GenerationResult,
+)
 from icop.articles.repository import ArticleRepository
 from icop.db.session import unit_of_work
 
@@ -96,6 +101,13 @@ class ArticleActivities:
             result = await self.generator.generate(
                 tenant_id=tenant_id, article_id=article_id, brief=brief, progress=progress
             )
+        except GenerationFailed as error:
+            # Final: the graph's thread is finished, a retry would read the same checkpoint.
+            async with unit_of_work(self.sessionmaker, tenant_id) as session:
+                await ArticleRepository(session).update(
+                    article_id, current_step=None, error=str(error)[:2000]
+                )
+            return GenerationOutcome(status="failed", approval_required=approval_required)
         finally:
             beating.cancel()
             with contextlib.suppress(asyncio.CancelledError):

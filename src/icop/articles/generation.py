@@ -9,6 +9,8 @@ from decimal import Decimal
 from typing import Any, Literal, Protocol
 from uuid import UUID
 
+from icop.errors import ICOPError
+
 ProgressCallback = Callable[[str], Awaitable[None]]
 
 
@@ -47,6 +49,14 @@ class GenerationResult:
     selection_rationale: str | None = None
     cost_usd: Decimal = Decimal(0)
     message: str | None = None
+
+
+class GenerationFailed(ICOPError):
+    """The generator finished without an article, for good (e.g. every writer failed after
+    the router's own fallbacks): the activity records it instead of being retried."""
+
+    code = "article_generation_failed"
+    title = "Article generation failed"
 
 
 class ArticleGenerator(Protocol):

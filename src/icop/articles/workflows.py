@@ -70,7 +70,7 @@ class ArticleWorkflow:
             retry_policy=GENERATE_RETRY,
         )
         if outcome.status != "ok" or not outcome.approval_required:
-            self._status = "no_sources" if outcome.status == "no_sources" else "ready"
+            self._status = "ready" if outcome.status == "ok" else outcome.status
             await self._set(request, self._status)
             return ArticleResult(request.article_id, self._status)
 

@@ -10,6 +10,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from icop import __version__
 from icop.api_keys.router import router as api_keys_router
+from icop.articles.router import router as articles_router
 from icop.audit.router import router as audit_router
 from icop.auth.router import router as auth_router
 from icop.brand.router import router as brand_router
@@ -49,6 +50,7 @@ def api_router() -> APIRouter:
         brand_router,
         media_router,
         images_router,
+        articles_router,
     ):
         router.include_router(domain_router)
     return router

@@ -43,7 +43,10 @@ T = TypeVar("T")
 
 # "module:function" registrars of the services, each `(WorkerRegistry) -> None`, imported only
 # when workers start so that importing the orchestrator does not import every service.
-SERVICE_REGISTRARS: tuple[str, ...] = ("icop.images.workers:register",)
+SERVICE_REGISTRARS: tuple[str, ...] = (
+    "icop.images.workers:register",
+    "icop.articles.worker:register",
+)
 DEFAULT_GRACEFUL_SHUTDOWN = timedelta(seconds=20)
 
 

@@ -1,0 +1,257 @@
+"""``GraphArticleGenerator``: the article workflow's ``ArticleGenerator`` on top of the agent
+graph, plus adapters from the real research, brand-voice and image services to the graph's
+protocols (``icop.agents.protocols``).
+
+A graph that ends ``failed`` (no writer produced a draft after the router's own fallbacks and
+retries) raises ``ArticleGenerationFailed``: its thread is finished, so running the activity
+again would only read the same final checkpoint. Anything else that raises (a search outage,
+the database) propagates, and Temporal's retry resumes the thread after its last finished
+node.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from icop.agents.checkpoint import PostgresCheckpointSaver
+from icop.agents.graph import ArticleGraph, build_graph, run_article, start_state
+from icop.agents.protocols import (
+    BrandVoice,
+    GraphDeps,
+    ImageMaker,
+    ProgressEvent,
+    Researcher,
+)
+from icop.agents.runtime.base import AgentRuntime
+from icop.agents.schemas import ArticleBrief as GraphBrief
+from icop.agents.schemas import ImageAsset, ImagePrompt, Source
+from icop.agents.state import ArticleState, total_cost_usd
+from icop.articles.generation import (
+    Brief,
+    DraftRecord,
+    GenerationFailed,
+    GenerationResult,
+    ProgressCallback,
+)
+from icop.brand.service import BrandVoice as BrandVoiceService
+from icop.images.render import CardPreset, render_card
+from icop.research.schemas import CitedSource
+from icop.research.service import Researcher as ResearchService
+from icop.storage.base import ObjectStore
+
+PRESETS: dict[str, CardPreset] = {
+    "1:1": CardPreset.SQUARE,
+    "4:5": CardPreset.PORTRAIT,
+    "16:9": CardPreset.LANDSCAPE,
+}
+
+
+class ArticleGenerationFailed(GenerationFailed):
+    """The graph finished without an article (every writer failed)."""
+
+
+# -- adapters ---------------------------------------------------------------------------------
+def to_graph_source(source: CitedSource) -> Source:
+    return Source(
+        number=source.number,
+        title=(source.title.strip() or source.url or f"Source {source.number}")[:300],
+        url=source.url[:2000] if source.url else None,
+        snippet=(source.text or source.snippet)[:4000],
+        origin="knowledge" if source.document_id is not None else "web",
+        published=source.published_at[:40] if source.published_at else None,
+        score=source.score,
+    )
+
+
+class ResearchAdapter:
+    """The research service as the graph's ``Researcher``. ``no_sources`` is an empty list;
+    no provider answering raises (``ResearchUnavailable``), so the activity is retried."""
+
+    def __init__(self, service: ResearchService, max_sources: int | None = None) -> None:
+        self.service = service
+        self.max_sources = max_sources
+
+    async def research(self, tenant_id: UUID, topic: str, language: str) -> list[Source]:
+        result = await self.service.research(
+            topic, tenant_id, max_sources=self.max_sources, language=language
+        )
+        if not result.found:
+            return []
+        return [to_graph_source(source) for source in result.sources]
+
+
+class BrandVoiceAdapter:
+    """The brand service's ``BrandVoice`` (examples with scores) as the graph's (texts)."""
+
+    def __init__(self, service: BrandVoiceService) -> None:
+        self.service = service
+
+    async def retrieve(
+        self, tenant_id: UUID, topic: str, language: str, limit: int = 3
+    ) -> list[str]:
+        examples = await self.service.retrieve(tenant_id, topic, limit)
+        return [example.text for example in examples]
+
+    async def similarity(self, tenant_id: UUID, text: str) -> float | None:
+        return await self.service.similarity(tenant_id, text)
+
+
+class CardImageMaker:
+    """Images by the local card renderer, stored in the object store: offline and
+    deterministic (the same prompt renders the same card, so a retry stores the same bytes)."""
+
+    def __init__(self, store: ObjectStore, *, brand_name: str | None = None) -> None:
+        self.store = store
+        self.brand_name = brand_name
+
+    async def make(
+        self, tenant_id: UUID, article_id: str, prompts: Sequence[ImagePrompt]
+    ) -> list[ImageAsset]:
+        assets: list[ImageAsset] = []
+        for index, prompt in enumerate(prompts):
+            card = await asyncio.to_thread(
+                render_card,
+                prompt.alt,
+                kicker=self.brand_name,
+                preset=PRESETS.get(prompt.aspect, CardPreset.LANDSCAPE),
+                seed=f"{article_id}:{index}:{prompt.prompt}",
+            )
+            stored = await self.store.put(tenant_id, card.data, "image/jpeg")
+            assets.append(
+                ImageAsset(
+                    index=index,
+                    url=stored.url,
+                    alt=prompt.alt,
+                    width=card.width,
+                    height=card.height,
+                    size_bytes=stored.size,
+                    provider="local",
+                )
+            )
+        return assets
+
+
+# -- the generator ----------------------------------------------------------------------------
+class GraphArticleGenerator:
+    """Runs the article graph for one article: thread id = article id, checkpoints in the
+    tenant's ``PostgresCheckpointSaver``; ``started`` events become ``progress(step)``."""
+
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        *,
+        runtime: AgentRuntime,
+        researcher: Researcher,
+        brand_voice: BrandVoice,
+        images: ImageMaker,
+    ) -> None:
+        self.sessionmaker = sessionmaker
+        self._listeners: dict[str, ProgressCallback] = {}
+        self._reporting = asyncio.Lock()
+        self.graph: ArticleGraph = build_graph(
+            GraphDeps(
+                runtime=runtime,
+                researcher=researcher,
+                brand_voice=brand_voice,
+                images=images,
+                progress=self._dispatch,
+            )
+        )
+
+    async def _dispatch(self, event: ProgressEvent) -> None:
+        listener = self._listeners.get(event.article_id)
+        if listener is None or event.state != "started":
+            return
+        # Parallel branches (the writers) start together: one report at a time keeps the
+        # stored current_step the last one reported, and one article's writes in order.
+        async with self._reporting:
+            await listener(event.step)
+
+    async def generate(
+        self, *, tenant_id: UUID, article_id: UUID, brief: Brief, progress: ProgressCallback
+    ) -> GenerationResult:
+        key = str(article_id)
+        start = start_state(
+            tenant_id=tenant_id,
+            article_id=key,
+            brief=GraphBrief(
+                topic=brief.topic,
+                sub_topic=brief.sub_topic,
+                audience=brief.audience,
+                language=brief.language,
+                mode=brief.mode,
+                length_words=brief.length_words,
+            ),
+        )
+        self._listeners[key] = progress
+        try:
+            state = await run_article(
+                self.graph,
+                start,
+                checkpointer=PostgresCheckpointSaver(self.sessionmaker, tenant_id),
+            )
+        finally:
+            self._listeners.pop(key, None)
+        return to_result(state)
+
+
+def to_result(state: ArticleState) -> GenerationResult:
+    status = state.get("status")
+    cost = Decimal(str(total_cost_usd(state)))
+    if status == "no_sources":
+        return GenerationResult(
+            status="no_sources", message=state.get("stop_reason"), cost_usd=cost
+        )
+    if status != "done":
+        raise ArticleGenerationFailed(
+            state.get("stop_reason") or f"the article graph ended with status {status!r}"
+        )
+    article, seo, document = state["article"], state["seo"], state["markdown"]
+    visual = state.get("visual")
+    return GenerationResult(
+        status="ok",
+        title=seo.title,
+        markdown=document.markdown,
+        seo=seo.model_dump(mode="json"),
+        citations=[citation.model_dump(mode="json") for citation in document.citations],
+        image_prompts=[p.model_dump(mode="json") for p in visual.images] if visual else [],
+        images=[image.model_dump(mode="json") for image in state.get("images", [])],
+        social={
+            name: post.model_dump(mode="json") for name, post in state.get("social", {}).items()
+        },
+        drafts=drafts(state),
+        selection_rationale=article.rationale or None,
+        cost_usd=cost,
+    )
+
+
+def drafts(state: ArticleState) -> list[DraftRecord]:
+    article = state.get("article")
+    records: list[DraftRecord] = []
+    for writer, draft in sorted(state.get("drafts", {}).items()):
+        scores: dict[str, Any] = {}
+        rubric = article.scores.get(draft.writer) if article else None
+        if rubric is not None:
+            scores = {**rubric.model_dump(mode="json"), "total": rubric.total}
+        if draft.status != "ok":
+            scores["error"] = draft.error
+        if draft.citations:
+            scores["citations"] = list(draft.citations)
+        records.append(
+            DraftRecord(
+                writer=writer,
+                provider=draft.provider,
+                model=draft.model,
+                text=draft.text,
+                scores=scores,
+                brand_voice_similarity=draft.brand_voice_similarity,
+                selected=article is not None and article.chosen == draft.writer,
+            )
+        )
+    return records

@@ -1,0 +1,84 @@
+"""Registers the article service with the worker registry (``SERVICE_REGISTRARS`` lists
+``icop.articles.worker:register``): ``ArticleWorkflow`` and its activities on the ``agents``
+queue, with the agent graph built over the real research, brand-voice and image services."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator, Sequence
+
+import httpx
+
+from icop.agents.runtime import create_runtime
+from icop.articles.activities import ArticleActivities
+from icop.articles.generator import (
+    BrandVoiceAdapter,
+    CardImageMaker,
+    GraphArticleGenerator,
+    ResearchAdapter,
+)
+from icop.articles.workflows import ArticleWorkflow
+from icop.brand.service import BrandVoice
+from icop.config import Settings, get_settings
+from icop.db.engine import create_engine, create_sessionmaker, resolve_urls
+from icop.embeddings import default_embedder
+from icop.llm.registry import build_router
+from icop.orchestrator.queues import TaskQueue
+from icop.orchestrator.worker import Activity, WorkerContext, WorkerRegistry
+from icop.research.config import build_researcher
+from icop.storage.factory import build_object_store
+
+
+def agent_runtime_name(settings: Settings) -> str:
+    """``ICOP_AGENT_RUNTIME`` once Settings has it; ``native`` until then."""
+    return settings.agent_runtime
+
+
+@contextlib.asynccontextmanager
+async def article_activities(context: WorkerContext) -> AsyncIterator[Sequence[Activity]]:
+    settings = get_settings()
+    engine = create_engine(
+        resolve_urls(settings).app,
+        settings,
+        pool_size=4,
+        max_overflow=4,
+        application_name=f"icop-worker-{context.queue}",
+    )
+    sessionmaker = create_sessionmaker(engine)
+    embedder = default_embedder(settings)
+    store = build_object_store(settings)
+    try:
+        async with httpx.AsyncClient() as http:
+            router = build_router(settings, sessionmaker)
+            generator = GraphArticleGenerator(
+                sessionmaker,
+                runtime=create_runtime(
+                    agent_runtime_name(settings), router, storage_dir=settings.home / "crewai"
+                ),
+                researcher=ResearchAdapter(
+                    build_researcher(
+                        settings, sessionmaker=sessionmaker, embedder=embedder, http=http
+                    )
+                ),
+                brand_voice=BrandVoiceAdapter(BrandVoice(sessionmaker, embedder)),
+                images=CardImageMaker(store),
+            )
+            activities = ArticleActivities(
+                sessionmaker, generator, settings.home, settings.base_url
+            )
+            try:
+                yield [activities.generate, activities.set_status]
+            finally:
+                await router.aclose()
+    finally:
+        await store.aclose()
+        await engine.dispose()
+
+
+def register(registry: WorkerRegistry) -> None:
+    registry.register(
+        TaskQueue.AGENTS,
+        workflows=[ArticleWorkflow],
+        activity_provider=article_activities,
+        source="articles",
+    )
