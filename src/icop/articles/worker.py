@@ -30,7 +30,7 @@ from icop.storage.factory import build_object_store
 
 
 def agent_runtime_name(settings: Settings) -> str:
-    """``ICOP_AGENT_RUNTIME`` once Settings has it; ``native`` until then."""
+    """``ICOP_AGENT_RUNTIME``: native (default) or crewai."""
     return settings.agent_runtime
 
 
