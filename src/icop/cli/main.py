@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from icop.articles import cli as article_cli
 from icop.cli import db, keys, llm, tenant, up
 from icop.images import cli as image_cli
 
@@ -23,3 +24,4 @@ app.add_typer(tenant.user_app, name="user")
 app.add_typer(keys.app, name="keys")
 app.add_typer(llm.app, name="llm")
 app.add_typer(image_cli.app, name="image")
+app.command("article")(article_cli.article)

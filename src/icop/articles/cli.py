@@ -1,0 +1,165 @@
+"""``icop article "TOPIC"``: write one article through the durable workflow, with live progress.
+
+It works with or without a running ``icop up``: the embedded services are started (or reused)
+and this process serves the task queues itself while it waits, so a fresh clone needs nothing
+else. Articles belong to the home's local workspace tenant unless ``--tenant`` names one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import secrets
+import sys
+from pathlib import Path
+from uuid import UUID
+
+import typer
+from rich.live import Live
+from rich.spinner import Spinner
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from icop.articles import service
+from icop.articles.activities import markdown_path
+from icop.articles.repository import ArticleRepository
+from icop.articles.schemas import ArticleBrief
+from icop.auth import service as auth
+from icop.auth.principal import Principal, PrincipalKind
+from icop.auth.service import ClientInfo
+from icop.auth.tokens import TokenService
+from icop.cli.common import console, fail, settings
+from icop.config import Settings
+from icop.db.engine import create_engine, create_sessionmaker
+from icop.db.session import unit_of_work
+from icop.errors import ICOPError
+from icop.models import Role
+from icop.orchestrator.connection import LazyClient
+from icop.orchestrator.queues import TaskQueue
+from icop.orchestrator.worker import running_workers
+from icop.runtime.services import start_services, temporal_settings
+from icop.users.repository import UserRepository
+
+WORKSPACE_FILE = "local-workspace.json"
+FINAL = {"ready", "rejected", "failed", "no_sources", "awaiting_approval"}
+
+
+def article(
+    topic: str = typer.Argument(..., help="What to write about."),
+    mode: str = typer.Option("compare", help="compare (editor picks) or merge (merger)."),
+    language: str = typer.Option("en", help="Article language (e.g. en, ko, de)."),
+    words: int = typer.Option(600, min=150, max=4000, help="Target length."),
+    tenant: UUID | None = typer.Option(None, help="Tenant id (default: the local workspace)."),
+    wait: bool = typer.Option(False, "--wait", help="Wait and show progress until it is done."),
+) -> None:
+    """Research, write (three writers), edit, illustrate and format one article."""
+    current = settings()
+    try:
+        brief = ArticleBrief.model_validate(
+            {"topic": topic, "mode": mode, "language": language, "length_words": words}
+        )
+    except ValueError as error:
+        raise fail(str(error).splitlines()[-1]) from None
+    with console.status("starting PostgreSQL, Temporal and the local model …"):
+        start_services(current, llm=True)
+    try:
+        status = asyncio.run(_run(current, brief, tenant, wait))
+    except ICOPError as error:
+        raise fail(error.detail) from None
+    # The Temporal SDK's threads can abort interpreter finalisation (sdk-python#300).
+    sys.stdout.flush()
+    os._exit(0 if status in ("ready", "queued", "running", "awaiting_approval") else 1)
+
+
+async def _run(current: Settings, brief: ArticleBrief, tenant: UUID | None, wait: bool) -> str:
+    from icop.db.engine import resolve_urls
+
+    engine = create_engine(resolve_urls(current).app, current, pool_size=2, max_overflow=2)
+    sessionmaker = create_sessionmaker(engine)
+    temporal = LazyClient(temporal_settings(current))
+    try:
+        principal = await _workspace(current, sessionmaker, tenant)
+        async with unit_of_work(sessionmaker, principal.tenant_id) as session:
+            accepted = await service.create(session, current, temporal, principal, brief)
+        console.print(f"article {accepted.id} accepted (workflow {accepted.workflow_id})")
+        if not wait:
+            console.print("follow it with GET /api/v1/articles/{id}, or pass --wait")
+            return accepted.status
+        async with running_workers(
+            await temporal(),
+            [TaskQueue.AGENTS, TaskQueue.IMAGES],
+            settings=temporal_settings(current),
+        ):
+            status = await _follow(sessionmaker, principal.tenant_id, accepted.id)
+        path = markdown_path(current.home, principal.tenant_id, accepted.id)
+        if status == "ready" and path.exists():
+            console.print(f"[bold green]ready[/]: {path}")
+        else:
+            async with unit_of_work(sessionmaker, principal.tenant_id) as session:
+                row = await ArticleRepository(session).get(accepted.id)
+            console.print(f"[bold]{status}[/]: {row.error if row else ''}")
+        return status
+    finally:
+        await engine.dispose()
+
+
+async def _follow(
+    sessionmaker: async_sessionmaker[AsyncSession], tenant_id: UUID, article_id: UUID
+) -> str:
+    spinner = Spinner("dots", text="queued")
+    with Live(spinner, console=console, refresh_per_second=8):
+        while True:
+            async with unit_of_work(sessionmaker, tenant_id) as session:
+                row = await ArticleRepository(session).get(article_id)
+            assert row is not None
+            spinner.update(text=f"{row.status}: {row.current_step or '…'}")
+            if row.status in FINAL:
+                return row.status
+            await asyncio.sleep(1.0)
+
+
+def _save_workspace(path: Path, tenant_id: UUID, user_id: UUID) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"tenant_id": str(tenant_id), "user_id": str(user_id)}))
+
+
+async def _workspace(
+    current: Settings, sessionmaker: async_sessionmaker[AsyncSession], tenant: UUID | None
+) -> Principal:
+    """The principal the CLI acts as: the owner of ``tenant`` or of the local workspace."""
+    path: Path = current.home / WORKSPACE_FILE
+    if tenant is None and await asyncio.to_thread(path.exists):
+        saved = json.loads(await asyncio.to_thread(path.read_text))
+        return Principal(
+            kind=PrincipalKind.USER,
+            tenant_id=UUID(saved["tenant_id"]),
+            role=Role.OWNER,
+            user_id=UUID(saved["user_id"]),
+        )
+    if tenant is not None:
+        async with unit_of_work(sessionmaker, tenant) as session:
+            owners = [
+                u
+                for u in await UserRepository(session).list(limit=200, offset=0)
+                if u.role == Role.OWNER.value
+            ]
+        if not owners:
+            raise fail(f"no tenant {tenant} (or it has no owner)")
+        return Principal(
+            kind=PrincipalKind.USER, tenant_id=tenant, role=Role.OWNER, user_id=owners[0].id
+        )
+    async with unit_of_work(sessionmaker, None) as session:
+        # A password nobody knows: the workspace is used through the CLI (or reset it).
+        pair = await auth.signup(
+            session,
+            TokenService.from_settings(current),
+            email="workspace@local.icop.dev",
+            password=secrets.token_urlsafe(24),
+            company_name="Local workspace",
+            display_name=None,
+            client=ClientInfo(user_agent="icop-cli"),
+        )
+    await asyncio.to_thread(_save_workspace, path, pair.tenant_id, pair.user_id)
+    return Principal(
+        kind=PrincipalKind.USER, tenant_id=pair.tenant_id, role=Role.OWNER, user_id=pair.user_id
+    )
