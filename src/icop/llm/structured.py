@@ -7,6 +7,7 @@ places that are not, and a test runs it over every output model.
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -15,7 +16,9 @@ from pydantic import BaseModel, ValidationError
 from icop.llm.providers.base import JsonSchema, Message
 
 
+@functools.lru_cache(maxsize=256)
 def schema_for(model: type[BaseModel]) -> JsonSchema:
+    # Cached: model_json_schema() is the costliest step of a routed call with a fast model.
     return JsonSchema(
         name=model.__name__[:64],
         schema=model.model_json_schema(),
