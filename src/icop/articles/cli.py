@@ -32,7 +32,10 @@ from icop.cli.common import console, fail, settings
 from icop.config import Settings
 from icop.db.engine import create_engine, create_sessionmaker
 from icop.db.session import unit_of_work
+from icop.embeddings import default_embedder
 from icop.errors import ICOPError
+from icop.knowledge import service as knowledge
+from icop.knowledge.config import KnowledgeConfig
 from icop.models import Role
 from icop.orchestrator.connection import LazyClient
 from icop.orchestrator.queues import TaskQueue
@@ -41,6 +44,7 @@ from icop.runtime.services import start_services, temporal_settings
 from icop.users.repository import UserRepository
 
 WORKSPACE_FILE = "local-workspace.json"
+WORKSPACE_KNOWLEDGE = Path(__file__).with_name("workspace_knowledge")
 FINAL = {"ready", "rejected", "failed", "no_sources", "awaiting_approval"}
 
 
@@ -51,6 +55,14 @@ def article(
     words: int = typer.Option(600, min=150, max=4000, help="Target length."),
     tenant: UUID | None = typer.Option(None, help="Tenant id (default: the local workspace)."),
     wait: bool = typer.Option(False, "--wait", help="Wait and show progress until it is done."),
+    source: list[Path] = typer.Option(
+        [],
+        "--source",
+        exists=True,
+        dir_okay=False,
+        readable=True,
+        help="A .md/.txt file to add to the knowledge store first (repeatable).",
+    ),
 ) -> None:
     """Research, write (three writers), edit, illustrate and format one article."""
     current = settings()
@@ -63,7 +75,7 @@ def article(
     with console.status("starting PostgreSQL, Temporal and the local model …"):
         start_services(current, llm=True)
     try:
-        status = asyncio.run(_run(current, brief, tenant, wait))
+        status = asyncio.run(_run(current, brief, tenant, wait, source))
     except ICOPError as error:
         raise fail(error.detail) from None
     # The Temporal SDK's threads can abort interpreter finalisation (sdk-python#300).
@@ -71,7 +83,9 @@ def article(
     os._exit(0 if status in ("ready", "queued", "running", "awaiting_approval") else 1)
 
 
-async def _run(current: Settings, brief: ArticleBrief, tenant: UUID | None, wait: bool) -> str:
+async def _run(
+    current: Settings, brief: ArticleBrief, tenant: UUID | None, wait: bool, sources: list[Path]
+) -> str:
     from icop.db.engine import resolve_urls
 
     engine = create_engine(resolve_urls(current).app, current, pool_size=2, max_overflow=2)
@@ -79,6 +93,9 @@ async def _run(current: Settings, brief: ArticleBrief, tenant: UUID | None, wait
     temporal = LazyClient(temporal_settings(current))
     try:
         principal = await _workspace(current, sessionmaker, tenant)
+        if sources:
+            with console.status(f"adding {len(sources)} source(s) to the knowledge store …"):
+                await add_sources(current, sessionmaker, principal, sources)
         async with unit_of_work(sessionmaker, principal.tenant_id) as session:
             accepted = await service.create(session, current, temporal, principal, brief)
         console.print(f"article {accepted.id} accepted (workflow {accepted.workflow_id})")
@@ -160,6 +177,28 @@ async def _workspace(
             client=ClientInfo(user_agent="icop-cli"),
         )
     await asyncio.to_thread(_save_workspace, path, pair.tenant_id, pair.user_id)
-    return Principal(
+    principal = Principal(
         kind=PrincipalKind.USER, tenant_id=pair.tenant_id, role=Role.OWNER, user_id=pair.user_id
     )
+    # A new workspace starts with a few reference documents, so research has something to cite
+    # offline (no web search is configured on a fresh machine).
+    await add_sources(current, sessionmaker, principal, sorted(WORKSPACE_KNOWLEDGE.glob("*.md")))
+    return principal
+
+
+async def add_sources(
+    current: Settings,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    principal: Principal,
+    paths: list[Path],
+) -> None:
+    """Add text/markdown files to the tenant's knowledge store (research cites them)."""
+    embedder = default_embedder(current)
+    config = KnowledgeConfig.from_settings(current)
+    for source in paths:
+        text = await asyncio.to_thread(source.read_text, encoding="utf-8")
+        prepared = await knowledge.prepare(
+            embedder, config, title=source.stem.replace("-", " "), text=text, source_kind="file"
+        )
+        async with unit_of_work(sessionmaker, principal.tenant_id) as session:
+            await knowledge.store(session, principal, prepared)
