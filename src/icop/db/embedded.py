@@ -156,6 +156,8 @@ class EmbeddedPostgres:
         running pg_ctl as the service user, which needs to traverse every parent directory of
         the data directory; a parent's permissions may have changed since the start.
         """
+        if not self.root.exists():
+            return False  # never started under this home
         with self._lock():
             pid = self._postmaster_pid()
             if pid is None or not self.is_running():
