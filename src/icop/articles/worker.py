@@ -19,7 +19,7 @@ from icop.articles.generator import (
 )
 from icop.articles.workflows import ArticleWorkflow
 from icop.brand.service import BrandVoice
-from icop.config import Settings, get_settings
+from icop.config import get_settings
 from icop.db.engine import create_engine, create_sessionmaker, resolve_urls
 from icop.embeddings import default_embedder
 from icop.llm.registry import build_router
@@ -27,11 +27,6 @@ from icop.orchestrator.queues import TaskQueue
 from icop.orchestrator.worker import Activity, WorkerContext, WorkerRegistry
 from icop.research.config import build_researcher
 from icop.storage.factory import build_object_store
-
-
-def agent_runtime_name(settings: Settings) -> str:
-    """``ICOP_AGENT_RUNTIME``: native (default) or crewai."""
-    return settings.agent_runtime
 
 
 @contextlib.asynccontextmanager
@@ -53,7 +48,7 @@ async def article_activities(context: WorkerContext) -> AsyncIterator[Sequence[A
             generator = GraphArticleGenerator(
                 sessionmaker,
                 runtime=create_runtime(
-                    agent_runtime_name(settings), router, storage_dir=settings.home / "crewai"
+                    settings.agent_runtime, router, storage_dir=settings.home / "crewai"
                 ),
                 researcher=ResearchAdapter(
                     build_researcher(

@@ -1,7 +1,4 @@
-"""Limits of the knowledge store. ``Settings`` (icop.config) owns the variables; until it
-declares them, the defaults below apply. Fields read: ``knowledge_chunk_chars``,
-``knowledge_chunk_overlap_chars``, ``knowledge_max_document_chars``,
-``knowledge_max_chunks``, ``knowledge_max_upload_bytes``."""
+"""Limits of the knowledge store, read from ``Settings`` (``ICOP_KNOWLEDGE_*``)."""
 
 from __future__ import annotations
 
@@ -21,16 +18,10 @@ class KnowledgeConfig:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> KnowledgeConfig:
-        defaults = cls()
         return cls(
-            **{
-                field: int(getattr(settings, f"knowledge_{field}", getattr(defaults, field)))
-                for field in (
-                    "chunk_chars",
-                    "chunk_overlap_chars",
-                    "max_document_chars",
-                    "max_chunks",
-                    "max_upload_bytes",
-                )
-            }
+            chunk_chars=settings.knowledge_chunk_chars,
+            chunk_overlap_chars=settings.knowledge_chunk_overlap_chars,
+            max_document_chars=settings.knowledge_max_document_chars,
+            max_chunks=settings.knowledge_max_chunks,
+            max_upload_bytes=settings.knowledge_max_upload_bytes,
         )
