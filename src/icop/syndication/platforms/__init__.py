@@ -1,0 +1,1 @@
+"""Platform clients (issue #7): one per social API behind ``base.PlatformClient``."""
