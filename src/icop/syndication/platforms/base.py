@@ -32,7 +32,9 @@ __all__ = [
     "AccountAuth",
     "AmbiguousOutcome",
     "AuthExpired",
+    "ConnectedIdentity",
     "MediaUpload",
+    "OAuthProvider",
     "OutgoingPost",
     "PermissionDenied",
     "Platform",
@@ -239,3 +241,33 @@ class PlatformClient(Protocol):
     async def refresh(self, auth: AccountAuth) -> TokenGrant:
         """A new token for this account; ``PermissionDenied`` when it cannot be refreshed."""
         ...
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectedIdentity:
+    """One account an OAuth login gives us the right to post to.
+
+    A Meta login yields every Facebook Page the user manages (each with its own page token) and
+    each Page's Instagram business account; a Threads or X login yields the user's own account."""
+
+    platform: Platform
+    account_id: str
+    name: str
+    grant: TokenGrant
+
+
+class OAuthProvider(Protocol):
+    """The connect flow of one provider: "meta" (Facebook Pages + Instagram), "threads", "x".
+
+    X uses OAuth 2.0 with PKCE (S256) and ``offline.access`` for a refresh token; the caller
+    generates and keeps the verifier and ``state``."""
+
+    name: str
+
+    def authorization_url(
+        self, *, state: str, redirect_uri: str, code_challenge: str | None = None
+    ) -> str: ...
+
+    async def exchange_code(
+        self, *, code: str, redirect_uri: str, code_verifier: str | None = None
+    ) -> Sequence[ConnectedIdentity]: ...
