@@ -171,6 +171,43 @@ class Settings(BaseSettings):
         default=2.0, description="Longest wait a search provider may ask for before a retry."
     )
 
+    # --- planning: content plan sheets -------------------------------------------------------
+    google_sheets_base_url: str = Field(
+        default="https://sheets.googleapis.com",
+        description="Google Sheets API v4 endpoint (an emulator's URL in tests).",
+    )
+    google_oauth_token_url: str = Field(
+        default="https://oauth2.googleapis.com/token",
+        description="Google OAuth token endpoint for refreshing users' tokens (a service-account "
+        "key's own token_uri is used for its assertions).",
+    )
+    google_oauth_client_id: str | None = Field(
+        default=None, description="OAuth client id used to refresh users' Google tokens."
+    )
+    google_oauth_client_secret: SecretStr | None = Field(
+        default=None, description="OAuth client secret used to refresh users' Google tokens."
+    )
+    google_sheets_requests_per_minute: float = Field(
+        default=60,
+        description="Sheets API requests per minute per Google principal, paced client-side "
+        "(Google's per-user quota is 60, the per-project one 300).",
+    )
+    google_sheets_max_retries: int = Field(
+        default=5, description="Retries of a Sheets request after 429 or 5xx."
+    )
+    google_sheets_backoff_base_s: float = Field(
+        default=1.0, description="First backoff step after a 429/5xx (doubles per retry, jittered)."
+    )
+    google_sheets_backoff_max_s: float = Field(
+        default=32.0, description="Largest single backoff step."
+    )
+    google_sheets_retry_max_wait_s: float = Field(
+        default=60.0,
+        description="Longest wait slept through in-process; a longer Retry-After is raised for "
+        "the workflow's retry policy.",
+    )
+    google_sheets_timeout_s: float = Field(default=30.0, description="Per Sheets API request.")
+
     # --- models -----------------------------------------------------------------------------
     llm_policy_file: Path | None = Field(
         default=None, description="A routing policy YAML replacing the bundled one."

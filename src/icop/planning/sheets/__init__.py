@@ -1,0 +1,78 @@
+"""The content plan: a Google sheet (Sheets API v4) or a local CSV/XLSX file with the same
+layout, read into plan rows and updated in place with status, sub-topics and links."""
+
+from icop.planning.sheets.auth import (
+    GoogleCredentials,
+    OAuthUserToken,
+    ServiceAccountKey,
+    credentials_from_vault,
+)
+from icop.planning.sheets.exceptions import (
+    SheetAuthFailed,
+    SheetError,
+    SheetNotFound,
+    SheetPermissionDenied,
+    SheetRangeInvalid,
+    SheetRateLimited,
+    SheetUnavailable,
+)
+from icop.planning.sheets.layout import (
+    STATUS_DONE,
+    STATUS_ERROR,
+    STATUS_READY,
+    STATUS_RUNNING,
+    CellWrite,
+    ColumnMapping,
+    PlanDefaults,
+    PlanRow,
+    RowError,
+    RowUpdate,
+    mapping_from_header,
+    neutralise,
+    parse_plan,
+    to_cell_writes,
+)
+from icop.planning.sheets.source import (
+    DEFAULT_RANGE,
+    SheetLocator,
+    SheetSource,
+    detect_layout,
+    google_credentials,
+    open_sheet,
+    read_plan,
+)
+
+__all__ = [
+    "DEFAULT_RANGE",
+    "STATUS_DONE",
+    "STATUS_ERROR",
+    "STATUS_READY",
+    "STATUS_RUNNING",
+    "CellWrite",
+    "ColumnMapping",
+    "GoogleCredentials",
+    "OAuthUserToken",
+    "PlanDefaults",
+    "PlanRow",
+    "RowError",
+    "RowUpdate",
+    "ServiceAccountKey",
+    "SheetAuthFailed",
+    "SheetError",
+    "SheetLocator",
+    "SheetNotFound",
+    "SheetPermissionDenied",
+    "SheetRangeInvalid",
+    "SheetRateLimited",
+    "SheetSource",
+    "SheetUnavailable",
+    "credentials_from_vault",
+    "detect_layout",
+    "google_credentials",
+    "mapping_from_header",
+    "neutralise",
+    "open_sheet",
+    "parse_plan",
+    "read_plan",
+    "to_cell_writes",
+]

@@ -1,0 +1,366 @@
+"""Google Sheets API v4 over httpx: ``spreadsheets.values.get`` for the plan and
+``spreadsheets.values.batchUpdate`` for the write-back.
+
+- Reads ask for ``FORMATTED_VALUE`` (what a person sees), rows first; Google omits trailing
+  empty cells and rows, and the ``values`` key altogether for an empty range.
+- Writes use ``valueInputOption=RAW``: nothing we write is ever parsed as a formula (the layout
+  neutralises values as well, for exports opened elsewhere).
+- Quotas (60 requests/min/user, 300/min/project): a token bucket per principal paces requests
+  before Google has to refuse them; 429 and 5xx back off exponentially with full jitter, never
+  sooner than ``Retry-After``; a wait longer than we are willing to sleep is raised as
+  ``SheetRateLimited`` for the activity's retry policy.
+- A 401 refreshes the token once and retries once.
+- Writes go through a queue that coalesces everything pending into one ``batchUpdate`` and
+  keeps a batch that failed until a later flush succeeds. Writes overwrite cells, so sending one
+  twice (an activity retried after a lost answer) is harmless.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from icop.planning.sheets.a1 import parse_a1
+from icop.planning.sheets.auth import TokenSource
+from icop.planning.sheets.exceptions import (
+    SheetAuthFailed,
+    SheetError,
+    SheetNotFound,
+    SheetPermissionDenied,
+    SheetRangeInvalid,
+    SheetRateLimited,
+    SheetUnavailable,
+)
+from icop.planning.sheets.http import retry_after_s
+from icop.planning.sheets.layout import (
+    CellWrite,
+    ColumnMapping,
+    RowUpdate,
+    cell_writes,
+    collect_cells,
+)
+
+DEFAULT_BASE_URL = "https://sheets.googleapis.com"
+# Google recommends request bodies under 2 MB; one batch stays well below it.
+MAX_BATCH_CHARS = 1_000_000
+MAX_BATCH_RANGES = 500
+
+Sleep = Callable[[float], Awaitable[None]]
+
+
+class TokenBucket:
+    """``per_minute`` requests a minute, up to ``capacity`` at once. Callers over the rate
+    reserve the next free slot and sleep until it (no lock: reservation happens between awaits,
+    so it is atomic on the event loop)."""
+
+    def __init__(
+        self,
+        per_minute: float,
+        *,
+        capacity: float | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        if per_minute <= 0:
+            raise ValueError("per_minute must be positive")
+        self.rate = per_minute / 60.0
+        self.capacity = capacity if capacity is not None else max(1.0, per_minute / 6)
+        self._clock = clock
+        self._sleep = sleep
+        self._tokens = self.capacity
+        self._last = clock()
+
+    async def acquire(self) -> None:
+        now = self._clock()
+        self._tokens = min(self.capacity, self._tokens + (now - self._last) * self.rate)
+        self._last = now
+        self._tokens -= 1
+        if self._tokens < 0:
+            await self._sleep(-self._tokens / self.rate)
+
+
+_BUCKETS: dict[tuple[str, float], TokenBucket] = {}
+
+
+def bucket_for(identity: str, per_minute: float) -> TokenBucket:
+    """One bucket per principal and process: every sheet of one tenant's account shares it."""
+    key = (identity, per_minute)
+    bucket = _BUCKETS.get(key)
+    if bucket is None:
+        bucket = _BUCKETS[key] = TokenBucket(per_minute)
+    return bucket
+
+
+@dataclass(frozen=True, slots=True)
+class ValueRange:
+    range: str
+    values: list[list[str]]
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    max_retries: int = 5
+    base_s: float = 1.0
+    max_s: float = 32.0
+    # The longest wait we sleep through in-process; beyond it the caller's retry takes over.
+    max_wait_s: float = 60.0
+
+    def delay(self, attempt: int, retry_after: float | None, rand: Callable[[], float]) -> float:
+        """Google's recipe: base * 2^attempt plus up to one base step of jitter (so that
+        clients that failed together do not retry together), capped; never before
+        ``Retry-After``."""
+        backoff = min(self.max_s, self.base_s * 2.0**attempt + rand() * self.base_s)
+        return max(backoff, retry_after or 0.0)
+
+
+def _google_error(response: httpx.Response) -> tuple[str, str]:
+    """(status, message) from Google's ``{"error": {"code", "message", "status"}}``."""
+    try:
+        body = response.json()
+    except ValueError:
+        return "", " ".join(response.text[:200].split())
+    error = body.get("error") if isinstance(body, dict) else None
+    if isinstance(error, dict):
+        return str(error.get("status") or ""), str(error.get("message") or "")[:300]
+    return "", ""
+
+
+class GoogleSheetsClient:
+    def __init__(
+        self,
+        spreadsheet_id: str,
+        *,
+        http: httpx.AsyncClient,
+        tokens: TokenSource,
+        principal: str,
+        base_url: str = DEFAULT_BASE_URL,
+        bucket: TokenBucket | None = None,
+        retry: RetryPolicy | None = None,
+        timeout_s: float = 30.0,
+        sleep: Sleep = asyncio.sleep,
+        rand: Callable[[], float] = random.random,
+    ) -> None:
+        if not spreadsheet_id or "/" in spreadsheet_id:
+            raise SheetNotFound(f"{spreadsheet_id!r} is not a spreadsheet id")
+        self.spreadsheet_id = spreadsheet_id
+        self._http = http
+        self._tokens = tokens
+        # Who Google sees (a service account's e-mail): the sheet must be shared with it.
+        self._principal = principal
+        self._base = f"{base_url.rstrip('/')}/v4/spreadsheets/{quote(spreadsheet_id, safe='')}"
+        self._bucket = bucket or bucket_for(tokens.identity, 60)
+        self._retry = retry or RetryPolicy()
+        self._timeout_s = timeout_s
+        self._sleep = sleep
+        self._rand = rand
+
+    def __repr__(self) -> str:
+        return f"GoogleSheetsClient(spreadsheet_id={self.spreadsheet_id!r})"
+
+    async def get_values(self, range_a1: str) -> ValueRange:
+        body = await self._call(
+            "GET",
+            f"{self._base}/values/{quote(range_a1, safe='')}",
+            params={"valueRenderOption": "FORMATTED_VALUE", "majorDimension": "ROWS"},
+            what=f"read {range_a1}",
+        )
+        rows = body.get("values") or []
+        values = [[_text(cell) for cell in row] for row in rows if isinstance(row, list)]
+        return ValueRange(str(body.get("range") or range_a1), values)
+
+    async def batch_update(self, writes: Sequence[CellWrite]) -> dict[str, Any]:
+        payload = {
+            "valueInputOption": "RAW",
+            "data": [
+                {"range": write.range_a1, "majorDimension": "ROWS", "values": write.values}
+                for write in writes
+            ],
+        }
+        ranges = ", ".join(write.range_a1 for write in writes[:3])
+        more = f" and {len(writes) - 3} more" if len(writes) > 3 else ""
+        return await self._call(
+            "POST", f"{self._base}/values:batchUpdate", json=payload, what=f"write {ranges}{more}"
+        )
+
+    async def _call(
+        self,
+        method: str,
+        url: str,
+        *,
+        what: str,
+        params: dict[str, str] | None = None,
+        json: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        refreshed = False
+        attempt = 0
+        while True:
+            await self._bucket.acquire()
+            token = await self._tokens.token()
+            failure: SheetError
+            wait_hint: float | None = None
+            try:
+                response = await self._http.request(
+                    method,
+                    url,
+                    params=params,
+                    json=json,
+                    headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
+                    timeout=self._timeout_s,
+                )
+            except httpx.TransportError as error:
+                failure = SheetUnavailable(
+                    f"cannot reach Google Sheets to {what}: {type(error).__name__}"
+                )
+            else:
+                if response.is_success:
+                    try:
+                        body = response.json()
+                    except ValueError:
+                        body = None
+                    if not isinstance(body, dict):
+                        raise SheetUnavailable(f"Google Sheets answered {what} without JSON")
+                    return body
+                if response.status_code == 401 and not refreshed:
+                    refreshed = True
+                    await self._tokens.token(force=True)
+                    continue
+                wait_hint = retry_after_s(response)
+                failure = self._failure(response, what, wait_hint)
+            if not failure.retryable or attempt >= self._retry.max_retries:
+                raise failure
+            delay = self._retry.delay(attempt, wait_hint, self._rand)
+            if delay > self._retry.max_wait_s:
+                raise SheetRateLimited(failure.detail, retry_after_s=delay)
+            attempt += 1
+            await self._sleep(delay)
+
+    def _failure(self, response: httpx.Response, what: str, wait: float | None) -> SheetError:
+        code = response.status_code
+        status, message = _google_error(response)
+        said = f" (Google: {message})" if message else ""
+        sheet = f"spreadsheet {self.spreadsheet_id}"
+        if code == 401:
+            return SheetAuthFailed(
+                f"Google rejected the access token to {what} in {sheet}{said}: reconnect the "
+                "Google account",
+                http_status=code,
+            )
+        if code == 403:
+            return SheetPermissionDenied(
+                f"no permission to {what} in {sheet}{said}: share the spreadsheet with "
+                f"{self._principal} as an editor",
+                http_status=code,
+            )
+        if code == 404:
+            return SheetNotFound(
+                f"{sheet} was not found{said}: check the spreadsheet id in the pipeline",
+                http_status=code,
+            )
+        if code == 429:
+            return SheetRateLimited(
+                f"Google Sheets quota exhausted while trying to {what} in {sheet}{said}",
+                retry_after_s=wait,
+                http_status=code,
+            )
+        if code >= 500:
+            return SheetUnavailable(
+                f"Google Sheets failed to {what} in {sheet}: HTTP {code}{said}", http_status=code
+            )
+        if code == 400 and (status == "INVALID_ARGUMENT" or "range" in message.lower()):
+            return SheetRangeInvalid(f"cannot {what} in {sheet}{said}", http_status=code)
+        return SheetError(
+            f"Google Sheets refused to {what} in {sheet}: HTTP {code}{said}", http_status=code
+        )
+
+
+def _text(cell: Any) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, bool):
+        return "TRUE" if cell else "FALSE"
+    return str(cell)
+
+
+class GoogleSheet:
+    """A ``SheetSource`` over one spreadsheet, with the write queue.
+
+    ``write`` queues the updates and flushes; while a flush is on the wire, further writes wait
+    and then go out together, so N updates that arrive together cost one request. A batch that
+    fails stays queued (its exception reaches the caller) and goes out with the next flush."""
+
+    def __init__(
+        self,
+        client: GoogleSheetsClient,
+        *,
+        mapping: ColumnMapping | None = None,
+        sheet: str | None = None,
+    ) -> None:
+        self.client = client
+        self.mapping = mapping or ColumnMapping()
+        self.sheet = sheet
+        self._pending: dict[tuple[int, int], str] = {}
+        self._flush_lock = asyncio.Lock()
+
+    def __repr__(self) -> str:
+        return f"GoogleSheet({self.client.spreadsheet_id!r}, sheet={self.sheet!r})"
+
+    async def read(self, range_a1: str) -> list[list[str]]:
+        return (await self.client.get_values(range_a1)).values
+
+    def enqueue(self, updates: Sequence[RowUpdate]) -> None:
+        self._pending.update(collect_cells(updates, self.mapping))
+
+    def pending(self) -> list[CellWrite]:
+        """What has not reached Google yet."""
+        return cell_writes(self._pending, sheet=self.sheet)
+
+    async def write(self, updates: Sequence[RowUpdate]) -> None:
+        self.enqueue(updates)
+        await self.flush()
+
+    async def flush(self) -> None:
+        async with self._flush_lock:
+            while self._pending:
+                snapshot = dict(self._pending)
+                for batch in _batches(cell_writes(snapshot, sheet=self.sheet)):
+                    await self.client.batch_update(batch)
+                    # A cell rewritten while this batch was on the wire keeps its newer value.
+                    for key, value in _cells_of(batch, snapshot):
+                        if self._pending.get(key) == value:
+                            del self._pending[key]
+
+
+def _batches(writes: list[CellWrite]) -> list[list[CellWrite]]:
+    batches: list[list[CellWrite]] = []
+    current: list[CellWrite] = []
+    size = 0
+    for write in writes:
+        chars = sum(len(value) for row in write.values for value in row)
+        if current and (size + chars > MAX_BATCH_CHARS or len(current) >= MAX_BATCH_RANGES):
+            batches.append(current)
+            current, size = [], 0
+        current.append(write)
+        size += chars
+    if current:
+        batches.append(current)
+    return batches
+
+
+def _cells_of(
+    batch: list[CellWrite], snapshot: dict[tuple[int, int], str]
+) -> list[tuple[tuple[int, int], str]]:
+    cells: list[tuple[tuple[int, int], str]] = []
+    for write in batch:
+        rng = parse_a1(write.range_a1)
+        assert rng.start_row is not None and rng.start_col is not None
+        for offset, _ in enumerate(write.values[0]):
+            key = (rng.start_row, rng.start_col + offset)
+            cells.append((key, snapshot[key]))
+    return cells
