@@ -142,6 +142,8 @@ def _parse_cell(text: str, whole: str) -> tuple[int | None, int | None]:
 def parse_a1(text: str) -> A1Range:
     """Parse a range. A range that is only a sheet name (``ContentPlan``) means the whole sheet."""
     sheet, cells = split_sheet(text)
+    if text.rstrip().endswith("!"):
+        raise SheetRangeInvalid(f"Unable to parse range: {text}")
     if not cells:
         if sheet is None:
             raise SheetRangeInvalid("Unable to parse range: (empty)")

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from icop.images.platforms import Platform
 from icop.planning.sheets.a1 import A1Range, column_index, column_letter
+from icop.planning.sheets.exceptions import SheetRangeInvalid
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # Google Sheets refuses cells over 50,000 characters.
@@ -102,7 +103,10 @@ class ColumnMapping(BaseModel):
         if value is None:
             return None
         value = value.strip().upper()
-        column_index(value)
+        try:
+            column_index(value)
+        except SheetRangeInvalid as error:
+            raise ValueError(error.detail) from error
         return value
 
     @field_validator("ready_statuses", "skip_statuses")
