@@ -107,7 +107,9 @@ def test_statuses_decide_which_rows_run() -> None:
 
 def test_configurable_statuses() -> None:
     mapping = ColumnMapping(ready_statuses=["go"], skip_statuses=["", "done"])
-    rows, errors = parse_plan([["A", "go"], ["B", ""], ["C", "ready"]], first_row=2, mapping=mapping)
+    rows, errors = parse_plan(
+        [["A", "go"], ["B", ""], ["C", "ready"]], first_row=2, mapping=mapping
+    )
     assert [row.topic for row in rows] == ["A"]
     assert [error.row_number for error in errors] == [4]
     with pytest.raises(ValidationError):
@@ -116,18 +118,42 @@ def test_configurable_statuses() -> None:
 
 def test_defaults_and_per_row_overrides() -> None:
     defaults = PlanDefaults(
-        mode="merge", language="ko", sub_topic_count=3, approval_required=True,
+        mode="merge",
+        language="ko",
+        sub_topic_count=3,
+        approval_required=True,
         platforms=[Platform.X],
     )
     values = [
         ["  Home   composting ", "ready"],
-        ["Balcony", "", "", "", "", "EN_gb", "Compare", "renters", "7", "no", "Twitter, ig; threads"],
+        [
+            "Balcony",
+            "",
+            "",
+            "",
+            "",
+            "EN_gb",
+            "Compare",
+            "renters",
+            "7",
+            "no",
+            "Twitter, ig; threads",
+        ],
     ]
     rows, errors = parse_plan(values, first_row=2, mapping=FULL, defaults=defaults)
     assert errors == []
-    assert rows[0] == PlanRow(2, "Home composting", "ready", "merge", "ko", None, 3, True, [Platform.X])
+    assert rows[0] == PlanRow(
+        2, "Home composting", "ready", "merge", "ko", None, 3, True, [Platform.X]
+    )
     assert rows[1] == PlanRow(
-        3, "Balcony", "", "compare", "en-GB", "renters", 7, False,
+        3,
+        "Balcony",
+        "",
+        "compare",
+        "en-GB",
+        "renters",
+        7,
+        False,
         [Platform.X, Platform.INSTAGRAM, Platform.THREADS],
     )
 
@@ -152,7 +178,10 @@ def test_range_not_starting_at_column_a() -> None:
         (["Compost", "", "", "", "", "", "", "", "2.5"], "sub-topic count '2.5'"),
         (["Compost", "", "", "", "", "", "", "", "many"], "sub-topic count 'many'"),
         (["Compost", "", "", "", "", "", "", "", "", "perhaps"], "approval 'perhaps'"),
-        (["Compost", "", "", "", "", "", "", "", "", "", "x, myspace"], "unknown platform(s) myspace"),
+        (
+            ["Compost", "", "", "", "", "", "", "", "", "", "x, myspace"],
+            "unknown platform(s) myspace",
+        ),
         (["Compost", "", "", "", "", "", "", "y" * 501], "audience is longer than 500"),
     ],
 )
@@ -171,8 +200,13 @@ def test_several_problems_in_one_row_are_reported_together() -> None:
 @pytest.mark.parametrize("prefix", ["=", "+", "-", "@", "\t", "\r"])
 @pytest.mark.parametrize("field", ["topic", "mode", "language", "audience", "sub_topic_count"])
 def test_formula_injection_is_rejected_not_stripped(prefix: str, field: str) -> None:
-    cells = {"topic": "Compost", "mode": "merge", "language": "en", "audience": "gardeners",
-             "sub_topic_count": "3"}
+    cells = {
+        "topic": "Compost",
+        "mode": "merge",
+        "language": "en",
+        "audience": "gardeners",
+        "sub_topic_count": "3",
+    }
     cells[field] = prefix + 'HYPERLINK("https://evil.example","click")'
     letters = FULL.columns()
     width = max(column_index(letter) for letter in letters.values())

@@ -53,26 +53,37 @@ async def test_detect_layout_from_the_header(plan_csv: Path) -> None:
 
 
 async def test_csv_write_back_in_place(plan_csv: Path) -> None:
-    before = plan_csv.read_text().splitlines()
-    inode = plan_csv.stat().st_ino
+    before = (await asyncio.to_thread(plan_csv.read_text)).splitlines()
+    inode = (await asyncio.to_thread(plan_csv.stat)).st_ino
     sheet = LocalSheet(plan_csv)
     await sheet.write(
         [
-            RowUpdate(2, status="done", sub_topics=["Bins", "Greens and browns"],
-                      article_urls=["http://127.0.0.1:8000/a/1"]),
-            RowUpdate(3, notes="=HYPERLINK(\"http://evil\")"),
+            RowUpdate(
+                2,
+                status="done",
+                sub_topics=["Bins", "Greens and browns"],
+                article_urls=["http://127.0.0.1:8000/a/1"],
+            ),
+            RowUpdate(3, notes='=HYPERLINK("http://evil")'),
         ]
     )
     values = await sheet.read("A1:H4")
     assert values[0] == before[0].split(",")
     assert values[1] == [
-        "Home composting for beginners", "done", "Bins\nGreens and browns",
-        "http://127.0.0.1:8000/a/1", "", "compare", "en", "4",
+        "Home composting for beginners",
+        "done",
+        "Bins\nGreens and browns",
+        "http://127.0.0.1:8000/a/1",
+        "",
+        "compare",
+        "en",
+        "4",
     ]
-    assert values[2][4] == "'=HYPERLINK(\"http://evil\")"
+    assert values[2][4] == '\'=HYPERLINK("http://evil")'
     assert values[2][5:] == ["merge", "en", "3"]  # cells we did not write are untouched
-    assert values[3] == before[3].split(",")[:1] + ["", "", "", "", "", "en", "3"]
-    assert plan_csv.stat().st_ino != inode  # replaced atomically, not rewritten in place
+    assert values[3] == [before[3].split(",")[0], "", "", "", "", "", "en", "3"]
+    # Replaced atomically, not rewritten in place.
+    assert (await asyncio.to_thread(plan_csv.stat)).st_ino != inode
     assert not list(plan_csv.parent.glob(".plan.csv.*"))  # no temp file left behind
 
 
@@ -131,10 +142,10 @@ def _workbook(path: Path) -> None:
     readme.title = "Read me"
     readme["A1"] = "Keep me"
     plan = workbook.create_sheet("ContentPlan")
-    plan.append(HEADER + ["Budget"])
+    plan.append([*HEADER, "Budget"])
     plan.append(["Home composting", "ready", None, None, None, 120])
     plan.append(["Balcony gardening", None, None, None, None, "=F2*2"])
-    plan.append(["=WEBSERVICE(\"http://evil\")", "ready"])
+    plan.append(['=WEBSERVICE("http://evil")', "ready"])
     plan.append(["Rainwater", 3.0])
     workbook.create_sheet("Archive")["B2"] = "old"
     workbook.save(path)
@@ -169,7 +180,14 @@ async def test_xlsx_write_back_keeps_everything_else(tmp_path: Path) -> None:
     )
     workbook = load_workbook(path)
     plan = workbook["ContentPlan"]
-    assert [c.value for c in plan[2]] == ["Home composting", "done", "Bins\nBrowns", "http://a/1", None, 120]
+    assert [c.value for c in plan[2]] == [
+        "Home composting",
+        "done",
+        "Bins\nBrowns",
+        "http://a/1",
+        None,
+        120,
+    ]
     assert plan["E3"].value == "'=1+1" and plan["E3"].data_type == "s"
     assert plan["F3"].value == "=F2*2"  # a formula we did not touch survives
     assert (plan["B9"].value, plan["E9"].value) == ("error", "'@SUM(A1)")
@@ -181,11 +199,11 @@ async def test_xlsx_write_back_keeps_everything_else(tmp_path: Path) -> None:
 async def test_missing_file_and_wrong_suffix(tmp_path: Path) -> None:
     with pytest.raises(SheetNotFound):
         await LocalSheet(tmp_path / "nope.csv").read("A1:E")
-    with pytest.raises(SheetRangeInvalid, match=".csv or .xlsx"):
+    with pytest.raises(SheetRangeInvalid, match=r"\.csv or \.xlsx"):
         LocalSheet(tmp_path / "plan.ods")
 
 
 async def test_file_mode_is_kept(plan_csv: Path) -> None:
     os.chmod(plan_csv, 0o640)
     await LocalSheet(plan_csv).write([RowUpdate(2, status="running")])
-    assert plan_csv.stat().st_mode & 0o777 == 0o640
+    assert (await asyncio.to_thread(plan_csv.stat)).st_mode & 0o777 == 0o640

@@ -152,8 +152,17 @@ class SheetsEmulator:
         self.token_ttl_s = token_ttl_s
         self.clock = clock
         self.base_url = "http://127.0.0.1"
-        self.requests: list[RecordedRequest] = []
         self._lock = threading.RLock()
+        self.reset()
+        self.app = self._build_app()
+
+    def reset(self) -> None:
+        """Forget every spreadsheet, account, token, fault and recorded request."""
+        with self._lock:
+            self._reset()
+
+    def _reset(self) -> None:
+        self.requests: list[RecordedRequest] = []
         self._spreadsheets: dict[str, Spreadsheet] = {}
         self._service_accounts: dict[str, tuple[str, str | None]] = {}
         self._clients: dict[str, str] = {}
@@ -161,7 +170,6 @@ class SheetsEmulator:
         self._tokens: dict[str, _Token] = {}
         self._faults: list[Fault] = []
         self._calls: dict[str, deque[float]] = {}
-        self.app = self._build_app()
 
     # --- set-up from tests --------------------------------------------------------------
 

@@ -202,9 +202,17 @@ class GoogleSheetsClient:
         attempt = 0
         while True:
             await self._bucket.acquire()
-            token = await self._tokens.token()
             failure: SheetError
             wait_hint: float | None = None
+            try:
+                token = await self._tokens.token()
+            except SheetError as error:
+                # A token endpoint that is down is as transient as the API being down.
+                if not error.retryable or attempt >= self._retry.max_retries:
+                    raise
+                attempt += 1
+                await self._sleep(self._retry.delay(attempt - 1, None, self._rand))
+                continue
             try:
                 response = await self._http.request(
                     method,
