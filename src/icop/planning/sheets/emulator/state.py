@@ -1,27 +1,10 @@
-"""A Google Sheets API v4 emulator for the tests of the real client (and for demos offline).
-
-It speaks the wire format the client relies on, as Google documents it:
-- ``GET /v4/spreadsheets/{id}/values/{range}``: a ValueRange ``{"range", "majorDimension",
-  "values"}`` where ``range`` is the request closed at the grid (``ContentPlan!A2:E1000``) and
-  trailing empty cells and rows are left out (``values`` is absent when nothing is left);
-- ``POST /v4/spreadsheets/{id}/values:batchUpdate`` and ``PUT …/values/{range}``: RAW or
-  USER_ENTERED input, ``totalUpdated*`` counters and one UpdateValuesResponse per range;
-- ``POST /token``: the service-account JWT-bearer grant (RS256 assertion checked against the
-  public key registered for its issuer) and the refresh-token grant;
-- errors in Google's envelope ``{"error": {"code", "message", "status"}}``: 401 UNAUTHENTICATED
-  without a valid token, 403 PERMISSION_DENIED when the sheet is not shared with the caller,
-  404 NOT_FOUND, 400 INVALID_ARGUMENT for a range it cannot parse, and 429 RESOURCE_EXHAUSTED
-  past a per-user / per-project requests-per-minute quota or when a fault is injected (from
-  Python or ``POST /_emulator/faults``).
-
-``EmulatorServer`` runs it with uvicorn in a thread on a free port (``start()``, ``url``,
-``stop()``). State is guarded by a lock because tests change it from another thread.
-"""
+"""What the Sheets API emulator knows (spreadsheets, accounts, tokens, quotas, injected
+faults) and how it answers each call; ``app.py`` puts Google's HTTP paths in front of it. State is
+guarded by ``lock`` because tests change it from another thread than the server's."""
 
 from __future__ import annotations
 
 import secrets
-import socket
 import threading
 import time
 from collections import deque
@@ -30,10 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import jwt
-import uvicorn
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from icop.planning.sheets.a1 import A1Range, column_letter, parse_a1, quote_sheet, trim
@@ -76,7 +57,7 @@ class ApiError(Exception):
         return JSONResponse(body, status_code=self.code, headers=self.headers)
 
 
-class _OAuthError(Exception):
+class OAuthError(Exception):
     def __init__(self, code: int, error: str, description: str):
         super().__init__(description)
         self.code = code
@@ -152,13 +133,12 @@ class SheetsEmulator:
         self.token_ttl_s = token_ttl_s
         self.clock = clock
         self.base_url = "http://127.0.0.1"
-        self._lock = threading.RLock()
+        self.lock = threading.RLock()
         self.reset()
-        self.app = self._build_app()
 
     def reset(self) -> None:
         """Forget every spreadsheet, account, token, fault and recorded request."""
-        with self._lock:
+        with self.lock:
             self._reset()
 
     def _reset(self) -> None:
@@ -185,7 +165,7 @@ class SheetsEmulator:
         writers: Iterable[str] = (),
         readers: Iterable[str] = (),
     ) -> None:
-        with self._lock:
+        with self.lock:
             self._spreadsheets[spreadsheet_id] = Spreadsheet(
                 sheets={
                     name: Grid(
@@ -200,13 +180,13 @@ class SheetsEmulator:
             )
 
     def share(self, spreadsheet_id: str, principal: str, *, writer: bool = True) -> None:
-        with self._lock:
+        with self.lock:
             spreadsheet = self._spreadsheets[spreadsheet_id]
             (spreadsheet.writers if writer else spreadsheet.readers).add(principal)
 
     def values(self, spreadsheet_id: str, sheet: str) -> list[list[str]]:
         """The sheet's cells as stored (trailing empties trimmed)."""
-        with self._lock:
+        with self.lock:
             return trim(
                 [list(row) for row in self._spreadsheets[spreadsheet_id].sheets[sheet].rows]
             )
@@ -214,7 +194,7 @@ class SheetsEmulator:
     def register_service_account(
         self, email: str, public_key_pem: str, key_id: str | None = None
     ) -> None:
-        with self._lock:
+        with self.lock:
             self._service_accounts[email] = (public_key_pem, key_id)
 
     def create_service_account(
@@ -247,45 +227,45 @@ class SheetsEmulator:
         }
 
     def add_oauth_client(self, client_id: str, client_secret: str) -> None:
-        with self._lock:
+        with self.lock:
             self._clients[client_id] = client_secret
 
     def add_user(self, email: str, *, client_id: str) -> str:
         """A refresh token for ``email`` issued to ``client_id``."""
         token = "1//" + secrets.token_urlsafe(32)
-        with self._lock:
+        with self.lock:
             self._refresh_tokens[token] = (email, client_id)
         return token
 
     def issue_token(self, principal: str, *, ttl_s: float | None = None) -> str:
         token = "ya29." + secrets.token_urlsafe(32)
-        with self._lock:
+        with self.lock:
             self._tokens[token] = _Token(
                 principal, frozenset({SCOPE}), self.clock() + (ttl_s or self.token_ttl_s)
             )
         return token
 
     def expire_tokens(self) -> None:
-        with self._lock:
+        with self.lock:
             for token in self._tokens.values():
                 token.expires_at = 0.0
 
     def inject(self, fault: Fault) -> None:
-        with self._lock:
+        with self.lock:
             self._faults.append(fault)
 
     def clear_faults(self) -> None:
-        with self._lock:
+        with self.lock:
             self._faults.clear()
 
     def calls(self, operation: str) -> list[RecordedRequest]:
-        with self._lock:
+        with self.lock:
             return [request for request in self.requests if request.operation == operation]
 
     # --- request handling ---------------------------------------------------------------
 
-    def _fault(self, operation: str) -> ApiError | None:
-        with self._lock:
+    def take_fault(self, operation: str) -> ApiError | None:
+        with self.lock:
             for fault in self._faults:
                 if fault.count > 0 and fault.operation in (operation, "*"):
                     fault.count -= 1
@@ -304,11 +284,12 @@ class SheetsEmulator:
             self._faults = [fault for fault in self._faults if fault.count > 0]
         return None
 
-    def _authenticate(self, request: Request) -> str:
-        header = request.headers.get("authorization", "")
+    def authenticate(self, authorization: str | None) -> str:
+        """The principal behind an ``Authorization: Bearer …`` header."""
+        header = authorization or ""
         if not header.lower().startswith("bearer "):
             raise ApiError(401, _MISSING_AUTH, {"WWW-Authenticate": 'Bearer realm="emulator"'})
-        with self._lock:
+        with self.lock:
             token = self._tokens.get(header[7:].strip())
             if token is None or token.expires_at <= self.clock():
                 raise ApiError(
@@ -318,9 +299,9 @@ class SheetsEmulator:
                 raise ApiError(403, "Request had insufficient authentication scopes.")
             return token.principal
 
-    def _quota(self, principal: str, operation: str) -> None:
+    def charge_quota(self, principal: str, operation: str) -> None:
         now = self.clock()
-        with self._lock:
+        with self.lock:
             for key, limit in (
                 (f"user:{principal}", self.per_user_per_minute),
                 ("project", self.per_project_per_minute),
@@ -374,7 +355,7 @@ class SheetsEmulator:
     ) -> dict[str, Any]:
         if params.get("majorDimension", "ROWS") != "ROWS":
             raise ApiError(400, "The emulator only serves majorDimension=ROWS")
-        with self._lock:
+        with self.lock:
             spreadsheet = self._spreadsheet(spreadsheet_id, principal, write=False)
             rng, grid = self._range(spreadsheet, range_text)
             full = rng.bounded(grid.row_count, grid.col_count)
@@ -445,7 +426,7 @@ class SheetsEmulator:
         data = body.get("data")
         if not isinstance(data, list) or not data:
             raise ApiError(400, "Invalid requests: 'data' must hold at least one ValueRange")
-        with self._lock:
+        with self.lock:
             # Google applies a batch all or nothing: validate on a copy, then swap it in.
             spreadsheet = self._spreadsheet(spreadsheet_id, principal, write=True)
             backup = {
@@ -485,17 +466,17 @@ class SheetsEmulator:
             principal, scopes = self._verify_assertion(form.get("assertion", ""), token_url)
         elif grant == "refresh_token":
             client_id = form.get("client_id", "")
-            with self._lock:
+            with self.lock:
                 if self._clients.get(client_id) != form.get("client_secret") or not client_id:
-                    raise _OAuthError(401, "invalid_client", "The OAuth client was not found.")
+                    raise OAuthError(401, "invalid_client", "The OAuth client was not found.")
                 owner = self._refresh_tokens.get(form.get("refresh_token", ""))
             if owner is None or owner[1] != client_id:
-                raise _OAuthError(400, "invalid_grant", "Token has been expired or revoked.")
+                raise OAuthError(400, "invalid_grant", "Token has been expired or revoked.")
             principal, scopes = owner[0], frozenset({SCOPE})
         else:
-            raise _OAuthError(400, "unsupported_grant_type", f"Invalid grant_type: {grant}")
+            raise OAuthError(400, "unsupported_grant_type", f"Invalid grant_type: {grant}")
         token = "ya29." + secrets.token_urlsafe(32)
-        with self._lock:
+        with self.lock:
             self._tokens[token] = _Token(principal, scopes, self.clock() + self.token_ttl_s)
         return {
             "access_token": token,
@@ -509,15 +490,15 @@ class SheetsEmulator:
             unverified = jwt.decode(assertion, options={"verify_signature": False})
             header = jwt.get_unverified_header(assertion)
         except jwt.PyJWTError as error:
-            raise _OAuthError(400, "invalid_grant", "Invalid JWT assertion.") from error
+            raise OAuthError(400, "invalid_grant", "Invalid JWT assertion.") from error
         issuer = str(unverified.get("iss", ""))
-        with self._lock:
+        with self.lock:
             registered = self._service_accounts.get(issuer)
         if registered is None:
-            raise _OAuthError(400, "invalid_grant", "Invalid grant: account not found")
+            raise OAuthError(400, "invalid_grant", "Invalid grant: account not found")
         public_key, key_id = registered
         if key_id is not None and header.get("kid") not in (None, key_id):
-            raise _OAuthError(400, "invalid_grant", "Invalid JWT Signature.")
+            raise OAuthError(400, "invalid_grant", "Invalid JWT Signature.")
         try:
             claims = jwt.decode(
                 assertion,
@@ -528,134 +509,17 @@ class SheetsEmulator:
                 leeway=60,
             )
         except jwt.InvalidSignatureError as error:
-            raise _OAuthError(400, "invalid_grant", "Invalid JWT Signature.") from error
+            raise OAuthError(400, "invalid_grant", "Invalid JWT Signature.") from error
         except jwt.PyJWTError as error:
-            raise _OAuthError(400, "invalid_grant", f"Invalid JWT: {error}") from error
+            raise OAuthError(400, "invalid_grant", f"Invalid JWT: {error}") from error
         if int(claims["exp"]) - int(claims["iat"]) > 3600:
-            raise _OAuthError(
+            raise OAuthError(
                 400,
                 "invalid_grant",
                 "Invalid JWT: Token must be a short-lived token (60 minutes) and in a "
                 "reasonable timeframe. Check your iat and exp values in the JWT claim.",
             )
         return issuer, frozenset(str(claims.get("scope", "")).split())
-
-    # --- the app ------------------------------------------------------------------------
-
-    def _build_app(self) -> FastAPI:
-        app = FastAPI(title="Google Sheets API emulator", openapi_url=None, docs_url=None)
-        emulator = self
-
-        async def serve(
-            request: Request, operation: str, handler: Callable[[str], dict[str, Any]]
-        ) -> JSONResponse:
-            try:
-                body: Any = await request.json() if request.method in ("POST", "PUT") else None
-            except ValueError:
-                body = None
-            principal: str | None = None
-            try:
-                principal = emulator._authenticate(request)
-                if (fault := emulator._fault(operation)) is not None:
-                    raise fault
-                emulator._quota(principal, operation)
-                return JSONResponse(handler(principal))
-            except ApiError as error:
-                return error.response()
-            finally:
-                with emulator._lock:
-                    emulator.requests.append(
-                        RecordedRequest(
-                            operation,
-                            request.method,
-                            request.url.path,
-                            request.url.query,
-                            body,
-                            principal,
-                        )
-                    )
-
-        @app.post("/v4/spreadsheets/{spreadsheet_id}/values:batchUpdate")
-        async def batch_update(spreadsheet_id: str, request: Request) -> JSONResponse:
-            body = await _json(request)
-            return await serve(
-                request,
-                "values.batchUpdate",
-                lambda who: emulator.batch_update(spreadsheet_id, who, body),
-            )
-
-        @app.get("/v4/spreadsheets/{spreadsheet_id}/values/{range_text:path}")
-        async def get_values(
-            spreadsheet_id: str, range_text: str, request: Request
-        ) -> JSONResponse:
-            params = dict(request.query_params)
-            return await serve(
-                request,
-                "values.get",
-                lambda who: emulator.get_values(spreadsheet_id, range_text, who, params),
-            )
-
-        @app.put("/v4/spreadsheets/{spreadsheet_id}/values/{range_text:path}")
-        async def update(spreadsheet_id: str, range_text: str, request: Request) -> JSONResponse:
-            body = await _json(request)
-            option = request.query_params.get("valueInputOption")
-
-            def handle(who: str) -> dict[str, Any]:
-                if body.get("range") not in (None, range_text):
-                    raise ApiError(400, "The range in the body does not match the URL")
-                with emulator._lock:
-                    return emulator.update(
-                        spreadsheet_id, who, {**body, "range": range_text}, option
-                    )
-
-            return await serve(request, "values.update", handle)
-
-        @app.post("/token")
-        async def token(request: Request) -> JSONResponse:
-            form = {key: str(value) for key, value in (await request.form()).items()}
-            url = str(request.url.replace(query=""))
-            with emulator._lock:
-                emulator.requests.append(
-                    RecordedRequest("token", "POST", "/token", "", form.get("grant_type"), None)
-                )
-            if (fault := emulator._fault("token")) is not None:
-                return fault.response()
-            try:
-                return JSONResponse(emulator.token(form, url))
-            except _OAuthError as error:
-                return JSONResponse(
-                    {"error": error.error, "error_description": error.description},
-                    status_code=error.code,
-                )
-
-        @app.post("/_emulator/faults")
-        async def add_fault(request: Request) -> JSONResponse:
-            body = await _json(request)
-            emulator.inject(
-                Fault(
-                    operation=str(body.get("operation", "*")),
-                    status=int(body.get("status", 429)),
-                    count=int(body.get("count", 1)),
-                    retry_after=body.get("retry_after"),
-                    message=body.get("message"),
-                )
-            )
-            return JSONResponse({"ok": True})
-
-        @app.post("/_emulator/expire-tokens")
-        async def expire() -> JSONResponse:
-            emulator.expire_tokens()
-            return JSONResponse({"ok": True})
-
-        return app
-
-
-async def _json(request: Request) -> dict[str, Any]:
-    try:
-        body = await request.json()
-    except ValueError:
-        return {}
-    return body if isinstance(body, dict) else {}
 
 
 def _json_text(value: Any) -> str:
@@ -674,52 +538,3 @@ def _rows(updated: str) -> range:
 def _cols(updated: str) -> range:
     rng = parse_a1(updated)
     return range(rng.first_col, (rng.end_col or rng.first_col) + 1)
-
-
-class EmulatorServer:
-    """The emulator on ``127.0.0.1:<free port>`` in a background thread."""
-
-    def __init__(self, emulator: SheetsEmulator | None = None, *, host: str = "127.0.0.1") -> None:
-        self.emulator = emulator or SheetsEmulator()
-        self._host = host
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
-        self._port: int | None = None
-
-    @property
-    def url(self) -> str:
-        if self._port is None:
-            raise RuntimeError("the emulator is not running")
-        return f"http://{self._host}:{self._port}"
-
-    def start(self, timeout_s: float = 10.0) -> str:
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((self._host, 0))
-        self._port = sock.getsockname()[1]
-        self.emulator.base_url = self.url
-        config = uvicorn.Config(self.emulator.app, log_level="warning", lifespan="off")
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(
-            target=self._server.run, kwargs={"sockets": [sock]}, daemon=True, name="sheets-emulator"
-        )
-        self._thread.start()
-        deadline = time.monotonic() + timeout_s
-        while not self._server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the Sheets emulator did not start")
-            time.sleep(0.01)
-        return self.url
-
-    def stop(self) -> None:
-        if self._server is not None and self._thread is not None:
-            self._server.should_exit = True
-            self._thread.join(timeout=10)
-        self._server = self._thread = None
-
-    def __enter__(self) -> EmulatorServer:
-        self.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
