@@ -8,17 +8,22 @@ from pathlib import Path
 from uuid import uuid4
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from icop.agents.schemas import ImagePrompt
 from icop.agents.state import ArticleState
 from icop.articles.generator import (
     ArticleGenerationFailed,
-    CardImageMaker,
     ResearchAdapter,
+    ServiceImageMaker,
     to_graph_source,
     to_result,
 )
 from icop.articles.workflows import ArticleWorkflow
+from icop.images.providers.local import LocalRendererProvider
+from icop.images.providers.openai import OpenAIImageProvider
+from icop.images.service import ImageRuntime
+from icop.images.settings import ImageSettings
 from icop.orchestrator.queues import TaskQueue
 from icop.orchestrator.worker import SERVICE_REGISTRARS, default_registry
 from icop.research.providers.base import SearchProvider
@@ -78,7 +83,9 @@ def test_a_long_or_blank_title_still_makes_a_valid_source() -> None:
     assert len(source.snippet) == 4000
 
 
-async def test_card_images_are_stored_with_working_urls(tmp_path: Path) -> None:
+async def test_images_come_from_the_image_service_chain_with_working_urls(
+    tmp_path: Path, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
     store = LocalObjectStore(
         tmp_path,
         UrlSigner(b"test-media-signing-key-0123456789"),
@@ -90,7 +97,14 @@ async def test_card_images_are_stored_with_working_urls(tmp_path: Path) -> None:
         ImagePrompt(prompt="a compost heap at dawn", alt="Compost heap", aspect="16:9"),
         ImagePrompt(prompt="a worm bin", alt="Worm bin", aspect="1:1"),
     ]
-    assets = await CardImageMaker(store).make(tenant, "art-1", prompts)
+    # OpenAI has no key here: the chain passes over it to the local renderer.
+    runtime = ImageRuntime(
+        images=ImageSettings(_env_file=None, image_providers=["openai", "local"]),
+        providers={"openai": OpenAIImageProvider(None), "local": LocalRendererProvider()},
+        store=store,
+    )
+    assets = await ServiceImageMaker(sessionmaker, runtime).make(tenant, "art-1", prompts)
+    assert {a.provider for a in assets} == {"local"}
     assert [a.index for a in assets] == [0, 1]
     assert (assets[1].width, assets[1].height) == (1080, 1080)
     assert assets[0].width > assets[0].height

@@ -20,7 +20,8 @@ from icop.articles.repository import ArticleRepository
 from icop.auth.dependencies import RoleGuard, get_detached_principal, get_principal
 from icop.db.session import unit_of_work
 from icop.gateway.app import create_app
-from icop.models import GeneratedArticle, Role
+from icop.models import GeneratedArticle, PipelineRun, Role
+from icop.planning.repository import PipelineRepository, RunRepository
 from tests.helpers import Account, ApiClient
 
 Factory = Callable[[ApiClient, Account], Awaitable[str]]
@@ -129,6 +130,37 @@ async def _article(client: ApiClient, owner: Account) -> str:
     return str(article_id)
 
 
+async def _pipeline(client: ApiClient, owner: Account) -> str:
+    response = await client.post(
+        "/api/v1/pipelines",
+        headers=owner.headers,
+        json={"name": f"matrix-{uuid.uuid4().hex[:8]}", "source_type": "import"},
+    )
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
+
+
+async def _run(client: ApiClient, owner: Account) -> str:
+    # Runs need Temporal (503 here): the row is inserted as the API would, for the pipeline
+    # the {pipeline_id} factory made just before (path parameters are filled in order).
+    context = client.http._transport.app.state.context  # type: ignore[attr-defined]
+    async with unit_of_work(context.sessionmaker, owner.tenant_id) as session:
+        pipelines = await PipelineRepository(session).list(limit=1000, offset=0)
+        pipeline_id = pipelines[-1].id if pipelines else uuid.UUID(await _pipeline(client, owner))
+        run_id = uuid.uuid4()
+        await RunRepository(session).add(
+            PipelineRun(
+                id=run_id,
+                tenant_id=owner.tenant_id,
+                pipeline_id=pipeline_id,
+                trigger="manual",
+                status="succeeded",
+                workflow_id=f"pipeline-run-{pipeline_id}-{run_id}",
+            )
+        )
+    return str(run_id)
+
+
 FACTORIES: dict[str, Factory] = {
     "task": _task,
     "credential_id": _credential,
@@ -141,6 +173,8 @@ FACTORIES: dict[str, Factory] = {
     "document_id": _knowledge_document,
     "sample_id": _voice_sample,
     "article_id": _article,
+    "pipeline_id": _pipeline,
+    "run_id": _run,
 }
 
 
@@ -271,8 +305,11 @@ async def test_route_respects_tenancy_and_roles(
 
 async def test_collections_do_not_leak_between_tenants(client: ApiClient) -> None:
     tenant_a = await client.signup("Tenant A")
-    created = [await factory(client, tenant_a) for name, factory in FACTORIES.items()
-               if name.endswith("_id")]
+    created = [
+        await factory(client, tenant_a)
+        for name, factory in FACTORIES.items()
+        if name.endswith("_id")
+    ]
     tenant_b = await client.signup("Tenant B")
     for method, path, route in ROUTES:
         if method != "GET" or "{" in path or not _requires_auth(route):

@@ -12,6 +12,7 @@ node.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
@@ -40,15 +41,18 @@ from icop.articles.generation import (
     ProgressCallback,
 )
 from icop.brand.service import BrandVoice as BrandVoiceService
-from icop.images.render import CardPreset, render_card
+from icop.db.session import unit_of_work
+from icop.images.generation import produce_with_fallback, store_image
+from icop.images.presets import Preset
+from icop.images.providers.base import GenerationRequest
+from icop.images.service import ImageRuntime, effective_chain
 from icop.research.schemas import CitedSource
 from icop.research.service import Researcher as ResearchService
-from icop.storage.base import ObjectStore
 
-PRESETS: dict[str, CardPreset] = {
-    "1:1": CardPreset.SQUARE,
-    "4:5": CardPreset.PORTRAIT,
-    "16:9": CardPreset.LANDSCAPE,
+PRESETS: dict[str, Preset] = {
+    "1:1": Preset.SQUARE,
+    "4:5": Preset.PORTRAIT,
+    "16:9": Preset.LANDSCAPE,
 }
 
 
@@ -102,39 +106,51 @@ class BrandVoiceAdapter:
         return await self.service.similarity(tenant_id, text)
 
 
-class CardImageMaker:
-    """Images by the local card renderer, stored in the object store: offline and
-    deterministic (the same prompt renders the same card, so a retry stores the same bytes)."""
+class ServiceImageMaker:
+    """Images through the image service: the tenant's provider chain (or the deployment's),
+    each provider once, the local card renderer as the last resort, every result through the
+    JPEG pipeline and into the object store. Offline this is the renderer: deterministic, so a
+    retried step stores the same bytes under the same content-addressed key."""
 
-    def __init__(self, store: ObjectStore, *, brand_name: str | None = None) -> None:
-        self.store = store
-        self.brand_name = brand_name
+    def __init__(
+        self, sessionmaker: async_sessionmaker[AsyncSession], runtime: ImageRuntime
+    ) -> None:
+        self.sessionmaker = sessionmaker
+        self.runtime = runtime
 
     async def make(
         self, tenant_id: UUID, article_id: str, prompts: Sequence[ImagePrompt]
     ) -> list[ImageAsset]:
+        async with unit_of_work(self.sessionmaker, tenant_id) as session:
+            chain = await effective_chain(session, self.runtime, tenant_id, None)
         assets: list[ImageAsset] = []
         for index, prompt in enumerate(prompts):
-            card = await asyncio.to_thread(
-                render_card,
-                prompt.alt,
-                kicker=self.brand_name,
-                preset=PRESETS.get(prompt.aspect, CardPreset.LANDSCAPE),
-                seed=f"{article_id}:{index}:{prompt.prompt}",
+            request = GenerationRequest(
+                prompt=prompt.prompt,
+                preset=PRESETS.get(prompt.aspect, Preset.LANDSCAPE),
+                seed=_seed(f"{article_id}:{index}:{prompt.prompt}"),
+                title=prompt.alt,
             )
-            stored = await self.store.put(tenant_id, card.data, "image/jpeg")
+            produced, _ = await produce_with_fallback(
+                self.runtime.providers, chain, request, platform=None
+            )
+            stored = await store_image(self.runtime.store, tenant_id, produced)
             assets.append(
                 ImageAsset(
                     index=index,
                     url=stored.url,
                     alt=prompt.alt,
-                    width=card.width,
-                    height=card.height,
+                    width=produced.width,
+                    height=produced.height,
                     size_bytes=stored.size,
-                    provider="local",
+                    provider=produced.provider,
                 )
             )
         return assets
+
+
+def _seed(text: str) -> int:
+    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "big")
 
 
 # -- the generator ----------------------------------------------------------------------------

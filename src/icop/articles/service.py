@@ -35,19 +35,23 @@ async def _client(temporal: LazyClient | None) -> Client:
     return await temporal()
 
 
-async def create(
+async def register(
     session: AsyncSession,
-    settings: Settings,
-    temporal: LazyClient | None,
     principal: Principal,
     brief: ArticleBrief,
-) -> ArticleAccepted:
+    *,
+    article_id: UUID | None = None,
+    pipeline_id: UUID | None = None,
+) -> GeneratedArticle:
+    """Store an accepted brief (quota, audit) without starting its workflow: ``create`` starts
+    it from the request, a pipeline run starts it as a child workflow."""
     await quotas.consume(session, principal.tenant_id, Metric.ARTICLES)
-    article_id = uuid4()
+    article_id = article_id or uuid4()
     article = await ArticleRepository(session).add(
         GeneratedArticle(
             id=article_id,
             tenant_id=principal.tenant_id,
+            pipeline_id=pipeline_id,
             topic=brief.topic,
             sub_topic=brief.sub_topic,
             audience=brief.audience,
@@ -69,23 +73,38 @@ async def create(
         target_id=article_id,
         details={"topic": brief.topic, "mode": brief.mode},
     )
+    return article
+
+
+def workflow_input(settings: Settings, tenant_id: UUID, article_id: UUID) -> ArticleInput:
+    return ArticleInput(
+        tenant_id=str(tenant_id),
+        article_id=str(article_id),
+        approval_timeout_s=settings.article_approval_timeout_s,
+        approve_on_timeout=settings.article_approve_on_timeout,
+    )
+
+
+async def create(
+    session: AsyncSession,
+    settings: Settings,
+    temporal: LazyClient | None,
+    principal: Principal,
+    brief: ArticleBrief,
+) -> ArticleAccepted:
+    article = await register(session, principal, brief)
     # Started before this transaction commits: the workflow's first activity retries until
     # the row is visible, and a failed commit leaves a workflow that ends as ArticleNotFound.
     client = await _client(temporal)
     await client.start_workflow(
         ArticleWorkflow.run,
-        ArticleInput(
-            tenant_id=str(principal.tenant_id),
-            article_id=str(article_id),
-            approval_timeout_s=settings.article_approval_timeout_s,
-            approve_on_timeout=settings.article_approve_on_timeout,
-        ),
-        id=article.workflow_id or workflow_id(article_id),
+        workflow_input(settings, principal.tenant_id, article.id),
+        id=workflow_id(article.id),
         task_queue=_agents_queue(temporal),
         id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
     )
     return ArticleAccepted(
-        id=article_id, status=article.status, workflow_id=workflow_id(article_id)
+        id=article.id, status=article.status, workflow_id=workflow_id(article.id)
     )
 
 

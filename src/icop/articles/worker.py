@@ -13,15 +13,16 @@ from icop.agents.runtime import create_runtime
 from icop.articles.activities import ArticleActivities
 from icop.articles.generator import (
     BrandVoiceAdapter,
-    CardImageMaker,
     GraphArticleGenerator,
     ResearchAdapter,
+    ServiceImageMaker,
 )
 from icop.articles.workflows import ArticleWorkflow
 from icop.brand.service import BrandVoice
 from icop.config import get_settings
 from icop.db.engine import create_engine, create_sessionmaker, resolve_urls
 from icop.embeddings import default_embedder
+from icop.images.service import ImageRuntime
 from icop.llm.registry import build_router
 from icop.orchestrator.queues import TaskQueue
 from icop.orchestrator.worker import Activity, WorkerContext, WorkerRegistry
@@ -41,7 +42,7 @@ async def article_activities(context: WorkerContext) -> AsyncIterator[Sequence[A
     )
     sessionmaker = create_sessionmaker(engine)
     embedder = default_embedder(settings)
-    store = build_object_store(settings)
+    images = ImageRuntime.from_settings(settings, build_object_store(settings))
     try:
         async with httpx.AsyncClient() as http:
             router = build_router(settings, sessionmaker)
@@ -56,7 +57,7 @@ async def article_activities(context: WorkerContext) -> AsyncIterator[Sequence[A
                     )
                 ),
                 brand_voice=BrandVoiceAdapter(BrandVoice(sessionmaker, embedder)),
-                images=CardImageMaker(store),
+                images=ServiceImageMaker(sessionmaker, images),
             )
             activities = ArticleActivities(
                 sessionmaker, generator, settings.home, settings.base_url
@@ -66,7 +67,8 @@ async def article_activities(context: WorkerContext) -> AsyncIterator[Sequence[A
             finally:
                 await router.aclose()
     finally:
-        await store.aclose()
+        await images.aclose()
+        await images.store.aclose()
         await engine.dispose()
 
 

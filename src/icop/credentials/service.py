@@ -70,17 +70,14 @@ async def create(
         platform=request.platform.value,
         label=request.label,
         account_id=request.account_id,
-        expires_at=request.expires_at,
         scopes=request.scopes,
-        key_id=keyring.primary_key_id,
     )
-    credential.encrypted_access_token = keyring.encrypt(
-        request.access_token, _ad(credential, ACCESS)
-    )
-    credential.encrypted_refresh_token = (
-        keyring.encrypt(request.refresh_token, _ad(credential, REFRESH))
-        if request.refresh_token
-        else None
+    seal(
+        keyring,
+        credential,
+        access_token=request.access_token,
+        refresh_token=request.refresh_token,
+        expires_at=request.expires_at,
     )
     credential = await repository.add(credential)
     await audit.record(
@@ -130,6 +127,45 @@ async def delete(session: AsyncSession, principal: Principal, credential_id: UUI
         target_id=credential_id,
         details={"platform": credential.platform},
     )
+
+
+def seal(
+    keyring: Keyring,
+    credential: ApiCredential,
+    *,
+    access_token: str,
+    refresh_token: str | None,
+    expires_at: datetime | None,
+) -> None:
+    """Encrypt new tokens into ``credential`` (on the primary key, bound to its row)."""
+    credential.key_id = keyring.primary_key_id
+    credential.encrypted_access_token = keyring.encrypt(access_token, _ad(credential, ACCESS))
+    credential.encrypted_refresh_token = (
+        keyring.encrypt(refresh_token, _ad(credential, REFRESH)) if refresh_token else None
+    )
+    credential.expires_at = expires_at
+
+
+async def replace_tokens(
+    session: AsyncSession,
+    keyring: Keyring,
+    credential_id: UUID,
+    *,
+    access_token: str,
+    refresh_token: str | None,
+    expires_at: datetime | None,
+) -> ApiCredential:
+    """After a refresh: the new tokens replace the old ones in the vault."""
+    credential = await get(session, credential_id)
+    seal(
+        keyring,
+        credential,
+        access_token=access_token,
+        refresh_token=refresh_token,
+        expires_at=expires_at,
+    )
+    await session.flush()
+    return credential
 
 
 def decrypt(keyring: Keyring, credential: ApiCredential) -> DecryptedTokens:

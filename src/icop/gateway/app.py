@@ -24,6 +24,7 @@ from icop.images.router import router as images_router
 from icop.invitations.router import router as invitations_router
 from icop.knowledge.router import router as knowledge_router
 from icop.llm.router import router as llm_router
+from icop.planning.router import router as pipelines_router
 from icop.quotas.router import router as usage_router
 from icop.storage.router import router as media_router
 from icop.tenants.router import router as tenants_router
@@ -51,6 +52,7 @@ def api_router() -> APIRouter:
         media_router,
         images_router,
         articles_router,
+        pipelines_router,
     ):
         router.include_router(domain_router)
     return router

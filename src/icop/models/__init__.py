@@ -14,6 +14,13 @@ from icop.models.image import Image, ImageRouting
 from icop.models.knowledge import BrandVoiceSample, KnowledgeChunk, KnowledgeDocument
 from icop.models.llm import LlmCall, LlmRoutingOverride
 from icop.models.outbox import OutboxEvent
+from icop.models.planning import (
+    ContentPipeline,
+    ImportedPlanRow,
+    PipelineRun,
+    PipelineRunRow,
+    SubTopic,
+)
 from icop.models.tenant import SubscriptionPlan, Tenant
 from icop.models.usage import UsageCounter
 from icop.models.user import Role, User, UserStatus
@@ -26,19 +33,24 @@ __all__ = [
     "AuthSession",
     "Base",
     "BrandVoiceSample",
+    "ContentPipeline",
     "GeneratedArticle",
     "GraphCheckpoint",
     "GraphCheckpointWrite",
     "Image",
     "ImageRouting",
+    "ImportedPlanRow",
     "Invitation",
     "KnowledgeChunk",
     "KnowledgeDocument",
     "LlmCall",
     "LlmRoutingOverride",
     "OutboxEvent",
+    "PipelineRun",
+    "PipelineRunRow",
     "RefreshToken",
     "Role",
+    "SubTopic",
     "SubscriptionPlan",
     "Tenant",
     "UsageCounter",

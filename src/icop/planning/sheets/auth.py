@@ -84,11 +84,16 @@ RefreshCallback = Callable[[OAuthUserToken], Awaitable[None]]
 
 
 class VaultTokens(Protocol):
-    """The shape of ``icop.credentials.service.DecryptedTokens``."""
+    """The shape of ``icop.credentials.service.DecryptedTokens`` (read-only)."""
 
-    access_token: str
-    refresh_token: str | None
-    expires_at: datetime | None
+    @property
+    def access_token(self) -> str: ...
+
+    @property
+    def refresh_token(self) -> str | None: ...
+
+    @property
+    def expires_at(self) -> datetime | None: ...
 
 
 def credentials_from_vault(

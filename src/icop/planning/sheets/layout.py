@@ -38,6 +38,8 @@ STATUS_RUNNING = "running"
 STATUS_DONE = "done"
 STATUS_ERROR = "error"
 STATUS_SKIP = "skip"
+# Some of the row's articles were written, some failed: left alone until the user says "ready".
+STATUS_PARTIAL = "partial"
 
 Mode = Literal["compare", "merge"]
 
@@ -81,7 +83,13 @@ class ColumnMapping(BaseModel):
         description="Status values (case-insensitive) that make a row run; '' is an empty cell.",
     )
     skip_statuses: list[str] = Field(
-        default_factory=lambda: [STATUS_DONE, STATUS_RUNNING, STATUS_SKIP, STATUS_ERROR],
+        default_factory=lambda: [
+            STATUS_DONE,
+            STATUS_PARTIAL,
+            STATUS_RUNNING,
+            STATUS_SKIP,
+            STATUS_ERROR,
+        ],
         description="Status values of rows that are left alone.",
     )
 

@@ -1,0 +1,521 @@
+"""Activities of the pipeline run workflow: sheet I/O, sub-topics, article bookkeeping.
+
+Each activity is one unit of work (one transaction) plus, where it reads or writes the plan, one
+round of sheet I/O. Writes to the sheet overwrite whole cells, so a retried activity writes the
+same values again: retrying is always safe, and a write that failed is retried, never dropped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import unicodedata
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Protocol, TypeVar
+from uuid import UUID
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from icop.articles import service as articles
+from icop.articles.activities import ArticleInput
+from icop.articles.repository import ArticleRepository
+from icop.articles.schemas import ArticleBrief
+from icop.auth.principal import Principal, PrincipalKind
+from icop.config import Settings
+from icop.db.session import unit_of_work
+from icop.errors import ICOPError
+from icop.models import ContentPipeline, PipelineRun, Role, SubTopic
+from icop.outbox import service as outbox
+from icop.planning.repository import PipelineRepository, RunRepository, SubTopicRepository
+from icop.planning.sheets.a1 import parse_a1
+from icop.planning.sheets.layout import (
+    STATUS_DONE,
+    STATUS_ERROR,
+    STATUS_PARTIAL,
+    STATUS_RUNNING,
+    ColumnMapping,
+    PlanDefaults,
+    RowUpdate,
+    parse_plan,
+)
+from icop.planning.sheets.source import SheetSource
+
+# Article statuses after which nothing more happens without a person.
+ARTICLE_FINAL = {"ready", "awaiting_approval", "rejected", "failed", "no_sources"}
+ARTICLE_OK = {"ready", "awaiting_approval"}
+HEARTBEAT_EVERY_S = 10.0
+POLL_ARTICLE_S = 5.0
+_T = TypeVar("_T")
+# uuid5 namespace for article ids derived from a pipeline's sub-topics.
+ARTICLE_NAMESPACE = uuid.UUID("6f1d2b1e-8a52-4a55-9d3c-3c1b0c0a7e11")
+
+
+@dataclass
+class PipelineRunInput:
+    tenant_id: str
+    pipeline_id: str
+    # None when a schedule started the run: the first activity records it then.
+    run_id: str | None = None
+    trigger: str = "manual"
+
+
+@dataclass
+class RunRef:
+    tenant_id: str
+    pipeline_id: str
+    run_id: str
+
+
+@dataclass
+class RowWork:
+    row_number: int
+    topic: str
+    mode: str
+    language: str
+    audience: str | None
+    sub_topic_count: int
+    approval_required: bool
+    platforms: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RunPlan:
+    run_id: str
+    rows: list[RowWork]
+    max_concurrent_articles: int
+
+
+@dataclass
+class ArticleSlot:
+    tenant_id: str
+    article_id: str
+    workflow_id: str
+    task_queue: str
+    article_input: ArticleInput
+    finished: bool
+
+
+@dataclass
+class RowOutcome:
+    row_number: int
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class GeneratedSubtopic:
+    label: str
+    keywords: list[str]
+    members: list[str]
+    size: int
+    centrality: float | None
+
+
+class SubtopicGenerator(Protocol):
+    async def __call__(
+        self, topic: str, *, count: int, language: str, tenant_id: UUID
+    ) -> Sequence[GeneratedSubtopic]: ...
+
+
+class PlanSources(Protocol):
+    """Opens the plan of a pipeline: a Google Sheet, a local file, or the imported rows."""
+
+    async def open(self, pipeline: ContentPipeline) -> SheetSource: ...
+
+
+def topic_key(topic: str) -> str:
+    normal = " ".join(unicodedata.normalize("NFKC", topic).casefold().split())
+    return hashlib.sha256(normal.encode()).hexdigest()[:32]
+
+
+def article_id_for(pipeline_id: UUID, key: str, position: int) -> UUID:
+    return uuid.uuid5(ARTICLE_NAMESPACE, f"{pipeline_id}:{key}:{position}")
+
+
+def _fail(error: ICOPError) -> ApplicationError:
+    """Client errors are final (retrying reads the same bad input); others are retried."""
+    return ApplicationError(
+        error.detail, type=type(error).__name__, non_retryable=error.status < 500
+    )
+
+
+class PlanningActivities:
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        settings: Settings,
+        sources: PlanSources,
+        subtopics: SubtopicGenerator,
+        agents_queue: str,
+    ) -> None:
+        self.sessionmaker = sessionmaker
+        self.settings = settings
+        self.sources = sources
+        self.subtopics = subtopics
+        self.agents_queue = agents_queue
+
+    @contextlib.asynccontextmanager
+    async def _tenant(self, tenant_id: str) -> AsyncIterator[AsyncSession]:
+        async with unit_of_work(self.sessionmaker, UUID(tenant_id)) as session:
+            yield session
+
+    async def _pipeline(self, session: AsyncSession, pipeline_id: str) -> ContentPipeline:
+        pipeline = await PipelineRepository(session).get(UUID(pipeline_id))
+        if pipeline is None:
+            raise ApplicationError(
+                f"pipeline {pipeline_id} no longer exists",
+                type="PipelineNotFound",
+                non_retryable=True,
+            )
+        return pipeline
+
+    async def _write(self, pipeline: ContentPipeline, updates: Sequence[RowUpdate]) -> None:
+        if not updates:
+            return
+        source = await self.sources.open(pipeline)
+        try:
+            await source.write(updates)
+        except ICOPError as error:
+            raise _fail(error) from error
+
+    @activity.defn(name="planning.start_run")
+    async def start_run(self, request: PipelineRunInput) -> RunPlan:
+        workflow_id = activity.info().workflow_id
+        assert workflow_id is not None  # always run by a workflow
+        async with self._tenant(request.tenant_id) as session:
+            pipeline = await self._pipeline(session, request.pipeline_id)
+            runs = RunRepository(session)
+            run = await (
+                runs.get(UUID(request.run_id))
+                if request.run_id
+                else runs.by_workflow_id(workflow_id)
+            )
+            if run is None:
+                run = await runs.add(
+                    PipelineRun(
+                        tenant_id=pipeline.tenant_id,
+                        pipeline_id=pipeline.id,
+                        trigger=request.trigger,
+                        workflow_id=workflow_id,
+                    )
+                )
+            await runs.set(run.id, status="running", started_at=datetime.now(UTC))
+            run_id = run.id
+        # The plan is read outside the transaction: a slow sheet must not hold a connection.
+        try:
+            source = await self.sources.open(pipeline)
+            values = await source.read(pipeline.sheet_range)
+            rows, errors = parse_plan(
+                values,
+                first_row=parse_a1(pipeline.sheet_range).first_row,
+                mapping=ColumnMapping.model_validate(pipeline.column_mapping),
+                defaults=PlanDefaults.model_validate(pipeline.defaults),
+            )
+        except ICOPError as error:
+            async with self._tenant(request.tenant_id) as session:
+                await RunRepository(session).set(
+                    run_id, status="failed", error=error.detail, finished_at=datetime.now(UTC)
+                )
+            raise _fail(error) from error
+        work = [
+            RowWork(
+                row_number=row.row_number,
+                topic=row.topic,
+                mode=row.mode,
+                language=row.language,
+                audience=row.audience,
+                sub_topic_count=row.sub_topic_count,
+                approval_required=row.approval_required,
+                platforms=list(row.platforms),
+            )
+            for row in rows
+        ]
+        async with self._tenant(request.tenant_id) as session:
+            runs = RunRepository(session)
+            for item in work:
+                await runs.upsert_row(
+                    pipeline.tenant_id,
+                    run_id,
+                    item.row_number,
+                    topic=item.topic,
+                    status="pending",
+                    step="queued",
+                    options={"topic_key": topic_key(item.topic), "mode": item.mode},
+                )
+            for bad in errors:
+                await runs.upsert_row(
+                    pipeline.tenant_id,
+                    run_id,
+                    bad.row_number,
+                    status="error",
+                    step=None,
+                    error=bad.message,
+                )
+            await runs.set(run_id, rows_total=len(work) + len(errors), rows_failed=len(errors))
+        await self._write(
+            pipeline,
+            [
+                RowUpdate(row_number=bad.row_number, status="error", notes=bad.message)
+                for bad in errors
+            ]
+            + [
+                RowUpdate(row_number=item.row_number, status=STATUS_RUNNING, notes="queued")
+                for item in work
+            ],
+        )
+        return RunPlan(
+            run_id=str(run_id), rows=work, max_concurrent_articles=pipeline.max_concurrent_articles
+        )
+
+    @activity.defn(name="planning.prepare_row")
+    async def prepare_row(self, run: RunRef, work: RowWork) -> list[ArticleSlot]:
+        """Sub-topics for the row's topic (reused when an earlier run made them), one article
+        per sub-topic (reused when it exists), the sub-topics written back."""
+        tenant_id, pipeline_id, run_id = (
+            UUID(run.tenant_id),
+            UUID(run.pipeline_id),
+            UUID(run.run_id),
+        )
+        key = topic_key(work.topic)
+        async with self._tenant(run.tenant_id) as session:
+            pipeline = await self._pipeline(session, run.pipeline_id)
+            await RunRepository(session).set_row(
+                run_id, work.row_number, status="subtopics", step="generating sub-topics"
+            )
+            existing = list(await SubTopicRepository(session).for_topic(pipeline_id, key))
+        if not existing:
+            generated = await _with_heartbeat(
+                self.subtopics(
+                    work.topic,
+                    count=work.sub_topic_count,
+                    language=work.language,
+                    tenant_id=tenant_id,
+                )
+            )
+            existing = [
+                SubTopic(
+                    tenant_id=tenant_id,
+                    pipeline_id=pipeline_id,
+                    topic_key=key,
+                    topic=work.topic,
+                    position=position,
+                    label=item.label,
+                    keywords=list(item.keywords),
+                    members=list(item.members),
+                    size=item.size,
+                    centrality=item.centrality,
+                )
+                for position, item in enumerate(generated)
+            ]
+            async with self._tenant(run.tenant_id) as session:
+                # A concurrent run may have stored them first: theirs win, ours are dropped.
+                stored = await SubTopicRepository(session).for_topic(pipeline_id, key)
+                if stored:
+                    existing = list(stored)
+                else:
+                    await SubTopicRepository(session).add_all(existing)
+        slots: list[ArticleSlot] = []
+        try:
+            async with self._tenant(run.tenant_id) as session:
+                principal = Principal(
+                    # The pipeline acts for whoever created it (their articles, their quota).
+                    kind=PrincipalKind.USER,
+                    tenant_id=tenant_id,
+                    role=Role.EDITOR,
+                    user_id=pipeline.created_by,
+                )
+                repository = ArticleRepository(session)
+                for sub_topic in await SubTopicRepository(session).for_topic(pipeline_id, key):
+                    article_id = sub_topic.article_id or article_id_for(
+                        pipeline_id, key, sub_topic.position
+                    )
+                    article = await repository.get(article_id)
+                    if article is None:
+                        article = await articles.register(
+                            session,
+                            principal,
+                            ArticleBrief(
+                                topic=work.topic,
+                                sub_topic=sub_topic.label,
+                                audience=work.audience,
+                                language=work.language,
+                                mode=work.mode,
+                                approval_required=work.approval_required,
+                            ),
+                            article_id=article_id,
+                            pipeline_id=pipeline_id,
+                        )
+                    if sub_topic.article_id is None:
+                        await SubTopicRepository(session).link_article(sub_topic.id, article_id)
+                    slots.append(
+                        ArticleSlot(
+                            tenant_id=run.tenant_id,
+                            article_id=str(article_id),
+                            workflow_id=articles.workflow_id(article_id),
+                            task_queue=self.agents_queue,
+                            article_input=articles.workflow_input(
+                                self.settings, tenant_id, article_id
+                            ),
+                            finished=article.status in ARTICLE_FINAL,
+                        )
+                    )
+                await RunRepository(session).set_row(
+                    run_id,
+                    work.row_number,
+                    status="writing",
+                    step=f"writing {len(slots)} article(s)",
+                    articles_total=len(slots),
+                )
+        except ICOPError as error:
+            raise _fail(error) from error
+        await self._write(
+            pipeline,
+            [
+                RowUpdate(
+                    row_number=work.row_number,
+                    status=STATUS_RUNNING,
+                    sub_topics=[s.label for s in existing],
+                    notes=f"writing {len(slots)} article(s)",
+                )
+            ],
+        )
+        return slots
+
+    @activity.defn(name="planning.await_article")
+    async def await_article(self, slot: ArticleSlot) -> str:
+        while True:
+            async with self._tenant(slot.tenant_id) as session:
+                article = await ArticleRepository(session).get(UUID(slot.article_id))
+            status = article.status if article else "failed"
+            if status in ARTICLE_FINAL:
+                return status
+            activity.heartbeat(status)
+            await asyncio.sleep(POLL_ARTICLE_S)
+
+    @activity.defn(name="planning.finish_row")
+    async def finish_row(self, run: RunRef, outcome: RowOutcome) -> str:
+        run_id = UUID(run.run_id)
+        async with self._tenant(run.tenant_id) as session:
+            pipeline = await self._pipeline(session, run.pipeline_id)
+            runs = RunRepository(session)
+            row = next(
+                (r for r in await runs.rows(run_id) if r.row_number == outcome.row_number), None
+            )
+            key = (row.options or {}).get("topic_key") if row else None
+            urls: list[str] = []
+            problems: list[str] = []
+            cost = Decimal(0)
+            done = total = 0
+            if key and outcome.error is None:
+                repository = ArticleRepository(session)
+                for sub_topic in await SubTopicRepository(session).for_topic(
+                    UUID(run.pipeline_id), key
+                ):
+                    article = (
+                        await repository.get(sub_topic.article_id) if sub_topic.article_id else None
+                    )
+                    total += 1
+                    if article is None:
+                        problems.append(f"{sub_topic.label}: no article")
+                        continue
+                    cost += article.cost_usd or Decimal(0)
+                    if article.status in ARTICLE_OK and article.final_markdown_url:
+                        done += 1
+                        urls.append(article.final_markdown_url)
+                    else:
+                        problems.append(
+                            f"{sub_topic.label}: {article.status} {article.error or ''}".strip()
+                        )
+            if outcome.error is not None:
+                status, notes = "error", outcome.error
+            elif total and done == total:
+                status, notes = "done", f"cost ${cost:.4f}"
+            elif done:
+                status, notes = (
+                    "partial",
+                    f"{done}/{total} ready; cost ${cost:.4f}; " + "; ".join(problems),
+                )
+            else:
+                status, notes = "error", "; ".join(problems) or "no article was written"
+            await runs.set_row(
+                run_id,
+                outcome.row_number,
+                status=status,
+                step=None,
+                articles_done=done,
+                cost_usd=cost,
+                error=None if status == "done" else notes,
+            )
+        sheet_status = {"done": STATUS_DONE, "partial": STATUS_PARTIAL, "error": STATUS_ERROR}[
+            status
+        ]
+        await self._write(
+            pipeline,
+            [
+                RowUpdate(
+                    row_number=outcome.row_number,
+                    status=sheet_status,
+                    article_urls=urls,
+                    notes=notes,
+                )
+            ],
+        )
+        return status
+
+    @activity.defn(name="planning.finish_run")
+    async def finish_run(self, run: RunRef, cancelled: bool) -> str:
+        run_id = UUID(run.run_id)
+        async with self._tenant(run.tenant_id) as session:
+            runs = RunRepository(session)
+            counts = await runs.count_rows(run_id)
+            done = counts.get("done", 0) + counts.get("partial", 0)
+            failed = counts.get("error", 0)
+            if cancelled:
+                status = "cancelled"
+            elif failed and not done:
+                status = "failed"
+            elif failed or counts.get("partial", 0):
+                status = "partial"
+            else:
+                status = "succeeded"
+            await runs.set(
+                run_id,
+                status=status,
+                rows_done=done,
+                rows_failed=failed,
+                finished_at=datetime.now(UTC),
+            )
+            await outbox.emit(
+                session,
+                tenant_id=UUID(run.tenant_id),
+                topic="pipeline.run.finished",
+                payload={
+                    "pipeline_id": run.pipeline_id,
+                    "run_id": run.run_id,
+                    "status": status,
+                    "rows_done": done,
+                    "rows_failed": failed,
+                },
+            )
+        return status
+
+
+async def _with_heartbeat(work: Awaitable[_T]) -> _T:
+    """Model calls outlast the heartbeat timeout; beat while they run."""
+
+    async def beat() -> None:
+        while True:
+            await asyncio.sleep(HEARTBEAT_EVERY_S)
+            activity.heartbeat()
+
+    beating = asyncio.create_task(beat())
+    try:
+        return await work
+    finally:
+        beating.cancel()

@@ -1,0 +1,159 @@
+from __future__ import annotations
+
+from uuid import UUID
+
+from fastapi import APIRouter, Request, Response, status
+from pydantic import ValidationError
+
+from icop.auth.dependencies import CurrentPrincipal, TenantSession, require_role
+from icop.errors import BadRequest, PayloadTooLarge, ValidationFailed
+from icop.gateway.dependencies import ContextDep, Limit, Offset
+from icop.gateway.problems import problem_responses
+from icop.models import Role
+from icop.planning import service
+from icop.planning.schemas import (
+    PipelineCreate,
+    PipelineOut,
+    PipelineUpdate,
+    PlanImport,
+    PlanImported,
+    RunOut,
+)
+
+router = APIRouter(
+    prefix="/pipelines", tags=["pipelines"], responses=problem_responses(401, 403, 404, 429)
+)
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=PipelineOut,
+    dependencies=[require_role(Role.EDITOR)],
+    responses=problem_responses(409, 422, 503),
+)
+async def create_pipeline(
+    body: PipelineCreate, principal: CurrentPrincipal, session: TenantSession, context: ContextDep
+) -> PipelineOut:
+    """A content plan (Google Sheet, local CSV/XLSX file, or imported rows) with the defaults
+    for its articles and an optional cron schedule."""
+    return await service.create(session, context.settings, context.temporal, principal, body)
+
+
+@router.get("", response_model=list[PipelineOut])
+async def list_pipelines(
+    session: TenantSession, limit: Limit = 50, offset: Offset = 0
+) -> list[PipelineOut]:
+    return [
+        PipelineOut.model_validate(p)
+        for p in await service.list_pipelines(session, limit=limit, offset=offset)
+    ]
+
+
+@router.get("/{pipeline_id}", response_model=PipelineOut)
+async def get_pipeline(pipeline_id: UUID, session: TenantSession) -> PipelineOut:
+    return PipelineOut.model_validate(await service.get_pipeline(session, pipeline_id))
+
+
+@router.patch(
+    "/{pipeline_id}",
+    response_model=PipelineOut,
+    dependencies=[require_role(Role.EDITOR)],
+    responses=problem_responses(409, 422, 503),
+)
+async def update_pipeline(
+    pipeline_id: UUID,
+    body: PipelineUpdate,
+    principal: CurrentPrincipal,
+    session: TenantSession,
+    context: ContextDep,
+) -> PipelineOut:
+    """Change the plan's settings; `schedule_cron` ("" removes it) and `schedule_paused`
+    update the Temporal schedule."""
+    return await service.update(session, context.temporal, principal, pipeline_id, body)
+
+
+@router.delete(
+    "/{pipeline_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    dependencies=[require_role(Role.EDITOR)],
+    responses=problem_responses(409, 503),
+)
+async def delete_pipeline(
+    pipeline_id: UUID, principal: CurrentPrincipal, session: TenantSession, context: ContextDep
+) -> Response:
+    """Delete the pipeline and its schedule (its articles stay)."""
+    await service.delete(session, context.temporal, principal, pipeline_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post(
+    "/{pipeline_id}/runs",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=RunOut,
+    dependencies=[require_role(Role.EDITOR)],
+    responses=problem_responses(409, 503),
+)
+async def start_run(
+    pipeline_id: UUID, principal: CurrentPrincipal, session: TenantSession, context: ContextDep
+) -> RunOut:
+    """Run the plan now. Follow it with `GET /pipelines/{id}/runs/{run_id}`."""
+    return await service.start_run(session, context.temporal, principal, pipeline_id)
+
+
+@router.get("/{pipeline_id}/runs", response_model=list[RunOut])
+async def list_runs(
+    pipeline_id: UUID, session: TenantSession, limit: Limit = 50, offset: Offset = 0
+) -> list[RunOut]:
+    return await service.list_runs(session, pipeline_id, limit=limit, offset=offset)
+
+
+@router.get("/{pipeline_id}/runs/{run_id}", response_model=RunOut)
+async def get_run(pipeline_id: UUID, run_id: UUID, session: TenantSession) -> RunOut:
+    """The run with per-row progress: status, step, sub-topics' articles and cost."""
+    return await service.get_run(session, pipeline_id, run_id)
+
+
+@router.post(
+    "/{pipeline_id}/plan",
+    response_model=PlanImported,
+    dependencies=[require_role(Role.EDITOR)],
+    responses=problem_responses(400, 409, 413, 422),
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": PlanImport.model_json_schema()},
+                "text/csv": {"schema": {"type": "string"}},
+            },
+        }
+    },
+)
+async def import_plan(
+    pipeline_id: UUID, request: Request, principal: CurrentPrincipal, session: TenantSession
+) -> PlanImported:
+    """Bulk import of plan rows for a pipeline without a sheet: JSON rows, or a CSV in the
+    sheet's layout (header row, then Topic, Status, … by column). `?append=true` keeps the
+    existing rows."""
+    append = request.query_params.get("append", "false").lower() in ("1", "true", "yes")
+    body = await request.body()
+    if len(body) > service.MAX_IMPORT_BYTES:
+        raise PayloadTooLarge(f"a plan import is at most {service.MAX_IMPORT_BYTES} bytes")
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind == "text/csv":
+        try:
+            text = body.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise BadRequest("the CSV must be UTF-8") from error
+        return await service.import_plan(
+            session, principal, pipeline_id, csv_text=text, replace=not append
+        )
+    if kind not in ("application/json", ""):
+        raise BadRequest(f"send application/json or text/csv, not {kind}")
+    try:
+        parsed = PlanImport.model_validate_json(body)
+    except ValidationError as error:
+        raise ValidationFailed(
+            "invalid plan rows", errors=error.errors(include_url=False, include_input=False)
+        ) from error
+    return await service.import_plan(session, principal, pipeline_id, json_body=parsed)
