@@ -14,11 +14,20 @@ from icop.models.image import Image, ImageRouting
 from icop.models.knowledge import BrandVoiceSample, KnowledgeChunk, KnowledgeDocument
 from icop.models.llm import LlmCall, LlmRoutingOverride
 from icop.models.outbox import OutboxEvent
+from icop.models.syndication import (
+    AccountRateState,
+    OAuthState,
+    Post,
+    PublishAttempt,
+    PublishLedgerEntry,
+    SocialAccount,
+)
 from icop.models.tenant import SubscriptionPlan, Tenant
 from icop.models.usage import UsageCounter
 from icop.models.user import Role, User, UserStatus
 
 __all__ = [
+    "AccountRateState",
     "ApiCredential",
     "ApiKey",
     "ArticleDraft",
@@ -36,9 +45,14 @@ __all__ = [
     "KnowledgeDocument",
     "LlmCall",
     "LlmRoutingOverride",
+    "OAuthState",
     "OutboxEvent",
+    "Post",
+    "PublishAttempt",
+    "PublishLedgerEntry",
     "RefreshToken",
     "Role",
+    "SocialAccount",
     "SubscriptionPlan",
     "Tenant",
     "UsageCounter",

@@ -46,6 +46,7 @@ T = TypeVar("T")
 SERVICE_REGISTRARS: tuple[str, ...] = (
     "icop.images.workers:register",
     "icop.articles.worker:register",
+    "icop.syndication.worker:register",
 )
 DEFAULT_GRACEFUL_SHUTDOWN = timedelta(seconds=20)
 
