@@ -52,7 +52,7 @@ class FakePlatform:
     recent_calls: int = 0
     # Posts that exist but are not listed yet (the platform's index lags).
     hidden_for_looks: int = 0
-    _tokens: itertools.count = field(default_factory=lambda: itertools.count(1))
+    _tokens: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def _check(self, auth: AccountAuth) -> None:
         if auth.access_token != self.valid_token:
@@ -153,6 +153,8 @@ class FakeOAuth:
                 platform=self.platform,
                 account_id="u-42",
                 name="Acme on X",
-                grant=TokenGrant("token-0", "refresh-0", now() + timedelta(hours=2), ("tweet.write",)),
+                grant=TokenGrant(
+                    "token-0", "refresh-0", now() + timedelta(hours=2), ("tweet.write",)
+                ),
             )
         ]

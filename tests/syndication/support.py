@@ -51,7 +51,7 @@ async def make_account(
     tenant_id: uuid.UUID,
     *,
     platform: str = "x",
-    token: str = "token-0",
+    token: str = "token-0",  # noqa: S107 - a fake platform's token
     expires_in: timedelta = timedelta(hours=2),
 ) -> uuid.UUID:
     async with unit_of_work(sessionmaker, tenant_id) as session:

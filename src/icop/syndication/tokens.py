@@ -129,8 +129,7 @@ class TokenManager:
 
     async def auth(self, tenant_id: UUID, account_id: UUID) -> AccountAuth:
         """Usable credentials for the account, refreshed first if they expire soon."""
-        async with unit_of_work(self.sessionmaker, tenant_id) as session:
-            current = await self._read(session, account_id, lock=False)
+        current = await self.current(tenant_id, account_id)
         if not self._expiring(current):
             return current
         return await self.refresh(tenant_id, account_id, stale=current)
@@ -173,6 +172,11 @@ class TokenManager:
                 refresh_token=grant.refresh_token or current.refresh_token,
                 expires_at=grant.expires_at,
             )
+
+    async def current(self, tenant_id: UUID, account_id: UUID) -> AccountAuth:
+        """The stored credentials as they are (no refresh)."""
+        async with unit_of_work(self.sessionmaker, tenant_id) as session:
+            return await self._read(session, account_id, lock=False)
 
     async def _read(self, session: AsyncSession, account_id: UUID, *, lock: bool) -> AccountAuth:
         account = await AccountRepository(session).get(account_id, lock=lock)

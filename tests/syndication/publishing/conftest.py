@@ -41,7 +41,7 @@ class World:
             settings,
             self.sessionmaker,
             self.context.keyring,
-            clients=dict(self.platforms),  # type: ignore[arg-type]
+            clients=dict(self.platforms),
             oauth={},
             sleep=sleep,
         )

@@ -15,7 +15,9 @@ from tests.syndication.publishing.conftest import World
 from tests.syndication.support import events, load_post, make_account, make_post
 
 
-async def _setup(world: World, texts: list[str], platform: str = "x") -> tuple[uuid.UUID, uuid.UUID]:
+async def _setup(
+    world: World, texts: list[str], platform: str = "x"
+) -> tuple[uuid.UUID, uuid.UUID]:
     account = await make_account(
         world.sessionmaker, world.context.keyring, world.tenant_id, platform=platform
     )
