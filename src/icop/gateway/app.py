@@ -26,6 +26,7 @@ from icop.knowledge.router import router as knowledge_router
 from icop.llm.router import router as llm_router
 from icop.quotas.router import router as usage_router
 from icop.storage.router import router as media_router
+from icop.syndication.router import accounts_router, posts_router
 from icop.tenants.router import router as tenants_router
 from icop.users.router import router as users_router
 
@@ -51,6 +52,8 @@ def api_router() -> APIRouter:
         media_router,
         images_router,
         articles_router,
+        accounts_router,
+        posts_router,
     ):
         router.include_router(domain_router)
     return router
