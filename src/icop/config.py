@@ -119,6 +119,66 @@ class Settings(BaseSettings):
         default=False, description="On approval timeout: approve (true) or reject (false)."
     )
 
+    # --- social syndication -----------------------------------------------------------------
+    syndication_token_refresh_margin_s: float = Field(
+        default=300,
+        description="Refresh an account's token when it expires within this many seconds.",
+    )
+    syndication_reconcile_margin_s: float = Field(
+        default=120,
+        description="After an ambiguous publish, search the account's posts created since "
+        "the intent minus this margin (clock skew between us and the platform).",
+    )
+    syndication_reconcile_grace_s: float = Field(
+        default=30,
+        description="Wait before the second look for a post an ambiguous call may have "
+        "created; still absent then, the post is marked unconfirmed (never re-posted "
+        "automatically).",
+    )
+    syndication_transient_retries: int = Field(
+        default=2, description="In-call retries (with backoff) of a publish that failed "
+        "before the platform accepted anything (5xx, connection refused)."
+    )
+    syndication_transient_backoff_s: float = Field(
+        default=1.0, description="First backoff of those retries (doubled each time)."
+    )
+    syndication_transient_wait_s: float = Field(
+        default=60, description="After the in-call retries: wait this long, then try again."
+    )
+    syndication_max_transient_failures: int = Field(
+        default=12, description="Transient failures of one post before it is marked failed."
+    )
+    syndication_oauth_state_ttl_s: int = Field(
+        default=600, description="How long a connect flow's state and PKCE verifier live."
+    )
+    syndication_threads_limit_24h: int = Field(
+        default=250, description="Threads posts per profile per rolling 24 h."
+    )
+    syndication_instagram_default_limit_24h: int = Field(
+        default=100,
+        description="Instagram posts per rolling 24 h when `content_publishing_limit` has "
+        "not answered yet.",
+    )
+    syndication_x_limit_15min: int = Field(
+        default=100, description="X posts per user per 15 minutes (headers refine it)."
+    )
+    syndication_x_limit_3h: int = Field(
+        default=300, description="X posts per user per 3 hours (headers refine it)."
+    )
+    syndication_facebook_pause_percent: float = Field(
+        default=90,
+        description="Pause a Facebook Page when Meta's usage headers report this percentage.",
+    )
+    syndication_facebook_pause_s: float = Field(
+        default=600,
+        description="How long that pause lasts when Meta gives no time to regain access.",
+    )
+    syndication_limit_recheck_s: float = Field(
+        default=900,
+        description="How often a platform-reported publishing limit is read again (and how "
+        "long to wait when it reports a full window without a reset time).",
+    )
+
     # --- knowledge, research, brand voice ---------------------------------------------------
     embedding_backend: Literal["minilm", "hashing"] = Field(
         default="minilm",

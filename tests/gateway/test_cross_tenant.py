@@ -159,6 +159,24 @@ async def _run(client: ApiClient, owner: Account) -> str:
             )
         )
     return str(run_id)
+async def _social_account(client: ApiClient, owner: Account) -> str:
+    from tests.syndication.support import make_account
+
+    context = client.http._transport.app.state.context  # type: ignore[attr-defined]
+    return str(await make_account(context.sessionmaker, context.keyring, owner.tenant_id))
+
+
+async def _post(client: ApiClient, owner: Account) -> str:
+    # POST /posts needs Temporal (503 here): the rows are inserted as the API would.
+    from tests.syndication.support import make_post
+
+    context = client.http._transport.app.state.context  # type: ignore[attr-defined]
+    account_id = uuid.UUID(await _social_account(client, owner))
+    return str(await make_post(context.sessionmaker, owner.tenant_id, account_id, ["matrix"]))
+
+
+async def _provider(client: ApiClient, owner: Account) -> str:
+    return "x"
 
 
 FACTORIES: dict[str, Factory] = {
@@ -175,6 +193,9 @@ FACTORIES: dict[str, Factory] = {
     "article_id": _article,
     "pipeline_id": _pipeline,
     "run_id": _run,
+    "account_id": _social_account,
+    "post_id": _post,
+    "provider": _provider,
 }
 
 

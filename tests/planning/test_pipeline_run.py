@@ -179,7 +179,9 @@ async def test_a_plan_runs_end_to_end_and_a_rerun_duplicates_nothing(setup: Setu
         assert row[1] == "done", row
         assert row[2].count("angle") == 2  # the sub-topics, written back
         links = row[3].split()
-        assert len(links) == 2 and all(link.startswith("http://testserver/api/v1/articles/") for link in links)
+        assert len(links) == 2 and all(
+            link.startswith("http://testserver/api/v1/articles/") for link in links
+        )
         assert "cost" in row[4]
     assert bad[0] == "=cmd|' /C calc'!A0"  # the user's cell is never rewritten
     assert bad[1] == "error" and "formula" in bad[4].lower()

@@ -57,7 +57,10 @@ async def test_create_read_update_delete(client: ApiClient, tmp_path: Path) -> N
 async def test_bad_pipelines_get_specific_problems(client: ApiClient, tmp_path: Path) -> None:
     owner = await client.signup("Pipelines")
     cases = [
-        ({"name": "x", "source_type": "file", "file_path": str(tmp_path / "nope.csv")}, "no such file"),
+        (
+            {"name": "x", "source_type": "file", "file_path": str(tmp_path / "nope.csv")},
+            "no such file",
+        ),
         ({"name": "x", "source_type": "file", "file_path": str(tmp_path)}, ".csv or .xlsx"),
         ({"name": "x", "source_type": "google_sheet"}, "google_sheet_id is required"),
         ({"name": "x", "source_type": "import", "schedule_cron": "every day"}, "not a cron"),
@@ -91,7 +94,7 @@ async def test_bulk_import_json_and_csv(client: ApiClient, tmp_path: Path) -> No
     json_rows = await client.post(
         url,
         headers=owner.headers,
-        json={"rows": [{"topic": "rain barrels"}, {"topic": "=HYPERLINK(\"x\")"}]},
+        json={"rows": [{"topic": "rain barrels"}, {"topic": '=HYPERLINK("x")'}]},
     )
     assert json_rows.status_code == 200, json_rows.text
     assert json_rows.json()["rows"] == 2

@@ -27,6 +27,7 @@ from icop.llm.router import router as llm_router
 from icop.planning.router import router as pipelines_router
 from icop.quotas.router import router as usage_router
 from icop.storage.router import router as media_router
+from icop.syndication.router import accounts_router, posts_router
 from icop.tenants.router import router as tenants_router
 from icop.users.router import router as users_router
 
@@ -53,6 +54,8 @@ def api_router() -> APIRouter:
         images_router,
         articles_router,
         pipelines_router,
+        accounts_router,
+        posts_router,
     ):
         router.include_router(domain_router)
     return router

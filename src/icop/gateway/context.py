@@ -19,6 +19,7 @@ from icop.llm.registry import build_router
 from icop.llm.smart_router import SmartRouter
 from icop.llm.tenant_keys import ProviderFactory
 from icop.orchestrator.connection import LazyClient
+from icop.syndication.runtime import SyndicationRuntime
 
 ReadinessCheck = Callable[[], Awaitable[None]]
 
@@ -38,6 +39,8 @@ class AppContext:
     temporal: LazyClient | None = None
     # Loaded on first use (the bundled MiniLM imports torch): see icop.embeddings.
     embedder: Embedder | None = None
+    # Platform clients, OAuth connect flows, token manager (icop.syndication.runtime).
+    syndication: SyndicationRuntime | None = None
 
     @classmethod
     def create(
@@ -61,6 +64,7 @@ class AppContext:
             rate_limiter=RateLimiter.from_settings(settings),
             llm=build_router(settings, sessionmaker, llm_providers, keyring, llm_key_factories),
             embedder=default_embedder(settings),
+            syndication=SyndicationRuntime.create(settings, sessionmaker, keyring),
         )
 
     async def close(self) -> None:

@@ -21,11 +21,20 @@ from icop.models.planning import (
     PipelineRunRow,
     SubTopic,
 )
+from icop.models.syndication import (
+    AccountRateState,
+    OAuthState,
+    Post,
+    PublishAttempt,
+    PublishLedgerEntry,
+    SocialAccount,
+)
 from icop.models.tenant import SubscriptionPlan, Tenant
 from icop.models.usage import UsageCounter
 from icop.models.user import Role, User, UserStatus
 
 __all__ = [
+    "AccountRateState",
     "ApiCredential",
     "ApiKey",
     "ArticleDraft",
@@ -45,11 +54,16 @@ __all__ = [
     "KnowledgeDocument",
     "LlmCall",
     "LlmRoutingOverride",
+    "OAuthState",
     "OutboxEvent",
     "PipelineRun",
     "PipelineRunRow",
+    "Post",
+    "PublishAttempt",
+    "PublishLedgerEntry",
     "RefreshToken",
     "Role",
+    "SocialAccount",
     "SubTopic",
     "SubscriptionPlan",
     "Tenant",

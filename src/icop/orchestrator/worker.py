@@ -47,6 +47,7 @@ SERVICE_REGISTRARS: tuple[str, ...] = (
     "icop.images.workers:register",
     "icop.articles.worker:register",
     "icop.planning.worker:register",
+    "icop.syndication.worker:register",
 )
 DEFAULT_GRACEFUL_SHUTDOWN = timedelta(seconds=20)
 

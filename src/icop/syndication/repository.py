@@ -1,0 +1,259 @@
+"""Queries of the syndication tables. Row locks (``FOR UPDATE``) serialise the two things that
+must not race across worker processes: a token refresh and the taking of a quota slot."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from icop.models import (
+    AccountRateState,
+    OAuthState,
+    Post,
+    PublishAttempt,
+    PublishLedgerEntry,
+    SocialAccount,
+)
+
+
+class AccountRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, account_id: UUID, *, lock: bool = False) -> SocialAccount | None:
+        statement = select(SocialAccount).where(SocialAccount.id == account_id)
+        if lock:
+            statement = statement.with_for_update()
+        return await self.session.scalar(statement)
+
+    async def find(self, platform: str, platform_account_id: str) -> SocialAccount | None:
+        return await self.session.scalar(
+            select(SocialAccount).where(
+                SocialAccount.platform == platform,
+                SocialAccount.platform_account_id == platform_account_id,
+            )
+        )
+
+    async def list(self, *, limit: int, offset: int) -> Sequence[SocialAccount]:
+        result = await self.session.scalars(
+            select(SocialAccount)
+            .order_by(SocialAccount.created_at, SocialAccount.id)
+            .limit(limit)
+            .offset(offset)
+        )
+        return result.all()
+
+    async def add(self, account: SocialAccount) -> SocialAccount:
+        self.session.add(account)
+        await self.session.flush()
+        return account
+
+    async def set_status(self, account_id: UUID, status: str, reason: str | None) -> None:
+        await self.session.execute(
+            update(SocialAccount)
+            .where(SocialAccount.id == account_id)
+            .values(status=status, status_reason=reason)
+            .execution_options(synchronize_session=False)
+        )
+
+
+class PostRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, post: Post) -> Post:
+        self.session.add(post)
+        await self.session.flush()
+        return post
+
+    async def get(self, post_id: UUID, *, lock: bool = False) -> Post | None:
+        statement = select(Post).where(Post.id == post_id)
+        if lock:
+            statement = statement.with_for_update()
+        return await self.session.scalar(statement)
+
+    async def update(self, post_id: UUID, **values: Any) -> None:
+        await self.session.execute(
+            update(Post)
+            .where(Post.id == post_id)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+
+    async def calendar(
+        self,
+        *,
+        start: datetime | None,
+        end: datetime | None,
+        status: str | None,
+        account_id: UUID | None,
+        limit: int,
+        offset: int,
+    ) -> Sequence[Post]:
+        statement = select(Post).order_by(Post.scheduled_at, Post.id)
+        if start is not None:
+            statement = statement.where(Post.scheduled_at >= start)
+        if end is not None:
+            statement = statement.where(Post.scheduled_at < end)
+        if status is not None:
+            statement = statement.where(Post.status == status)
+        if account_id is not None:
+            statement = statement.where(Post.social_account_id == account_id)
+        result = await self.session.scalars(statement.limit(limit).offset(offset))
+        return result.all()
+
+    async def recent_texts(self, account_id: UUID, since: datetime, limit: int = 50) -> list[str]:
+        """Texts this account published recently (for the platforms' duplicate rules)."""
+        result = await self.session.scalars(
+            select(Post.parts)
+            .where(
+                Post.social_account_id == account_id,
+                Post.status == "published",
+                Post.published_at >= since,
+            )
+            .order_by(Post.published_at.desc())
+            .limit(limit)
+        )
+        return [str(part.get("text", "")) for parts in result.all() for part in parts]
+
+    async def attempts(self, post_id: UUID) -> Sequence[PublishAttempt]:
+        result = await self.session.scalars(
+            select(PublishAttempt)
+            .where(PublishAttempt.post_id == post_id)
+            .order_by(PublishAttempt.attempt_no)
+        )
+        return result.all()
+
+    async def next_attempt_no(self, post_id: UUID) -> int:
+        current = await self.session.scalar(
+            select(func.max(PublishAttempt.attempt_no)).where(PublishAttempt.post_id == post_id)
+        )
+        return int(current or 0) + 1
+
+    async def count_errors(self, post_id: UUID, code: str) -> int:
+        count = await self.session.scalar(
+            select(func.count())
+            .select_from(PublishAttempt)
+            .where(PublishAttempt.post_id == post_id, PublishAttempt.error_code == code)
+        )
+        return int(count or 0)
+
+    async def known_platform_ids(self, candidates: Sequence[str]) -> set[str]:
+        """Which of these platform ids our attempts already account for."""
+        if not candidates:
+            return set()
+        result = await self.session.scalars(
+            select(PublishAttempt.platform_post_id).where(
+                PublishAttempt.platform_post_id.in_(list(candidates)),
+                PublishAttempt.outcome.in_(("published", "reconciled_published")),
+            )
+        )
+        return {value for value in result.all() if value is not None}
+
+    async def add_attempt(self, attempt: PublishAttempt) -> PublishAttempt:
+        self.session.add(attempt)
+        await self.session.flush()
+        return attempt
+
+    async def update_attempt(self, attempt_id: UUID, **values: Any) -> None:
+        await self.session.execute(
+            update(PublishAttempt)
+            .where(PublishAttempt.id == attempt_id)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+
+
+class LedgerRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def count_since(self, account_id: UUID, since: datetime) -> int:
+        count = await self.session.scalar(
+            select(func.count())
+            .select_from(PublishLedgerEntry)
+            .where(
+                PublishLedgerEntry.social_account_id == account_id,
+                PublishLedgerEntry.counted_at > since,
+            )
+        )
+        return int(count or 0)
+
+    async def nth_since(self, account_id: UUID, since: datetime, n: int) -> datetime | None:
+        """The time of the n-th oldest entry (0-based) counted after ``since``."""
+        value: datetime | None = await self.session.scalar(
+            select(PublishLedgerEntry.counted_at)
+            .where(
+                PublishLedgerEntry.social_account_id == account_id,
+                PublishLedgerEntry.counted_at > since,
+            )
+            .order_by(PublishLedgerEntry.counted_at)
+            .offset(n)
+            .limit(1)
+        )
+        return value
+
+    async def add(self, entry: PublishLedgerEntry) -> None:
+        self.session.add(entry)
+        await self.session.flush()
+
+    async def move(self, attempt_id: UUID, counted_at: datetime) -> None:
+        await self.session.execute(
+            update(PublishLedgerEntry)
+            .where(PublishLedgerEntry.attempt_id == attempt_id)
+            .values(counted_at=counted_at)
+            .execution_options(synchronize_session=False)
+        )
+
+    async def release(self, attempt_id: UUID) -> None:
+        await self.session.execute(
+            delete(PublishLedgerEntry)
+            .where(PublishLedgerEntry.attempt_id == attempt_id)
+            .execution_options(synchronize_session=False)
+        )
+
+    async def rate_state(self, account_id: UUID) -> AccountRateState | None:
+        return await self.session.scalar(
+            select(AccountRateState).where(AccountRateState.social_account_id == account_id)
+        )
+
+    async def rate_state_for_update(
+        self, tenant_id: UUID, account_id: UUID
+    ) -> AccountRateState:
+        state = await self.rate_state(account_id)
+        if state is None:
+            state = AccountRateState(tenant_id=tenant_id, social_account_id=account_id)
+            self.session.add(state)
+            await self.session.flush()
+        return state
+
+
+class OAuthStateRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, state: OAuthState) -> None:
+        self.session.add(state)
+        await self.session.flush()
+
+    async def take(self, state_id: UUID) -> OAuthState | None:
+        """Read and delete: a state is good for one callback."""
+        state = await self.session.scalar(
+            select(OAuthState).where(OAuthState.id == state_id).with_for_update()
+        )
+        if state is not None:
+            await self.session.delete(state)
+            await self.session.flush()
+        return state
+
+    async def purge_expired(self, now: datetime) -> None:
+        await self.session.execute(
+            delete(OAuthState)
+            .where(OAuthState.expires_at < now)
+            .execution_options(synchronize_session=False)
+        )

@@ -1,0 +1,200 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Query, status
+
+from icop.auth.dependencies import CurrentPrincipal, TenantSession, require_role
+from icop.errors import ServiceUnavailable
+from icop.gateway.dependencies import ContextDep, Limit, Offset, SessionDep, limit_anonymous
+from icop.gateway.problems import problem_responses
+from icop.models import Role
+from icop.syndication import accounts, service
+from icop.syndication.runtime import SyndicationRuntime
+from icop.syndication.scheduler import PostScheduler, TemporalPostScheduler
+from icop.syndication.schemas import (
+    AccountOut,
+    ConnectStarted,
+    PostCreate,
+    PostOut,
+    RescheduleRequest,
+    RetryRequest,
+)
+
+
+def get_scheduler(context: ContextDep) -> PostScheduler:
+    return TemporalPostScheduler(context.temporal)
+
+
+Scheduler = Annotated[PostScheduler, Depends(get_scheduler)]
+
+
+def _runtime(context: ContextDep) -> SyndicationRuntime:
+    if context.syndication is None:
+        raise ServiceUnavailable("social publishing is not configured here")
+    return context.syndication
+
+
+accounts_router = APIRouter(
+    prefix="/accounts", tags=["social accounts"], responses=problem_responses(401, 403, 404, 429)
+)
+
+
+@accounts_router.get("", response_model=list[AccountOut])
+async def list_accounts(
+    session: TenantSession, limit: Limit = 50, offset: Offset = 0
+) -> list[AccountOut]:
+    return [
+        AccountOut.model_validate(a)
+        for a in await accounts.list_accounts(session, limit=limit, offset=offset)
+    ]
+
+
+@accounts_router.get("/{account_id}", response_model=AccountOut)
+async def get_account(account_id: UUID, session: TenantSession) -> AccountOut:
+    return AccountOut.model_validate(await accounts.get(session, account_id))
+
+
+@accounts_router.delete(
+    "/{account_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    dependencies=[require_role(Role.EDITOR)],
+)
+async def disconnect_account(
+    account_id: UUID, principal: CurrentPrincipal, session: TenantSession
+) -> None:
+    """Delete the account's tokens; its posts' history stays."""
+    await accounts.disconnect(session, principal, account_id)
+
+
+@accounts_router.post(
+    "/connect/{provider}",
+    response_model=ConnectStarted,
+    dependencies=[require_role(Role.EDITOR)],
+)
+async def connect_account(
+    provider: str, principal: CurrentPrincipal, session: TenantSession, context: ContextDep
+) -> ConnectStarted:
+    """Start a connect flow ("meta", "threads" or "x"): send the user to
+    `authorization_url`; the platform sends them back to the callback."""
+    runtime = _runtime(context)
+    return await accounts.start_connect(
+        session, context.settings, context.keyring, dict(runtime.oauth), principal, provider
+    )
+
+
+@accounts_router.get(
+    "/callback/{provider}",
+    response_model=list[AccountOut],
+    dependencies=[Depends(limit_anonymous)],
+)
+async def connect_callback(
+    provider: str,
+    session: SessionDep,
+    context: ContextDep,
+    code: str = Query(min_length=1, max_length=2000),
+    state: str = Query(min_length=1, max_length=500),
+) -> list[AccountOut]:
+    """Where the platform redirects after the user agreed: the code becomes tokens in the
+    vault and the accounts it grants are connected."""
+    runtime = _runtime(context)
+    connected = await accounts.finish_connect(
+        session, context.keyring, dict(runtime.oauth), provider, code=code, state=state
+    )
+    return [AccountOut.model_validate(a) for a in connected]
+
+
+posts_router = APIRouter(
+    prefix="/posts", tags=["posts"], responses=problem_responses(401, 403, 404, 429)
+)
+
+
+@posts_router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=list[PostOut],
+    dependencies=[require_role(Role.EDITOR)],
+    responses=problem_responses(402, 409, 503),
+)
+async def schedule_posts(
+    body: PostCreate, principal: CurrentPrincipal, session: TenantSession, scheduler: Scheduler
+) -> list[PostOut]:
+    """Schedule an article's social copy (or your own text) to the chosen accounts, one post
+    per account. Each is validated for its platform first: what was changed and what to know
+    come back with it; what cannot be sent is a 422 listing every issue."""
+    return await service.create(session, scheduler, principal, body)
+
+
+@posts_router.get("", response_model=list[PostOut])
+async def calendar(
+    session: TenantSession,
+    start: datetime | None = Query(default=None, alias="from"),
+    end: datetime | None = Query(default=None, alias="to"),
+    status: str | None = Query(default=None, max_length=16),
+    account_id: UUID | None = None,
+    limit: Limit = 200,
+    offset: Offset = 0,
+) -> list[PostOut]:
+    """Posts scheduled in [from, to), earliest first (a calendar)."""
+    posts = await service.calendar(
+        session, start=start, end=end, status=status, account_id=account_id,
+        limit=limit, offset=offset,
+    )
+    return [PostOut.model_validate(p) for p in posts]
+
+
+@posts_router.get("/{post_id}", response_model=PostOut)
+async def get_post(post_id: UUID, session: TenantSession) -> PostOut:
+    """The post with every publish attempt (intent, answer, outcome, platform error)."""
+    return await service.get(session, post_id)
+
+
+_STEER = {
+    "dependencies": [require_role(Role.EDITOR)],
+    "response_model": PostOut,
+    "responses": problem_responses(409, 503),
+}
+
+
+@posts_router.post("/{post_id}/cancel", **_STEER)  # type: ignore[arg-type]
+async def cancel_post(
+    post_id: UUID, principal: CurrentPrincipal, session: TenantSession, scheduler: Scheduler
+) -> PostOut:
+    return await service.cancel(session, scheduler, principal, post_id)
+
+
+@posts_router.post("/{post_id}/reschedule", **_STEER)  # type: ignore[arg-type]
+async def reschedule_post(
+    post_id: UUID,
+    body: RescheduleRequest,
+    principal: CurrentPrincipal,
+    session: TenantSession,
+    scheduler: Scheduler,
+) -> PostOut:
+    return await service.reschedule(session, scheduler, principal, post_id, body.scheduled_at)
+
+
+@posts_router.post("/{post_id}/publish-now", **_STEER)  # type: ignore[arg-type]
+async def publish_post_now(
+    post_id: UUID, principal: CurrentPrincipal, session: TenantSession, scheduler: Scheduler
+) -> PostOut:
+    return await service.publish_now(session, scheduler, principal, post_id)
+
+
+@posts_router.post("/{post_id}/retry", **_STEER)  # type: ignore[arg-type]
+async def retry_post(
+    post_id: UUID,
+    principal: CurrentPrincipal,
+    session: TenantSession,
+    scheduler: Scheduler,
+    context: ContextDep,
+    body: RetryRequest | None = None,
+) -> PostOut:
+    """Send a failed post again. An unconfirmed one is first looked for on the platform:
+    found, it is recorded and not sent again; `force` skips that look (it may post twice)."""
+    return await service.retry(
+        session, scheduler, context.syndication, principal, post_id,
+        force=bool(body and body.force),
+    )

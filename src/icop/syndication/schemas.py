@@ -1,0 +1,122 @@
+"""API shapes of accounts and posts. Tokens never appear here."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from pydantic import Field, model_validator
+
+from icop.schemas import RequestModel, ResponseModel
+
+
+class AccountOut(ResponseModel):
+    id: UUID
+    platform: str
+    platform_account_id: str
+    name: str
+    provider: str
+    status: str
+    status_reason: str | None
+    token_expires_at: datetime | None
+    scopes: list[str]
+    last_refreshed_at: datetime | None
+    created_at: datetime
+
+
+class ConnectStarted(ResponseModel):
+    authorization_url: str
+    expires_at: datetime
+
+
+class MediaIn(RequestModel):
+    url: str = Field(min_length=1, max_length=2000)
+    width: int = Field(ge=1, le=20_000)
+    height: int = Field(ge=1, le=20_000)
+    format: str = Field(default="jpeg", max_length=16)
+    size_bytes: int = Field(default=0, ge=0)
+    alt: str | None = Field(default=None, max_length=1000)
+
+
+class PostCreate(RequestModel):
+    """Either an article (its generated social copy for each account's platform) or text."""
+
+    account_ids: list[UUID] = Field(min_length=1, max_length=20)
+    article_id: UUID | None = None
+    text: str | None = Field(default=None, min_length=1, max_length=10_000)
+    hashtags: list[str] = Field(default_factory=list, max_length=30)
+    link_url: str | None = Field(default=None, max_length=2000)
+    media: list[MediaIn] = Field(default_factory=list, max_length=20)
+    scheduled_at: datetime | None = Field(
+        default=None, description="When to publish (with a UTC offset). Unset: now."
+    )
+    allow_thread: bool = Field(
+        default=True, description="Split an over-long X or Threads post into a thread."
+    )
+    url_as_reply: bool = Field(default=False, description="X: put the link in a reply.")
+    duplicate_variation: str | None = Field(
+        default=None, max_length=100, description="Text you approve to make a duplicate unique."
+    )
+
+    @model_validator(mode="after")
+    def _one_source(self) -> PostCreate:
+        if (self.article_id is None) == (self.text is None):
+            raise ValueError("give either article_id or text")
+        if self.scheduled_at is not None and self.scheduled_at.tzinfo is None:
+            raise ValueError("scheduled_at needs a UTC offset")
+        return self
+
+
+class AttemptOut(ResponseModel):
+    id: UUID
+    attempt_no: int
+    part_index: int
+    reply_to: str | None
+    intent_at: datetime
+    answered_at: datetime | None
+    reconciled_at: datetime | None
+    outcome: str | None
+    platform_post_id: str | None
+    error_code: str | None
+    error_message: str | None
+    http_status: int | None
+
+
+class PostOut(ResponseModel):
+    id: UUID
+    account_id: UUID = Field(validation_alias="social_account_id")
+    article_id: UUID | None
+    platform: str
+    status: str
+    scheduled_at: datetime
+    delay_reason: str | None
+    next_attempt_at: datetime | None
+    parts: list[dict[str, Any]]
+    changes: list[dict[str, Any]]
+    warnings: list[dict[str, Any]]
+    platform_post_ids: list[str | None]
+    permalink: str | None
+    error: str | None
+    workflow_id: str | None
+    published_at: datetime | None
+    created_at: datetime
+    attempts: list[AttemptOut] = Field(default_factory=list)
+
+
+class RescheduleRequest(RequestModel):
+    scheduled_at: datetime
+
+    @model_validator(mode="after")
+    def _aware(self) -> RescheduleRequest:
+        if self.scheduled_at.tzinfo is None:
+            raise ValueError("scheduled_at needs a UTC offset")
+        return self
+
+
+class RetryRequest(RequestModel):
+    force: bool = Field(
+        default=False,
+        description="Unconfirmed posts: send again without checking the platform first. "
+        "Only when you have checked the account yourself: it may post twice.",
+    )

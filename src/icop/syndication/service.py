@@ -1,0 +1,334 @@
+"""Posts: schedule (validate, count against the plan, start one workflow per post), read the
+calendar and a post with every attempt, and steer it (cancel, reschedule, publish now, retry).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID, uuid4
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from icop.articles.repository import ArticleRepository
+from icop.audit import service as audit
+from icop.auth.principal import Principal
+from icop.errors import Conflict, NotFound, ServiceUnavailable, ValidationFailed
+from icop.models import GeneratedArticle, Post, SocialAccount
+from icop.quotas import service as quotas
+from icop.quotas.plans import Metric
+from icop.syndication.exceptions import AccountNotFound, PostNotFound, PostStateConflict
+from icop.syndication.repository import AccountRepository, LedgerRepository, PostRepository
+from icop.syndication.runtime import SyndicationRuntime
+from icop.syndication.scheduler import PostScheduler
+from icop.syndication.schemas import AttemptOut, PostCreate, PostOut
+from icop.syndication.validation import (
+    DraftPost,
+    MediaItem,
+    Platform,
+    ValidationOptions,
+    ValidationResult,
+    validate,
+)
+from icop.syndication.workflows import workflow_id
+
+STEERABLE = ("scheduled", "waiting_quota")
+DUPLICATE_LOOKBACK = timedelta(days=7)
+
+
+def _draft(
+    body: PostCreate, article: GeneratedArticle | None, platform: Platform
+) -> tuple[DraftPost | None, list[str | None]]:
+    """The draft for one platform, and the alt text of each media item."""
+    if article is None:
+        media = tuple(
+            MediaItem(m.format, m.width, m.height, m.size_bytes, ref=m.url) for m in body.media
+        )
+        draft = DraftPost(
+            text=body.text or "",
+            hashtags=tuple(body.hashtags),
+            link_url=body.link_url,
+            media=media,
+            carousel=len(media) > 1,
+        )
+        return draft, [m.alt for m in body.media]
+    copy = (article.social or {}).get(platform.value)
+    if not copy or not copy.get("text"):
+        return None, []
+    images = [image for image in article.images or [] if image.get("url")]
+    media = tuple(
+        MediaItem(
+            str(image.get("format") or "jpeg"),
+            int(image.get("width") or 1),
+            int(image.get("height") or 1),
+            int(image.get("size_bytes") or 0),
+            ref=str(image["url"]),
+        )
+        for image in images
+    )
+    draft = DraftPost(
+        text=str(copy["text"]),
+        link_url=copy.get("link_url") or body.link_url,
+        media=media,
+        carousel=len(media) > 1,
+    )
+    return draft, [image.get("alt") for image in images]
+
+
+def _parts(result: ValidationResult, draft: DraftPost, alts: list[str | None]) -> list[Any]:
+    return [
+        {
+            "text": post.text,
+            "length": post.length,
+            "media": [{"url": draft.media[i].ref, "alt": alts[i]} for i in post.media],
+            "link_url": post.link_url,
+            "topic_tag": post.topic_tag,
+            "reply_to": post.reply_to,
+            "reply_to_previous": post.reply_to_previous,
+        }
+        for post in result.posts
+    ]
+
+
+def _issue(account: SocialAccount, code: str, message: str, suggestion: str | None = None) -> Any:
+    return {
+        "account_id": str(account.id),
+        "platform": account.platform,
+        "code": code,
+        "message": message,
+        "suggestion": suggestion,
+    }
+
+
+async def create(
+    session: AsyncSession,
+    scheduler: PostScheduler,
+    principal: Principal,
+    body: PostCreate,
+) -> list[PostOut]:
+    accounts_repo, posts_repo = AccountRepository(session), PostRepository(session)
+    article: GeneratedArticle | None = None
+    if body.article_id is not None:
+        article = await ArticleRepository(session).get(body.article_id)
+        if article is None:
+            raise NotFound("article not found")
+    now = datetime.now(UTC)
+    scheduled_at = max(body.scheduled_at or now, now)
+    planned: list[tuple[SocialAccount, ValidationResult, list[Any]]] = []
+    issues: list[Any] = []
+    for account_id in dict.fromkeys(body.account_ids):
+        account = await accounts_repo.get(account_id)
+        if account is None:
+            raise AccountNotFound(f"social account {account_id} not found")
+        if account.status != "connected":
+            raise Conflict(f"the {account.platform} account {account.name!r} is {account.status}")
+        platform = Platform(account.platform)
+        draft, alts = _draft(body, article, platform)
+        if draft is None:
+            issues.append(_issue(account, "no_social_copy",
+                                 f"the article has no {platform.value} copy"))
+            continue
+        recent = await posts_repo.recent_texts(account.id, now - DUPLICATE_LOOKBACK)
+        result = validate(
+            draft,
+            platform,
+            ValidationOptions(
+                allow_thread=body.allow_thread,
+                url_as_reply=body.url_as_reply,
+                recent_texts=tuple(recent),
+                duplicate_variation=body.duplicate_variation,
+            ),
+        )
+        issues += [
+            _issue(account, e.code.value, e.message, e.suggestion) for e in result.errors
+        ]
+        planned.append((account, result, _parts(result, draft, alts)))
+    if issues:
+        raise ValidationFailed("the post cannot be sent as it is", issues=issues)
+
+    await quotas.consume(session, principal.tenant_id, Metric.POSTS, len(planned))
+    created: list[Post] = []
+    for account, result, parts in planned:
+        post_id = uuid4()
+        warnings = [
+            {"code": w.code.value, "message": w.message, "suggestion": w.suggestion}
+            for w in result.warnings
+        ] + [
+            {"code": "image_conversion", "message": action.detail, "suggestion": None}
+            for action in result.image_actions
+        ]
+        created.append(
+            await posts_repo.add(
+                Post(
+                    tenant_id=principal.tenant_id,
+                    id=post_id,
+                    social_account_id=account.id,
+                    article_id=article.id if article else None,
+                    platform=account.platform,
+                    parts=parts,
+                    changes=[{"code": c.code.value, "message": c.message} for c in result.changes],
+                    warnings=warnings,
+                    scheduled_at=scheduled_at,
+                    status="scheduled",
+                    platform_post_ids=[None] * len(parts),
+                    workflow_id=workflow_id(str(post_id)),
+                    created_by=principal.user_id,
+                )
+            )
+        )
+        await audit.record(
+            session,
+            tenant_id=principal.tenant_id,
+            actor=principal,
+            action="post.scheduled",
+            target_type="post",
+            target_id=post_id,
+            details={"platform": account.platform, "scheduled_at": scheduled_at.isoformat()},
+        )
+    # Started before this transaction commits (as articles do): the publish activity retries
+    # until the row is visible.
+    for post in created:
+        await scheduler.start(principal.tenant_id, post.id, scheduled_at)
+    for post in created:
+        await session.refresh(post)
+    return [PostOut.model_validate(post) for post in created]
+
+
+async def _post(session: AsyncSession, post_id: UUID, *, lock: bool = False) -> Post:
+    post = await PostRepository(session).get(post_id, lock=lock)
+    if post is None:
+        raise PostNotFound("post not found")
+    return post
+
+
+async def get(session: AsyncSession, post_id: UUID) -> PostOut:
+    post = await _post(session, post_id)
+    await session.refresh(post)  # steering updates the row behind the identity map
+    out = PostOut.model_validate(post)
+    attempts = await PostRepository(session).attempts(post_id)
+    out.attempts = [AttemptOut.model_validate(a) for a in attempts]
+    return out
+
+
+async def calendar(
+    session: AsyncSession,
+    *,
+    start: datetime | None,
+    end: datetime | None,
+    status: str | None,
+    account_id: UUID | None,
+    limit: int,
+    offset: int,
+) -> Sequence[Post]:
+    return await PostRepository(session).calendar(
+        start=start, end=end, status=status, account_id=account_id, limit=limit, offset=offset
+    )
+
+
+def _steerable(post: Post, action: str) -> None:
+    if post.status not in STEERABLE:
+        raise PostStateConflict(f"the post is {post.status}; only a post not yet sent can {action}")
+
+
+async def cancel(
+    session: AsyncSession, scheduler: PostScheduler, principal: Principal, post_id: UUID
+) -> PostOut:
+    post = await _post(session, post_id, lock=True)
+    _steerable(post, "be cancelled")
+    await PostRepository(session).update(post_id, status="cancelled", delay_reason=None)
+    await quotas.release(session, principal.tenant_id, Metric.POSTS)
+    await scheduler.cancel(post_id)
+    await _audit(session, principal, "post.cancelled", post_id)
+    return await get(session, post_id)
+
+
+async def reschedule(
+    session: AsyncSession,
+    scheduler: PostScheduler,
+    principal: Principal,
+    post_id: UUID,
+    scheduled_at: datetime,
+) -> PostOut:
+    post = await _post(session, post_id, lock=True)
+    _steerable(post, "be rescheduled")
+    await PostRepository(session).update(post_id, scheduled_at=scheduled_at)
+    await scheduler.reschedule(post_id, scheduled_at)
+    await _audit(session, principal, "post.rescheduled", post_id,
+                 {"scheduled_at": scheduled_at.isoformat()})
+    return await get(session, post_id)
+
+
+async def publish_now(
+    session: AsyncSession, scheduler: PostScheduler, principal: Principal, post_id: UUID
+) -> PostOut:
+    post = await _post(session, post_id, lock=True)
+    _steerable(post, "be published now")
+    await PostRepository(session).update(post_id, scheduled_at=datetime.now(UTC))
+    await scheduler.publish_now(post_id)
+    await _audit(session, principal, "post.publish_now", post_id)
+    return await get(session, post_id)
+
+
+async def retry(
+    session: AsyncSession,
+    scheduler: PostScheduler,
+    runtime: SyndicationRuntime | None,
+    principal: Principal,
+    post_id: UUID,
+    *,
+    force: bool,
+) -> PostOut:
+    """Failed posts are sent again. Unconfirmed ones only after a fresh look at the platform
+    says the post is not there (found: it is recorded, nothing is sent), or with ``force``."""
+    post = await _post(session, post_id)
+    if post.status not in ("failed", "unconfirmed"):
+        raise PostStateConflict(f"the post is {post.status}; only failed or unconfirmed posts "
+                                "can be retried")
+    if post.status == "unconfirmed":
+        if force:
+            await _abandon_open_attempts(session, post_id)
+        else:
+            if runtime is None:
+                raise ServiceUnavailable("no platform clients are configured here")
+            await runtime.publisher.recheck(principal.tenant_id, post_id)
+    now = datetime.now(UTC)
+    await PostRepository(session).update(
+        post_id, status="scheduled", error=None, delay_reason=None, scheduled_at=now,
+        next_attempt_at=None,
+    )
+    await scheduler.start(principal.tenant_id, post_id, now)
+    await _audit(session, principal, "post.retried", post_id, {"force": force})
+    return await get(session, post_id)
+
+
+async def _abandon_open_attempts(session: AsyncSession, post_id: UUID) -> None:
+    posts, ledger = PostRepository(session), LedgerRepository(session)
+    for attempt in await posts.attempts(post_id):
+        if attempt.outcome in (None, "ambiguous"):
+            await posts.update_attempt(
+                attempt.id,
+                outcome="abandoned",
+                reconciled_at=datetime.now(UTC),
+                error_message=(attempt.error_message or "")
+                + " (retried by the user without confirmation)",
+            )
+            await ledger.release(attempt.id)
+
+
+async def _audit(
+    session: AsyncSession,
+    principal: Principal,
+    action: str,
+    post_id: UUID,
+    details: dict[str, Any] | None = None,
+) -> None:
+    await audit.record(
+        session,
+        tenant_id=principal.tenant_id,
+        actor=principal,
+        action=action,
+        target_type="post",
+        target_id=post_id,
+        details=details or {},
+    )
