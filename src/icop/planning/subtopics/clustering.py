@@ -1,0 +1,134 @@
+"""Step 3 and 4: BERTopic over the candidates' embeddings, labelled by our representation.
+
+Settings for small sets (tens to a few hundred short phrases), measured (PRODUCT.md §8):
+- the embeddings are precomputed (MiniLM through ``icop.embeddings``), so BERTopic never loads
+  a sentence-transformer;
+- no UMAP: its first fit in a process costs ~16 s of numba JIT, and KMeans on 384 dimensions
+  of a few hundred unit vectors takes milliseconds; BERTopic's ``BaseDimensionalityReduction``
+  passes the embeddings through;
+- KMeans with k = the number of sub-topics asked for, in the ``hdbscan_model`` slot: HDBSCAN
+  finds two topics in ~150 phrases, KMeans finds the themes;
+- a CountVectorizer with stop words (and the topic's own words, which every cluster shares)
+  and a c-TF-IDF that damps frequent words, so the keywords say what sets a cluster apart.
+
+bertopic and scikit-learn are imported inside ``_fit``: importing them takes seconds, and the
+API process that merely imports this package must not pay for it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from icop.planning.subtopics.labels import Labeller
+from icop.planning.subtopics.schemas import Cluster
+
+KMEANS_SEED = 42
+KMEANS_RESTARTS = 10
+_WORD = re.compile(r"\w+", re.UNICODE)
+_ENDINGS = ("ing", "ers", "er", "ed", "es", "s")
+
+
+@dataclass(frozen=True, slots=True)
+class Clustering:
+    clusters: list[Cluster]
+    """Largest first (BERTopic numbers topics by size)."""
+    labels: dict[int, str | None]
+    analyze: Callable[[str], list[str]]
+    """The fitted vectorizer's analyzer: a phrase's keywords as the clusters' were found."""
+    fit_s: float
+    label_s: float
+
+
+async def cluster(
+    candidates: list[str],
+    embeddings: np.ndarray[Any, Any],
+    *,
+    k: int,
+    topic: str,
+    language: str,
+    labeller: Labeller,
+) -> Clustering:
+    """Cluster ``candidates`` into ``k`` groups and label each through ``labeller``.
+
+    The fit runs in a worker thread: it is CPU work, and the labeller's calls must run on this
+    event loop while BERTopic waits for them."""
+    if not 1 <= k <= len(candidates):
+        raise ValueError(f"k={k} must be between 1 and the {len(candidates)} candidates")
+    loop = asyncio.get_running_loop()
+    return await asyncio.to_thread(_fit, candidates, embeddings, k, topic, language, labeller, loop)
+
+
+def _stop_words(topic: str, language: str) -> list[str]:
+    words: set[str] = set()
+    for word in (word.casefold() for word in _WORD.findall(topic)):
+        # Crude inflections, enough that "compost" is not a keyword of "composting"'s clusters.
+        words |= {word, f"{word}s", f"{word}es"}
+        words |= {
+            word[: -len(end)] for end in _ENDINGS if word.endswith(end) and len(word) > len(end) + 2
+        }
+    if language.casefold().split("-")[0] in {"en", "english"}:
+        from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+        words |= set(ENGLISH_STOP_WORDS)
+    return sorted(words)
+
+
+def _fit(
+    candidates: list[str],
+    embeddings: np.ndarray[Any, Any],
+    k: int,
+    topic: str,
+    language: str,
+    labeller: Labeller,
+    loop: asyncio.AbstractEventLoop,
+) -> Clustering:
+    from bertopic import BERTopic
+    from bertopic.dimensionality import BaseDimensionalityReduction
+    from bertopic.vectorizers import ClassTfidfTransformer
+    from sklearn.cluster import KMeans
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    from icop.planning.subtopics.representation import RouterRepresentation
+
+    started = time.perf_counter()
+    stop_words = _stop_words(topic, language)
+    # A phrase of stop words only leaves the vocabulary empty; then keep every word.
+    for words, pattern in ((stop_words, r"(?u)\b\w\w+\b"), (None, r"(?u)\b\w+\b")):
+        vectorizer = CountVectorizer(
+            stop_words=words, ngram_range=(1, 2), min_df=1, token_pattern=pattern
+        )
+        representation = RouterRepresentation(
+            labeller, loop, embeddings, topic=topic, language=language
+        )
+        model = BERTopic(
+            embedding_model=None,
+            umap_model=BaseDimensionalityReduction(),
+            hdbscan_model=KMeans(n_clusters=k, n_init=KMEANS_RESTARTS, random_state=KMEANS_SEED),
+            vectorizer_model=vectorizer,
+            ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
+            representation_model=representation,
+            top_n_words=10,
+            calculate_probabilities=False,
+        )
+        try:
+            model.fit_transform(candidates, embeddings)
+        except ValueError as error:
+            if "empty vocabulary" in str(error) and words is not None:
+                continue
+            raise
+        break
+    analyzer = vectorizer.build_analyzer()
+    return Clustering(
+        clusters=representation.clusters,
+        labels=representation.labels,
+        analyze=lambda text: list(dict.fromkeys(analyzer(text))),
+        fit_s=time.perf_counter() - started,
+        label_s=representation.label_s,
+    )

@@ -1,0 +1,80 @@
+"""What sub-topic generation asks the model for, and what it hands back to the pipeline.
+
+The model-facing models are bounded (``maxItems``/``maxLength``): the bundled 0.5B model loops
+on open-ended JSON (PRODUCT.md §8). The results are frozen dataclasses, so a Temporal activity
+can return them with the default data converter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Annotated
+
+from pydantic import Field
+
+from icop.agents.schemas.common import OutputModel, first, fit
+
+MAX_LABEL_CHARS = 80
+MAX_CANDIDATE_CHARS = 120
+EXPAND_BATCH = 20
+"""Angles asked for per ``topics.expand`` call: a longer list costs the small model minutes
+and drifts into repetition; several short lists with different focuses cover more ground."""
+MAX_SUBTOPICS = 30
+MAX_CANDIDATES = 400
+
+Angle = Annotated[
+    str, fit(MAX_CANDIDATE_CHARS), Field(min_length=3, max_length=MAX_CANDIDATE_CHARS)
+]
+
+
+class CandidateAngles(OutputModel):
+    """Distinct angles and questions that articles about the topic could cover."""
+
+    angles: Annotated[
+        list[Angle], first(EXPAND_BATCH), Field(min_length=1, max_length=EXPAND_BATCH)
+    ]
+
+
+class SubtopicLabel(OutputModel):
+    """A short title naming one group of related angles."""
+
+    label: Annotated[str, fit(MAX_LABEL_CHARS), Field(min_length=3, max_length=MAX_LABEL_CHARS)]
+
+
+@dataclass(frozen=True, slots=True)
+class Cluster:
+    """One BERTopic cluster before labelling: its c-TF-IDF keywords and its members (indices
+    into the candidate list), most central first."""
+
+    topic_id: int
+    keywords: list[str]
+    members: list[int]
+    centroid_similarity: float
+    """Mean cosine similarity of the members to their centroid: how tight the cluster is."""
+
+    def representative(self, candidates: list[str], limit: int = 5) -> list[str]:
+        return [candidates[index] for index in self.members[:limit]]
+
+
+@dataclass(frozen=True, slots=True)
+class Subtopic:
+    label: str
+    keywords: list[str]
+    members: list[str]
+    """The candidate angles grouped under this sub-topic, most central first."""
+    size: int
+    centroid_similarity: float
+
+
+@dataclass(frozen=True, slots=True)
+class SubtopicResult:
+    subtopics: list[Subtopic]
+    """Ranked: largest and tightest cluster first."""
+    candidates: list[str]
+    """Every distinct candidate the model proposed, in the order it proposed them."""
+    timings: dict[str, float]
+    """Seconds per stage: expand_s, embed_s, cluster_s (BERTopic fit, labels included),
+    label_s (model time inside cluster_s), dedupe_s, total_s."""
+    warnings: list[str] = field(default_factory=list)
+    """What did not go as asked (fewer clusters than requested, a label that fell back to a
+    member phrase); empty on the normal path."""

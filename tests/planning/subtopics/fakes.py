@@ -1,0 +1,138 @@
+"""A scripted fake model for sub-topic generation: themed angles for ``topics.expand`` and
+labels derived from the keywords for ``topics.label``."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+
+from icop.llm.policy import Candidate, PolicyDefaults, RoutingPolicy
+from icop.llm.providers.base import CompletionRequest
+from icop.llm.providers.fake import FakeProvider, FakeReply
+from icop.llm.smart_router import SmartRouter
+from icop.llm.tasks import TaskKind
+from icop.llm.throttle import Throttle
+from icop.planning.subtopics import prompts
+
+# Four themes the hashing embedder can tell apart (they share words within, not across).
+THEMES: dict[str, list[str]] = {
+    "worms": [
+        "red wiggler worms in a worm bin",
+        "feeding worms kitchen peelings in the worm bin",
+        "how many worms does a worm bin need",
+        "harvesting worm castings from the worm bin",
+        "keeping worms alive in a winter worm bin",
+        "worm bin bedding for red worms",
+        "why worms escape the worm bin",
+        "worm tea from worm castings",
+        "building a cheap worm bin for worms",
+        "worm bin fruit flies and worms",
+        "worms versus compost tumbler worm bin",
+        "moisture for worms inside a worm bin",
+        "worm bin under the sink with red worms",
+        "buying red wiggler worms for a worm bin",
+        "worm castings as fertiliser from worms",
+    ],
+    "heat": [
+        "hot pile temperature with a thermometer",
+        "why the hot pile does not heat up",
+        "turning a hot pile to raise temperature",
+        "hot pile temperature kills weed seeds",
+        "how hot should the hot pile temperature get",
+        "hot pile size and temperature",
+        "thermophilic heat in a hot pile",
+        "measuring hot pile temperature daily",
+        "hot pile temperature in winter",
+        "cooling hot pile temperature after turning",
+        "hot pile heat and pathogens",
+        "hot pile temperature too high",
+        "insulating a hot pile to keep heat",
+        "hot pile heat from grass clippings",
+        "hot pile temperature log sheet",
+    ],
+    "ratio": [
+        "carbon nitrogen ratio of greens and browns",
+        "browns and greens carbon nitrogen balance",
+        "carbon rich browns like dry leaves",
+        "nitrogen rich greens like grass",
+        "fixing a carbon nitrogen ratio that is off",
+        "cardboard as carbon browns",
+        "coffee grounds as nitrogen greens",
+        "carbon nitrogen ratio chart for greens",
+        "too many greens nitrogen smell",
+        "too many browns carbon slow",
+        "layering browns and greens carbon nitrogen",
+        "carbon nitrogen ratio of straw browns",
+        "manure nitrogen greens carbon",
+        "sawdust carbon browns nitrogen",
+        "measuring carbon nitrogen greens browns by volume",
+    ],
+    "garden": [
+        "using finished compost in the vegetable garden beds",
+        "spreading compost on garden lawn",
+        "compost tea for garden plants",
+        "mulching garden beds with compost",
+        "when garden compost is finished and ready",
+        "sifting garden compost for seedlings",
+        "garden compost for potted plants",
+        "how much compost per garden bed",
+        "garden compost and soil structure",
+        "top dressing garden beds with compost",
+        "garden compost for tomatoes",
+        "storing finished garden compost",
+        "garden compost versus bought soil",
+        "compost in raised garden beds",
+        "garden compost for fruit trees",
+    ],
+}
+ALL_PHRASES = [phrase for phrases in THEMES.values() for phrase in phrases]
+
+LabelRule = Callable[[list[str], list[str]], str]
+
+
+def keyword_label(keywords: list[str], phrases: list[str]) -> str:
+    if len(phrases) == 1:
+        return f"Deep dive: {phrases[0]}"
+    return f"All about {keywords[0]}" if keywords else "Miscellaneous"
+
+
+def _section(request: CompletionRequest, name: str) -> list[str]:
+    user = request.messages[-1].content
+    match = re.search(rf"## {name}\n(.*?)(?:\n\n##|\n\n[A-Z]|\Z)", user, re.DOTALL)
+    assert match, f"no {name} in {user!r}"
+    value = json.loads(match.group(1))
+    assert isinstance(value, list)
+    return [str(item) for item in value]
+
+
+def script(
+    phrases: list[str] | None = None, label: LabelRule = keyword_label
+) -> Callable[[CompletionRequest], FakeReply]:
+    """Expansion call i (by its focus) answers the i-th slice of 20 of ``phrases``."""
+    pool = ALL_PHRASES if phrases is None else phrases
+
+    def answer(request: CompletionRequest) -> FakeReply:
+        assert request.json_schema is not None
+        if request.json_schema.name == "CandidateAngles":
+            user = request.messages[-1].content
+            index = next(i for i, focus in enumerate(prompts.FOCUSES) if focus in user)
+            chunk = pool[index * 20 : index * 20 + 20] or pool[:20]
+            return FakeReply(data={"angles": chunk})
+        assert request.json_schema.name == "SubtopicLabel"
+        return FakeReply(
+            data={"label": label(_section(request, "keywords"), _section(request, "phrases"))}
+        )
+
+    return answer
+
+
+def router_for(provider: FakeProvider) -> SmartRouter:
+    listed = [Candidate(provider="local", model="default")]
+    return SmartRouter(
+        {"local": provider},
+        RoutingPolicy(
+            defaults=PolicyDefaults(max_attempts=1), tasks={task: listed for task in TaskKind}
+        ),
+        Throttle(global_rate_per_minute=60_000, provider_concurrency={}),
+    )
