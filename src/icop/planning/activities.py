@@ -290,14 +290,17 @@ class PlanningActivities:
             )
             existing = list(await SubTopicRepository(session).for_topic(pipeline_id, key))
         if not existing:
-            generated = await _with_heartbeat(
-                self.subtopics(
-                    work.topic,
-                    count=work.sub_topic_count,
-                    language=work.language,
-                    tenant_id=tenant_id,
+            try:
+                generated = await _with_heartbeat(
+                    self.subtopics(
+                        work.topic,
+                        count=work.sub_topic_count,
+                        language=work.language,
+                        tenant_id=tenant_id,
+                    )
                 )
-            )
+            except ICOPError as error:
+                raise _fail(error) from error
             existing = [
                 SubTopic(
                     tenant_id=tenant_id,

@@ -142,7 +142,7 @@ class RunRepository:
             .where(PipelineRunRow.run_id == run_id)
             .group_by(PipelineRunRow.status)
         )
-        return {status: count for status, count in result.tuples()}
+        return {status: count for status, count in result.all()}
 
 
 class SubTopicRepository:
@@ -170,7 +170,7 @@ class SubTopicRepository:
             .where(SubTopic.pipeline_id == pipeline_id, SubTopic.topic_key.in_(topic_keys))
             .order_by(SubTopic.topic_key, SubTopic.position)
         )
-        return [(sub_topic, article) for sub_topic, article in result.tuples()]
+        return [(sub_topic, article) for sub_topic, article in result.all()]
 
     async def add_all(self, sub_topics: Sequence[SubTopic]) -> None:
         self.session.add_all(sub_topics)

@@ -55,7 +55,12 @@ SUBTOPICS_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=5),
     maximum_interval=timedelta(minutes=2),
     maximum_attempts=5,
-    non_retryable_error_types=["QuotaExceeded", "ValidationFailed", "NotEnoughCandidates"],
+    non_retryable_error_types=[
+        "QuotaExceeded",
+        "ValidationFailed",
+        "TooFewCandidates",
+        "SubtopicRequestInvalid",
+    ],
 )
 # Sub-topic generation is model-heavy: one row at a time per run keeps the model for writers.
 SUBTOPIC_CONCURRENCY = 1
