@@ -7,6 +7,7 @@ import typer
 from icop.articles import cli as article_cli
 from icop.cli import db, keys, llm, tenant, up
 from icop.images import cli as image_cli
+from icop.syndication.emulator import cli as emulator_cli
 
 app = typer.Typer(
     name="icop",
@@ -25,3 +26,4 @@ app.add_typer(keys.app, name="keys")
 app.add_typer(llm.app, name="llm")
 app.add_typer(image_cli.app, name="image")
 app.command("article")(article_cli.article)
+app.command("emulator")(emulator_cli.emulator)
