@@ -38,6 +38,8 @@ class EmulatorServer:
             lifespan="off",
             log_level="warning",
             access_log=False,
+            # A handler sleeping in a "timeout" fault must not hold up stop().
+            timeout_graceful_shutdown=1,
         )
         self._server = uvicorn.Server(config)
         self._thread: threading.Thread | None = None
