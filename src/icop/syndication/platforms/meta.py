@@ -111,15 +111,8 @@ def map_error(platform: Platform, response: httpx.Response, *, creates: bool) ->
         "http_status": status,
     }
     name = platform.value
-    if status >= 500 or error.get("is_transient") is True or code in TRANSIENT_CODES:
-        if creates:
-            return AmbiguousOutcome(f"{name}: server error on the create call", **kwargs)
-        return TransientError(f"{name}: temporary platform error", **kwargs)
-    if code in (102, 190) or (status == 401 and not code):
-        return AuthExpired(f"{name}: the access token expired or was revoked", **kwargs)
-    if code == 10 or 200 <= code <= 299 or (status == 403 and not code):
-        return PermissionDenied(f"{name}: permission missing: {platform_message}", **kwargs)
-    if code in RATE_LIMIT_CODES or status == 429:
+    # Throttling first: Meta marks code 4 "is_transient" too, and it must still be waited out.
+    if status < 500 and (code in RATE_LIMIT_CODES or status == 429):
         rate = rate_state(response.headers)
         wait = (
             timedelta(seconds=rate.regain_after_s)
@@ -132,6 +125,14 @@ def map_error(platform: Platform, response: httpx.Response, *, creates: bool) ->
             rate=rate,
             **kwargs,
         )
+    if status >= 500 or error.get("is_transient") is True or code in TRANSIENT_CODES:
+        if creates:
+            return AmbiguousOutcome(f"{name}: server error on the create call", **kwargs)
+        return TransientError(f"{name}: temporary platform error", **kwargs)
+    if code in (102, 190) or (status == 401 and not code):
+        return AuthExpired(f"{name}: the access token expired or was revoked", **kwargs)
+    if code == 10 or 200 <= code <= 299 or (status == 403 and not code):
+        return PermissionDenied(f"{name}: permission missing: {platform_message}", **kwargs)
     return PlatformBadRequest(f"{name}: refused: {platform_message}", **kwargs)
 
 

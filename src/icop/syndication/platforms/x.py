@@ -120,7 +120,12 @@ def map_error(response: httpx.Response, *, creates: bool) -> PlatformError:
     kwargs: dict[str, Any] = {
         "platform": PLATFORM,
         "platform_message": message,
-        "platform_code": str(body.get("type") or body.get("error") or status),
+        # "about:blank" says nothing; the status says more.
+        "platform_code": str(
+            (body.get("type") if body.get("type") != "about:blank" else None)
+            or body.get("error")
+            or status
+        ),
         "http_status": status,
     }
     if status >= 500:
