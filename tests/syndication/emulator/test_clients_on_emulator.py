@@ -45,7 +45,9 @@ async def test_facebook_text_link_photo_and_multi_photo(
     assert len(posts[multi.platform_post_id]["media"]) == 2
     recent = await fb.recent_posts(page, since=since())
     assert [p.platform_post_id for p in recent] == [
-        multi.platform_post_id, photo.platform_post_id, text.platform_post_id
+        multi.platform_post_id,
+        photo.platform_post_id,
+        text.platform_post_id,
     ]
     assert recent[0].text == "Two"
     assert await fb.publishing_limit(page) is None
@@ -63,7 +65,10 @@ async def test_instagram_image_carousel_limit_and_recent(
     assert posts[1]["media"] == ["https://cdn.example/a.jpg", "https://cdn.example/b.jpeg"]
     assert await ig.publishing_limit(ig_account) == PublishLimit(used=2, total=25, window_s=86400)
     recent = await ig.recent_posts(ig_account, since=since())
-    assert [p.platform_post_id for p in recent] == [carousel.platform_post_id, single.platform_post_id]
+    assert [p.platform_post_id for p in recent] == [
+        carousel.platform_post_id,
+        single.platform_post_id,
+    ]
 
 
 async def test_threads_text_image_carousel_reply_chain(
@@ -72,7 +77,9 @@ async def test_threads_text_image_carousel_reply_chain(
     account = await add_account(http, emulator, Platform.THREADS)
     threads = clients[Platform.THREADS]
     first = await threads.publish(account, OutgoingPost(text="1/2 hello", topic_tag="news"))
-    reply = await threads.publish(account, OutgoingPost(text="2/2", reply_to=first.platform_post_id))
+    reply = await threads.publish(
+        account, OutgoingPost(text="2/2", reply_to=first.platform_post_id)
+    )
     await threads.publish(account, OutgoingPost(text="pic", media=IMG))
     await threads.publish(account, OutgoingPost(text="pics", media=TWO))
     posts = await received(http, emulator, Platform.THREADS, account.account_id)
@@ -91,7 +98,9 @@ async def test_threads_refresh_returns_a_working_token(
     account = await add_account(http, emulator, Platform.THREADS)
     grant = await clients[Platform.THREADS].refresh(account)
     assert grant.access_token != account.access_token
-    assert grant.expires_at is not None and grant.expires_at > datetime.now(UTC) + timedelta(days=59)
+    assert grant.expires_at is not None and grant.expires_at > datetime.now(UTC) + timedelta(
+        days=59
+    )
     renewed = AccountAuth(Platform.THREADS, account.account_id, grant.access_token)
     await clients[Platform.THREADS].publish(renewed, OutgoingPost(text="after refresh"))
 
@@ -101,7 +110,9 @@ async def test_x_thread_with_media_recent_and_refresh(
 ) -> None:
     user = await add_account(http, emulator, Platform.X)
     x = clients[Platform.X]
-    head = await x.publish(user, OutgoingPost(text="A thread 🧵", media=[MediaUpload(content=JPEG, alt_text="alt")]))
+    head = await x.publish(
+        user, OutgoingPost(text="A thread 🧵", media=[MediaUpload(content=JPEG, alt_text="alt")])
+    )
     tail = await x.publish(user, OutgoingPost(text="second part", reply_to=head.platform_post_id))
     assert head.rate is not None and head.rate.remaining == 99 and head.rate.limit == 100
     assert tail.rate is not None and tail.rate.remaining == 98
@@ -109,7 +120,8 @@ async def test_x_thread_with_media_recent_and_refresh(
     assert len(posts[0]["media"]) == 1 and posts[1]["reply_to"] == head.platform_post_id
     recent = await x.recent_posts(user, since=since())
     assert [(p.platform_post_id, p.reply_to) for p in recent] == [
-        (tail.platform_post_id, head.platform_post_id), (head.platform_post_id, None)
+        (tail.platform_post_id, head.platform_post_id),
+        (head.platform_post_id, None),
     ]
     grant = await x.refresh(user)
     assert grant.refresh_token and grant.refresh_token != user.refresh_token

@@ -39,13 +39,20 @@ async def test_drop_after_create_makes_the_post_but_loses_the_answer(
     http: httpx.AsyncClient,
 ) -> None:
     account = await add_account(http, emulator, platform)
-    await add_fault(http, emulator, platform=platform.value, account_id=account.account_id,
-                    kind="drop_after_create")
+    await add_fault(
+        http,
+        emulator,
+        platform=platform.value,
+        account_id=account.account_id,
+        kind="drop_after_create",
+    )
     client = clients[platform]
     with pytest.raises(AmbiguousOutcome):
         await client.publish(account, post_for(platform, "maybe"))
     # It exists: reconciliation through recent posts finds it, and the fault was used up.
-    assert [p["text"] for p in await received(http, emulator, platform, account.account_id)] == ["maybe"]
+    assert [p["text"] for p in await received(http, emulator, platform, account.account_id)] == [
+        "maybe"
+    ]
     recent = await client.recent_posts(account, since=datetime.now(UTC) - timedelta(minutes=1))
     assert [p.text for p in recent] == ["maybe"]
     await client.publish(account, post_for(platform, "next"))
@@ -115,7 +122,9 @@ async def test_timeout_fault_creates_the_post_after_the_client_gave_up(
         x = build_platform_clients(emulator_settings(emulator.url), impatient)[Platform.X]
         with pytest.raises(AmbiguousOutcome):
             await x.publish(account, OutgoingPost(text="slow"))
-    assert [p["text"] for p in await received(http, emulator, Platform.X, account.account_id)] == ["slow"]
+    assert [p["text"] for p in await received(http, emulator, Platform.X, account.account_id)] == [
+        "slow"
+    ]
 
 
 async def test_faults_scoped_to_one_account(
@@ -123,8 +132,9 @@ async def test_faults_scoped_to_one_account(
 ) -> None:
     hit = await add_account(http, emulator, Platform.FACEBOOK)
     spared = await add_account(http, emulator, Platform.FACEBOOK)
-    await add_fault(http, emulator, platform="facebook", account_id=hit.account_id,
-                    kind="server_error", count=3)
+    await add_fault(
+        http, emulator, platform="facebook", account_id=hit.account_id, kind="server_error", count=3
+    )
     await clients[Platform.FACEBOOK].publish(spared, OutgoingPost(text="fine"))
     with pytest.raises(AmbiguousOutcome):
         await clients[Platform.FACEBOOK].publish(hit, OutgoingPost(text="no"))

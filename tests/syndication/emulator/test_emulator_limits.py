@@ -36,10 +36,14 @@ async def test_instagram_caption_length_and_jpeg_only(
         await ig.publish(account, OutgoingPost(text="a" * 2201, media=IMG))
     await ig.publish(account, OutgoingPost(text="a" * 2200, media=IMG))
     with pytest.raises(PlatformBadRequest, match="JPEG") as caught:
-        await ig.publish(account, OutgoingPost(text="png", media=[MediaUpload(url="https://c/a.png")]))
+        await ig.publish(
+            account, OutgoingPost(text="png", media=[MediaUpload(url="https://c/a.png")])
+        )
     assert caught.value.platform_code == "9004/2207052"
     with pytest.raises(PlatformBadRequest, match="hashtags"):
-        await ig.publish(account, OutgoingPost(text=" ".join(f"#t{i}" for i in range(31)), media=IMG))
+        await ig.publish(
+            account, OutgoingPost(text=" ".join(f"#t{i}" for i in range(31)), media=IMG)
+        )
 
 
 async def test_instagram_publishing_limit_refuses_with_the_wait(
@@ -67,7 +71,9 @@ async def test_threads_500_characters_and_250_posts(
     with pytest.raises(PlatformBadRequest, match="500"):
         await threads.publish(account, OutgoingPost(text="a" * 501))
     with pytest.raises(PlatformBadRequest, match="JPEG and PNG"):
-        await threads.publish(account, OutgoingPost(text="gif", media=[MediaUpload(url="https://c/a.gif")]))
+        await threads.publish(
+            account, OutgoingPost(text="gif", media=[MediaUpload(url="https://c/a.gif")])
+        )
     for n in range(250):
         await threads.publish(account, OutgoingPost(text=f"post {n}"))
     with pytest.raises(PlatformRateLimited):

@@ -23,7 +23,9 @@ async def http() -> AsyncIterator[httpx.AsyncClient]:
         yield client
 
 
-def auth_for(platform: Platform, account_id: str = "111", refresh: str | None = None) -> AccountAuth:
+def auth_for(
+    platform: Platform, account_id: str = "111", refresh: str | None = None
+) -> AccountAuth:
     return AccountAuth(
         platform=platform, account_id=account_id, access_token=TOKEN, refresh_token=refresh
     )

@@ -38,8 +38,15 @@ def client(http: httpx.AsyncClient) -> FacebookPagesClient:
 
 
 def meta_error(code: int, message: str, status: int = 400, **extra: object) -> dict[str, object]:
-    return {"error": {"message": message, "type": "OAuthException", "code": code,
-                      "fbtrace_id": "Abc", **extra}}
+    return {
+        "error": {
+            "message": message,
+            "type": "OAuthException",
+            "code": code,
+            "fbtrace_id": "Abc",
+            **extra,
+        }
+    }
 
 
 async def test_text_post_sends_message_with_bearer_and_reads_usage(
@@ -48,7 +55,9 @@ async def test_text_post_sends_message_with_bearer_and_reads_usage(
     route = mock.post(f"{GRAPH}/555/feed").respond(
         200,
         json={"id": "555_999"},
-        headers={"X-App-Usage": json.dumps({"call_count": 12, "total_time": 40, "total_cputime": 3})},
+        headers={
+            "X-App-Usage": json.dumps({"call_count": 12, "total_time": 40, "total_cputime": 3})
+        },
     )
     result = await client(http).publish(AUTH, OutgoingPost(text="Hello", link_url="https://e.com"))
     assert result.platform_post_id == "555_999"
@@ -92,10 +101,12 @@ async def test_recent_posts_passes_since_and_parses_times(
     since = datetime(2026, 1, 1, tzinfo=UTC)
     route = mock.get(f"{GRAPH}/555/posts").respond(
         200,
-        json={"data": [
-            {"id": "555_2", "message": "b", "created_time": "2026-01-02T10:00:00+0000"},
-            {"id": "555_1", "created_time": "2026-01-01T09:00:00+0000"},
-        ]},
+        json={
+            "data": [
+                {"id": "555_2", "message": "b", "created_time": "2026-01-02T10:00:00+0000"},
+                {"id": "555_1", "created_time": "2026-01-01T09:00:00+0000"},
+            ]
+        },
     )
     posts = await client(http).recent_posts(AUTH, since=since)
     assert [p.platform_post_id for p in posts] == ["555_2", "555_1"]
@@ -111,8 +122,12 @@ async def test_recent_posts_passes_since_and_parses_times(
         (403, meta_error(200, "(#200) Permissions error"), {}, PermissionDenied),
         (400, meta_error(10, "(#10) Not enough permission"), {}, PermissionDenied),
         (400, meta_error(100, "(#100) Invalid parameter"), {}, PlatformBadRequest),
-        (500, meta_error(2, "Service temporarily unavailable", is_transient=True), {},
-         AmbiguousOutcome),
+        (
+            500,
+            meta_error(2, "Service temporarily unavailable", is_transient=True),
+            {},
+            AmbiguousOutcome,
+        ),
         (503, {}, {}, AmbiguousOutcome),
     ],
 )
@@ -135,10 +150,20 @@ async def test_feed_errors_map_to_the_contract(
 async def test_rate_limit_waits_for_the_buc_estimate(
     mock: respx.MockRouter, http: httpx.AsyncClient
 ) -> None:
-    usage = {"555": [{"type": "pages", "call_count": 100, "total_cputime": 20, "total_time": 30,
-                      "estimated_time_to_regain_access": 30}]}
+    usage = {
+        "555": [
+            {
+                "type": "pages",
+                "call_count": 100,
+                "total_cputime": 20,
+                "total_time": 30,
+                "estimated_time_to_regain_access": 30,
+            }
+        ]
+    }
     mock.post(f"{GRAPH}/555/feed").respond(
-        400, json=meta_error(80001, "There have been too many calls to this Page account"),
+        400,
+        json=meta_error(80001, "There have been too many calls to this Page account"),
         headers={"X-Business-Use-Case-Usage": json.dumps(usage)},
     )
     before = datetime.now(UTC)

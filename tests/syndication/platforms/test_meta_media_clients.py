@@ -61,7 +61,10 @@ async def test_instagram_single_image_polls_until_finished_then_publishes(
     publish = mock.post(f"{GRAPH}/1784/media_publish").respond(200, json={"id": "m9"})
     result = await instagram(http).publish(IG, OutgoingPost(text="Caption", media=IMG))
     assert result.platform_post_id == "m9"
-    assert form(create.calls.last.request) == {"image_url": "https://cdn/a.jpg", "caption": "Caption"}
+    assert form(create.calls.last.request) == {
+        "image_url": "https://cdn/a.jpg",
+        "caption": "Caption",
+    }
     assert poll.call_count == 2
     assert poll.calls.last.request.url.params["fields"] == "status_code,status"
     assert form(publish.calls.last.request) == {"creation_id": "c1"}
@@ -112,11 +115,19 @@ async def test_instagram_publishing_limit_reached_waits_for_the_window(
 ) -> None:
     mock.post(f"{GRAPH}/1784/media").respond(200, json={"id": "c1"})
     mock.get(f"{GRAPH}/c1").respond(200, json={"status_code": "FINISHED"})
-    usage = {"1784": [{"type": "instagram", "call_count": 100, "estimated_time_to_regain_access": 90}]}
+    usage = {
+        "1784": [{"type": "instagram", "call_count": 100, "estimated_time_to_regain_access": 90}]
+    }
     mock.post(f"{GRAPH}/1784/media_publish").respond(
         400,
-        json={"error": {"message": "Application request limit reached", "type": "OAuthException",
-                        "code": 9, "error_subcode": 2207042}},
+        json={
+            "error": {
+                "message": "Application request limit reached",
+                "type": "OAuthException",
+                "code": 9,
+                "error_subcode": 2207042,
+            }
+        },
         headers={"X-Business-Use-Case-Usage": json.dumps(usage)},
     )
     with pytest.raises(PlatformRateLimited) as caught:
@@ -128,8 +139,10 @@ async def test_instagram_publishing_limit_reached_waits_for_the_window(
 @pytest.mark.parametrize(
     ("side_effect", "expected"),
     [
-        (httpx.Response(500, json={"error": {"code": 2, "message": "x", "is_transient": True}}),
-         AmbiguousOutcome),
+        (
+            httpx.Response(500, json={"error": {"code": 2, "message": "x", "is_transient": True}}),
+            AmbiguousOutcome,
+        ),
         (httpx.ReadTimeout("slow"), AmbiguousOutcome),
         (httpx.Response(400, json={"error": {"code": 190, "message": "expired"}}), AuthExpired),
         (httpx.Response(400, json={"error": {"code": 10, "message": "no"}}), PermissionDenied),
@@ -159,12 +172,15 @@ async def test_instagram_container_server_error_is_transient(
 
 async def test_instagram_limit_and_recent(mock: respx.MockRouter, http: httpx.AsyncClient) -> None:
     limit = mock.get(f"{GRAPH}/1784/content_publishing_limit").respond(
-        200, json={"data": [{"quota_usage": 2, "config": {"quota_total": 50, "quota_duration": 86400}}]}
+        200,
+        json={"data": [{"quota_usage": 2, "config": {"quota_total": 50, "quota_duration": 86400}}]},
     )
     mock.get(f"{GRAPH}/1784/media").respond(
         200, json={"data": [{"id": "m1", "caption": "hi", "timestamp": "2026-03-01T00:00:00+0000"}]}
     )
-    assert await instagram(http).publishing_limit(IG) == PublishLimit(used=2, total=50, window_s=86400)
+    assert await instagram(http).publishing_limit(IG) == PublishLimit(
+        used=2, total=50, window_s=86400
+    )
     assert limit.calls.last.request.url.params["fields"] == "quota_usage,config"
     posts = await instagram(http).recent_posts(IG, since=datetime(2026, 2, 1, tzinfo=UTC))
     assert [(p.platform_post_id, p.text) for p in posts] == [("m1", "hi")]
@@ -183,13 +199,18 @@ async def test_threads_text_reply_with_topic_publishes_without_polling(
     )
     assert result.platform_post_id == "p1"
     assert form(create.calls.last.request) == {
-        "media_type": "TEXT", "text": "Hi", "reply_to_id": "p0", "topic_tag": "news"
+        "media_type": "TEXT",
+        "text": "Hi",
+        "reply_to_id": "p0",
+        "topic_tag": "news",
     }
     assert form(publish.calls.last.request) == {"creation_id": "t1"}
     assert create.calls.last.request.headers["authorization"] == f"Bearer {TOKEN}"
 
 
-async def test_threads_carousel_polls_status(mock: respx.MockRouter, http: httpx.AsyncClient) -> None:
+async def test_threads_carousel_polls_status(
+    mock: respx.MockRouter, http: httpx.AsyncClient
+) -> None:
     create = mock.post(f"{THREADS}/v1.0/42/threads").mock(
         side_effect=[httpx.Response(200, json={"id": i}) for i in ("a", "b", "car")]
     )
@@ -201,7 +222,11 @@ async def test_threads_carousel_polls_status(mock: respx.MockRouter, http: httpx
     mock.post(f"{THREADS}/v1.0/42/threads_publish").respond(200, json={"id": "p"})
     await threads(http).publish(TH, OutgoingPost(text="C", media=TWO))
     sent = [form(c.request) for c in create.calls]
-    assert sent[0] == {"media_type": "IMAGE", "image_url": "https://cdn/a.jpg", "is_carousel_item": "true"}
+    assert sent[0] == {
+        "media_type": "IMAGE",
+        "image_url": "https://cdn/a.jpg",
+        "is_carousel_item": "true",
+    }
     assert sent[2] == {"media_type": "CAROUSEL", "children": "a,b", "text": "C"}
     assert poll.call_count == 2
 
@@ -230,7 +255,10 @@ async def test_threads_limit_recent_and_refresh(
     mock: respx.MockRouter, http: httpx.AsyncClient
 ) -> None:
     mock.get(f"{THREADS}/v1.0/42/threads_publishing_limit").respond(
-        200, json={"data": [{"quota_usage": 7, "config": {"quota_total": 250, "quota_duration": 86400}}]}
+        200,
+        json={
+            "data": [{"quota_usage": 7, "config": {"quota_total": 250, "quota_duration": 86400}}]
+        },
     )
     mock.get(f"{THREADS}/v1.0/42/threads").respond(
         200, json={"data": [{"id": "p", "text": "t", "timestamp": "2026-03-01T00:00:00+0000"}]}
@@ -240,10 +268,14 @@ async def test_threads_limit_recent_and_refresh(
     )
     client = threads(http)
     assert await client.publishing_limit(TH) == PublishLimit(used=7, total=250, window_s=86400)
-    assert [p.text for p in await client.recent_posts(TH, since=datetime(2026, 1, 1, tzinfo=UTC))] == ["t"]
+    assert [
+        p.text for p in await client.recent_posts(TH, since=datetime(2026, 1, 1, tzinfo=UTC))
+    ] == ["t"]
     grant = await client.refresh(TH)
     assert grant.access_token == "THnew"
-    assert grant.expires_at is not None and grant.expires_at > datetime.now(UTC) + timedelta(days=59)
+    assert grant.expires_at is not None and grant.expires_at > datetime.now(UTC) + timedelta(
+        days=59
+    )
     assert refresh.calls.last.request.url.params["grant_type"] == "th_refresh_token"
     assert TOKEN not in str(refresh.calls.last.request.url)
 

@@ -48,14 +48,18 @@ async def test_text_reply_posts_json_and_reads_rate_headers(
     route = mock.post(f"{API}/2/tweets").respond(
         201,
         json={"data": {"id": "1850", "text": "Hi", "edit_history_tweet_ids": ["1850"]}},
-        headers={"x-rate-limit-limit": "100", "x-rate-limit-remaining": "97",
-                 "x-rate-limit-reset": str(reset)},
+        headers={
+            "x-rate-limit-limit": "100",
+            "x-rate-limit-remaining": "97",
+            "x-rate-limit-reset": str(reset),
+        },
     )
     result = await client(http).publish(AUTH, OutgoingPost(text="Hi", reply_to="1849"))
     assert result.platform_post_id == "1850"
     assert result.permalink == "https://x.com/i/web/status/1850"
     assert json.loads(route.calls.last.request.content) == {
-        "text": "Hi", "reply": {"in_reply_to_tweet_id": "1849"}
+        "text": "Hi",
+        "reply": {"in_reply_to_tweet_id": "1849"},
     }
     assert route.calls.last.request.headers["authorization"] == f"Bearer {TOKEN}"
     rate = result.rate
@@ -68,10 +72,16 @@ async def test_the_daily_cap_binds_when_it_has_fewer_left(
 ) -> None:
     now = int(time.time())
     mock.post(f"{API}/2/tweets").respond(
-        201, json={"data": {"id": "1"}},
-        headers={"x-rate-limit-limit": "100", "x-rate-limit-remaining": "99",
-                 "x-rate-limit-reset": str(now + 900), "x-user-limit-24hour-limit": "17",
-                 "x-user-limit-24hour-remaining": "3", "x-user-limit-24hour-reset": str(now + 80000)},
+        201,
+        json={"data": {"id": "1"}},
+        headers={
+            "x-rate-limit-limit": "100",
+            "x-rate-limit-remaining": "99",
+            "x-rate-limit-reset": str(now + 900),
+            "x-user-limit-24hour-limit": "17",
+            "x-user-limit-24hour-remaining": "3",
+            "x-user-limit-24hour-reset": str(now + 80000),
+        },
     )
     result = await client(http).publish(AUTH, OutgoingPost(text="Hi"))
     assert result.rate is not None
@@ -82,8 +92,10 @@ async def test_images_upload_first_with_alt_text(
     mock: respx.MockRouter, http: httpx.AsyncClient
 ) -> None:
     upload = mock.post(f"{API}/2/media/upload").mock(
-        side_effect=[httpx.Response(200, json={"data": {"id": m, "media_key": f"3_{m}"}})
-                     for m in ("m1", "m2")]
+        side_effect=[
+            httpx.Response(200, json={"data": {"id": m, "media_key": f"3_{m}"}})
+            for m in ("m1", "m2")
+        ]
     )
     meta = mock.post(f"{API}/2/media/metadata").respond(200, json={"data": {"id": "m1"}})
     tweet = mock.post(f"{API}/2/tweets").respond(201, json={"data": {"id": "9"}})
@@ -94,7 +106,8 @@ async def test_images_upload_first_with_alt_text(
     assert b'name="media_category"\r\n\r\ntweet_image' in sent.content
     assert JPEG in sent.content
     assert json.loads(meta.calls.last.request.content) == {
-        "id": "m1", "metadata": {"alt_text": {"text": "A cat"}}
+        "id": "m1",
+        "metadata": {"alt_text": {"text": "A cat"}},
     }
     assert json.loads(tweet.calls.last.request.content)["media"] == {"media_ids": ["m1", "m2"]}
 
@@ -104,9 +117,13 @@ async def test_429_waits_until_the_exhausted_window_resets(
 ) -> None:
     reset = int(time.time()) + 420
     mock.post(f"{API}/2/tweets").respond(
-        429, json=problem(429, "Too Many Requests", "Too Many Requests"),
-        headers={"x-rate-limit-limit": "100", "x-rate-limit-remaining": "0",
-                 "x-rate-limit-reset": str(reset)},
+        429,
+        json=problem(429, "Too Many Requests", "Too Many Requests"),
+        headers={
+            "x-rate-limit-limit": "100",
+            "x-rate-limit-remaining": "0",
+            "x-rate-limit-reset": str(reset),
+        },
     )
     with pytest.raises(PlatformRateLimited) as caught:
         await client(http).publish(AUTH, OutgoingPost(text="x"))
@@ -119,9 +136,14 @@ async def test_429_on_the_daily_cap_uses_its_reset(
 ) -> None:
     now = int(time.time())
     mock.post(f"{API}/2/tweets").respond(
-        429, json=problem(429, "Too Many Requests", "Too Many Requests"),
-        headers={"x-rate-limit-remaining": "50", "x-rate-limit-reset": str(now + 60),
-                 "x-user-limit-24hour-remaining": "0", "x-user-limit-24hour-reset": str(now + 5000)},
+        429,
+        json=problem(429, "Too Many Requests", "Too Many Requests"),
+        headers={
+            "x-rate-limit-remaining": "50",
+            "x-rate-limit-reset": str(now + 60),
+            "x-user-limit-24hour-remaining": "0",
+            "x-user-limit-24hour-reset": str(now + 5000),
+        },
     )
     with pytest.raises(PlatformRateLimited) as caught:
         await client(http).publish(AUTH, OutgoingPost(text="x"))
@@ -141,14 +163,35 @@ async def test_429_without_headers_waits_a_full_window(
     ("status", "body", "expected", "message"),
     [
         (401, problem(401, "Unauthorized", "Unauthorized"), AuthExpired, None),
-        (403, problem(403, "Forbidden", "You are not allowed to create a Tweet with duplicate "
-                      "content."), PlatformBadRequest, "duplicate content"),
-        (403, {"title": "Unsupported Authentication", "detail": "Authenticating with OAuth 2.0 "
-               "Application-Only is forbidden", "type": "https://api.twitter.com/2/problems/"
-               "unsupported-authentication", "status": 403}, PermissionDenied, None),
-        (400, {"errors": [{"parameters": {"text": []}, "message": "Text too long"}],
-               "title": "Invalid Request", "type": "https://api.twitter.com/2/problems/invalid-request"},
-         PlatformBadRequest, "Text too long"),
+        (
+            403,
+            problem(
+                403, "Forbidden", "You are not allowed to create a Tweet with duplicate content."
+            ),
+            PlatformBadRequest,
+            "duplicate content",
+        ),
+        (
+            403,
+            {
+                "title": "Unsupported Authentication",
+                "detail": "Authenticating with OAuth 2.0 Application-Only is forbidden",
+                "type": "https://api.twitter.com/2/problems/unsupported-authentication",
+                "status": 403,
+            },
+            PermissionDenied,
+            None,
+        ),
+        (
+            400,
+            {
+                "errors": [{"parameters": {"text": []}, "message": "Text too long"}],
+                "title": "Invalid Request",
+                "type": "https://api.twitter.com/2/problems/invalid-request",
+            },
+            PlatformBadRequest,
+            "Text too long",
+        ),
         (503, problem(503, "Service Unavailable", "Service Unavailable"), AmbiguousOutcome, None),
     ],
 )
@@ -199,11 +242,18 @@ async def test_recent_posts_with_start_time_and_replies(
 ) -> None:
     route = mock.get(f"{API}/2/users/2244/tweets").respond(
         200,
-        json={"data": [
-            {"id": "3", "text": "b", "created_at": "2026-03-01T10:00:00.000Z",
-             "referenced_tweets": [{"type": "replied_to", "id": "2"}]},
-            {"id": "2", "text": "a", "created_at": "2026-03-01T09:00:00.000Z"},
-        ], "meta": {"result_count": 2}},
+        json={
+            "data": [
+                {
+                    "id": "3",
+                    "text": "b",
+                    "created_at": "2026-03-01T10:00:00.000Z",
+                    "referenced_tweets": [{"type": "replied_to", "id": "2"}],
+                },
+                {"id": "2", "text": "a", "created_at": "2026-03-01T09:00:00.000Z"},
+            ],
+            "meta": {"result_count": 2},
+        },
     )
     posts = await client(http).recent_posts(AUTH, since=datetime(2026, 3, 1, tzinfo=UTC), limit=2)
     assert [(p.platform_post_id, p.reply_to) for p in posts] == [("3", "2"), ("2", None)]
@@ -226,8 +276,14 @@ async def test_refresh_public_client_sends_client_id_in_the_body(
     mock: respx.MockRouter, http: httpx.AsyncClient
 ) -> None:
     route = mock.post(f"{API}/2/oauth2/token").respond(
-        200, json={"token_type": "bearer", "expires_in": 7200, "access_token": "new",
-                   "scope": "tweet.read tweet.write offline.access", "refresh_token": "rt-2"},
+        200,
+        json={
+            "token_type": "bearer",
+            "expires_in": 7200,
+            "access_token": "new",
+            "scope": "tweet.read tweet.write offline.access",
+            "refresh_token": "rt-2",
+        },
     )
     grant = await client(http).refresh(AUTH)
     assert (grant.access_token, grant.refresh_token) == ("new", "rt-2")
@@ -256,7 +312,11 @@ async def test_refused_refresh_means_reconnect(
     mock: respx.MockRouter, http: httpx.AsyncClient
 ) -> None:
     mock.post(f"{API}/2/oauth2/token").respond(
-        400, json={"error": "invalid_request", "error_description": "Value passed for the token was invalid."}
+        400,
+        json={
+            "error": "invalid_request",
+            "error_description": "Value passed for the token was invalid.",
+        },
     )
     with pytest.raises(PermissionDenied) as caught:
         await client(http).refresh(AUTH)
