@@ -89,7 +89,10 @@ async def test_threads_text_image_carousel_reply_chain(
     limit = await threads.publishing_limit(account)
     assert limit == PublishLimit(used=3, total=250, window_s=86400)  # the reply does not count
     recent = await threads.recent_posts(account, since=since())
-    assert reply.platform_post_id in {p.platform_post_id for p in recent}
+    assert len(recent) == 4
+    assert (reply.platform_post_id, first.platform_post_id) in {
+        (p.platform_post_id, p.reply_to) for p in recent
+    }
 
 
 async def test_threads_refresh_returns_a_working_token(

@@ -263,14 +263,27 @@ async def test_threads_limit_recent_and_refresh(
     mock.get(f"{THREADS}/v1.0/42/threads").respond(
         200, json={"data": [{"id": "p", "text": "t", "timestamp": "2026-03-01T00:00:00+0000"}]}
     )
+    replies = mock.get(f"{THREADS}/v1.0/42/replies").respond(
+        200,
+        json={
+            "data": [
+                {
+                    "id": "r",
+                    "text": "2/2",
+                    "timestamp": "2026-03-01T00:01:00+0000",
+                    "replied_to": {"id": "p"},
+                }
+            ]
+        },
+    )
     refresh = mock.get(f"{THREADS}/refresh_access_token").respond(
         200, json={"access_token": "THnew", "token_type": "bearer", "expires_in": 5183944}
     )
     client = threads(http)
     assert await client.publishing_limit(TH) == PublishLimit(used=7, total=250, window_s=86400)
-    assert [
-        p.text for p in await client.recent_posts(TH, since=datetime(2026, 1, 1, tzinfo=UTC))
-    ] == ["t"]
+    recent = await client.recent_posts(TH, since=datetime(2026, 1, 1, tzinfo=UTC))
+    assert [(p.platform_post_id, p.reply_to) for p in recent] == [("r", "p"), ("p", None)]
+    assert "replied_to" in replies.calls.last.request.url.params["fields"]
     grant = await client.refresh(TH)
     assert grant.access_token == "THnew"
     assert grant.expires_at is not None and grant.expires_at > datetime.now(UTC) + timedelta(

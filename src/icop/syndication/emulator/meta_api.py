@@ -133,20 +133,31 @@ def recent(
     values: dict[str, str],
     text_key: str,
     time_key: str,
+    *,
+    replies: bool = False,
 ) -> dict[str, Any]:
+    """An account's posts, newest first. Threads lists replies on their own edge
+    (``/replies``), every other edge leaves them out."""
     since = float(values.get("since") or 0)
     limit = int(values.get("limit") or 25)
     posts = [
         post
         for post in state.posts_of(platform, node)
-        if post.created_at >= since and (text_key != "caption" or not post.reply_to)
+        if post.created_at >= since and bool(post.reply_to) == replies
     ]
     posts.sort(key=lambda post: (post.created_at, post.post_id), reverse=True)
+    data = []
+    for post in posts[:limit]:
+        item: dict[str, Any] = {
+            "id": post.post_id,
+            text_key: post.text,
+            time_key: graph_time(post.created_at),
+        }
+        if post.reply_to:
+            item["replied_to"] = {"id": post.reply_to}
+        data.append(item)
     return {
-        "data": [
-            {"id": post.post_id, text_key: post.text, time_key: graph_time(post.created_at)}
-            for post in posts[:limit]
-        ],
+        "data": data,
         "paging": {"cursors": {"before": "emu", "after": "emu"}},
     }
 

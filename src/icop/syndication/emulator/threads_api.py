@@ -192,6 +192,18 @@ def threads_router(state: EmulatorState) -> APIRouter:
         body = recent(state, Platform.THREADS, node, values, "text", "timestamp")
         return await after(state, fault, JSONResponse(body))
 
+    @router.get(root + "/{version}/{node}/replies")
+    async def list_replies(node: str, request: Request) -> Response:
+        values = await common.params(request)
+        token, problem = auth.account(request, values, Platform.THREADS, node)
+        if problem is not None or token is None:
+            return problem or unsupported("get", node)
+        fault, failed = before(state, Platform.THREADS, node, token, "read")
+        if failed is not None:
+            return failed
+        body = recent(state, Platform.THREADS, node, values, "text", "timestamp", replies=True)
+        return await after(state, fault, JSONResponse(body))
+
     @router.get(root + "/{version}/{node}/threads_publishing_limit")
     async def publishing_limit(node: str, request: Request) -> Response:
         values = await common.params(request)

@@ -46,7 +46,14 @@ META_SCOPES = (
     "instagram_content_publish",
     "business_management",
 )
-THREADS_SCOPES = ("threads_basic", "threads_content_publish")
+# Replies (the parts of a split thread) need manage_replies to post and read_replies to
+# reconcile.
+THREADS_SCOPES = (
+    "threads_basic",
+    "threads_content_publish",
+    "threads_manage_replies",
+    "threads_read_replies",
+)
 X_SCOPES = ("tweet.read", "tweet.write", "users.read", "media.write", "offline.access")
 
 

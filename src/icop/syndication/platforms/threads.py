@@ -8,7 +8,9 @@ Sources:
 - Publishing limit: https://developers.facebook.com/docs/threads/troubleshooting#rate-limiting
   (250 posts per profile per rolling 24 h; ``GET /{id}/threads_publishing_limit?fields=
   quota_usage,config``).
-- Media: ``GET /{id}/threads?fields=id,text,timestamp`` with ``since``.
+- Media: ``GET /{id}/threads?fields=id,text,timestamp`` with ``since``; the user's replies are on
+  ``GET /{id}/replies`` (https://developers.facebook.com/docs/threads/reply-management;
+  ``threads_read_replies``), each with ``replied_to``.
 - Tokens: https://developers.facebook.com/docs/threads/get-started/long-lived-tokens
   (``GET /refresh_access_token?grant_type=th_refresh_token`` — 60 days from the refresh).
 """
@@ -16,7 +18,7 @@ Sources:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import httpx
 
@@ -115,30 +117,39 @@ class ThreadsClient(GraphClient):
     async def recent_posts(
         self, auth: AccountAuth, *, since: datetime, limit: int = 50
     ) -> Sequence[RemotePost]:
-        body, _ = await self._call(
-            auth,
-            "GET",
-            f"{auth.account_id}/threads",
-            step="recent posts",
-            params={
-                "fields": "id,text,timestamp",
-                "since": int(since.timestamp()),
-                "limit": limit,
-            },
-        )
-        posts = []
-        for item in body.get("data") or []:
-            created = _http.parse_time(item.get("timestamp"))
-            if created is not None and created < since:
-                continue
-            posts.append(
-                RemotePost(
-                    platform_post_id=str(item.get("id")),
-                    text=str(item.get("text") or ""),
-                    created_at=created,
-                )
+        """Top-level posts and replies: Threads lists them on two edges, and a reply chain (a
+        split thread) must be reconcilable too."""
+        posts: list[RemotePost] = []
+        for edge in ("threads", "replies"):
+            body, _ = await self._call(
+                auth,
+                "GET",
+                f"{auth.account_id}/{edge}",
+                step=f"recent {edge}",
+                params={
+                    "fields": "id,text,timestamp,replied_to",
+                    "since": int(since.timestamp()),
+                    "limit": limit,
+                },
             )
-        return posts
+            for item in body.get("data") or []:
+                created = _http.parse_time(item.get("timestamp"))
+                if created is not None and created < since:
+                    continue
+                replied_to = item.get("replied_to")
+                posts.append(
+                    RemotePost(
+                        platform_post_id=str(item.get("id")),
+                        text=str(item.get("text") or ""),
+                        created_at=created,
+                        reply_to=str(replied_to["id"])
+                        if isinstance(replied_to, dict) and replied_to.get("id")
+                        else None,
+                    )
+                )
+        oldest = datetime.min.replace(tzinfo=UTC)
+        posts.sort(key=lambda post: post.created_at or oldest, reverse=True)
+        return posts[:limit]
 
     async def publishing_limit(self, auth: AccountAuth) -> PublishLimit | None:
         body, _ = await self._call(
