@@ -3,6 +3,7 @@ threads of replies, recent posts, publishing limits and token refresh."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 
@@ -130,3 +131,14 @@ async def test_x_thread_with_media_recent_and_refresh(
     assert grant.refresh_token and grant.refresh_token != user.refresh_token
     renewed = AccountAuth(Platform.X, user.account_id, grant.access_token, grant.refresh_token)
     await x.publish(renewed, OutgoingPost(text="after refresh"))
+
+
+async def test_concurrent_publishes_get_distinct_ids(
+    clients: Mapping[Platform, PlatformClient], emulator: EmulatorServer, http: httpx.AsyncClient
+) -> None:
+    account = await add_account(http, emulator, Platform.THREADS)
+    results = await asyncio.gather(
+        *(clients[Platform.THREADS].publish(account, OutgoingPost(text=f"p{n}")) for n in range(50))
+    )
+    assert len({r.platform_post_id for r in results}) == 50
+    assert len(await received(http, emulator, Platform.THREADS, account.account_id)) == 50

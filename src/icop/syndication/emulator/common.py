@@ -3,6 +3,7 @@ envelopes, the usage headers, and the response that never arrives."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from typing import Any
@@ -13,7 +14,7 @@ from starlette.types import Receive, Scope, Send
 
 from icop.syndication.emulator.state import EmulatorState, Fault
 
-_trace_counter = 0
+_trace_ids = itertools.count(1)
 
 
 async def params(request: Request) -> dict[str, str]:
@@ -53,13 +54,11 @@ def meta_error(
     transient: bool | None = None,
     headers: dict[str, str] | None = None,
 ) -> JSONResponse:
-    global _trace_counter
-    _trace_counter += 1
     error: dict[str, Any] = {
         "message": message,
         "type": type_,
         "code": code,
-        "fbtrace_id": f"Emu{_trace_counter:08d}",
+        "fbtrace_id": f"Emu{next(_trace_ids):08d}",
     }
     if subcode is not None:
         error["error_subcode"] = subcode

@@ -11,7 +11,7 @@ import random
 import secrets
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Literal
 
 from icop.images.platforms import Platform
@@ -123,6 +123,16 @@ class Window:
     count: int = 0
 
 
+_CONFIG_FIELDS = (
+    "seed",
+    "ig_polls_until_finished",
+    "threads_polls_until_finished",
+    "ig_default_limit",
+    "threads_default_limit",
+    "x_default_window_limit",
+)
+
+
 @dataclass
 class EmulatorState:
     seed: int = 7
@@ -137,12 +147,16 @@ class EmulatorState:
     tokens: dict[str, Token] = field(default_factory=dict)
     refresh_tokens: dict[str, str] = field(default_factory=dict)
     posts: list[Post] = field(default_factory=list)
+    # The benchmark sends 10,000 posts: per-account lists and an id set keep lookups cheap.
+    posts_by_account: dict[tuple[Platform, str], list[Post]] = field(default_factory=dict)
+    post_ids: set[tuple[Platform, str]] = field(default_factory=set)
     containers: dict[str, Container] = field(default_factory=dict)
     media: dict[str, str] = field(default_factory=dict)
     faults: list[Fault] = field(default_factory=list)
     codes: dict[str, AuthCode] = field(default_factory=dict)
     windows: dict[tuple[str, str], Window] = field(default_factory=dict)
     _next_id: int = 1_000_000_000_000_000
+    _next_fault: int = 0
     _rng: random.Random = field(default_factory=random.Random)
 
     def __post_init__(self) -> None:
@@ -162,30 +176,13 @@ class EmulatorState:
             return str(self._next_id)
 
     def reset(self) -> None:
+        """Forget everything but the configuration (seed, polls, default limits)."""
         with self.lock:
-            fresh = EmulatorState(
-                seed=self.seed,
-                ig_polls_until_finished=self.ig_polls_until_finished,
-                threads_polls_until_finished=self.threads_polls_until_finished,
-                ig_default_limit=self.ig_default_limit,
-                threads_default_limit=self.threads_default_limit,
-                x_default_window_limit=self.x_default_window_limit,
-            )
-            for name in (
-                "clock_offset_s",
-                "accounts",
-                "tokens",
-                "refresh_tokens",
-                "posts",
-                "containers",
-                "media",
-                "faults",
-                "codes",
-                "windows",
-                "_next_id",
-                "_rng",
-            ):
-                setattr(self, name, getattr(fresh, name))
+            config = {name: getattr(self, name) for name in _CONFIG_FIELDS}
+            fresh = EmulatorState(**config)
+            for item in fields(self):
+                if item.name not in _CONFIG_FIELDS and item.name != "lock":
+                    setattr(self, item.name, getattr(fresh, item.name))
 
     # --- accounts and tokens ------------------------------------------------------------------
     def add_account(
@@ -307,12 +304,20 @@ class EmulatorState:
     def add_post(self, post: Post) -> Post:
         with self.lock:
             self.posts.append(post)
+            self.posts_by_account.setdefault((post.platform, post.account_id), []).append(post)
+            self.post_ids.add((post.platform, post.post_id))
             return post
+
+    def post_exists(self, platform: Platform, post_id: str) -> bool:
+        with self.lock:
+            return (platform, post_id) in self.post_ids
 
     def posts_of(
         self, platform: Platform | None = None, account_id: str | None = None
     ) -> list[Post]:
         with self.lock:
+            if platform is not None and account_id is not None:
+                return list(self.posts_by_account.get((platform, account_id), ()))
             return [
                 post
                 for post in self.posts
@@ -337,6 +342,8 @@ class EmulatorState:
     # --- faults -------------------------------------------------------------------------------
     def add_fault(self, fault: Fault) -> Fault:
         with self.lock:
+            self._next_fault += 1
+            fault.fault_id = self._next_fault
             if fault.count is None and fault.probability is None:
                 fault.count = 1
             self.faults.append(fault)

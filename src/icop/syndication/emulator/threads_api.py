@@ -255,6 +255,6 @@ def container_refusal(state: EmulatorState, node: str, values: dict[str, str]) -
             if item is None or item.account_id != node or not item.is_carousel_item:
                 return meta_error(400, f"Invalid carousel child {child}.", 100)
     reply_to = values.get("reply_to_id")
-    if reply_to and not any(p.post_id == reply_to for p in state.posts_of(Platform.THREADS)):
+    if reply_to and not state.post_exists(Platform.THREADS, reply_to):
         return meta_error(400, f"(#100) reply_to_id {reply_to} does not exist", 100)
     return None

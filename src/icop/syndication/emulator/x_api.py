@@ -328,7 +328,7 @@ def tweet_refusal(state: EmulatorState, user: str, body: dict[str, Any]) -> Resp
         if state.media.get(f"x:{media_id}") != user:
             return x_invalid(f"Your media IDs are invalid: {media_id}", "media.media_ids")
     reply_to = (body.get("reply") or {}).get("in_reply_to_tweet_id")
-    if reply_to and not any(p.post_id == str(reply_to) for p in state.posts_of(Platform.X)):
+    if reply_to and not state.post_exists(Platform.X, str(reply_to)):
         return x_invalid(
             "The post you are replying to is deleted or not visible to you.",
             "reply.in_reply_to_tweet_id",

@@ -44,7 +44,7 @@ async def send(
             f"{platform.value}: could not reach the API ({step}: {type(exc).__name__})",
             platform=platform,
         ) from None
-    except httpx.TransportError as exc:
+    except httpx.RequestError as exc:  # timeouts, drops, a body we could not decode
         message = f"{platform.value}: no complete answer to {step} ({type(exc).__name__})"
         if creates:
             raise AmbiguousOutcome(
