@@ -3,13 +3,14 @@ envelopes, the usage headers, and the response that never arrives."""
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import math
 from typing import Any
 
 from fastapi import Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 
 from icop.syndication.emulator.state import EmulatorState, Fault
@@ -113,9 +114,12 @@ def regain_minutes(seconds: float) -> int:
     return max(1, math.ceil(seconds / 60))
 
 
-class DropConnection:
+class DropConnection(Response):
     """A response whose status line goes out and whose body never does: uvicorn closes the
     socket, and the client sees the connection die after its request was processed."""
+
+    def __init__(self) -> None:
+        super().__init__(status_code=200)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         await send(
@@ -125,6 +129,15 @@ class DropConnection:
                 "headers": [(b"content-type", b"application/json"), (b"content-length", b"64")],
             }
         )
+
+
+async def after(fault: Fault | None, response: Response) -> Response:
+    """Faults that act after the work was done: the answer is late, or never comes."""
+    if fault is not None and fault.kind == "drop_after_create":
+        return DropConnection()
+    if fault is not None and fault.kind == "timeout":
+        await asyncio.sleep(fault.delay_s)
+    return response
 
 
 def fault_meta(state: EmulatorState, fault: Fault, token: str | None, account_id: str) -> Any:

@@ -7,7 +7,6 @@ documentation pages each shape comes from).
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 import secrets
@@ -94,15 +93,6 @@ def unsupported(method: str, node: str) -> Response:
         type_="GraphMethodException",
         subcode=33,
     )
-
-
-async def after(state: EmulatorState, fault: Fault | None, response: Response) -> Response:
-    """Faults that act after the work was done: the answer is late, or never comes."""
-    if fault is not None and fault.kind == "drop_after_create":
-        return common.DropConnection()  # type: ignore[return-value]
-    if fault is not None and fault.kind == "timeout":
-        await asyncio.sleep(fault.delay_s)
-    return response
 
 
 def before(
@@ -299,7 +289,7 @@ def graph_router(state: EmulatorState) -> APIRouter:
         response = JSONResponse(
             {"id": post.post_id}, headers=usage_headers(state, Platform.FACEBOOK, node)
         )
-        return await after(state, fault, response)
+        return await common.after(fault, response)
 
     @router.post("/graph.facebook.com/{version}/{node}/photos")
     async def photos(node: str, request: Request) -> Response:
@@ -319,7 +309,7 @@ def graph_router(state: EmulatorState) -> APIRouter:
         photo_id = state.new_id()
         if not published:
             state.media[photo_id] = url
-            return await after(state, fault, JSONResponse({"id": photo_id}))
+            return await common.after(fault, JSONResponse({"id": photo_id}))
         post = state.add_post(
             Post(
                 platform=Platform.FACEBOOK,
@@ -335,7 +325,7 @@ def graph_router(state: EmulatorState) -> APIRouter:
             {"id": photo_id, "post_id": post.post_id},
             headers=usage_headers(state, Platform.FACEBOOK, node),
         )
-        return await after(state, fault, response)
+        return await common.after(fault, response)
 
     @router.get("/graph.facebook.com/{version}/{node}/posts")
     @router.get("/graph.facebook.com/{version}/{node}/feed")
@@ -348,7 +338,7 @@ def graph_router(state: EmulatorState) -> APIRouter:
         if failed is not None:
             return failed
         body = recent(state, Platform.FACEBOOK, node, values, "message", "created_time")
-        return await after(state, fault, JSONResponse(body))
+        return await common.after(fault, JSONResponse(body))
 
     # --- Instagram ------------------------------------------------------------------------------
     @router.post("/graph.facebook.com/{version}/{node}/media")
@@ -408,7 +398,7 @@ def graph_router(state: EmulatorState) -> APIRouter:
             polls_until_finished=state.ig_polls_until_finished,
         )
         state.containers[container.container_id] = container
-        return await after(state, fault, JSONResponse({"id": container.container_id}))
+        return await common.after(fault, JSONResponse({"id": container.container_id}))
 
     @router.post("/graph.facebook.com/{version}/{node}/media_publish")
     async def ig_publish(node: str, request: Request) -> Response:
@@ -427,7 +417,7 @@ def graph_router(state: EmulatorState) -> APIRouter:
         response = JSONResponse(
             {"id": post.post_id}, headers=usage_headers(state, Platform.INSTAGRAM, node)
         )
-        return await after(state, fault, response)
+        return await common.after(fault, response)
 
     @router.get("/graph.facebook.com/{version}/{node}/media")
     async def ig_media(node: str, request: Request) -> Response:
@@ -439,7 +429,7 @@ def graph_router(state: EmulatorState) -> APIRouter:
         if failed is not None:
             return failed
         body = recent(state, Platform.INSTAGRAM, node, values, "caption", "timestamp")
-        return await after(state, fault, JSONResponse(body))
+        return await common.after(fault, JSONResponse(body))
 
     @router.get("/graph.facebook.com/{version}/{node}/content_publishing_limit")
     async def ig_limit(node: str, request: Request) -> Response:

@@ -14,7 +14,6 @@ from icop.syndication.emulator import common
 from icop.syndication.emulator.common import meta_error
 from icop.syndication.emulator.meta_api import (
     GraphAuth,
-    after,
     before,
     container_status,
     limit_body,
@@ -163,7 +162,7 @@ def threads_router(state: EmulatorState) -> APIRouter:
             polls_until_finished=0 if media_type == "TEXT" else state.threads_polls_until_finished,
         )
         state.containers[container.container_id] = container
-        return await after(state, fault, JSONResponse({"id": container.container_id}))
+        return await common.after(fault, JSONResponse({"id": container.container_id}))
 
     @router.post(root + "/{version}/{node}/threads_publish")
     async def publish(node: str, request: Request) -> Response:
@@ -178,7 +177,7 @@ def threads_router(state: EmulatorState) -> APIRouter:
         if refused is not None:
             return refused
         post = publish_container(state, state.containers[values["creation_id"]])
-        return await after(state, fault, JSONResponse({"id": post.post_id}))
+        return await common.after(fault, JSONResponse({"id": post.post_id}))
 
     @router.get(root + "/{version}/{node}/threads")
     async def list_threads(node: str, request: Request) -> Response:
@@ -190,7 +189,7 @@ def threads_router(state: EmulatorState) -> APIRouter:
         if failed is not None:
             return failed
         body = recent(state, Platform.THREADS, node, values, "text", "timestamp")
-        return await after(state, fault, JSONResponse(body))
+        return await common.after(fault, JSONResponse(body))
 
     @router.get(root + "/{version}/{node}/replies")
     async def list_replies(node: str, request: Request) -> Response:
@@ -202,7 +201,7 @@ def threads_router(state: EmulatorState) -> APIRouter:
         if failed is not None:
             return failed
         body = recent(state, Platform.THREADS, node, values, "text", "timestamp", replies=True)
-        return await after(state, fault, JSONResponse(body))
+        return await common.after(fault, JSONResponse(body))
 
     @router.get(root + "/{version}/{node}/threads_publishing_limit")
     async def publishing_limit(node: str, request: Request) -> Response:

@@ -9,7 +9,6 @@ tokens only with ``offline.access``, and PKCE S256 checked on the code exchange.
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import secrets
 from datetime import UTC, datetime
@@ -73,13 +72,6 @@ def x_router(state: EmulatorState) -> APIRouter:
         if fault is None:
             return None, None
         return fault, common.fault_x(state, fault, token.value)
-
-    async def after(fault: Fault | None, response: Response) -> Response:
-        if fault is not None and fault.kind == "drop_after_create":
-            return common.DropConnection()  # type: ignore[return-value]
-        if fault is not None and fault.kind == "timeout":
-            await asyncio.sleep(fault.delay_s)
-        return response
 
     @router.get("/x.com/i/oauth2/authorize")
     async def authorize(request: Request) -> Response:
@@ -196,7 +188,7 @@ def x_router(state: EmulatorState) -> APIRouter:
                 "image": {"image_type": kind},
             }
         }
-        return await after(fault, JSONResponse(body))
+        return await common.after(fault, JSONResponse(body))
 
     @router.post(f"{api}/2/media/metadata")
     async def metadata(request: Request) -> Response:
@@ -268,7 +260,7 @@ def x_router(state: EmulatorState) -> APIRouter:
             )
         )
         data = {"id": post.post_id, "text": post.text, "edit_history_tweet_ids": [post.post_id]}
-        return await after(fault, JSONResponse({"data": data}, 201, headers=headers))
+        return await common.after(fault, JSONResponse({"data": data}, 201, headers=headers))
 
     @router.get(api + "/2/users/{user_id}/tweets")
     async def user_tweets(user_id: str, request: Request) -> Response:
@@ -305,8 +297,8 @@ def x_router(state: EmulatorState) -> APIRouter:
         meta: dict[str, Any] = {"result_count": len(data)}
         if data:
             meta |= {"newest_id": data[0]["id"], "oldest_id": data[-1]["id"]}
-            return await after(fault, JSONResponse({"data": data, "meta": meta}))
-        return await after(fault, JSONResponse({"meta": meta}))
+            return await common.after(fault, JSONResponse({"data": data, "meta": meta}))
+        return await common.after(fault, JSONResponse({"meta": meta}))
 
     return router
 
