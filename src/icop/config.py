@@ -316,6 +316,54 @@ class Settings(BaseSettings):
         description='Price overrides, USD per million tokens: {"provider:model": [in, out]}.',
     )
 
+    # --- social platforms (issue #7) ---------------------------------------------------------
+    platform_emulator_url: str | None = Field(
+        default=None,
+        description="Base URL of a running `icop emulator` (e.g. http://127.0.0.1:8790): every "
+        "platform client and connect flow talks to it instead of the real APIs.",
+    )
+    platform_http_timeout_s: float = Field(
+        default=30.0, description="Per-request timeout of the platform API clients."
+    )
+    meta_graph_url: str = Field(
+        default="https://graph.facebook.com", description="Graph API (Facebook Pages, Instagram)."
+    )
+    meta_dialog_url: str = Field(
+        default="https://www.facebook.com", description="Facebook Login dialog host."
+    )
+    meta_graph_version: str = Field(default="v24.0", description="Graph API version.")
+    meta_app_id: str | None = Field(default=None, description="Meta app id (Facebook Login).")
+    meta_app_secret: SecretStr | None = Field(default=None, description="Meta app secret.")
+    meta_container_poll_interval_s: float = Field(
+        default=2.0,
+        description="Seconds between status polls of an Instagram/Threads media container.",
+    )
+    meta_container_poll_timeout_s: float = Field(
+        default=60.0,
+        description="Give up on a media container still processing after this many seconds.",
+    )
+    threads_graph_url: str = Field(
+        default="https://graph.threads.net", description="Threads API host."
+    )
+    threads_authorize_url: str = Field(
+        default="https://threads.net/oauth/authorize", description="Threads consent page."
+    )
+    threads_api_version: str = Field(default="v1.0", description="Threads API version.")
+    threads_app_id: str | None = Field(default=None, description="Threads app id.")
+    threads_app_secret: SecretStr | None = Field(default=None, description="Threads app secret.")
+    x_api_url: str = Field(default="https://api.x.com", description="X API v2 host.")
+    x_authorize_url: str = Field(
+        default="https://x.com/i/oauth2/authorize", description="X OAuth 2.0 consent page."
+    )
+    x_client_id: str | None = Field(default=None, description="X OAuth 2.0 client id.")
+    x_client_secret: SecretStr | None = Field(
+        default=None,
+        description="X OAuth 2.0 client secret (confidential client: HTTP Basic). Unset: public "
+        "client (client_id in the body).",
+    )
+    emulator_host: str = Field(default="127.0.0.1", description="Address `icop emulator` binds.")
+    emulator_port: int = Field(default=8790, description="Port `icop emulator` listens on.")
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:

@@ -8,6 +8,7 @@ from icop.articles import cli as article_cli
 from icop.cli import db, keys, llm, tenant, up
 from icop.images import cli as image_cli
 from icop.planning import cli as pipeline_cli
+from icop.syndication.emulator import cli as emulator_cli
 
 app = typer.Typer(
     name="icop",
@@ -27,3 +28,4 @@ app.add_typer(llm.app, name="llm")
 app.add_typer(image_cli.app, name="image")
 app.command("article")(article_cli.article)
 app.add_typer(pipeline_cli.app, name="pipeline")
+app.command("emulator")(emulator_cli.emulator)

@@ -1,0 +1,147 @@
+"""Instagram feed posts through the Instagram Graph API (Facebook Login for Business).
+
+Sources:
+- Content publishing: https://developers.facebook.com/docs/instagram-platform/content-publishing
+  (``POST /{ig-user-id}/media`` with ``image_url`` and ``caption`` creates a container; carousel
+  items carry ``is_carousel_item=true`` and a ``media_type=CAROUSEL`` container lists them in
+  ``children``; ``GET /{container-id}?fields=status_code`` until ``FINISHED``; then
+  ``POST /{ig-user-id}/media_publish`` with ``creation_id`` makes the post visible).
+- Publishing limit: https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/
+  reference/ig-user/content_publishing_limit (``{"data": [{"quota_usage": 2, "config":
+  {"quota_total": 50, "quota_duration": 86400}}]}``).
+- IG User media: https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/
+  reference/ig-user/media (``fields=id,caption,timestamp``; ``since``/``until``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from icop.syndication.platforms import _http
+from icop.syndication.platforms.base import (
+    AccountAuth,
+    AmbiguousOutcome,
+    OutgoingPost,
+    PermissionDenied,
+    Platform,
+    PlatformBadRequest,
+    PublishedPost,
+    PublishLimit,
+    RemotePost,
+    TokenGrant,
+)
+from icop.syndication.platforms.meta import GraphClient
+
+
+class InstagramClient(GraphClient):
+    platform = Platform.INSTAGRAM
+
+    async def publish(self, auth: AccountAuth, post: OutgoingPost) -> PublishedPost:
+        user = auth.account_id
+        urls = [item.url for item in post.media]
+        if not urls or any(not url for url in urls):
+            raise PlatformBadRequest(
+                "instagram: a feed post needs at least one image at a public URL",
+                platform=self.platform,
+            )
+        if len(urls) == 1:
+            container_id = await self._container(
+                auth, {"image_url": str(urls[0]), "caption": post.text}
+            )
+        else:
+            children = []
+            for url in urls:
+                child = await self._container(
+                    auth, {"image_url": str(url), "is_carousel_item": "true"}
+                )
+                children.append(child)
+            for child in children:
+                await self._wait_for_container(
+                    auth, child, field="status_code", extra_fields="status"
+                )
+            container_id = await self._container(
+                auth,
+                {"media_type": "CAROUSEL", "children": ",".join(children), "caption": post.text},
+            )
+        await self._wait_for_container(
+            auth, container_id, field="status_code", extra_fields="status"
+        )
+        body, rate = await self._call(
+            auth,
+            "POST",
+            f"{user}/media_publish",
+            step="media_publish",
+            creates=True,
+            data={"creation_id": container_id},
+        )
+        media_id = body.get("id")
+        if not media_id:
+            raise AmbiguousOutcome("instagram: published without an id", platform=self.platform)
+        return PublishedPost(platform_post_id=str(media_id), rate=rate)
+
+    async def _container(self, auth: AccountAuth, data: dict[str, str]) -> str:
+        body, _ = await self._call(
+            auth, "POST", f"{auth.account_id}/media", step="media container", data=data
+        )
+        return _http.require_id(body, "id", self.platform, step="media container")
+
+    async def recent_posts(
+        self, auth: AccountAuth, *, since: datetime, limit: int = 50
+    ) -> Sequence[RemotePost]:
+        body, _ = await self._call(
+            auth,
+            "GET",
+            f"{auth.account_id}/media",
+            step="recent posts",
+            params={
+                "fields": "id,caption,timestamp",
+                "since": int(since.timestamp()),
+                "limit": limit,
+            },
+        )
+        posts = []
+        for item in body.get("data") or []:
+            created = _http.parse_time(item.get("timestamp"))
+            if created is not None and created < since:
+                continue
+            posts.append(
+                RemotePost(
+                    platform_post_id=str(item.get("id")),
+                    text=str(item.get("caption") or ""),
+                    created_at=created,
+                )
+            )
+        return posts
+
+    async def publishing_limit(self, auth: AccountAuth) -> PublishLimit | None:
+        body, _ = await self._call(
+            auth,
+            "GET",
+            f"{auth.account_id}/content_publishing_limit",
+            step="publishing limit",
+            params={"fields": "quota_usage,config"},
+        )
+        return parse_publishing_limit(body)
+
+    async def refresh(self, auth: AccountAuth) -> TokenGrant:
+        raise PermissionDenied(
+            "instagram: the page token cannot be refreshed; reconnect the account",
+            platform=self.platform,
+        )
+
+
+def parse_publishing_limit(body: dict[str, object]) -> PublishLimit | None:
+    """Instagram's and Threads' windows have the same shape."""
+    data = body.get("data")
+    if not isinstance(data, list) or not data or not isinstance(data[0], dict):
+        return None
+    entry = data[0]
+    config = entry.get("config") if isinstance(entry.get("config"), dict) else {}
+    assert isinstance(config, dict)
+    used = _http.safe_int(entry.get("quota_usage"))
+    total = _http.safe_int(config.get("quota_total"))
+    window = _http.safe_int(config.get("quota_duration"))
+    if used is None or total is None:
+        return None
+    return PublishLimit(used=used, total=total, window_s=window or 86_400)

@@ -1,0 +1,222 @@
+"""What Facebook Pages, Instagram and Threads share: Graph API calls, Meta's error envelope, and
+the usage headers.
+
+Sources:
+- Graph API error handling: https://developers.facebook.com/docs/graph-api/guides/error-handling
+  (``{"error": {"message", "type", "code", "error_subcode", "is_transient", "fbtrace_id"}}``;
+  190 = access token expired or invalid; 10 and 200-299 = permission; 4, 17, 32, 613 and the
+  Business Use Case codes 80001-80014 = throttling; 1 and 2 = temporary; 100 = invalid parameter).
+- Rate limiting: https://developers.facebook.com/docs/graph-api/overview/rate-limiting
+  (``X-App-Usage`` percentages; ``X-Business-Use-Case-Usage`` per business id with
+  ``estimated_time_to_regain_access`` in minutes).
+- Instagram content publishing: error code 9 / subcode 2207042 when the account reached its
+  publishing limit (https://developers.facebook.com/docs/instagram-platform/content-publishing).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
+
+import httpx
+
+from icop.syndication.platforms import _http
+from icop.syndication.platforms.base import (
+    AccountAuth,
+    AmbiguousOutcome,
+    AuthExpired,
+    PermissionDenied,
+    Platform,
+    PlatformBadRequest,
+    PlatformError,
+    PlatformRateLimited,
+    RateState,
+    TransientError,
+)
+
+RATE_LIMIT_CODES = frozenset({4, 9, 17, 32, 613, *range(80001, 80015)})
+TRANSIENT_CODES = frozenset({1, 2})
+# Meta does not always say when a throttled app regains access; its app-level window is a rolling
+# hour, and a shorter guess only earns another refusal.
+DEFAULT_META_BACKOFF = timedelta(minutes=60)
+
+
+def _percent(values: Mapping[str, Any]) -> list[float]:
+    found = []
+    for key in ("call_count", "total_time", "total_cputime", "acc_id_util_pct"):
+        value = values.get(key)
+        if isinstance(value, int | float):
+            found.append(float(value))
+    return found
+
+
+def rate_state(headers: httpx.Headers) -> RateState | None:
+    app_usage = headers.get("x-app-usage")
+    buc_usage = headers.get("x-business-use-case-usage")
+    if app_usage is None and buc_usage is None:
+        return None
+    percents: list[float] = []
+    regain_minutes: list[float] = []
+    for raw in (app_usage, buc_usage):
+        if raw is None:
+            continue
+        try:
+            parsed = json.loads(raw)
+        except ValueError:
+            continue
+        if not isinstance(parsed, dict):
+            continue
+        if raw is app_usage:
+            percents += _percent(parsed)
+            continue
+        for entries in parsed.values():
+            for entry in entries if isinstance(entries, list) else [entries]:
+                if not isinstance(entry, dict):
+                    continue
+                percents += _percent(entry)
+                regain = entry.get("estimated_time_to_regain_access")
+                if isinstance(regain, int | float):
+                    regain_minutes.append(float(regain))
+    raw_headers = {
+        name: value
+        for name, value in (("x-app-usage", app_usage), ("x-business-use-case-usage", buc_usage))
+        if value is not None
+    }
+    return RateState(
+        usage_percent=min(100.0, max(percents)) if percents else None,
+        regain_after_s=max(regain_minutes) * 60 if regain_minutes else None,
+        raw=raw_headers,
+    )
+
+
+def map_error(platform: Platform, response: httpx.Response, *, creates: bool) -> PlatformError:
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    error = body.get("error") if isinstance(body, dict) else None
+    error = error if isinstance(error, dict) else {}
+    code = _http.safe_int(error.get("code")) or 0
+    subcode = _http.safe_int(error.get("error_subcode"))
+    platform_message = str(error.get("message") or f"HTTP {response.status_code}")
+    platform_code = str(code) + (f"/{subcode}" if subcode else "") if code else None
+    status = response.status_code
+    kwargs: dict[str, Any] = {
+        "platform": platform,
+        "platform_message": platform_message,
+        "platform_code": platform_code,
+        "http_status": status,
+    }
+    name = platform.value
+    # Throttling first: Meta marks code 4 "is_transient" too, and it must still be waited out.
+    if status < 500 and (code in RATE_LIMIT_CODES or status == 429):
+        rate = rate_state(response.headers)
+        wait = (
+            timedelta(seconds=rate.regain_after_s)
+            if rate is not None and rate.regain_after_s
+            else DEFAULT_META_BACKOFF
+        )
+        return PlatformRateLimited(
+            f"{name}: rate limited: {platform_message}",
+            reset_at=_http.utcnow() + wait,
+            rate=rate,
+            **kwargs,
+        )
+    if status >= 500 or error.get("is_transient") is True or code in TRANSIENT_CODES:
+        if creates:
+            return AmbiguousOutcome(f"{name}: server error on the create call", **kwargs)
+        return TransientError(f"{name}: temporary platform error", **kwargs)
+    if code in (102, 190) or (status == 401 and not code):
+        return AuthExpired(f"{name}: the access token expired or was revoked", **kwargs)
+    if code == 10 or 200 <= code <= 299 or (status == 403 and not code):
+        return PermissionDenied(f"{name}: permission missing: {platform_message}", **kwargs)
+    return PlatformBadRequest(f"{name}: refused: {platform_message}", **kwargs)
+
+
+class GraphClient:
+    """Sends Graph API calls for one platform: bearer token in the header (never the URL, so no
+    log line or exception carries it), errors mapped, usage headers kept."""
+
+    platform: Platform
+
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        *,
+        base_url: str,
+        poll_interval_s: float = 2.0,
+        poll_timeout_s: float = 60.0,
+    ) -> None:
+        self._http = http
+        self._base = base_url.rstrip("/")
+        self._poll_interval_s = poll_interval_s
+        self._poll_timeout_s = poll_timeout_s
+
+    async def _call(
+        self,
+        auth: AccountAuth,
+        method: str,
+        path: str,
+        *,
+        step: str,
+        creates: bool = False,
+        params: Mapping[str, Any] | None = None,
+        data: Mapping[str, Any] | None = None,
+    ) -> tuple[dict[str, Any], RateState | None]:
+        response = await _http.send(
+            self._http,
+            self.platform,
+            method,
+            f"{self._base}/{path.lstrip('/')}",
+            step=step,
+            creates=creates,
+            params=params,
+            data=data,
+            headers={"Authorization": f"Bearer {auth.access_token}"},
+        )
+        if response.status_code >= 400:
+            raise map_error(self.platform, response, creates=creates)
+        body = _http.json_body(response, self.platform, step=step, creates=creates)
+        if "error" in body and isinstance(body["error"], dict):
+            raise map_error(self.platform, response, creates=creates)
+        return body, rate_state(response.headers)
+
+    async def _wait_for_container(
+        self, auth: AccountAuth, container_id: str, *, field: str, extra_fields: str
+    ) -> None:
+        """Poll a media container until the platform has fetched and processed its media.
+
+        ``FINISHED`` goes on; ``ERROR``/``EXPIRED`` is the platform refusing the media (a bad
+        request, nothing was published); still processing at the deadline is transient — the
+        container is abandoned and nothing is visible."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self._poll_timeout_s
+        while True:
+            body, _ = await self._call(
+                auth,
+                "GET",
+                container_id,
+                step="container status",
+                params={"fields": f"{field},{extra_fields}"},
+            )
+            status = str(body.get(field) or "")
+            if status in ("FINISHED", "PUBLISHED"):
+                return
+            if status in ("ERROR", "EXPIRED"):
+                detail = body.get("error_message") or body.get("status") or status
+                raise PlatformBadRequest(
+                    f"{self.platform.value}: media container {status.lower()}: {detail}",
+                    platform=self.platform,
+                    platform_message=str(detail),
+                    platform_code=status,
+                )
+            if loop.time() + self._poll_interval_s > deadline:
+                raise TransientError(
+                    f"{self.platform.value}: media still processing after "
+                    f"{self._poll_timeout_s:.0f} s",
+                    platform=self.platform,
+                )
+            await asyncio.sleep(self._poll_interval_s)
