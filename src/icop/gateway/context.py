@@ -69,6 +69,8 @@ class AppContext:
 
     async def close(self) -> None:
         await self.llm.aclose()
+        if self.syndication is not None:
+            await self.syndication.aclose()
         await self.engine.dispose()
 
 

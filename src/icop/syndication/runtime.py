@@ -1,8 +1,9 @@
 """The syndication service's clients, built once per process (API and workers): the platform
 clients, the OAuth connect providers, the token manager and the publisher over them.
 
-``platform_clients``/``oauth_providers`` are the one place the real HTTP clients (or the local
-platform emulator's base URLs) are plugged in; tests build a runtime over fakes."""
+The clients talk to the real APIs, or to the local platform emulator when
+``ICOP_PLATFORM_EMULATOR_URL`` is set (icop.syndication.platforms.factory); tests may build a
+runtime over fakes."""
 
 from __future__ import annotations
 
@@ -10,27 +11,20 @@ import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+import httpx
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from icop.config import Settings
 from icop.credentials.vault import Keyring
 from icop.syndication.ledger import QuotaLedger
 from icop.syndication.platforms.base import OAuthProvider, Platform, PlatformClient
+from icop.syndication.platforms.factory import (
+    build_http_client,
+    build_oauth_providers,
+    build_platform_clients,
+)
 from icop.syndication.publisher import Publisher, Sleep
 from icop.syndication.tokens import Clock, TokenManager, utcnow
-
-
-def platform_clients(settings: Settings) -> dict[Platform, PlatformClient]:
-    """The configured platform clients. Integration point for the HTTP clients (issue #7
-    item 1): until they are wired, no platform is configured and publishing fails clearly."""
-    del settings
-    return {}
-
-
-def oauth_providers(settings: Settings) -> dict[str, OAuthProvider]:
-    """The configured connect flows ("meta", "threads", "x"); same integration point."""
-    del settings
-    return {}
 
 
 @dataclass
@@ -40,6 +34,8 @@ class SyndicationRuntime:
     oauth: Mapping[str, OAuthProvider]
     tokens: TokenManager
     publisher: Publisher
+    # The HTTP client the runtime created for its platform clients (None when given clients).
+    http: httpx.AsyncClient | None = None
     ledger: QuotaLedger = field(init=False)
 
     def __post_init__(self) -> None:
@@ -57,8 +53,13 @@ class SyndicationRuntime:
         clock: Clock = utcnow,
         sleep: Sleep | None = None,
     ) -> SyndicationRuntime:
-        clients = platform_clients(settings) if clients is None else clients
-        oauth = oauth_providers(settings) if oauth is None else oauth
+        http = build_http_client(settings) if clients is None or oauth is None else None
+        if clients is None:
+            assert http is not None
+            clients = build_platform_clients(settings, http)
+        if oauth is None:
+            assert http is not None
+            oauth = build_oauth_providers(settings, http)
         tokens = TokenManager(
             sessionmaker,
             keyring,
@@ -69,4 +70,8 @@ class SyndicationRuntime:
         publisher = Publisher(
             sessionmaker, tokens, clients, settings, clock=clock, sleep=sleep or asyncio.sleep
         )
-        return cls(settings, clients, oauth, tokens, publisher)
+        return cls(settings, clients, oauth, tokens, publisher, http)
+
+    async def aclose(self) -> None:
+        if self.http is not None:
+            await self.http.aclose()

@@ -28,11 +28,12 @@ async def publish_activities(context: WorkerContext) -> AsyncIterator[Sequence[A
         application_name=f"icop-worker-{context.queue}",
     )
     sessionmaker = create_sessionmaker(engine)
+    runtime = SyndicationRuntime.create(settings, sessionmaker, build_keyring(settings))
     try:
-        runtime = SyndicationRuntime.create(settings, sessionmaker, build_keyring(settings))
         activities = PublishActivities(sessionmaker, runtime.publisher)
         yield [activities.publish, activities.cancel]
     finally:
+        await runtime.aclose()
         await engine.dispose()
 
 
