@@ -183,6 +183,7 @@ async def setup(
                 planning.await_article,
                 planning.finish_row,
                 planning.finish_run,
+                planning.publish_article,
             ],
         )
         async with running_workers(

@@ -30,7 +30,7 @@ from icop.articles.schemas import ArticleBrief
 from icop.auth.principal import Principal, PrincipalKind
 from icop.config import Settings
 from icop.db.session import unit_of_work
-from icop.errors import ICOPError
+from icop.errors import ICOPError, ValidationFailed
 from icop.models import ContentPipeline, PipelineRun, Role, SubTopic
 from icop.outbox import service as outbox
 from icop.planning.repository import PipelineRepository, RunRepository, SubTopicRepository
@@ -46,6 +46,10 @@ from icop.planning.sheets.layout import (
     parse_plan,
 )
 from icop.planning.sheets.source import SheetSource
+from icop.syndication import service as posts_service
+from icop.syndication.repository import AccountRepository, PostRepository
+from icop.syndication.scheduler import PostScheduler
+from icop.syndication.schemas import PostCreate
 
 # Article statuses after which nothing more happens without a person.
 ARTICLE_FINAL = {"ready", "awaiting_approval", "rejected", "failed", "no_sources"}
@@ -103,6 +107,13 @@ class ArticleSlot:
 
 
 @dataclass
+class PublishRequest:
+    tenant_id: str
+    article_id: str
+    platforms: list[str]
+
+
+@dataclass
 class RowOutcome:
     row_number: int
     error: str | None = None
@@ -153,12 +164,14 @@ class PlanningActivities:
         sources: PlanSources,
         subtopics: SubtopicGenerator,
         agents_queue: str,
+        posts: PostScheduler | None = None,
     ) -> None:
         self.sessionmaker = sessionmaker
         self.settings = settings
         self.sources = sources
         self.subtopics = subtopics
         self.agents_queue = agents_queue
+        self.posts = posts
 
     @contextlib.asynccontextmanager
     async def _tenant(self, tenant_id: str) -> AsyncIterator[AsyncSession]:
@@ -400,6 +413,47 @@ class PlanningActivities:
                 return status
             activity.heartbeat(status)
             await asyncio.sleep(POLL_ARTICLE_S)
+
+    @activity.defn(name="planning.publish_article")
+    async def publish_article(self, request: PublishRequest) -> list[str]:
+        """Schedule a ready article's social copy, now, to the tenant's connected accounts on
+        the row's platforms. Accounts that already have a post of this article are skipped,
+        so a retried activity or a re-run schedules nothing twice. Returns problems."""
+        if self.posts is None or not request.platforms:
+            return []
+        tenant_id, article_id = UUID(request.tenant_id), UUID(request.article_id)
+        async with self._tenant(request.tenant_id) as session:
+            article = await ArticleRepository(session).get(article_id)
+            if article is None or article.status != "ready":
+                return []  # awaiting approval, rejected or failed: nothing to publish
+            accounts = await AccountRepository(session).connected(request.platforms)
+            posted = {
+                p.social_account_id for p in await PostRepository(session).for_article(article_id)
+            }
+            targets = [a.id for a in accounts if a.id not in posted]
+            missing = sorted(set(request.platforms) - {a.platform for a in accounts})
+            problems = [f"no connected {name} account" for name in missing]
+            if not targets:
+                return problems
+            principal = Principal(
+                kind=PrincipalKind.USER,
+                tenant_id=tenant_id,
+                role=Role.EDITOR,
+                user_id=article.created_by,
+            )
+            try:
+                await posts_service.create(
+                    session,
+                    self.posts,
+                    principal,
+                    PostCreate(account_ids=targets, article_id=article_id),
+                )
+            except ValidationFailed as error:
+                issues = error.extra.get("issues") or []
+                problems += [f"{i['platform']}: {i['message']}" for i in issues] or [error.detail]
+            except ICOPError as error:
+                raise _fail(error) from error
+        return problems
 
     @activity.defn(name="planning.finish_row")
     async def finish_row(self, run: RunRef, outcome: RowOutcome) -> str:

@@ -14,12 +14,14 @@ from icop.db.engine import create_engine, create_sessionmaker, resolve_urls
 from icop.embeddings import default_embedder
 from icop.gateway.context import build_keyring
 from icop.llm.registry import build_router
+from icop.orchestrator.connection import LazyClient
 from icop.orchestrator.queues import TaskQueue
 from icop.orchestrator.worker import Activity, WorkerContext, WorkerRegistry
 from icop.planning.activities import GeneratedSubtopic, PlanningActivities
 from icop.planning.sources import PipelinePlanSources
 from icop.planning.subtopics import generate_subtopics
 from icop.planning.workflows import PipelineRunWorkflow
+from icop.syndication.scheduler import TemporalPostScheduler
 
 
 @contextlib.asynccontextmanager
@@ -66,6 +68,7 @@ async def planning_activities(context: WorkerContext) -> AsyncIterator[Sequence[
                 PipelinePlanSources(sessionmaker, settings, http, build_keyring(settings)),
                 subtopics,
                 agents_queue=context.settings.queue_name(TaskQueue.AGENTS),
+                posts=TemporalPostScheduler(LazyClient(context.settings)),
             )
             yield [
                 activities.start_run,
@@ -73,6 +76,7 @@ async def planning_activities(context: WorkerContext) -> AsyncIterator[Sequence[
                 activities.await_article,
                 activities.finish_row,
                 activities.finish_run,
+                activities.publish_article,
             ]
     finally:
         await router.aclose()

@@ -29,6 +29,7 @@ with workflow.unsafe.imports_passed_through():
         ArticleSlot,
         PipelineRunInput,
         PlanningActivities,
+        PublishRequest,
         RowOutcome,
         RowWork,
         RunPlan,
@@ -120,7 +121,7 @@ class PipelineRunWorkflow:
                     heartbeat_timeout=timedelta(minutes=2),
                     retry_policy=SUBTOPICS_RETRY,
                 )
-            await asyncio.gather(*(self._article(slot, articles) for slot in slots))
+            await asyncio.gather(*(self._article(run, slot, work, articles) for slot in slots))
             outcome = RowOutcome(row_number=work.row_number)
         except ActivityError as error:
             outcome = RowOutcome(row_number=work.row_number, error=_reason(error))
@@ -132,9 +133,20 @@ class PipelineRunWorkflow:
         )
         self._rows_done += 1
 
-    async def _article(self, slot: ArticleSlot, articles: asyncio.Semaphore) -> None:
-        if slot.finished:
-            return
+    async def _article(
+        self, run: RunRef, slot: ArticleSlot, work: RowWork, articles: asyncio.Semaphore
+    ) -> None:
+        if not slot.finished:
+            await self._write_article(slot, articles)
+        if work.platforms:
+            await workflow.execute_activity_method(
+                PlanningActivities.publish_article,
+                PublishRequest(run.tenant_id, slot.article_id, work.platforms),
+                start_to_close_timeout=SHEET_IO_TIMEOUT,
+                retry_policy=SHEET_RETRY,
+            )
+
+    async def _write_article(self, slot: ArticleSlot, articles: asyncio.Semaphore) -> None:
         async with articles:
             try:
                 await workflow.execute_child_workflow(

@@ -39,6 +39,14 @@ class AccountRepository:
             )
         )
 
+    async def connected(self, platforms: Sequence[str]) -> Sequence[SocialAccount]:
+        result = await self.session.scalars(
+            select(SocialAccount)
+            .where(SocialAccount.status == "connected", SocialAccount.platform.in_(platforms))
+            .order_by(SocialAccount.platform, SocialAccount.created_at, SocialAccount.id)
+        )
+        return result.all()
+
     async def list(self, *, limit: int, offset: int) -> Sequence[SocialAccount]:
         result = await self.session.scalars(
             select(SocialAccount)
@@ -70,6 +78,12 @@ class PostRepository:
         self.session.add(post)
         await self.session.flush()
         return post
+
+    async def for_article(self, article_id: UUID) -> Sequence[Post]:
+        result = await self.session.scalars(
+            select(Post).where(Post.article_id == article_id).order_by(Post.created_at, Post.id)
+        )
+        return result.all()
 
     async def get(self, post_id: UUID, *, lock: bool = False) -> Post | None:
         statement = select(Post).where(Post.id == post_id)
@@ -222,9 +236,7 @@ class LedgerRepository:
             select(AccountRateState).where(AccountRateState.social_account_id == account_id)
         )
 
-    async def rate_state_for_update(
-        self, tenant_id: UUID, account_id: UUID
-    ) -> AccountRateState:
+    async def rate_state_for_update(self, tenant_id: UUID, account_id: UUID) -> AccountRateState:
         state = await self.rate_state(account_id)
         if state is None:
             state = AccountRateState(tenant_id=tenant_id, social_account_id=account_id)
