@@ -24,6 +24,8 @@ from icop.images.router import router as images_router
 from icop.invitations.router import router as invitations_router
 from icop.knowledge.router import router as knowledge_router
 from icop.llm.router import router as llm_router
+from icop.observability.middleware import TelemetryMiddleware
+from icop.observability.router import router as metrics_router
 from icop.quotas.router import router as usage_router
 from icop.storage.router import router as media_router
 from icop.tenants.router import router as tenants_router
@@ -87,6 +89,7 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
         app.state.context = context
     install_problem_handlers(app)
     app.include_router(health_router)
+    app.include_router(metrics_router)
     app.include_router(api_router())
     # Added last = outermost: request ids wrap everything, including CORS and size rejections.
     app.add_middleware(RequestGuardMiddleware, max_bytes=settings.max_body_bytes)
@@ -100,4 +103,6 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
         max_age=600,
     )
     app.add_middleware(RequestIdMiddleware)
+    # Outermost of all: the server span and the request metrics cover every layer.
+    app.add_middleware(TelemetryMiddleware)
     return app
