@@ -84,6 +84,10 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
         openapi_url=f"{API_PREFIX}/openapi.json",
         docs_url="/docs",
         redoc_url=None,
+        # FastAPI's native OpenTelemetry spans (no-ops until icop.observability.tracing
+        # installs a provider); Prometheus metrics are ours (TelemetryMiddleware), and
+        # exception logs to OpenTelemetry stay off (messages may quote request data).
+        telemetry={"tracing": True, "operation_spans": True, "metrics": False, "logs": False},
     )
     if context is not None:
         app.state.context = context
@@ -103,6 +107,6 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
         max_age=600,
     )
     app.add_middleware(RequestIdMiddleware)
-    # Outermost of all: the server span and the request metrics cover every layer.
+    # Outermost middleware: the request metrics cover every layer.
     app.add_middleware(TelemetryMiddleware)
     return app

@@ -1,28 +1,52 @@
-"""The API's telemetry middleware: a SERVER span per request (continuing the caller's W3C
-``traceparent``) and the request metrics, both labelled with the route *template*.
+"""The API's request metrics middleware, labelled with the route *template*.
 
-Pure ASGI, like the gateway's other middleware. The template is read after the app ran:
-FastAPI's router writes the matched route into the (shared) scope. Requests that match no
+Server spans are FastAPI's own (its native OpenTelemetry support, configured in
+``icop.gateway.app``: it continues the caller's W3C ``traceparent`` through the global
+propagator and adds dependency/endpoint/serialization spans); this middleware only counts and
+times. Pure ASGI, like the gateway's other middleware. The template is read after the app
+ran: the router writes the matched route into the (shared) scope. Requests that match no
 route are labelled ``unmatched`` so that scanners cannot mint new label values.
 """
 
 from __future__ import annotations
 
 import time
+import weakref
 from typing import Any
 
-from opentelemetry.trace import SpanKind, Status, StatusCode
+from fastapi.routing import iter_route_contexts
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from icop.observability.metrics import record_http_request
-from icop.observability.tracing import PROPAGATOR, tracer
 
 UNMATCHED = "unmatched"
 
 
+# FastAPI keeps included routers as they were declared: the matched route in the scope carries
+# its path *within* its router ("/users/{user_id}"). The full template comes from the app's
+# route contexts, computed once per app.
+_templates: weakref.WeakKeyDictionary[Any, dict[int, str]] = weakref.WeakKeyDictionary()
+
+
+def _templates_of(app: Any) -> dict[int, str]:
+    table = _templates.get(app)
+    if table is None:
+        table = {}
+        for context in iter_route_contexts(getattr(app, "routes", [])):
+            path = context.path
+            if path:
+                table.setdefault(id(context.original_route), path)
+        _templates[app] = table
+    return table
+
+
 def _route_template(scope: Scope) -> str:
     route: Any = scope.get("route")
-    path = getattr(route, "path_format", None) or getattr(route, "path", None)
+    if route is None:
+        return UNMATCHED
+    app = scope.get("app")
+    template = _templates_of(app).get(id(route)) if app is not None else None
+    path = template or getattr(route, "path_format", None) or getattr(route, "path", None)
     return str(path) if path else UNMATCHED
 
 
@@ -34,12 +58,6 @@ class TelemetryMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        method: str = scope["method"]
-        carrier = {
-            key.decode("latin-1"): value.decode("latin-1")
-            for key, value in scope.get("headers", [])
-            if key in (b"traceparent", b"tracestate")
-        }
         status = 500
         started = time.perf_counter()
 
@@ -49,20 +67,9 @@ class TelemetryMiddleware:
                 status = message["status"]
             await send(message)
 
-        with tracer().start_as_current_span(
-            method,
-            context=PROPAGATOR.extract(carrier),
-            kind=SpanKind.SERVER,
-            attributes={"http.request.method": method, "url.path": scope["path"]},
-        ) as span:
-            try:
-                await self.app(scope, receive, send_recording)
-            finally:
-                route = _route_template(scope)
-                record_http_request(method, route, status, time.perf_counter() - started)
-                if span.is_recording():
-                    span.update_name(f"{method} {route}")
-                    span.set_attribute("http.route", route)
-                    span.set_attribute("http.response.status_code", status)
-                    if status >= 500:
-                        span.set_status(Status(StatusCode.ERROR))
+        try:
+            await self.app(scope, receive, send_recording)
+        finally:
+            record_http_request(
+                scope["method"], _route_template(scope), status, time.perf_counter() - started
+            )
