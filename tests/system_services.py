@@ -10,7 +10,7 @@ import socket
 import subprocess
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,21 +78,19 @@ class RabbitMQ:
         if self.process is None:
             return
         if self.process.poll() is None:
-            subprocess.run(  # noqa: S603
+            subprocess.run(
                 [str(RABBITMQCTL), "stop"], env=self.env, capture_output=True, timeout=30,
                 check=False,
             )
-            try:
+            with suppress(subprocess.TimeoutExpired):
                 self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                pass
         _stop(self.process)
         self.process = None
 
     def kill_epmd(self) -> None:
         epmd = shutil.which("epmd")
         if epmd:
-            subprocess.run(  # noqa: S603
+            subprocess.run(
                 [epmd, "-port", self.env["ERL_EPMD_PORT"], "-kill"], capture_output=True,
                 timeout=10, check=False,
             )
