@@ -6,7 +6,7 @@ UV := $(VENV)/bin/uv
 UV_VERSION := 0.13.9
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run test lint typecheck unit bench clean
+.PHONY: install run test lint typecheck unit bench clean system-deps
 
 $(UV):
 	$(PYTHON) -m venv $(VENV)
@@ -27,10 +27,14 @@ lint: install
 typecheck: install
 	$(VENV)/bin/mypy
 
-unit: install
+unit: install system-deps
 	$(VENV)/bin/python -m pytest
 
-test: install lint typecheck unit
+# RabbitMQ and Prometheus for the tests that start them (scripts/system-deps.sh).
+system-deps:
+	@sh scripts/system-deps.sh
+
+test: install system-deps lint typecheck unit
 
 clean:
 	rm -rf $(VENV) .icop-test .pytest_cache .mypy_cache .ruff_cache

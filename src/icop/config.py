@@ -363,6 +363,51 @@ class Settings(BaseSettings):
     )
     emulator_host: str = Field(default="127.0.0.1", description="Address `icop emulator` binds.")
     emulator_port: int = Field(default=8790, description="Port `icop emulator` listens on.")
+    # --- observability and events ---------------------------------------------------------
+    worker_metrics_port: int = Field(
+        default=9464,
+        ge=0,
+        le=65535,
+        description="Port of the Prometheus /metrics endpoint of an `icop worker` process "
+        "(0: none). `icop up` serves the same metrics on the API's /metrics instead.",
+    )
+    worker_metrics_host: str = Field(
+        default="127.0.0.1",
+        description="Address the worker's /metrics binds to (0.0.0.0 in containers).",
+    )
+    amqp_url: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("AMQP_URL", "ICOP_AMQP_URL"),
+        description="RabbitMQ (amqp:// or amqps://) that the outbox relay publishes domain "
+        "events to. Unset: events stay in the outbox table.",
+    )
+    amqp_exchange: str = Field(
+        default="icop.events",
+        description="Durable topic exchange for events; the routing key is the event type.",
+    )
+    outbox_relay_in_workers: bool = Field(
+        default=True,
+        description="With AMQP_URL set, run the outbox relay inside `icop up` and every `icop "
+        "worker` process. False: only a dedicated `icop relay` process ships events.",
+    )
+    outbox_relay_batch_size: int = Field(
+        default=100, ge=1, le=10_000, description="Events per tenant published per round."
+    )
+    outbox_relay_poll_s: float = Field(
+        default=1.0, gt=0, description="Pause between rounds when the outbox is empty."
+    )
+    outbox_relay_tenant_refresh_s: float = Field(
+        default=30.0,
+        gt=0,
+        description="How often the relay re-reads the list of tenants (an audited system "
+        "call); a new tenant's first events wait at most this long.",
+    )
+    outbox_relay_backoff_max_s: float = Field(
+        default=30.0, gt=0, description="Longest wait between reconnects to a broker that is down."
+    )
+    outbox_relay_confirm_timeout_s: float = Field(
+        default=10.0, gt=0, description="How long to wait for the broker's publisher confirm."
+    )
 
     @field_validator("cors_origins", mode="before")
     @classmethod
@@ -445,6 +490,22 @@ def reference_markdown() -> str:
         "| `ICOP_TEMPORAL_PORT` | `7233` | Port of the embedded dev server. |",
         "| `ICOP_TEMPORAL_TASK_QUEUE_PREFIX` | — | Prefix of every task queue name. |",
         "| `ICOP_BUILD_ID` | `icop-<version>` | The workers' build id. |",
+        "",
+        "## OpenTelemetry",
+        "",
+        "Tracing uses the OpenTelemetry SDK's own variables; without an endpoint nothing is",
+        "recorded or exported:",
+        "",
+        "| variable | default | description |",
+        "|---|---|---|",
+        "| `OTEL_EXPORTER_OTLP_ENDPOINT` | — | OTLP/HTTP collector, e.g. `http://jaeger:4318` "
+        "(`/v1/traces` is appended). Unset: no tracing. |",
+        "| `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` | — | Full traces URL (instead of the above). |",
+        "| `OTEL_EXPORTER_OTLP_HEADERS` | — | Headers for the collector, `k=v,k2=v2`. |",
+        "| `OTEL_SDK_DISABLED` | `false` | `true` turns tracing off even with an endpoint. |",
+        "| `OTEL_SERVICE_NAME` | `icop-api` / `icop-worker-<queue>` / `icop-relay` | "
+        "Overrides the per-process service name. |",
+        "| `OTEL_RESOURCE_ATTRIBUTES` | — | Extra resource attributes, `k=v,…`. |",
     ]
     return "\n".join(lines) + "\n"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from icop.articles import cli as article_cli
-from icop.cli import db, keys, llm, tenant, up
+from icop.cli import db, keys, llm, ops, tenant, up
 from icop.images import cli as image_cli
 from icop.planning import cli as pipeline_cli
 from icop.syndication.emulator import cli as emulator_cli
@@ -20,6 +20,9 @@ app = typer.Typer(
 app.command("up")(up.up)
 app.command("down")(up.down)
 app.command("worker")(up.worker)
+app.command("relay")(ops.relay)
+app.command("backup")(ops.backup)
+app.command("restore")(ops.restore)
 app.add_typer(db.app, name="db")
 app.add_typer(tenant.tenant_app, name="tenant")
 app.add_typer(tenant.user_app, name="user")

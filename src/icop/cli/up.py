@@ -224,8 +224,11 @@ def worker(
 ) -> None:
     """Run Temporal workers for some task queues in this process (production scaling: one
     process per queue and machine); until Ctrl-C or SIGTERM."""
+    from icop.observability.metrics import record_build_info, start_metrics_server
+    from icop.observability.tracing import setup_tracing, worker_service_name
     from icop.orchestrator.queues import TaskQueue, parse_queues
-    from icop.orchestrator.worker import run_worker_process
+    from icop.orchestrator.worker import Sidecar, run_worker_process
+    from icop.outbox.relay import background_relay
     from icop.runtime.services import temporal_settings
 
     current = settings(serving=True)
@@ -233,7 +236,19 @@ def worker(
         queues = parse_queues(queue) if queue else list(TaskQueue)
     except ValueError as error:
         raise fail(str(error)) from None
-    console.print(
-        f"serving {', '.join(q.value for q in queues)} on {temporal_settings(current).target}"
-    )
-    run_worker_process(temporal_settings(current), queues)
+    temporal = temporal_settings(current)
+    setup_tracing(worker_service_name([q.value for q in queues]))
+    record_build_info("worker", temporal.build_id)
+    try:
+        start_metrics_server(current.worker_metrics_port, current.worker_metrics_host)
+    except OSError as error:
+        raise fail(
+            f"cannot serve /metrics on {current.worker_metrics_host}:"
+            f"{current.worker_metrics_port} ({error.strerror}); set ICOP_WORKER_METRICS_PORT "
+            "to a free port, or 0 for none"
+        ) from None
+    sidecars: list[Sidecar] = []
+    if current.amqp_url is not None and current.outbox_relay_in_workers:
+        sidecars.append(lambda: background_relay(current))
+    console.print(f"serving {', '.join(q.value for q in queues)} on {temporal.target}")
+    run_worker_process(temporal, queues, sidecars)

@@ -24,6 +24,8 @@ from icop.images.router import router as images_router
 from icop.invitations.router import router as invitations_router
 from icop.knowledge.router import router as knowledge_router
 from icop.llm.router import router as llm_router
+from icop.observability.middleware import TelemetryMiddleware
+from icop.observability.router import router as metrics_router
 from icop.planning.router import router as pipelines_router
 from icop.quotas.router import router as usage_router
 from icop.storage.router import router as media_router
@@ -87,11 +89,16 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
         openapi_url=f"{API_PREFIX}/openapi.json",
         docs_url="/docs",
         redoc_url=None,
+        # FastAPI's native OpenTelemetry spans (no-ops until icop.observability.tracing
+        # installs a provider); Prometheus metrics are ours (TelemetryMiddleware), and
+        # exception logs to OpenTelemetry stay off (messages may quote request data).
+        telemetry={"tracing": True, "operation_spans": True, "metrics": False, "logs": False},
     )
     if context is not None:
         app.state.context = context
     install_problem_handlers(app)
     app.include_router(health_router)
+    app.include_router(metrics_router)
     app.include_router(api_router())
     # Added last = outermost: request ids wrap everything, including CORS and size rejections.
     app.add_middleware(RequestGuardMiddleware, max_bytes=settings.max_body_bytes)
@@ -105,4 +112,6 @@ def create_app(settings: Settings | None = None, context: AppContext | None = No
         max_age=600,
     )
     app.add_middleware(RequestIdMiddleware)
+    # Outermost middleware: the request metrics cover every layer.
+    app.add_middleware(TelemetryMiddleware)
     return app

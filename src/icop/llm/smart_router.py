@@ -41,6 +41,8 @@ from icop.llm.providers.base import (
 )
 from icop.llm.tasks import TaskKind, spec_for
 from icop.llm.throttle import Throttle
+from icop.observability.metrics import record_model_call
+from icop.observability.tracing import model_span, set_model_result
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T", bound=BaseModel)
@@ -201,6 +203,43 @@ class SmartRouter:
         reference: str | None = None,
     ) -> RoutedCall[T]:
         kind = TaskKind(task)
+        # One span per routed call (the provider attempts are its children); what it says is
+        # the task, who answered and the spend, never the prompt.
+        with model_span("llm.route", task=kind.value) as span:
+            call = await self._complete(
+                kind,
+                system=system,
+                inputs=inputs,
+                output=output,
+                tenant_id=tenant_id,
+                instructions=instructions,
+                max_tokens=max_tokens,
+                seed=seed,
+                reference=reference,
+            )
+            set_model_result(
+                span,
+                provider=call.provider,
+                model=call.model,
+                prompt_tokens=call.prompt_tokens,
+                completion_tokens=call.completion_tokens,
+                cost_usd=call.cost_usd,
+            )
+            return call
+
+    async def _complete(
+        self,
+        kind: TaskKind,
+        *,
+        system: str,
+        inputs: dict[str, Any],
+        output: type[T] | None,
+        tenant_id: UUID | None,
+        instructions: str | None,
+        max_tokens: int | None,
+        seed: int | None,
+        reference: str | None,
+    ) -> RoutedCall[T]:
         spec = spec_for(kind)
         schema = structured.schema_for(output) if output is not None else None
         started = time.perf_counter()
@@ -450,7 +489,19 @@ class SmartRouter:
             with attempt:
                 try:
                     async with self.throttle.slot(candidate.provider):
-                        result = await provider.complete(request)
+                        with model_span(
+                            "llm.call",
+                            provider=candidate.provider,
+                            model=candidate.model,
+                        ) as span:
+                            result = await provider.complete(request)
+                            set_model_result(
+                                span,
+                                provider=candidate.provider,
+                                model=result.model or candidate.model,
+                                prompt_tokens=result.prompt_tokens,
+                                completion_tokens=result.completion_tokens,
+                            )
                 except ProviderError as error:
                     if isinstance(error, _HEALTH_FAILURES):
                         breaker.record_failure()
@@ -508,6 +559,15 @@ class SmartRouter:
             spend.prompt_tokens,
             spend.completion_tokens,
             spend.cost,
+        )
+        record_model_call(
+            task=task.value,
+            status=status,
+            provider=provider,
+            model=model,
+            prompt_tokens=spend.prompt_tokens,
+            completion_tokens=spend.completion_tokens,
+            cost_usd=spend.cost,
         )
         if self.ledger is None or tenant_id is None:
             return

@@ -21,6 +21,7 @@ from temporalio.service import TLSConfig
 
 from icop import __version__
 from icop.errors import ConfigurationError
+from icop.observability.temporal import temporal_interceptors
 from icop.orchestrator.exceptions import TemporalUnavailable
 
 EMBEDDED_HOST = "127.0.0.1"
@@ -139,9 +140,10 @@ async def connect(
 ) -> Client:
     """A client with the pydantic data converter, so workflow inputs may be Pydantic models.
 
-    ``interceptors`` is where tracing plugs in (``temporalio.contrib.opentelemetry``'s
-    ``TracingInterceptor``): a client interceptor that is also a worker interceptor is applied
-    to every worker built from this client, so one list covers both sides.
+    Tracing (``temporalio.contrib.opentelemetry``'s ``TracingInterceptor``) and the workflow
+    and activity metrics are always on (``icop.observability.temporal``): a client interceptor
+    that is also a worker interceptor is applied to every worker built from this client, so
+    one list covers both sides. ``interceptors`` adds to them.
     """
     try:
         return await Client.connect(
@@ -150,7 +152,7 @@ async def connect(
             api_key=settings.api_key,
             tls=settings.tls_config(),
             data_converter=pydantic_data_converter,
-            interceptors=interceptors,
+            interceptors=[*temporal_interceptors(), *interceptors],
             plugins=plugins,
             identity=settings.identity,
             connect_timeout=timedelta(seconds=settings.connect_timeout_s),

@@ -31,6 +31,7 @@ from temporalio.common import WorkerDeploymentVersion
 from temporalio.worker import Worker, WorkerDeploymentConfig
 
 from icop.errors import ConfigurationError
+from icop.observability.tracing import flush_tracing
 from icop.orchestrator.connection import TemporalSettings, connect
 from icop.orchestrator.dev_server import ensure_server
 from icop.orchestrator.diagnostics import PingActivities, PingWorkflow
@@ -62,6 +63,7 @@ class WorkerContext:
 
 
 ActivityProvider = Callable[[WorkerContext], AbstractAsyncContextManager[Sequence[Activity]]]
+Sidecar = Callable[[], AbstractAsyncContextManager[Any]]
 
 
 @dataclass(frozen=True)
@@ -271,26 +273,34 @@ async def serve(
     stop_event: asyncio.Event | None = None,
     interceptors: Sequence[Interceptor] = (),
     handle_signals: bool = True,
+    sidecars: Sequence[Sidecar] = (),
 ) -> None:
     """``icop worker``: serve ``queues`` (all when omitted) until SIGINT/SIGTERM.
 
     With embedded settings it reuses the dev server of ``ICOP_HOME`` or starts it (and leaves
-    it running for the other processes; ``icop down`` stops it).
+    it running for the other processes; ``icop down`` stops it). ``sidecars`` are background
+    services of the same process (the outbox relay), entered before the workers start and
+    left after they drained.
     """
     await ensure_server(settings)
     client = await connect(settings, interceptors=interceptors)
     stop = stop_event or asyncio.Event()
-    with _stop_on_signals(stop) if handle_signals else contextlib.nullcontext():
-        await run_workers(
-            client,
-            list(queues or TaskQueue),
-            registry or default_registry(),
-            stop,
-            settings=settings,
-        )
+    async with AsyncExitStack() as stack:
+        for sidecar in sidecars:
+            await stack.enter_async_context(sidecar())
+        with _stop_on_signals(stop) if handle_signals else contextlib.nullcontext():
+            await run_workers(
+                client,
+                list(queues or TaskQueue),
+                registry or default_registry(),
+                stop,
+                settings=settings,
+            )
 
 
-def run_worker_process(settings: TemporalSettings, queues: Sequence[TaskQueue]) -> NoReturn:
+def run_worker_process(
+    settings: TemporalSettings, queues: Sequence[TaskQueue], sidecars: Sequence[Sidecar] = ()
+) -> NoReturn:
     """The body of ``icop worker --queue NAME``: serve until SIGINT/SIGTERM, then leave the
     process with ``os._exit``.
 
@@ -301,13 +311,14 @@ def run_worker_process(settings: TemporalSettings, queues: Sequence[TaskQueue]) 
     """
     status = 0
     try:
-        asyncio.run(serve(settings, queues))
+        asyncio.run(serve(settings, queues, sidecars=sidecars))
     except KeyboardInterrupt:
         status = 130
     except Exception:
         logger.exception("worker stopped on an error")
         status = 1
     finally:
+        flush_tracing()
         logging.shutdown()
         sys.stdout.flush()
         sys.stderr.flush()
