@@ -317,10 +317,16 @@ class Settings(BaseSettings):
     )
 
     # --- social platforms (issue #7) ---------------------------------------------------------
+    platforms: Literal["emulator", "real"] = Field(
+        default="emulator",
+        description="Where posts go: `emulator` (embedded default: the local platform emulator, "
+        "started by `icop up` at ICOP_EMULATOR_HOST:ICOP_EMULATOR_PORT) or `real` (the Graph, "
+        "Threads and X APIs, with the app ids and secrets below).",
+    )
     platform_emulator_url: str | None = Field(
         default=None,
-        description="Base URL of a running `icop emulator` (e.g. http://127.0.0.1:8790): every "
-        "platform client and connect flow talks to it instead of the real APIs.",
+        description="Base URL of an emulator started elsewhere (`icop emulator`); with "
+        "ICOP_PLATFORMS=emulator and this unset, http://ICOP_EMULATOR_HOST:ICOP_EMULATOR_PORT.",
     )
     platform_http_timeout_s: float = Field(
         default=30.0, description="Per-request timeout of the platform API clients."
@@ -363,6 +369,13 @@ class Settings(BaseSettings):
     )
     emulator_host: str = Field(default="127.0.0.1", description="Address `icop emulator` binds.")
     emulator_port: int = Field(default=8790, description="Port `icop emulator` listens on.")
+
+    @property
+    def emulator_url(self) -> str | None:
+        """The emulator the platform clients talk to, or None for the real APIs."""
+        if self.platforms != "emulator":
+            return None
+        return self.platform_emulator_url or f"http://{self.emulator_host}:{self.emulator_port}"
     # --- observability and events ---------------------------------------------------------
     worker_metrics_port: int = Field(
         default=9464,

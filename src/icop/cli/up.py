@@ -18,6 +18,7 @@ import uvicorn
 from icop.cli.common import console, fail, friendly_errors, settings
 from icop.config import Settings
 from icop.runtime.services import start_services, stop_services
+from icop.syndication.emulator.server import EmulatorServer
 
 PID_FILE = "icop.pid"
 
@@ -105,6 +106,9 @@ def _up_foreground(current: Settings, *, llm: bool) -> None:
     what = "PostgreSQL, Temporal" + (" and the local model" if llm else "")
     with console.status(f"starting {what} …"):
         started = start_services(current, llm=llm)
+    emulator = _start_emulator(current)
+    if emulator is not None:
+        started.notes.append(f"platform emulator at {emulator.url}")
     for note in started.notes:
         console.print(f"  {note}")
     current.run_dir.mkdir(parents=True, exist_ok=True)
@@ -143,6 +147,9 @@ def _up_foreground(current: Settings, *, llm: bool) -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         _pid_file(current).unlink(missing_ok=True)
+        if emulator is not None:
+            emulator.stop()
+            console.print("stopped the platform emulator")
         for name in stop_services(current, only=started):
             console.print(f"stopped {name}")
     # The Temporal SDK's threads can abort interpreter finalisation (sdk-python#300): leave
@@ -151,6 +158,19 @@ def _up_foreground(current: Settings, *, llm: bool) -> None:
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(status)
+
+
+def _start_emulator(current: Settings) -> EmulatorServer | None:
+    """The embedded default for the social platforms: the local emulator, in this process
+    (unless the platforms are real, or ICOP_PLATFORM_EMULATOR_URL names one elsewhere)."""
+    if current.platforms != "emulator" or current.platform_emulator_url:
+        return None
+    if not _port_free(current.emulator_host, current.emulator_port):
+        raise fail(
+            f"the platform emulator's port {current.emulator_host}:{current.emulator_port} is "
+            "in use (ICOP_EMULATOR_PORT picks another)"
+        )
+    return EmulatorServer(host=current.emulator_host, port=current.emulator_port).start()
 
 
 @friendly_errors

@@ -15,8 +15,15 @@ from icop.syndication.platforms.factory import (
 )
 
 
-def test_defaults_are_the_real_apis() -> None:
-    urls = PlatformEndpoints.from_settings(Settings(platform_emulator_url=None))
+def test_the_embedded_default_is_the_local_emulator() -> None:
+    settings = Settings(_env_file=None)
+    assert settings.platforms == "emulator"
+    urls = PlatformEndpoints.from_settings(settings)
+    assert urls.x_api == f"http://{settings.emulator_host}:{settings.emulator_port}/api.x.com"
+
+
+def test_real_platforms_are_the_real_apis() -> None:
+    urls = PlatformEndpoints.from_settings(Settings(platforms="real"))
     assert urls.meta_graph == "https://graph.facebook.com"
     assert urls.threads_graph == "https://graph.threads.net"
     assert urls.x_api == "https://api.x.com"

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import httpx
 
 from icop.config import Settings
+from icop.observability.tracing import traced_http_client
 from icop.syndication.platforms.base import OAuthProvider, Platform, PlatformClient
 from icop.syndication.platforms.facebook import FacebookPagesClient
 from icop.syndication.platforms.instagram import InstagramClient
@@ -34,8 +35,8 @@ class PlatformEndpoints:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> PlatformEndpoints:
-        if settings.platform_emulator_url:
-            return cls.emulator(settings.platform_emulator_url)
+        if settings.emulator_url:
+            return cls.emulator(settings.emulator_url)
         return cls(
             meta_graph=settings.meta_graph_url,
             meta_dialog=settings.meta_dialog_url,
@@ -66,7 +67,9 @@ def _secret(value: object) -> str | None:
 def build_http_client(settings: Settings) -> httpx.AsyncClient:
     """The shared client for platform calls. No automatic retries: a retried create call is
     exactly the duplicate post the publisher exists to prevent."""
-    return httpx.AsyncClient(
+    # Traced and timed (icop_http_client_request_duration_seconds{peer="platforms"}).
+    return traced_http_client(
+        "platforms",
         timeout=httpx.Timeout(settings.platform_http_timeout_s, connect=10.0),
         follow_redirects=False,
         headers={"User-Agent": "icop-syndication"},
@@ -103,7 +106,7 @@ def build_oauth_providers(
     """Keyed by provider name: "meta" (Facebook Pages + Instagram), "threads", "x"."""
     urls = PlatformEndpoints.from_settings(settings)
     # The emulator takes any app credentials; a demo against it should not need a Meta app.
-    fallback = EMULATOR_APP_CREDENTIAL if settings.platform_emulator_url else None
+    fallback = EMULATOR_APP_CREDENTIAL if settings.emulator_url else None
     providers: list[OAuthProvider] = [
         MetaOAuth(
             http,
