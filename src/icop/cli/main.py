@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from icop.articles import cli as article_cli
-from icop.cli import db, keys, llm, ops, tenant, up
+from icop.cli import db, keys, llm, ops, status, tenant, up
 from icop.images import cli as image_cli
 from icop.planning import cli as pipeline_cli
 from icop.syndication.emulator import cli as emulator_cli
@@ -19,6 +19,7 @@ app = typer.Typer(
 )
 app.command("up")(up.up)
 app.command("down")(up.down)
+app.command("status")(status.status)
 app.command("worker")(up.worker)
 app.command("relay")(ops.relay)
 app.command("backup")(ops.backup)
