@@ -367,6 +367,13 @@ class Settings(BaseSettings):
         description="X OAuth 2.0 client secret (confidential client: HTTP Basic). Unset: public "
         "client (client_id in the body).",
     )
+    demo_article_words: int = Field(
+        default=300,
+        ge=150,
+        le=4000,
+        description="Article length of the demo `make run` shows (short: the bundled model is "
+        "small and the machine may have two cores).",
+    )
     emulator_host: str = Field(default="127.0.0.1", description="Address `icop emulator` binds.")
     emulator_port: int = Field(default=8790, description="Port `icop emulator` listens on.")
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -17,8 +19,14 @@ import uvicorn
 
 from icop.cli.common import console, fail, friendly_errors, settings
 from icop.config import Settings
-from icop.runtime.services import start_services, stop_services
+from icop.db.engine import create_engine, create_sessionmaker, resolve_urls
+from icop.demo import DemoResult, run_demo
+from icop.errors import ICOPError
+from icop.gateway.context import build_keyring
+from icop.orchestrator.connection import LazyClient
+from icop.runtime.services import start_services, stop_services, temporal_settings
 from icop.syndication.emulator.server import EmulatorServer
+from icop.syndication.platforms.factory import build_oauth_providers
 
 PID_FILE = "icop.pid"
 
@@ -83,6 +91,12 @@ def up(
         help="Start the bundled local model server now (otherwise it starts on the first "
         "model call).",
     ),
+    demo: bool = typer.Option(
+        True,
+        "--demo/--no-demo",
+        help="Run the demo once the API is up: the workspace's plan (examples/plan.csv) to "
+        "published posts on the platform emulator (foreground only).",
+    ),
 ) -> None:
     """Start the embedded services and the API (foreground until Ctrl-C, or --detach)."""
     current = settings(serving=True)
@@ -93,11 +107,11 @@ def up(
     if detach:
         _up_detached(current, llm=llm)
     else:
-        _up_foreground(current, llm=llm)
+        _up_foreground(current, llm=llm, demo=demo)
 
 
 @friendly_errors
-def _up_foreground(current: Settings, *, llm: bool) -> None:
+def _up_foreground(current: Settings, *, llm: bool, demo: bool = False) -> None:
     if not _port_free(current.api_host, current.api_port):
         raise fail(
             f"{current.api_host}:{current.api_port} is in use (is ICOP already running? "
@@ -118,6 +132,9 @@ def _up_foreground(current: Settings, *, llm: bool) -> None:
         f"(API docs: {current.base_url}/docs)  Ctrl-C stops it."
     )
     from icop.gateway.app import create_app
+
+    if demo:
+        threading.Thread(target=_demo, args=(current,), name="icop-demo", daemon=True).start()
 
     def _terminated(signum: int, frame: object) -> None:
         raise SystemExit(128 + signum)
@@ -158,6 +175,45 @@ def _up_foreground(current: Settings, *, llm: bool) -> None:
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(status)
+
+
+def _demo(current: Settings) -> None:
+    """In the background of `icop up`, once /readyz answers: the plan to published posts."""
+    deadline = time.monotonic() + 600
+    while not _ready(current.base_url):
+        if time.monotonic() > deadline:
+            console.print("[bold red]demo skipped:[/] the API did not become ready")
+            return
+        time.sleep(1.0)
+    try:
+        result = asyncio.run(_run_demo(current))
+    except Exception as error:  # the demo must never take the server down
+        detail = error.detail if isinstance(error, ICOPError) else repr(error)
+        console.print(f"[bold red]demo stopped:[/] {detail}  (the API keeps serving)")
+        return
+    console.print(result.table)
+    console.print(
+        f"demo: {result.posts_published} post(s) published on the platform emulator in "
+        f"{result.seconds:.0f} s.  API docs: {current.base_url}/docs  ·  "
+        f"posts on the emulator: {current.emulator_url}/_emulator/posts  ·  "
+        f"`icop status` for the operator's view.  Ctrl-C stops everything."
+    )
+
+
+async def _run_demo(current: Settings) -> DemoResult:
+    engine = create_engine(resolve_urls(current).app, current, pool_size=2, max_overflow=2)
+    try:
+        async with httpx.AsyncClient(timeout=30) as http:
+            return await run_demo(
+                current,
+                create_sessionmaker(engine),
+                LazyClient(temporal_settings(current)),
+                build_keyring(current),
+                dict(build_oauth_providers(current, http)),
+                console,
+            )
+    finally:
+        await engine.dispose()
 
 
 def _start_emulator(current: Settings) -> EmulatorServer | None:

@@ -87,6 +87,7 @@ class RowWork:
     sub_topic_count: int
     approval_required: bool
     platforms: list[str] = field(default_factory=list)
+    length_words: int = 800
 
 
 @dataclass
@@ -221,6 +222,7 @@ class PlanningActivities:
             await runs.set(run.id, status="running", started_at=datetime.now(UTC))
             run_id = run.id
         # The plan is read outside the transaction: a slow sheet must not hold a connection.
+        defaults = PlanDefaults.model_validate(pipeline.defaults)
         try:
             source = await self.sources.open(pipeline)
             values = await source.read(pipeline.sheet_range)
@@ -228,7 +230,7 @@ class PlanningActivities:
                 values,
                 first_row=parse_a1(pipeline.sheet_range).first_row,
                 mapping=ColumnMapping.model_validate(pipeline.column_mapping),
-                defaults=PlanDefaults.model_validate(pipeline.defaults),
+                defaults=defaults,
             )
         except ICOPError as error:
             async with self._tenant(request.tenant_id) as session:
@@ -246,6 +248,7 @@ class PlanningActivities:
                 sub_topic_count=row.sub_topic_count,
                 approval_required=row.approval_required,
                 platforms=list(row.platforms),
+                length_words=defaults.length_words,
             )
             for row in rows
         ]
@@ -362,6 +365,7 @@ class PlanningActivities:
                                 audience=work.audience,
                                 language=work.language,
                                 mode=work.mode,
+                                length_words=work.length_words,
                                 approval_required=work.approval_required,
                             ),
                             article_id=article_id,

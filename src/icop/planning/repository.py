@@ -157,6 +157,14 @@ class SubTopicRepository:
         )
         return result.all()
 
+    async def for_pipeline(self, pipeline_id: UUID) -> Sequence[SubTopic]:
+        result = await self.session.scalars(
+            select(SubTopic)
+            .where(SubTopic.pipeline_id == pipeline_id)
+            .order_by(SubTopic.topic_key, SubTopic.position)
+        )
+        return result.all()
+
     async def with_articles(
         self, pipeline_id: UUID, topic_keys: Sequence[str]
     ) -> Sequence[tuple[SubTopic, GeneratedArticle | None]]:

@@ -204,6 +204,7 @@ class PlanDefaults(BaseModel):
     sub_topic_count: int = Field(default=5, ge=SUB_TOPIC_RANGE[0], le=SUB_TOPIC_RANGE[1])
     approval_required: bool = False
     platforms: list[Platform] = Field(default_factory=list)
+    length_words: int = Field(default=800, ge=150, le=4000, description="Article length.")
 
     @field_validator("language")
     @classmethod
