@@ -81,7 +81,7 @@ async def test_csv_write_back_in_place(plan_csv: Path) -> None:
     ]
     assert values[2][4] == '\'=HYPERLINK("http://evil")'
     assert values[2][5:] == ["merge", "en", "2"]  # cells we did not write are untouched
-    assert values[3] == [before[3].split(",")[0], "", "", "", "", "", "en", "3"]
+    assert values[3] == [before[3].split(",")[0], "", "", "", "", "", "en", "1"]
     # Replaced atomically, not rewritten in place.
     assert (await asyncio.to_thread(plan_csv.stat)).st_ino != inode
     assert not list(plan_csv.parent.glob(".plan.csv.*"))  # no temp file left behind
