@@ -23,7 +23,8 @@ from icop.articles.generation import (
 from icop.articles.repository import ArticleRepository
 from icop.db.session import unit_of_work
 
-HEARTBEAT_EVERY_S = 10.0
+# Several beats per heartbeat timeout, so one late beat (a busy event loop) is not a death.
+BEATS_PER_TIMEOUT = 4
 
 
 @dataclass
@@ -32,6 +33,8 @@ class ArticleInput:
     article_id: str
     approval_timeout_s: float = 72 * 3600
     approve_on_timeout: bool = False
+    heartbeat_timeout_s: float = 60.0
+    """How soon Temporal notices a dead worker (Settings.article_heartbeat_timeout_s)."""
 
 
 @dataclass
@@ -96,7 +99,9 @@ class ArticleActivities:
 
         # Model calls can outlast the heartbeat timeout; a liveness beat keeps a healthy
         # attempt alive while a dead worker is still noticed within the timeout.
-        beating = asyncio.create_task(_beat())
+        timeout = activity.info().heartbeat_timeout
+        every = timeout.total_seconds() / BEATS_PER_TIMEOUT if timeout else 10.0
+        beating = asyncio.create_task(_beat(every))
         try:
             result = await self.generator.generate(
                 tenant_id=tenant_id, article_id=article_id, brief=brief, progress=progress
@@ -167,9 +172,9 @@ class ArticleActivities:
             await repository.update(article_id, status=change.status)
 
 
-async def _beat() -> None:
+async def _beat(every_s: float) -> None:
     while True:
-        await asyncio.sleep(HEARTBEAT_EVERY_S)
+        await asyncio.sleep(every_s)
         activity.heartbeat()
 
 

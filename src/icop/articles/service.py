@@ -79,6 +79,7 @@ async def create(
             article_id=str(article_id),
             approval_timeout_s=settings.article_approval_timeout_s,
             approve_on_timeout=settings.article_approve_on_timeout,
+            heartbeat_timeout_s=settings.article_heartbeat_timeout_s,
         ),
         id=article.workflow_id or workflow_id(article_id),
         task_queue=_agents_queue(temporal),
