@@ -118,6 +118,12 @@ class Settings(BaseSettings):
     article_approve_on_timeout: bool = Field(
         default=False, description="On approval timeout: approve (true) or reject (false)."
     )
+    article_heartbeat_timeout_s: float = Field(
+        default=60.0,
+        gt=0,
+        description="How soon a dead worker's article generation is noticed and retried on "
+        "another worker (resuming after the agent graph's last finished step).",
+    )
 
     # --- social syndication -----------------------------------------------------------------
     syndication_token_refresh_margin_s: float = Field(

@@ -20,7 +20,7 @@ import asyncio
 import inspect
 from collections.abc import AsyncIterator, Sequence
 from enum import Enum
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from langchain_core.runnables import RunnableConfig
@@ -36,8 +36,8 @@ from langgraph.checkpoint.base import (
 )
 from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 from pydantic import BaseModel
-from sqlalchemy import delete, select
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import Table, delete, select
+from sqlalchemy.dialects.postgresql import Insert, insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from icop.agents import schemas
@@ -59,6 +59,37 @@ def checkpoint_serializer() -> JsonPlusSerializer:
     # An explicit allowlist: a row that names any other class is not revived (LangGraph's
     # default is to import whatever a checkpoint names, with a warning).
     return JsonPlusSerializer(allowed_msgpack_modules=state_types())
+
+
+def _upsert_checkpoint() -> Insert:
+    statement = insert(cast(Table, GraphCheckpoint.__table__))
+    return statement.on_conflict_do_update(
+        index_elements=["tenant_id", "thread_id", "checkpoint_ns", "checkpoint_id"],
+        set_={
+            key: statement.excluded[key]
+            for key in ("checkpoint_type", "checkpoint", "metadata_type", "checkpoint_metadata")
+        },
+    )
+
+
+def _insert_writes(*, replace: bool) -> Insert:
+    statement = insert(cast(Table, GraphCheckpointWrite.__table__))
+    keys = ["tenant_id", "thread_id", "checkpoint_ns", "checkpoint_id", "task_id", "idx"]
+    if not replace:
+        return statement.on_conflict_do_nothing(index_elements=keys)
+    return statement.on_conflict_do_update(
+        index_elements=keys,
+        set_={
+            key: statement.excluded[key] for key in ("channel", "value_type", "value", "task_path")
+        },
+    )
+
+
+# Built once, on the Core tables: a checkpoint is written after every step of every article,
+# and building an ORM upsert per call cost more than the round trip it makes.
+UPSERT_CHECKPOINT = _upsert_checkpoint()
+INSERT_WRITES = _insert_writes(replace=False)
+REPLACE_WRITES = _insert_writes(replace=True)
 
 
 def _ids(config: RunnableConfig) -> tuple[str, str]:
@@ -221,16 +252,8 @@ class PostgresCheckpointSaver(BaseCheckpointSaver[int]):
             "metadata_type": metadata_type,
             "checkpoint_metadata": metadata_blob,
         }
-        statement = insert(GraphCheckpoint).values(**values)
-        statement = statement.on_conflict_do_update(
-            index_elements=["tenant_id", "thread_id", "checkpoint_ns", "checkpoint_id"],
-            set_={
-                key: statement.excluded[key]
-                for key in ("checkpoint_type", "checkpoint", "metadata_type", "checkpoint_metadata")
-            },
-        )
         async with self._lock, unit_of_work(self.sessionmaker, self.tenant_id) as session:
-            await session.execute(statement)
+            await session.execute(UPSERT_CHECKPOINT, values)
         return _config(thread_id, namespace, checkpoint["id"])
 
     async def aput_writes(
@@ -261,22 +284,11 @@ class PostgresCheckpointSaver(BaseCheckpointSaver[int]):
                     "task_path": task_path,
                 }
             )
-        statement = insert(GraphCheckpointWrite).values(rows)
-        keys = ["tenant_id", "thread_id", "checkpoint_ns", "checkpoint_id", "task_id", "idx"]
         # Special channels (errors, interrupts) are replaced by a later write of the same kind;
         # a task's regular writes are written once (a replayed task must not change them).
-        if all(channel in WRITES_IDX_MAP for channel, _ in writes):
-            statement = statement.on_conflict_do_update(
-                index_elements=keys,
-                set_={
-                    key: statement.excluded[key]
-                    for key in ("channel", "value_type", "value", "task_path")
-                },
-            )
-        else:
-            statement = statement.on_conflict_do_nothing(index_elements=keys)
+        special = all(channel in WRITES_IDX_MAP for channel, _ in writes)
         async with self._lock, unit_of_work(self.sessionmaker, self.tenant_id) as session:
-            await session.execute(statement)
+            await session.execute(REPLACE_WRITES if special else INSERT_WRITES, rows)
 
     async def adelete_thread(self, thread_id: str) -> None:
         async with self._lock, unit_of_work(self.sessionmaker, self.tenant_id) as session:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,7 +25,9 @@ from icop.articles.generation import (
 from icop.articles.repository import ArticleRepository
 from icop.db.session import unit_of_work
 
-HEARTBEAT_EVERY_S = 10.0
+logger = logging.getLogger(__name__)
+# Several beats per heartbeat timeout, so one late beat (a busy event loop) is not a death.
+BEATS_PER_TIMEOUT = 4
 
 
 @dataclass
@@ -32,6 +36,8 @@ class ArticleInput:
     article_id: str
     approval_timeout_s: float = 72 * 3600
     approve_on_timeout: bool = False
+    heartbeat_timeout_s: float = 60.0
+    """How soon Temporal notices a dead worker (Settings.article_heartbeat_timeout_s)."""
 
 
 @dataclass
@@ -89,14 +95,21 @@ class ArticleActivities:
             )
             approval_required = article.approval_required
 
-        async def progress(step: str) -> None:
-            activity.heartbeat(step)
+        async def note(step: str) -> None:
             async with unit_of_work(self.sessionmaker, tenant_id) as session:
                 await ArticleRepository(session).update(article_id, current_step=step)
 
+        notes = StepNotes(note)
+
+        async def progress(step: str) -> None:
+            activity.heartbeat(step)
+            notes.note(step)
+
         # Model calls can outlast the heartbeat timeout; a liveness beat keeps a healthy
         # attempt alive while a dead worker is still noticed within the timeout.
-        beating = asyncio.create_task(_beat())
+        timeout = activity.info().heartbeat_timeout
+        every = timeout.total_seconds() / BEATS_PER_TIMEOUT if timeout else 10.0
+        beating = asyncio.create_task(_beat(every))
         try:
             result = await self.generator.generate(
                 tenant_id=tenant_id, article_id=article_id, brief=brief, progress=progress
@@ -109,6 +122,7 @@ class ArticleActivities:
                 )
             return GenerationOutcome(status="failed", approval_required=approval_required)
         finally:
+            await notes.close()
             beating.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await beating
@@ -167,9 +181,48 @@ class ArticleActivities:
             await repository.update(article_id, status=change.status)
 
 
-async def _beat() -> None:
+class StepNotes:
+    """Stores the article's current step in the background: a node does not wait for the
+    write before it starts, and when steps come faster than writes only the latest is
+    written. The step is advisory (a progress view), so a failed write is logged, not raised."""
+
+    def __init__(self, write: Callable[[str], Awaitable[None]]) -> None:
+        self._write = write
+        self._latest: str | None = None
+        self._wake = asyncio.Event()
+        self._closed = False
+        self._task: asyncio.Task[None] | None = None
+
+    def note(self, step: str) -> None:
+        self._latest = step
+        self._wake.set()
+        if self._task is None:
+            self._task = asyncio.create_task(self._run(), name="article-step-notes")
+
+    async def close(self) -> None:
+        """Wait for the write in progress; the final save clears the step anyway."""
+        self._closed = True
+        self._wake.set()
+        if self._task is not None:
+            await self._task
+
+    async def _run(self) -> None:
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            if self._closed:
+                return
+            step = self._latest
+            assert step is not None
+            try:
+                await self._write(step)
+            except Exception:
+                logger.warning("could not store the article's step %s", step, exc_info=True)
+
+
+async def _beat(every_s: float) -> None:
     while True:
-        await asyncio.sleep(HEARTBEAT_EVERY_S)
+        await asyncio.sleep(every_s)
         activity.heartbeat()
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from uuid import UUID
 
 import typer
+from pydantic import ValidationError
 from rich.live import Live
 from rich.spinner import Spinner
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -58,8 +59,8 @@ def article(
         brief = ArticleBrief.model_validate(
             {"topic": topic, "mode": mode, "language": language, "length_words": words}
         )
-    except ValueError as error:
-        raise fail(str(error).splitlines()[-1]) from None
+    except ValidationError as error:
+        raise fail(brief_problem(error)) from None
     with console.status("starting PostgreSQL, Temporal and the local model …"):
         start_services(current, llm=True)
     try:
@@ -69,6 +70,14 @@ def article(
     # The Temporal SDK's threads can abort interpreter finalisation (sdk-python#300).
     sys.stdout.flush()
     os._exit(0 if status in ("ready", "queued", "running", "awaiting_approval") else 1)
+
+
+def brief_problem(error: ValidationError) -> str:
+    """The first problem with a brief as one line (``--words: …``), in the CLI's own terms."""
+    first = error.errors(include_url=False)[0]
+    field = str(first["loc"][0]) if first["loc"] else "brief"
+    option = {"topic": "TOPIC", "length_words": "--words"}.get(field, f"--{field}")
+    return f"{option}: {first['msg']}"
 
 
 async def _run(

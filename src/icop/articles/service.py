@@ -82,6 +82,7 @@ def workflow_input(settings: Settings, tenant_id: UUID, article_id: UUID) -> Art
         article_id=str(article_id),
         approval_timeout_s=settings.article_approval_timeout_s,
         approve_on_timeout=settings.article_approve_on_timeout,
+        heartbeat_timeout_s=settings.article_heartbeat_timeout_s,
     )
 
 

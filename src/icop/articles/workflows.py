@@ -19,8 +19,6 @@ with workflow.unsafe.imports_passed_through():
     )
 
 GENERATE_TIMEOUT = timedelta(hours=2)
-# A dead worker is noticed within this; the retry resumes from the graph's last checkpoint.
-GENERATE_HEARTBEAT = timedelta(seconds=60)
 GENERATE_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=5),
     backoff_coefficient=2.0,
@@ -66,7 +64,9 @@ class ArticleWorkflow:
             ArticleActivities.generate,
             request,
             start_to_close_timeout=GENERATE_TIMEOUT,
-            heartbeat_timeout=GENERATE_HEARTBEAT,
+            # A dead worker is noticed within this; the retry resumes from the graph's last
+            # checkpoint.
+            heartbeat_timeout=timedelta(seconds=request.heartbeat_timeout_s),
             retry_policy=GENERATE_RETRY,
         )
         if outcome.status != "ok" or not outcome.approval_required:

@@ -1,0 +1,215 @@
+"""Durability of the article workflow across a killed worker: a worker process runs the
+article until research and two of the three writers are checkpointed, is SIGKILLed while the
+third writer's model call is in flight, and a new worker process finishes the article. The
+fake provider's call log (written by the workers, see crash_worker.py) proves that no finished
+node ran again: only the call in flight at the kill repeats.
+
+The workers are separate processes, so the article and its tenant are committed (not in the
+per-test rolled-back transaction) and left in the session's throwaway test database."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from temporalio.client import Client
+
+from icop.agents.checkpoint import PostgresCheckpointSaver
+from icop.agents.graph import thread_config
+from icop.articles.activities import ArticleInput, markdown_path
+from icop.articles.repository import ArticleRepository
+from icop.articles.workflows import ArticleWorkflow
+from icop.auth import service as auth
+from icop.auth.service import ClientInfo
+from icop.auth.tokens import TokenService
+from icop.config import Settings
+from icop.db.engine import create_sessionmaker
+from icop.db.session import unit_of_work
+from icop.models import GeneratedArticle
+from icop.orchestrator.connection import TemporalSettings
+from icop.orchestrator.queues import TaskQueue
+
+ROOT = Path(__file__).resolve().parents[2]
+LATENCY_S = 0.2
+SLOW_WRITER_S = 6.0  # writer_c: still in flight when the other two are checkpointed
+HEARTBEAT_TIMEOUT_S = 3.0
+
+
+class Workers:
+    """Worker processes started by this test (and stopped by it, by pid)."""
+
+    def __init__(self, settings: TemporalSettings, home: Path, log: Path) -> None:
+        self.settings, self.home, self.log = settings, home, log
+        self.processes: list[subprocess.Popen[bytes]] = []
+
+    def start(self) -> subprocess.Popen[bytes]:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "tests.articles.crash_worker",
+                "--temporal-home",
+                str(self.settings.home),
+                "--temporal-port",
+                str(self.settings.port),
+                "--prefix",
+                self.settings.task_queue_prefix,
+                "--home",
+                str(self.home),
+                "--log",
+                str(self.log),
+                "--latency",
+                str(LATENCY_S),
+                "--slow",
+                f"writer_c={SLOW_WRITER_S}",
+            ],
+            cwd=ROOT,
+            env=os.environ.copy(),
+            stderr=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+        )
+        self.processes.append(process)
+        return process
+
+    def stop(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                process.kill()
+            process.wait(timeout=30)
+            if process.stderr is not None:
+                process.stderr.close()
+
+
+@pytest.fixture
+def workers(temporal_settings: TemporalSettings, tmp_path: Path) -> Iterator[Workers]:
+    started = Workers(temporal_settings, tmp_path, tmp_path / "calls.log")
+    try:
+        yield started
+    finally:
+        started.stop()
+
+
+def log_lines(log: Path) -> list[tuple[int, str, str]]:
+    if not log.exists():
+        return []
+    lines = []
+    for line in log.read_text().splitlines():
+        pid, event, key = line.split(" ", 2)
+        lines.append((int(pid), event, key))
+    return lines
+
+
+async def committed_article(sessionmaker: async_sessionmaker[AsyncSession]) -> GeneratedArticle:
+    async with unit_of_work(sessionmaker, None) as session:
+        pair = await auth.signup(
+            session,
+            TokenService.from_settings(Settings()),
+            email=f"crash{uuid.uuid4().hex[:8]}@example.com",
+            password=secrets.token_urlsafe(16),
+            company_name="Crash test",
+            display_name=None,
+            client=ClientInfo(user_agent="pytest"),
+        )
+    article_id = uuid.uuid4()
+    article = GeneratedArticle(
+        id=article_id,
+        tenant_id=pair.tenant_id,
+        topic="composting at home",
+        language="en",
+        mode="compare",
+        length_words=400,
+        approval_required=False,
+        status="queued",
+        workflow_id=f"article-{article_id}",
+    )
+    async with unit_of_work(sessionmaker, pair.tenant_id) as session:
+        await ArticleRepository(session).add(article)
+    return article
+
+
+async def checkpointed_writers(
+    sessionmaker: async_sessionmaker[AsyncSession], article: GeneratedArticle
+) -> set[str]:
+    """The writers whose drafts are durably stored (pending writes of the current step)."""
+    saver = PostgresCheckpointSaver(sessionmaker, article.tenant_id)
+    stored = await saver.aget_tuple(thread_config(str(article.id)))
+    if stored is None:
+        return set()
+    return {
+        writer
+        for _, channel, value in stored.pending_writes or []
+        if channel == "drafts"
+        for writer in value
+    }
+
+
+async def test_a_killed_worker_loses_only_the_call_in_flight(
+    app_engine: AsyncEngine,
+    temporal_client: Client,
+    temporal_settings: TemporalSettings,
+    workers: Workers,
+) -> None:
+    sessionmaker = create_sessionmaker(app_engine)
+    article = await committed_article(sessionmaker)
+    first = workers.start()
+    handle = await temporal_client.start_workflow(
+        ArticleWorkflow.run,
+        ArticleInput(
+            tenant_id=str(article.tenant_id),
+            article_id=str(article.id),
+            heartbeat_timeout_s=HEARTBEAT_TIMEOUT_S,
+        ),
+        id=f"article-{article.id}",
+        task_queue=temporal_settings.queue_name(TaskQueue.AGENTS),
+    )
+
+    # Kill once research and writers a and b are checkpointed and writer c is mid-call.
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 60
+    while True:
+        assert first.poll() is None, (first.stderr.read() if first.stderr else b"").decode()
+        done = await checkpointed_writers(sessionmaker, article)
+        if {"writer_a", "writer_b"} <= done and "writer_c" not in done:
+            break
+        assert loop.time() < deadline, f"the writers never got there: {log_lines(workers.log)}"
+        await asyncio.sleep(0.05)
+    before_kill = log_lines(workers.log)
+    in_flight = Counter(k for _, e, k in before_kill if e == "start") - Counter(
+        k for _, e, k in before_kill if e == "finish"
+    )
+    assert set(in_flight) == {"writer_c"}, before_kill
+    os.kill(first.pid, signal.SIGKILL)
+    first.wait(timeout=30)
+
+    second = workers.start()
+    result = await asyncio.wait_for(handle.result(), timeout=60)
+    assert result.status == "ready", log_lines(workers.log)
+
+    async with unit_of_work(sessionmaker, article.tenant_id) as session:
+        row = await ArticleRepository(session).get(article.id)
+        assert row is not None
+        drafts = await ArticleRepository(session).drafts(article.id)
+    assert row.status == "ready" and row.final_markdown and row.error is None
+    assert sorted(d.writer for d in drafts) == ["writer_a", "writer_b", "writer_c"]
+    assert markdown_path(workers.home, article.tenant_id, article.id).exists()
+
+    calls = log_lines(workers.log)
+    after_kill = [(pid, event, key) for pid, event, key in calls if pid == second.pid]
+    finished_before = {key for _, event, key in before_kill if event == "finish"}
+    assert finished_before >= {"researcher", "writer_a", "writer_b"}
+    # Nothing that finished before the kill started again; only writer c's call repeated.
+    assert not finished_before & {key for _, event, key in after_kill if event == "start"}
+    assert Counter(k for _, e, k in calls if e == "start")["writer_c"] == 2
+    finishes = Counter(key for _, event, key in calls if event == "finish")
+    assert all(count == 1 for count in finishes.values()), finishes
+    assert {"editor", "seo", "visual_director", "markdown_formatter"} <= set(finishes)
