@@ -57,6 +57,13 @@ from icop.agents.visuals import english_prompts, is_english
 from icop.llm.tasks import spec_for
 
 logger = logging.getLogger(__name__)
+
+ARTICLE_WRITING_ROLES = frozenset({"writer_a", "writer_b", "writer_c", "editor", "merger"})
+REVIEWERS = frozenset({"editor", "merger"})
+# English prose runs ~1.3 tokens per word; the headroom keeps a good draft from being cut.
+TOKENS_PER_WORD = 1.8
+# The editor's judgement carries scores and a rationale besides the polished article.
+JUDGEMENT_OVERHEAD = 400
 M = TypeVar("M", bound=BaseModel)
 Update = dict[str, Any]
 
@@ -125,7 +132,19 @@ class ArticleNodes:
             correlation_id=state["article_id"],
             trace_id=state.get("trace_id", ""),
             instructions=instructions,
+            max_tokens=self._length_cap(state, role),
         )
+
+    def _length_cap(self, state: Mapping[str, Any], role: str) -> int | None:
+        """Roles that write the article get room for the brief's length, not a fixed maximum:
+        a small local model otherwise fills 1,600 tokens for a 150-word brief, and the editor
+        then rewrites all of it."""
+        if role not in ARTICLE_WRITING_ROLES:
+            return None
+        words = state["brief"].length_words
+        cap = int(words * TOKENS_PER_WORD) + (JUDGEMENT_OVERHEAD if role in REVIEWERS else 150)
+        ceiling = self.deps.runtime.roles[role].max_tokens
+        return min(cap, ceiling) if ceiling else cap
 
     # --- research ----------------------------------------------------------------------------
 

@@ -66,6 +66,7 @@ class AgentRuntime(Protocol):
         trace_id: str = "",
         instructions: str | None = None,
         seed: int | None = None,
+        max_tokens: int | None = None,
     ) -> AgentResult[T]: ...
 
 

@@ -112,6 +112,7 @@ def _router_llm_class(crewai: ModuleType) -> type[Any]:
             reference: str,
             seed: int | None,
             loop: asyncio.AbstractEventLoop,
+            max_tokens: int | None = None,
         ) -> None:
             # Private state set after pydantic's __init__: BaseLLM is a pydantic model.
             object.__setattr__(
@@ -124,6 +125,7 @@ def _router_llm_class(crewai: ModuleType) -> type[Any]:
                     "tenant_id": tenant_id,
                     "reference": reference,
                     "seed": seed,
+                    "max_tokens": max_tokens,
                     "loop": loop,
                     "calls": [],
                 },
@@ -145,7 +147,7 @@ def _router_llm_class(crewai: ModuleType) -> type[Any]:
                 output=response_model,
                 tenant_id=bound["tenant_id"],
                 instructions=user,
-                max_tokens=spec.max_tokens,
+                max_tokens=bound["max_tokens"] or spec.max_tokens,
                 seed=bound["seed"],
                 reference=bound["reference"],
             )
@@ -235,6 +237,7 @@ class CrewAIRuntime:
         trace_id: str = "",
         instructions: str | None = None,
         seed: int | None = None,
+        max_tokens: int | None = None,
     ) -> AgentResult[T]:
         spec = checked_role(self.roles, role, inputs, output)
         request = new_request(spec, self.name, inputs, tenant_id, correlation_id, trace_id)
@@ -247,6 +250,7 @@ class CrewAIRuntime:
             reference=ledger_reference(request),
             seed=seed,
             loop=asyncio.get_running_loop(),
+            max_tokens=max_tokens,
         )
         crew = self._crew(spec, llm, output, prompts.instructions(spec, instructions))
         started = time.perf_counter()

@@ -45,6 +45,7 @@ class NativeRuntime:
         trace_id: str = "",
         instructions: str | None = None,
         seed: int | None = None,
+        max_tokens: int | None = None,
     ) -> AgentResult[T]:
         spec = checked_role(self.roles, role, inputs, output)
         request = new_request(spec, self.name, inputs, tenant_id, correlation_id, trace_id)
@@ -57,7 +58,7 @@ class NativeRuntime:
                 output=None if is_prose(output) else output,
                 tenant_id=tenant_id,
                 instructions=prompts.instructions(spec, instructions),
-                max_tokens=spec.max_tokens,
+                max_tokens=max_tokens or spec.max_tokens,
                 seed=seed,
                 reference=ledger_reference(request),
             )
