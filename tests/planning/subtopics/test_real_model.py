@@ -38,12 +38,12 @@ async def test_four_distinct_subtopics_for_home_composting(session_server: Local
             tenant_id=UUID("00000000-0000-4000-8000-000000000005"),
             router=router,
             embedder=embedder,
-            candidates=24,
+            candidates=16,
         )
     finally:
         await router.aclose()
 
-    assert len(result.candidates) >= 12, result.candidates
+    assert len(result.candidates) >= 8, result.candidates
     assert len(result.subtopics) == 4, result
     labels = [subtopic.label for subtopic in result.subtopics]
     assert all(3 <= len(label) <= MAX_LABEL_CHARS for label in labels), labels
