@@ -97,7 +97,7 @@ def keyword_label(keywords: list[str], phrases: list[str]) -> str:
     return f"All about {keywords[0]}" if keywords else "Miscellaneous"
 
 
-def _section(request: CompletionRequest, name: str) -> list[str]:
+def section(request: CompletionRequest, name: str) -> list[str]:
     user = request.messages[-1].content
     match = re.search(rf"## {name}\n(.*?)(?:\n\n##|\n\n[A-Z]|\Z)", user, re.DOTALL)
     assert match, f"no {name} in {user!r}"
@@ -121,7 +121,7 @@ def script(
             return FakeReply(data={"angles": chunk})
         assert request.json_schema.name == "SubtopicLabel"
         return FakeReply(
-            data={"label": label(_section(request, "keywords"), _section(request, "phrases"))}
+            data={"label": label(section(request, "keywords"), section(request, "phrases"))}
         )
 
     return answer

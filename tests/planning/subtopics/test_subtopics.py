@@ -18,8 +18,15 @@ from icop.planning.subtopics import (
     generate_subtopics,
 )
 from icop.planning.subtopics.expansion import distinct
-from icop.planning.subtopics.schemas import CandidateAngles, SubtopicLabel
-from tests.planning.subtopics.fakes import ALL_PHRASES, THEMES, LabelRule, router_for, script
+from icop.planning.subtopics.schemas import CandidateAngles, SubtopicLabel, angles_model
+from tests.planning.subtopics.fakes import (
+    ALL_PHRASES,
+    THEMES,
+    LabelRule,
+    router_for,
+    script,
+    section,
+)
 
 TENANT = UUID("00000000-0000-4000-8000-000000000005")
 
@@ -43,8 +50,9 @@ def _theme_of(phrase: str) -> str:
 
 
 def test_model_facing_schemas_are_bounded() -> None:
-    for model in (CandidateAngles, SubtopicLabel):
+    for model in (CandidateAngles, angles_model(5), SubtopicLabel):
         assert unbounded_paths(model.model_json_schema()) == [], model.__name__
+    assert angles_model(5).model_json_schema()["properties"]["angles"]["maxItems"] == 5
 
 
 def test_near_exact_candidates_are_dropped() -> None:
@@ -153,16 +161,21 @@ async def test_invalid_requests_are_refused_before_any_model_call(
     assert provider.calls == []
 
 
-async def test_a_failed_label_falls_back_to_the_most_central_angle() -> None:
+async def test_a_failed_or_topic_only_label_falls_back_to_the_most_central_angle() -> None:
     themed = script()
 
     def answer(request: CompletionRequest) -> FakeReply:
         assert request.json_schema is not None
-        if request.json_schema.name == "SubtopicLabel" and "worm" in request.messages[-1].content:
-            return FakeReply(error=ProviderAuthError("local", "key revoked"))
+        if request.json_schema.name == "SubtopicLabel":
+            top = section(request, "keywords")[0]
+            if top == "worm":
+                return FakeReply(error=ProviderAuthError("local", "key revoked"))
+            if top == "hot":
+                return FakeReply(data={"label": "Home  composting."})  # only the main topic
         return themed(request)
 
     result = await _run(FakeProvider("local", script=answer), count=4)
-    worms = next(s for s in result.subtopics if _theme_of(s.members[0]) == "worms")
-    assert worms.label == worms.members[0]
-    assert any("named after its most central angle" in w for w in result.warnings)
+    for theme in ("worms", "heat"):
+        named = next(s for s in result.subtopics if _theme_of(s.members[0]) == theme)
+        assert named.label == named.members[0]
+    assert sum("named after its most central angle" in w for w in result.warnings) == 2

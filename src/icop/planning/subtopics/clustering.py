@@ -33,6 +33,9 @@ KMEANS_SEED = 42
 KMEANS_RESTARTS = 10
 _WORD = re.compile(r"\w+", re.UNICODE)
 _ENDINGS = ("ing", "ers", "er", "ed", "es", "s")
+# Reader questions are full of these, and scikit-learn's English list lacks them: left in,
+# "does" became a cluster's top keyword.
+_QUESTION_WORDS = ("does", "did", "doing", "need", "use", "using", "versus", "vs", "worth")
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +79,7 @@ def _stop_words(topic: str, language: str) -> list[str]:
     if language.casefold().split("-")[0] in {"en", "english"}:
         from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-        words |= set(ENGLISH_STOP_WORDS)
+        words |= set(ENGLISH_STOP_WORDS) | set(_QUESTION_WORDS)
     return sorted(words)
 
 

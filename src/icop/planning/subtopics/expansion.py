@@ -17,7 +17,7 @@ from uuid import UUID
 from icop.llm.smart_router import SmartRouter
 from icop.llm.tasks import TaskKind
 from icop.planning.subtopics import prompts
-from icop.planning.subtopics.schemas import EXPAND_BATCH, CandidateAngles
+from icop.planning.subtopics.schemas import EXPAND_BATCH, angles_model
 
 _LEADING_MARKER = re.compile(r"^\s*(?:[-*•]+|\(?\d+[.)]|[a-z][.)])\s+", re.IGNORECASE)
 _QUOTES = " \"'`\u201c\u201d\u2018\u2019\u00ab\u00bb"
@@ -68,7 +68,6 @@ async def expand(
     reference: str | None = None,
 ) -> list[str]:
     """Up to ``candidates`` distinct angles for ``topic``; fewer when the model runs dry."""
-    batches = max(1, math.ceil(candidates / EXPAND_BATCH))
     pool: list[str] = []
     seen: set[str] = set()
     call_index = 0
@@ -76,14 +75,27 @@ async def expand(
         missing = candidates - len(pool)
         if missing <= 0:
             break
-        count = batches if not pool else max(1, math.ceil(missing / EXPAND_BATCH))
+        # Even lists rather than full ones and a remainder: they run side by side in the
+        # server's slots, so the longest list sets the wall time.
+        calls = max(1, math.ceil(missing / EXPAND_BATCH))
+        size = math.ceil(missing / calls)
         answers = await asyncio.gather(
             *(
-                _ask(router, topic, language, audience, tenant_id, call_index + i, seed, reference)
-                for i in range(count)
+                _ask(
+                    router,
+                    topic,
+                    language,
+                    audience,
+                    tenant_id,
+                    size,
+                    call_index + i,
+                    seed,
+                    reference,
+                )
+                for i in range(calls)
             )
         )
-        call_index += count
+        call_index += calls
         for answer in answers:
             pool.extend(distinct(answer, seen))
     return pool[:candidates]
@@ -95,23 +107,24 @@ async def _ask(
     language: str,
     audience: str | None,
     tenant_id: UUID,
+    size: int,
     index: int,
     seed: int,
     reference: str | None,
 ) -> list[str]:
-    inputs: dict[str, object] = {"topic": topic, "language": language, "count": EXPAND_BATCH}
+    inputs: dict[str, object] = {"topic": topic, "language": language, "count": size}
     if audience:
         inputs["audience"] = audience
     call = await router.complete(
         TaskKind.TOPICS_EXPAND,
         system=prompts.EXPAND_SYSTEM,
         inputs=inputs,
-        output=CandidateAngles,
+        output=angles_model(size),
         tenant_id=tenant_id,
         instructions=prompts.expand_instructions(
-            EXPAND_BATCH, prompts.FOCUSES[index % len(prompts.FOCUSES)]
+            size, prompts.FOCUSES[index % len(prompts.FOCUSES)]
         ),
         seed=seed + index,
         reference=reference,
     )
-    return call.value.angles if call.value is not None else []
+    return call.value.angles[:size] if call.value is not None else []

@@ -4,6 +4,7 @@ model call is wanted (benchmark timings, a fallback), the cluster's own words.""
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import Protocol
 from uuid import UUID
 
@@ -20,10 +21,17 @@ logger = logging.getLogger(__name__)
 
 class Labeller(Protocol):
     async def label(
-        self, *, topic: str, language: str, keywords: list[str], phrases: list[str]
+        self,
+        *,
+        topic: str,
+        language: str,
+        keywords: list[str],
+        phrases: list[str],
+        contrast: Sequence[str],
     ) -> str | None:
         """A short title for the group, or None when none could be had (the caller falls
-        back to the group's most central phrase)."""
+        back to the group's most central phrase). ``contrast`` describes the other groups
+        (their top keywords), so that the title can set this one apart."""
         ...
 
 
@@ -48,7 +56,13 @@ class RouterLabeller:
         self.reference = reference
 
     async def label(
-        self, *, topic: str, language: str, keywords: list[str], phrases: list[str]
+        self,
+        *,
+        topic: str,
+        language: str,
+        keywords: list[str],
+        phrases: list[str],
+        contrast: Sequence[str],
     ) -> str | None:
         try:
             call = await self.router.complete(
@@ -62,7 +76,7 @@ class RouterLabeller:
                 },
                 output=SubtopicLabel,
                 tenant_id=self.tenant_id,
-                instructions=prompts.label_instructions(MAX_LABEL_CHARS),
+                instructions=prompts.label_instructions(MAX_LABEL_CHARS, list(contrast)),
                 seed=self.seed,
                 reference=self.reference,
             )
@@ -83,7 +97,13 @@ class KeywordLabeller:
         self.words = words
 
     async def label(
-        self, *, topic: str, language: str, keywords: list[str], phrases: list[str]
+        self,
+        *,
+        topic: str,
+        language: str,
+        keywords: list[str],
+        phrases: list[str],
+        contrast: Sequence[str],
     ) -> str | None:
         chosen: list[str] = []
         for keyword in keywords:

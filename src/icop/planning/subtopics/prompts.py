@@ -37,11 +37,20 @@ def expand_instructions(count: int, focus: str) -> str:
 LABEL_SYSTEM = "You name groups of related article ideas with short, specific titles."
 
 
-def label_instructions(max_chars: int) -> str:
+def label_instructions(max_chars: int, contrast: list[str]) -> str:
+    # The other groups' keywords travel here, not in the inputs: the title must set this group
+    # apart from them. Without them the bundled model copied the example title (measured), and
+    # without the example it listed the keywords as a title.
+    others = (
+        " Other groups cover: " + "; ".join(contrast) + ". Name what is different about this one."
+        if contrast
+        else ""
+    )
     return (
-        "The `phrases` are article ideas that belong together, within the main `topic`; the "
-        "`keywords` are the words that set them apart. Name what they share with one short, "
-        f"specific sub-topic title (at most 8 words, {max_chars} characters) in the language "
-        "given as `language`. The title must name this group's angle, not just repeat the main "
-        "topic. Answer as JSON with the title in `label`."
+        "The `phrases` are article ideas that belong together within the main `topic`. Write "
+        f"one short, specific title (3 to 8 words, at most {max_chars} characters) for the "
+        "sub-topic they share, in the language given as `language`; for example, for the topic "
+        "'coffee at home': 'Choosing a Burr Grinder' or 'Fixing Bitter Espresso'. Do not list "
+        f"the keywords and do not just repeat the main topic.{others} Answer as JSON with the "
+        "title in `label`."
     )

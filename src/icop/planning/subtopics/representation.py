@@ -102,6 +102,11 @@ class RouterRepresentation(BaseRepresentation):  # type: ignore[misc]
                         language=self.language,
                         keywords=cluster.keywords,
                         phrases=cluster.representative(phrases, self.representative),
+                        contrast=[
+                            ", ".join(other.keywords[:3])
+                            for other in clusters
+                            if other is not cluster and other.keywords
+                        ],
                     )
                     for cluster in clusters
                 )

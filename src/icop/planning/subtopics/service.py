@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeGuard
 from uuid import UUID
 
 import numpy as np
@@ -19,7 +19,7 @@ from icop.embeddings.base import Embedder
 from icop.llm.smart_router import SmartRouter
 from icop.planning.subtopics.clustering import cluster
 from icop.planning.subtopics.exceptions import SubtopicRequestInvalid, TooFewCandidates
-from icop.planning.subtopics.expansion import distinct, expand
+from icop.planning.subtopics.expansion import dedupe_key, distinct, expand
 from icop.planning.subtopics.labels import Labeller, RouterLabeller, tidy
 from icop.planning.subtopics.merge import (
     MAX_KEYWORDS,
@@ -133,7 +133,7 @@ async def cluster_candidates(
     labels: list[str] = []
     for item in clustering.clusters:
         label = clustering.labels.get(item.topic_id)
-        if not label:
+        if not _names_an_angle(label, topic):
             label = tidy(phrases[item.members[0]])
             warnings.append(f"cluster {item.topic_id} named after its most central angle")
         labels.append(label)
@@ -174,6 +174,12 @@ async def cluster_candidates(
     )
 
 
+def _names_an_angle(label: str | None, topic: str) -> TypeGuard[str]:
+    """False for no label and for one that only repeats the main topic (the bundled model
+    does that now and then): neither tells one sub-topic from another."""
+    return bool(label) and dedupe_key(label or "") != dedupe_key(topic)
+
+
 def _check(topic: str, count: int) -> None:
     if not topic:
         raise SubtopicRequestInvalid("the topic is empty")
@@ -205,9 +211,13 @@ async def _fill(
         tried.add(index)
         keywords = analyze(phrases[index])[:MAX_KEYWORDS]
         label = await labeller.label(
-            topic=topic, language=language, keywords=keywords, phrases=[phrases[index]]
+            topic=topic,
+            language=language,
+            keywords=keywords,
+            phrases=[phrases[index]],
+            contrast=[group.label for group in groups],
         )
-        label = label or tidy(phrases[index])
+        label = label if _names_an_angle(label, topic) else tidy(phrases[index])
         vector = np.asarray((await embedder.embed([label]))[0], dtype=np.float64)
         if duplicates_any(vector, label, groups, threshold):
             continue

@@ -1,0 +1,60 @@
+"""Sub-topics from the real bundled model and the real MiniLM embeddings."""
+
+from __future__ import annotations
+
+import itertools
+from uuid import UUID
+
+import numpy as np
+import pytest
+
+from icop.embeddings import MiniLMEmbedder
+from icop.llm.local.server import LocalServer
+from icop.llm.policy import default_policy
+from icop.llm.providers.local import LocalProvider
+from icop.llm.smart_router import SmartRouter
+from icop.llm.throttle import Throttle
+from icop.planning.subtopics import generate_subtopics
+from icop.planning.subtopics.expansion import dedupe_key
+from icop.planning.subtopics.schemas import MAX_LABEL_CHARS
+from icop.planning.subtopics.service import LABEL_SIMILARITY
+
+pytestmark = pytest.mark.slow
+
+
+async def test_four_distinct_subtopics_for_home_composting(session_server: LocalServer) -> None:
+    # The bundled routing policy (local first; the others are unknown here and skipped).
+    router = SmartRouter(
+        {"local": LocalProvider(session_server, timeout_s=240)},
+        default_policy(),
+        Throttle(global_rate_per_minute=600, provider_concurrency={"local": 3}),
+    )
+    embedder = MiniLMEmbedder()
+    try:
+        result = await generate_subtopics(
+            "home composting",
+            count=4,
+            language="en",
+            tenant_id=UUID("00000000-0000-4000-8000-000000000005"),
+            router=router,
+            embedder=embedder,
+            candidates=16,
+        )
+    finally:
+        await router.aclose()
+
+    assert len(result.candidates) >= 8, result.candidates
+    assert len(result.subtopics) == 4, result
+    labels = [subtopic.label for subtopic in result.subtopics]
+    assert all(3 <= len(label) <= MAX_LABEL_CHARS for label in labels), labels
+    assert len({dedupe_key(label) for label in labels}) == 4, labels
+    assert all(dedupe_key(label) != dedupe_key("home composting") for label in labels), labels
+    vectors = np.asarray(await embedder.embed(labels))
+    for a, b in itertools.combinations(range(4), 2):
+        assert float(vectors[a] @ vectors[b]) < LABEL_SIMILARITY, (labels[a], labels[b])
+    # On topic: each label is closer to the topic than unrelated text is.
+    topic, unrelated = np.asarray(await embedder.embed(["home composting", "stock market"]))
+    assert all(float(v @ topic) > float(v @ unrelated) for v in vectors), labels
+    assert sum(subtopic.size for subtopic in result.subtopics) == len(result.candidates)
+    assert all(subtopic.members and subtopic.keywords for subtopic in result.subtopics)
+    print(labels, result.timings, result.warnings)  # shown with -s
