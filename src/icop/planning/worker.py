@@ -24,6 +24,12 @@ from icop.planning.workflows import PipelineRunWorkflow
 from icop.syndication.scheduler import TemporalPostScheduler
 
 
+def candidate_pool(count: int) -> int:
+    """Angles to cluster: enough per sub-topic for KMeans to find themes (about eight each),
+    bounded so that a small local model does not spend minutes listing them."""
+    return max(16, min(60, count * 8))
+
+
 @contextlib.asynccontextmanager
 async def planning_activities(context: WorkerContext) -> AsyncIterator[Sequence[Activity]]:
     settings = get_settings()
@@ -48,6 +54,7 @@ async def planning_activities(context: WorkerContext) -> AsyncIterator[Sequence[
             tenant_id=tenant_id,
             router=router,
             embedder=embedder,
+            candidates=candidate_pool(count),
         )
         return [
             GeneratedSubtopic(
