@@ -50,6 +50,13 @@ from icop.syndication.repository import AccountRepository, LedgerRepository, Pos
 from icop.syndication.tokens import Clock, TokenManager, utcnow
 
 TERMINAL = frozenset({"published", "failed", "unconfirmed", "cancelled"})
+# Refreshes one run may do after the platform refused the token (a token another run renewed
+# meanwhile is picked up without one). More than one: the account's token can expire again
+# between our refresh and our call; a token that keeps being refused still fails the post.
+MAX_AUTH_REFRESHES = 3
+# Reconciliation reads the account's posts since the intent, newest first, page by page.
+RECONCILE_PAGE_SIZE = 100
+RECONCILE_PAGES = 20
 OPEN_OUTCOMES = (None, "ambiguous")
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -74,7 +81,7 @@ class _Run:
     parts: list[dict[str, Any]]
     ids: list[str | None]
     auth: AccountAuth | None = None
-    refreshed: bool = False
+    refreshes: int = 0
     open_attempts: dict[int, PublishAttempt] = field(default_factory=dict)
 
     def reply_to(self, index: int) -> str | None:
@@ -209,15 +216,11 @@ class Publisher:
                 published = await run.client.publish(run.auth, run.outgoing(index))
             except AuthExpired as error:
                 await self._closed(run, attempt, error, release=True)
-                if run.refreshed:
-                    return await self._fail(run, _message(error, "the token was refused"))
                 try:
-                    run.auth = await self.tokens.refresh(
-                        run.tenant_id, run.account_id, stale=run.auth
-                    )
+                    if not await self._renew(run):
+                        return await self._fail(run, _message(error, "the token was refused"))
                 except AccountNeedsReconnect as reconnect:
                     return await self._fail(run, reconnect.detail)
-                run.refreshed = True
             except PlatformRateLimited as error:
                 await self._closed(run, attempt, error, release=True, limited=error)
                 return await self._wait(run, "waiting_quota", error.reset_at, _limited(error))
@@ -300,30 +303,25 @@ class Publisher:
     ) -> RemotePost | PublishOutcome | None:
         assert run.auth is not None
         since = attempt.intent_at - timedelta(seconds=self.settings.syndication_reconcile_margin_s)
-        for _ in range(2):
+        while True:
             try:
-                recent = await run.client.recent_posts(run.auth, since=since, limit=50)
+                recent = await self._recent(run, since)
                 break
-            except AuthExpired:
+            except AuthExpired as error:
                 try:
-                    run.auth = await self.tokens.refresh(
-                        run.tenant_id, run.account_id, stale=run.auth
-                    )
+                    renewed = await self._renew(run)
                 except AccountNeedsReconnect as reconnect:
                     return await self._fail_unknown(run, attempt, reconnect.detail)
+                if not renewed:
+                    return await self._check_later(run, error)
             except PlatformRateLimited as error:
+                if run.platform is not Platform.X:
+                    # Meta throttles the app and the account, not one endpoint: the account's
+                    # other posts must wait too. X's read and write windows are separate.
+                    await self._throttled(run, error)
                 return await self._wait(run, "waiting_quota", error.reset_at, _limited(error))
             except PlatformError as error:
-                # The attempt stays open: the next run looks again before sending anything.
-                return await self._wait(
-                    run,
-                    "scheduled",
-                    self.clock() + timedelta(seconds=self.settings.syndication_transient_wait_s),
-                    f"could not check whether the post was created "
-                    f"({_message(error, 'platform unavailable')}); checking again later",
-                )
-        else:
-            return await self._fail_unknown(run, attempt, "the token was refused")
+                return await self._check_later(run, error)
         async with unit_of_work(self.sessionmaker, run.tenant_id) as session:
             known = await PostRepository(session).known_platform_ids(
                 [remote.platform_post_id for remote in recent]
@@ -331,6 +329,54 @@ class Publisher:
         known |= {value for value in run.ids if value}
         return find_match(
             recent, text=run.outgoing(index).text, reply_to=attempt.reply_to, known_ids=known
+        )
+
+    async def _check_later(self, run: _Run, error: PlatformError) -> PublishOutcome:
+        # The attempt stays open: the next run looks again before sending anything.
+        return await self._wait(
+            run,
+            "scheduled",
+            self.clock() + timedelta(seconds=self.settings.syndication_transient_wait_s),
+            f"could not check whether the post was created "
+            f"({_message(error, 'platform unavailable')}); checking again later",
+        )
+
+    async def _renew(self, run: _Run) -> bool:
+        """After the platform refused ``run.auth``: the token another run stored meanwhile,
+        else a refresh. False when this run has refreshed too often already."""
+        assert run.auth is not None
+        stored = await self.tokens.current(run.tenant_id, run.account_id)
+        if stored.access_token != run.auth.access_token:
+            run.auth = stored
+            return True
+        if run.refreshes >= MAX_AUTH_REFRESHES:
+            return False
+        run.auth = await self.tokens.refresh(run.tenant_id, run.account_id, stale=run.auth)
+        run.refreshes += 1
+        return True
+
+    async def _recent(self, run: _Run, since: datetime) -> list[RemotePost]:
+        """The account's posts since ``since``, every page of them. One page would do for a
+        quiet account, but a busy one can create more posts after ours than a page holds,
+        and a post missed here would be reported unconfirmed although it exists."""
+        assert run.auth is not None
+        found: dict[str, RemotePost] = {}
+        until: datetime | None = None
+        for _ in range(RECONCILE_PAGES):
+            page = await run.client.recent_posts(
+                run.auth, since=since, until=until, limit=RECONCILE_PAGE_SIZE
+            )
+            fresh = [post for post in page if post.platform_post_id not in found]
+            found.update((post.platform_post_id, post) for post in fresh)
+            times = [post.created_at for post in fresh if post.created_at is not None]
+            if len(page) < RECONCILE_PAGE_SIZE or not times:
+                break
+            # Time paging, to the second: the oldest second comes again, minus what we have.
+            until = min(times)
+        return sorted(
+            found.values(),
+            key=lambda post: post.created_at or datetime.min.replace(tzinfo=since.tzinfo),
+            reverse=True,
         )
 
     async def recheck(self, tenant_id: UUID, post_id: UUID) -> bool:
@@ -431,6 +477,14 @@ class Publisher:
                 await self.ledger.record_limited(
                     session, account, limited.reset_at, limited.rate, now
                 )
+
+    async def _throttled(self, run: _Run, error: PlatformRateLimited) -> None:
+        async with unit_of_work(self.sessionmaker, run.tenant_id) as session:
+            account = await AccountRepository(session).get(run.account_id)
+            assert account is not None
+            await self.ledger.record_limited(
+                session, account, error.reset_at, error.rate, self.clock()
+            )
 
     async def _confirmed(
         self,

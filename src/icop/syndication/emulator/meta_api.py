@@ -129,11 +129,12 @@ def recent(
     """An account's posts, newest first. Threads lists replies on their own edge
     (``/replies``), every other edge leaves them out."""
     since = float(values.get("since") or 0)
+    until = float(values.get("until") or "inf")
     limit = int(values.get("limit") or 25)
     posts = [
         post
         for post in state.posts_of(platform, node)
-        if post.created_at >= since and bool(post.reply_to) == replies
+        if since <= post.created_at <= until and bool(post.reply_to) == replies
     ]
     posts.sort(key=lambda post: (post.created_at, post.post_id), reverse=True)
     data = []
