@@ -89,7 +89,7 @@ FAULTS: list[dict[str, Any]] = [
         {"platform": p.value, "kind": "server_error", "on": "create", "probability": 0.01}
         for p in Platform
     ),
-    {"platform": "x", "kind": "expire_token", "probability": 0.05},
+    {"platform": "x", "kind": "expire_token", "probability": 0.07},
 ]
 
 
@@ -271,8 +271,9 @@ async def test_a_thousand_posts_under_faults_are_published_once_or_flagged(run: 
     _every_post_accounted_for(posts, attempts, emulated, account_rows)
     _no_call_before_reset(run, posts, attempts)
     # Every kind of fault happened many times.
-    for kind in ("rate_limit", "server_error", "expire_token", "drop_after_create"):
+    for kind in ("rate_limit", "server_error", "drop_after_create"):
         assert by_kind[kind] >= POSTS // 50, (kind, by_kind)
+    assert by_kind["expire_token"] >= POSTS // 100, by_kind  # X only
     assert attempt_outcomes["reconciled_published"] >= POSTS // 50
 
 
