@@ -96,7 +96,7 @@ class EmulatorProcess:
         # Our own interpreter and module, no shell: nothing here comes from outside.
         self._process = subprocess.Popen(  # noqa: S603
             [
-                sys.executable, "-m", "icop.syndication.emulator.server",
+                sys.executable, "-m", "icop.syndication.emulator",
                 "--host", self.host, "--port", str(self.port), "--seed", str(self.seed),
             ]
         )
@@ -133,7 +133,7 @@ class EmulatorProcess:
         self.stop()
 
 
-def _main() -> None:
+def main() -> None:
     parser = argparse.ArgumentParser(description="The platform emulator (EmulatorProcess).")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
@@ -149,7 +149,3 @@ def _main() -> None:
         access_log=False,
         timeout_graceful_shutdown=1,
     )
-
-
-if __name__ == "__main__":
-    _main()
