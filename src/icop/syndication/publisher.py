@@ -31,6 +31,7 @@ from icop.models import Post, PublishAttempt
 from icop.syndication import events
 from icop.syndication.exceptions import AccountNeedsReconnect, PostNotFound
 from icop.syndication.ledger import QuotaLedger
+from icop.syndication.media import MediaPreparer
 from icop.syndication.platforms.base import (
     AccountAuth,
     AmbiguousOutcome,
@@ -39,6 +40,7 @@ from icop.syndication.platforms.base import (
     OutgoingPost,
     PermissionDenied,
     Platform,
+    PlatformBadRequest,
     PlatformClient,
     PlatformError,
     PlatformRateLimited,
@@ -83,6 +85,8 @@ class _Run:
     auth: AccountAuth | None = None
     refreshes: int = 0
     open_attempts: dict[int, PublishAttempt] = field(default_factory=dict)
+    # Each part's media as prepared for the platform (media.py); absent: the stored URLs.
+    media: dict[int, list[MediaUpload]] = field(default_factory=dict)
 
     def reply_to(self, index: int) -> str | None:
         part = self.parts[index]
@@ -93,11 +97,16 @@ class _Run:
 
     def outgoing(self, index: int) -> OutgoingPost:
         part = self.parts[index]
+        media = self.media.get(index)
         return OutgoingPost(
             text=str(part.get("text", "")),
             media=tuple(
-                MediaUpload(url=item.get("url"), alt_text=item.get("alt"))
-                for item in part.get("media", [])
+                media
+                if media is not None
+                else (
+                    MediaUpload(url=item.get("url"), alt_text=item.get("alt"))
+                    for item in part.get("media", [])
+                )
             ),
             reply_to=self.reply_to(index),
             link_url=part.get("link_url"),
@@ -116,7 +125,9 @@ class Publisher:
         ledger: QuotaLedger | None = None,
         clock: Clock = utcnow,
         sleep: Sleep = asyncio.sleep,
+        media: MediaPreparer | None = None,
     ) -> None:
+        self.media = media
         self.sessionmaker = sessionmaker
         self.tokens = tokens
         self.clients = clients
@@ -137,6 +148,9 @@ class Publisher:
         except AccountNeedsReconnect as error:
             return await self._fail(run, error.detail)
         await self._refresh_platform_limit(run)
+        failure = await self._prepare_media(run)
+        if failure is not None:
+            return failure
         for index in range(len(run.parts)):
             if run.ids[index] is not None:
                 continue
@@ -183,6 +197,22 @@ class Publisher:
         run = _Run(tenant_id, post_id, account.id, platform, client, parts, ids)
         run.open_attempts = run_open
         return run
+
+    async def _prepare_media(self, run: _Run) -> PublishOutcome | None:
+        """Images converted where the platform needs it (Instagram: JPEG only), before any
+        intent is recorded: a refused image fails the post without a call."""
+        if self.media is None:
+            return None
+        for index, part in enumerate(run.parts):
+            items = part.get("media") or []
+            if run.ids[index] is not None or not items:
+                continue
+            try:
+                prepared = await self.media.prepare(run.tenant_id, run.platform, items)
+            except PlatformBadRequest as error:
+                return await self._fail(run, _message(error, "an image cannot be sent"))
+            run.media[index] = [image.upload for image in prepared]
+        return None
 
     async def _refresh_platform_limit(self, run: _Run) -> None:
         """Instagram and Threads report their own window; read it now and then."""
