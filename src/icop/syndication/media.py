@@ -89,6 +89,22 @@ class MediaPreparer:
     ) -> list[PreparedImage]:
         return [await self._one(tenant_id, platform, item) for item in items]
 
+    async def prepare_parts(
+        self,
+        tenant_id: UUID,
+        platform: Platform,
+        parts: Sequence[dict[str, Any]],
+        sent: Sequence[str | None],
+    ) -> dict[int, list[MediaUpload]]:
+        """The media of each part not sent yet, by part index (parts without media: none)."""
+        prepared: dict[int, list[MediaUpload]] = {}
+        for index, part in enumerate(parts):
+            items = part.get("media") or []
+            if sent[index] is None and items:
+                images = await self.prepare(tenant_id, platform, items)
+                prepared[index] = [image.upload for image in images]
+        return prepared
+
     async def _one(
         self, tenant_id: UUID, platform: Platform, item: dict[str, Any]
     ) -> PreparedImage:

@@ -47,7 +47,7 @@ from icop.syndication.platforms.base import (
     RemotePost,
     TransientError,
 )
-from icop.syndication.reconcile import find_match
+from icop.syndication.reconcile import find_match, recent_since
 from icop.syndication.repository import AccountRepository, LedgerRepository, PostRepository
 from icop.syndication.tokens import Clock, TokenManager, utcnow
 
@@ -56,9 +56,6 @@ TERMINAL = frozenset({"published", "failed", "unconfirmed", "cancelled"})
 # meanwhile is picked up without one). More than one: the account's token can expire again
 # between our refresh and our call; a token that keeps being refused still fails the post.
 MAX_AUTH_REFRESHES = 3
-# Reconciliation reads the account's posts since the intent, newest first, page by page.
-RECONCILE_PAGE_SIZE = 100
-RECONCILE_PAGES = 20
 OPEN_OUTCOMES = (None, "ambiguous")
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -199,19 +196,16 @@ class Publisher:
         return run
 
     async def _prepare_media(self, run: _Run) -> PublishOutcome | None:
-        """Images converted where the platform needs it (Instagram: JPEG only), before any
-        intent is recorded: a refused image fails the post without a call."""
+        """Images made fit for the platform before any intent: a refused one fails the post
+        without a call."""
         if self.media is None:
             return None
-        for index, part in enumerate(run.parts):
-            items = part.get("media") or []
-            if run.ids[index] is not None or not items:
-                continue
-            try:
-                prepared = await self.media.prepare(run.tenant_id, run.platform, items)
-            except PlatformBadRequest as error:
-                return await self._fail(run, _message(error, "an image cannot be sent"))
-            run.media[index] = [image.upload for image in prepared]
+        try:
+            run.media = await self.media.prepare_parts(
+                run.tenant_id, run.platform, run.parts, run.ids
+            )
+        except PlatformBadRequest as error:
+            return await self._fail(run, _message(error, "an image cannot be sent"))
         return None
 
     async def _refresh_platform_limit(self, run: _Run) -> None:
@@ -335,7 +329,7 @@ class Publisher:
         since = attempt.intent_at - timedelta(seconds=self.settings.syndication_reconcile_margin_s)
         while True:
             try:
-                recent = await self._recent(run, since)
+                recent = await recent_since(run.client, run.auth, since)
                 break
             except AuthExpired as error:
                 try:
@@ -384,30 +378,6 @@ class Publisher:
         run.auth = await self.tokens.refresh(run.tenant_id, run.account_id, stale=run.auth)
         run.refreshes += 1
         return True
-
-    async def _recent(self, run: _Run, since: datetime) -> list[RemotePost]:
-        """The account's posts since ``since``, every page of them. One page would do for a
-        quiet account, but a busy one can create more posts after ours than a page holds,
-        and a post missed here would be reported unconfirmed although it exists."""
-        assert run.auth is not None
-        found: dict[str, RemotePost] = {}
-        until: datetime | None = None
-        for _ in range(RECONCILE_PAGES):
-            page = await run.client.recent_posts(
-                run.auth, since=since, until=until, limit=RECONCILE_PAGE_SIZE
-            )
-            fresh = [post for post in page if post.platform_post_id not in found]
-            found.update((post.platform_post_id, post) for post in fresh)
-            times = [post.created_at for post in fresh if post.created_at is not None]
-            if len(page) < RECONCILE_PAGE_SIZE or not times:
-                break
-            # Time paging, to the second: the oldest second comes again, minus what we have.
-            until = min(times)
-        return sorted(
-            found.values(),
-            key=lambda post: post.created_at or datetime.min.replace(tzinfo=since.tzinfo),
-            reverse=True,
-        )
 
     async def recheck(self, tenant_id: UUID, post_id: UUID) -> bool:
         """A fresh look for an unconfirmed post's open attempt (manual retry). True: found and
