@@ -54,7 +54,8 @@ from icop.syndication.tokens import Clock, TokenManager, utcnow
 TERMINAL = frozenset({"published", "failed", "unconfirmed", "cancelled"})
 # Refreshes one run may do after the platform refused the token (a token another run renewed
 # meanwhile is picked up without one). More than one: the account's token can expire again
-# between our refresh and our call; a token that keeps being refused still fails the post.
+# between our refresh and our call. Past it the post is tried again later, and a token that
+# stays refused fails it like any other lasting error (syndication_max_transient_failures).
 MAX_AUTH_REFRESHES = 3
 OPEN_OUTCOMES = (None, "ambiguous")
 Sleep = Callable[[float], Awaitable[None]]
@@ -242,7 +243,9 @@ class Publisher:
                 await self._closed(run, attempt, error, release=True)
                 try:
                     if not await self._renew(run):
-                        return await self._fail(run, _message(error, "the token was refused"))
+                        # Refused again and again within one run: try later; a token that
+                        # stays refused fails the post after the usual number of tries.
+                        return await self._transient(run, error)
                 except AccountNeedsReconnect as reconnect:
                     return await self._fail(run, reconnect.detail)
             except PlatformRateLimited as error:
@@ -583,7 +586,7 @@ class Publisher:
             "waiting" if status == "waiting_quota" else "retry", wait_until=until, reason=reason
         )
 
-    async def _transient(self, run: _Run, error: TransientError) -> PublishOutcome:
+    async def _transient(self, run: _Run, error: PlatformError) -> PublishOutcome:
         async with unit_of_work(self.sessionmaker, run.tenant_id) as session:
             failures = await PostRepository(session).count_errors(run.post_id, error.code)
         message = _message(error, "the platform is unavailable")
