@@ -102,14 +102,25 @@ class FakePlatform:
         )
 
     async def recent_posts(
-        self, auth: AccountAuth, *, since: datetime, limit: int = 50
+        self,
+        auth: AccountAuth,
+        *,
+        since: datetime,
+        until: datetime | None = None,
+        limit: int = 50,
     ) -> Sequence[RemotePost]:
         self.recent_calls += 1
         self._check(auth)
         if self.hidden_for_looks > 0:
             self.hidden_for_looks -= 1
             return []
-        found = [p for p in self.posts if p.created_at and p.created_at >= since]
+        found = [
+            p
+            for p in self.posts
+            if p.created_at
+            and p.created_at >= since
+            and (until is None or p.created_at <= until)
+        ]
         return list(reversed(found))[:limit]
 
     async def publishing_limit(self, auth: AccountAuth) -> PublishLimit | None:

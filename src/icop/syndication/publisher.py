@@ -31,6 +31,7 @@ from icop.models import Post, PublishAttempt
 from icop.syndication import events
 from icop.syndication.exceptions import AccountNeedsReconnect, PostNotFound
 from icop.syndication.ledger import QuotaLedger
+from icop.syndication.media import MediaPreparer
 from icop.syndication.platforms.base import (
     AccountAuth,
     AmbiguousOutcome,
@@ -39,17 +40,23 @@ from icop.syndication.platforms.base import (
     OutgoingPost,
     PermissionDenied,
     Platform,
+    PlatformBadRequest,
     PlatformClient,
     PlatformError,
     PlatformRateLimited,
     RemotePost,
     TransientError,
 )
-from icop.syndication.reconcile import find_match
+from icop.syndication.reconcile import find_match, recent_since
 from icop.syndication.repository import AccountRepository, LedgerRepository, PostRepository
 from icop.syndication.tokens import Clock, TokenManager, utcnow
 
 TERMINAL = frozenset({"published", "failed", "unconfirmed", "cancelled"})
+# Refreshes one run may do after the platform refused the token (a token another run renewed
+# meanwhile is picked up without one). More than one: the account's token can expire again
+# between our refresh and our call. Past it the post is tried again later, and a token that
+# stays refused fails it like any other lasting error (syndication_max_transient_failures).
+MAX_AUTH_REFRESHES = 3
 OPEN_OUTCOMES = (None, "ambiguous")
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -74,8 +81,10 @@ class _Run:
     parts: list[dict[str, Any]]
     ids: list[str | None]
     auth: AccountAuth | None = None
-    refreshed: bool = False
+    refreshes: int = 0
     open_attempts: dict[int, PublishAttempt] = field(default_factory=dict)
+    # Each part's media as prepared for the platform (media.py); absent: the stored URLs.
+    media: dict[int, list[MediaUpload]] = field(default_factory=dict)
 
     def reply_to(self, index: int) -> str | None:
         part = self.parts[index]
@@ -86,11 +95,16 @@ class _Run:
 
     def outgoing(self, index: int) -> OutgoingPost:
         part = self.parts[index]
+        media = self.media.get(index)
         return OutgoingPost(
             text=str(part.get("text", "")),
             media=tuple(
-                MediaUpload(url=item.get("url"), alt_text=item.get("alt"))
-                for item in part.get("media", [])
+                media
+                if media is not None
+                else (
+                    MediaUpload(url=item.get("url"), alt_text=item.get("alt"))
+                    for item in part.get("media", [])
+                )
             ),
             reply_to=self.reply_to(index),
             link_url=part.get("link_url"),
@@ -109,7 +123,9 @@ class Publisher:
         ledger: QuotaLedger | None = None,
         clock: Clock = utcnow,
         sleep: Sleep = asyncio.sleep,
+        media: MediaPreparer | None = None,
     ) -> None:
+        self.media = media
         self.sessionmaker = sessionmaker
         self.tokens = tokens
         self.clients = clients
@@ -130,6 +146,9 @@ class Publisher:
         except AccountNeedsReconnect as error:
             return await self._fail(run, error.detail)
         await self._refresh_platform_limit(run)
+        failure = await self._prepare_media(run)
+        if failure is not None:
+            return failure
         for index in range(len(run.parts)):
             if run.ids[index] is not None:
                 continue
@@ -177,6 +196,19 @@ class Publisher:
         run.open_attempts = run_open
         return run
 
+    async def _prepare_media(self, run: _Run) -> PublishOutcome | None:
+        """Images made fit for the platform before any intent: a refused one fails the post
+        without a call."""
+        if self.media is None:
+            return None
+        try:
+            run.media = await self.media.prepare_parts(
+                run.tenant_id, run.platform, run.parts, run.ids
+            )
+        except PlatformBadRequest as error:
+            return await self._fail(run, _message(error, "an image cannot be sent"))
+        return None
+
     async def _refresh_platform_limit(self, run: _Run) -> None:
         """Instagram and Threads report their own window; read it now and then."""
         if run.platform not in (Platform.INSTAGRAM, Platform.THREADS) or run.auth is None:
@@ -209,15 +241,13 @@ class Publisher:
                 published = await run.client.publish(run.auth, run.outgoing(index))
             except AuthExpired as error:
                 await self._closed(run, attempt, error, release=True)
-                if run.refreshed:
-                    return await self._fail(run, _message(error, "the token was refused"))
                 try:
-                    run.auth = await self.tokens.refresh(
-                        run.tenant_id, run.account_id, stale=run.auth
-                    )
+                    if not await self._renew(run):
+                        # Refused again and again within one run: try later; a token that
+                        # stays refused fails the post after the usual number of tries.
+                        return await self._transient(run, error)
                 except AccountNeedsReconnect as reconnect:
                     return await self._fail(run, reconnect.detail)
-                run.refreshed = True
             except PlatformRateLimited as error:
                 await self._closed(run, attempt, error, release=True, limited=error)
                 return await self._wait(run, "waiting_quota", error.reset_at, _limited(error))
@@ -300,30 +330,25 @@ class Publisher:
     ) -> RemotePost | PublishOutcome | None:
         assert run.auth is not None
         since = attempt.intent_at - timedelta(seconds=self.settings.syndication_reconcile_margin_s)
-        for _ in range(2):
+        while True:
             try:
-                recent = await run.client.recent_posts(run.auth, since=since, limit=50)
+                recent = await recent_since(run.client, run.auth, since)
                 break
-            except AuthExpired:
+            except AuthExpired as error:
                 try:
-                    run.auth = await self.tokens.refresh(
-                        run.tenant_id, run.account_id, stale=run.auth
-                    )
+                    renewed = await self._renew(run)
                 except AccountNeedsReconnect as reconnect:
                     return await self._fail_unknown(run, attempt, reconnect.detail)
+                if not renewed:
+                    return await self._check_later(run, error)
             except PlatformRateLimited as error:
+                if run.platform is not Platform.X:
+                    # Meta throttles the app and the account, not one endpoint: the account's
+                    # other posts must wait too. X's read and write windows are separate.
+                    await self._throttled(run, error)
                 return await self._wait(run, "waiting_quota", error.reset_at, _limited(error))
             except PlatformError as error:
-                # The attempt stays open: the next run looks again before sending anything.
-                return await self._wait(
-                    run,
-                    "scheduled",
-                    self.clock() + timedelta(seconds=self.settings.syndication_transient_wait_s),
-                    f"could not check whether the post was created "
-                    f"({_message(error, 'platform unavailable')}); checking again later",
-                )
-        else:
-            return await self._fail_unknown(run, attempt, "the token was refused")
+                return await self._check_later(run, error)
         async with unit_of_work(self.sessionmaker, run.tenant_id) as session:
             known = await PostRepository(session).known_platform_ids(
                 [remote.platform_post_id for remote in recent]
@@ -332,6 +357,30 @@ class Publisher:
         return find_match(
             recent, text=run.outgoing(index).text, reply_to=attempt.reply_to, known_ids=known
         )
+
+    async def _check_later(self, run: _Run, error: PlatformError) -> PublishOutcome:
+        # The attempt stays open: the next run looks again before sending anything.
+        return await self._wait(
+            run,
+            "scheduled",
+            self.clock() + timedelta(seconds=self.settings.syndication_transient_wait_s),
+            f"could not check whether the post was created "
+            f"({_message(error, 'platform unavailable')}); checking again later",
+        )
+
+    async def _renew(self, run: _Run) -> bool:
+        """After the platform refused ``run.auth``: the token another run stored meanwhile,
+        else a refresh. False when this run has refreshed too often already."""
+        assert run.auth is not None
+        stored = await self.tokens.current(run.tenant_id, run.account_id)
+        if stored.access_token != run.auth.access_token:
+            run.auth = stored
+            return True
+        if run.refreshes >= MAX_AUTH_REFRESHES:
+            return False
+        run.auth = await self.tokens.refresh(run.tenant_id, run.account_id, stale=run.auth)
+        run.refreshes += 1
+        return True
 
     async def recheck(self, tenant_id: UUID, post_id: UUID) -> bool:
         """A fresh look for an unconfirmed post's open attempt (manual retry). True: found and
@@ -432,6 +481,14 @@ class Publisher:
                     session, account, limited.reset_at, limited.rate, now
                 )
 
+    async def _throttled(self, run: _Run, error: PlatformRateLimited) -> None:
+        async with unit_of_work(self.sessionmaker, run.tenant_id) as session:
+            account = await AccountRepository(session).get(run.account_id)
+            assert account is not None
+            await self.ledger.record_limited(
+                session, account, error.reset_at, error.rate, self.clock()
+            )
+
     async def _confirmed(
         self,
         run: _Run,
@@ -529,7 +586,7 @@ class Publisher:
             "waiting" if status == "waiting_quota" else "retry", wait_until=until, reason=reason
         )
 
-    async def _transient(self, run: _Run, error: TransientError) -> PublishOutcome:
+    async def _transient(self, run: _Run, error: PlatformError) -> PublishOutcome:
         async with unit_of_work(self.sessionmaker, run.tenant_id) as session:
             failures = await PostRepository(session).count_errors(run.post_id, error.code)
         message = _message(error, "the platform is unavailable")

@@ -16,7 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from icop.config import Settings
 from icop.credentials.vault import Keyring
+from icop.storage.base import ObjectStore
 from icop.syndication.ledger import QuotaLedger
+from icop.syndication.media import MediaPreparer
 from icop.syndication.platforms.base import OAuthProvider, Platform, PlatformClient
 from icop.syndication.platforms.factory import (
     build_http_client,
@@ -52,7 +54,10 @@ class SyndicationRuntime:
         oauth: Mapping[str, OAuthProvider] | None = None,
         clock: Clock = utcnow,
         sleep: Sleep | None = None,
+        store: ObjectStore | None = None,
     ) -> SyndicationRuntime:
+        """``store``: where the posts' images are kept; with it, images are converted for
+        each platform and X gets their bytes (the publish worker passes it)."""
         http = build_http_client(settings) if clients is None or oauth is None else None
         if clients is None:
             assert http is not None
@@ -68,7 +73,13 @@ class SyndicationRuntime:
             clock=clock,
         )
         publisher = Publisher(
-            sessionmaker, tokens, clients, settings, clock=clock, sleep=sleep or asyncio.sleep
+            sessionmaker,
+            tokens,
+            clients,
+            settings,
+            clock=clock,
+            sleep=sleep or asyncio.sleep,
+            media=MediaPreparer(store) if store is not None else None,
         )
         return cls(settings, clients, oauth, tokens, publisher, http)
 

@@ -12,6 +12,7 @@ from icop.db.engine import create_engine, create_sessionmaker, resolve_urls
 from icop.gateway.context import build_keyring
 from icop.orchestrator.queues import TaskQueue
 from icop.orchestrator.worker import Activity, WorkerContext, WorkerRegistry
+from icop.storage.factory import build_object_store
 from icop.syndication.activities import PublishActivities
 from icop.syndication.runtime import SyndicationRuntime
 from icop.syndication.workflows import PublishPostWorkflow
@@ -28,12 +29,16 @@ async def publish_activities(context: WorkerContext) -> AsyncIterator[Sequence[A
         application_name=f"icop-worker-{context.queue}",
     )
     sessionmaker = create_sessionmaker(engine)
-    runtime = SyndicationRuntime.create(settings, sessionmaker, build_keyring(settings))
+    store = build_object_store(settings)
+    runtime = SyndicationRuntime.create(
+        settings, sessionmaker, build_keyring(settings), store=store
+    )
     try:
         activities = PublishActivities(sessionmaker, runtime.publisher)
         yield [activities.publish, activities.cancel]
     finally:
         await runtime.aclose()
+        await store.aclose()
         await engine.dispose()
 
 

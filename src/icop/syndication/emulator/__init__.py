@@ -8,7 +8,7 @@ with ``EmulatorServer``; point the clients at it with ``ICOP_PLATFORM_EMULATOR_U
 """
 
 from icop.syndication.emulator.app import create_app
-from icop.syndication.emulator.server import EmulatorServer
+from icop.syndication.emulator.server import EmulatorProcess, EmulatorServer
 from icop.syndication.emulator.state import EmulatorState
 
-__all__ = ["EmulatorServer", "EmulatorState", "create_app"]
+__all__ = ["EmulatorProcess", "EmulatorServer", "EmulatorState", "create_app"]

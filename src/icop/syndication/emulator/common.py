@@ -173,7 +173,7 @@ def fault_meta(state: EmulatorState, fault: Fault, token: str | None, account_id
 
 def fault_x(state: EmulatorState, fault: Fault, token: str | None) -> Any:
     if fault.kind == "rate_limit":
-        reset = int(state.now() + fault.reset_s)
+        reset = math.ceil(state.now() + fault.reset_s)
         return x_problem(
             429,
             "Too Many Requests",

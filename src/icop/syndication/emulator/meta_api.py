@@ -8,6 +8,7 @@ documentation pages each shape comes from).
 from __future__ import annotations
 
 import json
+import math
 import re
 import secrets
 from datetime import UTC, datetime
@@ -129,11 +130,14 @@ def recent(
     """An account's posts, newest first. Threads lists replies on their own edge
     (``/replies``), every other edge leaves them out."""
     since = float(values.get("since") or 0)
+    until = float(values.get("until") or "inf")
     limit = int(values.get("limit") or 25)
     posts = [
         post
         for post in state.posts_of(platform, node)
-        if post.created_at >= since and bool(post.reply_to) == replies
+        # Graph times are whole seconds, and so are the bounds' comparisons.
+        if since <= post.created_at and math.floor(post.created_at) <= until
+        and bool(post.reply_to) == replies
     ]
     posts.sort(key=lambda post: (post.created_at, post.post_id), reverse=True)
     data = []

@@ -10,6 +10,7 @@ tokens only with ``offline.access``, and PKCE S256 checked on the code exchange.
 from __future__ import annotations
 
 import base64
+import math
 import secrets
 from datetime import UTC, datetime
 from typing import Any
@@ -217,7 +218,9 @@ def x_router(state: EmulatorState) -> APIRouter:
             headers = {
                 "x-rate-limit-limit": str(limit),
                 "x-rate-limit-remaining": str(max(0, limit - window.count)),
-                "x-rate-limit-reset": str(int(window.start + X_WINDOW_S)),
+                # Rounded up: a client that waits until the header's second must find the
+                # window reset, not a few hundred milliseconds short of it.
+                "x-rate-limit-reset": str(math.ceil(window.start + X_WINDOW_S)),
             }
             over = window.count > limit
             if account is not None and account.daily_limit:
@@ -226,7 +229,7 @@ def x_router(state: EmulatorState) -> APIRouter:
                 headers |= {
                     "x-user-limit-24hour-limit": str(account.daily_limit),
                     "x-user-limit-24hour-remaining": str(max(0, account.daily_limit - day.count)),
-                    "x-user-limit-24hour-reset": str(int(day.start + DAY_S)),
+                    "x-user-limit-24hour-reset": str(math.ceil(day.start + DAY_S)),
                 }
                 over = over or day.count > account.daily_limit
         if over:
@@ -281,7 +284,12 @@ def x_router(state: EmulatorState) -> APIRouter:
         start = parse_x_time(q["start_time"]) if q.get("start_time") else 0.0
         if start is None:
             return x_invalid("Invalid start_time.", "start_time")
-        posts = [p for p in state.posts_of(Platform.X, user_id) if p.created_at >= start]
+        end = parse_x_time(q["end_time"]) if q.get("end_time") else math.inf
+        if end is None:
+            return x_invalid("Invalid end_time.", "end_time")
+        posts = [
+            p for p in state.posts_of(Platform.X, user_id) if start <= p.created_at < end
+        ]
         posts.sort(key=lambda p: (p.created_at, int(p.post_id)), reverse=True)
         data = []
         for post in posts[:max_results]:

@@ -229,9 +229,16 @@ class PlatformClient(Protocol):
         ...
 
     async def recent_posts(
-        self, auth: AccountAuth, *, since: datetime, limit: int = 50
+        self,
+        auth: AccountAuth,
+        *,
+        since: datetime,
+        until: datetime | None = None,
+        limit: int = 50,
     ) -> Sequence[RemotePost]:
-        """The account's posts created at or after ``since``, newest first."""
+        """The account's posts created at or after ``since`` (and, given ``until``, at or
+        before it, to the platform's one-second resolution), newest first, at most
+        ``limit``: page backwards by passing the oldest one's time as the next ``until``."""
         ...
 
     async def publishing_limit(self, auth: AccountAuth) -> PublishLimit | None:

@@ -31,7 +31,7 @@ from icop.syndication.platforms.base import (
     RemotePost,
     TokenGrant,
 )
-from icop.syndication.platforms.meta import GraphClient
+from icop.syndication.platforms.meta import GraphClient, graph_until
 
 
 class FacebookPagesClient(GraphClient):
@@ -84,7 +84,12 @@ class FacebookPagesClient(GraphClient):
         )
 
     async def recent_posts(
-        self, auth: AccountAuth, *, since: datetime, limit: int = 50
+        self,
+        auth: AccountAuth,
+        *,
+        since: datetime,
+        until: datetime | None = None,
+        limit: int = 50,
     ) -> Sequence[RemotePost]:
         body, _ = await self._call(
             auth,
@@ -95,6 +100,7 @@ class FacebookPagesClient(GraphClient):
                 "fields": "id,message,created_time",
                 "since": int(since.timestamp()),
                 "limit": limit,
+                **graph_until(until),
             },
         )
         posts = []

@@ -31,7 +31,7 @@ from icop.syndication.platforms.base import (
     RemotePost,
     TokenGrant,
 )
-from icop.syndication.platforms.meta import GraphClient
+from icop.syndication.platforms.meta import GraphClient, graph_until
 
 
 class InstagramClient(GraphClient):
@@ -87,7 +87,12 @@ class InstagramClient(GraphClient):
         return _http.require_id(body, "id", self.platform, step="media container")
 
     async def recent_posts(
-        self, auth: AccountAuth, *, since: datetime, limit: int = 50
+        self,
+        auth: AccountAuth,
+        *,
+        since: datetime,
+        until: datetime | None = None,
+        limit: int = 50,
     ) -> Sequence[RemotePost]:
         body, _ = await self._call(
             auth,
@@ -98,6 +103,7 @@ class InstagramClient(GraphClient):
                 "fields": "id,caption,timestamp",
                 "since": int(since.timestamp()),
                 "limit": limit,
+                **graph_until(until),
             },
         )
         posts = []

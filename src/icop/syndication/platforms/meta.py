@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
@@ -134,6 +135,12 @@ def map_error(platform: Platform, response: httpx.Response, *, creates: bool) ->
     if code == 10 or 200 <= code <= 299 or (status == 403 and not code):
         return PermissionDenied(f"{name}: permission missing: {platform_message}", **kwargs)
     return PlatformBadRequest(f"{name}: refused: {platform_message}", **kwargs)
+
+
+def graph_until(until: datetime | None) -> dict[str, int]:
+    """Graph API time paging: ``until`` in Unix seconds, rounded up so that posts in the
+    same second as ``until`` are still listed (the caller drops the ones it has seen)."""
+    return {"until": math.ceil(until.timestamp())} if until is not None else {}
 
 
 class GraphClient:

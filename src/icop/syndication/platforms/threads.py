@@ -36,7 +36,7 @@ from icop.syndication.platforms.base import (
     TokenGrant,
 )
 from icop.syndication.platforms.instagram import parse_publishing_limit
-from icop.syndication.platforms.meta import GraphClient, map_error
+from icop.syndication.platforms.meta import GraphClient, graph_until, map_error
 
 
 class ThreadsClient(GraphClient):
@@ -115,7 +115,12 @@ class ThreadsClient(GraphClient):
         return _http.require_id(body, "id", self.platform, step="threads container")
 
     async def recent_posts(
-        self, auth: AccountAuth, *, since: datetime, limit: int = 50
+        self,
+        auth: AccountAuth,
+        *,
+        since: datetime,
+        until: datetime | None = None,
+        limit: int = 50,
     ) -> Sequence[RemotePost]:
         """Top-level posts and replies: Threads lists them on two edges, and a reply chain (a
         split thread) must be reconcilable too."""
@@ -130,6 +135,7 @@ class ThreadsClient(GraphClient):
                     "fields": "id,text,timestamp,replied_to",
                     "since": int(since.timestamp()),
                     "limit": limit,
+                    **graph_until(until),
                 },
             )
             for item in body.get("data") or []:

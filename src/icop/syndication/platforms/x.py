@@ -58,6 +58,10 @@ def _epoch(value: str | None) -> datetime | None:
     return datetime.fromtimestamp(seconds, UTC) if seconds is not None else None
 
 
+def _x_time(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def rate_state(headers: httpx.Headers) -> RateState | None:
     """The binding window: whichever of the endpoint window and the 24-hour user cap has fewer
     requests left."""
@@ -242,18 +246,23 @@ class XClient:
         return media_id
 
     async def recent_posts(
-        self, auth: AccountAuth, *, since: datetime, limit: int = 50
+        self,
+        auth: AccountAuth,
+        *,
+        since: datetime,
+        until: datetime | None = None,
+        limit: int = 50,
     ) -> Sequence[RemotePost]:
+        params: dict[str, Any] = {
+            "start_time": _x_time(since),
+            "max_results": min(max(limit, 5), 100),
+            "tweet.fields": "created_at,referenced_tweets",
+        }
+        if until is not None:
+            # end_time is exclusive and to the second: one second later keeps ``until`` in.
+            params["end_time"] = _x_time(until + timedelta(seconds=1))
         body, _ = await self._call(
-            auth,
-            "GET",
-            f"/2/users/{auth.account_id}/tweets",
-            step="recent posts",
-            params={
-                "start_time": since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                "max_results": min(max(limit, 5), 100),
-                "tweet.fields": "created_at,referenced_tweets",
-            },
+            auth, "GET", f"/2/users/{auth.account_id}/tweets", step="recent posts", params=params
         )
         posts = []
         for item in body.get("data") or []:

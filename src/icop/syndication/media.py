@@ -1,0 +1,143 @@
+"""Getting a post's images into the shape each platform takes, just before it is sent.
+
+Validation (``validation/media.py``) names what an image breaks — a PNG for Instagram, an
+aspect outside 4:5…1.91:1, too many bytes — but converts nothing. Here every image of ours
+(an object in our store, named by its key in the URL) is read and checked against the same
+rules, and what breaks one goes through the image service's JPEG pipeline
+(``icop.images.to_platform_jpeg``: re-encode, crop into the aspect range, fit the byte cap);
+the result is stored (content-addressed: a retried run stores the same key) and sent instead.
+So Instagram never receives anything but a JPEG.
+
+What each platform is then given: Meta's APIs fetch media from a URL, so they get a freshly
+signed URL of the stored object (the one kept with the article may have expired); X takes the
+bytes, which are read from the store rather than fetched back over HTTP. Images that are not
+ours (a URL a user typed) are passed on as they are.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from PIL import Image
+
+from icop.images import ImageRejected, to_platform_jpeg
+from icop.images.platforms import Platform as ImagePlatform
+from icop.storage.base import ObjectNotFound, ObjectStore
+from icop.storage.keys import validate_key
+from icop.syndication.platforms.base import MediaUpload, Platform, PlatformBadRequest
+from icop.syndication.validation import PLATFORM_RULES
+from icop.syndication.validation.media import normalize_format
+
+# A key in any of our URLs: local ``/media/{tenant}/{sha}.{ext}`` and S3 ``{tenant}/{xx}/...``.
+_KEY_IN_URL = re.compile(
+    r"(?P<tenant>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/"
+    r"(?:[0-9a-f]{2}/)?(?P<sha>[0-9a-f]{64})\.(?P<ext>[a-z]{3,4})(?:[?#]|$)"
+)
+# Decoding only the header is enough to check format and size.
+_MAX_PIXELS = 100_000_000
+
+
+def key_in_url(url: str, tenant_id: UUID) -> str | None:
+    """The object key a URL of ours names, if it belongs to ``tenant_id`` (a post can never
+    send another tenant's media, whatever URL it carries)."""
+    match = _KEY_IN_URL.search(url)
+    if match is None or match["tenant"] != str(tenant_id):
+        return None
+    try:
+        return validate_key(f"{match['tenant']}/{match['sha'][:2]}/{match['sha']}.{match['ext']}")
+    except ObjectNotFound:
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedImage:
+    upload: MediaUpload
+    converted: bool
+    changes: tuple[str, ...] = ()
+
+
+def _fits(data: bytes, platform: Platform) -> bool:
+    rules = PLATFORM_RULES[platform]
+    spec = rules.media.spec
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            fmt = normalize_format(image.format or "")
+            width, height = image.size
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return False
+    if width * height > _MAX_PIXELS or height == 0:
+        return False
+    return (
+        fmt in rules.media.formats
+        and len(data) <= spec.max_bytes
+        and spec.min_aspect <= width / height <= spec.max_aspect
+    )
+
+
+class MediaPreparer:
+    def __init__(self, store: ObjectStore) -> None:
+        self.store = store
+
+    async def prepare(
+        self, tenant_id: UUID, platform: Platform, items: Sequence[dict[str, Any]]
+    ) -> list[PreparedImage]:
+        return [await self._one(tenant_id, platform, item) for item in items]
+
+    async def prepare_parts(
+        self,
+        tenant_id: UUID,
+        platform: Platform,
+        parts: Sequence[dict[str, Any]],
+        sent: Sequence[str | None],
+    ) -> dict[int, list[MediaUpload]]:
+        """The media of each part not sent yet, by part index (parts without media: none)."""
+        prepared: dict[int, list[MediaUpload]] = {}
+        for index, part in enumerate(parts):
+            items = part.get("media") or []
+            if sent[index] is None and items:
+                images = await self.prepare(tenant_id, platform, items)
+                prepared[index] = [image.upload for image in images]
+        return prepared
+
+    async def _one(
+        self, tenant_id: UUID, platform: Platform, item: dict[str, Any]
+    ) -> PreparedImage:
+        url, alt = item.get("url"), item.get("alt")
+        key = key_in_url(str(url), tenant_id) if url else None
+        if key is None:
+            return PreparedImage(MediaUpload(url=url, alt_text=alt), converted=False)
+        try:
+            data = await self.store.get(key)
+        except ObjectNotFound:
+            raise PlatformBadRequest(
+                f"{platform.value}: an image of this post is no longer stored",
+                platform=platform,
+            ) from None
+        converted = False
+        changes: tuple[str, ...] = ()
+        content_type = "image/jpeg" if key.endswith(".jpg") else f"image/{key.rsplit('.', 1)[1]}"
+        if not await asyncio.to_thread(_fits, data, platform):
+            try:
+                result = await asyncio.to_thread(
+                    to_platform_jpeg, data, platform=ImagePlatform(platform.value)
+                )
+            except ImageRejected as error:
+                raise PlatformBadRequest(
+                    f"{platform.value}: an image cannot be made to fit: {error.detail}",
+                    platform=platform,
+                    platform_message=str(error.detail),
+                ) from None
+            stored = await self.store.put(tenant_id, result.data, "image/jpeg")
+            key, data, content_type = stored.key, result.data, "image/jpeg"
+            converted, changes = True, result.changes
+        if platform is Platform.X:
+            upload = MediaUpload(content=data, mime_type=content_type, alt_text=alt)
+        else:
+            upload = MediaUpload(url=self.store.url(key), mime_type=content_type, alt_text=alt)
+        return PreparedImage(upload, converted=converted, changes=changes)
