@@ -10,6 +10,7 @@ from pathlib import Path
 from uuid import uuid4
 
 import pytest
+from opentelemetry import trace
 
 from icop.agents import prompts
 from icop.agents.exceptions import AgentFailure, RoleConfigError
@@ -167,12 +168,13 @@ def test_runtime_is_chosen_by_name() -> None:
 def test_crewai_is_imported_offline_with_its_files_under_icop_home() -> None:
     runtime = _crewai(router(providers()))
     assert runtime.name == "crewai"
-    for name in (
-        "CREWAI_DISABLE_TELEMETRY",
-        "CREWAI_DISABLE_VERSION_CHECK",
-        "OTEL_SDK_DISABLED",
-    ):
+    for name in ("CREWAI_DISABLE_TELEMETRY", "CREWAI_DISABLE_VERSION_CHECK"):
         assert os.environ[name] == "true"
+    # Our own tracing stays on: CrewAI installs no tracer provider of its own.
+    assert os.environ.get("OTEL_SDK_DISABLED") != "true"
+    assert type(trace.get_tracer_provider()).__name__ != "TracerProvider" or not getattr(
+        trace.get_tracer_provider(), "_disabled", False
+    )
     assert os.environ["CREWAI_TRACING_ENABLED"] == "false"
     assert Path(os.environ["CREWAI_STORAGE_DIR"]).is_absolute()
 

@@ -47,8 +47,7 @@ async def _seed(current: Settings, storage: StorageSettings) -> tuple[uuid.UUID,
                 tenant_id=tenant, company_name="Backed Up", plan="pro"
             )
             for number in range(3):
-                await emit(session, tenant_id=tenant, topic="post.published",
-                           payload={"n": number})
+                await emit(session, tenant_id=tenant, topic="post.published", payload={"n": number})
         store = build_object_store(current, storage)
         stored = await store.put(tenant, b"\xff\xd8 jpeg", "image/jpeg")
         return tenant, stored.key
@@ -115,8 +114,7 @@ def test_keys_can_be_left_out(backup_settings: Settings, tmp_path: Path) -> None
     try:
         storage = StorageSettings(storage_dir=tmp_path / "media")
         with_keys = create_backup(current, tmp_path / "a.tar.gz", storage=storage)
-        without = create_backup(current, tmp_path / "b.tar.gz", storage=storage,
-                                include_keys=False)
+        without = create_backup(current, tmp_path / "b.tar.gz", storage=storage, include_keys=False)
         assert without.secrets == []
         with tarfile.open(tmp_path / "b.tar.gz") as tar:
             assert not [n for n in tar.getnames() if n.startswith("secrets/")]
@@ -129,9 +127,15 @@ def test_keys_can_be_left_out(backup_settings: Settings, tmp_path: Path) -> None
 
 def test_a_newer_schema_revision_is_refused(backup_settings: Settings, tmp_path: Path) -> None:
     archive = tmp_path / "future.tar.gz"
-    manifest = {"format": 1, "icop_version": "9.9.9", "alembic_revision": "9999_from_the_future",
-                "created_at": "2030-01-01T00:00:00+00:00", "database": "icop", "tables": {},
-                "storage_backend": "local"}
+    manifest = {
+        "format": 1,
+        "icop_version": "9.9.9",
+        "alembic_revision": "9999_from_the_future",
+        "created_at": "2030-01-01T00:00:00+00:00",
+        "database": "icop",
+        "tables": {},
+        "storage_backend": "local",
+    }
     data = json.dumps(manifest).encode()
     with tarfile.open(archive, "w:gz") as tar:
         info = tarfile.TarInfo("manifest.json")

@@ -23,8 +23,20 @@ def compose() -> dict:  # type: ignore[type-arg]
 
 def test_compose_has_every_service_with_an_image_or_build() -> None:
     services = compose()["services"]
-    wanted = {"postgres", "temporal", "rabbitmq", "minio", "migrate", "api", "relay", "nginx",
-              "prometheus", "grafana", "jaeger", *(f"worker-{queue}" for queue in QUEUES)}
+    wanted = {
+        "postgres",
+        "temporal",
+        "rabbitmq",
+        "minio",
+        "migrate",
+        "api",
+        "relay",
+        "nginx",
+        "prometheus",
+        "grafana",
+        "jaeger",
+        *(f"worker-{queue}" for queue in QUEUES),
+    }
     assert wanted <= set(services)
     for name, service in services.items():
         assert "image" in service or "build" in service, name
@@ -54,8 +66,12 @@ def test_every_compose_variable_is_documented() -> None:
 
 def test_prometheus_scrapes_the_api_and_every_worker() -> None:
     config = yaml.safe_load((DEPLOY / "prometheus.yml").read_text())
-    targets = {t for job in config["scrape_configs"] for group in job["static_configs"]
-               for t in group["targets"]}
+    targets = {
+        t
+        for job in config["scrape_configs"]
+        for group in job["static_configs"]
+        for t in group["targets"]
+    }
     assert "api:8000" in targets
     assert {f"worker-{queue}:9464" for queue in QUEUES} <= targets
 
@@ -63,17 +79,28 @@ def test_prometheus_scrapes_the_api_and_every_worker() -> None:
 def test_promtool_accepts_the_prometheus_config() -> None:
     if shutil.which("promtool") is None:
         pytest.skip("promtool is not installed: run scripts/system-deps.sh (make test does)")
-    done = subprocess.run(["promtool", "check", "config", str(DEPLOY / "prometheus.yml")],
-                          capture_output=True, text=True, timeout=60, check=False)
+    done = subprocess.run(
+        ["promtool", "check", "config", str(DEPLOY / "prometheus.yml")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_grafana_dashboard_covers_the_exported_metrics() -> None:
     dashboard = json.loads((DEPLOY / "grafana" / "dashboards" / "icop.json").read_text())
     expressions = " ".join(t["expr"] for p in dashboard["panels"] for t in p["targets"])
-    for metric in ("icop_http_request_duration_seconds", "icop_workflows_total",
-                   "icop_activities_total", "icop_model_tokens_total", "icop_model_cost_usd_total",
-                   "icop_publish_total", "icop_quota_wait_seconds"):
+    for metric in (
+        "icop_http_request_duration_seconds",
+        "icop_workflows_total",
+        "icop_activities_total",
+        "icop_model_tokens_total",
+        "icop_model_cost_usd_total",
+        "icop_publish_total",
+        "icop_quota_wait_seconds",
+    ):
         assert metric in expressions, metric
     provisioning = DEPLOY / "grafana" / "provisioning"
     assert yaml.safe_load((provisioning / "datasources" / "prometheus.yml").read_text())

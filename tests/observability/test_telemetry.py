@@ -54,10 +54,26 @@ async def test_metrics_count_requests_by_route_template(client: ApiClient) -> No
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/plain")
     text = response.text
-    assert value(text, "icop_http_requests_total", method="POST", route="/api/v1/auth/signup",
-                 status="201") >= 1
-    assert value(text, "icop_http_requests_total", method="GET",
-                 route="/api/v1/users/{user_id}", status="404") >= 1
+    assert (
+        value(
+            text,
+            "icop_http_requests_total",
+            method="POST",
+            route="/api/v1/auth/signup",
+            status="201",
+        )
+        >= 1
+    )
+    assert (
+        value(
+            text,
+            "icop_http_requests_total",
+            method="GET",
+            route="/api/v1/users/{user_id}",
+            status="404",
+        )
+        >= 1
+    )
     assert value(text, "icop_http_requests_total", route="unmatched", status="404") >= 1
     assert missing not in text  # ids never become label values
     assert value(text, "icop_http_request_duration_seconds_count", route="/api/v1/auth/signup") >= 1
@@ -91,14 +107,17 @@ async def test_model_calls_are_spans_and_metrics_without_prompt_text(
     secret_prompt = "the-secret-prompt-text"
     owner = await client.signup("Models")
     call = await context.llm.complete(
-        TaskKind.SEO_META, system=secret_prompt, inputs={"text": secret_prompt},
+        TaskKind.SEO_META,
+        system=secret_prompt,
+        inputs={"text": secret_prompt},
         tenant_id=owner.tenant_id,
     )
     finished = spans.get_finished_spans()
     (route,) = named(finished, "llm.route")
     attempts = named(finished, "llm.call")
-    assert attempts and all(span.parent and span.parent.span_id == route.context.span_id
-                            for span in attempts)
+    assert attempts and all(
+        span.parent and span.parent.span_id == route.context.span_id for span in attempts
+    )
     assert route.attributes is not None
     assert route.attributes["icop.llm.task"] == "seo.meta"
     assert route.attributes["gen_ai.system"] == call.provider
@@ -109,8 +128,10 @@ async def test_model_calls_are_spans_and_metrics_without_prompt_text(
         assert secret_prompt not in repr(dict(span.attributes or {}))
 
     text = (await client.get("/metrics")).text
-    assert value(text, "icop_model_calls_total", task="seo.meta", provider=call.provider,
-                 status="ok") >= 1
+    assert (
+        value(text, "icop_model_calls_total", task="seo.meta", provider=call.provider, status="ok")
+        >= 1
+    )
     assert value(text, "icop_model_tokens_total", task="seo.meta", kind="prompt") >= 1
 
 
@@ -125,8 +146,12 @@ async def test_platform_calls_carry_traceparent_and_are_timed(client: ApiClient)
         )
         async with traced_http_client("facebook") as http:
             with tracing.tracer().start_as_current_span("publish"):
-                assert (await http.post("https://graph.example.test/v21.0/123/feed?access_token=t",
-                                        json={"message": "hi"})).status_code == 200
+                assert (
+                    await http.post(
+                        "https://graph.example.test/v21.0/123/feed?access_token=t",
+                        json={"message": "hi"},
+                    )
+                ).status_code == 200
             with contextlib.suppress(httpx.ConnectError):
                 await http.get("https://graph.example.test/v21.0/me")
     sent = route.calls.last.request
@@ -140,10 +165,18 @@ async def test_platform_calls_carry_traceparent_and_are_timed(client: ApiClient)
     record_publish("threads", "published")
     record_quota_wait("threads", 42.0)
     text = (await client.get("/metrics")).text
-    assert value(text, "icop_http_client_request_duration_seconds_count", peer="facebook",
-                 status="200") >= 1
-    assert value(text, "icop_http_client_request_duration_seconds_count", peer="facebook",
-                 status="error") >= 1
+    assert (
+        value(
+            text, "icop_http_client_request_duration_seconds_count", peer="facebook", status="200"
+        )
+        >= 1
+    )
+    assert (
+        value(
+            text, "icop_http_client_request_duration_seconds_count", peer="facebook", status="error"
+        )
+        >= 1
+    )
     assert value(text, "icop_publish_total", platform="threads", outcome="published") >= 1
     assert value(text, "icop_quota_wait_seconds_sum", platform="threads") >= 42
 
@@ -192,8 +225,14 @@ def _collector() -> tuple[HTTPServer, list[tuple[str, str, bytes]]]:
 def _run_export(extra_env: dict[str, str]) -> str:
     env = {k: v for k, v in os.environ.items() if not k.startswith("OTEL_")}
     env.update(extra_env)
-    done = subprocess.run([sys.executable, "-c", _EXPORT_SCRIPT], env=env, capture_output=True,
-                          text=True, timeout=60, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", _EXPORT_SCRIPT],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     assert done.stderr.strip() == "", done.stderr  # "no noise"
     return done.stdout.strip()
 
@@ -203,8 +242,10 @@ def test_spans_go_over_otlp_http_only_when_an_endpoint_is_set() -> None:
     endpoint = f"http://127.0.0.1:{server.server_address[1]}"
     try:
         assert _run_export({}) == "disabled ProxyTracerProvider"
-        assert _run_export({"OTEL_EXPORTER_OTLP_ENDPOINT": endpoint, "OTEL_SDK_DISABLED": "true"}
-                           ) == "disabled ProxyTracerProvider"
+        assert (
+            _run_export({"OTEL_EXPORTER_OTLP_ENDPOINT": endpoint, "OTEL_SDK_DISABLED": "true"})
+            == "disabled ProxyTracerProvider"
+        )
         assert received == []
         assert _run_export({"OTEL_EXPORTER_OTLP_ENDPOINT": endpoint}) == "enabled TracerProvider"
     finally:

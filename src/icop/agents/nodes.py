@@ -63,7 +63,7 @@ REVIEWERS = frozenset({"editor", "merger"})
 # English prose runs ~1.3 tokens per word; the headroom keeps a good draft from being cut.
 TOKENS_PER_WORD = 1.8
 # The editor's judgement carries scores and a rationale besides the polished article.
-JUDGEMENT_OVERHEAD = 400
+JUDGEMENT_OVERHEAD = 600
 M = TypeVar("M", bound=BaseModel)
 Update = dict[str, Any]
 
@@ -142,7 +142,11 @@ class ArticleNodes:
         if role not in ARTICLE_WRITING_ROLES:
             return None
         words = state["brief"].length_words
-        cap = int(words * TOKENS_PER_WORD) + (JUDGEMENT_OVERHEAD if role in REVIEWERS else 150)
+        if role in REVIEWERS:
+            # The polished article may be longer than the brief asked (it merges drafts).
+            cap = int(words * 2 * TOKENS_PER_WORD) + JUDGEMENT_OVERHEAD
+        else:
+            cap = int(words * TOKENS_PER_WORD) + 150
         ceiling = self.deps.runtime.roles[role].max_tokens
         return min(cap, ceiling) if ceiling else cap
 

@@ -135,6 +135,7 @@ async def import_plan(
     """Bulk import of plan rows for a pipeline without a sheet: JSON rows, or a CSV in the
     sheet's layout (header row, then Topic, Status, … by column). `?append=true` keeps the
     existing rows."""
+    await service.get_pipeline(session, pipeline_id)  # 404 before anything about the body
     append = request.query_params.get("append", "false").lower() in ("1", "true", "yes")
     body = await request.body()
     if len(body) > service.MAX_IMPORT_BYTES:

@@ -80,7 +80,9 @@ async def create(
             name=body.name,
             source_type=body.source_type,
             google_sheet_id=body.google_sheet_id,
-            file_path=_check_file(settings, body.file_path) if body.file_path else None,
+            file_path=(
+                _check_file(settings, body.file_path) if body.file_path is not None else None
+            ),
             sheet_range=body.sheet_range,
             credential_id=body.credential_id,
             column_mapping=body.column_mapping.model_dump(mode="json"),

@@ -53,10 +53,8 @@ CREWAI_ENV = {
     "CREWAI_DISABLE_VERSION_CHECK": "true",
     "CREWAI_TRACING_ENABLED": "false",
 }
-# Only a default: it switches off every OpenTelemetry SDK in the process (ours included), so an
-# operator who exports traces sets OTEL_SDK_DISABLED=false; CrewAI's own telemetry stays off
-# through CREWAI_DISABLE_TELEMETRY either way.
-CREWAI_ENV_DEFAULTS = {"OTEL_SDK_DISABLED": "true"}
+# Not OTEL_SDK_DISABLED: it would switch off every OpenTelemetry SDK in the process, ours
+# included; with CREWAI_DISABLE_TELEMETRY CrewAI installs no tracer provider and sends nothing.
 
 _import_lock = threading.Lock()
 
@@ -72,8 +70,6 @@ def import_crewai(storage_dir: Path | None = None) -> ModuleType:
     user's data directory, so an absolute path replaces ``~/.local/share/<project>``."""
     with _import_lock:
         os.environ.update(CREWAI_ENV)
-        for name, value in CREWAI_ENV_DEFAULTS.items():
-            os.environ.setdefault(name, value)
         if storage_dir is not None:
             storage_dir.mkdir(parents=True, exist_ok=True)
             os.environ.setdefault("CREWAI_STORAGE_DIR", str(storage_dir.resolve()))

@@ -217,10 +217,22 @@ async def _fill(
             phrases=[phrases[index]],
             contrast=[group.label for group in groups],
         )
-        label = label if _names_an_angle(label, topic) else tidy(phrases[index])
-        vector = np.asarray((await embedder.embed([label]))[0], dtype=np.float64)
-        if duplicates_any(vector, label, groups, threshold):
+        # A small model often repeats a label it already gave; the angle's own words are the
+        # second choice before the candidate is passed over.
+        choices = (
+            [label, tidy(phrases[index])]
+            if _names_an_angle(label, topic)
+            else [tidy(phrases[index])]
+        )
+        picked: tuple[str, np.ndarray[Any, Any]] | None = None
+        for choice in dict.fromkeys(choices):
+            vector = np.asarray((await embedder.embed([choice]))[0], dtype=np.float64)
+            if not duplicates_any(vector, choice, groups, threshold):
+                picked = (choice, vector)
+                break
+        if picked is None:
             continue
+        label, vector = picked
         owner = next((g for g in groups if index in g.members), None)
         if owner is not None:
             if len(owner.members) == 1:
