@@ -279,3 +279,19 @@ async def test_answers_that_echo_the_prompt_are_not_published() -> None:
     assert state["markdown"].formatter_used is False
     assert "## research" not in state["markdown"].markdown
     assert "Mix greens and browns [1]." in state["markdown"].markdown
+
+
+@pytest.mark.parametrize(("mode", "role"), [("compare", "editor"), ("merge", "merger")])
+async def test_a_failing_reviewer_still_yields_the_best_draft(mode: str, role: str) -> None:
+    def reviewer_fails(request: CompletionRequest) -> FakeReply:
+        if role_of(request) == role:
+            return FakeReply(error=ProviderServerError("local", "cut off at max_tokens"))
+        return _writers_write(request)
+
+    h = harness(reviewer_fails)
+    state = await _run(h, ArticleBrief(topic="composting at home", mode=mode))  # type: ignore[arg-type]
+    article = state["article"]
+    assert state["status"] != "failed"
+    assert article.method == mode and article.text.startswith("# Composting at home")
+    assert any(f"The {role} failed" in note for note in article.notes)
+    assert state["markdown"]  # the rest of the graph ran

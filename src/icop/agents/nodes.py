@@ -21,6 +21,7 @@ from icop.agents.review import (
     formatting_kept,
     judged,
     merged,
+    unreviewed,
     usable,
 )
 from icop.agents.runtime.base import AgentResult
@@ -254,34 +255,40 @@ class ArticleNodes:
 
     async def editor(self, state: ArticleState) -> Update:
         brief, drafts = state["brief"], usable(state.get("drafts", {}))
-        result = await self._run(
-            state,
-            "editor",
-            EditorInput(
-                topic=brief.subject,
-                language=brief.language,
-                drafts=for_review(drafts, self._budget("editor")),
-                rubric=list(prompts.RUBRIC),
-                research=state["research"],
-            ),
-            EditorJudgement,
-        )
+        try:
+            result = await self._run(
+                state,
+                "editor",
+                EditorInput(
+                    topic=brief.subject,
+                    language=brief.language,
+                    drafts=for_review(drafts, self._budget("editor")),
+                    rubric=list(prompts.RUBRIC),
+                    research=state["research"],
+                ),
+                EditorJudgement,
+            )
+        except AgentFailure as failure:
+            return {"article": unreviewed(drafts, "compare", str(failure))}
         return {"article": judged(result.output, drafts), "usage": [result.usage]}
 
     async def merger(self, state: ArticleState) -> Update:
         brief, drafts = state["brief"], usable(state.get("drafts", {}))
-        result = await self._run(
-            state,
-            "merger",
-            MergerInput(
-                topic=brief.subject,
-                language=brief.language,
-                drafts=for_review(drafts, self._budget("merger")),
-                brand_voice=state.get("brand_voice", []),
-                research=state["research"],
-            ),
-            MergedText,
-        )
+        try:
+            result = await self._run(
+                state,
+                "merger",
+                MergerInput(
+                    topic=brief.subject,
+                    language=brief.language,
+                    drafts=for_review(drafts, self._budget("merger")),
+                    brand_voice=state.get("brand_voice", []),
+                    research=state["research"],
+                ),
+                MergedText,
+            )
+        except AgentFailure as failure:
+            return {"article": unreviewed(drafts, "merge", str(failure))}
         return {"article": merged(result.output.text, drafts), "usage": [result.usage]}
 
     # --- publishing --------------------------------------------------------------------------

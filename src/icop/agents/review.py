@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import Literal
 
 from icop.agents import citations
 from icop.agents.schemas import (
@@ -103,6 +104,25 @@ def judged(judgement: EditorJudgement, drafts: Mapping[str, DraftRecord]) -> Art
         rationale=judgement.rationale,
         scores=scores,
         notes=notes,
+    )
+
+
+def unreviewed(
+    drafts: Mapping[str, DraftRecord], method: Literal["compare", "merge"], reason: str
+) -> ArticleText:
+    """The editor (or merger) could not answer: the drafts are still good, so the graph picks
+    one itself — the most cited, then the closest to the brand voice, then the longest — and
+    says so, instead of failing an article that three writers finished."""
+    best = max(
+        drafts.values(),
+        key=lambda d: (len(set(d.citations)), d.brand_voice_similarity or 0.0, len(d.text)),
+    )
+    return ArticleText(
+        text=best.text,
+        method=method,
+        chosen=best.writer if method == "compare" else None,
+        rationale=f"Picked {best.writer}'s draft (most citations) without review.",
+        notes=[f"The {'editor' if method == 'compare' else 'merger'} failed: {reason}"[:300]],
     )
 
 
