@@ -29,8 +29,10 @@ export DEBIAN_FRONTEND=noninteractive
 # Package lists are refreshed only when the install cannot find the packages.
 # shellcheck disable=SC2086
 $SUDO apt-get install -y --no-install-recommends $missing >/dev/null 2>&1 || {
-    $SUDO apt-get update -qq
-    $SUDO apt-get install -y --no-install-recommends $missing >/dev/null
+    # A machine without its package mirrors must not fail the build: the tests that need these
+    # servers say so and skip.
+    { $SUDO apt-get update -qq && $SUDO apt-get install -y --no-install-recommends $missing >/dev/null; } \
+        || { echo "system-deps: could not install$missing (the tests that need them skip)" >&2; exit 0; }
 }
 # Debian starts services on install where it can; the tests run their own instances.
 for service in rabbitmq-server prometheus; do
