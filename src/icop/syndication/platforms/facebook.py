@@ -31,7 +31,7 @@ from icop.syndication.platforms.base import (
     RemotePost,
     TokenGrant,
 )
-from icop.syndication.platforms.meta import GraphClient, graph_until
+from icop.syndication.platforms.meta import GraphClient, graph_until, listed_posts
 
 
 class FacebookPagesClient(GraphClient):
@@ -103,19 +103,7 @@ class FacebookPagesClient(GraphClient):
                 **graph_until(until),
             },
         )
-        posts = []
-        for item in body.get("data") or []:
-            created = _http.parse_time(item.get("created_time"))
-            if created is not None and created < since:
-                continue
-            posts.append(
-                RemotePost(
-                    platform_post_id=str(item.get("id")),
-                    text=str(item.get("message") or ""),
-                    created_at=created,
-                )
-            )
-        return posts
+        return listed_posts(body, since=since, text_field="message", time_field="created_time")
 
     async def publishing_limit(self, auth: AccountAuth) -> PublishLimit | None:
         return None

@@ -31,7 +31,7 @@ from icop.syndication.platforms.base import (
     RemotePost,
     TokenGrant,
 )
-from icop.syndication.platforms.meta import GraphClient, graph_until
+from icop.syndication.platforms.meta import GraphClient, graph_until, listed_posts
 
 
 class InstagramClient(GraphClient):
@@ -106,19 +106,7 @@ class InstagramClient(GraphClient):
                 **graph_until(until),
             },
         )
-        posts = []
-        for item in body.get("data") or []:
-            created = _http.parse_time(item.get("timestamp"))
-            if created is not None and created < since:
-                continue
-            posts.append(
-                RemotePost(
-                    platform_post_id=str(item.get("id")),
-                    text=str(item.get("caption") or ""),
-                    created_at=created,
-                )
-            )
-        return posts
+        return listed_posts(body, since=since, text_field="caption", time_field="timestamp")
 
     async def publishing_limit(self, auth: AccountAuth) -> PublishLimit | None:
         body, _ = await self._call(

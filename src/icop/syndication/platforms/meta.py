@@ -35,6 +35,7 @@ from icop.syndication.platforms.base import (
     PlatformError,
     PlatformRateLimited,
     RateState,
+    RemotePost,
     TransientError,
 )
 
@@ -141,6 +142,26 @@ def graph_until(until: datetime | None) -> dict[str, int]:
     """Graph API time paging: ``until`` in Unix seconds, rounded up so that posts in the
     same second as ``until`` are still listed (the caller drops the ones it has seen)."""
     return {"until": math.ceil(until.timestamp())} if until is not None else {}
+
+
+def listed_posts(
+    body: Mapping[str, Any], *, since: datetime, text_field: str, time_field: str
+) -> list[RemotePost]:
+    """A Graph API listing (`data` items) as RemotePosts, dropping what is older than `since`
+    (the edge's `since` filter is a hint the API may round)."""
+    posts = []
+    for item in body.get("data") or []:
+        created = _http.parse_time(item.get(time_field))
+        if created is not None and created < since:
+            continue
+        posts.append(
+            RemotePost(
+                platform_post_id=str(item.get("id")),
+                text=str(item.get(text_field) or ""),
+                created_at=created,
+            )
+        )
+    return posts
 
 
 class GraphClient:
