@@ -380,6 +380,11 @@ class Settings(BaseSettings):
         description="Article length of the demo `make run` shows (short: the bundled model is "
         "small and the machine may have two cores).",
     )
+    demo_plan: Path | None = Field(
+        default=None,
+        description="The plan file (CSV or XLSX) the demo copies into ICOP_HOME and runs. Unset: "
+        "`examples/plan.csv`.",
+    )
     emulator_host: str = Field(default="127.0.0.1", description="Address `icop emulator` binds.")
     emulator_port: int = Field(default=8790, description="Port `icop emulator` listens on.")
 

@@ -107,14 +107,15 @@ async def demo_pipeline(
     temporal: LazyClient,
     principal: Principal,
     *,
-    example: Path = EXAMPLE_PLAN,
+    example: Path | None = None,
 ) -> UUID:
     async with unit_of_work(sessionmaker, principal.tenant_id) as session:
         existing = await PipelineRepository(session).by_name(DEMO_PIPELINE)
     if existing is not None:
         return existing.id
     # A copy: the run writes its results back into the plan, and the example stays clean.
-    plan = settings.home / "demo" / "plan.csv"
+    example = example or settings.demo_plan or EXAMPLE_PLAN
+    plan = settings.home / "demo" / f"plan{example.suffix.lower() or '.csv'}"
     await asyncio.to_thread(_copy_plan, example, plan)
     mapping, sheet_range = await detect_layout(LocalSheet(plan))
     body = PipelineCreate(

@@ -6,8 +6,9 @@ from __future__ import annotations
 import yaml
 
 from icop.agents import citations
-from icop.agents.review import echoed_inputs, for_review, judged, merged
+from icop.agents.review import echoed_inputs, for_review, judged, merged, without_echoed_fields
 from icop.agents.schemas import (
+    Claim,
     DraftRecord,
     DraftScore,
     EditorJudgement,
@@ -18,6 +19,7 @@ from icop.agents.schemas import (
     Source,
 )
 from icop.agents.visuals import looks_english
+from tests.agents.fakes import SOURCES as COMPOST_SOURCES
 
 DRAFT = "# Soil\n\nGreens and browns [1]. Worms help [2].\n\nKeep it damp [1, 3]."
 DRAFTS = {
@@ -165,3 +167,51 @@ def test_a_string_cut_by_the_decoder_at_its_limit_ends_on_a_word() -> None:
     assert description.endswith("wrung-out sp") or len(description) == 160
     seo = SeoMeta(title="t", meta_description=description, slug="s", keywords=[], hashtags=[])
     assert len(seo.meta_description) < 160 and seo.meta_description.endswith("damp as a")
+
+
+def test_uncited_paragraphs_that_restate_the_research_are_cited() -> None:
+    claims = [Claim(text="A compost pile needs green and brown material in balance.", sources=[1])]
+    body = (
+        "# Compost\n\n"
+        "Start small. Every compost pile needs green and brown material, kept in balance.\n\n"
+        "Already cited: a pile should feel damp [3].\n\n"
+        "Your pile should feel like a wrung-out sponge when you squeeze it!\n\n"
+        "Invite the neighbours over for tea.\n\n"
+        "```\nthe pile feel wrung-out sponge\n```"
+    )
+    grounded, added = citations.ground(body, citations.evidence(claims, COMPOST_SOURCES))
+    paragraphs = grounded.split("\n\n")
+    assert paragraphs[1] == (
+        "Start small. Every compost pile needs green and brown material, kept in balance [1]."
+    )
+    assert paragraphs[2] == "Already cited: a pile should feel damp [3]."  # left as written
+    assert paragraphs[3].endswith("wrung-out sponge when you squeeze it [3]!")
+    assert paragraphs[4] == "Invite the neighbours over for tea."  # a shared topic is not enough
+    assert paragraphs[5] == "```\nthe pile feel wrung-out sponge\n```"  # code is not prose
+    assert added == [1, 3]
+
+
+def test_the_assembled_file_lists_the_sources_it_inferred() -> None:
+    seo = SeoMeta(title="Compost", meta_description="d", slug="compost", keywords=[], hashtags=[])
+    document = citations.assemble(
+        "# Compost\n\nA pile should feel like a wrung-out sponge.\n\n[{\n\n}",
+        seo=seo,
+        language="en",
+        sources=COMPOST_SOURCES,
+        images=[],
+        formatter_used=True,
+    )
+    assert "wrung-out sponge [3].\n\n## Sources" in document.markdown  # "[{" is gone
+    assert document.inferred_citations == [3]
+    assert [c.number for c in document.citations] == [3]
+
+
+def test_input_labels_a_small_model_copies_are_removed_and_real_headings_kept() -> None:
+    text = (
+        "## topic: composting at home\n\n## language: en\n\n## outline\n## ## 1. Introduction\n"
+        "Composting is easy.\n\n## Outline of a good pile\n\n## topics for beginners\nGo."
+    )
+    assert without_echoed_fields(text) == (
+        "## 1. Introduction\nComposting is easy.\n\n## Outline of a good pile\n\n"
+        "## topics for beginners\nGo."
+    )

@@ -1,14 +1,17 @@
 """Citations and the final Markdown file: deterministic code, not a model's job.
 
 Models write ``[n]``; this module checks that every ``n`` is a real source, removes the ones that
-are not (an invented citation is worse than none), and builds the file: YAML front matter from
-the SEO fields, the body, the images, and a numbered Sources list the ``[n]`` resolve to.
+are not (an invented citation is worse than none), cites the paragraphs a model left uncited when
+one of their sentences plainly restates a researched claim or source, and builds the file: YAML
+front matter from the SEO fields, the body, the images, and a numbered Sources list the ``[n]``
+resolve to.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import yaml
 
@@ -26,6 +29,72 @@ from icop.agents.schemas import (
 # [3] or [2, 5] but not a Markdown link "[text](url)" or an image "![alt](url)".
 _CITATION = re.compile(r"(?<!!)\[(\d{1,2}(?:\s*,\s*\d{1,2})*)\](?!\()")
 _H1 = re.compile(r"^#\s+\S", re.MULTILINE)
+_TEXT = re.compile(r"[^\W_]")
+_SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+|$)")
+_TERM = re.compile(r"[^\W\d_]{4,}")
+_NOT_PROSE = ("#", "!", "|", ">", "```", "<")
+_COMMON_WORDS = frozenset(
+    {
+        "about",
+        "also",
+        "been",
+        "being",
+        "both",
+        "but",
+        "can",
+        "could",
+        "does",
+        "each",
+        "even",
+        "every",
+        "from",
+        "have",
+        "here",
+        "into",
+        "just",
+        "like",
+        "made",
+        "make",
+        "many",
+        "more",
+        "most",
+        "much",
+        "must",
+        "need",
+        "only",
+        "other",
+        "over",
+        "same",
+        "should",
+        "some",
+        "such",
+        "than",
+        "that",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "very",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "will",
+        "with",
+        "would",
+        "your",
+        "yours",
+    }
+)
+MIN_SHARED_TERMS = 3
+MIN_SENTENCE_COVERAGE = 0.4
+"""An uncited sentence is attributed to a claim or source only when at least this many of its
+content words (and this share of them) come from it: close restatement, not a shared topic."""
 _SOURCES_HEADING = {"en": "Sources", "ko": "출처", "ja": "出典", "de": "Quellen", "es": "Fuentes"}
 
 
@@ -50,6 +119,58 @@ def drop_unknown_citations(text: str, known: set[int]) -> tuple[str, list[int]]:
     # A removed citation leaves "word ." behind.
     cleaned = re.sub(r"[ \t]+([.,;:!?])(?=\s|$)", r"\1", cleaned) if dropped else cleaned
     return cleaned, sorted(dropped)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Something an article may restate: a researched claim or a source's passage."""
+
+    text: str
+    sources: tuple[int, ...]
+
+
+def evidence(claims: Iterable[Claim], sources: Iterable[Source]) -> list[Evidence]:
+    return [Evidence(c.text, tuple(c.sources)) for c in claims] + [
+        Evidence(f"{s.title}. {s.snippet}", (s.number,)) for s in sources
+    ]
+
+
+def _terms(text: str) -> set[str]:
+    # Lower-cased, a plural "s" dropped: "piles" supports "pile".
+    words = (word.lower() for word in _TERM.findall(text))
+    return {word.removesuffix("s") for word in words if word not in _COMMON_WORDS}
+
+
+def ground(body: str, support: Sequence[Evidence]) -> tuple[str, list[int]]:
+    """``body`` with a citation added to each uncited prose paragraph whose best sentence
+    restates a claim or a source, and the source numbers added. Small models often write the
+    research into the text without a single ``[n]``; an article must still show its sources,
+    and attribution by close wording is safer than asking the model again."""
+    supports = [(item, _terms(item.text)) for item in support]
+    blocks, added, in_code = body.split("\n\n"), set[int](), False
+    for index, block in enumerate(blocks):
+        fenced = block.count("```") % 2 == 1
+        prose = not in_code and not block.lstrip().startswith(_NOT_PROSE)
+        in_code ^= fenced
+        if not prose or _CITATION.search(block):
+            continue
+        best: tuple[float, int, tuple[int, ...]] | None = None
+        for sentence in _SENTENCE.finditer(block):
+            terms = _terms(sentence.group())
+            for item, item_terms in supports:
+                shared = len(terms & item_terms)
+                coverage = shared / max(1, len(terms))
+                if shared >= MIN_SHARED_TERMS and coverage >= MIN_SENTENCE_COVERAGE:
+                    candidate = (coverage, sentence.end(), item.sources)
+                    best = max(best or candidate, candidate, key=lambda c: c[0])
+        if best is None:
+            continue
+        _, end, numbers = best
+        cut = len(block[:end].rstrip().rstrip(".!?"))
+        marks = "".join(f"[{n}]" for n in numbers)
+        blocks[index] = f"{block[:cut]} {marks}{block[cut:]}"
+        added.update(numbers)
+    return "\n\n".join(blocks), sorted(added)
 
 
 def usable_sources(sources: Iterable[Source], limit: int) -> list[Source]:
@@ -115,9 +236,13 @@ def assemble(
     sources: Sequence[Source],
     images: Sequence[ImageAsset],
     formatter_used: bool,
+    claims: Sequence[Claim] = (),
 ) -> MarkdownDocument:
     known = {s.number for s in sources}
     body, dropped = drop_unknown_citations(body.strip(), known)
+    # Leftovers of a structured answer ("[{", "}") are not text.
+    body = "\n\n".join(block for block in body.split("\n\n") if _TEXT.search(block))
+    body, inferred = ground(body, evidence(claims, sources))
     if not _H1.search(body):
         body = f"# {seo.title}\n\n{body}"
     body = place_images(body, images)
@@ -135,5 +260,6 @@ def assemble(
         front_matter=matter,
         citations=[cited(s) for s in listed],
         dropped_citations=dropped,
+        inferred_citations=inferred,
         formatter_used=formatter_used,
     )

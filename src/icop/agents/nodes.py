@@ -23,6 +23,7 @@ from icop.agents.review import (
     merged,
     unreviewed,
     usable,
+    without_echoed_fields,
 )
 from icop.agents.runtime.base import AgentResult
 from icop.agents.schemas import (
@@ -218,15 +219,16 @@ class ArticleNodes:
                 # One writer down is an article with two drafts, not a failed article.
                 record = DraftRecord(writer=name, status="failed", error=failure.detail[:1000])
                 return {"drafts": {name: record}}
-            text = result.output.text
-            if not text.strip() or echoed_inputs(text):
+            raw = result.output.text
+            text = "" if echoed_inputs(raw) else without_echoed_fields(raw)
+            if not text:
                 error = "the model answered with its inputs instead of an article"
                 record = DraftRecord(
                     writer=name,
                     status="failed",
                     provider=result.usage.provider,
                     model=result.usage.model,
-                    error=error if text.strip() else "the model answered with nothing",
+                    error=error if raw.strip() else "the model answered with nothing",
                 )
                 return {"drafts": {name: record}, "usage": [result.usage]}
             similarity = await self.deps.brand_voice.similarity(UUID(state["tenant_id"]), text)
@@ -380,12 +382,13 @@ class ArticleNodes:
         # The formatter may only rearrange: if it lost text or citations, keep the article.
         formatter_used = formatting_kept(article.text, body, len(images))
         document = citations.assemble(
-            body if formatter_used else article.text,
+            without_echoed_fields(body if formatter_used else article.text),
             seo=seo,
             language=brief.language,
             sources=sources,
             images=images,
             formatter_used=formatter_used,
+            claims=state["research"].claims,
         )
         return {"markdown": document, "usage": [result.usage]}
 

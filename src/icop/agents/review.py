@@ -33,6 +33,19 @@ def echoed_inputs(text: str) -> bool:
     return len({m.group(1) for m in _SECTION.finditer(text)} & INPUT_SECTIONS) >= 2
 
 
+_ECHOED_FIELD = re.compile(
+    r"^#{1,6}\s+(?:" + "|".join(sorted(INPUT_SECTIONS)) + r")(?:\s*:.*)?[ \t]*$\n?", re.MULTILINE
+)
+_STACKED_HASHES = re.compile(r"^(#{1,6})\s+#{1,6}\s+", re.MULTILINE)
+
+
+def without_echoed_fields(text: str) -> str:
+    """A draft without the router's input labels a small model copies into its answer
+    ("## topic: composting at home", "## outline", "## ## 1. Introduction"): the labels are
+    lower-case field names, so a writer's own "## Outline" heading is left alone."""
+    return _STACKED_HASHES.sub(r"\1 ", _ECHOED_FIELD.sub("", text)).strip()
+
+
 def usable(drafts: Mapping[str, DraftRecord]) -> dict[str, DraftRecord]:
     """The drafts worth reviewing, in writer order (parallel writers finish in any order)."""
     return {

@@ -130,6 +130,11 @@ class MarkdownDocument(OutputModel):
     dropped_citations: list[int] = Field(
         default_factory=list, max_length=50, description="[n] in the text with no such source."
     )
+    inferred_citations: list[int] = Field(
+        default_factory=list,
+        max_length=50,
+        description="Sources cited by the assembler where a paragraph restated them uncited.",
+    )
     formatter_used: bool = Field(
         default=True, description="False when the formatter lost citations and was bypassed."
     )

@@ -1,0 +1,144 @@
+"""`make run` for real (issue #8): `icop up` on a fresh ICOP_HOME with the bundled model runs
+the demo on one small row — sub-topics, an article from the local model, images, posts on the
+platform emulator on all four platforms, the plan written back — prints the summary, keeps
+serving, stops cleanly on Ctrl-C, and a second start reuses everything instead of writing
+and posting again.
+
+The whole chain with the fake model, asserted in the database and on the emulator, is
+tests/planning/test_end_to_end.py; this test is what a new user sees, through the CLI."""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.cli.test_cli import _free_port
+
+pytestmark = [pytest.mark.slow]
+
+PLAN = [
+    ["Topic", "Status", "Sub-topics", "Articles", "Notes", "Mode", "Sub-topic count"],
+    ["composting at home", "ready", "", "", "", "compare", "1"],
+]
+DEMO_DONE = re.compile(r"demo: (\d+) post\(s\) published|demo stopped|demo skipped")
+
+
+class Up:
+    """`icop up` in the foreground, its output collected line by line."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.lines: list[str] = []
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "icop", "up"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.append(line)
+
+    @property
+    def output(self) -> str:
+        return "".join(self.lines)
+
+    def wait_for(self, pattern: re.Pattern[str], timeout_s: float) -> re.Match[str]:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            found = pattern.search(self.output)
+            if found:
+                return found
+            if self.process.poll() is not None:
+                time.sleep(0.5)  # the last lines
+                break
+            time.sleep(1.0)
+        raise AssertionError(f"no {pattern.pattern!r} within {timeout_s:.0f} s:\n{self.output}")
+
+    def interrupt(self) -> int:
+        """Ctrl-C, as make forwards it; the exit status once everything has stopped."""
+        self.process.send_signal(signal.SIGINT)
+        try:
+            status = self.process.wait(timeout=120)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            raise AssertionError(f"`icop up` did not stop on Ctrl-C:\n{self.output}") from None
+        self._reader.join(timeout=10)
+        return status
+
+
+def test_make_run_takes_a_plan_row_to_posts_with_the_bundled_model(
+    tmp_path: Path, default_model_path: Path
+) -> None:
+    home = tmp_path / "home"
+    plan = tmp_path / "plan.csv"
+    with plan.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(PLAN)
+    api_port = _free_port()
+    env = {
+        **os.environ,
+        "ICOP_HOME": str(home),
+        "ICOP_ENVIRONMENT": "development",
+        "ICOP_DB_NAME": "icop",
+        "ICOP_API_PORT": str(api_port),
+        "ICOP_TEMPORAL_PORT": str(_free_port()),
+        "ICOP_EMULATOR_PORT": str(_free_port()),
+        "ICOP_LLM_LOCAL_PORT": str(_free_port()),
+        "ICOP_WORKER_METRICS_PORT": "0",
+        # The model the test session assembled, by path (any local GGUF works).
+        "ICOP_LLM_LOCAL_MODEL": str(default_model_path),
+        "ICOP_DEMO_PLAN": str(plan),
+        "ICOP_DEMO_ARTICLE_WORDS": "150",
+    }
+
+    up = Up(env)
+    try:
+        found = up.wait_for(DEMO_DONE, timeout_s=1500)
+        assert found.group(1) == "4", up.output  # one article, one post on each platform
+        base = f"http://127.0.0.1:{api_port}"
+        assert httpx.get(f"{base}/healthz").status_code == 200  # still serving after the demo
+    finally:
+        status = up.interrupt()
+    output = up.output
+    assert status == 0, output
+    assert "the demo's output" in output and "local:" in output, output  # drafts by the model
+    for service in ("the platform emulator", "local model server", "Temporal dev server"):
+        assert f"stopped {service}" in output, output
+    assert "stopped embedded PostgreSQL" in output, output
+
+    # The article file: front matter, headings, inline citations and its sources.
+    (markdown_file,) = (home / "articles").glob("*/*.md")
+    markdown = markdown_file.read_text(encoding="utf-8")
+    front, _, body = markdown.removeprefix("---\n").partition("\n---\n")
+    assert re.search(r"^title: \S", front, re.M), markdown
+    assert re.search(r"^#{1,3} \S", body, re.M), markdown
+    text, _, sources = body.rpartition("## Sources")
+    assert re.search(r"\[\d+\]", text) and re.search(r"^1\. \S", sources, re.M), markdown
+
+    # The plan was written back: done, its sub-topic and the article's link.
+    with (home / "demo" / "plan.csv").open(newline="", encoding="utf-8") as handle:
+        _, row = list(csv.reader(handle))
+    assert row[1] == "done" and row[2] and row[3].startswith("http"), row
+
+    # A second start reuses the tenant, the accounts, the pipeline and the done row.
+    again = Up(env)
+    try:
+        found = again.wait_for(DEMO_DONE, timeout_s=600)
+        assert found.group(1) == "4", again.output
+    finally:
+        assert again.interrupt() == 0, again.output
+    assert len(list((home / "articles").glob("*/*.md"))) == 1
