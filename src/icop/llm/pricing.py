@@ -49,5 +49,6 @@ def cost_usd(
 ) -> Decimal:
     input_price, output_price = price_of(provider, model, overrides)
     # Micro-dollars, the ledger's precision.
-    return ((input_price * prompt_tokens + output_price * completion_tokens) / PER_MILLION
-            ).quantize(MICRO_DOLLAR)
+    return (
+        (input_price * prompt_tokens + output_price * completion_tokens) / PER_MILLION
+    ).quantize(MICRO_DOLLAR)

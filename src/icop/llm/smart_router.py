@@ -9,8 +9,10 @@ attempt, and records what happened, and what it cost, in the ledger.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
+import math
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -37,6 +39,7 @@ from icop.llm.providers.base import (
     ProviderRateLimited,
     ProviderServerError,
     ProviderTimeout,
+    ProviderTruncated,
     ProviderUnavailable,
 )
 from icop.llm.tasks import TaskKind, spec_for
@@ -48,6 +51,8 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T", bound=BaseModel)
 # Failures that say a provider is unhealthy (they open its circuit); a refused request or a
 # rate limit says nothing about its health.
+TRUNCATION_GROWTH = 1.6
+"""How much more room a structured answer cut off at ``max_tokens`` gets on its next try."""
 _HEALTH_FAILURES = (ProviderTimeout, ProviderServerError, ProviderUnavailable, ProviderBadResponse)
 
 
@@ -290,9 +295,14 @@ class SmartRouter:
                 json_schema=schema,
                 timeout_s=candidate.timeout_s or self.policy.defaults.timeout_s,
             )
+            capabilities = provider.capabilities(candidate.model)
+            ceiling = min(
+                capabilities.max_output_tokens,
+                capabilities.max_context_tokens - prompt.tokens_after,
+            )
             try:
                 result, value, repaired = await self._try_candidate(
-                    candidate, provider, breaker, request, output, spend
+                    candidate, provider, breaker, request, output, spend, ceiling
                 )
             except (ProviderError, StructuredOutputError) as error:
                 last_error = error
@@ -392,8 +402,11 @@ class SmartRouter:
         request: CompletionRequest,
         output: type[T] | None,
         spend: _Spend,
+        ceiling: int,
     ) -> tuple[CompletionResult, T | None, bool]:
-        result = await self._call_with_retries(candidate, provider, breaker, request, spend)
+        result = await self._call_with_retries(
+            candidate, provider, breaker, request, spend, ceiling
+        )
         if output is None or request.json_schema is None:
             spend.attempts.append(
                 Attempt(
@@ -436,7 +449,9 @@ class SmartRouter:
             json_schema=request.json_schema,
             timeout_s=request.timeout_s,
         )
-        repaired = await self._call_with_retries(candidate, provider, breaker, repair, spend)
+        repaired = await self._call_with_retries(
+            candidate, provider, breaker, repair, spend, ceiling
+        )
         try:
             value = structured.parse(output, repaired.text, repaired.parsed)
         except (ValidationError, ValueError) as error:
@@ -470,7 +485,11 @@ class SmartRouter:
         breaker: CircuitBreaker,
         request: CompletionRequest,
         spend: _Spend,
+        ceiling: int,
     ) -> CompletionResult:
+        """``ceiling``: the most output tokens the candidate has room for; a structured answer
+        cut off at ``max_tokens`` is retried with more room, up to it (the same limit would
+        most likely cut the same answer again)."""
         attempts = candidate.max_attempts or self.policy.defaults.max_attempts
         retrying = AsyncRetrying(
             stop=stop_after_attempt(attempts),
@@ -503,7 +522,12 @@ class SmartRouter:
                                 completion_tokens=result.completion_tokens,
                             )
                 except ProviderError as error:
-                    if isinstance(error, _HEALTH_FAILURES):
+                    if isinstance(error, ProviderTruncated):
+                        breaker.release()  # a long answer, not an unhealthy provider
+                        grown = min(ceiling, math.ceil(request.max_tokens * TRUNCATION_GROWTH))
+                        if grown > request.max_tokens:
+                            request = dataclasses.replace(request, max_tokens=grown)
+                    elif isinstance(error, _HEALTH_FAILURES):
                         breaker.record_failure()
                     else:
                         breaker.release()

@@ -19,9 +19,10 @@ from icop.llm.providers.base import (
     ProviderRateLimited,
     ProviderServerError,
     ProviderTimeout,
+    ProviderTruncated,
 )
 from icop.llm.providers.fake import FakeProvider, FakeReply
-from icop.llm.smart_router import CallRecord, SmartRouter
+from icop.llm.smart_router import TRUNCATION_GROWTH, CallRecord, SmartRouter
 from icop.llm.tasks import TASKS, TaskKind
 from icop.llm.throttle import Throttle
 
@@ -253,6 +254,23 @@ async def test_structured_output_is_validated_and_repaired_once() -> None:
     repair_prompt = provider.calls[1].messages[-1].content
     assert "keywords" in repair_prompt and "schema" in repair_prompt
     assert provider.calls[1].json_schema is not None
+
+
+async def test_a_structured_answer_cut_off_is_retried_with_more_room() -> None:
+    cut = FakeReply(error=ProviderTruncated("local", "cut off at max_tokens"))
+    answer = FakeReply(data={"title": "Compost at home", "keywords": ["compost"]})
+    provider = FakeProvider("local", script=[cut, cut, answer], max_context_tokens=2500)
+    router = _router({"local": provider}, _policy(("local", "q"), attempts=3))
+    call = await router.complete(
+        "seo.meta", system="s", inputs={"title": "Compost"}, output=Headline, max_tokens=1000
+    )
+    assert call.value == Headline(title="Compost at home", keywords=["compost"])
+    first, second, third = (request.max_tokens for request in provider.calls)
+    assert first == 1000 and second == 1000 * TRUNCATION_GROWTH
+    # Never more than the context window leaves after the prompt (1.6 x 1,600 would be 2,560).
+    assert second < third < 2500
+    # A model that writes long is not an unhealthy provider.
+    assert router.breakers["local"].state is CircuitState.CLOSED
 
 
 async def test_structured_output_failing_twice_is_a_typed_error() -> None:

@@ -21,6 +21,7 @@ from icop.llm.local.errors import (
     ContextLengthExceeded,
     LLMTimeout,
     ServerUnavailable,
+    TruncatedAnswer,
 )
 
 
@@ -188,7 +189,7 @@ class LocalLLMClient:
             },
         )
         if result.finish_reason == "length":
-            raise BadResponse(
+            raise TruncatedAnswer(
                 f"the structured answer was cut off at max_tokens={max_tokens}; "
                 "raise max_tokens or bound the schema",
                 text=result.text[-500:],

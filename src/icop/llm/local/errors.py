@@ -67,6 +67,10 @@ class BadResponse(LocalLLMError):
     title = "The local LLM answered with an unusable response"
 
 
+class TruncatedAnswer(BadResponse):
+    """A structured answer cut off at ``max_tokens`` (finish_reason "length")."""
+
+
 class ContextLengthExceeded(BadResponse):
     """The prompt (plus max_tokens) does not fit a slot's context: trim, or use a larger model."""
 

@@ -30,6 +30,7 @@ from icop.llm.providers.base import (
     ProviderRateLimited,
     ProviderServerError,
     ProviderTimeout,
+    ProviderTruncated,
 )
 
 
@@ -217,8 +218,8 @@ def decode_structured(provider: str, text: str, *, truncated: bool) -> Any:
         ) from exc
 
 
-def truncated_error(provider: str) -> ProviderBadResponse:
-    return ProviderBadResponse(
+def truncated_error(provider: str) -> ProviderTruncated:
+    return ProviderTruncated(
         provider,
         "the structured answer was cut off at max_tokens; raise max_tokens or bound the "
         "schema (maxItems, maxLength)",

@@ -114,6 +114,11 @@ class ProviderBadResponse(ProviderError):
     retryable = True
 
 
+class ProviderTruncated(ProviderBadResponse):
+    """A structured answer cut off at ``max_tokens``: the model, not the provider, ran long.
+    The router retries it with more room rather than the same limit."""
+
+
 @runtime_checkable
 class LLMProvider(Protocol):
     name: str

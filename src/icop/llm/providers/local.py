@@ -16,6 +16,7 @@ from icop.llm.local.errors import (
     LLMTimeout,
     LocalLLMError,
     ServerUnavailable,
+    TruncatedAnswer,
 )
 from icop.llm.local.server import LocalServer
 from icop.llm.providers.base import (
@@ -25,6 +26,7 @@ from icop.llm.providers.base import (
     ProviderBadRequest,
     ProviderBadResponse,
     ProviderTimeout,
+    ProviderTruncated,
     ProviderUnavailable,
 )
 
@@ -87,6 +89,8 @@ class LocalProvider:
                 )
         except ContextLengthExceeded as error:
             raise ProviderBadRequest(self.name, error.detail) from error
+        except TruncatedAnswer as error:
+            raise ProviderTruncated(self.name, error.detail) from error
         except BadResponse as error:
             raise ProviderBadResponse(self.name, error.detail) from error
         except LLMTimeout as error:
