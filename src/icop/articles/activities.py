@@ -118,7 +118,7 @@ class ArticleActivities:
             # Final: the graph's thread is finished, a retry would read the same checkpoint.
             async with unit_of_work(self.sessionmaker, tenant_id) as session:
                 await ArticleRepository(session).update(
-                    article_id, current_step=None, error=str(error)[:2000]
+                    article_id, status="failed", current_step=None, error=str(error)[:2000]
                 )
             return GenerationOutcome(status="failed", approval_required=approval_required)
         finally:
@@ -126,15 +126,24 @@ class ArticleActivities:
             beating.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await beating
-        await self._save(tenant_id, article_id, result)
+        await self._save(tenant_id, article_id, result, approval_required)
         return GenerationOutcome(status=result.status, approval_required=approval_required)
 
-    async def _save(self, tenant_id: UUID, article_id: UUID, result: GenerationResult) -> None:
+    async def _save(
+        self,
+        tenant_id: UUID,
+        article_id: UUID,
+        result: GenerationResult,
+        approval_required: bool,
+    ) -> None:
+        """The article and the status it ends in, in one transaction: the workflow needs no
+        second activity to publish the status (one round trip less per article)."""
         async with unit_of_work(self.sessionmaker, tenant_id) as session:
             repository = ArticleRepository(session)
             if result.status == "no_sources":
                 await repository.update(
                     article_id,
+                    status="no_sources",
                     current_step=None,
                     error=result.message or "research found no usable sources; nothing was written",
                 )
@@ -155,6 +164,7 @@ class ArticleActivities:
                 selection_rationale=result.selection_rationale,
                 cost_usd=result.cost_usd,
                 current_step=None,
+                status="awaiting_approval" if approval_required else "ready",
             )
             await repository.replace_drafts(
                 tenant_id, article_id, [asdict(draft) for draft in result.drafts]

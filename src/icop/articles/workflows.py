@@ -26,6 +26,7 @@ GENERATE_RETRY = RetryPolicy(
     maximum_attempts=6,
     non_retryable_error_types=["ArticleNotFound"],
 )
+STATUS_STORED_BY_GENERATE = "status-stored-by-generate"
 BOOKKEEPING_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_attempts=20)
 
 
@@ -69,13 +70,18 @@ class ArticleWorkflow:
             heartbeat_timeout=timedelta(seconds=request.heartbeat_timeout_s),
             retry_policy=GENERATE_RETRY,
         )
+        # The activity stores the status it ends in (ready, awaiting_approval, failed,
+        # no_sources) with the article itself; executions begun before it did still set it.
+        stored = workflow.patched(STATUS_STORED_BY_GENERATE)
         if outcome.status != "ok" or not outcome.approval_required:
             self._status = "ready" if outcome.status == "ok" else outcome.status
-            await self._set(request, self._status)
+            if not stored:
+                await self._set(request, self._status)
             return ArticleResult(request.article_id, self._status)
 
         self._status = "awaiting_approval"
-        await self._set(request, self._status)
+        if not stored:
+            await self._set(request, self._status)
         timeout = timedelta(seconds=request.approval_timeout_s)
         try:
             await workflow.wait_condition(lambda: self._decision is not None, timeout=timeout)
