@@ -2,9 +2,10 @@
 ``examples/plan.csv``) to published posts, on the embedded defaults, offline.
 
 Created once and reused: the workspace tenant (with its reference documents and a brand kit
-its cards are painted with), one account per platform connected to the local platform emulator through the real OAuth flows, and the
-"Demo plan" pipeline whose defaults publish to all four. Every start runs the plan again;
-rows already done are left alone (their articles and posts are not duplicated).
+its cards are painted with), one account per platform connected to the local platform
+emulator through the real OAuth flows, and the "Demo plan" pipeline whose defaults publish to
+all four. Every start runs the plan again; rows already done are left alone (their articles
+and posts are not duplicated).
 """
 
 from __future__ import annotations

@@ -101,9 +101,7 @@ async def test_invalid_kits_are_422_problems(
 
 async def test_low_contrast_message_names_the_rule(client: ApiClient) -> None:
     owner = await client.signup("Grey")
-    response = await _put(
-        client, owner, {**GARDEN, "background": "#777", "text": "#999999"}
-    )
+    response = await _put(client, owner, {**GARDEN, "background": "#777", "text": "#999999"})
     detail = response.json()["detail"]
     assert "text #999999 on background #777777" in detail
     assert "at least 3.0:1 (WCAG AA for large text)" in detail

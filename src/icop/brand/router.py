@@ -123,9 +123,7 @@ async def delete_kit(principal: CurrentPrincipal, session: TenantSession) -> Non
     await kit.delete(session, principal)
 
 
-@router.get(
-    "/fonts", response_model=list[BrandFontOut], dependencies=[require_role(Role.VIEWER)]
-)
+@router.get("/fonts", response_model=list[BrandFontOut], dependencies=[require_role(Role.VIEWER)])
 async def list_fonts() -> list[BrandFontOut]:
     """The font families a brand kit may name."""
     return kit.fonts()

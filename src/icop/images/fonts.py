@@ -37,9 +37,7 @@ CATALOG: dict[BrandFont, FontFamily] = {
     BrandFont.DEJAVU_SANS_CONDENSED: FontFamily(
         "DejaVu Sans Condensed", ("DejaVuSansCondensed-Bold.ttf", "DejaVuSansCondensed.ttf")
     ),
-    BrandFont.DEJAVU_SERIF: FontFamily(
-        "DejaVu Serif", ("DejaVuSerif-Bold.ttf", "DejaVuSerif.ttf")
-    ),
+    BrandFont.DEJAVU_SERIF: FontFamily("DejaVu Serif", ("DejaVuSerif-Bold.ttf", "DejaVuSerif.ttf")),
     BrandFont.DEJAVU_SANS_MONO: FontFamily(
         "DejaVu Sans Mono", ("DejaVuSansMono-Bold.ttf", "DejaVuSansMono.ttf")
     ),
@@ -50,9 +48,7 @@ CATALOG: dict[BrandFont, FontFamily] = {
         "Liberation Serif", ("LiberationSerif-Bold.ttf", "LiberationSerif-Regular.ttf")
     ),
     BrandFont.NOTO_SANS: FontFamily("Noto Sans", ("NotoSans-Bold.ttf", "NotoSans-Regular.ttf")),
-    BrandFont.NOTO_SERIF: FontFamily(
-        "Noto Serif", ("NotoSerif-Bold.ttf", "NotoSerif-Regular.ttf")
-    ),
+    BrandFont.NOTO_SERIF: FontFamily("Noto Serif", ("NotoSerif-Bold.ttf", "NotoSerif-Regular.ttf")),
 }
 
 
