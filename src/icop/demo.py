@@ -1,10 +1,11 @@
 """The demo ``make run`` shows: the local workspace tenant's plan (a copy of
 ``examples/plan.csv``) to published posts, on the embedded defaults, offline.
 
-Created once and reused: the workspace tenant (with its reference documents), one account per
-platform connected to the local platform emulator through the real OAuth flows, and the
-"Demo plan" pipeline whose defaults publish to all four. Every start runs the plan again;
-rows already done are left alone (their articles and posts are not duplicated).
+Created once and reused: the workspace tenant (with its reference documents and a brand kit
+its cards are painted with), one account per platform connected to the local platform
+emulator through the real OAuth flows, and the "Demo plan" pipeline whose defaults publish to
+all four. Every start runs the plan again; rows already done are left alone (their articles
+and posts are not duplicated).
 """
 
 from __future__ import annotations
@@ -25,11 +26,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from icop.articles.activities import markdown_path
 from icop.articles.repository import ArticleRepository
 from icop.auth.principal import Principal
+from icop.brand import kit as brand_kits
 from icop.cli.workspace import workspace
 from icop.config import Settings
 from icop.credentials.vault import Keyring
 from icop.db.session import unit_of_work
 from icop.errors import ConfigurationError
+from icop.images.branding import BrandSpec
+from icop.images.fonts import BrandFont
 from icop.images.platforms import Platform
 from icop.orchestrator.connection import LazyClient
 from icop.planning import service as pipelines
@@ -52,6 +56,14 @@ PROVIDERS: dict[str, set[str]] = {
     "x": {Platform.X.value},
 }
 POST_FINAL = {"published", "failed", "unconfirmed", "cancelled"}
+# The example plan is about gardening: deep green, lime accent, near-white text (8.7:1).
+DEMO_BRAND = BrandSpec(
+    name="ICOP Demo Garden",
+    background="#14532d",
+    accent="#a3e635",
+    text="#f0fdf4",
+    font=BrandFont.DEJAVU_SANS.value,
+)
 
 
 @dataclass
@@ -99,6 +111,14 @@ async def connect_demo_accounts(
                     code=query["code"][0],
                     state=query["state"][0],
                 )
+
+
+async def ensure_demo_brand(
+    sessionmaker: async_sessionmaker[AsyncSession], principal: Principal
+) -> bool:
+    """The demo brand kit, unless the workspace has a kit (its user's choice is kept)."""
+    async with unit_of_work(sessionmaker, principal.tenant_id) as session:
+        return await brand_kits.ensure(session, principal.tenant_id, DEMO_BRAND)
 
 
 async def demo_pipeline(
@@ -156,6 +176,7 @@ async def run_demo(
 ) -> DemoResult:
     started = time.perf_counter()
     principal = await workspace(settings, sessionmaker, None)
+    await ensure_demo_brand(sessionmaker, principal)
     await connect_demo_accounts(settings, sessionmaker, keyring, providers, principal)
     pipeline_id = await demo_pipeline(settings, sessionmaker, temporal, principal)
     async with unit_of_work(sessionmaker, principal.tenant_id) as session:

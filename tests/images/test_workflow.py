@@ -5,12 +5,14 @@ provider, busy providers retried then passed over, and every attempt recorded on
 from __future__ import annotations
 
 import asyncio
+import io
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from PIL import Image as PILImage
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 from temporalio.client import Client, WorkflowHandle
@@ -303,3 +305,27 @@ async def test_without_temporal_or_local_the_request_fails_cleanly(
 
 def test_local_is_not_gpu_work() -> None:
     assert not LocalRendererProvider().gpu
+
+
+async def test_the_durable_job_renders_with_the_tenants_brand_kit(
+    api: ApiClient,
+    temporal_client: Client,
+    temporal_settings: TemporalSettings,
+    workers: None,
+) -> None:
+    owner = await api.signup("Branded")
+    kit = {"name": "Branded", "background": "#14532d", "accent": "#a3e635", "text": "#fff"}
+    assert (await api.put("/api/v1/brand/kit", headers=owner.headers, json=kit)).is_success
+    context = api.http._transport.app.state.context  # type: ignore[attr-defined]
+    context.temporal = LazyClient(temporal_settings)
+    response = await api.post(
+        "/api/v1/images", headers=owner.headers, json={"prompt": "p", "provider": "local"}
+    )
+    body = response.json()
+    assert body["status"] == "queued", body
+    outcome = await finished(temporal_client, body["workflow_id"])
+    assert outcome.status == "ready" and outcome.image is not None
+    served = await api.get(outcome.image.url)
+    pixel = PILImage.open(io.BytesIO(served.content)).convert("RGB").getpixel((6, 6))
+    assert isinstance(pixel, tuple)
+    assert all(abs(int(a) - e) <= 3 for a, e in zip(pixel, (20, 83, 45), strict=True)), pixel

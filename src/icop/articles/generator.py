@@ -40,6 +40,7 @@ from icop.articles.generation import (
     GenerationResult,
     ProgressCallback,
 )
+from icop.brand import kit as brand_kits
 from icop.brand.service import BrandVoice as BrandVoiceService
 from icop.db.session import unit_of_work
 from icop.images.generation import produce_with_fallback, store_image
@@ -123,6 +124,7 @@ class ServiceImageMaker:
     ) -> list[ImageAsset]:
         async with unit_of_work(self.sessionmaker, tenant_id) as session:
             chain = await effective_chain(session, self.runtime, tenant_id, None)
+            brand = (await brand_kits.spec_for(session, tenant_id)).to_kit()
         assets: list[ImageAsset] = []
         for index, prompt in enumerate(prompts):
             request = GenerationRequest(
@@ -130,6 +132,7 @@ class ServiceImageMaker:
                 preset=PRESETS.get(prompt.aspect, Preset.LANDSCAPE),
                 seed=_seed(f"{article_id}:{index}:{prompt.prompt}"),
                 title=prompt.alt,
+                brand=brand,
             )
             produced, _ = await produce_with_fallback(
                 self.runtime.providers, chain, request, platform=None

@@ -1,4 +1,4 @@
-"""All SQL of brand-voice samples (tenancy by row-level security)."""
+"""All SQL of the brand: voice samples and the brand kit (tenancy by row-level security)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,12 @@ from collections.abc import Sequence
 from uuid import UUID
 
 from pgvector.sqlalchemy import Vector
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from icop.models import BrandVoiceSample
+from icop.images.branding import BrandSpec
+from icop.models import BrandVoiceSample, TenantBrandKit
 from icop.models.knowledge import EMBEDDING_DIMENSIONS
 
 
@@ -63,3 +65,71 @@ class BrandVoiceRepository:
         ).one()
         mean, count = row
         return (None if mean is None else [float(value) for value in mean]), int(count)
+
+
+class BrandKitRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, tenant_id: UUID) -> TenantBrandKit | None:
+        return await self.session.scalar(
+            select(TenantBrandKit).where(TenantBrandKit.tenant_id == tenant_id)
+        )
+
+    async def put(
+        self, tenant_id: UUID, spec: BrandSpec, updated_by: UUID | None
+    ) -> TenantBrandKit:
+        """Create or replace the tenant's kit in one statement, so two admins saving at once
+        cannot both insert."""
+        statement = insert(TenantBrandKit).values(_values(tenant_id, spec, updated_by))
+        stored = await self.session.scalar(
+            statement.on_conflict_do_update(
+                index_elements=[TenantBrandKit.tenant_id],
+                set_={
+                    "name": statement.excluded.name,
+                    "background": statement.excluded.background,
+                    "accent": statement.excluded.accent,
+                    "text": statement.excluded.text,
+                    "font": statement.excluded.font,
+                    "updated_by": statement.excluded.updated_by,
+                    "updated_at": func.now(),
+                },
+            )
+            .returning(TenantBrandKit)
+            .execution_options(populate_existing=True)
+        )
+        if stored is None:  # pragma: no cover - an upsert always returns its row
+            raise RuntimeError("the brand kit upsert returned no row")
+        return stored
+
+    async def add_if_absent(
+        self, tenant_id: UUID, spec: BrandSpec, updated_by: UUID | None
+    ) -> bool:
+        """Insert the kit unless the tenant has one; whether it was inserted."""
+        result = await self.session.execute(
+            insert(TenantBrandKit)
+            .values(_values(tenant_id, spec, updated_by))
+            .on_conflict_do_nothing(index_elements=[TenantBrandKit.tenant_id])
+            .returning(TenantBrandKit.tenant_id)
+        )
+        return result.scalar_one_or_none() is not None
+
+    async def delete(self, tenant_id: UUID) -> bool:
+        result = await self.session.execute(
+            delete(TenantBrandKit)
+            .where(TenantBrandKit.tenant_id == tenant_id)
+            .returning(TenantBrandKit.tenant_id)
+        )
+        return result.scalar_one_or_none() is not None
+
+
+def _values(tenant_id: UUID, spec: BrandSpec, updated_by: UUID | None) -> dict[str, object]:
+    return {
+        "tenant_id": tenant_id,
+        "name": spec.name,
+        "background": spec.background,
+        "accent": spec.accent,
+        "text": spec.text,
+        "font": spec.font,
+        "updated_by": updated_by,
+    }

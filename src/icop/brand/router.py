@@ -1,5 +1,6 @@
-"""Brand-voice samples API. Writes and similarity checks embed before they open their unit of
-work, so no database connection waits on the model (``DetachedPrincipal``)."""
+"""Brand API: voice samples and the brand kit. Voice writes and similarity checks embed before
+they open their unit of work, so no database connection waits on the model
+(``DetachedPrincipal``)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,11 @@ from uuid import UUID
 from fastapi import APIRouter, status
 
 from icop.auth.dependencies import CurrentPrincipal, DetachedPrincipal, TenantSession, require_role
-from icop.brand import service
+from icop.brand import kit, service
 from icop.brand.schemas import (
+    BrandFontOut,
+    BrandKitOut,
+    BrandKitUpdate,
     VoiceSampleCreate,
     VoiceSampleOut,
     VoiceSimilarityOut,
@@ -92,3 +96,34 @@ async def voice_similarity(
     return VoiceSimilarityOut(
         similarity=None if similarity is None else round(similarity, 6), samples=count
     )
+
+
+# -- brand kit ----------------------------------------------------------------------------------
+@router.get("/kit", response_model=BrandKitOut)
+async def get_kit(principal: CurrentPrincipal, session: TenantSession) -> BrandKitOut:
+    """The colours, name and font the image renderer uses for this tenant: its own kit, or
+    the default (``is_default: true``)."""
+    return await kit.get(session, principal.tenant_id)
+
+
+@router.put("/kit", response_model=BrandKitOut, dependencies=[require_role(Role.ADMIN)])
+async def put_kit(
+    body: BrandKitUpdate, principal: CurrentPrincipal, session: TenantSession
+) -> BrandKitOut:
+    """Create or replace the brand kit. Text on background must reach 3:1 (WCAG AA, large
+    text); the font is a family from ``GET /brand/fonts``."""
+    return await kit.put(session, principal, body)
+
+
+@router.delete(
+    "/kit", status_code=status.HTTP_204_NO_CONTENT, dependencies=[require_role(Role.ADMIN)]
+)
+async def delete_kit(principal: CurrentPrincipal, session: TenantSession) -> None:
+    """Back to the default kit."""
+    await kit.delete(session, principal)
+
+
+@router.get("/fonts", response_model=list[BrandFontOut], dependencies=[require_role(Role.VIEWER)])
+async def list_fonts() -> list[BrandFontOut]:
+    """The font families a brand kit may name."""
+    return kit.fonts()

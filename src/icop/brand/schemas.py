@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import AfterValidator, Field, model_validator
 
+from icop.images.branding import MIN_TEXT_CONTRAST, contrast_ratio, hex_to_rgb, normalise_hex
+from icop.images.fonts import BrandFont
 from icop.knowledge.schemas import Text
 from icop.schemas import RequestModel, ResponseModel
 
@@ -36,3 +39,69 @@ class VoiceSimilarityOut(ResponseModel):
         "(-1 … 1); null when the brand has no samples."
     )
     samples: int
+
+
+# -- brand kit ----------------------------------------------------------------------------------
+def _colour(value: str) -> str:
+    return normalise_hex(value)
+
+
+Colour = Annotated[
+    str,
+    # The pattern documents the format; the validator enforces it with a clearer message.
+    Field(
+        description="Hex colour, #rrggbb or #rgb (stored as lower-case #rrggbb).",
+        examples=["#14532d"],
+        json_schema_extra={"pattern": "^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$"},
+    ),
+    AfterValidator(_colour),
+]
+
+
+class BrandKitUpdate(RequestModel):
+    name: Text = Field(
+        min_length=1,
+        max_length=80,
+        description="The brand's name, written in the footer of rendered cards.",
+    )
+    background: Colour
+    accent: Colour
+    text: Colour
+    font: BrandFont | None = Field(
+        default=None,
+        description="A font family from GET /brand/fonts; null for the renderer's default.",
+    )
+
+    @model_validator(mode="after")
+    def _legible(self) -> BrandKitUpdate:
+        ratio = contrast_ratio(hex_to_rgb(self.text), hex_to_rgb(self.background))
+        if ratio < MIN_TEXT_CONTRAST:
+            raise ValueError(
+                f"text {self.text} on background {self.background} has a contrast ratio of "
+                f"{ratio:.2f}:1; cards need at least {MIN_TEXT_CONTRAST:.1f}:1 "
+                "(WCAG AA for large text): make one of them lighter or darker"
+            )
+        return self
+
+
+class BrandKitOut(ResponseModel):
+    name: str
+    background: str
+    accent: str
+    text: str
+    font: BrandFont | None
+    is_default: bool = Field(description="True when the tenant has no kit of its own.")
+    text_contrast: float = Field(description="Contrast ratio of text on background (1 … 21).")
+    accent_contrast: float = Field(
+        description="Contrast ratio of accent on background; the card's kicker is in the accent."
+    )
+    updated_at: datetime | None
+    updated_by: UUID | None
+
+
+class BrandFontOut(ResponseModel):
+    name: BrandFont
+    label: str
+    installed: bool = Field(
+        description="Installed on this API server; a worker without it renders the default font."
+    )

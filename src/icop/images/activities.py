@@ -15,6 +15,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from icop.db.session import unit_of_work
+from icop.images.branding import brand_kit
 from icop.images.generation import produce, store_image
 from icop.images.jobs import ImageJob, JobOutcome, ProviderCall, StoredImage
 from icop.images.platforms import Platform
@@ -63,7 +64,12 @@ class ImageActivities:
                 non_retryable=True,
             )
         request = GenerationRequest(
-            prompt=job.prompt, preset=Preset(job.preset), seed=job.seed, title=job.title
+            prompt=job.prompt,
+            preset=Preset(job.preset),
+            seed=job.seed,
+            title=job.title,
+            # Resolved here: the font name becomes a file on this worker, not the API's.
+            brand=brand_kit(job.brand),
         )
         platform = Platform(job.platform) if job.platform else None
         async with _heartbeats(call.provider) as progress:

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from icop.images.branding import BrandSpec
+
 
 @dataclass(frozen=True)
 class RetryTuning:
@@ -34,6 +36,9 @@ class ImageJob:
     platform: str | None = None
     title: str | None = None
     retry: RetryTuning = field(default_factory=RetryTuning)
+    brand: BrandSpec | None = None
+    """The tenant's brand kit, read once when the job starts; None (jobs started before
+    kits existed) renders with the default."""
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from icop.audit import service as audit
 from icop.auth.principal import Principal
+from icop.brand import kit as brand_kits
 from icop.config import Settings
 from icop.errors import NotFound, ServiceUnavailable
+from icop.images.branding import BrandSpec
 from icop.images.generation import (
     LOCAL,
     Attempt,
@@ -112,14 +114,20 @@ async def create(
             created_by=principal.user_id,
         )
     )
-    if temporal is not None and await _start_workflow(session, runtime, image, temporal):
+    # Read once per job; a kit changed while the job runs applies to the next one.
+    brand = await brand_kits.spec_for(session, principal.tenant_id)
+    if temporal is not None and await _start_workflow(session, runtime, image, brand, temporal):
         return image
-    await run_inline(session, runtime, image)
+    await run_inline(session, runtime, image, brand)
     return image
 
 
 async def _start_workflow(
-    session: AsyncSession, runtime: ImageRuntime, image: Image, temporal: LazyClient
+    session: AsyncSession,
+    runtime: ImageRuntime,
+    image: Image,
+    brand: BrandSpec,
+    temporal: LazyClient,
 ) -> bool:
     """Start the job's workflow, the request's own database work done first: the workflow
     may run before this transaction commits (its first activity waits for the row)."""
@@ -138,6 +146,7 @@ async def _start_workflow(
         platform=image.platform,
         title=image.title,
         retry=runtime.retry,
+        brand=brand,
     )
     workflow_id = f"image-{image.id}"
     await ImageRepository(session).set_workflow(image.id, workflow_id)
@@ -160,7 +169,9 @@ async def _start_workflow(
     return True
 
 
-async def run_inline(session: AsyncSession, runtime: ImageRuntime, image: Image) -> None:
+async def run_inline(
+    session: AsyncSession, runtime: ImageRuntime, image: Image, brand: BrandSpec
+) -> None:
     if LOCAL not in image.chain:
         raise ServiceUnavailable(
             "this tenant's image providers all run on the image workers, and Temporal is not "
@@ -169,7 +180,11 @@ async def run_inline(session: AsyncSession, runtime: ImageRuntime, image: Image)
     before_local = image.chain[: image.chain.index(LOCAL)]
     skipped = [Attempt(name, "skipped", INLINE_SKIP) for name in before_local]
     request = GenerationRequest(
-        prompt=image.prompt, preset=Preset(image.preset), seed=image.seed, title=image.title
+        prompt=image.prompt,
+        preset=Preset(image.preset),
+        seed=image.seed,
+        title=image.title,
+        brand=brand.to_kit(),
     )
     platform = Platform(image.platform) if image.platform else None
     produced, attempts = await produce_with_fallback(

@@ -30,7 +30,7 @@ CJK_FONTS = (
 
 
 @lru_cache(maxsize=64)
-def _find(name: str) -> str | None:
+def find_font(name: str) -> str | None:
     """The path of an installed font, once per name: a miss walks every font directory."""
     try:
         found = ImageFont.truetype(name, 12)
@@ -51,7 +51,7 @@ def load_font(path: str | None, size: int, cjk: bool = False) -> Font:
         except OSError:
             pass  # fall back below; the brand kit's path may be stale on this worker
     for name in (*(CJK_FONTS if cjk else ()), *LATIN_FONTS):
-        found = _find(name)
+        found = find_font(name)
         if found is not None:
             return ImageFont.truetype(found, size)
     return ImageFont.load_default(size=size)

@@ -9,6 +9,7 @@ from icop.models.article import (
 from icop.models.audit import AuditEvent
 from icop.models.auth import ApiKey, AuthSession, Invitation, RefreshToken
 from icop.models.base import Base
+from icop.models.brand import TenantBrandKit
 from icop.models.credential import ApiCredential
 from icop.models.image import Image, ImageRouting
 from icop.models.knowledge import BrandVoiceSample, KnowledgeChunk, KnowledgeDocument
@@ -67,6 +68,7 @@ __all__ = [
     "SubTopic",
     "SubscriptionPlan",
     "Tenant",
+    "TenantBrandKit",
     "UsageCounter",
     "User",
     "UserStatus",
