@@ -4,7 +4,9 @@ behaviour of the schema types the graph relies on."""
 from __future__ import annotations
 
 import inspect
+import json
 from pathlib import Path
+from typing import Any
 from uuid import uuid4
 
 import pytest
@@ -12,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from icop.agents import catalog, schemas
 from icop.agents.roles import default_roles
-from icop.llm.structured import unbounded_paths
+from icop.llm.structured import answer_token_bound, unbounded_paths
 from icop.llm.tasks import spec_for
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,6 +48,42 @@ def test_the_catalog_covers_every_role() -> None:
 def test_every_output_schema_is_bounded(spec: object) -> None:
     output = spec.output_model  # type: ignore[attr-defined]
     assert unbounded_paths(output.model_json_schema()) == []
+
+
+@pytest.mark.parametrize("spec", default_roles().all(), ids=lambda spec: spec.name)
+def test_every_output_schema_has_a_token_bound_the_longest_answer_fits(spec: object) -> None:
+    output = spec.output_model  # type: ignore[attr-defined]
+    bound = answer_token_bound(output.model_json_schema())
+    assert bound is not None and bound > 0
+    # The longest valid answer, built field by field, is within the bound (at >= 2.5
+    # characters per token).
+    longest = output.model_json_schema()
+    assert bound * 2.5 >= len(json.dumps(_longest_document(longest, longest.get("$defs", {}))))
+
+
+def _longest_document(node: dict[str, Any], definitions: dict[str, Any]) -> Any:
+    if "$ref" in node:
+        return _longest_document(definitions[node["$ref"].rsplit("/", 1)[-1]], definitions)
+    if "anyOf" in node:
+        options = [_longest_document(option, definitions) for option in node["anyOf"]]
+        return max(options, key=lambda option: len(json.dumps(option)))
+    if "enum" in node:
+        return max(node["enum"], key=lambda value: len(json.dumps(value)))
+    kind = node.get("type")
+    if kind == "string":
+        return "x" * node["maxLength"]
+    if kind == "array":
+        return [_longest_document(node["items"], definitions)] * node["maxItems"]
+    if kind in ("integer", "number"):
+        return -(10**15)
+    if kind == "boolean":
+        return False
+    if kind == "null":
+        return None
+    return {
+        name: _longest_document(child, definitions)
+        for name, child in node.get("properties", {}).items()
+    }
 
 
 def test_every_catalog_model_is_bounded() -> None:

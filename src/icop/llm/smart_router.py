@@ -247,6 +247,13 @@ class SmartRouter:
     ) -> RoutedCall[T]:
         spec = spec_for(kind)
         schema = structured.schema_for(output) if output is not None else None
+        # Without a caller's cap, a structured answer gets room for the longest valid answer:
+        # a small model that writes long would otherwise be cut off and asked again.
+        bound = (
+            structured.answer_token_bound(dict(schema.schema))
+            if schema is not None and max_tokens is None
+            else None
+        )
         started = time.perf_counter()
         spend = _Spend()
         candidates = await self.candidates(kind, tenant_id)
@@ -261,6 +268,10 @@ class SmartRouter:
             breaker = self._breaker(breaker_key)
             skip = self._skip_reason(candidate, provider, breaker, schema is not None)
             output_tokens = max_tokens or candidate.max_tokens or spec.max_output_tokens
+            if bound is not None and provider is not None:
+                capabilities = provider.capabilities(candidate.model)
+                room = min(capabilities.max_output_tokens, capabilities.max_context_tokens // 2)
+                output_tokens = max(output_tokens, min(bound, room))
             if skip is None and provider is not None and prompt is None:
                 # Trimmed once, to fit the first usable candidate; a later candidate with a
                 # smaller window is skipped rather than re-trimmed.

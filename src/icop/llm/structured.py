@@ -15,6 +15,10 @@ from pydantic import BaseModel, ValidationError
 
 from icop.llm.providers.base import JsonSchema, Message
 
+CHARS_PER_TOKEN_WORST = 2.5
+"""Characters per token in a long, odd answer (repetition, punctuation, non-English words):
+English prose averages about four, so answers this dense are rare."""
+
 
 @functools.lru_cache(maxsize=256)
 def schema_for(model: type[BaseModel]) -> JsonSchema:
@@ -99,3 +103,52 @@ def repair_messages(
             f"matches this schema:\n{json.dumps(schema.schema, ensure_ascii=False)}",
         ),
     ]
+
+
+def answer_token_bound(schema: dict[str, Any]) -> int | None:
+    """Roughly the most tokens a valid answer can take: the longest document the schema
+    allows (every string at its ``maxLength``, every array at ``maxItems``), in tokens; None
+    when something is unbounded. A constrained decoder cannot go past it, so ``max_tokens``
+    this high never cuts a well-formed answer short."""
+    longest = _longest_chars(schema, schema.get("$defs", {}), frozenset())
+    return None if longest is None else int(longest / CHARS_PER_TOKEN_WORST) + 16
+
+
+def _longest_chars(
+    node: dict[str, Any], definitions: dict[str, Any], seen: frozenset[str]
+) -> int | None:
+    if "$ref" in node:
+        name = node["$ref"].rsplit("/", 1)[-1]
+        return (
+            None if name in seen else _longest_chars(definitions[name], definitions, seen | {name})
+        )
+    options = [node[key] for key in ("anyOf", "oneOf") if key in node]
+    if options:
+        sizes = [_longest_chars(option, definitions, seen) for option in options[0]]
+        return None if None in sizes else max(size for size in sizes if size is not None)
+    if "enum" in node or "const" in node:
+        values = node.get("enum", [node.get("const")])
+        return max(len(json.dumps(value)) for value in values)
+    kind = node.get("type")
+    if kind == "string":
+        # Escapes (\n, \") make a string's JSON longer than its characters.
+        return None if "maxLength" not in node else int(int(node["maxLength"]) * 1.1) + 2
+    if kind in ("integer", "number"):
+        return 24
+    if kind in ("boolean", "null"):
+        return 5
+    if kind == "array":
+        item = node.get("items")
+        each = _longest_chars(item, definitions, seen) if isinstance(item, dict) else None
+        if each is None or "maxItems" not in node:
+            return None
+        return 2 + int(node["maxItems"]) * (each + 2)
+    if kind == "object" or "properties" in node:
+        total = 2
+        for name, child in node.get("properties", {}).items():
+            size = _longest_chars(child, definitions, seen)
+            if size is None:
+                return None
+            total += len(name) + 4 + size
+        return total
+    return None

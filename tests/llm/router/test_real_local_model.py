@@ -22,34 +22,50 @@ class Headline(BaseModel):
 
 
 def _router(session_server: LocalServer) -> SmartRouter:
-    candidates = [Candidate(provider="openai", model="gpt-4.1-mini"),
-                  Candidate(provider="local", model="default")]
+    candidates = [
+        Candidate(provider="openai", model="gpt-4.1-mini"),
+        Candidate(provider="local", model="default"),
+    ]
     return SmartRouter(
-        {"openai": FakeProvider("openai", is_configured=False),
-         "local": LocalProvider(session_server, timeout_s=240)},
-        RoutingPolicy(defaults=PolicyDefaults(temperature=0.0),
-                      tasks={task: candidates for task in TaskKind}),
+        {
+            "openai": FakeProvider("openai", is_configured=False),
+            "local": LocalProvider(session_server, timeout_s=240),
+        },
+        RoutingPolicy(
+            defaults=PolicyDefaults(temperature=0.0), tasks={task: candidates for task in TaskKind}
+        ),
         Throttle(global_rate_per_minute=600, provider_concurrency={"local": 3}),
     )
 
 
 async def test_short_answer_from_the_bundled_model(session_server: LocalServer) -> None:
     router = _router(session_server)
-    call = await router.complete("chat", system="Answer with one word.",
-                                 inputs={"prompt": "What is the capital of France?"},
-                                 max_tokens=8, seed=1)
+    call = await router.complete(
+        "chat",
+        system="Answer with one word.",
+        inputs={"prompt": "What is the capital of France?"},
+        max_tokens=8,
+        seed=1,
+    )
     assert "paris" in call.text.lower()
     assert call.provider == "local" and call.completion_tokens > 0
     assert call.attempts[0].reason == "not configured"
 
 
 async def test_bounded_structured_answer_from_the_bundled_model(
-        session_server: LocalServer) -> None:
+    session_server: LocalServer,
+) -> None:
     router = _router(session_server)
     call = await router.complete(
-        TaskKind.SEO_META, system="You write SEO metadata for articles.",
-        inputs={"title": "Composting at home for beginners",
-                "article": "Composting turns kitchen scraps and leaves into rich soil."},
-        output=Headline, max_tokens=160, seed=3)
+        TaskKind.SEO_META,
+        system="You write SEO metadata for articles.",
+        inputs={
+            "title": "Composting at home for beginners",
+            "article": "Composting turns kitchen scraps and leaves into rich soil.",
+        },
+        output=Headline,
+        max_tokens=160,
+        seed=3,
+    )
     assert isinstance(call.value, Headline)
     assert call.value.title and 1 <= len(call.value.keywords) <= 4

@@ -4,6 +4,7 @@ circuit breaking, budgets, context trimming and the structured-output repair."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Annotated
 from uuid import UUID, uuid4
 
 import pytest
@@ -23,6 +24,7 @@ from icop.llm.providers.base import (
 )
 from icop.llm.providers.fake import FakeProvider, FakeReply
 from icop.llm.smart_router import TRUNCATION_GROWTH, CallRecord, SmartRouter
+from icop.llm.structured import answer_token_bound
 from icop.llm.tasks import TASKS, TaskKind
 from icop.llm.throttle import Throttle
 
@@ -271,6 +273,31 @@ async def test_a_structured_answer_cut_off_is_retried_with_more_room() -> None:
     assert second < third < 2500
     # A model that writes long is not an unhealthy provider.
     assert router.breakers["local"].state is CircuitState.CLOSED
+
+
+class Outline(BaseModel):
+    title: str = Field(max_length=200)
+    points: list[Annotated[str, Field(max_length=300)]] = Field(max_length=8)
+
+
+async def test_a_structured_call_without_a_cap_gets_room_for_the_longest_valid_answer() -> None:
+    provider = FakeProvider("local", max_context_tokens=8192)
+    router = _router({"local": provider}, _policy(("local", "q")))
+    await router.complete("seo.meta", system="s", inputs={"title": "t"}, output=Outline)
+    await router.complete(
+        "seo.meta", system="s", inputs={"title": "t"}, output=Outline, max_tokens=7
+    )
+    uncapped, capped = (request.max_tokens for request in provider.calls)
+    bound = answer_token_bound(Outline.model_json_schema())
+    assert bound is not None and bound > TASKS[TaskKind.SEO_META].max_output_tokens
+    assert uncapped == bound
+    assert capped == 7  # a caller's cap (an article's length) is kept
+    # Never more than half the window: the prompt needs room too.
+    small = FakeProvider("local", max_context_tokens=1000)
+    await _router({"local": small}, _policy(("local", "q"))).complete(
+        "seo.meta", system="s", inputs={"title": "t"}, output=Outline
+    )
+    assert small.calls[0].max_tokens == max(500, TASKS[TaskKind.SEO_META].max_output_tokens)
 
 
 async def test_structured_output_failing_twice_is_a_typed_error() -> None:
