@@ -110,8 +110,10 @@ class Settings(BaseSettings):
     )
 
     agent_runtime: Literal["native", "crewai"] = Field(
-        default="native", description="Agent runtime: one router call per role (native) or "
-        "CrewAI agents whose LLM is the router (needs the crewai extra).")
+        default="native",
+        description="Agent runtime: one router call per role (native) or "
+        "CrewAI agents whose LLM is the router (needs the crewai extra).",
+    )
     article_approval_timeout_s: float = Field(
         default=72 * 3600, description="How long an article waits for approval."
     )
@@ -123,6 +125,12 @@ class Settings(BaseSettings):
         gt=0,
         description="How soon a dead worker's article generation is noticed and retried on "
         "another worker (resuming after the agent graph's last finished step).",
+    )
+    article_checkpoint_durability: Literal["async", "sync"] = Field(
+        default="async",
+        description="How the agent graph's checkpoints are written: `async` while the next step "
+        "runs (a killed worker may also repeat the step that had just finished), `sync` before "
+        "it starts (each step waits for its write).",
     )
 
     # --- social syndication -----------------------------------------------------------------
@@ -142,8 +150,9 @@ class Settings(BaseSettings):
         "automatically).",
     )
     syndication_transient_retries: int = Field(
-        default=2, description="In-call retries (with backoff) of a publish that failed "
-        "before the platform accepted anything (5xx, connection refused)."
+        default=2,
+        description="In-call retries (with backoff) of a publish that failed "
+        "before the platform accepted anything (5xx, connection refused).",
     )
     syndication_transient_backoff_s: float = Field(
         default=1.0, description="First backoff of those retries (doubled each time)."
@@ -394,6 +403,7 @@ class Settings(BaseSettings):
         if self.platforms != "emulator":
             return None
         return self.platform_emulator_url or f"http://{self.emulator_host}:{self.emulator_port}"
+
     # --- observability and events ---------------------------------------------------------
     worker_metrics_port: int = Field(
         default=9464,

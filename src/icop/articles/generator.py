@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+from langgraph.types import Durability
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from icop.agents.checkpoint import PostgresCheckpointSaver
@@ -169,8 +170,13 @@ class GraphArticleGenerator:
         researcher: Researcher,
         brand_voice: BrandVoice,
         images: ImageMaker,
+        durability: Durability = "async",
     ) -> None:
         self.sessionmaker = sessionmaker
+        # "async": a checkpoint is written while the next step's model call runs instead of
+        # before it starts (measured: ~0.2 s of an article's 0.2 s overhead, benchmarks/
+        # orchestration.py); a crash may then repeat one more step.
+        self.durability: Durability = durability
         self._listeners: dict[str, ProgressCallback] = {}
         self._reporting = asyncio.Lock()
         self.graph: ArticleGraph = build_graph(
@@ -214,6 +220,7 @@ class GraphArticleGenerator:
                 self.graph,
                 start,
                 checkpointer=PostgresCheckpointSaver(self.sessionmaker, tenant_id),
+                durability=self.durability,
             )
         finally:
             self._listeners.pop(key, None)

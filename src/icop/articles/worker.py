@@ -58,6 +58,7 @@ async def article_activities(context: WorkerContext) -> AsyncIterator[Sequence[A
                 ),
                 brand_voice=BrandVoiceAdapter(BrandVoice(sessionmaker, embedder)),
                 images=ServiceImageMaker(sessionmaker, images),
+                durability=settings.article_checkpoint_durability,
             )
             activities = ArticleActivities(
                 sessionmaker, generator, settings.home, settings.base_url
