@@ -112,6 +112,7 @@ async def _drive(calls: list[Call], tokens: list[int]) -> dict[str, Any]:
     from rich.console import Console
     from sqlalchemy import select
 
+    from icop.cli.workspace import workspace
     from icop.config import get_settings
     from icop.db.engine import create_engine, create_sessionmaker, resolve_urls
     from icop.db.session import unit_of_work
@@ -143,7 +144,8 @@ async def _drive(calls: list[Call], tokens: list[int]) -> dict[str, Any]:
                 console,
             )
         console.print(result.table)
-        async with unit_of_work(sessionmaker, None) as session:  # system read, every tenant
+        principal = await workspace(settings, sessionmaker, None)  # the demo's tenant
+        async with unit_of_work(sessionmaker, principal.tenant_id) as session:
             articles = list(await session.scalars(select(GeneratedArticle)))
     finally:
         await engine.dispose()

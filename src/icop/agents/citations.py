@@ -33,64 +33,14 @@ _TEXT = re.compile(r"[^\W_]")
 _SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+|$)")
 _TERM = re.compile(r"[^\W\d_]{4,}")
 _NOT_PROSE = ("#", "!", "|", ">", "```", "<")
-_COMMON_WORDS = frozenset(
-    {
-        "about",
-        "also",
-        "been",
-        "being",
-        "both",
-        "but",
-        "can",
-        "could",
-        "does",
-        "each",
-        "even",
-        "every",
-        "from",
-        "have",
-        "here",
-        "into",
-        "just",
-        "like",
-        "made",
-        "make",
-        "many",
-        "more",
-        "most",
-        "much",
-        "must",
-        "need",
-        "only",
-        "other",
-        "over",
-        "same",
-        "should",
-        "some",
-        "such",
-        "than",
-        "that",
-        "their",
-        "them",
-        "then",
-        "there",
-        "these",
-        "they",
-        "this",
-        "those",
-        "very",
-        "what",
-        "when",
-        "where",
-        "which",
-        "while",
-        "will",
-        "with",
-        "would",
-        "your",
-        "yours",
-    }
+# Words too common to tell whose text a sentence restates (terms have four letters or more).
+_COMMON = (
+    "about also been being both could does each even every from have here into just like made "
+    "make many more most much must need only other over same should some such than that their "
+    "them then there these they this those very what when where which while will with would "
+    "your yours"
 )
+_COMMON_WORDS = frozenset(_COMMON.split())
 MIN_SHARED_TERMS = 3
 MIN_SENTENCE_COVERAGE = 0.4
 """An uncited sentence is attributed to a claim or source only when at least this many of its
