@@ -165,9 +165,11 @@ async def _drive(calls: list[Call], tokens: list[int]) -> dict[str, Any]:
 
 def phase(kind: str, latency_s: float) -> None:
     from icop.config import get_settings
+    from icop.logging import configure
     from icop.runtime.services import start_services, stop_services
     from icop.syndication.emulator import EmulatorServer
 
+    configure()  # model calls, activity failures: what `icop up` would log
     calls, tokens = _record_calls(latency_s if kind == "fake" else None)
     settings = get_settings()
     started = start_services(settings, llm=kind == "local")

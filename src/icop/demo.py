@@ -20,6 +20,7 @@ from uuid import UUID
 
 import httpx
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -237,7 +238,11 @@ async def summary(
             published += sum(1 for post in posts if post.status == "published")
             path = markdown_path(settings.home, tenant_id, article_id)
             table.add_row(
-                f"{(article.title or article.sub_topic or article.topic)[:48]}\n[{article.status}]",
+                # escape: "[ready]" is Rich markup and would vanish.
+                escape(
+                    f"{(article.title or article.sub_topic or article.topic)[:48]}\n"
+                    f"[{article.status}]" + (f" {article.error[:120]}" if article.error else "")
+                ),
                 str(path) if path.exists() else "—",
                 str(len(article.images)),
                 "\n".join(sorted({f"{d.provider}:{d.model}" for d in drafts if d.model})) or "—",
