@@ -14,8 +14,9 @@ from typing import Any
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from temporalio.client import Client, WorkflowHandle, WorkflowHistory
+from temporalio.client import Client, WorkflowFailureError, WorkflowHandle, WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.exceptions import ApplicationError
 from temporalio.worker import Replayer
 
 from icop.articles.activities import ArticleActivities, ArticleInput, markdown_path
@@ -233,6 +234,22 @@ async def test_histories_recorded_before_the_status_moved_into_generate_replay(n
     history = WorkflowHistory.from_json(name, (HISTORIES / f"{name}.json").read_text())
     replayer = Replayer(workflows=[ArticleWorkflow], data_converter=pydantic_data_converter)
     await replayer.replay_workflow(history)
+
+
+async def test_a_generation_out_of_attempts_marks_the_article_failed(
+    setup: Setup, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def broken(self: GraphArticleGenerator, **kwargs: Any) -> None:
+        raise ApplicationError("the model server is gone", non_retryable=True)
+
+    monkeypatch.setattr(GraphArticleGenerator, "generate", broken)
+    article_id = await setup.article()
+    handle = await setup.start(article_id)
+    with pytest.raises(WorkflowFailureError):
+        await asyncio.wait_for(handle.result(), timeout=60)
+    row = await setup.row(article_id)
+    assert row.status == "failed" and "the model server is gone" in (row.error or "")
+    assert row.current_step is None
 
 
 async def test_every_writer_failing_marks_the_article_failed(setup: Setup) -> None:

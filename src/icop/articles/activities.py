@@ -188,6 +188,11 @@ class ArticleActivities:
                             article_id, error=None if change.status == "ready" else change.reason
                         )
                     return
+            if change.status == "failed":
+                await repository.update(
+                    article_id, status="failed", current_step=None, error=change.reason
+                )
+                return
             await repository.update(article_id, status=change.status)
 
 

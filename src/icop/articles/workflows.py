@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
     from icop.articles.activities import (
@@ -27,6 +28,7 @@ GENERATE_RETRY = RetryPolicy(
     non_retryable_error_types=["ArticleNotFound"],
 )
 STATUS_STORED_BY_GENERATE = "status-stored-by-generate"
+FAILURE_STORED = "failure-stored"
 BOOKKEEPING_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_attempts=20)
 
 
@@ -61,15 +63,24 @@ class ArticleWorkflow:
     @workflow.run
     async def run(self, request: ArticleInput) -> ArticleResult:
         self._status = "running"
-        outcome: GenerationOutcome = await workflow.execute_activity_method(
-            ArticleActivities.generate,
-            request,
-            start_to_close_timeout=GENERATE_TIMEOUT,
-            # A dead worker is noticed within this; the retry resumes from the graph's last
-            # checkpoint.
-            heartbeat_timeout=timedelta(seconds=request.heartbeat_timeout_s),
-            retry_policy=GENERATE_RETRY,
-        )
+        try:
+            outcome: GenerationOutcome = await workflow.execute_activity_method(
+                ArticleActivities.generate,
+                request,
+                start_to_close_timeout=GENERATE_TIMEOUT,
+                # A dead worker is noticed within this; the retry resumes from the graph's
+                # last checkpoint.
+                heartbeat_timeout=timedelta(seconds=request.heartbeat_timeout_s),
+                retry_policy=GENERATE_RETRY,
+            )
+        except ActivityError as error:
+            # Out of attempts: the article must not stay "running" (a pipeline row reports
+            # its article's status).
+            if workflow.patched(FAILURE_STORED):
+                self._status = "failed"
+                reason = str(error.cause or error)[:2000]
+                await self._set(request, self._status, reason=reason)
+            raise
         # The activity stores the status it ends in (ready, awaiting_approval, failed,
         # no_sources) with the article itself; executions begun before it did still set it.
         stored = workflow.patched(STATUS_STORED_BY_GENERATE)
