@@ -168,24 +168,7 @@ async def setup(
             subtopics,
             agents_queue=temporal_settings.queue_name(TaskQueue.AGENTS),
         )
-        registry = WorkerRegistry()
-        registry.register(
-            TaskQueue.AGENTS,
-            workflows=[ArticleWorkflow],
-            activities=[articles.generate, articles.set_status],
-        )
-        registry.register(
-            TaskQueue.PLANNING,
-            workflows=[PipelineRunWorkflow],
-            activities=[
-                planning.start_run,
-                planning.prepare_row,
-                planning.await_article,
-                planning.finish_row,
-                planning.finish_run,
-                planning.publish_article,
-            ],
-        )
+        registry = pipeline_registry(articles, planning)
         async with running_workers(
             temporal_client,
             [TaskQueue.AGENTS, TaskQueue.PLANNING],
@@ -201,3 +184,26 @@ async def setup(
                 plan,
                 calls,
             )
+
+
+def pipeline_registry(articles: ArticleActivities, planning: PlanningActivities) -> WorkerRegistry:
+    """The agents and planning queues as production registers them, over the given activities."""
+    registry = WorkerRegistry()
+    registry.register(
+        TaskQueue.AGENTS,
+        workflows=[ArticleWorkflow],
+        activities=[articles.generate, articles.set_status],
+    )
+    registry.register(
+        TaskQueue.PLANNING,
+        workflows=[PipelineRunWorkflow],
+        activities=[
+            planning.start_run,
+            planning.prepare_row,
+            planning.await_article,
+            planning.finish_row,
+            planning.finish_run,
+            planning.publish_article,
+        ],
+    )
+    return registry

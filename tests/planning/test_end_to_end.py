@@ -22,7 +22,6 @@ from temporalio.client import Client
 
 from icop.articles.activities import ArticleActivities
 from icop.articles.generator import GraphArticleGenerator, ServiceImageMaker
-from icop.articles.workflows import ArticleWorkflow
 from icop.auth.principal import Principal, PrincipalKind
 from icop.db.session import unit_of_work
 from icop.demo import connect_demo_accounts, demo_pipeline, summary
@@ -33,7 +32,7 @@ from icop.images.settings import ImageSettings
 from icop.models import GeneratedArticle, Post, Role
 from icop.orchestrator.connection import LazyClient, TemporalSettings
 from icop.orchestrator.queues import TaskQueue
-from icop.orchestrator.worker import WorkerRegistry, running_workers
+from icop.orchestrator.worker import running_workers
 from icop.planning.activities import GeneratedSubtopic, PipelineRunInput, PlanningActivities
 from icop.planning.sources import PipelinePlanSources
 from icop.planning.workflows import PipelineRunWorkflow
@@ -46,6 +45,7 @@ from icop.syndication.workflows import PublishPostWorkflow
 from tests.agents.fakes import harness
 from tests.articles.test_workflow import _writers_write, serial
 from tests.helpers import ApiClient
+from tests.planning.conftest import pipeline_registry
 
 PLAN = [
     ["Topic", "Status", "Sub-topics", "Articles", "Notes", "Mode", "Sub-topic count"],
@@ -135,24 +135,7 @@ async def test_a_plan_becomes_published_posts_on_all_four_platforms(
             posts=TemporalPostScheduler(temporal),
         )
         publishing = PublishActivities(sessions, syndication.publisher)
-        registry = WorkerRegistry()
-        registry.register(
-            TaskQueue.AGENTS,
-            workflows=[ArticleWorkflow],
-            activities=[articles.generate, articles.set_status],
-        )
-        registry.register(
-            TaskQueue.PLANNING,
-            workflows=[PipelineRunWorkflow],
-            activities=[
-                planning.start_run,
-                planning.prepare_row,
-                planning.await_article,
-                planning.publish_article,
-                planning.finish_row,
-                planning.finish_run,
-            ],
-        )
+        registry = pipeline_registry(articles, planning)
         registry.register(
             TaskQueue.SYNDICATION,
             workflows=[PublishPostWorkflow],
