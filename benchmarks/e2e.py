@@ -1,5 +1,5 @@
 """End-to-end benchmark: the demo `make run` shows — the plan to published posts on the embedded
-defaults — run by the same code (`icop.demo.run_demo` with every queue's real workers, the
+defaults — run by the same code (`icop.cli.demo.run_demo` with every queue's real workers, the
 embedded PostgreSQL and Temporal, the platform emulator, the local image renderer), twice:
 
 1. with a fake model provider that answers every call after a fixed latency (``--latency``), so
@@ -112,12 +112,12 @@ async def _drive(calls: list[Call], tokens: list[int]) -> dict[str, Any]:
     from rich.console import Console
     from sqlalchemy import select
 
+    from icop.cli.demo import run_demo
     from icop.cli.workspace import workspace
     from icop.config import get_settings
+    from icop.credentials.vault import build_keyring
     from icop.db.engine import create_engine, create_sessionmaker, resolve_urls
     from icop.db.session import unit_of_work
-    from icop.demo import run_demo
-    from icop.gateway.context import build_keyring
     from icop.models import GeneratedArticle
     from icop.orchestrator.connection import LazyClient
     from icop.orchestrator.queues import TaskQueue
@@ -165,9 +165,9 @@ async def _drive(calls: list[Call], tokens: list[int]) -> dict[str, Any]:
 
 def phase(kind: str, latency_s: float) -> None:
     from icop.config import get_settings
+    from icop.emulators.platforms import EmulatorServer
     from icop.logging import configure
     from icop.runtime.services import start_services, stop_services
-    from icop.syndication.emulator import EmulatorServer
 
     configure()  # model calls, activity failures: what `icop up` would log
     calls, tokens = _record_calls(latency_s if kind == "fake" else None)

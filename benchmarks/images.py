@@ -33,8 +33,9 @@ import numpy as np
 from PIL import Image, ImageCms, ImageOps
 
 from icop.images.jpeg import JpegResult, to_platform_jpeg
-from icop.images.platforms import PLATFORM_SPECS, Platform
 from icop.images.similarity import ssim
+from icop.platforms import Platform
+from icop.platforms.images import PLATFORM_SPECS
 
 BACKGROUND = (255, 255, 255)
 

@@ -100,12 +100,12 @@ async def run(args: argparse.Namespace, home: Path) -> str:
     from sqlalchemy import select
 
     from icop.config import Settings
+    from icop.credentials.vault import build_keyring
     from icop.db import bootstrap, migrate
     from icop.db.engine import create_engine, create_sessionmaker, resolve_urls
     from icop.db.session import bind_tenant, unit_of_work
-    from icop.gateway.context import build_keyring
+    from icop.emulators.platforms import EmulatorProcess
     from icop.models import Post, SocialAccount
-    from icop.syndication.emulator import EmulatorProcess
     from icop.syndication.platforms.base import Platform, TokenGrant
     from icop.syndication.runtime import SyndicationRuntime
     from icop.syndication.tokens import store_grant

@@ -31,12 +31,12 @@ from sqlalchemy import event  # noqa: E402
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
+from icop.api.app import create_app  # noqa: E402
 from icop.config import Settings  # noqa: E402
 from icop.db import bootstrap, migrate  # noqa: E402
 from icop.db.embedded import EmbeddedPostgres  # noqa: E402
 from icop.db.engine import DatabaseUrls, create_engine, resolve_urls  # noqa: E402
-from icop.gateway.app import create_app  # noqa: E402
-from icop.gateway.context import AppContext  # noqa: E402
+from icop.runtime.clients import Runtime  # noqa: E402
 from tests.helpers import ApiClient, fake_providers  # noqa: E402
 from tests.llm_fixtures import default_model_path, session_server  # noqa: E402, F401
 
@@ -107,15 +107,15 @@ def sessionmaker(connection: AsyncConnection) -> async_sessionmaker[AsyncSession
 @pytest.fixture
 def context(
     settings: Settings, app_engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession]
-) -> AppContext:
-    return AppContext.create(
+) -> Runtime:
+    return Runtime.from_settings(
         settings, engine=app_engine, sessionmaker=sessionmaker, llm_providers=fake_providers()
     )
 
 
 @pytest.fixture
-async def client(context: AppContext) -> AsyncIterator[ApiClient]:
-    app = create_app(context=context)
+async def client(context: Runtime) -> AsyncIterator[ApiClient]:
+    app = create_app(runtime=context)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
         yield ApiClient(http)

@@ -16,7 +16,7 @@ from icop.agents.schemas import WRITERS, ArticleBrief, Source
 from icop.agents.state import ArticleState, total_cost_usd
 from icop.llm.providers.base import CompletionRequest, ProviderServerError
 from icop.llm.providers.fake import FakeReply
-from icop.syndication.validation import PLATFORM_RULES, Platform, weighted_length
+from icop.platforms.validation import PLATFORM_RULES, Platform, weighted_length
 from tests.agents.fakes import (
     BRAND_SAMPLES,
     Harness,

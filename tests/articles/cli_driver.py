@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from icop.articles import cli
+from icop.cli import article as cli
 from icop.cli.main import app
 from icop.config import Settings
 from icop.llm import registry

@@ -19,13 +19,10 @@ from icop.articles.generator import (
     to_graph_source,
     to_result,
 )
-from icop.articles.workflows import ArticleWorkflow
 from icop.images.providers.local import LocalRendererProvider
 from icop.images.providers.openai import OpenAIImageProvider
 from icop.images.service import ImageRuntime
 from icop.images.settings import ImageSettings
-from icop.orchestrator.queues import TaskQueue
-from icop.orchestrator.worker import SERVICE_REGISTRARS, default_registry
 from icop.research.providers.base import SearchProvider
 from icop.research.schemas import CitedSource, SearchQuery, Source
 from icop.research.service import Researcher
@@ -123,7 +120,3 @@ def test_a_failed_graph_raises_and_no_sources_is_a_result() -> None:
     result = to_result({**base, "status": "no_sources", "stop_reason": "nothing found"})
     assert result.status == "no_sources" and result.message == "nothing found"
 
-
-def test_the_article_workflow_is_registered_on_the_agents_queue() -> None:
-    assert "icop.articles.worker:register" in SERVICE_REGISTRARS
-    assert ArticleWorkflow in default_registry().workflows(TaskQueue.AGENTS)

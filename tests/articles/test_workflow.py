@@ -30,6 +30,7 @@ from icop.models import GeneratedArticle
 from icop.orchestrator.connection import TemporalSettings
 from icop.orchestrator.queues import TaskQueue
 from icop.orchestrator.worker import WorkerRegistry, running_workers
+from icop.runtime.workers import register_articles
 from tests.agents.fakes import Harness, harness, role_of
 from tests.helpers import ApiClient
 
@@ -140,11 +141,7 @@ async def setup(
     )
     activities = ArticleActivities(sessionmaker, generator, tmp_path, "http://testserver")
     registry = WorkerRegistry()
-    registry.register(
-        TaskQueue.AGENTS,
-        workflows=[ArticleWorkflow],
-        activities=[activities.generate, activities.set_status],
-    )
+    register_articles(registry, activities)
     async with running_workers(
         temporal_client, [TaskQueue.AGENTS], registry, settings=temporal_settings
     ):

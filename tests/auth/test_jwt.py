@@ -13,11 +13,11 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.rsa import generate_private_key
 
-from icop.gateway.context import AppContext
+from icop.runtime.clients import Runtime
 from tests.helpers import Account, ApiClient
 
 
-def _claims(account: Account, context: AppContext, **overrides: Any) -> dict[str, Any]:
+def _claims(account: Account, context: Runtime, **overrides: Any) -> dict[str, Any]:
     decoded = jwt.decode(account.access_token, options={"verify_signature": False})
     decoded.update(overrides)
     return decoded
@@ -39,14 +39,14 @@ async def test_valid_token_is_accepted(client: ApiClient) -> None:
     assert await _me(client, account.access_token) == 200
 
 
-async def test_alg_none_is_rejected(client: ApiClient, context: AppContext) -> None:
+async def test_alg_none_is_rejected(client: ApiClient, context: Runtime) -> None:
     account = await client.signup()
     token = f"{_b64({'alg': 'none', 'typ': 'JWT'})}.{_b64(_claims(account, context))}."
     assert await _me(client, token) == 401
 
 
 async def test_token_signed_with_another_key_is_rejected(
-    client: ApiClient, context: AppContext
+    client: ApiClient, context: Runtime
 ) -> None:
     account = await client.signup()
     token = jwt.encode(_claims(account, context), Ed25519PrivateKey.generate(), algorithm="EdDSA")
@@ -54,7 +54,7 @@ async def test_token_signed_with_another_key_is_rejected(
 
 
 async def test_hmac_with_the_public_key_as_secret_is_rejected(
-    client: ApiClient, context: AppContext
+    client: ApiClient, context: Runtime
 ) -> None:
     """The HS/RS (here HS/EdDSA) confusion attack: sign HS256 using the public key bytes."""
     account = await client.signup()
@@ -76,7 +76,7 @@ async def test_hmac_with_the_public_key_as_secret_is_rejected(
     assert await _me(client, f"{header}.{payload}.{signature}") == 401
 
 
-async def test_rs256_token_is_rejected(client: ApiClient, context: AppContext) -> None:
+async def test_rs256_token_is_rejected(client: ApiClient, context: Runtime) -> None:
     account = await client.signup()
     rsa_key = generate_private_key(public_exponent=65537, key_size=2048)
     token = jwt.encode(_claims(account, context), rsa_key, algorithm="RS256")
@@ -95,7 +95,7 @@ async def test_rs256_token_is_rejected(client: ApiClient, context: AppContext) -
     ids=["expired", "wrong-aud", "wrong-iss", "wrong-typ", "foreign-tenant-claim"],
 )
 async def test_wrong_claims_are_rejected(
-    client: ApiClient, context: AppContext, overrides: dict[str, Any]
+    client: ApiClient, context: Runtime, overrides: dict[str, Any]
 ) -> None:
     account = await client.signup()
     private_key = context.tokens._private_key
@@ -103,7 +103,7 @@ async def test_wrong_claims_are_rejected(
     assert await _me(client, token) == 401
 
 
-async def test_tampered_payload_is_rejected(client: ApiClient, context: AppContext) -> None:
+async def test_tampered_payload_is_rejected(client: ApiClient, context: Runtime) -> None:
     account = await client.signup()
     other = await client.signup("Other")
     header, _, signature = account.access_token.split(".")

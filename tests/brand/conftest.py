@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from icop.embeddings import HashingEmbedder
-from icop.gateway.context import AppContext
+from icop.runtime.clients import Runtime
 
 
 @pytest.fixture
@@ -14,7 +14,7 @@ def embedder() -> HashingEmbedder:
 
 
 @pytest.fixture
-def context(context: AppContext, embedder: HashingEmbedder) -> AppContext:
-    # icop.embeddings.dependencies.get_embedder reads this attribute before its default.
+def context(context: Runtime, embedder: HashingEmbedder) -> Runtime:
+    # What routes get through icop.embeddings.dependencies.get_embedder.
     context.embedder = embedder  # type: ignore[attr-defined]
     return context

@@ -10,10 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from icop.auth.principal import Principal, PrincipalKind
 from icop.brand import kit as brand_kits
-from icop.brand.repository import BrandKitRepository
-from icop.db.session import unit_of_work
-from icop.demo import DEMO_BRAND, ensure_demo_brand
-from icop.images.branding import (
+from icop.brand.fonts import CATALOG, BrandFont, resolve_font
+from icop.brand.palette import (
     DEFAULT_SPEC,
     MIN_TEXT_CONTRAST,
     contrast_ratio,
@@ -21,7 +19,9 @@ from icop.images.branding import (
     normalise_hex,
     relative_luminance,
 )
-from icop.images.fonts import CATALOG, BrandFont, resolve_font
+from icop.brand.repository import BrandKitRepository
+from icop.cli.demo import DEMO_BRAND, ensure_demo_brand
+from icop.db.session import unit_of_work
 from icop.models import Role
 from tests.helpers import Account, ApiClient
 

@@ -141,6 +141,12 @@ def test_up_detach_and_down_on_a_fresh_home(tmp_path: Path) -> None:
         base = f"http://127.0.0.1:{port}"
         ready = httpx.get(f"{base}/readyz").json()
         assert ready["status"] == "ready" and ready["checks"]["temporal"]["ok"], ready
+        # A detached start never runs the demo: its first step (the local workspace, a second
+        # after /readyz answers) would compete with real work for the model.
+        time.sleep(5)
+        assert not (tmp_path / "home" / "local-workspace.json").exists()
+        logs = "".join(p.read_text() for p in (tmp_path / "home").rglob("icop.log"))
+        assert "demo" not in logs, logs[-2000:]
         signup = httpx.post(
             f"{base}/api/v1/auth/signup",
             json={"email": "first@example.com", "password": "long enough pw", "company_name": "Up"},

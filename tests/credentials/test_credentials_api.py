@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionm
 from icop.credentials import service
 from icop.credentials.vault import Keyring, KeySource
 from icop.db.session import unit_of_work
-from icop.gateway.context import AppContext
+from icop.runtime.clients import Runtime
 from tests.helpers import ApiClient
 
 ACCESS = "EAAB-super-secret-access-token-0123456789"
@@ -24,7 +24,7 @@ async def test_create_list_get_delete(
     client: ApiClient,
     caplog: pytest.LogCaptureFixture,
     connection: AsyncConnection,
-    context: AppContext,
+    context: Runtime,
 ) -> None:
     caplog.set_level(logging.DEBUG)
     owner = await client.signup()
@@ -83,7 +83,7 @@ async def test_create_list_get_delete(
 
 async def test_reencrypt_moves_rows_to_the_new_key(
     client: ApiClient,
-    context: AppContext,
+    context: Runtime,
     sessionmaker: async_sessionmaker[AsyncSession],
     tmp_path: Path,
 ) -> None:

@@ -14,11 +14,11 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from icop.api.app import create_app
 from icop.config import Settings
 from icop.db.engine import DatabaseUrls, create_engine
 from icop.db.session import unit_of_work
-from icop.gateway.app import create_app
-from icop.gateway.context import AppContext
+from icop.runtime.clients import Runtime
 from tests.helpers import Account, ApiClient, fake_providers
 
 REQUESTS = 2000
@@ -36,10 +36,10 @@ async def single_connection_engine(
 async def test_interleaved_tenants_on_one_pooled_connection(
     single_connection_engine: AsyncEngine, settings: Settings
 ) -> None:
-    context = AppContext.create(
+    context = Runtime.from_settings(
         settings, engine=single_connection_engine, llm_providers=fake_providers()
     )
-    transport = httpx.ASGITransport(app=create_app(context=context))
+    transport = httpx.ASGITransport(app=create_app(runtime=context))
     async with httpx.AsyncClient(transport=transport, base_url="http://pool") as http:
         client = ApiClient(http)
         tenants: list[Account] = [await client.signup("Pool A"), await client.signup("Pool B")]

@@ -67,7 +67,7 @@ def test_the_dependency_prefers_the_contexts_embedder(settings: Settings) -> Non
 
 def test_the_api_does_not_load_torch_until_it_embeds() -> None:
     script = (
-        "import sys; from icop.gateway.app import create_app; create_app(); "
+        "import sys; from icop.api.app import create_app; create_app(); "
         "import icop.research, icop.brand; "
         "print(sorted(m for m in ('torch', 'tokenizers', 'transformers') if m in sys.modules))"
     )

@@ -8,10 +8,10 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
+from icop.api.app import create_app
 from icop.config import Settings
-from icop.gateway.app import create_app
-from icop.gateway.context import AppContext
 from icop.gateway.ratelimit import RateLimiter
+from icop.runtime.clients import Runtime
 from tests.helpers import ApiClient
 
 PROBLEM = "application/problem+json"
@@ -134,7 +134,7 @@ async def test_cors_preflight_for_the_dashboard(client: ApiClient, settings: Set
     assert "access-control-allow-origin" not in denied.headers
 
 
-async def test_health_and_readiness(client: ApiClient, context: AppContext) -> None:
+async def test_health_and_readiness(client: ApiClient, context: Runtime) -> None:
     assert (await client.get("/healthz")).json() == {"status": "ok"}
     ready = await client.get("/readyz")
     assert ready.status_code == 200 and ready.json()["checks"]["database"]["ok"] is True
@@ -149,7 +149,7 @@ async def test_health_and_readiness(client: ApiClient, context: AppContext) -> N
 
 
 @pytest.fixture
-async def limited_client(context: AppContext) -> AsyncIterator[ApiClient]:
+async def limited_client(context: Runtime) -> AsyncIterator[ApiClient]:
     limiter = RateLimiter.from_settings(
         context.settings.model_copy(
             update={
@@ -160,7 +160,7 @@ async def limited_client(context: AppContext) -> AsyncIterator[ApiClient]:
         )
     )
     limited = dataclasses.replace(context, rate_limiter=limiter)
-    transport = httpx.ASGITransport(app=create_app(context=limited))
+    transport = httpx.ASGITransport(app=create_app(runtime=limited))
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
         yield ApiClient(http)
 

@@ -16,10 +16,10 @@ from typing import Any
 import pytest
 from fastapi.routing import APIRoute, iter_route_contexts
 
+from icop.api.app import create_app
 from icop.articles.repository import ArticleRepository
 from icop.auth.dependencies import RoleGuard, get_detached_principal, get_principal
 from icop.db.session import unit_of_work
-from icop.gateway.app import create_app
 from icop.models import GeneratedArticle, PipelineRun, Role
 from icop.planning.repository import PipelineRepository, RunRepository
 from tests.helpers import Account, ApiClient
@@ -111,7 +111,7 @@ async def _media_object(client: ApiClient, owner: Account) -> str:
 
 async def _article(client: ApiClient, owner: Account) -> str:
     # POST /articles needs Temporal (503 here): the row is inserted as the API would.
-    context = client.http._transport.app.state.context  # type: ignore[attr-defined]
+    context = client.http._transport.app.state.runtime  # type: ignore[attr-defined]
     article_id = uuid.uuid4()
     async with unit_of_work(context.sessionmaker, owner.tenant_id) as session:
         await ArticleRepository(session).add(
@@ -143,7 +143,7 @@ async def _pipeline(client: ApiClient, owner: Account) -> str:
 async def _run(client: ApiClient, owner: Account) -> str:
     # Runs need Temporal (503 here): the row is inserted as the API would, for the pipeline
     # the {pipeline_id} factory made just before (path parameters are filled in order).
-    context = client.http._transport.app.state.context  # type: ignore[attr-defined]
+    context = client.http._transport.app.state.runtime  # type: ignore[attr-defined]
     async with unit_of_work(context.sessionmaker, owner.tenant_id) as session:
         pipelines = await PipelineRepository(session).list(limit=1000, offset=0)
         pipeline_id = pipelines[-1].id if pipelines else uuid.UUID(await _pipeline(client, owner))
@@ -162,7 +162,7 @@ async def _run(client: ApiClient, owner: Account) -> str:
 async def _social_account(client: ApiClient, owner: Account) -> str:
     from tests.syndication.support import make_account
 
-    context = client.http._transport.app.state.context  # type: ignore[attr-defined]
+    context = client.http._transport.app.state.runtime  # type: ignore[attr-defined]
     return str(await make_account(context.sessionmaker, context.keyring, owner.tenant_id))
 
 
@@ -170,7 +170,7 @@ async def _post(client: ApiClient, owner: Account) -> str:
     # POST /posts needs Temporal (503 here): the rows are inserted as the API would.
     from tests.syndication.support import make_post
 
-    context = client.http._transport.app.state.context  # type: ignore[attr-defined]
+    context = client.http._transport.app.state.runtime  # type: ignore[attr-defined]
     account_id = uuid.UUID(await _social_account(client, owner))
     return str(await make_post(context.sessionmaker, owner.tenant_id, account_id, ["matrix"]))
 
@@ -316,7 +316,7 @@ async def test_route_respects_tenancy_and_roles(
     # Sanity: the owner of the resource gets past the tenancy check with the same request.
     own = await call(tenant_a.headers)
     assert own.status_code != 404 or not re.search(r"{\w+_id}", path), own.text
-    context = client.http._transport.app.state.context  # type: ignore[attr-defined]
+    context = client.http._transport.app.state.runtime  # type: ignore[attr-defined]
     if own.status_code == 503 and context.temporal is None:
         # Routes that start a workflow cannot run without Temporal (absent in this context).
         assert "workflow engine" in own.text, own.text

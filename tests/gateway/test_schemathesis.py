@@ -23,10 +23,10 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
+from icop.api.app import create_app
 from icop.config import Settings
 from icop.db.engine import DatabaseUrls, create_engine
-from icop.gateway.app import create_app
-from icop.gateway.context import AppContext
+from icop.runtime.clients import Runtime
 from tests.helpers import fake_providers
 
 schema = schemathesis.openapi.from_dict(create_app().openapi())
@@ -39,9 +39,9 @@ def live_api(database_urls: DatabaseUrls, settings: Settings) -> Iterator[str]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    context = AppContext.create(settings, engine=create_engine(database_urls.app, settings),
+    context = Runtime.from_settings(settings, engine=create_engine(database_urls.app, settings),
                                 llm_providers=fake_providers())
-    server = uvicorn.Server(uvicorn.Config(create_app(context=context), host="127.0.0.1",
+    server = uvicorn.Server(uvicorn.Config(create_app(runtime=context), host="127.0.0.1",
                                            port=port, log_config=None, lifespan="off"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -13,8 +13,7 @@ import httpx
 import pytest
 from temporalio.client import Client
 
-from icop.gateway.app import create_app
-from icop.gateway.context import AppContext
+from icop.api.app import create_app
 from icop.images.dependencies import get_image_runtime
 from icop.images.jobs import RetryTuning
 from icop.images.providers.base import ImageProvider
@@ -24,6 +23,7 @@ from icop.images.service import ImageRuntime
 from icop.images.settings import ImageSettings
 from icop.orchestrator.connection import TemporalSettings, connect
 from icop.orchestrator.dev_server import DevServerProcess, EmbeddedTemporal
+from icop.runtime.clients import Runtime
 from icop.storage.dependencies import get_object_store
 from icop.storage.local import LocalObjectStore
 from icop.storage.signing import UrlSigner
@@ -69,9 +69,9 @@ def runtime(
 
 @pytest.fixture
 async def api(
-    context: AppContext, media_store: LocalObjectStore, runtime: ImageRuntime
+    context: Runtime, media_store: LocalObjectStore, runtime: ImageRuntime
 ) -> AsyncIterator[ApiClient]:
-    app = create_app(context=context)
+    app = create_app(runtime=context)
     app.dependency_overrides[get_object_store] = lambda: media_store
     app.dependency_overrides[get_image_runtime] = lambda: runtime
     transport = httpx.ASGITransport(app=app)

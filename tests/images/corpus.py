@@ -13,7 +13,8 @@ import numpy as np
 from PIL import Image, ImageCms
 
 from icop.images.jpeg import JpegResult
-from icop.images.platforms import DEFAULT_MAX_BYTES, DEFAULT_MAX_SIDE, PLATFORM_SPECS, Platform
+from icop.platforms import Platform
+from icop.platforms.images import DEFAULT_MAX_BYTES, DEFAULT_MAX_SIDE, PLATFORM_SPECS
 
 
 def photo(w: int, h: int, seed: int = 0) -> Image.Image:

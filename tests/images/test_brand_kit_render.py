@@ -16,9 +16,10 @@ from temporalio.testing import ActivityEnvironment
 
 from icop.agents.schemas import ImagePrompt
 from icop.articles.generator import ServiceImageMaker
+from icop.brand.fonts import resolve_font
+from icop.brand.palette import DEFAULT_SPEC, BrandSpec, hex_to_rgb
 from icop.images.activities import ImageActivities
-from icop.images.branding import DEFAULT_SPEC, BrandSpec, brand_kit, hex_to_rgb
-from icop.images.fonts import resolve_font
+from icop.images.branding import brand_kit
 from icop.images.jobs import ImageJob, ProviderCall, StoredImage
 from icop.images.providers.base import ImageProvider
 from icop.images.render import DEFAULT_BRAND, CardPreset, render_card_image
@@ -58,11 +59,11 @@ async def _with_kit(api: ApiClient, company: str) -> Account:
 
 
 def test_a_spec_becomes_the_renderers_kit() -> None:
-    kit = SPEC.to_kit()
+    kit = brand_kit(SPEC)
     assert (kit.name, kit.background, kit.accent) == ("Green Thumbs", (20, 83, 45), (163, 230, 53))
     assert kit.font_path == resolve_font("dejavu-serif")
     assert brand_kit(None) is DEFAULT_BRAND
-    assert DEFAULT_SPEC.to_kit() == DEFAULT_BRAND
+    assert brand_kit(DEFAULT_SPEC) == DEFAULT_BRAND
     card = render_card_image("Compost in ten minutes", brand=kit, preset=CardPreset.SQUARE)
     assert card.getpixel((2, 2)) == (20, 83, 45)
 

@@ -12,7 +12,7 @@ import typer
 from PIL import Image
 from typer.testing import CliRunner
 
-from icop.images.cli import app as image_app
+from icop.cli.image import app as image_app
 from tests.images.corpus import compressible_bomb, encode, photo
 
 root = typer.Typer()

@@ -16,7 +16,6 @@ from icop.images.generation import (
     produce_with_fallback,
     resolve_chain,
 )
-from icop.images.platforms import Platform
 from icop.images.presets import Preset, centre_box, fit_to_preset
 from icop.images.providers.base import (
     GeneratedImage,
@@ -29,6 +28,7 @@ from icop.images.providers.comfyui import ComfyUIProvider
 from icop.images.providers.fal import FalFluxProvider
 from icop.images.providers.local import LocalRendererProvider
 from icop.images.providers.openai import OpenAIImageProvider
+from icop.platforms import Platform
 from tests.images.corpus import assert_platform_jpeg, encode, photo, swapped_primaries_profile
 from tests.images.providers_common import REQUEST
 from tests.storage.seaweed import free_port_pairs

@@ -37,6 +37,7 @@ from icop.models.image import Image
 from icop.orchestrator.connection import LazyClient, TemporalSettings
 from icop.orchestrator.queues import TaskQueue
 from icop.orchestrator.worker import WorkerRegistry, running_workers
+from icop.runtime.workers import register_images
 from icop.storage.local import LocalObjectStore
 from tests.helpers import Account, ApiClient
 from tests.images.conftest import FAST_RETRY
@@ -94,12 +95,7 @@ async def workers(
 ) -> AsyncIterator[None]:
     activities = ImageActivities(sessionmaker, providers, media_store)
     registry = WorkerRegistry()
-    registry.register(
-        TaskQueue.IMAGES,
-        workflows=[ImageGenerationWorkflow],
-        activities=[activities.mark_running, activities.generate_image, activities.record_outcome],
-    )
-    registry.register(TaskQueue.GPU, activities=[activities.generate_image])
+    register_images(registry, activities)
     async with running_workers(
         temporal_client, [TaskQueue.IMAGES, TaskQueue.GPU], registry, settings=temporal_settings
     ):
@@ -119,7 +115,7 @@ async def start_job(
             "/api/v1/images/routing", headers=owner.headers, json={"providers": routing}
         )
         assert put.status_code == 200, put.text
-    context = api.http._transport.app.state.context  # type: ignore[attr-defined]
+    context = api.http._transport.app.state.runtime  # type: ignore[attr-defined]
     context.temporal = LazyClient(temporal_settings)
     response = await api.post("/api/v1/images", headers=owner.headers, json=payload)
     assert response.status_code == 202, response.text
@@ -316,7 +312,7 @@ async def test_the_durable_job_renders_with_the_tenants_brand_kit(
     owner = await api.signup("Branded")
     kit = {"name": "Branded", "background": "#14532d", "accent": "#a3e635", "text": "#fff"}
     assert (await api.put("/api/v1/brand/kit", headers=owner.headers, json=kit)).is_success
-    context = api.http._transport.app.state.context  # type: ignore[attr-defined]
+    context = api.http._transport.app.state.runtime  # type: ignore[attr-defined]
     context.temporal = LazyClient(temporal_settings)
     response = await api.post(
         "/api/v1/images", headers=owner.headers, json={"prompt": "p", "provider": "local"}

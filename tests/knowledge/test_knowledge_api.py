@@ -12,8 +12,8 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from icop.embeddings import HashingEmbedder
-from icop.gateway.context import AppContext
 from icop.knowledge.config import KnowledgeConfig
+from icop.runtime.clients import Runtime
 from tests.helpers import Account, ApiClient
 
 COMPOSTING = """Composting at home turns kitchen scraps into rich soil.
@@ -163,7 +163,7 @@ async def test_another_tenants_documents_never_appear(
 
 
 async def test_vectors_of_another_embedder_are_not_compared(
-    client: ApiClient, context: AppContext
+    client: ApiClient, context: Runtime
 ) -> None:
     owner = await client.signup()
     await _document(client, owner, "Composting", COMPOSTING)

@@ -15,10 +15,10 @@ import httpx
 import pytest
 import uvicorn
 
+from icop.api.app import create_app
 from icop.config import Settings
 from icop.db.engine import DatabaseUrls, create_engine
-from icop.gateway.app import create_app
-from icop.gateway.context import AppContext
+from icop.runtime.clients import Runtime
 from tests.helpers import fake_providers
 from tests.system_services import free_port, require
 
@@ -26,12 +26,12 @@ from tests.system_services import free_port, require
 @pytest.fixture(scope="module")
 def live_api(database_urls: DatabaseUrls, settings: Settings) -> Iterator[str]:
     port = free_port()
-    context = AppContext.create(
+    context = Runtime.from_settings(
         settings, engine=create_engine(database_urls.app, settings), llm_providers=fake_providers()
     )
     server = uvicorn.Server(
         uvicorn.Config(
-            create_app(context=context),
+            create_app(runtime=context),
             host="127.0.0.1",
             port=port,
             log_config=None,

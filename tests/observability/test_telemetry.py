@@ -16,11 +16,11 @@ import httpx
 import respx
 from prometheus_client.parser import text_string_to_metric_families
 
-from icop.gateway.context import AppContext
 from icop.llm.tasks import TaskKind
 from icop.observability import tracing
 from icop.observability.metrics import record_publish, record_quota_wait
 from icop.observability.tracing import exporting_enabled, traced_http_client
+from icop.runtime.clients import Runtime
 from tests.helpers import ApiClient
 from tests.observability.spans import capture, named
 
@@ -101,7 +101,7 @@ async def test_server_span_continues_the_callers_trace(client: ApiClient) -> Non
 
 
 async def test_model_calls_are_spans_and_metrics_without_prompt_text(
-    context: AppContext, client: ApiClient
+    context: Runtime, client: ApiClient
 ) -> None:
     spans = capture()
     secret_prompt = "the-secret-prompt-text"

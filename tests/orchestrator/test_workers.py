@@ -21,7 +21,7 @@ from icop.orchestrator.worker import (
     Activity,
     WorkerContext,
     WorkerRegistry,
-    default_registry,
+    diagnostics_registry,
     run_workers,
     running_workers,
 )
@@ -61,19 +61,12 @@ def test_parse_queues() -> None:
         parse_queues(["video"])
 
 
-def test_default_registry_serves_ping_everywhere() -> None:
-    registry = default_registry()
+def test_the_diagnostics_registry_serves_ping_everywhere() -> None:
+    registry = diagnostics_registry()
     assert registry.queues() == list(TaskQueue)
     for queue in TaskQueue:
-        assert diagnostics.PingWorkflow in registry.workflows(queue)
-        assert "ping" in [a.__name__ for a in registry.activities(queue)]
-    bare = default_registry(())
-    assert bare.workflows(TaskQueue.AGENTS) == [diagnostics.PingWorkflow]
-
-
-def test_unloadable_registrar_is_a_configuration_error() -> None:
-    with pytest.raises(ConfigurationError, match=r"icop\.nowhere:register"):
-        default_registry(["icop.nowhere:register"])
+        assert registry.workflows(queue) == [diagnostics.PingWorkflow]
+        assert [a.__name__ for a in registry.activities(queue)] == ["ping"]
 
 
 async def test_ping_round_trip_on_every_queue(

@@ -18,10 +18,9 @@ from temporalio.client import Client
 
 from icop.articles.activities import ArticleActivities
 from icop.articles.generator import GraphArticleGenerator
-from icop.articles.workflows import ArticleWorkflow
 from icop.config import Settings
+from icop.credentials.vault import build_keyring
 from icop.db.session import unit_of_work
-from icop.gateway.context import build_keyring
 from icop.models import GeneratedArticle, SubTopic
 from icop.orchestrator.connection import TemporalSettings, connect
 from icop.orchestrator.dev_server import DevServerProcess, EmbeddedTemporal
@@ -30,6 +29,7 @@ from icop.orchestrator.worker import WorkerRegistry, running_workers
 from icop.planning.activities import GeneratedSubtopic, PipelineRunInput, PlanningActivities
 from icop.planning.sources import PipelinePlanSources
 from icop.planning.workflows import PipelineRunWorkflow
+from icop.runtime.workers import register_articles, register_planning
 from tests.agents.fakes import harness
 from tests.articles.test_workflow import _writers_write, serial
 from tests.helpers import ApiClient
@@ -189,21 +189,6 @@ async def setup(
 def pipeline_registry(articles: ArticleActivities, planning: PlanningActivities) -> WorkerRegistry:
     """The agents and planning queues as production registers them, over the given activities."""
     registry = WorkerRegistry()
-    registry.register(
-        TaskQueue.AGENTS,
-        workflows=[ArticleWorkflow],
-        activities=[articles.generate, articles.set_status],
-    )
-    registry.register(
-        TaskQueue.PLANNING,
-        workflows=[PipelineRunWorkflow],
-        activities=[
-            planning.start_run,
-            planning.prepare_row,
-            planning.await_article,
-            planning.finish_row,
-            planning.finish_run,
-            planning.publish_article,
-        ],
-    )
+    register_articles(registry, articles)
+    register_planning(registry, planning)
     return registry

@@ -23,9 +23,9 @@ from temporalio.client import Client
 from icop.articles.activities import ArticleActivities
 from icop.articles.generator import GraphArticleGenerator, ServiceImageMaker
 from icop.auth.principal import Principal, PrincipalKind
+from icop.cli.demo import connect_demo_accounts, demo_pipeline, summary
 from icop.db.session import unit_of_work
-from icop.demo import connect_demo_accounts, demo_pipeline, summary
-from icop.gateway.context import AppContext
+from icop.emulators.platforms import EmulatorServer
 from icop.images.providers.local import LocalRendererProvider
 from icop.images.service import ImageRuntime
 from icop.images.settings import ImageSettings
@@ -36,9 +36,9 @@ from icop.orchestrator.worker import running_workers
 from icop.planning.activities import GeneratedSubtopic, PipelineRunInput, PlanningActivities
 from icop.planning.sources import PipelinePlanSources
 from icop.planning.workflows import PipelineRunWorkflow
+from icop.runtime.clients import Runtime
 from icop.storage.factory import build_object_store
 from icop.syndication.activities import PublishActivities
-from icop.syndication.emulator import EmulatorServer
 from icop.syndication.runtime import SyndicationRuntime
 from icop.syndication.scheduler import TemporalPostScheduler
 from icop.syndication.workflows import PublishPostWorkflow
@@ -71,7 +71,7 @@ async def fake_subtopics(
 
 async def test_a_plan_becomes_published_posts_on_all_four_platforms(
     client: ApiClient,
-    context: AppContext,
+    context: Runtime,
     sessionmaker: async_sessionmaker[AsyncSession],
     emulator: EmulatorServer,
     temporal_client: Client,

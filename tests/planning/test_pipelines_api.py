@@ -123,7 +123,7 @@ async def test_run_status_has_per_row_progress(client: ApiClient, tmp_path: Path
     owner = await client.signup("Runs")
     pipeline = await _file_pipeline(client, owner, tmp_path)
     pipeline_id = uuid.UUID(str(pipeline["id"]))
-    context = client.http._transport.app.state.context  # type: ignore[attr-defined]
+    context = client.http._transport.app.state.runtime  # type: ignore[attr-defined]
     run_id = uuid.uuid4()
     async with unit_of_work(context.sessionmaker, owner.tenant_id) as session:
         runs = RunRepository(session)

@@ -10,14 +10,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from icop.db.engine import create_sessionmaker
 from icop.db.session import unit_of_work
 from icop.errors import QuotaExceeded
-from icop.gateway.context import AppContext
 from icop.quotas import service
 from icop.quotas.plans import Metric
+from icop.runtime.clients import Runtime
 from tests.helpers import ApiClient
 
 
 async def test_usage_endpoint_reports_plan_and_consumption(
-    client: ApiClient, context: AppContext
+    client: ApiClient, context: Runtime
 ) -> None:
     owner = await client.signup()
     async with unit_of_work(context.sessionmaker, owner.tenant_id) as session:
@@ -32,7 +32,7 @@ async def test_usage_endpoint_reports_plan_and_consumption(
     assert usage["period_start"] < usage["period_end"]
 
 
-async def test_quota_is_enforced_and_releasable(client: ApiClient, context: AppContext) -> None:
+async def test_quota_is_enforced_and_releasable(client: ApiClient, context: Runtime) -> None:
     owner = await client.signup()
     async with unit_of_work(context.sessionmaker, owner.tenant_id) as session:
         assert await service.consume(session, owner.tenant_id, Metric.ARTICLES, 20) == 20
@@ -45,7 +45,7 @@ async def test_quota_is_enforced_and_releasable(client: ApiClient, context: AppC
 
 
 async def test_concurrent_consumers_never_overspend(
-    app_engine: AsyncEngine, client: ApiClient, context: AppContext
+    app_engine: AsyncEngine, client: ApiClient, context: Runtime
 ) -> None:
     """Real concurrent transactions (committed), racing for the last units of a quota."""
     sessionmaker = create_sessionmaker(app_engine)

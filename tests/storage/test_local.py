@@ -14,9 +14,9 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
+from icop.api.app import create_app
 from icop.errors import ConfigurationError
-from icop.gateway.app import create_app
-from icop.gateway.context import AppContext
+from icop.runtime.clients import Runtime
 from icop.storage import ObjectNotFound, build_object_store
 from icop.storage.dependencies import get_object_store
 from icop.storage.local import LocalObjectStore
@@ -51,8 +51,8 @@ def store(tmp_path: Path, clock: Clock) -> LocalObjectStore:
 
 
 @pytest.fixture
-async def http(context: AppContext, store: LocalObjectStore) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(context=context)
+async def http(context: Runtime, store: LocalObjectStore) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(runtime=context)
     app.dependency_overrides[get_object_store] = lambda: store
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
@@ -187,7 +187,7 @@ def test_signing_key_file_is_private_and_stable(tmp_path: Path) -> None:
         load_or_create_secret(path)
 
 
-def test_factory_builds_the_local_store_under_home(context: AppContext, tmp_path: Path) -> None:
+def test_factory_builds_the_local_store_under_home(context: Runtime, tmp_path: Path) -> None:
     settings = context.settings.model_copy(
         update={"home": tmp_path, "public_url": "https://api.example.com"}
     )
@@ -204,7 +204,7 @@ def test_factory_builds_the_local_store_under_home(context: AppContext, tmp_path
     assert configured.signer.signature("k", 1) == UrlSigner(b"k" * 40).signature("k", 1)
 
 
-def test_s3_backend_needs_a_bucket(context: AppContext) -> None:
+def test_s3_backend_needs_a_bucket(context: Runtime) -> None:
     with pytest.raises(ConfigurationError, match="ICOP_S3_BUCKET"):
         build_object_store(
             context.settings,

@@ -42,8 +42,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from icop.agents import schemas
 from icop.db.session import unit_of_work
-from icop.images.platforms import Platform
 from icop.models.article import GraphCheckpoint, GraphCheckpointWrite
+from icop.platforms import Platform
 
 
 def state_types() -> list[type]:

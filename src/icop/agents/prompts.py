@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from icop.agents.roles import RoleSpec
 from icop.agents.schemas import RubricCriterion
-from icop.syndication.validation import PLATFORM_RULES, Platform
+from icop.platforms.validation import PLATFORM_RULES, Platform
 
 _LANGUAGE_RULE = "Write in the language given as `language` (a BCP 47 tag) unless told otherwise."
 

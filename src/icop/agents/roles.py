@@ -23,7 +23,7 @@ TOOLS: dict[str, str] = {
     "brand_voice_similarity": "Cosine similarity of a draft to the brand-voice samples.",
     "translate": "The translator role, for prompts that must be English.",
     "image_renderer": "The image service (ImageMaker): prompt to stored JPEG.",
-    "platform_validator": "icop.syndication.validation: fits a post to a platform's limits.",
+    "platform_validator": "icop.platforms.validation: fits a post to a platform's limits.",
 }
 
 ROLE_NAMES = (

@@ -1,5 +1,5 @@
 """Social copy that fits: the copywriter's draft through the platform's own validator
-(icop.syndication.validation), the same stage that runs right before publishing, so the copy an
+(icop.platforms.validation), the same stage that runs right before publishing, so the copy an
 article carries is the copy that can be sent."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from icop.agents.schemas import ImageAsset, SocialCopyDraft, SocialPost
-from icop.syndication.validation import (
+from icop.platforms.validation import (
     PLATFORM_RULES,
     DraftPost,
     MediaItem,

@@ -19,7 +19,7 @@ from icop.agents.schemas import (
     Source,
     VisualPlan,
 )
-from icop.images.platforms import Platform
+from icop.platforms import Platform
 
 GraphStatus = Literal["running", "no_sources", "failed", "done"]
 """``no_sources`` and ``failed`` end the graph early with ``stop_reason`` saying why; the

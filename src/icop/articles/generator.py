@@ -44,6 +44,7 @@ from icop.articles.generation import (
 from icop.brand import kit as brand_kits
 from icop.brand.service import BrandVoice as BrandVoiceService
 from icop.db.session import unit_of_work
+from icop.images.branding import brand_kit
 from icop.images.generation import produce_with_fallback, store_image
 from icop.images.presets import Preset
 from icop.images.providers.base import GenerationRequest
@@ -125,7 +126,7 @@ class ServiceImageMaker:
     ) -> list[ImageAsset]:
         async with unit_of_work(self.sessionmaker, tenant_id) as session:
             chain = await effective_chain(session, self.runtime, tenant_id, None)
-            brand = (await brand_kits.spec_for(session, tenant_id)).to_kit()
+            brand = brand_kit(await brand_kits.spec_for(session, tenant_id))
         assets: list[ImageAsset] = []
         for index, prompt in enumerate(prompts):
             request = GenerationRequest(

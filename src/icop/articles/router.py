@@ -14,9 +14,10 @@ from icop.articles.schemas import (
     DecisionRequest,
 )
 from icop.auth.dependencies import CurrentPrincipal, TenantSession, require_role
-from icop.gateway.dependencies import ContextDep, Limit, Offset
+from icop.gateway.dependencies import Limit, Offset, SettingsDep
 from icop.gateway.problems import problem_responses
 from icop.models import Role
+from icop.orchestrator.dependencies import TemporalDep
 
 router = APIRouter(
     prefix="/articles", tags=["articles"], responses=problem_responses(401, 403, 404, 429)
@@ -31,11 +32,15 @@ router = APIRouter(
     responses=problem_responses(402, 503),
 )
 async def create_article(
-    body: ArticleBrief, principal: CurrentPrincipal, session: TenantSession, context: ContextDep
+    body: ArticleBrief,
+    principal: CurrentPrincipal,
+    session: TenantSession,
+    settings: SettingsDep,
+    temporal: TemporalDep,
 ) -> ArticleAccepted:
     """Accept a brief; the article is researched, written and illustrated by a durable
     workflow. Poll `GET /articles/{id}` for its status and current step."""
-    return await service.create(session, context.settings, context.temporal, principal, body)
+    return await service.create(session, settings, temporal, principal, body)
 
 
 @router.get("", response_model=list[ArticleSummary])
@@ -78,12 +83,12 @@ async def approve_article(
     article_id: UUID,
     principal: CurrentPrincipal,
     session: TenantSession,
-    context: ContextDep,
+    temporal: TemporalDep,
     body: DecisionRequest | None = None,
 ) -> None:
     await service.decide(
         session,
-        context.temporal,
+        temporal,
         principal,
         article_id,
         approved=True,
@@ -101,12 +106,12 @@ async def reject_article(
     article_id: UUID,
     principal: CurrentPrincipal,
     session: TenantSession,
-    context: ContextDep,
+    temporal: TemporalDep,
     body: DecisionRequest | None = None,
 ) -> None:
     await service.decide(
         session,
-        context.temporal,
+        temporal,
         principal,
         article_id,
         approved=False,

@@ -13,11 +13,26 @@ from icop.api_keys import secrets as api_key_secrets
 from icop.api_keys import service as api_keys
 from icop.auth import service as auth
 from icop.auth.principal import Principal
+from icop.auth.tokens import TokenService
 from icop.db.session import unit_of_work
 from icop.errors import Forbidden, Unauthorized
-from icop.gateway.context import AppContext
-from icop.gateway.dependencies import ContextDep, SessionDep, client_address
+from icop.gateway.dependencies import (
+    RateLimiterDep,
+    SessionDep,
+    SessionmakerDep,
+    client_address,
+    process_client,
+)
+from icop.gateway.ratelimit import RateLimiter
 from icop.models import Role
+
+
+def get_tokens(request: Request) -> TokenService:
+    tokens: TokenService = process_client(request, "tokens")
+    return tokens
+
+
+TokensDep = Annotated[TokenService, Depends(get_tokens)]
 
 
 def _presented_credential(request: Request) -> str | None:
@@ -30,28 +45,34 @@ def _presented_credential(request: Request) -> str | None:
     return request.headers.get("x-api-key")
 
 
-async def get_principal(request: Request, session: SessionDep, context: ContextDep) -> Principal:
-    return await _authenticate(request, session, context)
+async def get_principal(
+    request: Request, session: SessionDep, tokens: TokensDep, limiter: RateLimiterDep
+) -> Principal:
+    return await _authenticate(request, session, tokens, limiter)
 
 
-async def get_detached_principal(request: Request, context: ContextDep) -> Principal:
+async def get_detached_principal(
+    request: Request, sessionmaker: SessionmakerDep, tokens: TokensDep, limiter: RateLimiterDep
+) -> Principal:
     """Authenticate in a unit of work of its own, closed before the handler runs: for
     handlers that wait long on something else (a model call) and must not hold a database
     connection meanwhile."""
-    async with unit_of_work(context.sessionmaker, None) as session:
-        return await _authenticate(request, session, context)
+    async with unit_of_work(sessionmaker, None) as session:
+        return await _authenticate(request, session, tokens, limiter)
 
 
-async def _authenticate(request: Request, session: AsyncSession, context: AppContext) -> Principal:
+async def _authenticate(
+    request: Request, session: AsyncSession, tokens: TokenService, limiter: RateLimiter
+) -> Principal:
     credential = _presented_credential(request)
     if credential is None:
-        await context.rate_limiter.check_anonymous(client_address(request))
+        await limiter.check_anonymous(client_address(request))
         raise Unauthorized("missing credentials: send a bearer token or an API key")
     if api_key_secrets.looks_like_api_key(credential):
         principal = await api_keys.authenticate(session, credential)
     else:
-        principal = await auth.authenticate_access_token(session, context.tokens, credential)
-    await context.rate_limiter.check_principal(
+        principal = await auth.authenticate_access_token(session, tokens, credential)
+    await limiter.check_principal(
         tenant_key=str(principal.tenant_id), actor_key=str(principal.actor_id)
     )
     request.state.principal = principal

@@ -3,10 +3,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request, status
 
 from icop.auth import service
-from icop.auth.dependencies import CurrentPrincipal
+from icop.auth.dependencies import CurrentPrincipal, TokensDep
 from icop.auth.schemas import LoginRequest, RefreshRequest, SignupRequest, TokenPair
 from icop.auth.service import ClientInfo
-from icop.gateway.dependencies import ContextDep, SessionDep, client_address, limit_anonymous
+from icop.gateway.dependencies import SessionDep, client_address, limit_anonymous
 from icop.gateway.problems import problem_responses
 
 router = APIRouter(
@@ -25,12 +25,12 @@ def _client(request: Request) -> ClientInfo:
 
 @router.post("/signup", status_code=status.HTTP_201_CREATED, response_model=TokenPair)
 async def signup(
-    body: SignupRequest, request: Request, session: SessionDep, context: ContextDep
+    body: SignupRequest, request: Request, session: SessionDep, tokens: TokensDep
 ) -> TokenPair:
     """Create a tenant and its owner account; returns the owner's tokens."""
     return await service.signup(
         session,
-        context.tokens,
+        tokens,
         email=body.email,
         password=body.password,
         company_name=body.company_name,
@@ -41,11 +41,11 @@ async def signup(
 
 @router.post("/login", response_model=TokenPair)
 async def login(
-    body: LoginRequest, request: Request, session: SessionDep, context: ContextDep
+    body: LoginRequest, request: Request, session: SessionDep, tokens: TokensDep
 ) -> TokenPair:
     return await service.login(
         session,
-        context.tokens,
+        tokens,
         email=body.email,
         password=body.password,
         tenant_id=body.tenant_id,
@@ -54,10 +54,10 @@ async def login(
 
 
 @router.post("/refresh", response_model=TokenPair)
-async def refresh(body: RefreshRequest, session: SessionDep, context: ContextDep) -> TokenPair:
+async def refresh(body: RefreshRequest, session: SessionDep, tokens: TokensDep) -> TokenPair:
     """Rotate a refresh token. Each refresh token works once; presenting a used one revokes
     the whole session (it means a copy leaked)."""
-    return await service.refresh(session, context.tokens, body.refresh_token)
+    return await service.refresh(session, tokens, body.refresh_token)
 
 
 @router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)

@@ -13,10 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from icop.audit import service as audit
 from icop.auth.principal import Principal
+from icop.brand.fonts import CATALOG, BrandFont, font_installed
+from icop.brand.palette import DEFAULT_SPEC, BrandSpec, contrast_ratio, hex_to_rgb
 from icop.brand.repository import BrandKitRepository
 from icop.brand.schemas import BrandFontOut, BrandKitOut, BrandKitUpdate
-from icop.images.branding import DEFAULT_SPEC, BrandSpec, contrast_ratio, hex_to_rgb
-from icop.images.fonts import CATALOG, BrandFont, font_installed
 from icop.models import TenantBrandKit
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from icop.images.branding import BrandSpec
+from icop.brand.palette import BrandSpec
 from icop.models import BrandVoiceSample, TenantBrandKit
 from icop.models.knowledge import EMBEDDING_DIMENSIONS
 

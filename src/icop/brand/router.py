@@ -21,7 +21,7 @@ from icop.brand.schemas import (
 )
 from icop.db.session import unit_of_work
 from icop.embeddings.dependencies import EmbedderDep
-from icop.gateway.dependencies import ContextDep, Limit, Offset
+from icop.gateway.dependencies import Limit, Offset, SessionmakerDep
 from icop.gateway.problems import problem_responses
 from icop.models import Role
 
@@ -38,12 +38,12 @@ router = APIRouter(prefix="/brand", tags=["brand"], responses=problem_responses(
 async def create_sample(
     body: VoiceSampleCreate,
     principal: DetachedPrincipal,
-    context: ContextDep,
+    sessionmaker: SessionmakerDep,
     embedder: EmbedderDep,
 ) -> VoiceSampleOut:
     """Add a passage in the brand's voice; writers see the samples closest to their topic."""
     embedding = await service.embed_passage(embedder, body.text)
-    async with unit_of_work(context.sessionmaker, principal.tenant_id) as session:
+    async with unit_of_work(sessionmaker, principal.tenant_id) as session:
         sample = await service.create(
             session, principal, title=body.title, text=body.text, embedding=embedding
         )
@@ -86,12 +86,12 @@ async def delete_sample(
 async def voice_similarity(
     body: VoiceSimilarityRequest,
     principal: DetachedPrincipal,
-    context: ContextDep,
+    sessionmaker: SessionmakerDep,
     embedder: EmbedderDep,
 ) -> VoiceSimilarityOut:
     """How close a text is to the brand's voice: the cosine to the centroid of its samples."""
     embedding = await service.embed_passage(embedder, body.text)
-    async with unit_of_work(context.sessionmaker, principal.tenant_id) as session:
+    async with unit_of_work(sessionmaker, principal.tenant_id) as session:
         similarity, count = await service.similarity_to(session, embedding)
     return VoiceSimilarityOut(
         similarity=None if similarity is None else round(similarity, 6), samples=count

@@ -6,8 +6,8 @@ from uuid import UUID
 
 from pydantic import AfterValidator, Field, model_validator
 
-from icop.images.branding import MIN_TEXT_CONTRAST, contrast_ratio, hex_to_rgb, normalise_hex
-from icop.images.fonts import BrandFont
+from icop.brand.fonts import BrandFont
+from icop.brand.palette import MIN_TEXT_CONTRAST, contrast_ratio, hex_to_rgb, normalise_hex
 from icop.knowledge.schemas import Text
 from icop.schemas import RequestModel, ResponseModel
 

@@ -5,8 +5,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from icop.cli.common import app_session, console, friendly_errors, run_async, settings
 from icop.credentials import service as credentials
-from icop.credentials.vault import generate_env_key
-from icop.gateway.context import build_keyring
+from icop.credentials.vault import build_keyring, generate_env_key
 from icop.tenants.repository import TenantRepository
 
 app = typer.Typer(help="Credential vault keys.", no_args_is_help=True)

@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from icop.articles import cli as article_cli
-from icop.cli import db, keys, llm, ops, status, tenant, up
-from icop.images import cli as image_cli
-from icop.planning import cli as pipeline_cli
-from icop.syndication.emulator import cli as emulator_cli
+from icop.cli import article, db, emulator, image, keys, llm, ops, pipeline, status, tenant, up
 
 app = typer.Typer(
     name="icop",
@@ -29,7 +25,7 @@ app.add_typer(tenant.tenant_app, name="tenant")
 app.add_typer(tenant.user_app, name="user")
 app.add_typer(keys.app, name="keys")
 app.add_typer(llm.app, name="llm")
-app.add_typer(image_cli.app, name="image")
-app.command("article")(article_cli.article)
-app.add_typer(pipeline_cli.app, name="pipeline")
-app.command("emulator")(emulator_cli.emulator)
+app.add_typer(image.app, name="image")
+app.command("article")(article.article)
+app.add_typer(pipeline.app, name="pipeline")
+app.command("emulator")(emulator.emulator)

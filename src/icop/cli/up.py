@@ -18,14 +18,14 @@ import typer
 import uvicorn
 
 from icop.cli.common import console, fail, friendly_errors, settings
+from icop.cli.demo import DemoResult, run_demo
 from icop.config import Settings
+from icop.credentials.vault import build_keyring
 from icop.db.engine import create_engine, create_sessionmaker, resolve_urls
-from icop.demo import DemoResult, run_demo
+from icop.emulators.platforms.server import EmulatorServer
 from icop.errors import ICOPError
-from icop.gateway.context import build_keyring
 from icop.orchestrator.connection import LazyClient
 from icop.runtime.services import start_services, stop_services, temporal_settings
-from icop.syndication.emulator.server import EmulatorServer
 from icop.syndication.platforms.factory import build_oauth_providers
 
 PID_FILE = "icop.pid"
@@ -95,7 +95,7 @@ def up(
         True,
         "--demo/--no-demo",
         help="Run the demo once the API is up: the workspace's plan (examples/plan.csv) to "
-        "published posts on the platform emulator (foreground only).",
+        "published posts on the platform emulator (foreground only: --detach never runs it).",
     ),
 ) -> None:
     """Start the embedded services and the API (foreground until Ctrl-C, or --detach)."""
@@ -131,7 +131,7 @@ def _up_foreground(current: Settings, *, llm: bool, demo: bool = False) -> None:
         f"[bold green]ICOP is up[/] at [link]{current.base_url}[/]  "
         f"(API docs: {current.base_url}/docs)  Ctrl-C stops it."
     )
-    from icop.gateway.app import create_app
+    from icop.api.app import create_app
 
     if demo:
         threading.Thread(target=_demo, args=(current,), name="icop-demo", daemon=True).start()
@@ -243,8 +243,11 @@ def _up_detached(current: Settings, *, llm: bool) -> None:
         "ICOP_LLM_AUTOSTART": str(llm).lower(),
     }
     with open(log_path, "ab") as log:
+        # Never the demo: a detached start serves scripts, benchmarks and hosts, and the demo
+        # would run the whole plan in the background (again after each restart), competing
+        # with their work for the model.
         child = subprocess.Popen(
-            [sys.executable, "-m", "icop", "up"],
+            [sys.executable, "-m", "icop", "up", "--no-demo"],
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
@@ -300,21 +303,15 @@ def worker(
 ) -> None:
     """Run Temporal workers for some task queues in this process (production scaling: one
     process per queue and machine); until Ctrl-C or SIGTERM."""
-    from icop.observability.metrics import record_build_info, start_metrics_server
-    from icop.observability.tracing import setup_tracing, worker_service_name
+    from icop.observability.metrics import start_metrics_server
     from icop.orchestrator.queues import TaskQueue, parse_queues
-    from icop.orchestrator.worker import Sidecar, run_worker_process
-    from icop.outbox.relay import background_relay
-    from icop.runtime.services import temporal_settings
+    from icop.runtime.orchestration import run_worker_queues
 
     current = settings(serving=True)
     try:
         queues = parse_queues(queue) if queue else list(TaskQueue)
     except ValueError as error:
         raise fail(str(error)) from None
-    temporal = temporal_settings(current)
-    setup_tracing(worker_service_name([q.value for q in queues]))
-    record_build_info("worker", temporal.build_id)
     try:
         start_metrics_server(current.worker_metrics_port, current.worker_metrics_host)
     except OSError as error:
@@ -323,8 +320,7 @@ def worker(
             f"{current.worker_metrics_port} ({error.strerror}); set ICOP_WORKER_METRICS_PORT "
             "to a free port, or 0 for none"
         ) from None
-    sidecars: list[Sidecar] = []
-    if current.amqp_url is not None and current.outbox_relay_in_workers:
-        sidecars.append(lambda: background_relay(current))
-    console.print(f"serving {', '.join(q.value for q in queues)} on {temporal.target}")
-    run_worker_process(temporal, queues, sidecars)
+    console.print(
+        f"serving {', '.join(q.value for q in queues)} on {temporal_settings(current).target}"
+    )
+    run_worker_queues(current, queues)

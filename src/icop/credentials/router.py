@@ -6,8 +6,9 @@ from fastapi import APIRouter, Query, status
 
 from icop.auth.dependencies import CurrentPrincipal, TenantSession, require_role
 from icop.credentials import service
+from icop.credentials.dependencies import KeyringDep
 from icop.credentials.schemas import CredentialCreate, CredentialOut, Platform
-from icop.gateway.dependencies import ContextDep, Limit, Offset
+from icop.gateway.dependencies import Limit, Offset
 from icop.gateway.problems import problem_responses
 from icop.models import Role
 
@@ -26,10 +27,10 @@ router = APIRouter(
     responses=problem_responses(409),
 )
 async def create_credential(
-    body: CredentialCreate, principal: CurrentPrincipal, session: TenantSession, context: ContextDep
+    body: CredentialCreate, principal: CurrentPrincipal, session: TenantSession, keyring: KeyringDep
 ) -> CredentialOut:
     """Store a third-party account's tokens, encrypted. The response carries metadata only."""
-    credential = await service.create(session, context.keyring, principal, body)
+    credential = await service.create(session, keyring, principal, body)
     return service.to_out(credential)
 
 

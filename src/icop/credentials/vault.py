@@ -25,6 +25,7 @@ from uuid import UUID
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from icop.config import Settings
 from icop.errors import ConfigurationError, ICOPError
 from icop.fs import write_private_file
 
@@ -234,3 +235,9 @@ def _write_key_file(path: Path, keys: dict[str, bytes], primary: str) -> None:
         "keys": {kid: base64.b64encode(key).decode() for kid, key in keys.items()},
     }
     write_private_file(path, json.dumps(document, indent=2).encode())
+
+
+def build_keyring(settings: Settings) -> Keyring:
+    """The process's keyring: ``ICOP_VAULT_KEYS`` when set, else the home's key file."""
+    env_value = settings.vault_keys.get_secret_value() if settings.vault_keys else None
+    return Keyring(KeySource(env_value, settings.secrets_dir / KEY_FILE_NAME))

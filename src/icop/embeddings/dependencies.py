@@ -1,22 +1,19 @@
-"""The request's embedder: the one the app context carries (tests inject a
-``HashingEmbedder`` there), else the process-wide default for the settings."""
+"""The process's embedder as a request dependency (tests inject a ``HashingEmbedder`` into
+the runtime they build)."""
 
 from __future__ import annotations
 
-from typing import Annotated, cast
+from typing import Annotated
 
 from fastapi import Depends, Request
 
 from icop.embeddings.base import Embedder
-from icop.embeddings.config import default_embedder
+from icop.gateway.dependencies import process_client
 
 
 def get_embedder(request: Request) -> Embedder:
-    context = request.app.state.context
-    embedder = getattr(context, "embedder", None)
-    if embedder is None:
-        return default_embedder(context.settings)
-    return cast(Embedder, embedder)
+    embedder: Embedder = process_client(request, "embedder")
+    return embedder
 
 
 EmbedderDep = Annotated[Embedder, Depends(get_embedder)]

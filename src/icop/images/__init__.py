@@ -4,8 +4,9 @@ database or the web layer, so workers, the CLI and tests can all use it directly
 
 from icop.images.errors import ImageRejected, RejectReason
 from icop.images.jpeg import JpegResult, image_to_platform_jpeg, to_platform_jpeg
-from icop.images.platforms import PLATFORM_SPECS, Platform, PlatformSpec
 from icop.images.render import BrandKit, CardPreset, render_card, render_card_image
+from icop.platforms import Platform
+from icop.platforms.images import PLATFORM_SPECS, PlatformSpec
 
 __all__ = [
     "PLATFORM_SPECS",

@@ -18,7 +18,6 @@ from icop.db.session import unit_of_work
 from icop.images.branding import brand_kit
 from icop.images.generation import produce, store_image
 from icop.images.jobs import ImageJob, JobOutcome, ProviderCall, StoredImage
-from icop.images.platforms import Platform
 from icop.images.presets import Preset
 from icop.images.providers.base import (
     GenerationRequest,
@@ -27,6 +26,7 @@ from icop.images.providers.base import (
     Progress,
 )
 from icop.images.repository import ImageRepository
+from icop.platforms import Platform
 from icop.storage.base import ObjectStore, StorageError
 
 HEARTBEAT_EVERY_S = 5.0

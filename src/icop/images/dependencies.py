@@ -1,5 +1,4 @@
-"""The image runtime as a request dependency: built once per app from the settings and kept
-on ``app.state`` until the app context carries one (``AppContext.images``), which then wins.
+"""The image runtime (providers, routing defaults, the object store) as a request dependency.
 Tests replace it with ``app.dependency_overrides[get_image_runtime]``."""
 
 from __future__ import annotations
@@ -8,18 +7,12 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from icop.gateway.dependencies import process_client
 from icop.images.service import ImageRuntime
-from icop.storage.dependencies import get_object_store
 
 
 def get_image_runtime(request: Request) -> ImageRuntime:
-    context = request.app.state.context
-    runtime: ImageRuntime | None = getattr(context, "images", None)
-    if runtime is None:
-        runtime = getattr(request.app.state, "image_runtime", None)
-    if runtime is None:
-        runtime = ImageRuntime.from_settings(context.settings, get_object_store(request))
-        request.app.state.image_runtime = runtime
+    runtime: ImageRuntime = process_client(request, "images")
     return runtime
 
 

@@ -16,7 +16,6 @@ from uuid import UUID
 from icop.errors import ServiceUnavailable
 from icop.images.errors import ImageRejected
 from icop.images.jpeg import Chroma
-from icop.images.platforms import Platform
 from icop.images.presets import fit_to_preset
 from icop.images.providers.base import (
     GenerationRequest,
@@ -25,6 +24,7 @@ from icop.images.providers.base import (
     Progress,
     ProviderBadOutput,
 )
+from icop.platforms import Platform
 from icop.storage.base import ObjectStore, StoredObject
 
 LOCAL = "local"

@@ -7,7 +7,7 @@ from fractions import Fraction
 
 from PIL import Image
 
-from icop.images.platforms import PlatformSpec
+from icop.platforms.images import PlatformSpec
 
 
 def resample_filter(ratio: float) -> Image.Resampling:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from icop.images.branding import BrandSpec
+from icop.brand.palette import BrandSpec
 
 
 @dataclass(frozen=True)

@@ -44,13 +44,8 @@ from icop.images.geometry import (
     ratio_label,
     resample_filter,
 )
-from icop.images.platforms import (
-    DEFAULT_MAX_BYTES,
-    DEFAULT_MAX_SIDE,
-    PLATFORM_SPECS,
-    Platform,
-    PlatformSpec,
-)
+from icop.platforms import Platform
+from icop.platforms.images import DEFAULT_MAX_BYTES, DEFAULT_MAX_SIDE, PLATFORM_SPECS, PlatformSpec
 
 START_QUALITY = 92  # visually lossless for photos; the platforms recompress anyway
 MIN_QUALITY = 70  # below this, artefacts show; shrink the picture instead

@@ -20,8 +20,8 @@ from icop.images.decode import (
 )
 from icop.images.errors import ImageRejected, RejectReason
 from icop.images.jpeg import Chroma, JpegResult, image_to_platform_jpeg
-from icop.images.platforms import Platform
 from icop.images.render import CardPreset
+from icop.platforms import Platform
 
 RGB = tuple[int, int, int]
 

@@ -18,8 +18,8 @@ from enum import Enum
 from PIL import Image, ImageDraw, ImageFont
 
 from icop.images.jpeg import JpegResult, image_to_platform_jpeg
-from icop.images.platforms import Platform
 from icop.images.text import Font, clean, ellipsize, load_font, needs_cjk, wrap
+from icop.platforms import Platform
 
 RGB = tuple[int, int, int]
 Box = tuple[int, int, int, int]

@@ -5,7 +5,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Response, status
 
 from icop.auth.dependencies import CurrentPrincipal, TenantSession, require_role
-from icop.gateway.dependencies import ContextDep, Limit, Offset
+from icop.gateway.dependencies import Limit, Offset
 from icop.gateway.problems import problem_responses
 from icop.images import service
 from icop.images.dependencies import ImageRuntimeDep
@@ -17,6 +17,7 @@ from icop.images.schemas import (
     ImageStatus,
 )
 from icop.models import Role
+from icop.orchestrator.dependencies import TemporalDep
 
 router = APIRouter(
     prefix="/images",
@@ -36,13 +37,13 @@ async def create_image(
     body: ImageCreate,
     principal: CurrentPrincipal,
     session: TenantSession,
-    context: ContextDep,
+    temporal: TemporalDep,
     runtime: ImageRuntimeDep,
     response: Response,
 ) -> ImageOut:
     """Start an image job. With Temporal the job runs on the image workers (poll the
     ``Location``); without it the local renderer answers at once (``status: ready``)."""
-    image = await service.create(session, runtime, principal, body, context.temporal)
+    image = await service.create(session, runtime, principal, body, temporal)
     response.headers["Location"] = f"{router.prefix}/{image.id}"
     return service.to_out(image, runtime.store)
 

@@ -7,8 +7,8 @@ from uuid import UUID
 
 from pydantic import Field, field_validator
 
-from icop.images.platforms import Platform
 from icop.images.presets import Preset
+from icop.platforms import Platform
 from icop.schemas import RequestModel, ResponseModel
 
 MAX_SEED = 2**31 - 1

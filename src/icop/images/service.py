@@ -21,9 +21,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from icop.audit import service as audit
 from icop.auth.principal import Principal
 from icop.brand import kit as brand_kits
+from icop.brand.palette import BrandSpec
 from icop.config import Settings
 from icop.errors import NotFound, ServiceUnavailable
-from icop.images.branding import BrandSpec
+from icop.images.branding import brand_kit
 from icop.images.generation import (
     LOCAL,
     Attempt,
@@ -32,7 +33,6 @@ from icop.images.generation import (
     store_image,
 )
 from icop.images.jobs import ImageJob, RetryTuning
-from icop.images.platforms import Platform
 from icop.images.presets import Preset
 from icop.images.providers.base import GenerationRequest, ImageProvider
 from icop.images.providers.registry import build_providers
@@ -52,6 +52,7 @@ from icop.images.workflows import ImageGenerationWorkflow
 from icop.models.image import Image
 from icop.orchestrator.connection import LazyClient
 from icop.orchestrator.queues import TaskQueue
+from icop.platforms import Platform
 from icop.storage.base import ObjectStore
 
 logger = logging.getLogger(__name__)
@@ -184,7 +185,7 @@ async def run_inline(
         preset=Preset(image.preset),
         seed=image.seed,
         title=image.title,
-        brand=brand.to_kit(),
+        brand=brand_kit(brand),
     )
     platform = Platform(image.platform) if image.platform else None
     produced, attempts = await produce_with_fallback(

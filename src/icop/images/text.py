@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterator
-from functools import lru_cache
 
 from PIL import ImageFont
+
+from icop.brand.fonts import find_font
 
 Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
 ELLIPSIS = "…"
@@ -27,16 +28,6 @@ CJK_FONTS = (
     "wqy-zenhei.ttc",
     "DroidSansFallbackFull.ttf",
 )
-
-
-@lru_cache(maxsize=64)
-def find_font(name: str) -> str | None:
-    """The path of an installed font, once per name: a miss walks every font directory."""
-    try:
-        found = ImageFont.truetype(name, 12)
-    except OSError:
-        return None
-    return str(found.path)
 
 
 def load_font(path: str | None, size: int, cjk: bool = False) -> Font:

@@ -4,14 +4,14 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Request, status
 
-from icop.auth.dependencies import CurrentPrincipal, TenantSession, require_role
+from icop.auth.dependencies import CurrentPrincipal, TenantSession, TokensDep, require_role
 from icop.auth.schemas import TokenPair
 from icop.auth.service import ClientInfo
 from icop.gateway.dependencies import (
-    ContextDep,
     Limit,
     Offset,
     SessionDep,
+    SettingsDep,
     client_address,
     limit_anonymous,
 )
@@ -39,10 +39,13 @@ router = APIRouter(
     dependencies=[require_role(Role.ADMIN)],
 )
 async def create_invitation(
-    body: InvitationCreate, principal: CurrentPrincipal, session: TenantSession, context: ContextDep
+    body: InvitationCreate,
+    principal: CurrentPrincipal,
+    session: TenantSession,
+    settings: SettingsDep,
 ) -> InvitationCreated:
     """Invite someone by e-mail. Share the returned token or URL with them; it is shown once."""
-    return await service.invite(session, context.settings, principal, body)
+    return await service.invite(session, settings, principal, body)
 
 
 @router.get("", response_model=list[InvitationOut], dependencies=[require_role(Role.ADMIN)])
@@ -73,10 +76,10 @@ async def revoke_invitation(
     dependencies=[Depends(limit_anonymous)],
 )
 async def accept_invitation(
-    body: InvitationAccept, request: Request, session: SessionDep, context: ContextDep
+    body: InvitationAccept, request: Request, session: SessionDep, tokens: TokensDep
 ) -> TokenPair:
     """Accept an invitation: creates the account and logs it in."""
     client = ClientInfo(
         user_agent=request.headers.get("user-agent"), ip_address=client_address(request)
     )
-    return await service.accept(session, context.tokens, body, client)
+    return await service.accept(session, tokens, body, client)

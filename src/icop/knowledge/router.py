@@ -13,7 +13,7 @@ from icop.auth.dependencies import CurrentPrincipal, DetachedPrincipal, TenantSe
 from icop.db.session import unit_of_work
 from icop.embeddings.dependencies import EmbedderDep
 from icop.errors import PayloadTooLarge
-from icop.gateway.dependencies import ContextDep, Limit, Offset
+from icop.gateway.dependencies import Limit, Offset, SessionmakerDep, SettingsDep
 from icop.gateway.problems import problem_responses
 from icop.knowledge import service
 from icop.knowledge.config import KnowledgeConfig
@@ -47,21 +47,22 @@ router = APIRouter(
 async def create_document(
     body: DocumentCreate,
     principal: DetachedPrincipal,
-    context: ContextDep,
+    settings: SettingsDep,
+    sessionmaker: SessionmakerDep,
     embedder: EmbedderDep,
 ) -> DocumentOut:
     """Add a text to the tenant's knowledge store: it is cut into ~800-character chunks,
     embedded and becomes searchable (and citable by research) at once."""
     prepared = await service.prepare(
         embedder,
-        KnowledgeConfig.from_settings(context.settings),
+        KnowledgeConfig.from_settings(settings),
         title=body.title,
         text=body.text,
         source_kind="api",
         source_url=body.source_url,
         language=body.language,
     )
-    async with unit_of_work(context.sessionmaker, principal.tenant_id) as session:
+    async with unit_of_work(sessionmaker, principal.tenant_id) as session:
         document = await service.store(session, principal, prepared)
         return service.to_out(document)
 
@@ -75,7 +76,8 @@ async def create_document(
 )
 async def upload_document(
     principal: DetachedPrincipal,
-    context: ContextDep,
+    settings: SettingsDep,
+    sessionmaker: SessionmakerDep,
     embedder: EmbedderDep,
     file: Annotated[UploadFile, File(description="A .txt, .md or .html file, UTF-8.")],
     title: Annotated[Text | None, Form(min_length=1, max_length=MAX_TITLE)] = None,
@@ -84,7 +86,7 @@ async def upload_document(
 ) -> DocumentOut:
     """Upload a file (multipart): HTML is reduced to its text; the title defaults to the
     page's ``<title>``, the first Markdown heading or the file name."""
-    config = KnowledgeConfig.from_settings(context.settings)
+    config = KnowledgeConfig.from_settings(settings)
     data = await file.read(config.max_upload_bytes + 1)
     if len(data) > config.max_upload_bytes:
         raise PayloadTooLarge(f"the file is larger than {config.max_upload_bytes:,} bytes")
@@ -101,7 +103,7 @@ async def upload_document(
         language=language,
         details={"filename": filename, "format": extracted.kind, "bytes": len(data)},
     )
-    async with unit_of_work(context.sessionmaker, principal.tenant_id) as session:
+    async with unit_of_work(sessionmaker, principal.tenant_id) as session:
         document = await service.store(session, principal, prepared)
         return service.to_out(document)
 
@@ -144,12 +146,12 @@ async def delete_document(
 async def search(
     body: SearchRequest,
     principal: DetachedPrincipal,
-    context: ContextDep,
+    sessionmaker: SessionmakerDep,
     embedder: EmbedderDep,
 ) -> SearchResponse:
     """The chunks most similar in meaning to the query, best first, with their document's
     title and URL."""
     [embedding] = await embedder.embed([body.query])
-    async with unit_of_work(context.sessionmaker, principal.tenant_id) as session:
+    async with unit_of_work(sessionmaker, principal.tenant_id) as session:
         hits = await service.nearest(session, embedder.name, embedding, limit=body.limit)
     return SearchResponse(query=body.query, results=[service.hit_out(hit) for hit in hits])

@@ -8,9 +8,10 @@ from icop.auth.dependencies import (
     TenantSession,
     require_role,
 )
-from icop.gateway.dependencies import ContextDep, Limit, Offset
+from icop.gateway.dependencies import Limit, Offset
 from icop.gateway.problems import problem_responses
 from icop.llm import service
+from icop.llm.dependencies import LLMDep
 from icop.llm.schemas import (
     ArticleEstimateOut,
     ArticleEstimateRequest,
@@ -36,11 +37,11 @@ router = APIRouter(prefix="/llm", tags=["models"], responses=problem_responses(4
     dependencies=[require_role(Role.EDITOR, detached=True)],
 )
 async def chat(
-    body: ChatRequest, principal: DetachedPrincipal, context: ContextDep
+    body: ChatRequest, principal: DetachedPrincipal, llm: LLMDep
 ) -> ChatResponse:
     """Ask the routed model a question (task ``chat``); the answer says which model replied
     and why others were skipped."""
-    return await service.chat(context.llm, principal, body)
+    return await service.chat(llm, principal, body)
 
 
 @router.get("/calls", response_model=list[CallOut])
@@ -67,9 +68,9 @@ async def usage(
 
 
 @router.get("/routing", response_model=list[TaskRouteOut])
-async def get_routing(principal: CurrentPrincipal, context: ContextDep) -> list[TaskRouteOut]:
+async def get_routing(principal: CurrentPrincipal, llm: LLMDep) -> list[TaskRouteOut]:
     """The tenant's effective routing: candidates per task, configured or not, with prices."""
-    return await service.routes(context.llm, principal)
+    return await service.routes(llm, principal)
 
 
 @router.put(
@@ -83,10 +84,10 @@ async def put_routing(
     body: RouteOverride,
     principal: CurrentPrincipal,
     session: TenantSession,
-    context: ContextDep,
+    llm: LLMDep,
 ) -> TaskRouteOut:
     """Replace the candidate list of one task for this tenant."""
-    return await service.put_route(session, context.llm, principal, task, body)
+    return await service.put_route(session, llm, principal, task, body)
 
 
 @router.delete(
@@ -96,18 +97,18 @@ async def put_routing(
     responses=problem_responses(404),
 )
 async def delete_routing(
-    task: TaskKind, principal: CurrentPrincipal, session: TenantSession, context: ContextDep
+    task: TaskKind, principal: CurrentPrincipal, session: TenantSession, llm: LLMDep
 ) -> None:
     """Go back to the platform's policy for one task."""
-    await service.delete_route(session, context.llm, principal, task)
+    await service.delete_route(session, llm, principal, task)
 
 
 @router.post("/estimate", response_model=TaskEstimateOut)
 async def estimate(
-    body: TaskEstimateRequest, principal: CurrentPrincipal, context: ContextDep
+    body: TaskEstimateRequest, principal: CurrentPrincipal, llm: LLMDep
 ) -> TaskEstimateOut:
     """What a call (or many) of one task would cost on each candidate."""
-    return await service.estimate_task(context.llm, principal, body)
+    return await service.estimate_task(llm, principal, body)
 
 
 @router.post("/estimate/article", response_model=ArticleEstimateOut)
@@ -115,8 +116,8 @@ async def estimate_article(
     body: ArticleEstimateRequest,
     principal: CurrentPrincipal,
     session: TenantSession,
-    context: ContextDep,
+    llm: LLMDep,
 ) -> ArticleEstimateOut:
     """What articles of a given shape would cost on the tenant's routes, with alternatives
     per model and whether it fits this month's remaining budget."""
-    return await service.estimate_article(session, context.llm, principal, body)
+    return await service.estimate_article(session, llm, principal, body)

@@ -28,7 +28,7 @@ class TenantBrandKit(TimestampMixin, Base):
     background: Mapped[str] = mapped_column(String(7), nullable=False)
     accent: Mapped[str] = mapped_column(String(7), nullable=False)
     text: Mapped[str] = mapped_column(String(7), nullable=False)
-    # A family name from icop.images.fonts, not a path; no CHECK, so a newer catalog needs
+    # A family name from icop.brand.fonts, not a path; no CHECK, so a newer catalog needs
     # no migration (an unknown name renders in the default font).
     font: Mapped[str | None] = mapped_column(String(40))
     updated_by: Mapped[UUID | None] = mapped_column(Uuid)

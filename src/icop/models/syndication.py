@@ -93,7 +93,7 @@ class Post(TenantOwned, TimestampMixin, Base):
     social_account_id: Mapped[UUID] = mapped_column(Uuid, nullable=False)
     article_id: Mapped[UUID | None] = mapped_column(Uuid)
     platform: Mapped[str] = mapped_column(String(16), nullable=False)
-    # The output of icop.syndication.validation.validate, as sent: texts, media, links.
+    # The output of icop.platforms.validation.validate, as sent: texts, media, links.
     parts: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, nullable=False)
     changes: Mapped[list[dict[str, Any]]] = mapped_column(
         JSONB, nullable=False, server_default="[]"

@@ -1,7 +1,7 @@
 """The API's request metrics middleware, labelled with the route *template*.
 
 Server spans are FastAPI's own (its native OpenTelemetry support, configured in
-``icop.gateway.app``: it continues the caller's W3C ``traceparent`` through the global
+``icop.api.app``: it continues the caller's W3C ``traceparent`` through the global
 propagator and adds dependency/endpoint/serialization spans); this middleware only counts and
 times. Pure ASGI, like the gateway's other middleware. The template is read after the app
 ran: the router writes the matched route into the (shared) scope. Requests that match no

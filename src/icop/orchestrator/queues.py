@@ -27,19 +27,29 @@ class QueueDefaults:
     max_concurrent_activities: int
     max_concurrent_workflow_tasks: int = 10
     description: str = ""
+    # Database connections the queue's activities hold at once (pool, overflow): added to the
+    # process's pool for each queue it serves.
+    db_pool: int = 2
+    db_overflow: int = 2
 
 
 QUEUE_DEFAULTS: Mapping[TaskQueue, QueueDefaults] = MappingProxyType(
     {
         # Model calls: a provider round trip is seconds; the router enforces the global LLM
         # rate limit, so this only caps how many a single worker keeps in flight.
-        TaskQueue.AGENTS: QueueDefaults(8, description="agent graph steps and model calls"),
+        TaskQueue.AGENTS: QueueDefaults(
+            8, description="agent graph steps and model calls", db_pool=4, db_overflow=4
+        ),
         TaskQueue.IMAGES: QueueDefaults(4, description="image providers, JPEG conversion"),
         # One model on one accelerator: a second job would only fight for its memory.
         TaskQueue.GPU: QueueDefaults(1, 4, description="local GPU work, one job at a time"),
-        TaskQueue.PLANNING: QueueDefaults(4, description="sheets I/O and sub-topic generation"),
+        TaskQueue.PLANNING: QueueDefaults(
+            4, description="sheets I/O and sub-topic generation", db_overflow=4
+        ),
         # Platform quotas are enforced by the ledger, not by worker concurrency.
-        TaskQueue.SYNDICATION: QueueDefaults(8, description="publishing and token refresh"),
+        TaskQueue.SYNDICATION: QueueDefaults(
+            8, description="publishing and token refresh", db_pool=4, db_overflow=8
+        ),
     }
 )
 

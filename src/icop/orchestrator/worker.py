@@ -1,19 +1,19 @@
-"""Workers: services register what they serve on which task queue; one process runs a
-``temporalio.worker.Worker`` per queue it was asked to serve.
+"""Workers: a registry says which workflows and activities run on which task queue; one
+process runs a ``temporalio.worker.Worker`` per queue it was asked to serve.
 
 The same code runs all queues inside ``icop up`` (embedded default) and one queue per process
-with ``icop worker --queue NAME`` on other machines; only the list of queues differs.
+with ``icop worker --queue NAME`` on other machines; only the list of queues differs. What each
+service registers, over the process's clients, is composed in ``icop.runtime.workers``.
 
-Activities that need clients (HTTP, database, object storage) are registered through an
-*activity provider*: an async context manager that opens those clients when the worker starts,
-yields the bound activity methods and closes the clients after the worker has drained.
+Activities may also come from an *activity provider*: an async context manager that opens
+clients when the worker starts, yields the bound activity methods and closes the clients after
+the worker has drained.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib
 import inspect
 import logging
 import os
@@ -32,7 +32,7 @@ from temporalio.worker import Worker, WorkerDeploymentConfig
 
 from icop.errors import ConfigurationError
 from icop.observability.tracing import flush_tracing
-from icop.orchestrator.connection import TemporalSettings, connect
+from icop.orchestrator.connection import LazyClient, TemporalSettings, connect
 from icop.orchestrator.dev_server import ensure_server
 from icop.orchestrator.diagnostics import PingActivities, PingWorkflow
 from icop.orchestrator.queues import QUEUE_DEFAULTS, QueueDefaults, TaskQueue
@@ -42,14 +42,6 @@ logger = logging.getLogger(__name__)
 Activity = Callable[..., Any]
 T = TypeVar("T")
 
-# "module:function" registrars of the services, each `(WorkerRegistry) -> None`, imported only
-# when workers start so that importing the orchestrator does not import every service.
-SERVICE_REGISTRARS: tuple[str, ...] = (
-    "icop.images.workers:register",
-    "icop.articles.worker:register",
-    "icop.planning.worker:register",
-    "icop.syndication.worker:register",
-)
 DEFAULT_GRACEFUL_SHUTDOWN = timedelta(seconds=20)
 
 
@@ -132,18 +124,11 @@ def register_diagnostics(registry: WorkerRegistry) -> None:
     )
 
 
-def default_registry(registrars: Iterable[str] = SERVICE_REGISTRARS) -> WorkerRegistry:
+def diagnostics_registry() -> WorkerRegistry:
+    """A registry with the ping workflow on every queue (``icop.orchestrator.diagnostics``);
+    the services add theirs (``icop.runtime.workers.service_registry``)."""
     registry = WorkerRegistry()
     register_diagnostics(registry)
-    for path in registrars:
-        module_name, _, function_name = path.partition(":")
-        try:
-            registrar = getattr(importlib.import_module(module_name), function_name)
-        except (ImportError, AttributeError) as error:
-            raise ConfigurationError(
-                f"worker registrar {path!r} cannot be loaded: {error}"
-            ) from error
-        registrar(registry)
     return registry
 
 
@@ -251,7 +236,7 @@ async def running_workers(
         run_workers(
             client,
             queues,
-            registry or default_registry(),
+            registry or diagnostics_registry(),
             stop,
             settings=settings,
             graceful_shutdown=graceful_shutdown,
@@ -274,32 +259,41 @@ async def serve(
     interceptors: Sequence[Interceptor] = (),
     handle_signals: bool = True,
     sidecars: Sequence[Sidecar] = (),
+    client: LazyClient | None = None,
 ) -> None:
     """``icop worker``: serve ``queues`` (all when omitted) until SIGINT/SIGTERM.
 
     With embedded settings it reuses the dev server of ``ICOP_HOME`` or starts it (and leaves
     it running for the other processes; ``icop down`` stops it). ``sidecars`` are background
     services of the same process (the outbox relay), entered before the workers start and
-    left after they drained.
+    left after they drained. ``client``: the process's own lazily connected client, when it
+    has one (its activities start workflows), so that one connection serves both.
     """
     await ensure_server(settings)
-    client = await connect(settings, interceptors=interceptors)
+    connected = (
+        await client() if client is not None else await connect(settings, interceptors=interceptors)
+    )
     stop = stop_event or asyncio.Event()
     async with AsyncExitStack() as stack:
         for sidecar in sidecars:
             await stack.enter_async_context(sidecar())
         with _stop_on_signals(stop) if handle_signals else contextlib.nullcontext():
             await run_workers(
-                client,
+                connected,
                 list(queues or TaskQueue),
-                registry or default_registry(),
+                registry or diagnostics_registry(),
                 stop,
                 settings=settings,
             )
 
 
 def run_worker_process(
-    settings: TemporalSettings, queues: Sequence[TaskQueue], sidecars: Sequence[Sidecar] = ()
+    settings: TemporalSettings,
+    queues: Sequence[TaskQueue],
+    sidecars: Sequence[Sidecar] = (),
+    *,
+    registry: WorkerRegistry | None = None,
+    client: LazyClient | None = None,
 ) -> NoReturn:
     """The body of ``icop worker --queue NAME``: serve until SIGINT/SIGTERM, then leave the
     process with ``os._exit``.
@@ -311,7 +305,9 @@ def run_worker_process(
     """
     status = 0
     try:
-        asyncio.run(serve(settings, queues, sidecars=sidecars))
+        asyncio.run(
+            serve(settings, queues, registry=registry, sidecars=sidecars, client=client)
+        )
     except KeyboardInterrupt:
         status = 130
     except Exception:

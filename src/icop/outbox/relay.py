@@ -35,12 +35,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from icop.config import Settings
+from icop.db import system
 from icop.db.engine import create_engine, create_sessionmaker, resolve_urls
 from icop.db.session import unit_of_work
 from icop.errors import ConfigurationError
 from icop.models import OutboxEvent
 from icop.observability.metrics import record_outbox_failure, record_outbox_published
-from icop.tenants.repository import TenantRepository
 
 logger = logging.getLogger(__name__)
 
@@ -192,7 +192,7 @@ class OutboxRelay:
     async def tenants(self) -> list[UUID]:
         if time.monotonic() - self._tenants_read_at >= self.settings.tenant_refresh_s:
             async with unit_of_work(self.sessionmaker, None) as session:
-                self._tenants = await TenantRepository(session).all_ids(TENANT_LIST_REASON)
+                self._tenants = await system.tenant_ids(session, TENANT_LIST_REASON)
             self._tenants_read_at = time.monotonic()
         return self._tenants
 

@@ -7,9 +7,10 @@ from pydantic import ValidationError
 
 from icop.auth.dependencies import CurrentPrincipal, TenantSession, require_role
 from icop.errors import BadRequest, PayloadTooLarge, ValidationFailed
-from icop.gateway.dependencies import ContextDep, Limit, Offset
+from icop.gateway.dependencies import Limit, Offset, SettingsDep
 from icop.gateway.problems import problem_responses
 from icop.models import Role
+from icop.orchestrator.dependencies import TemporalDep
 from icop.planning import service
 from icop.planning.schemas import (
     PipelineCreate,
@@ -33,11 +34,15 @@ router = APIRouter(
     responses=problem_responses(409, 422, 503),
 )
 async def create_pipeline(
-    body: PipelineCreate, principal: CurrentPrincipal, session: TenantSession, context: ContextDep
+    body: PipelineCreate,
+    principal: CurrentPrincipal,
+    session: TenantSession,
+    settings: SettingsDep,
+    temporal: TemporalDep,
 ) -> PipelineOut:
     """A content plan (Google Sheet, local CSV/XLSX file, or imported rows) with the defaults
     for its articles and an optional cron schedule."""
-    return await service.create(session, context.settings, context.temporal, principal, body)
+    return await service.create(session, settings, temporal, principal, body)
 
 
 @router.get("", response_model=list[PipelineOut])
@@ -66,11 +71,11 @@ async def update_pipeline(
     body: PipelineUpdate,
     principal: CurrentPrincipal,
     session: TenantSession,
-    context: ContextDep,
+    temporal: TemporalDep,
 ) -> PipelineOut:
     """Change the plan's settings; `schedule_cron` ("" removes it) and `schedule_paused`
     update the Temporal schedule."""
-    return await service.update(session, context.temporal, principal, pipeline_id, body)
+    return await service.update(session, temporal, principal, pipeline_id, body)
 
 
 @router.delete(
@@ -80,10 +85,13 @@ async def update_pipeline(
     responses=problem_responses(409, 503),
 )
 async def delete_pipeline(
-    pipeline_id: UUID, principal: CurrentPrincipal, session: TenantSession, context: ContextDep
+    pipeline_id: UUID,
+    principal: CurrentPrincipal,
+    session: TenantSession,
+    temporal: TemporalDep,
 ) -> Response:
     """Delete the pipeline and its schedule (its articles stay)."""
-    await service.delete(session, context.temporal, principal, pipeline_id)
+    await service.delete(session, temporal, principal, pipeline_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -95,10 +103,13 @@ async def delete_pipeline(
     responses=problem_responses(409, 503),
 )
 async def start_run(
-    pipeline_id: UUID, principal: CurrentPrincipal, session: TenantSession, context: ContextDep
+    pipeline_id: UUID,
+    principal: CurrentPrincipal,
+    session: TenantSession,
+    temporal: TemporalDep,
 ) -> RunOut:
     """Run the plan now. Follow it with `GET /pipelines/{id}/runs/{run_id}`."""
-    return await service.start_run(session, context.temporal, principal, pipeline_id)
+    return await service.start_run(session, temporal, principal, pipeline_id)
 
 
 @router.get("/{pipeline_id}/runs", response_model=list[RunOut])

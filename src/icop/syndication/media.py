@@ -27,12 +27,12 @@ from uuid import UUID
 from PIL import Image
 
 from icop.images import ImageRejected, to_platform_jpeg
-from icop.images.platforms import Platform as ImagePlatform
+from icop.platforms import Platform as ImagePlatform
+from icop.platforms.validation import PLATFORM_RULES
+from icop.platforms.validation.media import normalize_format
 from icop.storage.base import ObjectNotFound, ObjectStore
 from icop.storage.keys import validate_key
 from icop.syndication.platforms.base import MediaUpload, Platform, PlatformBadRequest
-from icop.syndication.validation import PLATFORM_RULES
-from icop.syndication.validation.media import normalize_format
 
 # A key in any of our URLs: local ``/media/{tenant}/{sha}.{ext}`` and S3 ``{tenant}/{xx}/...``.
 _KEY_IN_URL = re.compile(

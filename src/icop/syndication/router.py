@@ -1,19 +1,17 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, status
 
 from icop.auth.dependencies import CurrentPrincipal, TenantSession, require_role
-from icop.errors import ServiceUnavailable
-from icop.gateway.dependencies import ContextDep, Limit, Offset, SessionDep, limit_anonymous
+from icop.credentials.dependencies import KeyringDep
+from icop.gateway.dependencies import Limit, Offset, SessionDep, SettingsDep, limit_anonymous
 from icop.gateway.problems import problem_responses
 from icop.models import Role
 from icop.syndication import accounts, service
-from icop.syndication.runtime import SyndicationRuntime
-from icop.syndication.scheduler import PostScheduler, TemporalPostScheduler
+from icop.syndication.dependencies import OptionalSyndicationDep, SchedulerDep, SyndicationDep
 from icop.syndication.schemas import (
     AccountOut,
     ConnectStarted,
@@ -22,20 +20,6 @@ from icop.syndication.schemas import (
     RescheduleRequest,
     RetryRequest,
 )
-
-
-def get_scheduler(context: ContextDep) -> PostScheduler:
-    return TemporalPostScheduler(context.temporal)
-
-
-Scheduler = Annotated[PostScheduler, Depends(get_scheduler)]
-
-
-def _runtime(context: ContextDep) -> SyndicationRuntime:
-    if context.syndication is None:
-        raise ServiceUnavailable("social publishing is not configured here")
-    return context.syndication
-
 
 accounts_router = APIRouter(
     prefix="/accounts", tags=["social accounts"], responses=problem_responses(401, 403, 404, 429)
@@ -75,13 +59,17 @@ async def disconnect_account(
     dependencies=[require_role(Role.EDITOR)],
 )
 async def connect_account(
-    provider: str, principal: CurrentPrincipal, session: TenantSession, context: ContextDep
+    provider: str,
+    principal: CurrentPrincipal,
+    session: TenantSession,
+    settings: SettingsDep,
+    keyring: KeyringDep,
+    runtime: SyndicationDep,
 ) -> ConnectStarted:
     """Start a connect flow ("meta", "threads" or "x"): send the user to
     `authorization_url`; the platform sends them back to the callback."""
-    runtime = _runtime(context)
     return await accounts.start_connect(
-        session, context.settings, context.keyring, dict(runtime.oauth), principal, provider
+        session, settings, keyring, dict(runtime.oauth), principal, provider
     )
 
 
@@ -93,15 +81,15 @@ async def connect_account(
 async def connect_callback(
     provider: str,
     session: SessionDep,
-    context: ContextDep,
+    keyring: KeyringDep,
+    runtime: SyndicationDep,
     code: str = Query(min_length=1, max_length=2000),
     state: str = Query(min_length=1, max_length=500),
 ) -> list[AccountOut]:
     """Where the platform redirects after the user agreed: the code becomes tokens in the
     vault and the accounts it grants are connected."""
-    runtime = _runtime(context)
     connected = await accounts.finish_connect(
-        session, context.keyring, dict(runtime.oauth), provider, code=code, state=state
+        session, keyring, dict(runtime.oauth), provider, code=code, state=state
     )
     return [AccountOut.model_validate(a) for a in connected]
 
@@ -119,7 +107,7 @@ posts_router = APIRouter(
     responses=problem_responses(402, 409, 503),
 )
 async def schedule_posts(
-    body: PostCreate, principal: CurrentPrincipal, session: TenantSession, scheduler: Scheduler
+    body: PostCreate, principal: CurrentPrincipal, session: TenantSession, scheduler: SchedulerDep
 ) -> list[PostOut]:
     """Schedule an article's social copy (or your own text) to the chosen accounts, one post
     per account. Each is validated for its platform first: what was changed and what to know
@@ -160,7 +148,7 @@ _STEER = {
 
 @posts_router.post("/{post_id}/cancel", **_STEER)  # type: ignore[arg-type]
 async def cancel_post(
-    post_id: UUID, principal: CurrentPrincipal, session: TenantSession, scheduler: Scheduler
+    post_id: UUID, principal: CurrentPrincipal, session: TenantSession, scheduler: SchedulerDep
 ) -> PostOut:
     return await service.cancel(session, scheduler, principal, post_id)
 
@@ -171,14 +159,14 @@ async def reschedule_post(
     body: RescheduleRequest,
     principal: CurrentPrincipal,
     session: TenantSession,
-    scheduler: Scheduler,
+    scheduler: SchedulerDep,
 ) -> PostOut:
     return await service.reschedule(session, scheduler, principal, post_id, body.scheduled_at)
 
 
 @posts_router.post("/{post_id}/publish-now", **_STEER)  # type: ignore[arg-type]
 async def publish_post_now(
-    post_id: UUID, principal: CurrentPrincipal, session: TenantSession, scheduler: Scheduler
+    post_id: UUID, principal: CurrentPrincipal, session: TenantSession, scheduler: SchedulerDep
 ) -> PostOut:
     return await service.publish_now(session, scheduler, principal, post_id)
 
@@ -188,13 +176,13 @@ async def retry_post(
     post_id: UUID,
     principal: CurrentPrincipal,
     session: TenantSession,
-    scheduler: Scheduler,
-    context: ContextDep,
+    scheduler: SchedulerDep,
+    runtime: OptionalSyndicationDep,
     body: RetryRequest | None = None,
 ) -> PostOut:
     """Send a failed post again. An unconfirmed one is first looked for on the platform:
     found, it is recorded and not sent again; `force` skips that look (it may post twice)."""
     return await service.retry(
-        session, scheduler, context.syndication, principal, post_id,
+        session, scheduler, runtime, principal, post_id,
         force=bool(body and body.force),
     )

@@ -16,14 +16,7 @@ from icop.audit import service as audit
 from icop.auth.principal import Principal
 from icop.errors import Conflict, NotFound, ServiceUnavailable, ValidationFailed
 from icop.models import GeneratedArticle, Post, SocialAccount
-from icop.quotas import service as quotas
-from icop.quotas.plans import Metric
-from icop.syndication.exceptions import AccountNotFound, PostNotFound, PostStateConflict
-from icop.syndication.repository import AccountRepository, LedgerRepository, PostRepository
-from icop.syndication.runtime import SyndicationRuntime
-from icop.syndication.scheduler import PostScheduler
-from icop.syndication.schemas import AttemptOut, PostCreate, PostOut
-from icop.syndication.validation import (
+from icop.platforms.validation import (
     DraftPost,
     MediaItem,
     Platform,
@@ -31,6 +24,13 @@ from icop.syndication.validation import (
     ValidationResult,
     validate,
 )
+from icop.quotas import service as quotas
+from icop.quotas.plans import Metric
+from icop.syndication.exceptions import AccountNotFound, PostNotFound, PostStateConflict
+from icop.syndication.repository import AccountRepository, LedgerRepository, PostRepository
+from icop.syndication.runtime import SyndicationRuntime
+from icop.syndication.scheduler import PostScheduler
+from icop.syndication.schemas import AttemptOut, PostCreate, PostOut
 from icop.syndication.workflows import workflow_id
 
 STEERABLE = ("scheduled", "waiting_quota")

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from icop.db import system
 from icop.models import Tenant
 
 
@@ -23,7 +24,4 @@ class TenantRepository:
 
     async def all_ids(self, reason: str) -> list[UUID]:
         """Every tenant's id, through the audited system function (for cross-tenant jobs)."""
-        rows = await self.session.scalars(
-            text("SELECT icop_system_tenant_ids(:reason)"), {"reason": reason}
-        )
-        return list(rows)
+        return await system.tenant_ids(self.session, reason)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from icop.gateway.context import AppContext
 from icop.llm.providers.base import ProviderServerError
 from icop.llm.providers.fake import FakeProvider, FakeReply
+from icop.runtime.clients import Runtime
 from tests.helpers import ApiClient
 
 
@@ -37,7 +37,7 @@ async def test_viewers_cannot_spend_model_calls(client: ApiClient) -> None:
 
 
 async def test_paid_calls_count_against_the_monthly_budget(
-    client: ApiClient, context: AppContext
+    client: ApiClient, context: Runtime
 ) -> None:
     owner = await client.signup()
     context.llm.providers["openai"] = FakeProvider("openai")
@@ -63,7 +63,7 @@ async def test_paid_calls_count_against_the_monthly_budget(
 
 
 async def test_failed_calls_are_recorded_and_reported(
-    client: ApiClient, context: AppContext
+    client: ApiClient, context: Runtime
 ) -> None:
     owner = await client.signup()
     context.llm.providers["local"] = FakeProvider(
@@ -148,7 +148,7 @@ async def test_estimates(client: ApiClient) -> None:
 
 
 async def test_a_tenants_own_key_from_the_vault_is_used_for_that_tenant_only(
-        client: ApiClient, context: AppContext) -> None:
+        client: ApiClient, context: Runtime) -> None:
     from icop.llm.registry import build_router
     from tests.helpers import fake_providers
 

@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from icop.config import Settings
+from icop.emulators.sheets import EmulatorServer, Fault, SheetsEmulator
 from icop.planning.sheets import (
     OAuthUserToken,
     RowUpdate,
@@ -28,7 +29,6 @@ from icop.planning.sheets import (
     read_plan,
 )
 from icop.planning.sheets.auth import ServiceAccountTokens
-from icop.planning.sheets.emulator import EmulatorServer, Fault, SheetsEmulator
 from icop.planning.sheets.google import GoogleSheet, GoogleSheetsClient, RetryPolicy, TokenBucket
 
 SHEET_ID = "1BxiMVs0XRA5nFMdKvBdBZjgmUUqptlbs74OgvE2upms"

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from icop.images.platforms import Platform
 from icop.planning.sheets import (
     ColumnMapping,
     PlanDefaults,
@@ -23,6 +22,7 @@ from icop.planning.sheets import (
 )
 from icop.planning.sheets.a1 import A1Range, column_index, column_letter, parse_a1, trim
 from icop.planning.sheets.layout import CELL_LIMIT
+from icop.platforms import Platform
 
 ROOT = Path(__file__).resolve().parents[3]
 FULL = ColumnMapping(

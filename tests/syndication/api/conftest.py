@@ -6,9 +6,9 @@ from datetime import datetime
 
 import pytest
 
-from icop.gateway.context import AppContext
+from icop.runtime.clients import Runtime
+from icop.syndication.dependencies import get_scheduler
 from icop.syndication.platforms.base import Platform
-from icop.syndication.router import get_scheduler
 from icop.syndication.runtime import SyndicationRuntime
 from tests.helpers import ApiClient
 from tests.syndication.fakes import FakeOAuth, FakePlatform
@@ -36,14 +36,14 @@ class RecordingScheduler:
 @dataclass
 class Api:
     client: ApiClient
-    context: AppContext
+    context: Runtime
     scheduler: RecordingScheduler
     platforms: dict[Platform, FakePlatform]
     oauth: FakeOAuth
 
 
 @pytest.fixture
-def api(client: ApiClient, context: AppContext) -> Api:
+def api(client: ApiClient, context: Runtime) -> Api:
     platforms = {p: FakePlatform(platform=p) for p in Platform}
     oauth = FakeOAuth()
 

@@ -7,7 +7,7 @@ import httpx
 import pytest
 
 from icop.config import Settings
-from icop.syndication.emulator import EmulatorServer
+from icop.emulators.platforms import EmulatorServer
 from icop.syndication.platforms.base import AccountAuth, Platform, PlatformClient
 from icop.syndication.platforms.factory import build_platform_clients
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 
-from icop.syndication.emulator import EmulatorServer
+from icop.emulators.platforms import EmulatorServer
 from icop.syndication.platforms.base import (
     AccountAuth,
     MediaUpload,

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from icop.syndication.emulator import EmulatorServer
+from icop.emulators.platforms import EmulatorServer
 from icop.syndication.platforms.base import (
     AuthExpired,
     MediaUpload,

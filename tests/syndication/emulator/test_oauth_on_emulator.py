@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from icop.syndication.emulator import EmulatorServer
+from icop.emulators.platforms import EmulatorServer
 from icop.syndication.platforms.base import (
     AccountAuth,
     MediaUpload,

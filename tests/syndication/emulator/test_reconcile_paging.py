@@ -11,8 +11,8 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from icop.syndication.emulator import EmulatorServer
-from icop.syndication.emulator.state import Post
+from icop.emulators.platforms import EmulatorServer
+from icop.emulators.platforms.state import Post
 from icop.syndication.platforms.base import Platform, PlatformClient
 from icop.syndication.reconcile import PAGE_SIZE, recent_since
 

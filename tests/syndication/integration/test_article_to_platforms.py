@@ -26,16 +26,16 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import Client
 
 from icop.db.session import unit_of_work
-from icop.gateway.context import AppContext
+from icop.emulators.platforms import EmulatorServer
 from icop.models import GeneratedArticle
 from icop.orchestrator.connection import LazyClient, TemporalSettings
 from icop.orchestrator.queues import TaskQueue
 from icop.orchestrator.worker import WorkerRegistry, running_workers
+from icop.runtime.clients import Runtime
 from icop.storage.factory import build_object_store
 from icop.syndication.activities import PublishActivities
-from icop.syndication.emulator import EmulatorServer
+from icop.syndication.dependencies import get_scheduler
 from icop.syndication.media import key_in_url
-from icop.syndication.router import get_scheduler
 from icop.syndication.runtime import SyndicationRuntime
 from icop.syndication.scheduler import TemporalPostScheduler
 from icop.syndication.workflows import PostFinished, PublishPostWorkflow, workflow_id
@@ -79,7 +79,7 @@ def _wide_png() -> bytes:
 
 async def test_an_article_goes_out_to_all_four_platforms(
     client: ApiClient,
-    context: AppContext,
+    context: Runtime,
     sessionmaker: async_sessionmaker[AsyncSession],
     emulator: EmulatorServer,
     temporal_client: Client,

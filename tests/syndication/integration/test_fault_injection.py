@@ -42,9 +42,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from icop.config import Settings
 from icop.db.session import unit_of_work
-from icop.gateway.context import AppContext
+from icop.emulators.platforms import EmulatorProcess
 from icop.models import Post, PublishAttempt, SocialAccount
-from icop.syndication.emulator import EmulatorProcess
+from icop.runtime.clients import Runtime
 from icop.syndication.platforms.base import Platform
 from icop.syndication.platforms.factory import build_oauth_providers, build_platform_clients
 from icop.syndication.publisher import PublishOutcome
@@ -133,7 +133,7 @@ def _record_blocks(runtime: SyndicationRuntime, clock: VirtualTime, blocks: list
 @pytest.fixture
 async def run(
     client: ApiClient,
-    context: AppContext,
+    context: Runtime,
     sessionmaker: async_sessionmaker[AsyncSession],
     settings: Settings,
     monkeypatch: pytest.MonkeyPatch,

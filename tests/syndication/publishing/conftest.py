@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from icop.config import Settings
-from icop.gateway.context import AppContext
+from icop.runtime.clients import Runtime
 from icop.syndication.platforms.base import Platform
 from icop.syndication.runtime import SyndicationRuntime
 from tests.helpers import ApiClient
@@ -20,7 +20,7 @@ from tests.syndication.support import serial
 class World:
     tenant_id: uuid.UUID
     sessionmaker: async_sessionmaker[AsyncSession]
-    context: AppContext
+    context: Runtime
     settings: Settings
     platforms: dict[Platform, FakePlatform]
     sleeps: list[float]
@@ -50,7 +50,7 @@ class World:
 @pytest.fixture
 async def world(
     client: ApiClient,
-    context: AppContext,
+    context: Runtime,
     sessionmaker: async_sessionmaker[AsyncSession],
     settings: Settings,
 ) -> World:

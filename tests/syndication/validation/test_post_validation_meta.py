@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from icop.syndication.validation import (
+from icop.platforms.validation import (
     ChangeCode,
     DraftPost,
     IssueCode,

@@ -10,7 +10,7 @@ import regex
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from icop.syndication.validation import (
+from icop.platforms.validation import (
     DraftPost,
     MediaItem,
     Platform,
@@ -18,7 +18,7 @@ from icop.syndication.validation import (
     validate,
     weighted_length,
 )
-from icop.syndication.validation.lengths import threads_length, utf16_length
+from icop.platforms.validation.lengths import threads_length, utf16_length
 
 NumberParts = Literal["auto", "always", "never"]
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from icop.syndication.validation import (
+from icop.platforms.validation import (
     ChangeCode,
     DraftPost,
     IssueCode,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from icop.syndication.validation.duplicates import find_duplicate, normalize_for_comparison
-from icop.syndication.validation.media import normalize_format
-from icop.syndication.validation.model import Platform
-from icop.syndication.validation.rules import PLATFORM_RULES
-from icop.syndication.validation.tags import (
+from icop.platforms.validation.duplicates import find_duplicate, normalize_for_comparison
+from icop.platforms.validation.media import normalize_format
+from icop.platforms.validation.model import Platform
+from icop.platforms.validation.rules import PLATFORM_RULES
+from icop.platforms.validation.tags import (
     inline_hashtags,
     inline_mentions,
     normalize_hashtag,

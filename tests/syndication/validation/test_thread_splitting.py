@@ -8,9 +8,9 @@ import regex
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from icop.syndication.validation.lengths import threads_length, utf16_length, x_budget_length
-from icop.syndication.validation.splitting import shorten, split_into_parts
-from icop.syndication.validation.twitter_text import extract_urls, normalize
+from icop.platforms.validation.lengths import threads_length, utf16_length, x_budget_length
+from icop.platforms.validation.splitting import shorten, split_into_parts
+from icop.platforms.validation.twitter_text import extract_urls, normalize
 
 FAMILY = "\U0001f468\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466"
 SENTENCE = "The quick brown fox jumps over the lazy dog near the river bank."

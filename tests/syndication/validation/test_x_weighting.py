@@ -9,7 +9,7 @@ import unicodedata
 
 import pytest
 
-from icop.syndication.validation.twitter_text import (
+from icop.platforms.validation.twitter_text import (
     extract_urls,
     is_valid_post,
     weighted_length,

@@ -15,10 +15,11 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import Client, WorkflowHandle
 
-from icop.gateway.context import AppContext
 from icop.orchestrator.connection import LazyClient, TemporalSettings
 from icop.orchestrator.queues import TaskQueue
 from icop.orchestrator.worker import WorkerRegistry, running_workers
+from icop.runtime.clients import Runtime
+from icop.runtime.workers import register_syndication
 from icop.syndication.activities import PublishActivities
 from icop.syndication.platforms.base import Platform
 from icop.syndication.runtime import SyndicationRuntime
@@ -53,7 +54,7 @@ class Setup:
 @pytest.fixture
 async def setup(
     client: ApiClient,
-    context: AppContext,
+    context: Runtime,
     sessionmaker: async_sessionmaker[AsyncSession],
     temporal_client: Client,
     temporal_settings: TemporalSettings,
@@ -67,11 +68,7 @@ async def setup(
     account_id = await make_account(sessionmaker, context.keyring, owner.tenant_id)
     activities = PublishActivities(sessionmaker, runtime.publisher)
     registry = WorkerRegistry()
-    registry.register(
-        TaskQueue.SYNDICATION,
-        workflows=[PublishPostWorkflow],
-        activities=[activities.publish, activities.cancel],
-    )
+    register_syndication(registry, activities)
     lazy = LazyClient(temporal_settings)
     async with running_workers(
         temporal_client, [TaskQueue.SYNDICATION], registry, settings=temporal_settings

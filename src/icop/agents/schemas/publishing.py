@@ -17,7 +17,7 @@ from icop.agents.schemas.common import (
     slugify,
 )
 from icop.agents.schemas.research import CitedSource
-from icop.images.platforms import Platform
+from icop.platforms import Platform
 
 # --- SEO ------------------------------------------------------------------------------------
 
@@ -161,7 +161,7 @@ class SocialCopyDraft(OutputModel):
 
 
 class SocialPost(OutputModel):
-    """Social copy after the platform's validator fitted it (icop.syndication.validation)."""
+    """Social copy after the platform's validator fitted it (icop.platforms.validation)."""
 
     platform: Platform
     text: str = Field(max_length=5000)

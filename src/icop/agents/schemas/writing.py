@@ -15,7 +15,7 @@ from icop.agents.schemas.common import (
     fit,
 )
 from icop.agents.schemas.research import ResearchDigest
-from icop.images.platforms import Platform
+from icop.platforms import Platform
 
 WriterId = Literal["writer_a", "writer_b", "writer_c"]
 WRITERS: tuple[WriterId, ...] = ("writer_a", "writer_b", "writer_c")

@@ -20,9 +20,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from icop.images.platforms import Platform
 from icop.planning.sheets.a1 import A1Range, column_index, column_letter
 from icop.planning.sheets.exceptions import SheetRangeInvalid
+from icop.platforms import Platform
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # Google Sheets refuses cells over 50,000 characters.

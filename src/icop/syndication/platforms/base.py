@@ -26,7 +26,7 @@ from datetime import datetime
 from typing import Protocol
 
 from icop.errors import ICOPError
-from icop.images.platforms import Platform
+from icop.platforms import Platform
 
 __all__ = [
     "AccountAuth",

@@ -1,0 +1,5 @@
+"""``python -m icop.emulators.platforms --port N``: the emulator process EmulatorProcess starts."""
+
+from icop.emulators.platforms.server import main
+
+main()

@@ -1,0 +1,29 @@
+"""The emulator's ASGI app."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from icop.emulators.platforms.admin import admin_router
+from icop.emulators.platforms.meta_api import graph_router
+from icop.emulators.platforms.state import EmulatorState
+from icop.emulators.platforms.threads_api import threads_router
+from icop.emulators.platforms.x_api import x_router
+
+
+def create_app(state: EmulatorState | None = None) -> FastAPI:
+    state = state or EmulatorState()
+    app = FastAPI(
+        title="ICOP platform emulator",
+        description="Facebook Pages, Instagram, Threads and X, as far as ICOP uses them.",
+        docs_url="/_emulator/docs",
+        openapi_url="/_emulator/openapi.json",
+        redoc_url=None,
+    )
+    app.state.emulator = state
+    # The admin router first: its fixed paths must win over the APIs' path parameters.
+    app.include_router(admin_router(state))
+    app.include_router(graph_router(state))
+    app.include_router(threads_router(state))
+    app.include_router(x_router(state))
+    return app

@@ -1,0 +1,173 @@
+"""Which workflows and activities run on which task queue, with the activities built over the
+process's clients (``Runtime``), as in temporalio/samples-python: activities are methods of
+classes that receive their clients. ``icop up`` (all queues, beside the API) and ``icop worker
+--queue NAME`` (some queues, one process per machine) register the same way; tests call the
+``register_*`` functions with activities over their own fakes, so a test's queue layout is the
+production one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from uuid import UUID
+
+from icop.agents.runtime import create_runtime
+from icop.articles.activities import ArticleActivities
+from icop.articles.generator import (
+    BrandVoiceAdapter,
+    GraphArticleGenerator,
+    ResearchAdapter,
+    ServiceImageMaker,
+)
+from icop.articles.workflows import ArticleWorkflow
+from icop.brand.service import BrandVoice
+from icop.embeddings.base import Embedder
+from icop.errors import ConfigurationError
+from icop.images.activities import ImageActivities
+from icop.images.workflows import ImageGenerationWorkflow
+from icop.llm.smart_router import SmartRouter
+from icop.orchestrator.queues import TaskQueue
+from icop.orchestrator.worker import WorkerRegistry, diagnostics_registry
+from icop.planning.activities import GeneratedSubtopic, PlanningActivities
+from icop.planning.sources import PipelinePlanSources
+from icop.planning.subtopics import generate_subtopics
+from icop.planning.workflows import PipelineRunWorkflow
+from icop.research.config import build_researcher
+from icop.runtime.clients import Runtime
+from icop.syndication.activities import PublishActivities
+from icop.syndication.scheduler import TemporalPostScheduler
+from icop.syndication.workflows import PublishPostWorkflow
+
+
+def register_articles(registry: WorkerRegistry, activities: ArticleActivities) -> None:
+    registry.register(
+        TaskQueue.AGENTS,
+        workflows=[ArticleWorkflow],
+        activities=[activities.generate, activities.set_status],
+        source="articles",
+    )
+
+
+def register_images(registry: WorkerRegistry, activities: ImageActivities) -> None:
+    """The workflow and every activity on ``images``; the provider call on ``gpu`` too, whose
+    worker runs one job at a time (jobs whose provider needs the GPU are sent there)."""
+    registry.register(
+        TaskQueue.IMAGES,
+        workflows=[ImageGenerationWorkflow],
+        activities=[
+            activities.mark_running,
+            activities.generate_image,
+            activities.record_outcome,
+        ],
+        source="images",
+    )
+    registry.register(TaskQueue.GPU, activities=[activities.generate_image], source="images")
+
+
+def register_planning(registry: WorkerRegistry, activities: PlanningActivities) -> None:
+    registry.register(
+        TaskQueue.PLANNING,
+        workflows=[PipelineRunWorkflow],
+        activities=[
+            activities.start_run,
+            activities.prepare_row,
+            activities.await_article,
+            activities.finish_row,
+            activities.finish_run,
+            activities.publish_article,
+        ],
+        source="planning",
+    )
+
+
+def register_syndication(registry: WorkerRegistry, activities: PublishActivities) -> None:
+    registry.register(
+        TaskQueue.SYNDICATION,
+        workflows=[PublishPostWorkflow],
+        activities=[activities.publish, activities.cancel],
+        source="syndication",
+    )
+
+
+def service_registry(runtime: Runtime) -> WorkerRegistry:
+    """Every service's workflows and activities, over ``runtime``'s clients (which must be
+    linked to Temporal: planning starts child work and publish workflows)."""
+    if runtime.temporal is None:
+        raise ConfigurationError("workers need the runtime's Temporal client")
+    settings, sessionmaker = runtime.settings, runtime.sessionmaker
+    registry = diagnostics_registry()
+    generator = GraphArticleGenerator(
+        sessionmaker,
+        runtime=create_runtime(
+            settings.agent_runtime, runtime.llm, storage_dir=settings.home / "crewai"
+        ),
+        researcher=ResearchAdapter(
+            build_researcher(
+                settings, sessionmaker=sessionmaker, embedder=runtime.embedder, http=runtime.http
+            )
+        ),
+        brand_voice=BrandVoiceAdapter(BrandVoice(sessionmaker, runtime.embedder)),
+        images=ServiceImageMaker(sessionmaker, runtime.images),
+        durability=settings.article_checkpoint_durability,
+    )
+    register_articles(
+        registry, ArticleActivities(sessionmaker, generator, settings.home, settings.base_url)
+    )
+    register_images(
+        registry,
+        ImageActivities(sessionmaker, runtime.images.providers, runtime.object_store),
+    )
+    register_planning(
+        registry,
+        PlanningActivities(
+            sessionmaker,
+            settings,
+            PipelinePlanSources(sessionmaker, settings, runtime.http, runtime.keyring),
+            RouterSubtopics(runtime.llm, runtime.embedder),
+            agents_queue=runtime.temporal.settings.queue_name(TaskQueue.AGENTS),
+            posts=TemporalPostScheduler(runtime.temporal),
+        ),
+    )
+    if runtime.syndication is not None:
+        register_syndication(
+            registry, PublishActivities(sessionmaker, runtime.syndication.publisher)
+        )
+    return registry
+
+
+class RouterSubtopics:
+    """The pipeline's sub-topics from the model router and the embedder (planning's
+    ``SubtopicGenerator``)."""
+
+    def __init__(self, router: SmartRouter, embedder: Embedder) -> None:
+        self.router = router
+        self.embedder = embedder
+
+    async def __call__(
+        self, topic: str, *, count: int, language: str, tenant_id: UUID
+    ) -> Sequence[GeneratedSubtopic]:
+        result = await generate_subtopics(
+            topic,
+            count=count,
+            language=language,
+            tenant_id=tenant_id,
+            router=self.router,
+            embedder=self.embedder,
+            candidates=candidate_pool(count),
+        )
+        return [
+            GeneratedSubtopic(
+                label=item.label,
+                keywords=list(item.keywords),
+                members=list(item.members),
+                size=item.size,
+                centrality=item.centroid_similarity,
+            )
+            for item in result.subtopics
+        ]
+
+
+def candidate_pool(count: int) -> int:
+    """Angles to cluster: enough per sub-topic for KMeans to find themes (about eight each),
+    bounded so that a small local model does not spend minutes listing them."""
+    return max(16, min(60, count * 8))
