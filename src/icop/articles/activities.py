@@ -79,6 +79,8 @@ class ArticleActivities:
             repository = ArticleRepository(session)
             article = await repository.get(article_id)
             if article is None:
+                # The workflow started after the row committed (icop.orchestrator.starts): an
+                # article that is not there was deleted, and retrying cannot bring it back.
                 raise ApplicationError(
                     f"article {article_id} does not exist",
                     type="ArticleNotFound",

@@ -7,7 +7,6 @@ from uuid import UUID, uuid4
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client
-from temporalio.common import WorkflowIDReusePolicy
 
 from icop.articles.activities import ArticleInput
 from icop.articles.repository import ArticleRepository
@@ -20,6 +19,7 @@ from icop.errors import Conflict, NotFound, ServiceUnavailable
 from icop.models import GeneratedArticle
 from icop.orchestrator.connection import LazyClient
 from icop.orchestrator.queues import TaskQueue
+from icop.orchestrator.starts import StartRequest, start_after_commit
 from icop.quotas import service as quotas
 from icop.quotas.plans import Metric
 
@@ -94,24 +94,22 @@ async def create(
     brief: ArticleBrief,
 ) -> ArticleAccepted:
     article = await register(session, principal, brief)
-    # Started before this transaction commits: the workflow's first activity retries until
-    # the row is visible, and a failed commit leaves a workflow that ends as ArticleNotFound.
-    client = await _client(temporal)
-    await client.start_workflow(
-        ArticleWorkflow.run,
-        workflow_input(settings, principal.tenant_id, article.id),
-        id=workflow_id(article.id),
-        task_queue=_agents_queue(temporal),
-        id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+    if temporal is None:
+        raise ServiceUnavailable("the workflow engine (Temporal) is not configured here")
+    await start_after_commit(
+        session,
+        temporal,
+        principal.tenant_id,
+        StartRequest(
+            ArticleWorkflow,
+            workflow_id(article.id),
+            TaskQueue.AGENTS,
+            workflow_input(settings, principal.tenant_id, article.id),
+        ),
     )
     return ArticleAccepted(
         id=article.id, status=article.status, workflow_id=workflow_id(article.id)
     )
-
-
-def _agents_queue(temporal: LazyClient | None) -> str:
-    assert temporal is not None
-    return temporal.settings.queue_name(TaskQueue.AGENTS)
 
 
 async def get(session: AsyncSession, article_id: UUID) -> ArticleOut:

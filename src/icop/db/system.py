@@ -17,3 +17,15 @@ async def tenant_ids(session: AsyncSession, reason: str) -> list[UUID]:
         text("SELECT icop_system_tenant_ids(:reason)"), {"reason": reason}
     )
     return list(rows)
+
+
+async def tenants_with_due_workflow_starts(
+    session: AsyncSession, *, older_than_s: float, limit: int
+) -> list[UUID]:
+    """Tenants with workflow starts older than ``older_than_s``: the ones their own commit did
+    not start (Temporal was down, or the process died in between). Audited when not empty."""
+    rows = await session.scalars(
+        text("SELECT icop_system_due_workflow_starts(make_interval(secs => :secs), :limit)"),
+        {"secs": older_than_s, "limit": limit},
+    )
+    return list(rows)

@@ -50,8 +50,11 @@ class ImageActivities:
                 UUID(job.image_id), activity.info().workflow_id or ""
             )
         if not found:
-            # Retried: the API starts the workflow before its own transaction commits.
-            raise ApplicationError("the image row is not visible yet", type="image_not_visible")
+            # The workflow started after the row committed (icop.orchestrator.starts): a row
+            # that is not there was deleted, and retrying cannot bring it back.
+            raise ApplicationError(
+                f"image {job.image_id} does not exist", type="ImageNotFound", non_retryable=True
+            )
 
     @activity.defn(name="images.generate")
     async def generate_image(self, call: ProviderCall) -> StoredImage:

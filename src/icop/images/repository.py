@@ -37,8 +37,8 @@ class ImageRepository:
         return result.all()
 
     async def mark_running(self, image_id: UUID, workflow_id: str) -> bool:
-        """False when the row is not visible (yet): the request that created it may not
-        have committed when its workflow's first activity runs."""
+        """False when the row does not exist: it was deleted (a job's workflow starts only
+        once the row is committed, icop.orchestrator.starts)."""
         result = await self.session.execute(
             update(Image)
             .where(Image.id == image_id)

@@ -52,6 +52,7 @@ from icop.images.workflows import ImageGenerationWorkflow
 from icop.models.image import Image
 from icop.orchestrator.connection import LazyClient
 from icop.orchestrator.queues import TaskQueue
+from icop.orchestrator.starts import StartRequest, start_after_commit
 from icop.platforms import Platform
 from icop.storage.base import ObjectStore
 
@@ -130,9 +131,15 @@ async def _start_workflow(
     brand: BrandSpec,
     temporal: LazyClient,
 ) -> bool:
-    """Start the job's workflow, the request's own database work done first: the workflow
-    may run before this transaction commits (its first activity waits for the row)."""
-    settings = temporal.settings
+    """Ask for the job's workflow, started once this transaction commits; False when Temporal
+    cannot be reached now (the request then renders inline instead of waiting for it)."""
+    try:
+        await temporal()
+    except Exception as error:  # any failure to reach Temporal means: do it inline
+        logger.warning(
+            "image %s: Temporal is not available (%s); rendering inline", image.id, error
+        )
+        return False
     job = ImageJob(
         tenant_id=str(image.tenant_id),
         image_id=str(image.id),
@@ -140,7 +147,7 @@ async def _start_workflow(
         preset=image.preset,
         seed=image.seed,
         chain=list(image.chain),
-        gpu_task_queue=settings.queue_name(TaskQueue.GPU),
+        gpu_task_queue=temporal.settings.queue_name(TaskQueue.GPU),
         gpu_providers=[
             n for n in image.chain if n in runtime.providers and runtime.providers[n].gpu
         ],
@@ -152,21 +159,12 @@ async def _start_workflow(
     workflow_id = f"image-{image.id}"
     await ImageRepository(session).set_workflow(image.id, workflow_id)
     await session.refresh(image)
-    try:
-        client = await temporal()
-        await client.start_workflow(
-            ImageGenerationWorkflow.run,
-            job,
-            id=workflow_id,
-            task_queue=settings.queue_name(TaskQueue.IMAGES),
-        )
-    except Exception as error:  # any failure to start means: do it inline
-        logger.warning(
-            "image %s: cannot start its workflow (%s); rendering inline", image.id, error
-        )
-        await ImageRepository(session).set_workflow(image.id, None)
-        await session.refresh(image)
-        return False
+    await start_after_commit(
+        session,
+        temporal,
+        image.tenant_id,
+        StartRequest(ImageGenerationWorkflow, workflow_id, TaskQueue.IMAGES, job),
+    )
     return True
 
 

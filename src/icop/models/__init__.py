@@ -33,6 +33,7 @@ from icop.models.syndication import (
 from icop.models.tenant import SubscriptionPlan, Tenant
 from icop.models.usage import UsageCounter
 from icop.models.user import Role, User, UserStatus
+from icop.models.workflow import WorkflowStart
 
 __all__ = [
     "AccountRateState",
@@ -72,4 +73,5 @@ __all__ = [
     "UsageCounter",
     "User",
     "UserStatus",
+    "WorkflowStart",
 ]

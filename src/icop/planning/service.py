@@ -12,7 +12,6 @@ from uuid import UUID, uuid4
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client
-from temporalio.common import WorkflowIDReusePolicy
 
 from icop.audit import service as audit
 from icop.auth.principal import Principal
@@ -21,6 +20,7 @@ from icop.errors import BadRequest, Conflict, NotFound, ServiceUnavailable, Vali
 from icop.models import ContentPipeline, ImportedPlanRow, PipelineRun
 from icop.orchestrator.connection import LazyClient
 from icop.orchestrator.queues import TaskQueue
+from icop.orchestrator.starts import StartRequest, start_after_commit
 from icop.planning import schedules
 from icop.planning.activities import PipelineRunInput
 from icop.planning.repository import (
@@ -220,20 +220,23 @@ async def start_run(
         )
     except IntegrityError as error:
         raise Conflict("this run already exists") from error
-    client = await _client(temporal)
-    assert temporal is not None
-    # Started before the commit: the first activity retries until the run row is visible.
-    await client.start_workflow(
-        PipelineRunWorkflow.run,
-        PipelineRunInput(
-            tenant_id=str(principal.tenant_id),
-            pipeline_id=str(pipeline.id),
-            run_id=str(run_id),
-            trigger="manual",
+    if temporal is None:
+        raise ServiceUnavailable("the workflow engine (Temporal) is not configured here")
+    await start_after_commit(
+        session,
+        temporal,
+        principal.tenant_id,
+        StartRequest(
+            PipelineRunWorkflow,
+            run.workflow_id,
+            TaskQueue.PLANNING,
+            PipelineRunInput(
+                tenant_id=str(principal.tenant_id),
+                pipeline_id=str(pipeline.id),
+                run_id=str(run_id),
+                trigger="manual",
+            ),
         ),
-        id=run.workflow_id,
-        task_queue=temporal.settings.queue_name(TaskQueue.PLANNING),
-        id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
     )
     return RunOut.model_validate(run)
 

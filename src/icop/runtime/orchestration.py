@@ -1,7 +1,8 @@
 """A process's link to Temporal. The API process gets a lazily connected client, the readiness
 check for every task queue and (embedded default, ``ICOP_API_WORKERS=true``) the workers
 themselves, with the outbox relay beside them; a worker process (``icop worker``) gets the
-workers of its queues. Tracing is set up here, once per process."""
+workers of its queues. Both run the sweeper that starts workflows whose commit could not
+(``icop.orchestrator.starts``). Tracing is set up here, once per process."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from icop.observability.tracing import flush_tracing, setup_tracing, worker_serv
 from icop.orchestrator.connection import LazyClient
 from icop.orchestrator.queues import TaskQueue
 from icop.orchestrator.readiness import readiness_check
+from icop.orchestrator.starts import background_sweeper
 from icop.orchestrator.worker import Sidecar, run_worker_process, running_workers
 from icop.outbox.relay import background_relay
 from icop.runtime.clients import Runtime
@@ -34,17 +36,20 @@ async def api_orchestration(runtime: Runtime) -> AsyncIterator[None]:
         client, [temporal.queue_name(queue) for queue in TaskQueue]
     )
     try:
-        if not runtime.settings.api_workers:
-            yield
-            return
-        relay = runtime.settings.outbox_relay_in_workers
-        async with (
-            running_workers(
-                await client(), list(TaskQueue), service_registry(runtime), settings=temporal
-            ),
-            background_relay(runtime.settings, runtime.sessionmaker) if relay else nullcontext(),
-        ):
-            yield
+        async with background_sweeper(runtime.sessionmaker, client):
+            if not runtime.settings.api_workers:
+                yield
+                return
+            relay = runtime.settings.outbox_relay_in_workers
+            async with (
+                running_workers(
+                    await client(), list(TaskQueue), service_registry(runtime), settings=temporal
+                ),
+                background_relay(runtime.settings, runtime.sessionmaker)
+                if relay
+                else nullcontext(),
+            ):
+                yield
     finally:
         flush_tracing()
 
@@ -56,13 +61,14 @@ def run_worker_queues(settings: Settings, queues: Sequence[TaskQueue]) -> NoRetu
     setup_tracing(worker_service_name([queue.value for queue in queues]))
     record_build_info("worker", temporal.build_id)
     runtime = Runtime.from_settings(settings, queues=queues)
-    runtime.temporal = LazyClient(temporal)
+    runtime.temporal = temporal_client = LazyClient(temporal)
 
     @asynccontextmanager
     async def runtime_open() -> AsyncIterator[Runtime]:
         # Entered before the workers start and left after they drained.
         try:
-            yield runtime
+            async with background_sweeper(runtime.sessionmaker, temporal_client):
+                yield runtime
         finally:
             await runtime.aclose()
 

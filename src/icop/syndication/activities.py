@@ -55,8 +55,9 @@ class PublishActivities:
         try:
             outcome = await self.publisher.publish(UUID(ref.tenant_id), UUID(ref.post_id))
         except PostNotFound as error:
-            # Retryable: the API starts the workflow before its transaction commits.
-            raise ApplicationError(str(error), type="PostNotFound") from error
+            # The workflow started after the post committed (icop.orchestrator.starts): a post
+            # that is not there was deleted, and retrying cannot bring it back.
+            raise ApplicationError(str(error), type="PostNotFound", non_retryable=True) from error
         finally:
             beating.cancel()
             with contextlib.suppress(asyncio.CancelledError):

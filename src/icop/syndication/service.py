@@ -186,10 +186,8 @@ async def create(
             target_id=post_id,
             details={"platform": account.platform, "scheduled_at": scheduled_at.isoformat()},
         )
-    # Started before this transaction commits (as articles do): the publish activity retries
-    # until the row is visible.
     for post in created:
-        await scheduler.start(principal.tenant_id, post.id, scheduled_at)
+        await scheduler.start(session, principal.tenant_id, post.id, scheduled_at)
     for post in created:
         await session.refresh(post)
     return [PostOut.model_validate(post) for post in created]
@@ -297,7 +295,7 @@ async def retry(
         post_id, status="scheduled", error=None, delay_reason=None, scheduled_at=now,
         next_attempt_at=None,
     )
-    await scheduler.start(principal.tenant_id, post_id, now)
+    await scheduler.start(session, principal.tenant_id, post_id, now)
     await _audit(session, principal, "post.retried", post_id, {"force": force})
     return await get(session, post_id)
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from icop.runtime.clients import Runtime
 from icop.syndication.dependencies import get_scheduler
@@ -20,7 +21,13 @@ class RecordingScheduler:
 
     calls: list[tuple[str, uuid.UUID, object]] = field(default_factory=list)
 
-    async def start(self, tenant_id: uuid.UUID, post_id: uuid.UUID, scheduled_at: datetime) -> None:
+    async def start(
+        self,
+        session: AsyncSession,
+        tenant_id: uuid.UUID,
+        post_id: uuid.UUID,
+        scheduled_at: datetime,
+    ) -> None:
         self.calls.append(("start", post_id, scheduled_at))
 
     async def cancel(self, post_id: uuid.UUID) -> None:
