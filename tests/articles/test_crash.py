@@ -1,8 +1,15 @@
-"""Durability of the article workflow across a killed worker: a worker process runs the
-article until research and two of the three writers are checkpointed, is SIGKILLed while the
-third writer's model call is in flight, and a new worker process finishes the article. The
-fake provider's call log (written by the workers, see crash_worker.py) proves that no finished
-node ran again: only the call in flight at the kill repeats.
+"""Durability of the article workflow across a killed worker, under the default checkpoint
+durability (``async``: a step's checkpoint is written while the next step runs).
+
+- Mid-step: a worker process runs the article until research and two of the three writers are
+  checkpointed, is SIGKILLed while the third writer's model call is in flight, and a new worker
+  process finishes the article: no finished node ran again, only the call in flight repeats.
+- At a step boundary: the worker is killed the moment the step after the editor starts, while
+  the editor's checkpoint may still be on its way: the documented guarantee (docs/
+  configuration.md, ``ICOP_ARTICLE_CHECKPOINT_DURABILITY``) is that the step that had just
+  finished may run once more, and nothing before it.
+
+The fake provider's call log (written by the workers, see crash_worker.py) is the evidence.
 
 The workers are separate processes, so the article and its tenant are committed (not in the
 per-test rolled-back transaction) and left in the session's throwaway test database."""
@@ -19,10 +26,11 @@ import uuid
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
-from temporalio.client import Client
+from temporalio.client import Client, WorkflowHandle
 
 from icop.agents.checkpoint import PostgresCheckpointSaver
 from icop.agents.graph import thread_config
@@ -52,7 +60,7 @@ class Workers:
         self.settings, self.home, self.log = settings, home, log
         self.processes: list[subprocess.Popen[bytes]] = []
 
-    def start(self) -> subprocess.Popen[bytes]:
+    def start(self, slow: str = f"writer_c={SLOW_WRITER_S}") -> subprocess.Popen[bytes]:
         process = subprocess.Popen(
             [
                 sys.executable,
@@ -71,7 +79,7 @@ class Workers:
                 "--latency",
                 str(LATENCY_S),
                 "--slow",
-                f"writer_c={SLOW_WRITER_S}",
+                slow,
             ],
             cwd=ROOT,
             env=os.environ.copy(),
@@ -153,6 +161,21 @@ async def checkpointed_writers(
     }
 
 
+async def start_article(
+    client: Client, settings: TemporalSettings, article: GeneratedArticle
+) -> WorkflowHandle[Any, Any]:
+    return await client.start_workflow(
+        ArticleWorkflow.run,
+        ArticleInput(
+            tenant_id=str(article.tenant_id),
+            article_id=str(article.id),
+            heartbeat_timeout_s=HEARTBEAT_TIMEOUT_S,
+        ),
+        id=f"article-{article.id}",
+        task_queue=settings.queue_name(TaskQueue.AGENTS),
+    )
+
+
 async def test_a_killed_worker_loses_only_the_call_in_flight(
     app_engine: AsyncEngine,
     temporal_client: Client,
@@ -162,16 +185,7 @@ async def test_a_killed_worker_loses_only_the_call_in_flight(
     sessionmaker = create_sessionmaker(app_engine)
     article = await committed_article(sessionmaker)
     first = workers.start()
-    handle = await temporal_client.start_workflow(
-        ArticleWorkflow.run,
-        ArticleInput(
-            tenant_id=str(article.tenant_id),
-            article_id=str(article.id),
-            heartbeat_timeout_s=HEARTBEAT_TIMEOUT_S,
-        ),
-        id=f"article-{article.id}",
-        task_queue=temporal_settings.queue_name(TaskQueue.AGENTS),
-    )
+    handle = await start_article(temporal_client, temporal_settings, article)
 
     # Kill once research and writers a and b are checkpointed and writer c is mid-call.
     loop = asyncio.get_running_loop()
@@ -213,3 +227,45 @@ async def test_a_killed_worker_loses_only_the_call_in_flight(
     finishes = Counter(key for _, event, key in calls if event == "finish")
     assert all(count == 1 for count in finishes.values()), finishes
     assert {"editor", "seo", "visual_director", "markdown_formatter"} <= set(finishes)
+
+
+async def test_a_worker_killed_at_a_step_boundary_repeats_at_most_the_step_just_finished(
+    app_engine: AsyncEngine,
+    temporal_client: Client,
+    temporal_settings: TemporalSettings,
+    workers: Workers,
+) -> None:
+    sessionmaker = create_sessionmaker(app_engine)
+    article = await committed_article(sessionmaker)
+    first = workers.start(slow=f"seo={SLOW_WRITER_S}")
+    handle = await start_article(temporal_client, temporal_settings, article)
+
+    # Kill the moment the step after the editor starts: the editor's checkpoint is written
+    # while this step runs (async durability), so it may or may not be stored yet.
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 60
+    while ("start", "seo") not in {(e, k) for _, e, k in log_lines(workers.log)}:
+        assert first.poll() is None, (first.stderr.read() if first.stderr else b"").decode()
+        assert loop.time() < deadline, f"never reached seo: {log_lines(workers.log)}"
+        await asyncio.sleep(0.01)
+    os.kill(first.pid, signal.SIGKILL)
+    first.wait(timeout=30)
+    before_kill = log_lines(workers.log)
+
+    second = workers.start(slow="none=0")
+    result = await asyncio.wait_for(handle.result(), timeout=60)
+    assert result.status == "ready", log_lines(workers.log)
+
+    calls = log_lines(workers.log)
+    starts = Counter(key for _, event, key in calls if event == "start")
+    after_kill = Counter(key for pid, event, key in calls if pid == second.pid and event == "start")
+    finished_before = {key for _, event, key in before_kill if event == "finish"}
+    assert finished_before >= {"researcher", "writer_a", "writer_b", "writer_c", "editor"}
+    # Every step before the one that had just finished ran once, whatever the kill's timing.
+    for key in ("researcher", "writer_a", "writer_b", "writer_c"):
+        assert starts[key] == 1, (key, calls)
+    # The step that had just finished: once, or once more if its checkpoint was not stored.
+    assert starts["editor"] in (1, 2), calls
+    assert after_kill["seo"] == 1  # the call in flight at the kill runs again
+    finishes = Counter(key for _, event, key in calls if event == "finish")
+    assert finishes["visual_director"] == 1 and finishes["markdown_formatter"] == 1, finishes

@@ -1,31 +1,45 @@
-"""The adapters from the real services to the graph's protocols, the mapping of the graph's
-final state, and the worker registration."""
+"""The adapters from the real services to the graph's protocols (research, durable images)
+and the mapping of the graph's final state."""
 
 from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import pytest
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from temporalio.client import Client
 
 from icop.agents.schemas import ImagePrompt
 from icop.agents.state import ArticleState
 from icop.articles.generator import (
     ArticleGenerationFailed,
     ResearchAdapter,
-    ServiceImageMaker,
     to_graph_source,
     to_result,
 )
+from icop.articles.images import ArticleImages, image_id_for
+from icop.auth import service as auth
+from icop.auth.service import ClientInfo
+from icop.auth.tokens import TokenService
+from icop.config import Settings
+from icop.db.engine import create_sessionmaker
+from icop.db.session import unit_of_work
+from icop.images.activities import ImageActivities
+from icop.images.providers.base import GeneratedImage, GenerationRequest, Progress
 from icop.images.providers.local import LocalRendererProvider
 from icop.images.providers.openai import OpenAIImageProvider
+from icop.images.repository import ImageRepository
 from icop.images.service import ImageRuntime
 from icop.images.settings import ImageSettings
+from icop.orchestrator.connection import LazyClient, TemporalSettings
+from icop.orchestrator.queues import TaskQueue
+from icop.orchestrator.worker import WorkerRegistry, running_workers
 from icop.research.providers.base import SearchProvider
 from icop.research.schemas import CitedSource, SearchQuery, Source
 from icop.research.service import Researcher
+from icop.runtime.workers import register_images
 from icop.storage.local import LocalObjectStore
 from icop.storage.signing import UrlSigner
 
@@ -80,37 +94,87 @@ def test_a_long_or_blank_title_still_makes_a_valid_source() -> None:
     assert len(source.snippet) == 4000
 
 
-async def test_images_come_from_the_image_service_chain_with_working_urls(
-    tmp_path: Path, sessionmaker: async_sessionmaker[AsyncSession]
+class CountingRenderer(LocalRendererProvider):
+    """The local renderer, counting what it is asked to render (what a paid provider bills)."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    async def generate(
+        self, request: GenerationRequest, progress: Progress | None = None
+    ) -> GeneratedImage:
+        self.calls += 1
+        return await super().generate(request, progress)
+
+
+async def committed_tenant(sessionmaker: async_sessionmaker[AsyncSession]) -> UUID:
+    async with unit_of_work(sessionmaker, None) as session:
+        pair = await auth.signup(
+            session,
+            TokenService.from_settings(Settings()),
+            email=f"images{uuid4().hex[:8]}@example.com",
+            password="a long enough password",
+            company_name="Article images",
+            display_name=None,
+            client=ClientInfo(user_agent="pytest"),
+        )
+    return pair.tenant_id
+
+
+async def test_article_images_are_durable_image_jobs_a_retried_step_does_not_pay_twice(
+    tmp_path: Path,
+    app_engine: AsyncEngine,
+    temporal_client: Client,
+    temporal_settings: TemporalSettings,
 ) -> None:
+    # The image workers run their activities concurrently: committed data, on the real pool.
+    sessionmaker = create_sessionmaker(app_engine)
+    tenant = await committed_tenant(sessionmaker)
     store = LocalObjectStore(
         tmp_path,
         UrlSigner(b"test-media-signing-key-0123456789"),
         base_url="http://testserver/api/v1/media",
         default_ttl_s=3600,
     )
-    tenant = uuid4()
     prompts = [
         ImagePrompt(prompt="a compost heap at dawn", alt="Compost heap", aspect="16:9"),
         ImagePrompt(prompt="a worm bin", alt="Worm bin", aspect="1:1"),
     ]
+    renderer = CountingRenderer()
     # OpenAI has no key here: the chain passes over it to the local renderer.
     runtime = ImageRuntime(
         images=ImageSettings(_env_file=None, image_providers=["openai", "local"]),
-        providers={"openai": OpenAIImageProvider(None), "local": LocalRendererProvider()},
+        providers={"openai": OpenAIImageProvider(None), "local": renderer},
         store=store,
     )
-    assets = await ServiceImageMaker(sessionmaker, runtime).make(tenant, "art-1", prompts)
+    registry = WorkerRegistry()
+    register_images(registry, ImageActivities(sessionmaker, runtime.providers, store))
+    maker = ArticleImages(sessionmaker, runtime, LazyClient(temporal_settings))
+    async with running_workers(
+        temporal_client, [TaskQueue.IMAGES, TaskQueue.GPU], registry, settings=temporal_settings
+    ):
+        assets = await maker.make(tenant, "art-1", prompts)
+        # The image step again, as after a crashed article worker: the same jobs are found.
+        again = await maker.make(tenant, "art-1", prompts)
+    assert renderer.calls == 2, "one render per image, however often the step runs"
     assert {a.provider for a in assets} == {"local"}
     assert [a.index for a in assets] == [0, 1]
     assert (assets[1].width, assets[1].height) == (1080, 1080)
     assert assets[0].width > assets[0].height
     for asset in assets:
         assert asset.url.startswith("http://testserver/api/v1/media/") and asset.size_bytes
+    assert [(a.width, a.size_bytes) for a in again] == [(a.width, a.size_bytes) for a in assets]
     heads = await asyncio.to_thread(
         lambda: [path.read_bytes()[:2] for path in sorted(tmp_path.rglob("*.jpg"))]
     )
     assert heads == [b"\xff\xd8", b"\xff\xd8"]  # two stored JPEGs
+    # They are the tenant's image jobs, each run by its durable workflow.
+    async with unit_of_work(sessionmaker, tenant) as session:
+        jobs = await ImageRepository(session).list(limit=10, offset=0, status=None)
+    assert sorted(j.workflow_id or "" for j in jobs) == sorted(
+        f"image-{image_id_for('art-1', i, p)}" for i, p in enumerate(prompts)
+    )
+    assert {j.status for j in jobs} == {"ready"}
 
 
 def test_a_failed_graph_raises_and_no_sources_is_a_result() -> None:

@@ -1,6 +1,6 @@
 """``GraphArticleGenerator``: the article workflow's ``ArticleGenerator`` on top of the agent
-graph, plus adapters from the real research, brand-voice and image services to the graph's
-protocols (``icop.agents.protocols``).
+graph, plus adapters from the real research and brand-voice services to the graph's protocols
+(``icop.agents.protocols``; the images are ``icop.articles.images``).
 
 A graph that ends ``failed`` (no writer produced a draft after the router's own fallbacks and
 retries) raises ``ArticleGenerationFailed``: its thread is finished, so running the activity
@@ -12,8 +12,6 @@ node.
 from __future__ import annotations
 
 import asyncio
-import hashlib
-from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -32,7 +30,7 @@ from icop.agents.protocols import (
 )
 from icop.agents.runtime.base import AgentRuntime
 from icop.agents.schemas import ArticleBrief as GraphBrief
-from icop.agents.schemas import ImageAsset, ImagePrompt, Source
+from icop.agents.schemas import Source
 from icop.agents.state import ArticleState, total_cost_usd
 from icop.articles.generation import (
     Brief,
@@ -41,22 +39,9 @@ from icop.articles.generation import (
     GenerationResult,
     ProgressCallback,
 )
-from icop.brand import kit as brand_kits
 from icop.brand.service import BrandVoice as BrandVoiceService
-from icop.db.session import unit_of_work
-from icop.images.branding import brand_kit
-from icop.images.generation import produce_with_fallback, store_image
-from icop.images.presets import Preset
-from icop.images.providers.base import GenerationRequest
-from icop.images.service import ImageRuntime, effective_chain
 from icop.research.schemas import CitedSource
 from icop.research.service import Researcher as ResearchService
-
-PRESETS: dict[str, Preset] = {
-    "1:1": Preset.SQUARE,
-    "4:5": Preset.PORTRAIT,
-    "16:9": Preset.LANDSCAPE,
-}
 
 
 class ArticleGenerationFailed(GenerationFailed):
@@ -107,55 +92,6 @@ class BrandVoiceAdapter:
 
     async def similarity(self, tenant_id: UUID, text: str) -> float | None:
         return await self.service.similarity(tenant_id, text)
-
-
-class ServiceImageMaker:
-    """Images through the image service: the tenant's provider chain (or the deployment's),
-    each provider once, the local card renderer as the last resort, every result through the
-    JPEG pipeline and into the object store. Offline this is the renderer: deterministic, so a
-    retried step stores the same bytes under the same content-addressed key."""
-
-    def __init__(
-        self, sessionmaker: async_sessionmaker[AsyncSession], runtime: ImageRuntime
-    ) -> None:
-        self.sessionmaker = sessionmaker
-        self.runtime = runtime
-
-    async def make(
-        self, tenant_id: UUID, article_id: str, prompts: Sequence[ImagePrompt]
-    ) -> list[ImageAsset]:
-        async with unit_of_work(self.sessionmaker, tenant_id) as session:
-            chain = await effective_chain(session, self.runtime, tenant_id, None)
-            brand = brand_kit(await brand_kits.spec_for(session, tenant_id))
-        assets: list[ImageAsset] = []
-        for index, prompt in enumerate(prompts):
-            request = GenerationRequest(
-                prompt=prompt.prompt,
-                preset=PRESETS.get(prompt.aspect, Preset.LANDSCAPE),
-                seed=_seed(f"{article_id}:{index}:{prompt.prompt}"),
-                title=prompt.alt,
-                brand=brand,
-            )
-            produced, _ = await produce_with_fallback(
-                self.runtime.providers, chain, request, platform=None
-            )
-            stored = await store_image(self.runtime.store, tenant_id, produced)
-            assets.append(
-                ImageAsset(
-                    index=index,
-                    url=stored.url,
-                    alt=prompt.alt,
-                    width=produced.width,
-                    height=produced.height,
-                    size_bytes=stored.size,
-                    provider=produced.provider,
-                )
-            )
-        return assets
-
-
-def _seed(text: str) -> int:
-    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "big")
 
 
 # -- the generator ----------------------------------------------------------------------------

@@ -84,7 +84,7 @@ def brief_problem(error: ValidationError) -> str:
 async def _run(
     current: Settings, brief: ArticleBrief, tenant: UUID | None, wait: bool, sources: list[Path]
 ) -> str:
-    queues = [TaskQueue.AGENTS, TaskQueue.IMAGES]
+    queues = [TaskQueue.AGENTS, TaskQueue.IMAGES, TaskQueue.GPU]
     runtime = Runtime.from_settings(current, queues=queues)
     runtime.temporal = temporal = LazyClient(temporal_settings(current))
     sessionmaker = runtime.sessionmaker

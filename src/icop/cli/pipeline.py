@@ -163,7 +163,7 @@ def run(
 
 
 async def _run(current: Settings, name_or_id: str, wait: bool, tenant: UUID | None) -> str:
-    queues = [TaskQueue.PLANNING, TaskQueue.AGENTS, TaskQueue.IMAGES]
+    queues = [TaskQueue.PLANNING, TaskQueue.AGENTS, TaskQueue.IMAGES, TaskQueue.GPU]
     async with _runtime(current, queues) as runtime:
         sessionmaker, temporal = runtime.sessionmaker, runtime.temporal
         assert temporal is not None

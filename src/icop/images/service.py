@@ -99,25 +99,50 @@ async def create(
     body: ImageCreate,
     temporal: LazyClient | None,
 ) -> Image:
-    requested = body.provider.value if body.provider else None
+    return await submit(
+        session,
+        runtime,
+        principal.tenant_id,
+        body,
+        temporal,
+        image_id=uuid4(),
+        created_by=principal.user_id,
+    )
+
+
+async def submit(
+    session: AsyncSession,
+    runtime: ImageRuntime,
+    tenant_id: UUID,
+    order: ImageCreate,
+    temporal: LazyClient | None,
+    *,
+    image_id: UUID,
+    created_by: UUID | None = None,
+) -> Image:
+    """Store the job and ask for its workflow (started once the transaction commits); with no
+    Temporal to reach, render it inline with the local renderer. A caller that may retry (an
+    article's image step) passes an ``image_id`` derived from what it renders, and finds the
+    job again instead of ordering it twice."""
+    requested = order.provider.value if order.provider else None
     image = await ImageRepository(session).add(
         Image(
-            tenant_id=principal.tenant_id,
-            id=uuid4(),
-            prompt=body.prompt,
-            title=body.title,
-            preset=body.preset.value,
-            platform=body.platform.value if body.platform else None,
+            tenant_id=tenant_id,
+            id=image_id,
+            prompt=order.prompt,
+            title=order.title,
+            preset=order.preset.value,
+            platform=order.platform.value if order.platform else None,
             requested_provider=requested,
-            chain=await effective_chain(session, runtime, principal.tenant_id, requested),
+            chain=await effective_chain(session, runtime, tenant_id, requested),
             # Chosen once and stored: retries and fallbacks reuse it (same card, same key).
-            seed=body.seed if body.seed is not None else secrets.randbelow(2**31),
+            seed=order.seed if order.seed is not None else secrets.randbelow(2**31),
             status=ImageStatus.QUEUED.value,
-            created_by=principal.user_id,
+            created_by=created_by,
         )
     )
     # Read once per job; a kit changed while the job runs applies to the next one.
-    brand = await brand_kits.spec_for(session, principal.tenant_id)
+    brand = await brand_kits.spec_for(session, tenant_id)
     if temporal is not None and await _start_workflow(session, runtime, image, brand, temporal):
         return image
     await run_inline(session, runtime, image, brand)

@@ -13,12 +13,8 @@ from uuid import UUID
 
 from icop.agents.runtime import create_runtime
 from icop.articles.activities import ArticleActivities
-from icop.articles.generator import (
-    BrandVoiceAdapter,
-    GraphArticleGenerator,
-    ResearchAdapter,
-    ServiceImageMaker,
-)
+from icop.articles.generator import BrandVoiceAdapter, GraphArticleGenerator, ResearchAdapter
+from icop.articles.images import ArticleImages
 from icop.articles.workflows import ArticleWorkflow
 from icop.brand.service import BrandVoice
 from icop.embeddings.base import Embedder
@@ -107,7 +103,7 @@ def service_registry(runtime: Runtime) -> WorkerRegistry:
             )
         ),
         brand_voice=BrandVoiceAdapter(BrandVoice(sessionmaker, runtime.embedder)),
-        images=ServiceImageMaker(sessionmaker, runtime.images),
+        images=ArticleImages(sessionmaker, runtime.images, runtime.temporal),
         durability=settings.article_checkpoint_durability,
     )
     register_articles(
