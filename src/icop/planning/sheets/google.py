@@ -19,14 +19,14 @@ from __future__ import annotations
 
 import asyncio
 import random
-import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
 import httpx
 
+from icop.kit.token_bucket import Sleep, TokenBucket
 from icop.planning.sheets.a1 import parse_a1
 from icop.planning.sheets.auth import TokenSource
 from icop.planning.sheets.exceptions import (
@@ -51,40 +51,6 @@ DEFAULT_BASE_URL = "https://sheets.googleapis.com"
 # Google recommends request bodies under 2 MB; one batch stays well below it.
 MAX_BATCH_CHARS = 1_000_000
 MAX_BATCH_RANGES = 500
-
-Sleep = Callable[[float], Awaitable[None]]
-
-
-class TokenBucket:
-    """``per_minute`` requests a minute, up to ``capacity`` at once. Callers over the rate
-    reserve the next free slot and sleep until it (no lock: reservation happens between awaits,
-    so it is atomic on the event loop)."""
-
-    def __init__(
-        self,
-        per_minute: float,
-        *,
-        capacity: float | None = None,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Sleep = asyncio.sleep,
-    ) -> None:
-        if per_minute <= 0:
-            raise ValueError("per_minute must be positive")
-        self.rate = per_minute / 60.0
-        self.capacity = capacity if capacity is not None else max(1.0, per_minute / 6)
-        self._clock = clock
-        self._sleep = sleep
-        self._tokens = self.capacity
-        self._last = clock()
-
-    async def acquire(self) -> None:
-        now = self._clock()
-        self._tokens = min(self.capacity, self._tokens + (now - self._last) * self.rate)
-        self._last = now
-        self._tokens -= 1
-        if self._tokens < 0:
-            await self._sleep(-self._tokens / self.rate)
-
 
 _BUCKETS: dict[tuple[str, float], TokenBucket] = {}
 
