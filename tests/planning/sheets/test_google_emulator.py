@@ -287,7 +287,7 @@ async def test_429_backs_off_then_succeeds(
     client = GoogleSheetsClient(
         SHEET_ID,
         http=http,
-        tokens=ServiceAccountTokens(service_key, http),
+        tokens=ServiceAccountTokens(service_key),
         principal=service_key.client_email,
         base_url=server.url,
         bucket=TokenBucket(60_000),
