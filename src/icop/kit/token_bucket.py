@@ -21,7 +21,7 @@ class TokenBucket:
     two callers can see the same tokens. Each waiter sleeps exactly its own reservation, so
     callers are served in the order they arrived. A waiter that is cancelled does not give its
     slot back: the bucket errs on the side of calling less often than the rate, never more.
-    One bucket belongs to one event loop (it is not thread-safe).
+    Not thread-safe: share a bucket between coroutines, not between threads.
     """
 
     def __init__(
@@ -46,6 +46,7 @@ class TokenBucket:
     async def acquire(self) -> float:
         """Take one token, sleeping until it is due; the seconds waited (0.0 when one was free,
         reported by callers as time spent throttled)."""
+        # No await until the reservation is made, so no other caller runs in between.
         now = self._clock()
         self._tokens = min(self.capacity, self._tokens + (now - self._last) * self.rate)
         self._last = now
