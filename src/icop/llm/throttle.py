@@ -3,37 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-
-class TokenBucket:
-    """``rate_per_minute`` calls per minute on average, bursts up to ``burst``."""
-
-    def __init__(self, rate_per_minute: float, burst: int | None = None) -> None:
-        self.rate_per_s = rate_per_minute / 60.0
-        self.capacity = float(burst if burst is not None else max(1, int(rate_per_minute // 6)))
-        self._tokens = self.capacity
-        self._updated = time.monotonic()
-        self._lock = asyncio.Lock()
-
-    async def acquire(self) -> float:
-        """Wait for a token; returns the seconds waited (recorded as throttling)."""
-        waited = 0.0
-        async with self._lock:
-            while True:
-                now = time.monotonic()
-                self._tokens = min(
-                    self.capacity, self._tokens + (now - self._updated) * self.rate_per_s
-                )
-                self._updated = now
-                if self._tokens >= 1:
-                    self._tokens -= 1
-                    return waited
-                pause = (1 - self._tokens) / self.rate_per_s
-                waited += pause
-                await asyncio.sleep(pause)
+from icop.kit.token_bucket import TokenBucket
 
 
 class Throttle:

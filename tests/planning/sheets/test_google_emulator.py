@@ -14,6 +14,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from icop.config import Settings
 from icop.emulators.sheets import EmulatorServer, Fault, SheetsEmulator
+from icop.kit.token_bucket import TokenBucket
 from icop.planning.sheets import (
     OAuthUserToken,
     RowUpdate,
@@ -29,7 +30,7 @@ from icop.planning.sheets import (
     read_plan,
 )
 from icop.planning.sheets.auth import ServiceAccountTokens
-from icop.planning.sheets.google import GoogleSheet, GoogleSheetsClient, RetryPolicy, TokenBucket
+from icop.planning.sheets.google import GoogleSheet, GoogleSheetsClient, RetryPolicy
 
 SHEET_ID = "1BxiMVs0XRA5nFMdKvBdBZjgmUUqptlbs74OgvE2upms"
 PLAN = [
@@ -286,7 +287,7 @@ async def test_429_backs_off_then_succeeds(
     client = GoogleSheetsClient(
         SHEET_ID,
         http=http,
-        tokens=ServiceAccountTokens(service_key, http),
+        tokens=ServiceAccountTokens(service_key),
         principal=service_key.client_email,
         base_url=server.url,
         bucket=TokenBucket(60_000),
@@ -351,20 +352,6 @@ async def test_faults_can_be_injected_over_http(
     await sheet.read("ContentPlan!A1")
     statuses = [call.operation for call in server.emulator.calls("values.get")]
     assert len(statuses) == 2
-
-
-async def test_token_bucket_paces_requests() -> None:
-    now = [0.0]
-    slept: list[float] = []
-
-    async def sleep(seconds: float) -> None:
-        slept.append(seconds)
-        now[0] += seconds
-
-    bucket = TokenBucket(60, capacity=2, clock=lambda: now[0], sleep=sleep)
-    for _ in range(4):
-        await bucket.acquire()
-    assert slept == [1.0, 1.0]  # a burst of 2, then one request a second
 
 
 # --- auth -------------------------------------------------------------------------------

@@ -16,17 +16,22 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from icop.config import Settings
+from icop.kit.token_bucket import TokenBucket
 from icop.planning.sheets import (
     OAuthUserToken,
     RowUpdate,
     ServiceAccountKey,
+    SheetAuthFailed,
     SheetLocator,
+    SheetPermissionDenied,
     SheetRateLimited,
+    SheetUnavailable,
     credentials_from_vault,
     google_credentials,
     open_sheet,
 )
-from icop.planning.sheets.google import GoogleSheet
+from icop.planning.sheets.auth import UserTokens
+from icop.planning.sheets.google import GoogleSheet, GoogleSheetsClient, RetryPolicy
 from icop.planning.sheets.http import retry_after_s
 
 API = "https://sheets.googleapis.com/v4/spreadsheets"
@@ -203,6 +208,123 @@ async def test_service_account_assertion(http: httpx.AsyncClient) -> None:
     assert claims["iss"] == "planner@proj.iam.gserviceaccount.com"
     assert claims["scope"] == "https://www.googleapis.com/auth/spreadsheets"
     assert claims["exp"] - claims["iat"] == 3600
+
+
+def _client(
+    http: httpx.AsyncClient, slept: list[float], user: OAuthUserToken | None = None
+) -> GoogleSheetsClient:
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+
+    return GoogleSheetsClient(
+        SHEET_ID,
+        http=http,
+        tokens=UserTokens(user or _user()),
+        principal="the connected Google account",
+        bucket=TokenBucket(60_000),
+        retry=RetryPolicy(max_retries=3, base_s=1.0, max_s=8.0, max_wait_s=60.0),
+        sleep=sleep,
+        rand=lambda: 0.0,
+    )
+
+
+def _error(status: int, **headers: str) -> httpx.Response:
+    return httpx.Response(
+        status, headers=headers, json={"error": {"code": status, "message": "try later"}}
+    )
+
+
+@respx.mock
+async def test_5xx_backs_off_exponentially_and_honours_retry_after(
+    http: httpx.AsyncClient,
+) -> None:
+    route = respx.get(f"{API}/{SHEET_ID}/values/ContentPlan%21A1").mock(
+        side_effect=[
+            _error(500),
+            httpx.ConnectError("reset"),
+            _error(503, **{"Retry-After": "7"}),
+            httpx.Response(200, json={"range": "ContentPlan!A1", "values": [["Topic"]]}),
+        ]
+    )
+    slept: list[float] = []
+    answer = await _client(http, slept).get_values("ContentPlan!A1")
+    assert answer.values == [["Topic"]]
+    assert route.call_count == 4
+    assert slept == [1.0, 2.0, 7.0]  # 1, 2, then Retry-After over the 4 s backoff
+
+
+@respx.mock
+async def test_retries_run_out_with_the_last_failure(http: httpx.AsyncClient) -> None:
+    route = respx.get(f"{API}/{SHEET_ID}/values/ContentPlan%21A1").mock(return_value=_error(503))
+    slept: list[float] = []
+    with pytest.raises(SheetUnavailable, match="HTTP 503") as raised:
+        await _client(http, slept).get_values("ContentPlan!A1")
+    assert raised.value.http_status == 503
+    assert route.call_count == 4  # the first try and three retries
+    assert slept == [1.0, 2.0, 4.0]
+
+
+@respx.mock
+async def test_a_request_error_is_not_retried(http: httpx.AsyncClient) -> None:
+    route = respx.get(f"{API}/{SHEET_ID}/values/ContentPlan%21A1").respond(
+        403, json={"error": {"code": 403, "message": "denied", "status": "PERMISSION_DENIED"}}
+    )
+    slept: list[float] = []
+    with pytest.raises(SheetPermissionDenied):
+        await _client(http, slept).get_values("ContentPlan!A1")
+    assert route.call_count == 1 and slept == []
+
+
+@respx.mock
+async def test_token_endpoint_outage_is_retried_like_the_api(http: httpx.AsyncClient) -> None:
+    token = respx.post(TOKEN).mock(
+        side_effect=[
+            httpx.Response(503),
+            httpx.Response(200, json={"access_token": "ya29.late", "expires_in": 3600}),
+        ]
+    )
+    api = respx.get(f"{API}/{SHEET_ID}/values/ContentPlan%21A1").respond(
+        json={"range": "ContentPlan!A1", "values": [["Topic"]]}
+    )
+    slept: list[float] = []
+    expired = OAuthUserToken(
+        access_token=None,
+        refresh_token="1//refresh",
+        client_id="client-id",
+        client_secret="client-secret",
+    )
+    answer = await _client(http, slept, expired).get_values("ContentPlan!A1")
+    assert answer.values == [["Topic"]]
+    assert token.call_count == 2 and slept == [1.0]
+    assert api.calls.last.request.headers["authorization"] == "Bearer ya29.late"
+
+
+@respx.mock
+async def test_a_second_401_after_the_refresh_is_an_auth_failure(
+    http: httpx.AsyncClient,
+) -> None:
+    token = respx.post(TOKEN).respond(json={"access_token": "ya29.new", "expires_in": 3600})
+    api = respx.get(f"{API}/{SHEET_ID}/values/ContentPlan%21A1").respond(
+        401, json={"error": {"code": 401, "message": "bad token", "status": "UNAUTHENTICATED"}}
+    )
+    slept: list[float] = []
+    with pytest.raises(SheetAuthFailed, match="reconnect the Google account"):
+        await _client(http, slept).get_values("ContentPlan!A1")
+    # One refresh, one retry with the new token, no backoff.
+    assert token.call_count == 1 and api.call_count == 2 and slept == []
+    assert api.calls.last.request.headers["authorization"] == "Bearer ya29.new"
+
+
+@respx.mock
+async def test_a_long_retry_after_goes_back_to_the_caller(http: httpx.AsyncClient) -> None:
+    route = respx.get(f"{API}/{SHEET_ID}/values/ContentPlan%21A1").mock(
+        return_value=_error(503, **{"Retry-After": "90"})
+    )
+    slept: list[float] = []
+    with pytest.raises(SheetRateLimited, match="HTTP 503") as raised:
+        await _client(http, slept).get_values("ContentPlan!A1")
+    assert raised.value.retry_after_s == 90 and raised.value.retryable
+    assert route.call_count == 1 and slept == []
 
 
 @respx.mock

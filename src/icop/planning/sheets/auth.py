@@ -1,13 +1,19 @@
-"""Google OAuth 2.0 access tokens for the Sheets API, from either kind of credential the vault
-holds for a tenant:
+"""Google OAuth 2.0 access tokens for the Sheets API, through ``google-auth``, from either kind
+of credential the vault holds for a tenant:
 
-- a **service-account key** (the JSON file Google Cloud hands out): we sign a JWT assertion
-  (RS256, ``iss`` = the account's e-mail, ``aud`` = its ``token_uri``, one hour at most) and
-  exchange it at the token endpoint (``grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer``);
-- a **user's OAuth token** with a refresh token: ``grant_type=refresh_token`` with our OAuth
-  client's id and secret.
+- a **service-account key** (the JSON file Google Cloud hands out):
+  ``google.oauth2.service_account.Credentials`` signs the JWT assertion (RS256, one hour) and
+  exchanges it at the key's ``token_uri``
+  (``grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer``);
+- a **user's OAuth token** with a refresh token: ``google.oauth2.credentials.Credentials``
+  (``grant_type=refresh_token`` with our OAuth client's id and secret).
 
-Tokens are cached until shortly before they expire; concurrent callers share one exchange.
+google-auth refreshes synchronously through a ``google.auth.transport.Request``: ours,
+``HttpxRequest``, sends with a synchronous ``httpx.Client`` (not ``requests``, which respx could
+not see in the wire-level tests), and the refresh runs in a worker thread so that the event loop
+never blocks. Tokens are cached until shortly before they expire; concurrent callers share one
+refresh. Failures come out as ``SheetAuthFailed`` (a bad key, a revoked grant: a person must
+act) or ``SheetUnavailable`` (the token endpoint unreachable or failing: retry later).
 """
 
 from __future__ import annotations
@@ -21,17 +27,24 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
+# google-auth has no annotations: its calls below carry ignore[no-untyped-call] for mypy.
+import google.auth.credentials
+import google.auth.exceptions
+import google.auth.transport
 import httpx
-import jwt
+from google.oauth2.credentials import Credentials as UserCredentials
+from google.oauth2.service_account import Credentials as ServiceAccountCredentials
 
 from icop.planning.sheets.exceptions import SheetAuthFailed, SheetUnavailable
 
 SCOPE = "https://www.googleapis.com/auth/spreadsheets"
+# The grant google-auth sends for a service account (the emulator checks for it).
 JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 DEFAULT_TOKEN_URI = "https://oauth2.googleapis.com/token"  # noqa: S105 (a URL)
 # Refresh this long before the expiry Google gave us, so a token never dies mid-request.
 EXPIRY_MARGIN_S = 60.0
-ASSERTION_LIFETIME_S = 3600
+# What a token lives when the endpoint does not say (Google's access tokens live an hour).
+DEFAULT_LIFETIME_S = 3600.0
 
 
 @dataclass(frozen=True)
@@ -127,114 +140,173 @@ class TokenSource(Protocol):
     async def token(self, *, force: bool = False) -> str: ...
 
 
-def _oauth_error(response: httpx.Response) -> str:
-    try:
-        body = response.json()
-    except ValueError:
-        return f"HTTP {response.status_code}"
-    if isinstance(body, dict):
-        error = body.get("error")
-        description = body.get("error_description")
-        if isinstance(error, dict):  # some Google endpoints use the API error envelope
-            return str(error.get("message") or error.get("status"))
-        return ": ".join(str(part) for part in (error, description) if part)
-    return f"HTTP {response.status_code}"
+class TokenEndpointUnavailable(google.auth.exceptions.TransportError):
+    """The token endpoint answered 5xx or 429."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(f"the token endpoint answered HTTP {status}")  # type: ignore[no-untyped-call]
+        self.status = status
 
 
-async def _exchange(
-    http: httpx.AsyncClient, token_uri: str, form: dict[str, str], who: str, timeout_s: float
-) -> tuple[str, float]:
-    """POST a grant; (access token, seconds it lives)."""
+class _Response(google.auth.transport.Response):
+    def __init__(self, response: httpx.Response) -> None:
+        self._response = response
+
+    @property
+    def status(self) -> int:
+        return self._response.status_code
+
+    @property
+    def headers(self) -> Mapping[str, str]:
+        return self._response.headers
+
+    @property
+    def data(self) -> bytes:
+        return self._response.content
+
+
+class HttpxRequest(google.auth.transport.Request):
+    """google-auth's transport (``request(url, method, body, headers, timeout)`` returning
+    ``status``, ``headers`` and ``data``) over a synchronous ``httpx.Client``, one per request:
+    a token is fetched about once an hour, not worth a pool to own and close.
+
+    A 5xx or 429 raises ``TokenEndpointUnavailable`` instead of being returned: google-auth
+    would retry those itself, sleeping in the worker thread (three requests, about three
+    seconds), while the Sheets client already retries an unavailable token endpoint with its
+    own backoff and injectable sleep. ``last_status`` is the status of the last answer."""
+
+    def __init__(self, *, timeout_s: float = 30.0) -> None:
+        self._timeout_s = timeout_s
+        self.last_status: int | None = None
+
+    def __call__(
+        self,
+        url: str,
+        method: str = "GET",
+        body: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | None = None,
+        **kwargs: Any,
+    ) -> _Response:
+        try:
+            with httpx.Client(
+                timeout=timeout if timeout is not None else self._timeout_s
+            ) as client:
+                response = client.request(method, url, content=body, headers=headers)
+        except httpx.TransportError as error:
+            failure = type(error).__name__
+            raise google.auth.exceptions.TransportError(failure) from error  # type: ignore[no-untyped-call]
+        self.last_status = response.status_code
+        if response.status_code >= 500 or response.status_code == 429:
+            raise TokenEndpointUnavailable(response.status_code)
+        return _Response(response)
+
+
+async def _refresh(
+    credentials: google.auth.credentials.Credentials, who: str, timeout_s: float
+) -> None:
+    """``credentials.refresh`` (blocking) in a worker thread, its failures as our errors."""
+    request = HttpxRequest(timeout_s=timeout_s)
     try:
-        response = await http.post(
-            token_uri, data=form, headers={"Accept": "application/json"}, timeout=timeout_s
-        )
-    except httpx.TransportError as error:
+        await asyncio.to_thread(credentials.refresh, request)
+    except TokenEndpointUnavailable as error:
         raise SheetUnavailable(
-            f"cannot reach Google's token endpoint: {type(error).__name__}"
+            f"Google's token endpoint answered {error.status}", http_status=error.status
         ) from error
-    if response.status_code >= 500 or response.status_code == 429:
-        raise SheetUnavailable(
-            f"Google's token endpoint answered {response.status_code}",
-            http_status=response.status_code,
-        )
-    if not response.is_success:
+    except google.auth.exceptions.TransportError as error:
+        raise SheetUnavailable(f"cannot reach Google's token endpoint: {error}") from error
+    except google.auth.exceptions.RefreshError as error:
+        # google-auth's message is the endpoint's "error: error_description", never our secret.
+        reason = str(error.args[0] if error.args else type(error).__name__)[:300]
+        if error.retryable:
+            raise SheetUnavailable(
+                f"Google's token endpoint failed ({reason})", http_status=request.last_status
+            ) from error
         raise SheetAuthFailed(
-            f"Google refused the credentials of {who} ({_oauth_error(response)}): "
-            "reconnect the Google account or upload a new key",
-            http_status=response.status_code,
-        )
-    try:
-        body = response.json()
-        return str(body["access_token"]), float(body.get("expires_in", 3600))
-    except (ValueError, KeyError, TypeError) as error:
+            f"Google refused the credentials of {who} ({reason}): reconnect the Google account "
+            "or upload a new key",
+            http_status=request.last_status,
+        ) from error
+    except (ValueError, TypeError, KeyError) as error:  # a success google-auth cannot read
         raise SheetAuthFailed("Google's token endpoint answered without an access token") from error
+    if not credentials.token:
+        raise SheetAuthFailed("Google's token endpoint answered without an access token")
+
+
+def _timestamp(expiry: datetime | None) -> float | None:
+    """google-auth's expiry (naive, UTC) as a POSIX timestamp."""
+    return expiry.replace(tzinfo=UTC).timestamp() if expiry is not None else None
 
 
 class ServiceAccountTokens:
     def __init__(
         self,
         key: ServiceAccountKey,
-        http: httpx.AsyncClient,
         *,
         scope: str = SCOPE,
         timeout_s: float = 30.0,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._key = key
-        self._http = http
         self._scope = scope
         self._timeout_s = timeout_s
         self._clock = clock
-        self._token: str | None = None
+        self._credentials: ServiceAccountCredentials | None = None
         self._expires = 0.0
         self._lock = asyncio.Lock()
+
+    def __repr__(self) -> str:
+        return f"ServiceAccountTokens({self._key.client_email!r})"
 
     @property
     def identity(self) -> str:
         return self._key.client_email
 
-    def assertion(self) -> str:
-        now = int(self._clock())
-        claims = {
-            "iss": self._key.client_email,
-            "scope": self._scope,
-            "aud": self._key.token_uri,
-            "iat": now,
-            "exp": now + ASSERTION_LIFETIME_S,
-        }
-        headers = {"kid": self._key.private_key_id} if self._key.private_key_id else None
-        try:
-            return jwt.encode(claims, self._key.private_key, algorithm="RS256", headers=headers)
-        except (ValueError, TypeError, jwt.PyJWTError) as error:
-            raise SheetAuthFailed(
-                "the service-account private key cannot sign (is it the PEM from the key file?)"
-            ) from error
+    def _google_credentials(self) -> ServiceAccountCredentials:
+        if self._credentials is None:
+            info = {
+                "client_email": self._key.client_email,
+                "private_key": self._key.private_key,
+                "token_uri": self._key.token_uri,
+            }
+            if self._key.private_key_id:
+                info["private_key_id"] = self._key.private_key_id
+            try:
+                self._credentials = ServiceAccountCredentials.from_service_account_info(  # type: ignore[no-untyped-call]
+                    info,
+                    scopes=[self._scope],
+                    # google-auth addresses the assertion to Google's token endpoint whatever
+                    # the key's token_uri; the grant goes to the token_uri, and an endpoint
+                    # checks that the audience is itself (the emulator's is local).
+                    additional_claims={"aud": self._key.token_uri},
+                )
+            except ValueError as error:
+                raise SheetAuthFailed(
+                    "the service-account private key cannot sign (is it the PEM from the key file?)"
+                ) from error
+        return self._credentials
 
     async def token(self, *, force: bool = False) -> str:
         async with self._lock:
-            if not force and self._token and self._clock() < self._expires - EXPIRY_MARGIN_S:
-                return self._token
-            form = {"grant_type": JWT_BEARER, "assertion": self.assertion()}
-            token, lifetime = await _exchange(
-                self._http, self._key.token_uri, form, self._key.client_email, self._timeout_s
-            )
-            self._token, self._expires = token, self._clock() + lifetime
-            return token
+            credentials = self._google_credentials()
+            if not force and credentials.token and self._clock() < self._expires - EXPIRY_MARGIN_S:
+                return str(credentials.token)
+            await _refresh(credentials, self._key.client_email, self._timeout_s)
+            expires = _timestamp(credentials.expiry)
+            self._expires = expires if expires is not None else self._clock() + DEFAULT_LIFETIME_S
+            return str(credentials.token)
 
 
 class UserTokens:
     def __init__(
         self,
         credentials: OAuthUserToken,
-        http: httpx.AsyncClient,
         *,
         on_refresh: RefreshCallback | None = None,
         timeout_s: float = 30.0,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._credentials = credentials
-        self._http = http
         self._on_refresh = on_refresh
         self._timeout_s = timeout_s
         self._clock = clock
@@ -242,6 +314,9 @@ class UserTokens:
         # Only a hash identifies the principal: the bucket key may show up in metrics.
         seed = credentials.refresh_token or credentials.access_token or ""
         self._identity = "user:" + hashlib.sha256(seed.encode()).hexdigest()[:16]
+
+    def __repr__(self) -> str:
+        return f"UserTokens({self._identity!r})"
 
     @property
     def identity(self) -> str:
@@ -271,17 +346,25 @@ class UserTokens:
                     "the Google access token has expired and cannot be refreshed (no refresh "
                     "token or OAuth client configured): reconnect the Google account"
                 )
-            form = {
-                "grant_type": "refresh_token",
-                "refresh_token": current.refresh_token,
-                "client_id": current.client_id,
-                "client_secret": current.client_secret,
-            }
-            token, lifetime = await _exchange(
-                self._http, current.token_uri, form, "the connected Google account", self._timeout_s
+            google_credentials = UserCredentials(  # type: ignore[no-untyped-call]
+                token=None,
+                refresh_token=current.refresh_token,
+                token_uri=current.token_uri,
+                client_id=current.client_id,
+                client_secret=current.client_secret,
             )
-            expires_at = datetime.fromtimestamp(self._clock() + lifetime, UTC)
-            self._credentials = replace(current, access_token=token, expires_at=expires_at)
+            await _refresh(google_credentials, "the connected Google account", self._timeout_s)
+            token = str(google_credentials.token)
+            expires = _timestamp(google_credentials.expiry)
+            self._credentials = replace(
+                current,
+                access_token=token,
+                # Google may rotate the refresh token; the new one is what the vault must keep.
+                refresh_token=google_credentials.refresh_token or current.refresh_token,
+                expires_at=datetime.fromtimestamp(
+                    expires if expires is not None else self._clock() + DEFAULT_LIFETIME_S, UTC
+                ),
+            )
             if self._on_refresh is not None:
                 await self._on_refresh(self._credentials)
             return token
@@ -289,11 +372,10 @@ class UserTokens:
 
 def token_source(
     credentials: GoogleCredentials,
-    http: httpx.AsyncClient,
     *,
     on_refresh: RefreshCallback | None = None,
     timeout_s: float = 30.0,
 ) -> TokenSource:
     if isinstance(credentials, ServiceAccountKey):
-        return ServiceAccountTokens(credentials, http, timeout_s=timeout_s)
-    return UserTokens(credentials, http, on_refresh=on_refresh, timeout_s=timeout_s)
+        return ServiceAccountTokens(credentials, timeout_s=timeout_s)
+    return UserTokens(credentials, on_refresh=on_refresh, timeout_s=timeout_s)

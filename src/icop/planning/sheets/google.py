@@ -6,10 +6,11 @@
 - Writes use ``valueInputOption=RAW``: nothing we write is ever parsed as a formula (the layout
   neutralises values as well, for exports opened elsewhere).
 - Quotas (60 requests/min/user, 300/min/project): a token bucket per principal paces requests
-  before Google has to refuse them; 429 and 5xx back off exponentially with full jitter, never
-  sooner than ``Retry-After``; a wait longer than we are willing to sleep is raised as
+  before Google has to refuse them. 429, 5xx, a network failure and a token endpoint that is
+  down are retried (tenacity) after an exponential backoff with jitter, never sooner than
+  ``Retry-After``; a wait longer than we are willing to sleep is raised as
   ``SheetRateLimited`` for the activity's retry policy.
-- A 401 refreshes the token once and retries once.
+- A 401 refreshes the token once and retries once (within the same try, without backing off).
 - Writes go through a queue that coalesces everything pending into one ``batchUpdate`` and
   keeps a batch that failed until a later flush succeeds. Writes overwrite cells, so sending one
   twice (an activity retried after a lost answer) is harmless.
@@ -19,14 +20,15 @@ from __future__ import annotations
 
 import asyncio
 import random
-import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
 import httpx
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
 
+from icop.kit.token_bucket import Sleep, TokenBucket
 from icop.planning.sheets.a1 import parse_a1
 from icop.planning.sheets.auth import TokenSource
 from icop.planning.sheets.exceptions import (
@@ -51,40 +53,6 @@ DEFAULT_BASE_URL = "https://sheets.googleapis.com"
 # Google recommends request bodies under 2 MB; one batch stays well below it.
 MAX_BATCH_CHARS = 1_000_000
 MAX_BATCH_RANGES = 500
-
-Sleep = Callable[[float], Awaitable[None]]
-
-
-class TokenBucket:
-    """``per_minute`` requests a minute, up to ``capacity`` at once. Callers over the rate
-    reserve the next free slot and sleep until it (no lock: reservation happens between awaits,
-    so it is atomic on the event loop)."""
-
-    def __init__(
-        self,
-        per_minute: float,
-        *,
-        capacity: float | None = None,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Sleep = asyncio.sleep,
-    ) -> None:
-        if per_minute <= 0:
-            raise ValueError("per_minute must be positive")
-        self.rate = per_minute / 60.0
-        self.capacity = capacity if capacity is not None else max(1.0, per_minute / 6)
-        self._clock = clock
-        self._sleep = sleep
-        self._tokens = self.capacity
-        self._last = clock()
-
-    async def acquire(self) -> None:
-        now = self._clock()
-        self._tokens = min(self.capacity, self._tokens + (now - self._last) * self.rate)
-        self._last = now
-        self._tokens -= 1
-        if self._tokens < 0:
-            await self._sleep(-self._tokens / self.rate)
-
 
 _BUCKETS: dict[tuple[str, float], TokenBucket] = {}
 
@@ -118,6 +86,23 @@ class RetryPolicy:
         ``Retry-After``."""
         backoff = min(self.max_s, self.base_s * 2.0**attempt + rand() * self.base_s)
         return max(backoff, retry_after or 0.0)
+
+
+@dataclass(slots=True)
+class _Call:
+    """One API call and what its tries tell each other."""
+
+    method: str
+    url: str
+    what: str
+    params: dict[str, str] | None
+    json: dict[str, Any] | None
+    # The one 401-triggered refresh has been spent.
+    refreshed: bool = False
+    # Google rejected the token and its refresh has not succeeded yet: the next try forces one.
+    stale_token: bool = False
+    # The last failed answer's Retry-After, for the wait before the next try.
+    retry_after: float | None = None
 
 
 def _google_error(response: httpx.Response) -> tuple[str, str]:
@@ -198,56 +183,80 @@ class GoogleSheetsClient:
         params: dict[str, str] | None = None,
         json: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        refreshed = False
-        attempt = 0
-        while True:
+        call = _Call(method, url, what, params, json)
+        retrying = AsyncRetrying(
+            # The first try and up to max_retries more, of whatever may pass later unchanged.
+            stop=stop_after_attempt(self._retry.max_retries + 1),
+            retry=retry_if_exception(
+                lambda error: isinstance(error, SheetError) and error.retryable
+            ),
+            # tenacity numbers tries from 1; the backoff counts retries from 0.
+            wait=lambda state: self._retry.delay(
+                state.attempt_number - 1, call.retry_after, self._rand
+            ),
+            before_sleep=self._leave_long_waits_to_the_caller,
+            sleep=self._sleep,
+            reraise=True,
+        )
+        async for attempt in retrying:
+            with attempt:
+                response = await self._try(call)
+        # A success without a JSON body is not retried: Google did what was asked (a write may
+        # have landed); asking again would not mend the answer.
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            raise SheetUnavailable(f"Google Sheets answered {what} without JSON")
+        return body
+
+    async def _try(self, call: _Call) -> httpx.Response:
+        """One try: pace, authorize, send; a successful response or the failure it means. A
+        first 401 refreshes the token and sends once more within this try: a token Google
+        dropped early is no reason to back off."""
+        call.retry_after = None
+        await self._bucket.acquire()
+        # A token endpoint that is down is as transient as the API being down: the failure is
+        # retried like the API's own, and a token rejected before still gets its refresh.
+        token = await self._tokens.token(force=call.stale_token)
+        call.stale_token = False
+        response = await self._send(call, token)
+        if response.status_code == 401 and not call.refreshed:
+            call.refreshed = call.stale_token = True
+            token = await self._tokens.token(force=True)
+            call.stale_token = False
             await self._bucket.acquire()
-            failure: SheetError
-            wait_hint: float | None = None
-            try:
-                token = await self._tokens.token()
-            except SheetError as error:
-                # A token endpoint that is down is as transient as the API being down.
-                if not error.retryable or attempt >= self._retry.max_retries:
-                    raise
-                attempt += 1
-                await self._sleep(self._retry.delay(attempt - 1, None, self._rand))
-                continue
-            try:
-                response = await self._http.request(
-                    method,
-                    url,
-                    params=params,
-                    json=json,
-                    headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
-                    timeout=self._timeout_s,
-                )
-            except httpx.TransportError as error:
-                failure = SheetUnavailable(
-                    f"cannot reach Google Sheets to {what}: {type(error).__name__}"
-                )
-            else:
-                if response.is_success:
-                    try:
-                        body = response.json()
-                    except ValueError:
-                        body = None
-                    if not isinstance(body, dict):
-                        raise SheetUnavailable(f"Google Sheets answered {what} without JSON")
-                    return body
-                if response.status_code == 401 and not refreshed:
-                    refreshed = True
-                    await self._tokens.token(force=True)
-                    continue
-                wait_hint = retry_after_s(response)
-                failure = self._failure(response, what, wait_hint)
-            if not failure.retryable or attempt >= self._retry.max_retries:
-                raise failure
-            delay = self._retry.delay(attempt, wait_hint, self._rand)
-            if delay > self._retry.max_wait_s:
-                raise SheetRateLimited(failure.detail, retry_after_s=delay)
-            attempt += 1
-            await self._sleep(delay)
+            response = await self._send(call, token)
+        if response.is_success:
+            return response
+        call.retry_after = retry_after_s(response)
+        raise self._failure(response, call.what, call.retry_after)
+
+    async def _send(self, call: _Call, token: str) -> httpx.Response:
+        try:
+            return await self._http.request(
+                call.method,
+                call.url,
+                params=call.params,
+                json=call.json,
+                headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
+                timeout=self._timeout_s,
+            )
+        except httpx.TransportError as error:
+            raise SheetUnavailable(
+                f"cannot reach Google Sheets to {call.what}: {type(error).__name__}"
+            ) from error
+
+    def _leave_long_waits_to_the_caller(self, state: RetryCallState) -> None:
+        """tenacity's ``before_sleep``: a wait longer than we sleep through in-process is
+        raised as ``SheetRateLimited`` (with the wait) for the caller's retry policy."""
+        wait = state.upcoming_sleep
+        if wait <= self._retry.max_wait_s:
+            return
+        error = state.outcome.exception() if state.outcome is not None else None
+        detail = error.detail if isinstance(error, SheetError) else None
+        raise SheetRateLimited(detail, retry_after_s=wait) from error
 
     def _failure(self, response: httpx.Response, what: str, wait: float | None) -> SheetError:
         code = response.status_code

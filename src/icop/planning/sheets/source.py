@@ -115,7 +115,7 @@ def open_sheet(
     if http is None:
         raise ValueError("a Google sheet needs an httpx.AsyncClient")
     tokens = token_source(
-        credentials, http, on_refresh=on_refresh, timeout_s=settings.google_sheets_timeout_s
+        credentials, on_refresh=on_refresh, timeout_s=settings.google_sheets_timeout_s
     )
     principal = (
         credentials.client_email
