@@ -38,6 +38,7 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from icop.db import system
 from icop.db.session import after_commit, unit_of_work
+from icop.kit.background import in_background
 from icop.models import WorkflowStart
 from icop.orchestrator.connection import LazyClient, TemporalSettings
 from icop.orchestrator.queues import TaskQueue
@@ -227,10 +228,5 @@ async def background_sweeper(
 ) -> AsyncIterator[StartSweeper]:
     """The sweeper as a background task of the current event loop (API and worker processes)."""
     sweeper = StartSweeper(sessionmaker, temporal)
-    stop = asyncio.Event()
-    task = asyncio.create_task(sweeper.run(stop), name="workflow-start-sweeper")
-    try:
+    async with in_background(sweeper.run, name="workflow-start-sweeper"):
         yield sweeper
-    finally:
-        stop.set()
-        await task

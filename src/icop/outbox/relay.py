@@ -39,6 +39,7 @@ from icop.db import system
 from icop.db.engine import create_engine, create_sessionmaker, resolve_urls
 from icop.db.session import unit_of_work
 from icop.errors import ConfigurationError
+from icop.kit.background import in_background
 from icop.models import OutboxEvent
 from icop.observability.metrics import record_outbox_failure, record_outbox_published
 
@@ -316,17 +317,14 @@ async def background_relay(
         )
         sessionmaker = create_sessionmaker(engine)
     relay = OutboxRelay(sessionmaker, relay_settings)
-    stop = asyncio.Event()
-    task = asyncio.create_task(relay.run(stop), name="outbox-relay")
     try:
-        yield relay
+        # A round in flight finishes (its confirms are awaited with a timeout).
+        async with in_background(
+            relay.run, name="outbox-relay", stop_timeout_s=relay_settings.confirm_timeout_s + 5
+        ):
+            yield relay
+    except TimeoutError:
+        logger.warning("outbox relay did not stop in time; its locked rows stay unsent")
     finally:
-        stop.set()
-        try:
-            # A round in flight finishes (its confirms are awaited with a timeout).
-            await asyncio.wait_for(task, timeout=relay_settings.confirm_timeout_s + 5)
-        except TimeoutError:
-            logger.warning("outbox relay did not stop in time; its locked rows stay unsent")
-        finally:
-            if engine is not None:
-                await engine.dispose()
+        if engine is not None:
+            await engine.dispose()
