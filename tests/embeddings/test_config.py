@@ -21,6 +21,8 @@ from icop.embeddings import (
 from icop.embeddings.config import build_embedder
 from icop.embeddings.dependencies import get_embedder
 from icop.errors import ConfigurationError
+from icop.runtime.clients import Runtime
+from tests.helpers import fake_providers
 
 
 def _settings(**fields: Any) -> Any:
@@ -53,16 +55,14 @@ async def test_a_directory_without_a_model_is_a_clear_error(tmp_path: Path) -> N
         await MiniLMEmbedder(tmp_path).embed(["text"])
 
 
-def test_the_dependency_prefers_the_contexts_embedder(settings: Settings) -> None:
+def test_the_dependency_gives_the_runtimes_embedder(settings: Settings) -> None:
     injected = HashingEmbedder()
-
-    def request(context: Any) -> Any:
-        return SimpleNamespace(app=SimpleNamespace(state=SimpleNamespace(context=context)))
-
-    with_one = SimpleNamespace(settings=settings, embedder=injected)
-    assert get_embedder(request(with_one)) is injected
-    without = SimpleNamespace(settings=settings)
-    assert get_embedder(request(without)) is default_embedder(settings)
+    runtime = SimpleNamespace(settings=settings, embedder=injected)
+    request: Any = SimpleNamespace(app=SimpleNamespace(state=SimpleNamespace(runtime=runtime)))
+    assert get_embedder(request) is injected
+    # A process's runtime embeds with the settings' default embedder (one per process).
+    built = Runtime.from_settings(settings, llm_providers=fake_providers())
+    assert built.embedder is default_embedder(settings)
 
 
 def test_the_api_does_not_load_torch_until_it_embeds() -> None:
