@@ -1,0 +1,1 @@
+"""Small, domain-free building blocks shared by several services."""
