@@ -196,3 +196,43 @@ async def test_custom_base_url_and_model() -> None:
     await provider.generate(REQUEST)
     assert sent_json(route.calls.last.request)["model"] == "gpt-image-1.5"
     await provider.aclose()
+
+
+@respx.mock
+@pytest.mark.parametrize("status", [429, 500, 503])
+async def test_the_sdk_never_retries(provider: OpenAIImageProvider, status: int) -> None:
+    """Retries and fallback belong to the image job, which must see every failure."""
+    route = respx.post(URL).mock(
+        return_value=httpx.Response(status, json=error("busy", None), headers={"retry-after": "0"})
+    )
+    with pytest.raises(ProviderBusy if status == 429 else ProviderUnavailable):
+        await provider.generate(REQUEST)
+    assert route.call_count == 1
+
+
+async def test_an_injected_http_client_carries_the_request(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A process-wide organization must not be billed for a tenant's images.
+    monkeypatch.setenv("OPENAI_ORG_ID", "org-from-the-environment")
+    monkeypatch.setenv("OPENAI_PROJECT_ID", "proj-from-the-environment")
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json=answer(png()))
+
+    http = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+    provider = OpenAIImageProvider(KEY, base_url="http://images.local/v1", client=http)
+    result = await provider.generate(REQUEST)
+    assert result.data is not None
+    (request,) = seen
+    assert (request.method, str(request.url)) == (
+        "POST",
+        "http://images.local/v1/images/generations",
+    )
+    assert request.headers["authorization"] == f"Bearer {KEY}"
+    assert "openai-organization" not in request.headers
+    assert "openai-project" not in request.headers
+    await provider.aclose()
+    assert http.is_closed

@@ -4,7 +4,6 @@ graph) from the worker's activity provider, as in temporalio/samples-python."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
@@ -24,6 +23,7 @@ from icop.articles.generation import (
 )
 from icop.articles.repository import ArticleRepository
 from icop.db.session import unit_of_work
+from icop.orchestrator.heartbeat import heartbeating
 
 logger = logging.getLogger(__name__)
 # Several beats per heartbeat timeout, so one late beat (a busy event loop) is not a death.
@@ -111,11 +111,11 @@ class ArticleActivities:
         # attempt alive while a dead worker is still noticed within the timeout.
         timeout = activity.info().heartbeat_timeout
         every = timeout.total_seconds() / BEATS_PER_TIMEOUT if timeout else 10.0
-        beating = asyncio.create_task(_beat(every))
         try:
-            result = await self.generator.generate(
-                tenant_id=tenant_id, article_id=article_id, brief=brief, progress=progress
-            )
+            async with heartbeating(every_s=every):
+                result = await self.generator.generate(
+                    tenant_id=tenant_id, article_id=article_id, brief=brief, progress=progress
+                )
         except GenerationFailed as error:
             # Final: the graph's thread is finished, a retry would read the same checkpoint.
             async with unit_of_work(self.sessionmaker, tenant_id) as session:
@@ -125,9 +125,6 @@ class ArticleActivities:
             return GenerationOutcome(status="failed", approval_required=approval_required)
         finally:
             await notes.close()
-            beating.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await beating
         await self._save(tenant_id, article_id, result, approval_required)
         return GenerationOutcome(status=result.status, approval_required=approval_required)
 
@@ -235,12 +232,6 @@ class StepNotes:
                 await self._write(step)
             except Exception:
                 logger.warning("could not store the article's step %s", step, exc_info=True)
-
-
-async def _beat(every_s: float) -> None:
-    while True:
-        await asyncio.sleep(every_s)
-        activity.heartbeat()
 
 
 def _write_text(path: Path, text: str) -> None:

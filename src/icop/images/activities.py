@@ -3,7 +3,6 @@ store), as in temporalio/samples-python; ``workers.py`` builds it when a worker 
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Mapping
 from datetime import timedelta
@@ -26,6 +25,7 @@ from icop.images.providers.base import (
     Progress,
 )
 from icop.images.repository import ImageRepository
+from icop.orchestrator.heartbeat import heartbeating
 from icop.platforms import Platform
 from icop.storage.base import ObjectStore, StorageError
 
@@ -149,15 +149,7 @@ async def _heartbeats(provider: str) -> AsyncIterator[Progress]:
     def progress(message: str, fraction: float | None) -> None:
         latest.update(message=message, fraction=fraction)
 
-    async def beat() -> None:
-        while True:
-            activity.heartbeat(dict(latest))
-            await asyncio.sleep(HEARTBEAT_EVERY_S)
-
-    task = asyncio.create_task(beat())
-    try:
+    async with heartbeating(
+        every_s=HEARTBEAT_EVERY_S, details=lambda: dict(latest), immediately=True
+    ):
         yield progress
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task

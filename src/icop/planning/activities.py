@@ -12,11 +12,11 @@ import contextlib
 import hashlib
 import unicodedata
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Protocol, TypeVar
+from typing import Protocol
 from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -32,6 +32,7 @@ from icop.config import Settings
 from icop.db.session import unit_of_work
 from icop.errors import ICOPError, ValidationFailed
 from icop.models import ContentPipeline, PipelineRun, Role, SubTopic
+from icop.orchestrator.heartbeat import heartbeating
 from icop.outbox import service as outbox
 from icop.planning.repository import PipelineRepository, RunRepository, SubTopicRepository
 from icop.planning.sheets.a1 import parse_a1
@@ -56,7 +57,6 @@ ARTICLE_FINAL = {"ready", "awaiting_approval", "rejected", "failed", "no_sources
 ARTICLE_OK = {"ready", "awaiting_approval"}
 HEARTBEAT_EVERY_S = 10.0
 POLL_ARTICLE_S = 5.0
-_T = TypeVar("_T")
 # uuid5 namespace for article ids derived from a pipeline's sub-topics.
 ARTICLE_NAMESPACE = uuid.UUID("6f1d2b1e-8a52-4a55-9d3c-3c1b0c0a7e11")
 
@@ -307,14 +307,14 @@ class PlanningActivities:
             existing = list(await SubTopicRepository(session).for_topic(pipeline_id, key))
         if not existing:
             try:
-                generated = await _with_heartbeat(
-                    self.subtopics(
+                # Model calls outlast the heartbeat timeout; beat while they run.
+                async with heartbeating(every_s=HEARTBEAT_EVERY_S):
+                    generated = await self.subtopics(
                         work.topic,
                         count=work.sub_topic_count,
                         language=work.language,
                         tenant_id=tenant_id,
                     )
-                )
             except ICOPError as error:
                 raise _fail(error) from error
             existing = [
@@ -565,18 +565,3 @@ class PlanningActivities:
                 },
             )
         return status
-
-
-async def _with_heartbeat(work: Awaitable[_T]) -> _T:
-    """Model calls outlast the heartbeat timeout; beat while they run."""
-
-    async def beat() -> None:
-        while True:
-            await asyncio.sleep(HEARTBEAT_EVERY_S)
-            activity.heartbeat()
-
-    beating = asyncio.create_task(beat())
-    try:
-        return await work
-    finally:
-        beating.cancel()

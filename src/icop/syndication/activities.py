@@ -5,8 +5,6 @@ ambiguous outcomes included, is handled inside it and never escapes as a retryab
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -15,6 +13,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from icop.db.session import unit_of_work
+from icop.orchestrator.heartbeat import heartbeating
 from icop.syndication.exceptions import PostNotFound
 from icop.syndication.publisher import Publisher
 from icop.syndication.repository import PostRepository
@@ -51,17 +50,13 @@ class PublishActivities:
 
     @activity.defn(name="syndication.publish")
     async def publish(self, ref: PostRef) -> PublishResult:
-        beating = asyncio.create_task(_beat())
         try:
-            outcome = await self.publisher.publish(UUID(ref.tenant_id), UUID(ref.post_id))
+            async with heartbeating(every_s=HEARTBEAT_EVERY_S):
+                outcome = await self.publisher.publish(UUID(ref.tenant_id), UUID(ref.post_id))
         except PostNotFound as error:
             # The workflow started after the post committed (icop.orchestrator.starts): a post
             # that is not there was deleted, and retrying cannot bring it back.
             raise ApplicationError(str(error), type="PostNotFound", non_retryable=True) from error
-        finally:
-            beating.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await beating
         return PublishResult(
             status=outcome.status,
             wait_until=outcome.wait_until.isoformat() if outcome.wait_until else None,
@@ -78,9 +73,3 @@ class PublishActivities:
                 return False
             await posts.update(post.id, status="cancelled", delay_reason=None)
             return True
-
-
-async def _beat() -> None:
-    while True:
-        await asyncio.sleep(HEARTBEAT_EVERY_S)
-        activity.heartbeat()

@@ -16,7 +16,6 @@ from icop.llm.providers._common import (
     error_for_status,
     estimate_tokens,
     parse_duration,
-    redact,
     retry_after_seconds,
 )
 from icop.llm.providers._strict_schema import StrictSchemaError, to_strict_schema
@@ -99,11 +98,6 @@ def test_status_table(status: int, error: type[Exception]) -> None:
     raised = error_for_status("p", status, "why")
     assert type(raised) is error
     assert str(raised) == f"p: HTTP {status}: why"
-
-
-def test_redact_hides_secrets_only() -> None:
-    assert redact("key sk-123456 bad", "sk-123456", None) == "key *** bad"
-    assert redact("abc", "") == "abc"
 
 
 def test_estimate_is_conservative_for_english_and_korean() -> None:

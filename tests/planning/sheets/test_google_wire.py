@@ -32,7 +32,6 @@ from icop.planning.sheets import (
 )
 from icop.planning.sheets.auth import UserTokens
 from icop.planning.sheets.google import GoogleSheet, GoogleSheetsClient, RetryPolicy
-from icop.planning.sheets.http import retry_after_s
 
 API = "https://sheets.googleapis.com/v4/spreadsheets"
 TOKEN = "https://oauth2.googleapis.com/token"
@@ -339,12 +338,6 @@ async def test_rate_limit_with_http_date_retry_after(http: httpx.AsyncClient) ->
         await _sheet(http).read("ContentPlan!A1")
     assert raised.value.retry_after_s is not None and 250 < raised.value.retry_after_s <= 300
     assert raised.value.headers()["Retry-After"]
-
-
-def test_retry_after_parsing() -> None:
-    assert retry_after_s(httpx.Response(429, headers={"Retry-After": "7"})) == 7
-    assert retry_after_s(httpx.Response(429, headers={"Retry-After": "soon"})) is None
-    assert retry_after_s(httpx.Response(429)) is None
 
 
 def test_credentials_from_the_vault() -> None:

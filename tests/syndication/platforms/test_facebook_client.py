@@ -231,3 +231,14 @@ async def test_page_tokens_cannot_be_refreshed(http: httpx.AsyncClient) -> None:
     with pytest.raises(PermissionDenied):
         await client(http).refresh(AUTH)
     assert await client(http).publishing_limit(AUTH) is None
+
+
+async def test_an_unpublished_photo_without_an_id_posts_nothing(
+    mock: respx.MockRouter, http: httpx.AsyncClient
+) -> None:
+    mock.post(f"{GRAPH}/555/photos").respond(200, json={"success": True})
+    feed = mock.post(f"{GRAPH}/555/feed")
+    media = [MediaUpload(url="https://cdn/a.jpg"), MediaUpload(url="https://cdn/b.jpg")]
+    with pytest.raises(PlatformBadRequest, match="without an id"):
+        await client(http).publish(AUTH, OutgoingPost(text="x", media=media))
+    assert feed.call_count == 0

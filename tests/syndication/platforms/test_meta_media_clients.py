@@ -4,6 +4,7 @@ publish, limits, recent posts, Threads token refresh, and their error paths."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs
 
@@ -12,6 +13,7 @@ import pytest
 import respx
 
 from icop.syndication.platforms.base import (
+    AccountAuth,
     AmbiguousOutcome,
     AuthExpired,
     MediaUpload,
@@ -302,3 +304,89 @@ async def test_threads_refresh_of_an_expired_token_needs_a_reconnect(
     with pytest.raises(PermissionDenied) as caught:
         await threads(http).refresh(TH)
     assert_no_secret(caught.value)
+
+
+# --- the shared container → wait → publish flow (GraphClient._publish_container) ---------------
+@pytest.mark.parametrize(
+    ("client", "edge", "publish_edge", "auth", "field"),
+    [
+        (instagram, f"{GRAPH}/1784/media", f"{GRAPH}/1784/media_publish", IG, "status_code"),
+        (threads, f"{THREADS}/v1.0/42/threads", f"{THREADS}/v1.0/42/threads_publish", TH, "status"),
+    ],
+)
+async def test_a_publish_answer_without_an_id_is_ambiguous(
+    mock: respx.MockRouter,
+    http: httpx.AsyncClient,
+    client: Callable[[httpx.AsyncClient], InstagramClient | ThreadsClient],
+    edge: str,
+    publish_edge: str,
+    auth: AccountAuth,
+    field: str,
+) -> None:
+    """The post may be live: only the publish call creates it, and it named no id."""
+    mock.post(edge).respond(200, json={"id": "c1"})
+    base = edge.rsplit("/", 2)[0]
+    mock.get(f"{base}/c1").respond(200, json={field: "FINISHED"})
+    publish = mock.post(publish_edge).respond(200, json={})
+    with pytest.raises(AmbiguousOutcome):
+        await client(http).publish(auth, OutgoingPost(text="C", media=IMG))
+    assert publish.call_count == 1
+
+
+@pytest.mark.parametrize(
+    ("client", "edge", "publish_edge", "auth"),
+    [
+        (instagram, f"{GRAPH}/1784/media", f"{GRAPH}/1784/media_publish", IG),
+        (threads, f"{THREADS}/v1.0/42/threads", f"{THREADS}/v1.0/42/threads_publish", TH),
+    ],
+)
+async def test_a_container_without_an_id_publishes_nothing(
+    mock: respx.MockRouter,
+    http: httpx.AsyncClient,
+    client: Callable[[httpx.AsyncClient], InstagramClient | ThreadsClient],
+    edge: str,
+    publish_edge: str,
+    auth: AccountAuth,
+) -> None:
+    mock.post(edge).respond(200, json={"name": "no id"})
+    publish = mock.post(publish_edge)
+    with pytest.raises(PlatformBadRequest, match="without an id"):
+        await client(http).publish(auth, OutgoingPost(text="C", media=IMG))
+    assert publish.call_count == 0
+
+
+async def test_carousel_children_are_all_ready_before_the_carousel_is_created(
+    mock: respx.MockRouter, http: httpx.AsyncClient
+) -> None:
+    """Order on the wire: children created, each polled to FINISHED, then the carousel container,
+    polled, then media_publish with the carousel's id."""
+    order: list[str] = []
+
+    def created(request: httpx.Request) -> httpx.Response:
+        sent = form(request)
+        name = "car" if sent.get("media_type") == "CAROUSEL" else f"k{len(order)}"
+        order.append(f"create {name}")
+        return httpx.Response(200, json={"id": name})
+
+    def polled(request: httpx.Request) -> httpx.Response:
+        order.append(f"poll {request.url.path.rsplit('/', 1)[-1]}")
+        return httpx.Response(200, json={"status_code": "FINISHED"})
+
+    def published(request: httpx.Request) -> httpx.Response:
+        order.append(f"publish {form(request)['creation_id']}")
+        return httpx.Response(200, json={"id": "m1"})
+
+    mock.post(f"{GRAPH}/1784/media").mock(side_effect=created)
+    mock.get(url__regex=rf"^{GRAPH}/(k\d|car)\?").mock(side_effect=polled)
+    mock.post(f"{GRAPH}/1784/media_publish").mock(side_effect=published)
+    result = await instagram(http).publish(IG, OutgoingPost(text="C", media=TWO))
+    assert result.platform_post_id == "m1"
+    assert order == [
+        "create k0",
+        "create k1",
+        "poll k0",
+        "poll k1",
+        "create car",
+        "poll car",
+        "publish car",
+    ]

@@ -1,6 +1,7 @@
-"""What the remote providers share: one request with transport failures and error statuses
-mapped to provider errors, the error message a provider put in its body, and secrets kept out
-of every message."""
+"""What the remote image providers share: one request with transport failures and error
+statuses mapped to provider errors, JSON answers, and capped downloads. The domain-free parts
+(redaction, reading an error body, classifying a transport failure, ``Retry-After``) come from
+:mod:`icop.kit`."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ from icop.images.providers.base import (
     ProviderUnavailable,
     error_for_status,
 )
-from icop.llm.providers._common import redact, retry_after_seconds
+from icop.kit.http import TransportFailure, error_text, transport_failure
+from icop.kit.retry_after import retry_after
 
 
 async def send(
@@ -31,51 +33,30 @@ async def send(
 ) -> httpx.Response:
     try:
         response = await client.request(method, url, **kwargs)
-    except httpx.TimeoutException as error:
-        raise ProviderTimeout(provider, f"no answer in time ({type(error).__name__})") from None
     except httpx.TransportError as error:
-        # Connection refused, DNS, reset: the host is offline as far as we can tell.
-        detail = redact(str(error) or type(error).__name__, secret)
-        raise ProviderUnavailable(provider, f"unreachable: {detail}") from None
+        raise transport_error(provider, transport_failure(error), secret=secret) from None
     if response.is_success:
         return response
     raise status_error(provider, response, secret=secret)
 
 
+def transport_error(
+    provider: str, failure: TransportFailure, *, secret: str | None = None
+) -> ImageProviderError:
+    if failure.timed_out:
+        return ProviderTimeout(provider, f"no answer in time ({failure.name})")
+    # Connection refused, DNS, reset: the host is offline as far as we can tell.
+    return ProviderUnavailable(provider, f"unreachable: {failure.describe(secret)}")
+
+
 def status_error(
     provider: str, response: httpx.Response, *, secret: str | None = None
 ) -> ImageProviderError:
-    message = redact(error_message(response), secret)[:500]
-    return error_for_status(
-        provider, response.status_code, message, retry_after_seconds(response.headers)
-    )
-
-
-def error_message(response: httpx.Response) -> str:
-    """OpenAI: ``{"error": {"message", "code"}}``; fal: ``{"detail": [{"msg", "type"}]}`` or
-    ``{"detail": "..."}``; ComfyUI: ``{"error": {"message", "details"}, "node_errors"}``."""
-    try:
-        body = response.json()
-    except ValueError:
-        return response.text.strip()[:300] or response.reason_phrase
-    if isinstance(body, dict):
-        error = body.get("error")
-        if isinstance(error, dict):
-            parts = [str(error.get(k)) for k in ("code", "message", "details") if error.get(k)]
-            return ": ".join(parts) or str(error)
-        if isinstance(error, str):
-            return error
-        detail = body.get("detail")
-        if isinstance(detail, list):
-            return "; ".join(
-                f"{item.get('type', 'error')}: {item.get('msg', '')}"
-                if isinstance(item, dict)
-                else str(item)
-                for item in detail
-            )
-        if detail:
-            return str(detail)
-    return str(body)[:300]
+    """OpenAI answers ``{"error": {"message", "code"}}``, fal ``{"detail": [{"msg", "type"}]}``
+    or ``{"detail": "..."}``, ComfyUI ``{"error": {"message", "details"}, "node_errors"}``:
+    :func:`icop.kit.http.error_text` reads them all."""
+    message = error_text(response, secrets=(secret,)) or response.reason_phrase
+    return error_for_status(provider, response.status_code, message, retry_after(response.headers))
 
 
 def json_body(provider: str, response: httpx.Response) -> dict[str, Any]:
@@ -111,10 +92,13 @@ async def download(
                     raise ProviderBadOutput(provider, f"the image is larger than {limit} bytes")
                 chunks.append(chunk)
             return b"".join(chunks)
-    except httpx.TimeoutException:
-        raise ProviderTimeout(provider, "the image download timed out") from None
     except httpx.TransportError as error:
-        raise ProviderUnavailable(provider, f"the image download failed: {error}") from None
+        failure = transport_failure(error)
+        if failure.timed_out:
+            raise ProviderTimeout(provider, "the image download timed out") from None
+        raise ProviderUnavailable(
+            provider, f"the image download failed: {failure.describe()}"
+        ) from None
 
 
 def _data_uri(provider: str, url: str, limit: int) -> bytes:

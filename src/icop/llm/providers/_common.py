@@ -1,6 +1,7 @@
-"""What every remote provider shares: turning HTTP facts into ``ProviderError``s, reading how
-long a rate limit asks us to wait, estimating tokens offline, decoding structured answers, and
-looking up a model's capabilities.
+"""What every remote LLM provider shares: turning HTTP facts into ``ProviderError``s, reading
+how long a rate limit asks us to wait (the providers' own headers on top of ``Retry-After``),
+estimating tokens offline, decoding structured answers, and looking up a model's capabilities.
+Redaction and error-body reading are domain-free and live in :mod:`icop.kit.http`.
 
 Each provider maps its SDK's exception types to a status code, a message and the response
 headers, and hands them to :func:`error_for_status`, so the status → error table lives once.
@@ -15,11 +16,9 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from email.utils import parsedate_to_datetime
 from typing import Any
 
-import httpx
-
+from icop.kit.retry_after import retry_after
 from icop.llm.providers.base import (
     Capabilities,
     CompletionResult,
@@ -40,16 +39,6 @@ class ProviderQuotaExhausted(ProviderAuthError):
 
     It answers 429 like a rate limit, but waiting does not clear it: it is an ``AuthError`` so
     the router treats the credential as unusable instead of backing off and retrying."""
-
-
-# -- secrets ----------------------------------------------------------------------------------
-def redact(text: str, *secrets: str | None) -> str:
-    """``text`` with every secret replaced: provider messages and exception strings can echo
-    what was sent, and they end up in logs and the usage ledger."""
-    for secret in secrets:
-        if secret and len(secret) >= 4:
-            text = text.replace(secret, "***")
-    return text
 
 
 # -- rate limits ------------------------------------------------------------------------------
@@ -81,13 +70,8 @@ def retry_after_seconds(
     now = time.time() if now is None else now
     if (value := _float(lower.get("retry-after-ms"))) is not None:
         return max(value / 1000.0, 0.0)
-    if (raw := lower.get("retry-after")) is not None:
-        if (seconds := _float(raw)) is not None:
-            return max(seconds, 0.0)
-        try:
-            return max(parsedate_to_datetime(raw).timestamp() - now, 0.0)
-        except (TypeError, ValueError):
-            pass
+    if (wait := retry_after(lower, now=now)) is not None:
+        return wait
     waits: list[float] = []
     for reset_key, remaining_key in _RESET_HEADERS:
         reset = lower.get(reset_key)
@@ -165,28 +149,6 @@ def error_for_status(
     if 400 <= status < 500:
         return ProviderBadRequest(provider, text)
     return ProviderBadResponse(provider, f"unexpected {text}")
-
-
-def error_message(body: object, fallback: str = "") -> str:
-    """The human message from the usual error envelopes: ``{"error": {"message": …}}``,
-    ``{"message": …}``, ``{"error": "…"}`` (Ollama)."""
-    if isinstance(body, Mapping):
-        error = body.get("error", body)
-        if isinstance(error, Mapping):
-            message = error.get("message")
-            if message:
-                return str(message)[:500]
-        elif isinstance(error, str) and error:
-            return error[:500]
-    return fallback[:500]
-
-
-def response_text(response: httpx.Response) -> str:
-    """The start of an error response's body, for errors whose body was not JSON."""
-    try:
-        return response.text[:300]
-    except (httpx.ResponseNotRead, UnicodeDecodeError):
-        return ""
 
 
 # -- tokens -----------------------------------------------------------------------------------

@@ -18,17 +18,15 @@ from typing import Any
 import anthropic
 import httpx
 
+from icop.kit.http import error_text, redact
 from icop.llm.providers._common import (
     Timer,
     as_int,
     caps,
     error_for_status,
-    error_message,
     estimate_tokens,
     lookup_capabilities,
-    redact,
     require_object_root,
-    response_text,
     result,
     truncated_error,
 )
@@ -255,7 +253,7 @@ class AnthropicProvider:
             return error_for_status(
                 self.name,
                 exc.status_code,
-                redact(error_message(body, response_text(exc.response)), self._api_key),
+                error_text(exc.response, secrets=(self._api_key,)),
                 headers=exc.response.headers,
                 quota_exhausted=spend_cap,
             )

@@ -20,6 +20,7 @@ from google import genai
 from google.genai import errors as genai_errors
 from google.genai import types
 
+from icop.kit.http import redact
 from icop.llm.providers._common import (
     Timer,
     as_int,
@@ -29,7 +30,6 @@ from icop.llm.providers._common import (
     estimate_tokens,
     lookup_capabilities,
     parse_duration,
-    redact,
     result,
 )
 from icop.llm.providers.base import (

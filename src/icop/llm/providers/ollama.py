@@ -16,17 +16,15 @@ from typing import Any
 
 import httpx
 
+from icop.kit.http import error_message, error_text, redact
 from icop.llm.providers._common import (
     Timer,
     as_int,
     caps,
     decode_structured,
     error_for_status,
-    error_message,
     estimate_tokens,
     lookup_capabilities,
-    redact,
-    response_text,
     result,
 )
 from icop.llm.providers.base import (
@@ -177,11 +175,7 @@ class OllamaProvider:
             cause = redact(repr(exc), self._api_key)
             raise ProviderUnavailable(self.name, f"cannot reach {self._base_url}: {cause}") from exc
         if response.status_code >= 400:
-            try:
-                body: object = response.json()
-            except ValueError:
-                body = None
-            message = redact(error_message(body, response_text(response)), self._api_key)
+            message = error_text(response, secrets=(self._api_key,))
             raise error_for_status(
                 self.name, response.status_code, message, headers=response.headers
             )
@@ -198,7 +192,7 @@ class OllamaProvider:
         self, payload: dict[str, Any], request: CompletionRequest, timer: Timer
     ) -> CompletionResult:
         if "error" in payload:
-            raise ProviderBadRequest(self.name, redact(error_message(payload), self._api_key))
+            raise ProviderBadRequest(self.name, error_message(payload, secrets=(self._api_key,)))
         message = payload.get("message")
         if not isinstance(message, dict) or not isinstance(message.get("content"), str):
             raise ProviderBadResponse(self.name, "the chat answer has no message content")

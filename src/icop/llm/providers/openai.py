@@ -16,17 +16,15 @@ from typing import Any, Literal
 import httpx
 import openai
 
+from icop.kit.http import error_text, redact
 from icop.llm.providers._common import (
     Timer,
     as_int,
     caps,
     decode_structured,
     error_for_status,
-    error_message,
     estimate_tokens,
     lookup_capabilities,
-    redact,
-    response_text,
     result,
 )
 from icop.llm.providers._strict_schema import StrictSchemaError, to_strict_schema
@@ -238,7 +236,7 @@ class OpenAIProvider:
             return ProviderUnavailable(self.name, f"cannot reach {self._base_url}: {cause}")
         if isinstance(exc, openai.APIStatusError):
             body = exc.body
-            message = redact(error_message(body, response_text(exc.response)), self._api_key)
+            message = error_text(exc.response, secrets=(self._api_key,))
             code = body.get("code") if isinstance(body, dict) else None
             return error_for_status(
                 self.name,

@@ -28,6 +28,7 @@ from urllib.parse import quote
 import httpx
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
 
+from icop.kit.retry_after import retry_after
 from icop.kit.token_bucket import Sleep, TokenBucket
 from icop.planning.sheets.a1 import parse_a1
 from icop.planning.sheets.auth import TokenSource
@@ -40,7 +41,6 @@ from icop.planning.sheets.exceptions import (
     SheetRateLimited,
     SheetUnavailable,
 )
-from icop.planning.sheets.http import retry_after_s
 from icop.planning.sheets.layout import (
     CellWrite,
     ColumnMapping,
@@ -230,7 +230,7 @@ class GoogleSheetsClient:
             response = await self._send(call, token)
         if response.is_success:
             return response
-        call.retry_after = retry_after_s(response)
+        call.retry_after = retry_after(response.headers)
         raise self._failure(response, call.what, call.retry_after)
 
     async def _send(self, call: _Call, token: str) -> httpx.Response:

@@ -23,7 +23,7 @@ from icop.research.exceptions import (
     SearchUnauthorized,
 )
 from icop.research.providers.base import clip, plain
-from icop.research.providers.http import excerpt, fetch_json, invalid, retry_after
+from icop.research.providers.http import excerpt, fetch_json, invalid, retry_after_header
 from icop.research.schemas import SearchQuery, Source
 
 BASE_URL = "https://api.search.brave.com/res/v1"
@@ -53,7 +53,7 @@ def rate_limit_reset(response: httpx.Response) -> float | None:
         if exhausted:
             return max(exhausted)
         return min(reset)
-    return retry_after(response)
+    return retry_after_header(response)
 
 
 class BraveSearch:

@@ -7,12 +7,12 @@ us to wait), and the Researcher or the workflow's retry policy decides.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
 
+from icop.kit.http import error_text, transport_failure
+from icop.kit.retry_after import retry_after
 from icop.research.exceptions import (
     SearchProviderError,
     SearchRateLimited,
@@ -24,39 +24,17 @@ from icop.research.exceptions import (
 
 RetryHint = Callable[[httpx.Response], float | None]
 Classifier = Callable[[httpx.Response], SearchProviderError | None]
+EXCERPT_CHARS = 200
 
 
-def retry_after(response: httpx.Response) -> float | None:
-    """``Retry-After`` in seconds, whether given as seconds or as an HTTP date."""
-    value = response.headers.get("retry-after")
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+def retry_after_header(response: httpx.Response) -> float | None:
+    """The standard hint: ``Retry-After``, in seconds or as an HTTP date."""
+    return retry_after(response.headers)
 
 
-def excerpt(response: httpx.Response, limit: int = 200) -> str:
-    try:
-        body = response.json()
-    except ValueError:
-        return " ".join(response.text[:limit].split())
-    # The common shapes: {"detail": …}, {"error": {"detail": …}}, {"message": …}.
-    if isinstance(body, dict):
-        for key in ("detail", "error", "message"):
-            value = body.get(key)
-            if isinstance(value, dict):
-                value = value.get("detail") or value.get("error") or value.get("message")
-            if isinstance(value, str):
-                return value[:limit]
-    return " ".join(response.text[:limit].split())
+def excerpt(response: httpx.Response) -> str:
+    """What the provider said, short enough for an error message."""
+    return error_text(response, limit=EXCERPT_CHARS)
 
 
 async def fetch_json(
@@ -65,7 +43,7 @@ async def fetch_json(
     request: httpx.Request,
     *,
     timeout_s: float,
-    retry_hint: RetryHint = retry_after,
+    retry_hint: RetryHint = retry_after_header,
     classify: Classifier | None = None,
 ) -> Any:
     """Send ``request``; return the parsed JSON body of a 2xx answer or raise."""
@@ -73,14 +51,13 @@ async def fetch_json(
         # The per-request timeout lives in the request's extensions (what build_request sets).
         request.extensions["timeout"] = httpx.Timeout(timeout_s).as_dict()
         response = await client.send(request)
-    except httpx.TimeoutException as error:
-        raise SearchUnavailable(
-            f"{provider} did not answer within {timeout_s:g} s", provider=provider
-        ) from error
     except httpx.TransportError as error:
-        raise SearchUnavailable(
-            f"cannot reach {provider}: {type(error).__name__}", provider=provider
-        ) from error
+        transport = transport_failure(error)
+        if transport.timed_out:
+            detail = f"{provider} did not answer within {timeout_s:g} s"
+        else:
+            detail = f"cannot reach {provider}: {transport.name}"
+        raise SearchUnavailable(detail, provider=provider) from error
     if response.is_success:
         try:
             return response.json()
@@ -102,7 +79,9 @@ def _failure(provider: str, response: httpx.Response, retry_hint: RetryHint) -> 
     if status == 429:
         return SearchRateLimited(detail, provider=provider, retry_after_s=retry_hint(response))
     if status >= 500:
-        return SearchUnavailable(detail, provider=provider, retry_after_s=retry_after(response))
+        return SearchUnavailable(
+            detail, provider=provider, retry_after_s=retry_after_header(response)
+        )
     return SearchRejected(detail, provider=provider)
 
 

@@ -1,11 +1,12 @@
 """What every platform client does with the wire: send one request and turn transport failures
 into the contract's errors.
 
-The one distinction that matters is whether the request may have reached the platform. A connect
-error or a pool timeout means nothing was sent: safe to retry (``TransientError``). Anything after
-the request went out — a read timeout, a dropped connection, a half-written body — on the call
-that creates the visible post is ``AmbiguousOutcome``: the post may exist. Messages are built here
-from the step's name, never from the exception, whose text can carry a URL with a secret in it.
+The one distinction that matters is whether the request may have reached the platform
+(:func:`icop.kit.http.transport_failure` tells). A connect error or a pool timeout means nothing
+was sent: safe to retry (``TransientError``). Anything after the request went out — a read
+timeout, a dropped connection, a half-written body — on the call that creates the visible post
+is ``AmbiguousOutcome``: the post may exist. Messages are built here from the step's name, never
+from the exception, whose text can carry a URL with a secret in it.
 """
 
 from __future__ import annotations
@@ -16,15 +17,13 @@ from typing import Any
 
 import httpx
 
+from icop.kit.http import transport_failure
 from icop.syndication.platforms.base import (
     AmbiguousOutcome,
     Platform,
     PlatformBadRequest,
     TransientError,
 )
-
-# Failures that happen before a single byte of the request is on the wire.
-_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
 
 
 async def send(
@@ -39,18 +38,18 @@ async def send(
 ) -> httpx.Response:
     try:
         return await http.request(method, url, **kwargs)
-    except _NOT_SENT as exc:
-        raise TransientError(
-            f"{platform.value}: could not reach the API ({step}: {type(exc).__name__})",
-            platform=platform,
-        ) from None
     except httpx.RequestError as exc:  # timeouts, drops, a body we could not decode
-        message = f"{platform.value}: no complete answer to {step} ({type(exc).__name__})"
-        if creates:
-            raise AmbiguousOutcome(
-                message + "; the post may or may not exist", platform=platform
-            ) from None
-        raise TransientError(message, platform=platform) from None
+        failure = transport_failure(exc)
+    if not failure.sent:
+        raise TransientError(
+            f"{platform.value}: could not reach the API ({step}: {failure.name})",
+            platform=platform,
+        )
+    message = f"{platform.value}: no complete answer to {step} ({failure.name})"
+    if creates:
+        raise AmbiguousOutcome(message + "; the post may or may not exist", platform=platform)
+    # Outside the handler: the exception's text (a URL can carry a secret) is not chained.
+    raise TransientError(message, platform=platform)
 
 
 def json_body(

@@ -17,7 +17,6 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from icop.syndication.platforms import _http
 from icop.syndication.platforms.base import (
     AccountAuth,
     AmbiguousOutcome,
@@ -59,14 +58,13 @@ class FacebookPagesClient(GraphClient):
         if post.link_url and not urls:
             data["link"] = post.link_url
         for index, url in enumerate(urls):
-            photo, _ = await self._call(
+            # Uploaded but not visible: only the feed post below publishes anything.
+            photo_id = await self._create(
                 auth,
-                "POST",
-                f"{page}/photos",
+                "photos",
+                {"url": str(url), "published": "false"},
                 step="unpublished photo upload",
-                data={"url": url, "published": "false"},
             )
-            photo_id = _http.require_id(photo, "id", self.platform, step="photo upload")
             data[f"attached_media[{index}]"] = json.dumps({"media_fbid": photo_id})
         body, rate = await self._call(
             auth, "POST", f"{page}/feed", step="feed post", creates=True, data=data

@@ -21,7 +21,6 @@ from datetime import datetime
 from icop.syndication.platforms import _http
 from icop.syndication.platforms.base import (
     AccountAuth,
-    AmbiguousOutcome,
     OutgoingPost,
     PermissionDenied,
     Platform,
@@ -31,14 +30,21 @@ from icop.syndication.platforms.base import (
     RemotePost,
     TokenGrant,
 )
-from icop.syndication.platforms.meta import GraphClient, graph_until, listed_posts
+from icop.syndication.platforms.meta import ContainerFlow, GraphClient, graph_until, listed_posts
+
+FLOW = ContainerFlow(
+    create_edge="media",
+    create_step="media container",
+    status_field="status_code",
+    detail_field="status",
+    publish_edge="media_publish",
+)
 
 
 class InstagramClient(GraphClient):
     platform = Platform.INSTAGRAM
 
     async def publish(self, auth: AccountAuth, post: OutgoingPost) -> PublishedPost:
-        user = auth.account_id
         urls = [item.url for item in post.media]
         if not urls or any(not url for url in urls):
             raise PlatformBadRequest(
@@ -46,45 +52,15 @@ class InstagramClient(GraphClient):
                 platform=self.platform,
             )
         if len(urls) == 1:
-            container_id = await self._container(
-                auth, {"image_url": str(urls[0]), "caption": post.text}
+            return await self._publish_container(
+                auth, FLOW, {"image_url": str(urls[0]), "caption": post.text}
             )
-        else:
-            children = []
-            for url in urls:
-                child = await self._container(
-                    auth, {"image_url": str(url), "is_carousel_item": "true"}
-                )
-                children.append(child)
-            for child in children:
-                await self._wait_for_container(
-                    auth, child, field="status_code", extra_fields="status"
-                )
-            container_id = await self._container(
-                auth,
-                {"media_type": "CAROUSEL", "children": ",".join(children), "caption": post.text},
-            )
-        await self._wait_for_container(
-            auth, container_id, field="status_code", extra_fields="status"
-        )
-        body, rate = await self._call(
+        return await self._publish_container(
             auth,
-            "POST",
-            f"{user}/media_publish",
-            step="media_publish",
-            creates=True,
-            data={"creation_id": container_id},
+            FLOW,
+            {"media_type": "CAROUSEL", "caption": post.text},
+            children=[{"image_url": str(url), "is_carousel_item": "true"} for url in urls],
         )
-        media_id = body.get("id")
-        if not media_id:
-            raise AmbiguousOutcome("instagram: published without an id", platform=self.platform)
-        return PublishedPost(platform_post_id=str(media_id), rate=rate)
-
-    async def _container(self, auth: AccountAuth, data: dict[str, str]) -> str:
-        body, _ = await self._call(
-            auth, "POST", f"{auth.account_id}/media", step="media container", data=data
-        )
-        return _http.require_id(body, "id", self.platform, step="media container")
 
     async def recent_posts(
         self,

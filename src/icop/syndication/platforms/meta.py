@@ -18,7 +18,8 @@ from __future__ import annotations
 import asyncio
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -34,6 +35,7 @@ from icop.syndication.platforms.base import (
     PlatformBadRequest,
     PlatformError,
     PlatformRateLimited,
+    PublishedPost,
     RateState,
     RemotePost,
     TransientError,
@@ -164,6 +166,22 @@ def listed_posts(
     return posts
 
 
+@dataclass(frozen=True, slots=True)
+class ContainerFlow:
+    """One platform's media container endpoints and fields (Instagram: ``media``,
+    ``status_code``, ``media_publish``; Threads: ``threads``, ``status``, ``threads_publish``)."""
+
+    create_edge: str
+    """``POST /{account-id}/{create_edge}`` creates a container."""
+    create_step: str
+    status_field: str
+    """The container's processing state: ``FINISHED``, ``IN_PROGRESS``, ``ERROR``, …"""
+    detail_field: str
+    """Read along with the status: what went wrong when it is ``ERROR``."""
+    publish_edge: str
+    """``POST /{account-id}/{publish_edge}`` with ``creation_id`` makes the post visible."""
+
+
 class GraphClient:
     """Sends Graph API calls for one platform: bearer token in the header (never the URL, so no
     log line or exception carries it), errors mapped, usage headers kept."""
@@ -212,8 +230,56 @@ class GraphClient:
             raise map_error(self.platform, response, creates=creates)
         return body, rate_state(response.headers)
 
+    async def _create(
+        self, auth: AccountAuth, edge: str, data: Mapping[str, str], *, step: str
+    ) -> str:
+        """``POST /{account-id}/{edge}`` that makes something not yet visible (a container, an
+        unpublished photo): its id, or a bad request when the answer has none."""
+        body, _ = await self._call(auth, "POST", f"{auth.account_id}/{edge}", step=step, data=data)
+        return _http.require_id(body, "id", self.platform, step=step)
+
+    async def _publish_container(
+        self,
+        auth: AccountAuth,
+        flow: ContainerFlow,
+        container: Mapping[str, str],
+        *,
+        children: Sequence[Mapping[str, str]] = (),
+        wait: bool = True,
+    ) -> PublishedPost:
+        """Create → wait → publish, the content publishing flow of Instagram and Threads.
+
+        ``children`` (carousel items) are created first and each waited for; their ids go into
+        the container's ``children``. The container is waited for unless ``wait`` is false
+        (a text-only Threads post has no media to process). Only the publish call creates the
+        visible post, so only it can be ambiguous; its id is returned as soon as it answers."""
+        child_ids = [
+            await self._create(auth, flow.create_edge, child, step=flow.create_step)
+            for child in children
+        ]
+        for child_id in child_ids:
+            await self._wait_for_container(auth, child_id, flow)
+        data = {**container, "children": ",".join(child_ids)} if child_ids else dict(container)
+        container_id = await self._create(auth, flow.create_edge, data, step=flow.create_step)
+        if wait:
+            await self._wait_for_container(auth, container_id, flow)
+        body, rate = await self._call(
+            auth,
+            "POST",
+            f"{auth.account_id}/{flow.publish_edge}",
+            step=flow.publish_edge,
+            creates=True,
+            data={"creation_id": container_id},
+        )
+        media_id = body.get("id")
+        if not media_id:
+            raise AmbiguousOutcome(
+                f"{self.platform.value}: published without an id", platform=self.platform
+            )
+        return PublishedPost(platform_post_id=str(media_id), rate=rate)
+
     async def _wait_for_container(
-        self, auth: AccountAuth, container_id: str, *, field: str, extra_fields: str
+        self, auth: AccountAuth, container_id: str, flow: ContainerFlow
     ) -> None:
         """Poll a media container until the platform has fetched and processed its media.
 
@@ -228,9 +294,9 @@ class GraphClient:
                 "GET",
                 container_id,
                 step="container status",
-                params={"fields": f"{field},{extra_fields}"},
+                params={"fields": f"{flow.status_field},{flow.detail_field}"},
             )
-            status = str(body.get(field) or "")
+            status = str(body.get(flow.status_field) or "")
             if status in ("FINISHED", "PUBLISHED"):
                 return
             if status in ("ERROR", "EXPIRED"):

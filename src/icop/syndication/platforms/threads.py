@@ -25,7 +25,6 @@ import httpx
 from icop.syndication.platforms import _http
 from icop.syndication.platforms.base import (
     AccountAuth,
-    AmbiguousOutcome,
     OutgoingPost,
     PermissionDenied,
     Platform,
@@ -36,7 +35,15 @@ from icop.syndication.platforms.base import (
     TokenGrant,
 )
 from icop.syndication.platforms.instagram import parse_publishing_limit
-from icop.syndication.platforms.meta import GraphClient, graph_until, map_error
+from icop.syndication.platforms.meta import ContainerFlow, GraphClient, graph_until, map_error
+
+FLOW = ContainerFlow(
+    create_edge="threads",
+    create_step="threads container",
+    status_field="status",
+    detail_field="error_message",
+    publish_edge="threads_publish",
+)
 
 
 class ThreadsClient(GraphClient):
@@ -72,47 +79,23 @@ class ThreadsClient(GraphClient):
         if post.topic_tag:
             common["topic_tag"] = post.topic_tag
         if not urls:
-            container_id = await self._container(auth, {"media_type": "TEXT", **common})
-        elif len(urls) == 1:
-            container_id = await self._container(
-                auth, {"media_type": "IMAGE", "image_url": str(urls[0]), **common}
+            # Text only: nothing for the platform to fetch, so nothing to wait for.
+            return await self._publish_container(
+                auth, FLOW, {"media_type": "TEXT", **common}, wait=False
             )
-        else:
-            children = [
-                await self._container(
-                    auth, {"media_type": "IMAGE", "image_url": str(url), "is_carousel_item": "true"}
-                )
-                for url in urls
-            ]
-            for child in children:
-                await self._wait_for_container(
-                    auth, child, field="status", extra_fields="error_message"
-                )
-            container_id = await self._container(
-                auth, {"media_type": "CAROUSEL", "children": ",".join(children), **common}
+        if len(urls) == 1:
+            return await self._publish_container(
+                auth, FLOW, {"media_type": "IMAGE", "image_url": str(urls[0]), **common}
             )
-        if urls:
-            await self._wait_for_container(
-                auth, container_id, field="status", extra_fields="error_message"
-            )
-        body, rate = await self._call(
+        return await self._publish_container(
             auth,
-            "POST",
-            f"{auth.account_id}/threads_publish",
-            step="threads_publish",
-            creates=True,
-            data={"creation_id": container_id},
+            FLOW,
+            {"media_type": "CAROUSEL", **common},
+            children=[
+                {"media_type": "IMAGE", "image_url": str(url), "is_carousel_item": "true"}
+                for url in urls
+            ],
         )
-        media_id = body.get("id")
-        if not media_id:
-            raise AmbiguousOutcome("threads: published without an id", platform=self.platform)
-        return PublishedPost(platform_post_id=str(media_id), rate=rate)
-
-    async def _container(self, auth: AccountAuth, data: dict[str, str]) -> str:
-        body, _ = await self._call(
-            auth, "POST", f"{auth.account_id}/threads", step="threads container", data=data
-        )
-        return _http.require_id(body, "id", self.platform, step="threads container")
 
     async def recent_posts(
         self,
