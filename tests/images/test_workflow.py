@@ -15,9 +15,9 @@ import pytest
 from PIL import Image as PILImage
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
-from temporalio.client import Client, WorkflowHandle
+from temporalio.client import Client, WorkflowFailureError, WorkflowHandle
+from temporalio.exceptions import ApplicationError
 
-from icop.db.session import unit_of_work
 from icop.images.activities import ImageActivities
 from icop.images.jobs import ImageJob, JobOutcome
 from icop.images.providers.base import (
@@ -33,7 +33,6 @@ from icop.images.providers.local import LocalRendererProvider
 from icop.images.service import ImageRuntime
 from icop.images.settings import ImageSettings
 from icop.images.workflows import ImageGenerationWorkflow
-from icop.models.image import Image
 from icop.orchestrator.connection import LazyClient, TemporalSettings
 from icop.orchestrator.queues import TaskQueue
 from icop.orchestrator.worker import WorkerRegistry, running_workers
@@ -221,21 +220,20 @@ async def test_unconfigured_provider_on_the_worker_is_skipped(
     ]
 
 
-async def test_workflow_waits_for_the_row_to_become_visible(
-    sessionmaker: async_sessionmaker[AsyncSession],
+async def test_a_job_whose_row_is_gone_fails_at_once(
     api: ApiClient,
     temporal_client: Client,
     temporal_settings: TemporalSettings,
     workers: None,
 ) -> None:
-    """The API starts the workflow before its transaction commits; the first activity must
-    retry until the row is there instead of failing the job."""
-    owner = await api.signup("Late commit")
+    """A job's workflow starts only after its row committed (icop.orchestrator.starts), so a
+    row that is not there was deleted: the first activity fails the job, without retrying."""
+    owner = await api.signup("Deleted job")
     image_id = uuid.uuid4()
     job = ImageJob(
         tenant_id=str(owner.tenant_id),
         image_id=str(image_id),
-        prompt="late",
+        prompt="gone",
         preset="square",
         seed=3,
         chain=["local"],
@@ -248,30 +246,19 @@ async def test_workflow_waits_for_the_row_to_become_visible(
         id=f"image-{image_id}",
         task_queue=temporal_settings.queue_name(TaskQueue.IMAGES),
     )
-    # Wait until the first attempt has failed; the retry is at least a second away.
-    for _ in range(200):
-        pending = (await handle.describe()).raw_description.pending_activities
-        if pending and pending[0].attempt >= 2:
-            break
-        await asyncio.sleep(0.05)
-    else:
-        pytest.fail("mark_running was never retried")
-    async with unit_of_work(sessionmaker, owner.tenant_id) as session:
-        session.add(
-            Image(
-                tenant_id=owner.tenant_id,
-                id=image_id,
-                prompt="late",
-                preset="square",
-                seed=3,
-                chain=["local"],
-                status="queued",
-            )
-        )
-    outcome = await asyncio.wait_for(handle.result(), 60)
-    assert outcome.status == "ready"
-    row = (await api.get(f"/api/v1/images/{image_id}", headers=owner.headers)).json()
-    assert row["status"] == "ready" and row["workflow_id"] == f"image-{image_id}"
+    with pytest.raises(WorkflowFailureError) as failed:
+        await asyncio.wait_for(handle.result(), 30)
+    cause = failed.value.cause
+    while cause.__cause__ is not None:
+        cause = cause.__cause__  # type: ignore[assignment]
+    assert isinstance(cause, ApplicationError) and cause.type == "ImageNotFound"
+    history = await handle.fetch_history()
+    attempts = [
+        e.activity_task_started_event_attributes.attempt
+        for e in history.events
+        if e.HasField("activity_task_started_event_attributes")
+    ]
+    assert attempts == [1], "not retried: retrying cannot bring a deleted row back"
 
 
 async def test_unreachable_temporal_renders_inline(

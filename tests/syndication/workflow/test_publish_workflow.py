@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import Client, WorkflowHandle
 
+from icop.db.session import unit_of_work
 from icop.orchestrator.connection import LazyClient, TemporalSettings
 from icop.orchestrator.queues import TaskQueue
 from icop.orchestrator.worker import WorkerRegistry, running_workers
@@ -45,7 +46,8 @@ class Setup:
             self.sessionmaker, self.tenant_id, self.account_id, [f"hello {uuid.uuid4().hex}"],
             scheduled_at=when,
         )
-        await self.scheduler.start(self.tenant_id, post_id, when)
+        async with unit_of_work(self.sessionmaker, self.tenant_id) as session:
+            await self.scheduler.start(session, self.tenant_id, post_id, when)
         return post_id, self.client.get_workflow_handle(
             workflow_id(str(post_id)), result_type=PostFinished
         )
