@@ -178,3 +178,11 @@ def test_up_detach_and_down_on_a_fresh_home(tmp_path: Path) -> None:
         assert login.status_code == 200
     finally:
         subprocess.run([*icop, "down"], env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_the_demo_finds_its_plan_and_the_workspace_its_reference_documents() -> None:
+    from icop.cli.demo import EXAMPLE_PLAN
+    from icop.cli.workspace import WORKSPACE_KNOWLEDGE
+
+    assert EXAMPLE_PLAN.is_file()
+    assert len(list(WORKSPACE_KNOWLEDGE.glob("*.md"))) >= 4

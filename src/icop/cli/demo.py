@@ -49,7 +49,8 @@ from icop.syndication.platforms.base import OAuthProvider
 from icop.syndication.repository import AccountRepository, PostRepository
 
 DEMO_PIPELINE = "Demo plan"
-EXAMPLE_PLAN = Path(__file__).resolve().parents[2] / "examples" / "plan.csv"
+# The repository's example plan (a source checkout: `make run` runs from one).
+EXAMPLE_PLAN = Path(__file__).resolve().parents[3] / "examples" / "plan.csv"
 # Which connect flow connects which platforms.
 PROVIDERS: dict[str, set[str]] = {
     "meta": {Platform.FACEBOOK.value, Platform.INSTAGRAM.value},

@@ -26,7 +26,7 @@ from icop.models import Role
 from icop.users.repository import UserRepository
 
 WORKSPACE_FILE = "local-workspace.json"
-WORKSPACE_KNOWLEDGE = Path(__file__).parents[1] / "articles" / "workspace_knowledge"
+WORKSPACE_KNOWLEDGE = Path(__file__).with_name("workspace_knowledge")
 
 
 def _save_workspace(path: Path, tenant_id: UUID, user_id: UUID) -> None:
