@@ -7,11 +7,15 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import os
+import signal
+import sys
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from uuid import UUID, uuid4
 
 import pytest
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
@@ -19,6 +23,7 @@ from icop.articles import service as articles
 from icop.articles.schemas import ArticleBrief
 from icop.auth.principal import Principal, PrincipalKind
 from icop.config import Settings
+from icop.db.engine import create_sessionmaker
 from icop.db.session import bind_tenant, unit_of_work
 from icop.images import service as images
 from icop.images.schemas import ImageCreate
@@ -37,6 +42,7 @@ from tests.helpers import Account, ApiClient
 from tests.syndication.support import make_account
 
 pytestmark = pytest.mark.timeout(120)
+ROOT = Path(__file__).resolve().parents[2]
 
 # Asks a service, inside the caller's transaction, for work that runs in a workflow; returns
 # that workflow's id.
@@ -245,3 +251,74 @@ def test_the_stored_input_is_what_the_workflow_receives(settings: Settings) -> N
 
     payload = articles.workflow_input(settings, UUID(int=1), UUID(int=2))
     assert to_json(payload) == dataclasses.asdict(payload)
+
+
+async def test_an_icop_worker_process_starts_what_a_dead_process_committed(
+    app_engine: AsyncEngine,
+    temporal_settings: TemporalSettings,
+    temporal_client: Client,
+) -> None:
+    """End to end: a start committed by a process that died before making it (its row, and
+    nothing else) is started by the sweeper of ``icop worker`` running elsewhere."""
+    from icop.orchestrator.diagnostics import PingInput, PingResult, PingWorkflow
+    from icop.orchestrator.queues import TaskQueue
+    from icop.orchestrator.starts import StartRequest, start_after_commit
+
+    sessionmaker = create_sessionmaker(app_engine)  # committed: another process reads it
+    tenant_id = await committed_tenant(sessionmaker)
+    workflow_id = f"ping-{uuid4()}"
+    async with unit_of_work(sessionmaker, tenant_id) as session:
+        # No client here: nothing in this process starts it (as if it died after the commit).
+        await start_after_commit(
+            session,
+            None,
+            tenant_id,
+            StartRequest(
+                PingWorkflow, workflow_id, TaskQueue.SYNDICATION, PingInput(str(tenant_id))
+            ),
+        )
+    env = {
+        **os.environ,
+        "TEMPORAL_ADDRESS": f"127.0.0.1:{temporal_settings.port}",
+        "ICOP_TEMPORAL_TASK_QUEUE_PREFIX": temporal_settings.task_queue_prefix,
+        "ICOP_WORKER_METRICS_PORT": "0",
+    }
+    worker = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "icop", "worker", "--queue", "syndication",
+        env=env, cwd=ROOT, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        handle = temporal_client.get_workflow_handle(workflow_id, result_type=PingResult)
+        deadline = asyncio.get_running_loop().time() + 60
+        while not await started(temporal_client, workflow_id):
+            assert worker.returncode is None, await worker.stderr.read()  # type: ignore[union-attr]
+            assert asyncio.get_running_loop().time() < deadline, "the sweeper never started it"
+            await asyncio.sleep(0.5)
+        result = await asyncio.wait_for(handle.result(), 30)
+        assert result.tenant_id == str(tenant_id)
+        assert result.reply.task_queue == temporal_settings.queue_name("syndication")
+        assert await pending_starts(sessionmaker, tenant_id) == []
+        worker.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(worker.wait(), 60) == 0
+    finally:
+        if worker.returncode is None:
+            worker.kill()
+            await worker.wait()
+
+
+async def committed_tenant(sessionmaker: async_sessionmaker[AsyncSession]) -> UUID:
+    from icop.auth import service as auth
+    from icop.auth.service import ClientInfo
+    from icop.auth.tokens import TokenService
+
+    async with unit_of_work(sessionmaker, None) as session:
+        pair = await auth.signup(
+            session,
+            TokenService.from_settings(Settings()),
+            email=f"starts{uuid4().hex[:8]}@example.com",
+            password="a long enough password",
+            company_name="Sweeper",
+            display_name=None,
+            client=ClientInfo(user_agent="pytest"),
+        )
+    return pair.tenant_id
