@@ -184,3 +184,12 @@ def test_a_failed_graph_raises_and_no_sources_is_a_result() -> None:
     result = to_result({**base, "status": "no_sources", "stop_reason": "nothing found"})
     assert result.status == "no_sources" and result.message == "nothing found"
 
+
+
+def test_article_image_seeds_fit_an_image_job() -> None:
+    from icop.articles.images import _seed
+    from icop.images.schemas import MAX_SEED
+
+    seeds = [_seed(f"art-{n}:0:a compost heap") for n in range(200)]
+    assert all(0 <= seed <= MAX_SEED for seed in seeds)
+    assert len(set(seeds)) == len(seeds)

@@ -15,7 +15,7 @@ from temporalio.converter import DataConverter
 from temporalio.testing import ActivityEnvironment
 
 from icop.agents.schemas import ImagePrompt
-from icop.articles.generator import ServiceImageMaker
+from icop.articles.images import ArticleImages
 from icop.brand.fonts import resolve_font
 from icop.brand.palette import DEFAULT_SPEC, BrandSpec, hex_to_rgb
 from icop.images.activities import ImageActivities
@@ -94,7 +94,9 @@ async def test_article_images_use_the_tenants_kit(
         ImagePrompt(prompt="a compost heap at dawn", alt="Compost heap", aspect="16:9"),
         ImagePrompt(prompt="a worm bin", alt="Worm bin", aspect="1:1"),
     ]
-    assets = await ServiceImageMaker(sessionmaker, runtime).make(owner.tenant_id, "a-1", prompts)
+    # Without Temporal the article's image jobs render inline (the durable path: test_generator).
+    maker = ArticleImages(sessionmaker, runtime, None)
+    assets = await maker.make(owner.tenant_id, "a-1", prompts)
     assert [a.provider for a in assets] == ["local", "local"]
     for asset in assets:
         served = await api.get(asset.url)

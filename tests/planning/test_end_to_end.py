@@ -21,11 +21,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import Client
 
 from icop.articles.activities import ArticleActivities
-from icop.articles.generator import GraphArticleGenerator, ServiceImageMaker
+from icop.articles.generator import GraphArticleGenerator
+from icop.articles.images import ArticleImages
 from icop.auth.principal import Principal, PrincipalKind
 from icop.cli.demo import connect_demo_accounts, demo_pipeline, summary
 from icop.db.session import unit_of_work
 from icop.emulators.platforms import EmulatorServer
+from icop.images.activities import ImageActivities
 from icop.images.providers.local import LocalRendererProvider
 from icop.images.service import ImageRuntime
 from icop.images.settings import ImageSettings
@@ -37,6 +39,7 @@ from icop.planning.activities import GeneratedSubtopic, PipelineRunInput, Planni
 from icop.planning.sources import PipelinePlanSources
 from icop.planning.workflows import PipelineRunWorkflow
 from icop.runtime.clients import Runtime
+from icop.runtime.workers import register_images
 from icop.storage.factory import build_object_store
 from icop.syndication.activities import PublishActivities
 from icop.syndication.runtime import SyndicationRuntime
@@ -122,7 +125,7 @@ async def test_a_plan_becomes_published_posts_on_all_four_platforms(
         runtime=h.runtime,
         researcher=h.researcher,
         brand_voice=h.brand_voice,
-        images=ServiceImageMaker(sessions, images),
+        images=ArticleImages(sessions, images, temporal),
     )
     articles = ArticleActivities(sessions, generator, settings.home, settings.base_url)
     async with httpx.AsyncClient() as http:
@@ -136,6 +139,7 @@ async def test_a_plan_becomes_published_posts_on_all_four_platforms(
         )
         publishing = PublishActivities(sessions, syndication.publisher)
         registry = pipeline_registry(articles, planning)
+        register_images(registry, ImageActivities(sessions, images.providers, store))
         registry.register(
             TaskQueue.SYNDICATION,
             workflows=[PublishPostWorkflow],
@@ -144,7 +148,13 @@ async def test_a_plan_becomes_published_posts_on_all_four_platforms(
         try:
             async with running_workers(
                 temporal_client,
-                [TaskQueue.AGENTS, TaskQueue.PLANNING, TaskQueue.SYNDICATION],
+                [
+                    TaskQueue.AGENTS,
+                    TaskQueue.IMAGES,
+                    TaskQueue.GPU,
+                    TaskQueue.PLANNING,
+                    TaskQueue.SYNDICATION,
+                ],
                 registry,
                 settings=temporal_settings,
             ):

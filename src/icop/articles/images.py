@@ -28,7 +28,7 @@ from icop.errors import ICOPError
 from icop.images import service as images
 from icop.images.presets import Preset
 from icop.images.repository import ImageRepository
-from icop.images.schemas import ImageCreate, ImageStatus
+from icop.images.schemas import MAX_SEED, ImageCreate, ImageStatus
 from icop.images.service import ImageRuntime
 from icop.models.image import Image
 from icop.orchestrator.connection import LazyClient
@@ -56,7 +56,8 @@ def image_id_for(article_id: str, index: int, prompt: ImagePrompt) -> UUID:
 
 
 def _seed(text: str) -> int:
-    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "big")
+    """A stable seed for a prompt, in the range an image job stores."""
+    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "big") & MAX_SEED
 
 
 class ArticleImages:

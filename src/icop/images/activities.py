@@ -4,6 +4,7 @@ store), as in temporalio/samples-python; ``workers.py`` builds it when a worker 
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import AsyncIterator, Mapping
 from datetime import timedelta
 from typing import Any
@@ -11,7 +12,7 @@ from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
-from temporalio.exceptions import ApplicationError
+from temporalio.exceptions import ApplicationError, ApplicationErrorCategory
 
 from icop.db.session import unit_of_work
 from icop.images.branding import brand_kit
@@ -29,6 +30,7 @@ from icop.orchestrator.heartbeat import heartbeating
 from icop.platforms import Platform
 from icop.storage.base import ObjectStore, StorageError
 
+logger = logging.getLogger(__name__)
 HEARTBEAT_EVERY_S = 5.0
 
 
@@ -61,10 +63,13 @@ class ImageActivities:
         job = call.job
         provider = self.providers.get(call.provider)
         if provider is None or not provider.configured():
+            # The workflow passes over it to the next provider: an expected step, no warning.
+            logger.debug("image %s: %s is not configured here", job.image_id, call.provider)
             raise ApplicationError(
                 f"{call.provider}: not configured on this worker",
                 type="not_configured",
                 non_retryable=True,
+                category=ApplicationErrorCategory.BENIGN,
             )
         request = GenerationRequest(
             prompt=job.prompt,
@@ -80,11 +85,22 @@ class ImageActivities:
                 produced = await produce(provider, request, platform=platform, progress=progress)
                 stored = await store_image(self.store, UUID(job.tenant_id), produced)
             except ImageProviderError as error:
+                logger.warning(
+                    "image %s: %s failed (%s: %s); %s",
+                    job.image_id,
+                    call.provider,
+                    error.kind,
+                    error.detail,
+                    "retried" if error.retry_later else "next provider",
+                )
                 raise _application_error(error) from None
             except StorageError as error:
                 # Storage outages pass: retry the activity (the provider is paid again at
                 # worst; the key is content-addressed, so nothing is stored twice).
-                raise ApplicationError(error.detail, type="storage_error") from None
+                logger.warning("image %s: storing failed (%s); retried", job.image_id, error)
+                raise ApplicationError(
+                    error.detail, type="storage_error", category=ApplicationErrorCategory.BENIGN
+                ) from None
         return StoredImage(
             provider=produced.provider,
             model=produced.model,
@@ -124,7 +140,8 @@ class ImageActivities:
 
 def _application_error(error: ImageProviderError) -> ApplicationError:
     """Busy and out-of-memory are retried (after the provider's hint when it gave one);
-    everything else is final for this provider and the workflow falls back."""
+    everything else is final for this provider and the workflow falls back. Either way the
+    workflow handles it: benign, so the SDK logs no traceback (the caller logged one line)."""
     delay = (
         timedelta(seconds=error.retry_after_s)
         if error.retry_later and error.retry_after_s
@@ -136,6 +153,7 @@ def _application_error(error: ImageProviderError) -> ApplicationError:
         type=error.kind,
         non_retryable=not error.retry_later,
         next_retry_delay=delay,
+        category=ApplicationErrorCategory.BENIGN,
     )
 
 

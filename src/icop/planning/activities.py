@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import logging
 import unicodedata
 import uuid
 from collections.abc import AsyncIterator, Sequence
@@ -21,7 +22,7 @@ from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
-from temporalio.exceptions import ApplicationError
+from temporalio.exceptions import ApplicationError, ApplicationErrorCategory
 
 from icop.articles import service as articles
 from icop.articles.activities import ArticleInput
@@ -52,6 +53,7 @@ from icop.syndication.repository import AccountRepository, PostRepository
 from icop.syndication.scheduler import PostScheduler
 from icop.syndication.schemas import PostCreate
 
+logger = logging.getLogger(__name__)
 # Article statuses after which nothing more happens without a person.
 ARTICLE_FINAL = {"ready", "awaiting_approval", "rejected", "failed", "no_sources"}
 ARTICLE_OK = {"ready", "awaiting_approval"}
@@ -151,9 +153,18 @@ def article_id_for(pipeline_id: UUID, key: str, position: int) -> UUID:
 
 
 def _fail(error: ICOPError) -> ApplicationError:
-    """Client errors are final (retrying reads the same bad input); others are retried."""
+    """Client errors are final (retrying reads the same bad input); others are retried.
+    Either way the workflow handles it (a retry, or the row's error written back): one line
+    in the log, and benign for the SDK, which then prints no traceback."""
+    final = error.status < 500
+    logger.warning(
+        "%s: %s (%s)", type(error).__name__, error.detail, "final" if final else "retried"
+    )
     return ApplicationError(
-        error.detail, type=type(error).__name__, non_retryable=error.status < 500
+        error.detail,
+        type=type(error).__name__,
+        non_retryable=final,
+        category=ApplicationErrorCategory.BENIGN,
     )
 
 
