@@ -108,47 +108,45 @@ def _record_calls(latency_s: float | None) -> tuple[list[Call], list[int]]:
 
 
 async def _drive(calls: list[Call], tokens: list[int]) -> dict[str, Any]:
-    import httpx
     from rich.console import Console
     from sqlalchemy import select
 
     from icop.cli.demo import run_demo
     from icop.cli.workspace import workspace
     from icop.config import get_settings
-    from icop.credentials.vault import build_keyring
-    from icop.db.engine import create_engine, create_sessionmaker, resolve_urls
     from icop.db.session import unit_of_work
     from icop.models import GeneratedArticle
     from icop.orchestrator.connection import LazyClient
     from icop.orchestrator.queues import TaskQueue
     from icop.orchestrator.worker import running_workers
+    from icop.runtime.clients import Runtime
     from icop.runtime.services import temporal_settings
-    from icop.syndication.platforms.factory import build_oauth_providers
+    from icop.runtime.workers import service_registry
 
     settings = get_settings()
-    engine = create_engine(resolve_urls(settings).app, settings, pool_size=4, max_overflow=4)
-    sessionmaker = create_sessionmaker(engine)
-    temporal = LazyClient(temporal_settings(settings))
+    # The workers as `icop up` runs them: every queue over one runtime.
+    runtime = Runtime.from_settings(settings, queues=list(TaskQueue))
+    runtime.temporal = temporal = LazyClient(temporal_settings(settings))
+    assert runtime.syndication is not None
     console = Console(stderr=True)
     try:
-        async with (
-            running_workers(await temporal(), list(TaskQueue), settings=temporal.settings),
-            httpx.AsyncClient(timeout=30) as http,
+        async with running_workers(
+            await temporal(), list(TaskQueue), service_registry(runtime), settings=temporal.settings
         ):
             result = await run_demo(
                 settings,
-                sessionmaker,
+                runtime.sessionmaker,
                 temporal,
-                build_keyring(settings),
-                dict(build_oauth_providers(settings, http)),
+                runtime.keyring,
+                dict(runtime.syndication.oauth),
                 console,
             )
         console.print(result.table)
-        principal = await workspace(settings, sessionmaker, None)  # the demo's tenant
-        async with unit_of_work(sessionmaker, principal.tenant_id) as session:
+        principal = await workspace(settings, runtime.sessionmaker, None)  # the demo's tenant
+        async with unit_of_work(runtime.sessionmaker, principal.tenant_id) as session:
             articles = list(await session.scalars(select(GeneratedArticle)))
     finally:
-        await engine.dispose()
+        await runtime.aclose()
     ready = [a for a in articles if a.status == "ready"]
     return {
         "demo_s": result.seconds,
