@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from uuid import UUID, uuid4
 
+import ormsgpack
 import pytest
 from langgraph.checkpoint.base import empty_checkpoint
+from langgraph.checkpoint.serde.jsonplus import EXT_PYDANTIC_V2
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from icop.agents.checkpoint import PostgresCheckpointSaver
+from icop.agents.checkpoint import PostgresCheckpointSaver, checkpoint_serializer
 from icop.agents.graph import run_article, start_state, thread_config
-from icop.agents.schemas import ArticleBrief, DraftRecord
+from icop.agents.schemas import DraftRecord, WriterBrief
 from icop.db.session import unit_of_work
 from icop.llm.providers.base import CompletionRequest
 from icop.llm.providers.fake import FakeReply
@@ -50,7 +52,7 @@ def _crashing(role: str, *, delay_s: float = 0.0) -> tuple[list[bool], object]:
 async def _crash_and_resume(
     sessionmaker: SessionMaker, tenant_id: UUID, role: str, *, delay_s: float = 0.0
 ) -> tuple[Harness, Harness, dict[str, object]]:
-    brief = ArticleBrief(topic="composting at home", mode="compare")
+    brief = WriterBrief(topic="composting at home", mode="compare")
     start = start_state(tenant_id=tenant_id, article_id=f"art-{uuid4().hex[:8]}", brief=brief)
     crashed, script = _crashing(role, delay_s=delay_s)
     first = harness(script)  # type: ignore[arg-type]
@@ -101,7 +103,7 @@ async def test_a_finished_thread_is_not_run_again(
     sessionmaker: SessionMaker, tenant_id: UUID
 ) -> None:
     h = harness()
-    start = start_state(tenant_id=tenant_id, article_id="done-once", brief=ArticleBrief(topic="x"))
+    start = start_state(tenant_id=tenant_id, article_id="done-once", brief=WriterBrief(topic="x"))
     saver = PostgresCheckpointSaver(sessionmaker, tenant_id)
     first = await run_article(h.graph(checkpointer=saver), start)
     again = harness()
@@ -149,8 +151,28 @@ async def test_saver_round_trip_listing_and_deletion(
 async def test_an_article_cannot_use_another_tenants_checkpoints(
     sessionmaker: SessionMaker, tenant_id: UUID
 ) -> None:
-    start = start_state(tenant_id=uuid4(), article_id="a", brief=ArticleBrief(topic="x"))
+    start = start_state(tenant_id=uuid4(), article_id="a", brief=WriterBrief(topic="x"))
     with pytest.raises(ValueError, match="another tenant"):
         await run_article(
             harness().graph(), start, checkpointer=PostgresCheckpointSaver(sessionmaker, tenant_id)
         )
+
+
+def test_a_checkpoint_stored_before_the_brief_was_renamed_still_revives_it() -> None:
+    # What the serializer wrote for the brief when its class was called ArticleBrief.
+    old = ormsgpack.packb(
+        ormsgpack.Ext(
+            EXT_PYDANTIC_V2,
+            ormsgpack.packb(
+                (
+                    "icop.agents.schemas.writing",
+                    "ArticleBrief",
+                    {"topic": "composting", "mode": "merge"},
+                    "model_validate_json",
+                )
+            ),
+        )
+    )
+    brief = checkpoint_serializer().loads_typed(("msgpack", old))
+    assert isinstance(brief, WriterBrief)
+    assert (brief.topic, brief.mode) == ("composting", "merge")

@@ -26,7 +26,7 @@ from temporalio.client import Client
 
 from icop.agents.checkpoint import PostgresCheckpointSaver
 from icop.agents.graph import thread_config
-from icop.articles.activities import ArticleInput, markdown_path
+from icop.articles.activities import ArticleWorkflowInput, markdown_path
 from icop.articles.repository import ArticleRepository
 from icop.articles.workflows import ArticleWorkflow
 from icop.auth import service as auth
@@ -164,7 +164,7 @@ async def test_a_killed_worker_loses_only_the_call_in_flight(
     first = workers.start()
     handle = await temporal_client.start_workflow(
         ArticleWorkflow.run,
-        ArticleInput(
+        ArticleWorkflowInput(
             tenant_id=str(article.tenant_id),
             article_id=str(article.id),
             heartbeat_timeout_s=HEARTBEAT_TIMEOUT_S,

@@ -19,7 +19,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.exceptions import ApplicationError
 from temporalio.worker import Replayer
 
-from icop.articles.activities import ArticleActivities, ArticleInput, markdown_path
+from icop.articles.activities import ArticleActivities, ArticleWorkflowInput, markdown_path
 from icop.articles.generator import GraphArticleGenerator
 from icop.articles.repository import ArticleRepository
 from icop.articles.workflows import ArticleResult, ArticleWorkflow, Decision
@@ -103,7 +103,7 @@ class Setup:
     async def start(self, article_id: uuid.UUID) -> WorkflowHandle[Any, ArticleResult]:
         return await self.client.start_workflow(
             ArticleWorkflow.run,
-            ArticleInput(tenant_id=str(self.tenant_id), article_id=str(article_id)),
+            ArticleWorkflowInput(tenant_id=str(self.tenant_id), article_id=str(article_id)),
             id=f"article-{article_id}",
             task_queue=self.settings.queue_name(TaskQueue.AGENTS),
             result_type=ArticleResult,

@@ -31,7 +31,7 @@ BEATS_PER_TIMEOUT = 4
 
 
 @dataclass
-class ArticleInput:
+class ArticleWorkflowInput:
     tenant_id: str
     article_id: str
     approval_timeout_s: float = 72 * 3600
@@ -73,7 +73,7 @@ class ArticleActivities:
         self.base_url = base_url
 
     @activity.defn(name="article.generate")
-    async def generate(self, request: ArticleInput) -> GenerationOutcome:
+    async def generate(self, request: ArticleWorkflowInput) -> GenerationOutcome:
         tenant_id, article_id = UUID(request.tenant_id), UUID(request.article_id)
         async with unit_of_work(self.sessionmaker, tenant_id) as session:
             repository = ArticleRepository(session)

@@ -31,8 +31,7 @@ from icop.agents.protocols import (
     Researcher,
 )
 from icop.agents.runtime.base import AgentRuntime
-from icop.agents.schemas import ArticleBrief as GraphBrief
-from icop.agents.schemas import ImageAsset, ImagePrompt, Source
+from icop.agents.schemas import ImageAsset, ImagePrompt, Source, WriterBrief
 from icop.agents.state import ArticleState, total_cost_usd
 from icop.articles.generation import (
     Brief,
@@ -42,7 +41,7 @@ from icop.articles.generation import (
     ProgressCallback,
 )
 from icop.brand import kit as brand_kits
-from icop.brand.service import BrandVoice as BrandVoiceService
+from icop.brand.service import BrandVoiceService
 from icop.db.session import unit_of_work
 from icop.images.branding import brand_kit
 from icop.images.generation import produce_with_fallback, store_image
@@ -50,7 +49,7 @@ from icop.images.presets import Preset
 from icop.images.providers.base import GenerationRequest
 from icop.images.service import ImageRuntime, effective_chain
 from icop.research.schemas import CitedSource
-from icop.research.service import Researcher as ResearchService
+from icop.research.service import ResearchService
 
 PRESETS: dict[str, Preset] = {
     "1:1": Preset.SQUARE,
@@ -206,7 +205,7 @@ class GraphArticleGenerator:
         start = start_state(
             tenant_id=tenant_id,
             article_id=key,
-            brief=GraphBrief(
+            brief=WriterBrief(
                 topic=brief.topic,
                 sub_topic=brief.sub_topic,
                 audience=brief.audience,

@@ -8,7 +8,7 @@ from fastapi.responses import PlainTextResponse
 from icop.articles import service
 from icop.articles.schemas import (
     ArticleAccepted,
-    ArticleBrief,
+    ArticleCreate,
     ArticleOut,
     ArticleSummary,
     DecisionRequest,
@@ -32,7 +32,7 @@ router = APIRouter(
     responses=problem_responses(402, 503),
 )
 async def create_article(
-    body: ArticleBrief,
+    body: ArticleCreate,
     principal: CurrentPrincipal,
     session: TenantSession,
     settings: SettingsDep,

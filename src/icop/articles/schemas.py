@@ -11,7 +11,7 @@ from icop.schemas import Money, RequestModel, ResponseModel
 ArticleMode = Literal["compare", "merge"]
 
 
-class ArticleBrief(RequestModel):
+class ArticleCreate(RequestModel):
     topic: str = Field(min_length=3, max_length=500)
     sub_topic: str | None = Field(default=None, max_length=500)
     audience: str | None = Field(default=None, max_length=300)

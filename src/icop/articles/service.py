@@ -8,9 +8,9 @@ from uuid import UUID, uuid4
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client
 
-from icop.articles.activities import ArticleInput
+from icop.articles.activities import ArticleWorkflowInput
 from icop.articles.repository import ArticleRepository
-from icop.articles.schemas import ArticleAccepted, ArticleBrief, ArticleOut, DraftOut
+from icop.articles.schemas import ArticleAccepted, ArticleCreate, ArticleOut, DraftOut
 from icop.articles.workflows import ArticleWorkflow, Decision
 from icop.audit import service as audit
 from icop.auth.principal import Principal
@@ -38,7 +38,7 @@ async def _client(temporal: LazyClient | None) -> Client:
 async def register(
     session: AsyncSession,
     principal: Principal,
-    brief: ArticleBrief,
+    brief: ArticleCreate,
     *,
     article_id: UUID | None = None,
     pipeline_id: UUID | None = None,
@@ -76,8 +76,8 @@ async def register(
     return article
 
 
-def workflow_input(settings: Settings, tenant_id: UUID, article_id: UUID) -> ArticleInput:
-    return ArticleInput(
+def workflow_input(settings: Settings, tenant_id: UUID, article_id: UUID) -> ArticleWorkflowInput:
+    return ArticleWorkflowInput(
         tenant_id=str(tenant_id),
         article_id=str(article_id),
         approval_timeout_s=settings.article_approval_timeout_s,
@@ -91,7 +91,7 @@ async def create(
     settings: Settings,
     temporal: LazyClient | None,
     principal: Principal,
-    brief: ArticleBrief,
+    brief: ArticleCreate,
 ) -> ArticleAccepted:
     article = await register(session, principal, brief)
     if temporal is None:

@@ -14,7 +14,7 @@ from temporalio.exceptions import ActivityError
 with workflow.unsafe.imports_passed_through():
     from icop.articles.activities import (
         ArticleActivities,
-        ArticleInput,
+        ArticleWorkflowInput,
         GenerationOutcome,
         StatusChange,
     )
@@ -61,7 +61,7 @@ class ArticleWorkflow:
         return self._status
 
     @workflow.run
-    async def run(self, request: ArticleInput) -> ArticleResult:
+    async def run(self, request: ArticleWorkflowInput) -> ArticleResult:
         self._status = "running"
         try:
             outcome: GenerationOutcome = await workflow.execute_activity_method(
@@ -108,7 +108,7 @@ class ArticleWorkflow:
 
     async def _set(
         self,
-        request: ArticleInput,
+        request: ArticleWorkflowInput,
         status: str,
         user_id: str | None = None,
         reason: str | None = None,

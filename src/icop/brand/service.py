@@ -115,7 +115,7 @@ class VoiceExample:
     score: float
 
 
-class BrandVoice:
+class BrandVoiceService:
     """Brand voice for the article workflow: each call is its own unit of work, bound to the
     tenant it names."""
 

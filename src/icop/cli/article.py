@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from icop.articles import service
 from icop.articles.activities import markdown_path
 from icop.articles.repository import ArticleRepository
-from icop.articles.schemas import ArticleBrief
+from icop.articles.schemas import ArticleCreate
 from icop.cli.common import console, fail, settings
 from icop.cli.workspace import add_sources, workspace
 from icop.config import Settings
@@ -57,7 +57,7 @@ def article(
     """Research, write (three writers), edit, illustrate and format one article."""
     current = settings()
     try:
-        brief = ArticleBrief.model_validate(
+        brief = ArticleCreate.model_validate(
             {"topic": topic, "mode": mode, "language": language, "length_words": words}
         )
     except ValidationError as error:
@@ -82,7 +82,7 @@ def brief_problem(error: ValidationError) -> str:
 
 
 async def _run(
-    current: Settings, brief: ArticleBrief, tenant: UUID | None, wait: bool, sources: list[Path]
+    current: Settings, brief: ArticleCreate, tenant: UUID | None, wait: bool, sources: list[Path]
 ) -> str:
     queues = [TaskQueue.AGENTS, TaskQueue.IMAGES]
     runtime = Runtime.from_settings(current, queues=queues)

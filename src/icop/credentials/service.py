@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from icop.audit import service as audit
 from icop.auth.principal import Principal
 from icop.credentials.repository import CredentialRepository
-from icop.credentials.schemas import CredentialCreate, CredentialOut, Platform
+from icop.credentials.schemas import CredentialCreate, CredentialKind, CredentialOut
 from icop.credentials.vault import AssociatedData, Keyring
 from icop.errors import Conflict, NotFound
 from icop.models import ApiCredential
@@ -45,7 +45,7 @@ def _ad(credential: ApiCredential, field: str) -> AssociatedData:
 def to_out(credential: ApiCredential) -> CredentialOut:
     return CredentialOut(
         id=credential.id,
-        platform=Platform(credential.platform),
+        platform=CredentialKind(credential.platform),
         label=credential.label,
         account_id=credential.account_id,
         scopes=list(credential.scopes),
@@ -104,7 +104,7 @@ async def list_credentials(
     *,
     limit: int,
     offset: int,
-    platform: Platform | None,
+    platform: CredentialKind | None,
     newest_first: bool = False,
 ) -> Sequence[ApiCredential]:
     return await CredentialRepository(session).list(

@@ -24,9 +24,9 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from icop.articles import service as articles
-from icop.articles.activities import ArticleInput
+from icop.articles.activities import ArticleWorkflowInput
 from icop.articles.repository import ArticleRepository
-from icop.articles.schemas import ArticleBrief
+from icop.articles.schemas import ArticleCreate
 from icop.auth.principal import Principal, PrincipalKind
 from icop.config import Settings
 from icop.db.session import unit_of_work
@@ -103,7 +103,7 @@ class ArticleSlot:
     article_id: str
     workflow_id: str
     task_queue: str
-    article_input: ArticleInput
+    article_input: ArticleWorkflowInput
     finished: bool
 
 
@@ -359,7 +359,7 @@ class PlanningActivities:
                         article = await articles.register(
                             session,
                             principal,
-                            ArticleBrief(
+                            ArticleCreate(
                                 topic=work.topic,
                                 sub_topic=sub_topic.label,
                                 audience=work.audience,

@@ -20,7 +20,7 @@ from icop.articles.generator import (
     ServiceImageMaker,
 )
 from icop.articles.workflows import ArticleWorkflow
-from icop.brand.service import BrandVoice
+from icop.brand.service import BrandVoiceService
 from icop.embeddings.base import Embedder
 from icop.errors import ConfigurationError
 from icop.images.activities import ImageActivities
@@ -106,7 +106,7 @@ def service_registry(runtime: Runtime) -> WorkerRegistry:
                 settings, sessionmaker=sessionmaker, embedder=runtime.embedder, http=runtime.http
             )
         ),
-        brand_voice=BrandVoiceAdapter(BrandVoice(sessionmaker, runtime.embedder)),
+        brand_voice=BrandVoiceAdapter(BrandVoiceService(sessionmaker, runtime.embedder)),
         images=ServiceImageMaker(sessionmaker, runtime.images),
         durability=settings.article_checkpoint_durability,
     )
