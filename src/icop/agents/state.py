@@ -23,7 +23,7 @@ from icop.platforms import Platform
 
 GraphStatus = Literal["running", "no_sources", "failed", "done"]
 """``no_sources`` and ``failed`` end the graph early with ``stop_reason`` saying why; the
-article table's statuses (models.article.ARTICLE_STATUSES) include both."""
+article statuses (models.article.ArticleStatus) include both."""
 
 
 V = TypeVar("V")

@@ -24,6 +24,7 @@ from icop.articles.generation import (
 )
 from icop.articles.repository import ArticleRepository
 from icop.db.session import unit_of_work
+from icop.models import ArticleStatus
 
 logger = logging.getLogger(__name__)
 # Several beats per heartbeat timeout, so one late beat (a busy event loop) is not a death.
@@ -43,6 +44,7 @@ class ArticleWorkflowInput:
 @dataclass
 class GenerationOutcome:
     status: str
+    """The generator's ``ok`` or ``no_sources``, or ``failed`` (an ArticleStatus)."""
     approval_required: bool
 
 
@@ -50,7 +52,7 @@ class GenerationOutcome:
 class StatusChange:
     tenant_id: str
     article_id: str
-    status: str
+    status: ArticleStatus
     user_id: str | None = None
     reason: str | None = None
 
@@ -86,7 +88,7 @@ class ArticleActivities:
                     type="ArticleNotFound",
                     non_retryable=True,
                 )
-            await repository.update(article_id, status="running", error=None)
+            await repository.update(article_id, status=ArticleStatus.RUNNING, error=None)
             brief = Brief(
                 topic=article.topic,
                 sub_topic=article.sub_topic,
@@ -120,9 +122,14 @@ class ArticleActivities:
             # Final: the graph's thread is finished, a retry would read the same checkpoint.
             async with unit_of_work(self.sessionmaker, tenant_id) as session:
                 await ArticleRepository(session).update(
-                    article_id, status="failed", current_step=None, error=str(error)[:2000]
+                    article_id,
+                    status=ArticleStatus.FAILED,
+                    current_step=None,
+                    error=str(error)[:2000],
                 )
-            return GenerationOutcome(status="failed", approval_required=approval_required)
+            return GenerationOutcome(
+                status=ArticleStatus.FAILED, approval_required=approval_required
+            )
         finally:
             await notes.close()
             beating.cancel()
@@ -145,7 +152,7 @@ class ArticleActivities:
             if result.status == "no_sources":
                 await repository.update(
                     article_id,
-                    status="no_sources",
+                    status=ArticleStatus.NO_SOURCES,
                     current_step=None,
                     error=result.message or "research found no usable sources; nothing was written",
                 )
@@ -166,7 +173,9 @@ class ArticleActivities:
                 selection_rationale=result.selection_rationale,
                 cost_usd=result.cost_usd,
                 current_step=None,
-                status="awaiting_approval" if approval_required else "ready",
+                status=(
+                    ArticleStatus.AWAITING_APPROVAL if approval_required else ArticleStatus.READY
+                ),
             )
             await repository.replace_drafts(
                 tenant_id, article_id, [asdict(draft) for draft in result.drafts]
@@ -177,7 +186,8 @@ class ArticleActivities:
         tenant_id, article_id = UUID(change.tenant_id), UUID(change.article_id)
         async with unit_of_work(self.sessionmaker, tenant_id) as session:
             repository = ArticleRepository(session)
-            if change.status in ("ready", "rejected") and (change.user_id or change.reason):
+            decision = (ArticleStatus.READY, ArticleStatus.REJECTED)
+            if change.status in decision and (change.user_id or change.reason):
                 decided = await repository.decide(
                     article_id,
                     status=change.status,
@@ -187,12 +197,13 @@ class ArticleActivities:
                 if decided:
                     if change.reason:
                         await repository.update(
-                            article_id, error=None if change.status == "ready" else change.reason
+                            article_id,
+                            error=None if change.status == ArticleStatus.READY else change.reason,
                         )
                     return
-            if change.status == "failed":
+            if change.status == ArticleStatus.FAILED:
                 await repository.update(
-                    article_id, status="failed", current_step=None, error=change.reason
+                    article_id, status=ArticleStatus.FAILED, current_step=None, error=change.reason
                 )
                 return
             await repository.update(article_id, status=change.status)

@@ -8,7 +8,7 @@ from uuid import UUID
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from icop.models import ArticleDraft, GeneratedArticle
+from icop.models import ArticleDraft, ArticleStatus, GeneratedArticle
 
 
 class ArticleRepository:
@@ -27,12 +27,12 @@ class ArticleRepository:
         )
 
     async def list_recent(
-        self, *, limit: int, offset: int, status: str | None
+        self, *, limit: int, offset: int, status: ArticleStatus | None
     ) -> Sequence[GeneratedArticle]:
         statement = select(GeneratedArticle).order_by(
             GeneratedArticle.created_at.desc(), GeneratedArticle.id
         )
-        if status:
+        if status is not None:
             statement = statement.where(GeneratedArticle.status == status)
         result = await self.session.scalars(statement.limit(limit).offset(offset))
         return result.all()
@@ -64,13 +64,14 @@ class ArticleRepository:
         await self.session.flush()
 
     async def decide(
-        self, article_id: UUID, *, status: str, user_id: UUID | None, at: datetime
+        self, article_id: UUID, *, status: ArticleStatus, user_id: UUID | None, at: datetime
     ) -> bool:
         """Record an approval decision, only while one is awaited."""
         result = await self.session.execute(
             update(GeneratedArticle)
             .where(
-                GeneratedArticle.id == article_id, GeneratedArticle.status == "awaiting_approval"
+                GeneratedArticle.id == article_id,
+                GeneratedArticle.status == ArticleStatus.AWAITING_APPROVAL,
             )
             .values(status=status, decided_by=user_id, decided_at=at)
             .returning(GeneratedArticle.id)

@@ -16,7 +16,7 @@ from icop.articles.schemas import (
 from icop.auth.dependencies import CurrentPrincipal, TenantSession, require_role
 from icop.gateway.dependencies import Limit, Offset, SettingsDep
 from icop.gateway.problems import problem_responses
-from icop.models import Role
+from icop.models import ArticleStatus, Role
 from icop.orchestrator.dependencies import TemporalDep
 
 router = APIRouter(
@@ -48,7 +48,7 @@ async def list_articles(
     session: TenantSession,
     limit: Limit = 50,
     offset: Offset = 0,
-    status: str | None = Query(default=None, max_length=24),
+    status: ArticleStatus | None = Query(default=None),
 ) -> list[ArticleSummary]:
     return [
         ArticleSummary.model_validate(a)

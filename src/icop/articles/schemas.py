@@ -6,6 +6,7 @@ from uuid import UUID
 
 from pydantic import Field
 
+from icop.models import ArticleStatus
 from icop.schemas import Money, RequestModel, ResponseModel
 
 ArticleMode = Literal["compare", "merge"]
@@ -40,7 +41,7 @@ class ArticleSummary(ResponseModel):
     sub_topic: str | None
     language: str
     mode: ArticleMode
-    status: str
+    status: ArticleStatus
     current_step: str | None
     title: str | None
     cost_usd: Money
@@ -70,7 +71,7 @@ class ArticleOut(ArticleSummary):
 
 class ArticleAccepted(ResponseModel):
     id: UUID
-    status: str
+    status: ArticleStatus
     workflow_id: str
 
 

@@ -16,7 +16,7 @@ from icop.audit import service as audit
 from icop.auth.principal import Principal
 from icop.config import Settings
 from icop.errors import Conflict, NotFound, ServiceUnavailable
-from icop.models import GeneratedArticle
+from icop.models import ArticleStatus, GeneratedArticle
 from icop.orchestrator.connection import LazyClient
 from icop.orchestrator.queues import TaskQueue
 from icop.orchestrator.starts import StartRequest, start_after_commit
@@ -59,7 +59,7 @@ async def register(
             mode=brief.mode,
             length_words=brief.length_words,
             approval_required=brief.approval_required,
-            status="queued",
+            status=ArticleStatus.QUEUED,
             workflow_id=workflow_id(article_id),
             created_by=principal.user_id,
         )
@@ -132,7 +132,7 @@ async def markdown(session: AsyncSession, article_id: UUID) -> str:
 
 
 async def list_articles(
-    session: AsyncSession, *, limit: int, offset: int, status: str | None
+    session: AsyncSession, *, limit: int, offset: int, status: ArticleStatus | None
 ) -> Sequence[GeneratedArticle]:
     return await ArticleRepository(session).list_recent(limit=limit, offset=offset, status=status)
 
@@ -149,7 +149,7 @@ async def decide(
     article = await ArticleRepository(session).get(article_id)
     if article is None:
         raise NotFound("article not found")
-    if article.status != "awaiting_approval":
+    if article.status != ArticleStatus.AWAITING_APPROVAL:
         raise Conflict(f"the article is {article.status}, not awaiting approval")
     client = await _client(temporal)
     handle = client.get_workflow_handle(article.workflow_id or workflow_id(article_id))

@@ -11,9 +11,9 @@ from sqlalchemy import case, delete, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from icop.models.image import Image, ImageRouting
+from icop.models.image import Image, ImageRouting, ImageStatus
 
-FINISHED = ("ready", "failed")
+FINISHED = tuple(status for status in ImageStatus if status.finished)
 
 
 class ImageRepository:
@@ -29,9 +29,11 @@ class ImageRepository:
     async def get(self, image_id: UUID) -> Image | None:
         return await self.session.scalar(select(Image).where(Image.id == image_id))
 
-    async def list(self, *, limit: int, offset: int, status: str | None) -> Sequence[Image]:
+    async def list(
+        self, *, limit: int, offset: int, status: ImageStatus | None
+    ) -> Sequence[Image]:
         statement = select(Image).order_by(Image.created_at.desc(), Image.id)
-        if status:
+        if status is not None:
             statement = statement.where(Image.status == status)
         result = await self.session.scalars(statement.limit(limit).offset(offset))
         return result.all()
@@ -44,7 +46,7 @@ class ImageRepository:
             .where(Image.id == image_id)
             # A finished job stays finished if its workflow is replayed or reset.
             .values(
-                status=case((Image.status.in_(FINISHED), Image.status), else_="running"),
+                status=case((Image.status.in_(FINISHED), Image.status), else_=ImageStatus.RUNNING),
                 workflow_id=workflow_id,
             )
             .returning(Image.id)

@@ -43,13 +43,12 @@ from icop.images.schemas import (
     ImageOut,
     ImageRoutingOut,
     ImageRoutingUpdate,
-    ImageStatus,
     ProviderName,
     ProviderStatusOut,
 )
 from icop.images.settings import ImageSettings
 from icop.images.workflows import ImageGenerationWorkflow
-from icop.models.image import Image
+from icop.models.image import Image, ImageStatus
 from icop.orchestrator.connection import LazyClient
 from icop.orchestrator.queues import TaskQueue
 from icop.orchestrator.starts import StartRequest, start_after_commit
@@ -112,7 +111,7 @@ async def create(
             chain=await effective_chain(session, runtime, principal.tenant_id, requested),
             # Chosen once and stored: retries and fallbacks reuse it (same card, same key).
             seed=body.seed if body.seed is not None else secrets.randbelow(2**31),
-            status=ImageStatus.QUEUED.value,
+            status=ImageStatus.QUEUED,
             created_by=principal.user_id,
         )
     )
@@ -192,7 +191,7 @@ async def run_inline(
     stored = await store_image(runtime.store, image.tenant_id, produced)
     await ImageRepository(session).finish(
         image.id,
-        status=ImageStatus.READY.value,
+        status=ImageStatus.READY,
         provider=produced.provider,
         model=produced.model,
         storage_key=stored.key,
@@ -217,9 +216,7 @@ async def get(session: AsyncSession, image_id: UUID) -> Image:
 async def list_images(
     session: AsyncSession, *, limit: int, offset: int, status: ImageStatus | None
 ) -> Sequence[Image]:
-    return await ImageRepository(session).list(
-        limit=limit, offset=offset, status=status.value if status else None
-    )
+    return await ImageRepository(session).list(limit=limit, offset=offset, status=status)
 
 
 def to_out(image: Image, store: ObjectStore) -> ImageOut:
@@ -227,7 +224,7 @@ def to_out(image: Image, store: ObjectStore) -> ImageOut:
     url = store.url(image.storage_key) if image.storage_key else None
     return ImageOut(
         id=image.id,
-        status=ImageStatus(image.status),
+        status=image.status,
         prompt=image.prompt,
         title=image.title,
         preset=Preset(image.preset),

@@ -2,6 +2,7 @@
 
 from icop.models.article import (
     ArticleDraft,
+    ArticleStatus,
     GeneratedArticle,
     GraphCheckpoint,
     GraphCheckpointWrite,
@@ -11,7 +12,7 @@ from icop.models.auth import ApiKey, AuthSession, Invitation, RefreshToken
 from icop.models.base import Base
 from icop.models.brand import TenantBrandKit
 from icop.models.credential import ApiCredential
-from icop.models.image import Image, ImageRouting
+from icop.models.image import Image, ImageRouting, ImageStatus
 from icop.models.knowledge import BrandVoiceSample, KnowledgeChunk, KnowledgeDocument
 from icop.models.llm import LlmCall, LlmRoutingOverride
 from icop.models.outbox import OutboxEvent
@@ -20,26 +21,34 @@ from icop.models.planning import (
     ImportedPlanRow,
     PipelineRun,
     PipelineRunRow,
+    RowStatus,
+    RunStatus,
     SubTopic,
 )
 from icop.models.syndication import (
     AccountRateState,
+    AccountStatus,
+    AttemptOutcome,
     OAuthState,
     Post,
+    PostStatus,
     PublishAttempt,
     PublishLedgerEntry,
     SocialAccount,
 )
-from icop.models.tenant import SubscriptionPlan, Tenant
+from icop.models.tenant import SubscriptionPlan, Tenant, TenantStatus
 from icop.models.usage import UsageCounter
 from icop.models.user import Role, User, UserStatus
 from icop.models.workflow import WorkflowStart
 
 __all__ = [
     "AccountRateState",
+    "AccountStatus",
     "ApiCredential",
     "ApiKey",
     "ArticleDraft",
+    "ArticleStatus",
+    "AttemptOutcome",
     "AuditEvent",
     "AuthSession",
     "Base",
@@ -50,6 +59,7 @@ __all__ = [
     "GraphCheckpointWrite",
     "Image",
     "ImageRouting",
+    "ImageStatus",
     "ImportedPlanRow",
     "Invitation",
     "KnowledgeChunk",
@@ -61,15 +71,19 @@ __all__ = [
     "PipelineRun",
     "PipelineRunRow",
     "Post",
+    "PostStatus",
     "PublishAttempt",
     "PublishLedgerEntry",
     "RefreshToken",
     "Role",
+    "RowStatus",
+    "RunStatus",
     "SocialAccount",
     "SubTopic",
     "SubscriptionPlan",
     "Tenant",
     "TenantBrandKit",
+    "TenantStatus",
     "UsageCounter",
     "User",
     "UserStatus",

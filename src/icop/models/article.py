@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
@@ -26,23 +27,34 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from icop.models.base import Base, TenantOwned, TimestampMixin, tenant_fk, tenants_fk
+from icop.models.types import EnumText, one_of
 
-ARTICLE_STATUSES = (
-    "queued",
-    "running",
-    "awaiting_approval",
-    "ready",
-    "rejected",
-    "failed",
-    "no_sources",
-)
+
+class ArticleStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    AWAITING_APPROVAL = "awaiting_approval"
+    READY = "ready"
+    REJECTED = "rejected"
+    FAILED = "failed"
+    NO_SOURCES = "no_sources"
+
+    @property
+    def final(self) -> bool:
+        """Nothing more happens to the article without a person (or a new run)."""
+        return self not in (ArticleStatus.QUEUED, ArticleStatus.RUNNING)
+
+    @property
+    def written(self) -> bool:
+        """The article exists (a decision may still be due)."""
+        return self in (ArticleStatus.READY, ArticleStatus.AWAITING_APPROVAL)
 
 
 class GeneratedArticle(TenantOwned, TimestampMixin, Base):
     __tablename__ = "generated_articles"
     __table_args__ = (
         tenants_fk(),
-        CheckConstraint(f"status IN {ARTICLE_STATUSES!r}", name="status"),
+        CheckConstraint(one_of("status", ArticleStatus), name="status"),
         CheckConstraint("mode IN ('compare', 'merge')", name="mode"),
         Index("ix_generated_articles_tenant_id_created_at", "tenant_id", "created_at"),
     )
@@ -55,7 +67,9 @@ class GeneratedArticle(TenantOwned, TimestampMixin, Base):
     mode: Mapped[str] = mapped_column(String(16), nullable=False, server_default="compare")
     length_words: Mapped[int] = mapped_column(Integer, nullable=False, server_default="800")
     approval_required: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default="false")
-    status: Mapped[str] = mapped_column(String(24), nullable=False, server_default="queued")
+    status: Mapped[ArticleStatus] = mapped_column(
+        EnumText(ArticleStatus, 24), nullable=False, server_default=ArticleStatus.QUEUED.value
+    )
     current_step: Mapped[str | None] = mapped_column(String(64))
     workflow_id: Mapped[str | None] = mapped_column(String(200))
     title: Mapped[str | None] = mapped_column(String(300))

@@ -16,6 +16,8 @@ from icop.models import (
     ImportedPlanRow,
     PipelineRun,
     PipelineRunRow,
+    RowStatus,
+    RunStatus,
     SubTopic,
 )
 
@@ -94,7 +96,7 @@ class RunRepository:
             select(PipelineRun)
             .where(
                 PipelineRun.pipeline_id == pipeline_id,
-                PipelineRun.status.in_(("queued", "running")),
+                PipelineRun.status.in_([status for status in RunStatus if status.active]),
             )
             .limit(1)
         )
@@ -136,7 +138,7 @@ class RunRepository:
             .execution_options(synchronize_session=False)
         )
 
-    async def count_rows(self, run_id: UUID) -> dict[str, int]:
+    async def count_rows(self, run_id: UUID) -> dict[RowStatus, int]:
         result = await self.session.execute(
             select(PipelineRunRow.status, func.count())
             .where(PipelineRunRow.run_id == run_id)

@@ -13,8 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from icop.models import (
     AccountRateState,
+    AccountStatus,
+    AttemptOutcome,
     OAuthState,
     Post,
+    PostStatus,
     PublishAttempt,
     PublishLedgerEntry,
     SocialAccount,
@@ -42,7 +45,10 @@ class AccountRepository:
     async def connected(self, platforms: Sequence[str]) -> Sequence[SocialAccount]:
         result = await self.session.scalars(
             select(SocialAccount)
-            .where(SocialAccount.status == "connected", SocialAccount.platform.in_(platforms))
+            .where(
+                SocialAccount.status == AccountStatus.CONNECTED,
+                SocialAccount.platform.in_(platforms),
+            )
             .order_by(SocialAccount.platform, SocialAccount.created_at, SocialAccount.id)
         )
         return result.all()
@@ -61,7 +67,9 @@ class AccountRepository:
         await self.session.flush()
         return account
 
-    async def set_status(self, account_id: UUID, status: str, reason: str | None) -> None:
+    async def set_status(
+        self, account_id: UUID, status: AccountStatus, reason: str | None
+    ) -> None:
         await self.session.execute(
             update(SocialAccount)
             .where(SocialAccount.id == account_id)
@@ -104,7 +112,7 @@ class PostRepository:
         *,
         start: datetime | None,
         end: datetime | None,
-        status: str | None,
+        status: PostStatus | None,
         account_id: UUID | None,
         limit: int,
         offset: int,
@@ -127,7 +135,7 @@ class PostRepository:
             select(Post.parts)
             .where(
                 Post.social_account_id == account_id,
-                Post.status == "published",
+                Post.status == PostStatus.PUBLISHED,
                 Post.published_at >= since,
             )
             .order_by(Post.published_at.desc())
@@ -164,7 +172,7 @@ class PostRepository:
         result = await self.session.scalars(
             select(PublishAttempt.platform_post_id).where(
                 PublishAttempt.platform_post_id.in_(list(candidates)),
-                PublishAttempt.outcome.in_(("published", "reconciled_published")),
+                PublishAttempt.outcome.in_([o for o in AttemptOutcome if o.created_post]),
             )
         )
         return {value for value in result.all() if value is not None}

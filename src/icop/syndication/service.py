@@ -15,7 +15,14 @@ from icop.articles.repository import ArticleRepository
 from icop.audit import service as audit
 from icop.auth.principal import Principal
 from icop.errors import Conflict, NotFound, ServiceUnavailable, ValidationFailed
-from icop.models import GeneratedArticle, Post, SocialAccount
+from icop.models import (
+    AccountStatus,
+    AttemptOutcome,
+    GeneratedArticle,
+    Post,
+    PostStatus,
+    SocialAccount,
+)
 from icop.platforms.validation import (
     DraftPost,
     MediaItem,
@@ -33,7 +40,6 @@ from icop.syndication.scheduler import PostScheduler
 from icop.syndication.schemas import AttemptOut, PostCreate, PostOut
 from icop.syndication.workflows import workflow_id
 
-STEERABLE = ("scheduled", "waiting_quota")
 DUPLICATE_LOOKBACK = timedelta(days=7)
 
 
@@ -121,7 +127,7 @@ async def create(
         account = await accounts_repo.get(account_id)
         if account is None:
             raise AccountNotFound(f"social account {account_id} not found")
-        if account.status != "connected":
+        if account.status != AccountStatus.CONNECTED:
             raise Conflict(f"the {account.platform} account {account.name!r} is {account.status}")
         platform = Platform(account.platform)
         draft, alts = _draft(body, article, platform)
@@ -170,7 +176,7 @@ async def create(
                     changes=[{"code": c.code.value, "message": c.message} for c in result.changes],
                     warnings=warnings,
                     scheduled_at=scheduled_at,
-                    status="scheduled",
+                    status=PostStatus.SCHEDULED,
                     platform_post_ids=[None] * len(parts),
                     workflow_id=workflow_id(str(post_id)),
                     created_by=principal.user_id,
@@ -214,7 +220,7 @@ async def calendar(
     *,
     start: datetime | None,
     end: datetime | None,
-    status: str | None,
+    status: PostStatus | None,
     account_id: UUID | None,
     limit: int,
     offset: int,
@@ -225,7 +231,7 @@ async def calendar(
 
 
 def _steerable(post: Post, action: str) -> None:
-    if post.status not in STEERABLE:
+    if not post.status.steerable:
         raise PostStateConflict(f"the post is {post.status}; only a post not yet sent can {action}")
 
 
@@ -234,7 +240,9 @@ async def cancel(
 ) -> PostOut:
     post = await _post(session, post_id, lock=True)
     _steerable(post, "be cancelled")
-    await PostRepository(session).update(post_id, status="cancelled", delay_reason=None)
+    await PostRepository(session).update(
+        post_id, status=PostStatus.CANCELLED, delay_reason=None
+    )
     await quotas.release(session, principal.tenant_id, Metric.POSTS)
     await scheduler.cancel(post_id)
     await _audit(session, principal, "post.cancelled", post_id)
@@ -280,10 +288,10 @@ async def retry(
     """Failed posts are sent again. Unconfirmed ones only after a fresh look at the platform
     says the post is not there (found: it is recorded, nothing is sent), or with ``force``."""
     post = await _post(session, post_id)
-    if post.status not in ("failed", "unconfirmed"):
+    if post.status not in (PostStatus.FAILED, PostStatus.UNCONFIRMED):
         raise PostStateConflict(f"the post is {post.status}; only failed or unconfirmed posts "
                                 "can be retried")
-    if post.status == "unconfirmed":
+    if post.status == PostStatus.UNCONFIRMED:
         if force:
             await _abandon_open_attempts(session, post_id)
         else:
@@ -292,7 +300,7 @@ async def retry(
             await runtime.publisher.recheck(principal.tenant_id, post_id)
     now = datetime.now(UTC)
     await PostRepository(session).update(
-        post_id, status="scheduled", error=None, delay_reason=None, scheduled_at=now,
+        post_id, status=PostStatus.SCHEDULED, error=None, delay_reason=None, scheduled_at=now,
         next_attempt_at=None,
     )
     await scheduler.start(session, principal.tenant_id, post_id, now)
@@ -303,10 +311,10 @@ async def retry(
 async def _abandon_open_attempts(session: AsyncSession, post_id: UUID) -> None:
     posts, ledger = PostRepository(session), LedgerRepository(session)
     for attempt in await posts.attempts(post_id):
-        if attempt.outcome in (None, "ambiguous"):
+        if attempt.outcome in (None, AttemptOutcome.AMBIGUOUS):
             await posts.update_attempt(
                 attempt.id,
-                outcome="abandoned",
+                outcome=AttemptOutcome.ABANDONED,
                 reconciled_at=datetime.now(UTC),
                 error_message=(attempt.error_message or "")
                 + " (retried by the user without confirmation)",

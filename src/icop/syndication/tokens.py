@@ -22,7 +22,7 @@ from icop.credentials.repository import CredentialRepository
 from icop.credentials.service import decrypt as decrypt_credential
 from icop.credentials.vault import Keyring
 from icop.db.session import unit_of_work
-from icop.models import ApiCredential, SocialAccount
+from icop.models import AccountStatus, ApiCredential, SocialAccount
 from icop.syndication.exceptions import AccountNeedsReconnect, AccountNotFound, NoPlatformClient
 from icop.syndication.platforms.base import (
     AccountAuth,
@@ -146,7 +146,7 @@ class TokenManager:
                     f"the {account.platform} token could not be refreshed "
                     f"({error.platform_message or error.detail}); connect the account again"
                 )
-                account.status = "needs_reconnect"
+                account.status = AccountStatus.NEEDS_RECONNECT
                 account.status_reason = reason
                 await session.flush()
                 raise AccountNeedsReconnect(reason) from error
@@ -170,7 +170,7 @@ class TokenManager:
         account = await AccountRepository(session).get(account_id, lock=lock)
         if account is None:
             raise AccountNotFound("social account not found")
-        if account.status != "connected" or account.credential_id is None:
+        if account.status != AccountStatus.CONNECTED or account.credential_id is None:
             raise AccountNeedsReconnect(
                 account.status_reason or f"the account is {account.status}; connect it again"
             )

@@ -6,7 +6,7 @@ from uuid import UUID
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from icop.models import User
+from icop.models import Role, User, UserStatus
 
 
 class UserRepository:
@@ -50,7 +50,7 @@ class UserRepository:
             await self.session.scalar(
                 select(func.count())
                 .select_from(User)
-                .where(User.role == "owner", User.status == "active")
+                .where(User.role == Role.OWNER, User.status == UserStatus.ACTIVE)
             )
             or 0
         )

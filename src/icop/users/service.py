@@ -41,7 +41,7 @@ def _check_may_manage(principal: Principal, target: User, new_role: Role | None)
 
 async def _keep_an_owner(session: AsyncSession, target: User, *, losing_owner: bool) -> None:
     still_an_active_owner = (
-        target.status == UserStatus.ACTIVE.value and Role(target.role) is Role.OWNER
+        target.status == UserStatus.ACTIVE and Role(target.role) is Role.OWNER
     )
     if (
         losing_owner
@@ -66,7 +66,8 @@ async def update(
     if request.role is not None:
         target.role = changes["role"] = request.role.value
     if request.status is not None:
-        target.status = changes["status"] = request.status.value
+        target.status = request.status
+        changes["status"] = request.status.value
         if request.status is UserStatus.DISABLED:
             await AuthRepository(session).revoke_user_sessions(
                 target.tenant_id, target.id, "user_disabled"
