@@ -6,25 +6,20 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from icop.db.repository import Repository
 from icop.models import ArticleDraft, ArticleStatus, GeneratedArticle
 
 
-class ArticleRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+class ArticleRepository(Repository[GeneratedArticle]):
+    model = GeneratedArticle
+    noun = "article"
 
     async def add(self, article: GeneratedArticle) -> GeneratedArticle:
         self.session.add(article)
         await self.session.flush()
         await self.session.refresh(article)
         return article
-
-    async def get(self, article_id: UUID) -> GeneratedArticle | None:
-        return await self.session.scalar(
-            select(GeneratedArticle).where(GeneratedArticle.id == article_id)
-        )
 
     async def list_recent(
         self, *, limit: int, offset: int, status: ArticleStatus | None
@@ -36,14 +31,6 @@ class ArticleRepository:
             statement = statement.where(GeneratedArticle.status == status)
         result = await self.session.scalars(statement.limit(limit).offset(offset))
         return result.all()
-
-    async def update(self, article_id: UUID, **values: Any) -> None:
-        await self.session.execute(
-            update(GeneratedArticle)
-            .where(GeneratedArticle.id == article_id)
-            .values(**values)
-            .execution_options(synchronize_session=False)
-        )
 
     async def drafts(self, article_id: UUID) -> Sequence[ArticleDraft]:
         result = await self.session.scalars(

@@ -15,7 +15,7 @@ from icop.articles.workflows import ArticleWorkflow, Decision
 from icop.audit import service as audit
 from icop.auth.principal import Principal
 from icop.config import Settings
-from icop.errors import Conflict, NotFound, ServiceUnavailable
+from icop.errors import Conflict, ServiceUnavailable
 from icop.models import ArticleStatus, GeneratedArticle
 from icop.orchestrator.connection import LazyClient
 from icop.orchestrator.queues import TaskQueue
@@ -114,18 +114,14 @@ async def create(
 
 async def get(session: AsyncSession, article_id: UUID) -> ArticleOut:
     repository = ArticleRepository(session)
-    article = await repository.get(article_id)
-    if article is None:
-        raise NotFound("article not found")
+    article = await repository.must_get(article_id)
     out = ArticleOut.model_validate(article)
     out.drafts = [DraftOut.model_validate(d) for d in await repository.drafts(article_id)]
     return out
 
 
 async def markdown(session: AsyncSession, article_id: UUID) -> str:
-    article = await ArticleRepository(session).get(article_id)
-    if article is None:
-        raise NotFound("article not found")
+    article = await ArticleRepository(session).must_get(article_id)
     if article.final_markdown is None:
         raise Conflict(f"the article is {article.status}; it has no markdown yet")
     return article.final_markdown
@@ -146,9 +142,7 @@ async def decide(
     approved: bool,
     reason: str | None,
 ) -> None:
-    article = await ArticleRepository(session).get(article_id)
-    if article is None:
-        raise NotFound("article not found")
+    article = await ArticleRepository(session).must_get(article_id)
     if article.status != ArticleStatus.AWAITING_APPROVAL:
         raise Conflict(f"the article is {article.status}, not awaiting approval")
     client = await _client(temporal)

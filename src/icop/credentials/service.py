@@ -14,7 +14,7 @@ from icop.auth.principal import Principal
 from icop.credentials.repository import CredentialRepository
 from icop.credentials.schemas import CredentialCreate, CredentialKind, CredentialOut
 from icop.credentials.vault import AssociatedData, Keyring
-from icop.errors import Conflict, NotFound
+from icop.errors import Conflict
 from icop.models import ApiCredential
 
 ACCESS = "access_token"
@@ -93,10 +93,7 @@ async def create(
 
 
 async def get(session: AsyncSession, credential_id: UUID) -> ApiCredential:
-    credential = await CredentialRepository(session).get(credential_id)
-    if credential is None:
-        raise NotFound("credential not found")
-    return credential
+    return await CredentialRepository(session).must_get(credential_id)
 
 
 async def list_credentials(

@@ -11,23 +11,21 @@ from sqlalchemy import case, delete, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from icop.db.repository import Repository
 from icop.models.image import Image, ImageRouting, ImageStatus
 
 FINISHED = tuple(status for status in ImageStatus if status.finished)
 
 
-class ImageRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+class ImageRepository(Repository[Image]):
+    model = Image
+    noun = "image"
 
     async def add(self, image: Image) -> Image:
         self.session.add(image)
         await self.session.flush()
         await self.session.refresh(image)
         return image
-
-    async def get(self, image_id: UUID) -> Image | None:
-        return await self.session.scalar(select(Image).where(Image.id == image_id))
 
     async def list(
         self, *, limit: int, offset: int, status: ImageStatus | None
@@ -53,14 +51,6 @@ class ImageRepository:
             .execution_options(synchronize_session=False)
         )
         return result.scalar_one_or_none() is not None
-
-    async def set_workflow(self, image_id: UUID, workflow_id: str | None) -> None:
-        await self.session.execute(
-            update(Image)
-            .where(Image.id == image_id)
-            .values(workflow_id=workflow_id)
-            .execution_options(synchronize_session=False)
-        )
 
     async def finish(self, image_id: UUID, **values: Any) -> bool:
         result = await self.session.execute(

@@ -23,7 +23,7 @@ from icop.auth.principal import Principal
 from icop.brand import kit as brand_kits
 from icop.brand.palette import BrandSpec
 from icop.config import Settings
-from icop.errors import NotFound, ServiceUnavailable
+from icop.errors import ServiceUnavailable
 from icop.images.branding import brand_kit
 from icop.images.generation import (
     LOCAL,
@@ -156,7 +156,7 @@ async def _start_workflow(
         brand=brand,
     )
     workflow_id = f"image-{image.id}"
-    await ImageRepository(session).set_workflow(image.id, workflow_id)
+    await ImageRepository(session).update(image.id, workflow_id=workflow_id)
     await session.refresh(image)
     await start_after_commit(
         session,
@@ -207,10 +207,7 @@ async def run_inline(
 
 
 async def get(session: AsyncSession, image_id: UUID) -> Image:
-    image = await ImageRepository(session).get(image_id)
-    if image is None:
-        raise NotFound("image not found")
-    return image
+    return await ImageRepository(session).must_get(image_id)
 
 
 async def list_images(

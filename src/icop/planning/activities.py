@@ -224,7 +224,7 @@ class PlanningActivities:
                         workflow_id=workflow_id,
                     )
                 )
-            await runs.set(run.id, status=RunStatus.RUNNING, started_at=datetime.now(UTC))
+            await runs.update(run.id, status=RunStatus.RUNNING, started_at=datetime.now(UTC))
             run_id = run.id
         # The plan is read outside the transaction: a slow sheet must not hold a connection.
         defaults = PlanDefaults.model_validate(pipeline.defaults)
@@ -239,7 +239,7 @@ class PlanningActivities:
             )
         except ICOPError as error:
             async with self._tenant(request.tenant_id) as session:
-                await RunRepository(session).set(
+                await RunRepository(session).update(
                     run_id,
                     status=RunStatus.FAILED,
                     error=error.detail,
@@ -281,7 +281,7 @@ class PlanningActivities:
                     step=None,
                     error=bad.message,
                 )
-            await runs.set(run_id, rows_total=len(work) + len(errors), rows_failed=len(errors))
+            await runs.update(run_id, rows_total=len(work) + len(errors), rows_failed=len(errors))
         await self._write(
             pipeline,
             [
@@ -556,7 +556,7 @@ class PlanningActivities:
                 status = RunStatus.PARTIAL
             else:
                 status = RunStatus.SUCCEEDED
-            await runs.set(
+            await runs.update(
                 run_id,
                 status=status,
                 rows_done=done,

@@ -10,6 +10,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from icop.db.repository import Repository
 from icop.models import (
     ContentPipeline,
     GeneratedArticle,
@@ -22,20 +23,15 @@ from icop.models import (
 )
 
 
-class PipelineRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+class PipelineRepository(Repository[ContentPipeline]):
+    model = ContentPipeline
+    noun = "pipeline"
 
     async def add(self, pipeline: ContentPipeline) -> ContentPipeline:
         self.session.add(pipeline)
         await self.session.flush()
         await self.session.refresh(pipeline)
         return pipeline
-
-    async def get(self, pipeline_id: UUID) -> ContentPipeline | None:
-        return await self.session.scalar(
-            select(ContentPipeline).where(ContentPipeline.id == pipeline_id)
-        )
 
     async def by_name(self, name: str) -> ContentPipeline | None:
         return await self.session.scalar(
@@ -51,30 +47,20 @@ class PipelineRepository:
         )
         return result.all()
 
-    async def update(self, pipeline: ContentPipeline, **values: Any) -> ContentPipeline:
-        for key, value in values.items():
-            setattr(pipeline, key, value)
-        await self.session.flush()
-        await self.session.refresh(pipeline)
-        return pipeline
-
     async def delete(self, pipeline: ContentPipeline) -> None:
         await self.session.delete(pipeline)
         await self.session.flush()
 
 
-class RunRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+class RunRepository(Repository[PipelineRun]):
+    model = PipelineRun
+    noun = "run"
 
     async def add(self, run: PipelineRun) -> PipelineRun:
         self.session.add(run)
         await self.session.flush()
         await self.session.refresh(run)
         return run
-
-    async def get(self, run_id: UUID) -> PipelineRun | None:
-        return await self.session.scalar(select(PipelineRun).where(PipelineRun.id == run_id))
 
     async def by_workflow_id(self, workflow_id: str) -> PipelineRun | None:
         return await self.session.scalar(
@@ -99,14 +85,6 @@ class RunRepository:
                 PipelineRun.status.in_([status for status in RunStatus if status.active]),
             )
             .limit(1)
-        )
-
-    async def set(self, run_id: UUID, **values: Any) -> None:
-        await self.session.execute(
-            update(PipelineRun)
-            .where(PipelineRun.id == run_id)
-            .values(**values)
-            .execution_options(synchronize_session=False)
         )
 
     async def rows(self, run_id: UUID) -> Sequence[PipelineRunRow]:

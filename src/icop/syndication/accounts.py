@@ -26,7 +26,6 @@ from icop.credentials.vault import AssociatedData, Keyring
 from icop.db.session import bind_tenant
 from icop.errors import BadRequest, NotFound
 from icop.models import AccountStatus, OAuthState, SocialAccount
-from icop.syndication.exceptions import AccountNotFound
 from icop.syndication.platforms.base import OAuthProvider, PlatformError
 from icop.syndication.repository import AccountRepository, OAuthStateRepository
 from icop.syndication.schemas import ConnectStarted
@@ -177,10 +176,7 @@ async def list_accounts(
 
 
 async def get(session: AsyncSession, account_id: UUID) -> SocialAccount:
-    account = await AccountRepository(session).get(account_id)
-    if account is None:
-        raise AccountNotFound("social account not found")
-    return account
+    return await AccountRepository(session).must_get(account_id)
 
 
 async def disconnect(session: AsyncSession, principal: Principal, account_id: UUID) -> None:

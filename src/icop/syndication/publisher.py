@@ -30,7 +30,7 @@ from icop.config import Settings
 from icop.db.session import unit_of_work
 from icop.models import AccountStatus, AttemptOutcome, Post, PostStatus, PublishAttempt
 from icop.syndication import events
-from icop.syndication.exceptions import AccountNeedsReconnect, PostNotFound
+from icop.syndication.exceptions import AccountNeedsReconnect
 from icop.syndication.ledger import QuotaLedger
 from icop.syndication.media import MediaPreparer
 from icop.syndication.platforms.base import (
@@ -172,9 +172,7 @@ class Publisher:
     async def _start(self, tenant_id: UUID, post_id: UUID) -> _Run | PublishOutcome:
         async with unit_of_work(self.sessionmaker, tenant_id) as session:
             posts = PostRepository(session)
-            post = await posts.get(post_id, lock=True)
-            if post is None:
-                raise PostNotFound(f"post {post_id} does not exist")
+            post = await posts.must_get(post_id, lock=True, detail=f"post {post_id} does not exist")
             if post.status.final:
                 return PublishOutcome(post.status, reason=post.error)
             account = await AccountRepository(session).get(post.social_account_id)
@@ -430,9 +428,7 @@ class Publisher:
     async def _start_readonly(self, tenant_id: UUID, post_id: UUID) -> _Run:
         async with unit_of_work(self.sessionmaker, tenant_id) as session:
             posts = PostRepository(session)
-            post = await posts.get(post_id)
-            if post is None:
-                raise PostNotFound("post not found")
+            post = await posts.must_get(post_id)
             parts = list(post.parts)
             ids: list[str | None] = list(post.platform_post_ids)
             ids += [None] * (len(parts) - len(ids))
@@ -629,9 +625,9 @@ class Publisher:
 
     @staticmethod
     async def _load(session: AsyncSession, post_id: UUID) -> Post:
-        post = await PostRepository(session).get(post_id)
-        if post is None:
-            raise PostNotFound(f"post {post_id} does not exist")
+        post = await PostRepository(session).must_get(
+            post_id, detail=f"post {post_id} does not exist"
+        )
         await session.refresh(post)
         return post
 

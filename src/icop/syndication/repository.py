@@ -11,6 +11,7 @@ from uuid import UUID
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from icop.db.repository import Repository
 from icop.models import (
     AccountRateState,
     AccountStatus,
@@ -22,17 +23,13 @@ from icop.models import (
     PublishLedgerEntry,
     SocialAccount,
 )
+from icop.syndication.exceptions import AccountNotFound, PostNotFound
 
 
-class AccountRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    async def get(self, account_id: UUID, *, lock: bool = False) -> SocialAccount | None:
-        statement = select(SocialAccount).where(SocialAccount.id == account_id)
-        if lock:
-            statement = statement.with_for_update()
-        return await self.session.scalar(statement)
+class AccountRepository(Repository[SocialAccount]):
+    model = SocialAccount
+    not_found = AccountNotFound
+    noun = "social account"
 
     async def find(self, platform: str, platform_account_id: str) -> SocialAccount | None:
         return await self.session.scalar(
@@ -78,9 +75,10 @@ class AccountRepository:
         )
 
 
-class PostRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+class PostRepository(Repository[Post]):
+    model = Post
+    not_found = PostNotFound
+    noun = "post"
 
     async def add(self, post: Post) -> Post:
         self.session.add(post)
@@ -92,20 +90,6 @@ class PostRepository:
             select(Post).where(Post.article_id == article_id).order_by(Post.created_at, Post.id)
         )
         return result.all()
-
-    async def get(self, post_id: UUID, *, lock: bool = False) -> Post | None:
-        statement = select(Post).where(Post.id == post_id)
-        if lock:
-            statement = statement.with_for_update()
-        return await self.session.scalar(statement)
-
-    async def update(self, post_id: UUID, **values: Any) -> None:
-        await self.session.execute(
-            update(Post)
-            .where(Post.id == post_id)
-            .values(**values)
-            .execution_options(synchronize_session=False)
-        )
 
     async def calendar(
         self,

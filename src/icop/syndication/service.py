@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from icop.articles.repository import ArticleRepository
 from icop.audit import service as audit
 from icop.auth.principal import Principal
-from icop.errors import Conflict, NotFound, ServiceUnavailable, ValidationFailed
+from icop.errors import Conflict, ServiceUnavailable, ValidationFailed
 from icop.models import (
     AccountStatus,
     AttemptOutcome,
@@ -33,7 +33,7 @@ from icop.platforms.validation import (
 )
 from icop.quotas import service as quotas
 from icop.quotas.plans import Metric
-from icop.syndication.exceptions import AccountNotFound, PostNotFound, PostStateConflict
+from icop.syndication.exceptions import PostStateConflict
 from icop.syndication.repository import AccountRepository, LedgerRepository, PostRepository
 from icop.syndication.runtime import SyndicationRuntime
 from icop.syndication.scheduler import PostScheduler
@@ -116,17 +116,15 @@ async def create(
     accounts_repo, posts_repo = AccountRepository(session), PostRepository(session)
     article: GeneratedArticle | None = None
     if body.article_id is not None:
-        article = await ArticleRepository(session).get(body.article_id)
-        if article is None:
-            raise NotFound("article not found")
+        article = await ArticleRepository(session).must_get(body.article_id)
     now = datetime.now(UTC)
     scheduled_at = max(body.scheduled_at or now, now)
     planned: list[tuple[SocialAccount, ValidationResult, list[Any]]] = []
     issues: list[Any] = []
     for account_id in dict.fromkeys(body.account_ids):
-        account = await accounts_repo.get(account_id)
-        if account is None:
-            raise AccountNotFound(f"social account {account_id} not found")
+        account = await accounts_repo.must_get(
+            account_id, detail=f"social account {account_id} not found"
+        )
         if account.status != AccountStatus.CONNECTED:
             raise Conflict(f"the {account.platform} account {account.name!r} is {account.status}")
         platform = Platform(account.platform)
@@ -200,10 +198,7 @@ async def create(
 
 
 async def _post(session: AsyncSession, post_id: UUID, *, lock: bool = False) -> Post:
-    post = await PostRepository(session).get(post_id, lock=lock)
-    if post is None:
-        raise PostNotFound("post not found")
-    return post
+    return await PostRepository(session).must_get(post_id, lock=lock)
 
 
 async def get(session: AsyncSession, post_id: UUID) -> PostOut:

@@ -4,14 +4,14 @@ from collections.abc import Sequence
 from uuid import UUID
 
 from sqlalchemy import func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from icop.db.repository import Repository
 from icop.models import Role, User, UserStatus
 
 
-class UserRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+class UserRepository(Repository[User]):
+    model = User
+    noun = "user"
 
     async def create(
         self,
@@ -32,9 +32,6 @@ class UserRepository:
         self.session.add(user)
         await self.session.flush()
         return user
-
-    async def get(self, user_id: UUID) -> User | None:
-        return await self.session.scalar(select(User).where(User.id == user_id))
 
     async def get_by_email(self, email: str) -> User | None:
         return await self.session.scalar(select(User).where(User.email == email))

@@ -14,17 +14,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from icop.audit import service as audit
 from icop.auth.principal import Principal
 from icop.auth.repository import AuthRepository
-from icop.errors import Conflict, Forbidden, NotFound
+from icop.errors import Conflict, Forbidden
 from icop.models import Role, User, UserStatus
 from icop.users.repository import UserRepository
 from icop.users.schemas import UserUpdate
 
 
 async def get(session: AsyncSession, user_id: UUID) -> User:
-    user = await UserRepository(session).get(user_id)
-    if user is None:
-        raise NotFound("user not found")
-    return user
+    return await UserRepository(session).must_get(user_id)
 
 
 async def list_users(session: AsyncSession, *, limit: int, offset: int) -> Sequence[User]:
