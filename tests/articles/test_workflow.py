@@ -171,7 +171,7 @@ async def test_brief_becomes_a_ready_article_with_drafts_and_a_markdown_file(
     assert row.final_markdown_url == f"http://testserver/api/v1/articles/{article_id}/markdown"
     assert row.seo["title"] == row.title
     assert row.citations and row.images and row.image_prompts and row.social
-    assert row.thumbnail_url == row.images[0]["url"]
+    assert row.thumbnail_url == row.images[0].url
     path = markdown_path(setup.home, setup.tenant_id, article_id)
     assert path.read_text(encoding="utf-8") == row.final_markdown
 

@@ -49,9 +49,9 @@ async def test_get_must_get_and_a_missing_row(sessionmaker: SessionMaker) -> Non
         assert found is not None and found.topic == "compost"
         assert await articles.must_get(article_id, lock=True) is found
         assert await articles.get(uuid.uuid4()) is None
-        with pytest.raises(ArticleGone, match="^article not found$"):
+        with pytest.raises(ArticleGone, match=r"^article not found$"):
             await articles.must_get(uuid.uuid4())
-        with pytest.raises(ArticleGone, match="^no such article here$"):
+        with pytest.raises(ArticleGone, match=r"^no such article here$"):
             await articles.must_get(uuid.uuid4(), detail="no such article here")
 
 

@@ -7,7 +7,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from uuid import UUID
@@ -164,7 +164,7 @@ class ArticleActivities:
                 title=result.title,
                 final_markdown=result.markdown,
                 final_markdown_url=f"{self.base_url}/api/v1/articles/{article_id}/markdown",
-                thumbnail_url=(result.images[0].get("url") if result.images else None),
+                thumbnail_url=result.images[0].url if result.images else None,
                 seo=result.seo,
                 citations=result.citations,
                 image_prompts=result.image_prompts,
@@ -177,9 +177,7 @@ class ArticleActivities:
                     ArticleStatus.AWAITING_APPROVAL if approval_required else ArticleStatus.READY
                 ),
             )
-            await repository.replace_drafts(
-                tenant_id, article_id, [asdict(draft) for draft in result.drafts]
-            )
+            await repository.replace_drafts(tenant_id, article_id, result.drafts)
 
     @activity.defn(name="article.set_status")
     async def set_status(self, change: StatusChange) -> None:

@@ -48,6 +48,7 @@ from icop.images.generation import produce_with_fallback, store_image
 from icop.images.presets import Preset
 from icop.images.providers.base import GenerationRequest
 from icop.images.service import ImageRuntime, effective_chain
+from icop.models.article import ArticleImage, SocialCopy
 from icop.research.schemas import CitedSource
 from icop.research.service import ResearchService
 
@@ -247,9 +248,13 @@ def to_result(state: ArticleState) -> GenerationResult:
         seo=seo.model_dump(mode="json"),
         citations=[citation.model_dump(mode="json") for citation in document.citations],
         image_prompts=[p.model_dump(mode="json") for p in visual.images] if visual else [],
-        images=[image.model_dump(mode="json") for image in state.get("images", [])],
+        images=[
+            ArticleImage.model_validate(image, from_attributes=True)
+            for image in state.get("images", [])
+        ],
         social={
-            name: post.model_dump(mode="json") for name, post in state.get("social", {}).items()
+            name: SocialCopy.model_validate(post, from_attributes=True)
+            for name, post in state.get("social", {}).items()
         },
         drafts=drafts(state),
         selection_rationale=article.rationale or None,

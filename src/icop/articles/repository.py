@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 from uuid import UUID
 
 from sqlalchemy import select, update
 
+from icop.articles.generation import DraftRecord
 from icop.db.repository import Repository
 from icop.models import ArticleDraft, ArticleStatus, GeneratedArticle
 
@@ -41,13 +41,25 @@ class ArticleRepository(Repository[GeneratedArticle]):
         return result.all()
 
     async def replace_drafts(
-        self, tenant_id: UUID, article_id: UUID, drafts: list[dict[str, Any]]
+        self, tenant_id: UUID, article_id: UUID, drafts: Sequence[DraftRecord]
     ) -> None:
         for existing in await self.drafts(article_id):
             await self.session.delete(existing)
         await self.session.flush()
         for draft in drafts:
-            self.session.add(ArticleDraft(tenant_id=tenant_id, article_id=article_id, **draft))
+            self.session.add(
+                ArticleDraft(
+                    tenant_id=tenant_id,
+                    article_id=article_id,
+                    writer=draft.writer,
+                    provider=draft.provider,
+                    model=draft.model,
+                    text=draft.text,
+                    scores=draft.scores,
+                    brand_voice_similarity=draft.brand_voice_similarity,
+                    selected=draft.selected,
+                )
+            )
         await self.session.flush()
 
     async def decide(

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from pydantic import Field
 
-from icop.models import ArticleStatus
+from icop.models import ArticleImage, ArticleStatus, SocialCopy
 from icop.schemas import Money, RequestModel, ResponseModel
 
 ArticleMode = Literal["compare", "merge"]
@@ -61,8 +61,8 @@ class ArticleOut(ArticleSummary):
     seo: dict[str, Any]
     citations: list[dict[str, Any]]
     image_prompts: list[dict[str, Any]]
-    images: list[dict[str, Any]]
-    social: dict[str, Any]
+    images: list[ArticleImage]
+    social: dict[str, SocialCopy]
     error: str | None
     decided_by: UUID | None
     decided_at: datetime | None

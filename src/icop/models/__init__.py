@@ -2,10 +2,12 @@
 
 from icop.models.article import (
     ArticleDraft,
+    ArticleImage,
     ArticleStatus,
     GeneratedArticle,
     GraphCheckpoint,
     GraphCheckpointWrite,
+    SocialCopy,
 )
 from icop.models.audit import AuditEvent
 from icop.models.auth import ApiKey, AuthSession, Invitation, RefreshToken
@@ -31,6 +33,8 @@ from icop.models.syndication import (
     AttemptOutcome,
     OAuthState,
     Post,
+    PostMedia,
+    PostPart,
     PostStatus,
     PublishAttempt,
     PublishLedgerEntry,
@@ -47,6 +51,7 @@ __all__ = [
     "ApiCredential",
     "ApiKey",
     "ArticleDraft",
+    "ArticleImage",
     "ArticleStatus",
     "AttemptOutcome",
     "AuditEvent",
@@ -71,6 +76,8 @@ __all__ = [
     "PipelineRun",
     "PipelineRunRow",
     "Post",
+    "PostMedia",
+    "PostPart",
     "PostStatus",
     "PublishAttempt",
     "PublishLedgerEntry",
@@ -79,6 +86,7 @@ __all__ = [
     "RowStatus",
     "RunStatus",
     "SocialAccount",
+    "SocialCopy",
     "SubTopic",
     "SubscriptionPlan",
     "Tenant",

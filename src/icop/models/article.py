@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
+from pydantic import Field
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
@@ -27,7 +28,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from icop.models.base import Base, TenantOwned, TimestampMixin, tenant_fk, tenants_fk
-from icop.models.types import EnumText, one_of
+from icop.models.types import EnumText, PydanticJSON, StoredModel, one_of
 
 
 class ArticleStatus(StrEnum):
@@ -48,6 +49,39 @@ class ArticleStatus(StrEnum):
     def written(self) -> bool:
         """The article exists (a decision may still be due)."""
         return self in (ArticleStatus.READY, ArticleStatus.AWAITING_APPROVAL)
+
+
+class ArticleImage(StoredModel):
+    """One of the article's images as stored: the image maker's ``ImageAsset`` (shape 1).
+    Documents written by hand may lack ``index``, ``alt``, ``format``, ``size_bytes`` and
+    ``provider``."""
+
+    index: int | None = Field(default=None, ge=0, description="The prompt it was made from.")
+    url: str = Field(min_length=1, max_length=2000)
+    alt: str | None = Field(default=None, max_length=1000)
+    width: int = Field(ge=1)
+    height: int = Field(ge=1)
+    format: str = Field(default="jpeg", max_length=16)
+    size_bytes: int = Field(default=0, ge=0)
+    provider: str | None = Field(default=None, max_length=40)
+
+
+class SocialCopy(StoredModel):
+    """The article's copy for one platform as that platform's validator fitted it: the
+    graph's ``SocialPost`` (shape 1). Documents written by hand may hold only ``text`` (and
+    ``link_url``, ``hashtags``)."""
+
+    platform: str | None = Field(default=None, max_length=16)
+    text: str = Field(max_length=5000)
+    hashtags: list[str] = Field(default_factory=list)
+    length: int | None = Field(default=None, ge=0, description="Measured the platform's way.")
+    limit: int | None = Field(default=None, ge=1)
+    ok: bool | None = None
+    link_url: str | None = Field(default=None, max_length=2000)
+    changes: list[str] = Field(default_factory=list)
+    problems: list[str] = Field(default_factory=list)
+    provider: str | None = Field(default=None, max_length=40)
+    model: str | None = Field(default=None, max_length=120)
 
 
 class GeneratedArticle(TenantOwned, TimestampMixin, Base):
@@ -84,8 +118,13 @@ class GeneratedArticle(TenantOwned, TimestampMixin, Base):
     image_prompts: Mapped[list[dict[str, Any]]] = mapped_column(
         JSONB, nullable=False, server_default="[]"
     )
-    images: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, nullable=False, server_default="[]")
-    social: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False, server_default="{}")
+    images: Mapped[list[ArticleImage]] = mapped_column(
+        PydanticJSON(list[ArticleImage]), nullable=False, server_default="[]"
+    )
+    # By platform ("x", "facebook" …).
+    social: Mapped[dict[str, SocialCopy]] = mapped_column(
+        PydanticJSON(dict[str, SocialCopy]), nullable=False, server_default="{}"
+    )
     cost_usd: Mapped[Decimal] = mapped_column(Numeric(14, 6), nullable=False, server_default="0")
     error: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[UUID | None] = mapped_column(Uuid)

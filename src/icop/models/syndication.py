@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
+from pydantic import Field
 from sqlalchemy import (
     CheckConstraint,
     DateTime,
@@ -26,7 +27,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from icop.models.base import Base, TenantOwned, TimestampMixin, tenant_fk, tenants_fk
-from icop.models.types import EnumText, one_of
+from icop.models.types import EnumText, PydanticJSON, StoredModel, one_of
 
 
 class AccountStatus(StrEnum):
@@ -75,6 +76,28 @@ class AttemptOutcome(StrEnum):
     def created_post(self) -> bool:
         """The platform certainly has the post."""
         return self in (AttemptOutcome.PUBLISHED, AttemptOutcome.RECONCILED_PUBLISHED)
+
+
+class PostMedia(StoredModel):
+    """An image of a post part: where it is and its alt text."""
+
+    url: str = Field(min_length=1, max_length=2000)
+    alt: str | None = Field(default=None, max_length=1000)
+
+
+class PostPart(StoredModel):
+    """One post of a thread as validated and sent (icop.platforms.validation's output; shape
+    1). Documents written by hand may lack ``length`` and everything after ``media``."""
+
+    text: str
+    length: int | None = Field(default=None, ge=0, description="Measured the platform's way.")
+    media: list[PostMedia] = Field(default_factory=list)
+    link_url: str | None = Field(default=None, max_length=2000)
+    topic_tag: str | None = None
+    reply_to: str | None = Field(default=None, description="A platform post id to reply to.")
+    reply_to_previous: bool = Field(
+        default=False, description="A reply to the part before it (a thread)."
+    )
 
 
 class SocialAccount(TenantOwned, TimestampMixin, Base):
@@ -126,7 +149,7 @@ class Post(TenantOwned, TimestampMixin, Base):
     article_id: Mapped[UUID | None] = mapped_column(Uuid)
     platform: Mapped[str] = mapped_column(String(16), nullable=False)
     # The output of icop.platforms.validation.validate, as sent: texts, media, links.
-    parts: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, nullable=False)
+    parts: Mapped[list[PostPart]] = mapped_column(PydanticJSON(list[PostPart]), nullable=False)
     changes: Mapped[list[dict[str, Any]]] = mapped_column(
         JSONB, nullable=False, server_default="[]"
     )

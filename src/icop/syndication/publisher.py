@@ -28,7 +28,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from icop.config import Settings
 from icop.db.session import unit_of_work
-from icop.models import AccountStatus, AttemptOutcome, Post, PostStatus, PublishAttempt
+from icop.models import (
+    AccountStatus,
+    AttemptOutcome,
+    Post,
+    PostPart,
+    PostStatus,
+    PublishAttempt,
+)
 from icop.syndication import events
 from icop.syndication.exceptions import AccountNeedsReconnect
 from icop.syndication.ledger import QuotaLedger
@@ -85,7 +92,7 @@ class _Run:
     account_id: UUID
     platform: Platform
     client: PlatformClient
-    parts: list[dict[str, Any]]
+    parts: list[PostPart]
     ids: list[str | None]
     auth: AccountAuth | None = None
     refreshes: int = 0
@@ -95,27 +102,23 @@ class _Run:
 
     def reply_to(self, index: int) -> str | None:
         part = self.parts[index]
-        if index > 0 and part.get("reply_to_previous"):
+        if index > 0 and part.reply_to_previous:
             return self.ids[index - 1]
-        value = part.get("reply_to")
-        return str(value) if value else None
+        return part.reply_to or None
 
     def outgoing(self, index: int) -> OutgoingPost:
         part = self.parts[index]
         media = self.media.get(index)
         return OutgoingPost(
-            text=str(part.get("text", "")),
+            text=part.text,
             media=tuple(
                 media
                 if media is not None
-                else (
-                    MediaUpload(url=item.get("url"), alt_text=item.get("alt"))
-                    for item in part.get("media", [])
-                )
+                else (MediaUpload(url=item.url, alt_text=item.alt) for item in part.media)
             ),
             reply_to=self.reply_to(index),
-            link_url=part.get("link_url"),
-            topic_tag=part.get("topic_tag"),
+            link_url=part.link_url,
+            topic_tag=part.topic_tag,
         )
 
 

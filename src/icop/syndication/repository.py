@@ -125,7 +125,7 @@ class PostRepository(Repository[Post]):
             .order_by(Post.published_at.desc())
             .limit(limit)
         )
-        return [str(part.get("text", "")) for parts in result.all() for part in parts]
+        return [part.text for parts in result.all() for part in parts]
 
     async def attempts(self, post_id: UUID) -> Sequence[PublishAttempt]:
         result = await self.session.scalars(

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from pydantic import Field, model_validator
 
-from icop.models import AccountStatus, AttemptOutcome, PostStatus
+from icop.models import AccountStatus, AttemptOutcome, PostPart, PostStatus
 from icop.schemas import RequestModel, ResponseModel
 
 
@@ -93,7 +93,7 @@ class PostOut(ResponseModel):
     scheduled_at: datetime
     delay_reason: str | None
     next_attempt_at: datetime | None
-    parts: list[dict[str, Any]]
+    parts: list[PostPart]
     changes: list[dict[str, Any]]
     warnings: list[dict[str, Any]]
     platform_post_ids: list[str | None]

@@ -20,6 +20,8 @@ from icop.models import (
     AttemptOutcome,
     GeneratedArticle,
     Post,
+    PostMedia,
+    PostPart,
     PostStatus,
     SocialAccount,
 )
@@ -45,8 +47,8 @@ DUPLICATE_LOOKBACK = timedelta(days=7)
 
 def _draft(
     body: PostCreate, article: GeneratedArticle | None, platform: Platform
-) -> tuple[DraftPost | None, list[str | None]]:
-    """The draft for one platform, and the alt text of each media item."""
+) -> tuple[DraftPost | None, list[PostMedia]]:
+    """The draft for one platform, and each of its media items as a post part keeps it."""
     if article is None:
         media = tuple(
             MediaItem(m.format, m.width, m.height, m.size_bytes, ref=m.url) for m in body.media
@@ -58,41 +60,34 @@ def _draft(
             media=media,
             carousel=len(media) > 1,
         )
-        return draft, [m.alt for m in body.media]
-    copy = (article.social or {}).get(platform.value)
-    if not copy or not copy.get("text"):
+        return draft, [PostMedia(url=m.url, alt=m.alt) for m in body.media]
+    copy = article.social.get(platform.value)
+    if copy is None or not copy.text:
         return None, []
-    images = [image for image in article.images or [] if image.get("url")]
     media = tuple(
-        MediaItem(
-            str(image.get("format") or "jpeg"),
-            int(image.get("width") or 1),
-            int(image.get("height") or 1),
-            int(image.get("size_bytes") or 0),
-            ref=str(image["url"]),
-        )
-        for image in images
+        MediaItem(image.format, image.width, image.height, image.size_bytes, ref=image.url)
+        for image in article.images
     )
     draft = DraftPost(
-        text=str(copy["text"]),
-        link_url=copy.get("link_url") or body.link_url,
+        text=copy.text,
+        link_url=copy.link_url or body.link_url,
         media=media,
         carousel=len(media) > 1,
     )
-    return draft, [image.get("alt") for image in images]
+    return draft, [PostMedia(url=image.url, alt=image.alt) for image in article.images]
 
 
-def _parts(result: ValidationResult, draft: DraftPost, alts: list[str | None]) -> list[Any]:
+def _parts(result: ValidationResult, media: list[PostMedia]) -> list[PostPart]:
     return [
-        {
-            "text": post.text,
-            "length": post.length,
-            "media": [{"url": draft.media[i].ref, "alt": alts[i]} for i in post.media],
-            "link_url": post.link_url,
-            "topic_tag": post.topic_tag,
-            "reply_to": post.reply_to,
-            "reply_to_previous": post.reply_to_previous,
-        }
+        PostPart(
+            text=post.text,
+            length=post.length,
+            media=[media[i] for i in post.media],
+            link_url=post.link_url,
+            topic_tag=post.topic_tag,
+            reply_to=post.reply_to,
+            reply_to_previous=post.reply_to_previous,
+        )
         for post in result.posts
     ]
 
@@ -119,7 +114,7 @@ async def create(
         article = await ArticleRepository(session).must_get(body.article_id)
     now = datetime.now(UTC)
     scheduled_at = max(body.scheduled_at or now, now)
-    planned: list[tuple[SocialAccount, ValidationResult, list[Any]]] = []
+    planned: list[tuple[SocialAccount, ValidationResult, list[PostPart]]] = []
     issues: list[Any] = []
     for account_id in dict.fromkeys(body.account_ids):
         account = await accounts_repo.must_get(
@@ -128,7 +123,7 @@ async def create(
         if account.status != AccountStatus.CONNECTED:
             raise Conflict(f"the {account.platform} account {account.name!r} is {account.status}")
         platform = Platform(account.platform)
-        draft, alts = _draft(body, article, platform)
+        draft, media = _draft(body, article, platform)
         if draft is None:
             issues.append(_issue(account, "no_social_copy",
                                  f"the article has no {platform.value} copy"))
@@ -147,7 +142,7 @@ async def create(
         issues += [
             _issue(account, e.code.value, e.message, e.suggestion) for e in result.errors
         ]
-        planned.append((account, result, _parts(result, draft, alts)))
+        planned.append((account, result, _parts(result, media)))
     if issues:
         raise ValidationFailed("the post cannot be sent as it is", issues=issues)
 
