@@ -69,7 +69,7 @@ async def run(articles: int, latency_s: float, home: Path) -> None:
     from icop.agents.protocols import ProgressEvent
     from icop.agents.runtime import NativeRuntime
     from icop.agents.schemas import WRITERS, ImageAsset, ImagePrompt, Source
-    from icop.articles.activities import ArticleActivities, ArticleInput
+    from icop.articles.activities import ArticleActivities, ArticleWorkflowInput
     from icop.articles.generator import GraphArticleGenerator
     from icop.articles.repository import ArticleRepository
     from icop.articles.workflows import ArticleWorkflow
@@ -204,7 +204,7 @@ async def run(articles: int, latency_s: float, home: Path) -> None:
                 )
             handle = await client.start_workflow(
                 ArticleWorkflow.run,
-                ArticleInput(tenant_id=str(tenant_id), article_id=str(article_id)),
+                ArticleWorkflowInput(tenant_id=str(tenant_id), article_id=str(article_id)),
                 id=f"article-{article_id}",
                 task_queue=temporal.queue_name(TaskQueue.AGENTS),
             )

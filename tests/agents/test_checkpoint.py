@@ -5,16 +5,20 @@ from __future__ import annotations
 
 from uuid import UUID, uuid4
 
+import ormsgpack
 import pytest
 from langgraph.checkpoint.base import empty_checkpoint
+from langgraph.checkpoint.serde.jsonplus import EXT_PYDANTIC_V2
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from icop.agents.checkpoint import PostgresCheckpointSaver
+from icop.agents.checkpoint import PostgresCheckpointSaver, checkpoint_serializer
 from icop.agents.graph import run_article, start_state, thread_config
-from icop.agents.schemas import ArticleBrief, DraftRecord
+from icop.agents.schemas import DraftRecord, WriterBrief
 from icop.db.session import unit_of_work
 from icop.llm.providers.base import CompletionRequest
 from icop.llm.providers.fake import FakeReply
+from icop.models.article import GraphCheckpoint, GraphCheckpointWrite
 from icop.tenants.repository import TenantRepository
 from tests.agents.fakes import Harness, harness, role_of, roles_called
 
@@ -50,7 +54,7 @@ def _crashing(role: str, *, delay_s: float = 0.0) -> tuple[list[bool], object]:
 async def _crash_and_resume(
     sessionmaker: SessionMaker, tenant_id: UUID, role: str, *, delay_s: float = 0.0
 ) -> tuple[Harness, Harness, dict[str, object]]:
-    brief = ArticleBrief(topic="composting at home", mode="compare")
+    brief = WriterBrief(topic="composting at home", mode="compare")
     start = start_state(tenant_id=tenant_id, article_id=f"art-{uuid4().hex[:8]}", brief=brief)
     crashed, script = _crashing(role, delay_s=delay_s)
     first = harness(script)  # type: ignore[arg-type]
@@ -97,11 +101,48 @@ async def test_a_crash_after_the_writers_resumes_at_the_step_that_crashed(
     assert first.images.calls == [] and len(second.images.calls) == 1
 
 
+async def test_outputs_stored_without_their_checkpoint_are_resumed_not_taken_for_the_end(
+    sessionmaker: SessionMaker, tenant_id: UUID
+) -> None:
+    """Async durability writes a step's checkpoint while the next step runs: a worker killed
+    as the step after the editor began leaves the editor's outputs stored but not the
+    checkpoint that folds them in. The stored state then has nothing left to run; it is not
+    finished though: the resume folds the outputs in and goes on (it once ended the article
+    as failed, 'the graph ended with status running')."""
+    brief = WriterBrief(topic="composting at home", mode="compare")
+    article_id = f"art-{uuid4().hex[:8]}"
+    start = start_state(tenant_id=tenant_id, article_id=article_id, brief=brief)
+    _, script = _crashing("seo")
+    first = harness(script)  # type: ignore[arg-type]
+    with pytest.raises(WorkerKilled):
+        await run_article(
+            first.graph(), start, checkpointer=PostgresCheckpointSaver(sessionmaker, tenant_id)
+        )
+    # Lose the last checkpoint (the one after the editor) and what was written against it.
+    async with unit_of_work(sessionmaker, tenant_id) as session:
+        latest = await session.scalar(
+            select(func.max(GraphCheckpoint.checkpoint_id)).where(
+                GraphCheckpoint.thread_id == article_id
+            )
+        )
+        for table in (GraphCheckpointWrite, GraphCheckpoint):
+            await session.execute(
+                delete(table).where(table.thread_id == article_id, table.checkpoint_id == latest)
+            )
+    second = harness()
+    state = await run_article(
+        second.graph(), start, checkpointer=PostgresCheckpointSaver(sessionmaker, tenant_id)
+    )
+    resumed = roles_called(second.fakes)
+    assert "editor" not in resumed and resumed.count("seo") == 1
+    assert state["status"] == "done" and state["markdown"]
+
+
 async def test_a_finished_thread_is_not_run_again(
     sessionmaker: SessionMaker, tenant_id: UUID
 ) -> None:
     h = harness()
-    start = start_state(tenant_id=tenant_id, article_id="done-once", brief=ArticleBrief(topic="x"))
+    start = start_state(tenant_id=tenant_id, article_id="done-once", brief=WriterBrief(topic="x"))
     saver = PostgresCheckpointSaver(sessionmaker, tenant_id)
     first = await run_article(h.graph(checkpointer=saver), start)
     again = harness()
@@ -149,8 +190,28 @@ async def test_saver_round_trip_listing_and_deletion(
 async def test_an_article_cannot_use_another_tenants_checkpoints(
     sessionmaker: SessionMaker, tenant_id: UUID
 ) -> None:
-    start = start_state(tenant_id=uuid4(), article_id="a", brief=ArticleBrief(topic="x"))
+    start = start_state(tenant_id=uuid4(), article_id="a", brief=WriterBrief(topic="x"))
     with pytest.raises(ValueError, match="another tenant"):
         await run_article(
             harness().graph(), start, checkpointer=PostgresCheckpointSaver(sessionmaker, tenant_id)
         )
+
+
+def test_a_checkpoint_stored_before_the_brief_was_renamed_still_revives_it() -> None:
+    # What the serializer wrote for the brief when its class was called ArticleBrief.
+    old = ormsgpack.packb(
+        ormsgpack.Ext(
+            EXT_PYDANTIC_V2,
+            ormsgpack.packb(
+                (
+                    "icop.agents.schemas.writing",
+                    "ArticleBrief",
+                    {"topic": "composting", "mode": "merge"},
+                    "model_validate_json",
+                )
+            ),
+        )
+    )
+    brief = checkpoint_serializer().loads_typed(("msgpack", old))
+    assert isinstance(brief, WriterBrief)
+    assert (brief.topic, brief.mode) == ("composting", "merge")

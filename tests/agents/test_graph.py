@@ -12,7 +12,7 @@ from langgraph.checkpoint.memory import InMemorySaver
 
 from icop.agents.graph import ArticleGraph, run_article, start_state
 from icop.agents.prompts import platform_instructions
-from icop.agents.schemas import WRITERS, ArticleBrief, Source
+from icop.agents.schemas import WRITERS, Source, WriterBrief
 from icop.agents.state import ArticleState, total_cost_usd
 from icop.llm.providers.base import CompletionRequest, ProviderServerError
 from icop.llm.providers.fake import FakeReply
@@ -33,7 +33,7 @@ WRITER_TEXT = (
 )
 
 
-async def _run(h: Harness, brief: ArticleBrief, **kwargs: object) -> ArticleState:
+async def _run(h: Harness, brief: WriterBrief, **kwargs: object) -> ArticleState:
     graph: ArticleGraph = h.graph(**kwargs)
     state = start_state(tenant_id=uuid4(), article_id=f"art-{uuid4().hex[:8]}", brief=brief)
     return await run_article(graph, state)
@@ -45,7 +45,7 @@ def _writers_write(request: CompletionRequest) -> FakeReply:
 
 async def test_compare_mode_runs_every_step_and_keeps_every_result() -> None:
     h = harness(_writers_write)
-    state = await _run(h, ArticleBrief(topic="composting at home", mode="compare"))
+    state = await _run(h, WriterBrief(topic="composting at home", mode="compare"))
     assert state["status"] == "done"
     for key in ("sources", "research", "drafts", "article", "seo", "visual", "images", "markdown"):
         assert state[key], key
@@ -73,7 +73,7 @@ async def test_compare_mode_runs_every_step_and_keeps_every_result() -> None:
 
 async def test_merge_mode_merges_instead_of_judging() -> None:
     h = harness(_writers_write)
-    state = await _run(h, ArticleBrief(topic="composting", mode="merge"))
+    state = await _run(h, WriterBrief(topic="composting", mode="merge"))
     called = roles_called(h.fakes)
     assert "merger" in called and "editor" not in called
     assert state["article"].method == "merge" and state["article"].chosen is None
@@ -83,7 +83,7 @@ async def test_merge_mode_merges_instead_of_judging() -> None:
 
 async def test_no_sources_stops_before_any_model_call() -> None:
     h = harness(sources=[Source(number=1, title="Empty page", snippet="", url=None)])
-    state = await _run(h, ArticleBrief(topic="a topic nobody wrote about"))
+    state = await _run(h, WriterBrief(topic="a topic nobody wrote about"))
     assert state["status"] == "no_sources"
     assert "no usable sources" in state["stop_reason"]
     assert all_calls(h.fakes) == []
@@ -96,7 +96,7 @@ async def test_no_sources_stops_before_any_model_call() -> None:
 
 async def test_brand_voice_reaches_every_writer_and_similarity_is_recorded() -> None:
     h = harness()
-    state = await _run(h, ArticleBrief(topic="composting"))
+    state = await _run(h, WriterBrief(topic="composting"))
     writer_calls = [c for c in all_calls(h.fakes) if role_of(c).startswith("writer_")]
     assert len(writer_calls) == 3
     for call in writer_calls:
@@ -110,7 +110,7 @@ async def test_brand_voice_reaches_every_writer_and_similarity_is_recorded() -> 
 async def test_each_draft_records_the_model_that_actually_wrote_it() -> None:
     """openai configured, anthropic and gemini not: writer_a on GPT, the others fall back."""
     h = harness(cloud=["openai"])
-    state = await _run(h, ArticleBrief(topic="composting"))
+    state = await _run(h, WriterBrief(topic="composting"))
     written_by = {name: (d.provider, d.model) for name, d in state["drafts"].items()}
     assert written_by == {
         "writer_a": ("openai", "gpt-4.1-mini"),
@@ -127,7 +127,7 @@ async def test_writers_run_in_parallel() -> None:
 
     h = harness(slow_writers)
     started = time.perf_counter()
-    await _run(h, ArticleBrief(topic="composting", platforms=[]))
+    await _run(h, WriterBrief(topic="composting", platforms=[]))
     elapsed = time.perf_counter() - started
     events = {(e.step, e.state): e.at for e in h.progress.events}
     first = min(events[(w, "started")] for w in WRITERS)
@@ -146,7 +146,7 @@ async def test_social_copy_is_fitted_to_each_platform() -> None:
         return FakeReply()
 
     h = harness(long_posts)
-    brief = ArticleBrief(topic="composting", article_url="https://blog.example.com/compost")
+    brief = WriterBrief(topic="composting", article_url="https://blog.example.com/compost")
     state = await _run(h, brief)
     for platform in Platform:
         post = state["social"][platform.value]
@@ -185,7 +185,7 @@ async def test_image_prompts_are_english_for_a_korean_article() -> None:
         return FakeReply()
 
     h = harness(korean)
-    state = await _run(h, ArticleBrief(topic="집에서 퇴비 만들기", language="ko", image_count=2))
+    state = await _run(h, WriterBrief(topic="집에서 퇴비 만들기", language="ko", image_count=2))
     prompts = [image.prompt for image in state["visual"].images]
     assert prompts == ["A compost heap in a garden, soft morning light", "A worm bin on a balcony"]
     assert [image.alt for image in state["visual"].images] == ["퇴비 더미", "지렁이 상자"]
@@ -197,7 +197,7 @@ async def test_image_prompts_are_english_for_a_korean_article() -> None:
 
 async def test_markdown_resolves_citations_and_places_images() -> None:
     h = harness(_writers_write)
-    state = await _run(h, ArticleBrief(topic="composting"))
+    state = await _run(h, WriterBrief(topic="composting"))
     document = state["markdown"]
     assert document.markdown.startswith("---\ntitle: ")
     assert document.dropped_citations == [9]  # the writers cited a source that does not exist
@@ -216,7 +216,7 @@ async def test_a_failed_writer_leaves_two_drafts() -> None:
         return _writers_write(request)
 
     h = harness(writer_b_down)
-    state = await _run(h, ArticleBrief(topic="composting"))
+    state = await _run(h, WriterBrief(topic="composting"))
     assert state["status"] == "done"
     assert state["drafts"]["writer_b"].status == "failed"
     assert "overloaded" in (state["drafts"]["writer_b"].error or "")
@@ -231,7 +231,7 @@ async def test_no_draft_at_all_ends_the_article_as_failed() -> None:
         return FakeReply()
 
     h = harness(writers_down)
-    state = await _run(h, ArticleBrief(topic="composting"))
+    state = await _run(h, WriterBrief(topic="composting"))
     assert state["status"] == "failed" and "No writer produced a draft" in state["stop_reason"]
     assert "editor" not in roles_called(h.fakes) and "article" not in state
 
@@ -242,7 +242,7 @@ async def test_run_article_is_idempotent_for_a_finished_thread(
 ) -> None:
     h = harness()
     graph = h.graph(checkpointer=checkpointer)
-    start = start_state(tenant_id=uuid4(), article_id="same", brief=ArticleBrief(topic="soil"))
+    start = start_state(tenant_id=uuid4(), article_id="same", brief=WriterBrief(topic="soil"))
     first = await run_article(graph, start)
     calls = len(all_calls(h.fakes))
     second = await run_article(graph, start)
@@ -258,7 +258,7 @@ async def test_a_failing_progress_callback_does_not_fail_the_article() -> None:
         raise RuntimeError("dashboard down")
 
     h.progress = broken  # type: ignore[assignment]
-    state = await _run(h, ArticleBrief(topic="composting", platforms=[Platform.X]))
+    state = await _run(h, WriterBrief(topic="composting", platforms=[Platform.X]))
     assert state["status"] == "done" and set(state["social"]) == {"x"}
 
 
@@ -272,7 +272,7 @@ async def test_answers_that_echo_the_prompt_are_not_published() -> None:
         return _writers_write(request)
 
     h = harness(echoing)
-    state = await _run(h, ArticleBrief(topic="composting"))
+    state = await _run(h, WriterBrief(topic="composting"))
     assert state["drafts"]["writer_a"].status == "failed"
     assert "inputs" in (state["drafts"]["writer_a"].error or "")
     assert state["drafts"]["writer_a"].provider == "local"  # who failed is recorded too
@@ -289,7 +289,7 @@ async def test_a_failing_reviewer_still_yields_the_best_draft(mode: str, role: s
         return _writers_write(request)
 
     h = harness(reviewer_fails)
-    state = await _run(h, ArticleBrief(topic="composting at home", mode=mode))  # type: ignore[arg-type]
+    state = await _run(h, WriterBrief(topic="composting at home", mode=mode))  # type: ignore[arg-type]
     article = state["article"]
     assert state["status"] != "failed"
     assert article.method == mode and article.text.startswith("# Composting at home")

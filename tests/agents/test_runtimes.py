@@ -19,12 +19,12 @@ from icop.agents.roles import default_roles
 from icop.agents.runtime import AgentRuntime, NativeRuntime, create_runtime
 from icop.agents.runtime.crewai import crewai_installed
 from icop.agents.schemas import (
-    ArticleBrief,
     DraftText,
     ErrorCode,
     ResearchDigest,
     SeoInput,
     SeoMeta,
+    WriterBrief,
     WriterInput,
 )
 from icop.llm.providers.base import ProviderServerError
@@ -194,7 +194,7 @@ async def test_a_whole_article_through_the_runtime(
     graph = h.graph()
     state = await run_article(
         graph,
-        start_state(tenant_id=uuid4(), article_id="rt-1", brief=ArticleBrief(topic="compost")),
+        start_state(tenant_id=uuid4(), article_id="rt-1", brief=WriterBrief(topic="compost")),
     )
     assert state["status"] == "done" and state["markdown"].markdown.startswith("---\n")
     assert len(state["usage"]) == len(all_calls(h.fakes)) == 12  # one call per agent run

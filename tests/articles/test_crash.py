@@ -34,7 +34,7 @@ from temporalio.client import Client, WorkflowHandle
 
 from icop.agents.checkpoint import PostgresCheckpointSaver
 from icop.agents.graph import thread_config
-from icop.articles.activities import ArticleInput, markdown_path
+from icop.articles.activities import ArticleWorkflowInput, markdown_path
 from icop.articles.repository import ArticleRepository
 from icop.articles.workflows import ArticleWorkflow
 from icop.auth import service as auth
@@ -166,7 +166,7 @@ async def start_article(
 ) -> WorkflowHandle[Any, Any]:
     return await client.start_workflow(
         ArticleWorkflow.run,
-        ArticleInput(
+        ArticleWorkflowInput(
             tenant_id=str(article.tenant_id),
             article_id=str(article.id),
             heartbeat_timeout_s=HEARTBEAT_TIMEOUT_S,
@@ -254,7 +254,10 @@ async def test_a_worker_killed_at_a_step_boundary_repeats_at_most_the_step_just_
 
     second = workers.start(slow="none=0")
     result = await asyncio.wait_for(handle.result(), timeout=60)
-    assert result.status == "ready", log_lines(workers.log)
+    if result.status != "ready":
+        async with unit_of_work(sessionmaker, article.tenant_id) as session:
+            row = await ArticleRepository(session).get(article.id)
+        pytest.fail(f"{result.status}: {row.error if row else None}; {log_lines(workers.log)}")
 
     calls = log_lines(workers.log)
     starts = Counter(key for _, event, key in calls if event == "start")

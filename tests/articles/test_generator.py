@@ -38,7 +38,7 @@ from icop.orchestrator.queues import TaskQueue
 from icop.orchestrator.worker import WorkerRegistry, running_workers
 from icop.research.providers.base import SearchProvider
 from icop.research.schemas import CitedSource, SearchQuery, Source
-from icop.research.service import Researcher
+from icop.research.service import ResearchService
 from icop.runtime.workers import register_images
 from icop.storage.local import LocalObjectStore
 from icop.storage.signing import UrlSigner
@@ -68,13 +68,13 @@ async def test_research_adapter_numbers_sources_and_maps_no_sources_to_empty() -
     first = "Compost needs greens and browns in balance, and air, and water, to heat up. " * 2
     second = "Red wigglers turn kitchen scraps into castings in about three months. " * 2
     provider: SearchProvider = Listing([_source("a", first), _source("b", second)])  # type: ignore[assignment]
-    adapter = ResearchAdapter(Researcher([provider]))
+    adapter = ResearchAdapter(ResearchService([provider]))
     sources = await adapter.research(uuid4(), "compost", "en")
     assert [s.number for s in sources] == [1, 2]
     assert sources[0].snippet.startswith("Compost") and sources[0].origin == "web"
     assert sources[0].url == "https://example.org/a"
 
-    empty = ResearchAdapter(Researcher([Listing([])]))  # type: ignore[list-item]
+    empty = ResearchAdapter(ResearchService([Listing([])]))  # type: ignore[list-item]
     assert await empty.research(uuid4(), "compost", "en") == []
 
 

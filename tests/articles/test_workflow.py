@@ -19,7 +19,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.exceptions import ApplicationError
 from temporalio.worker import Replayer
 
-from icop.articles.activities import ArticleActivities, ArticleInput, markdown_path
+from icop.articles.activities import ArticleActivities, ArticleWorkflowInput, markdown_path
 from icop.articles.generator import GraphArticleGenerator
 from icop.articles.repository import ArticleRepository
 from icop.articles.workflows import ArticleResult, ArticleWorkflow, Decision
@@ -103,7 +103,7 @@ class Setup:
     async def start(self, article_id: uuid.UUID) -> WorkflowHandle[Any, ArticleResult]:
         return await self.client.start_workflow(
             ArticleWorkflow.run,
-            ArticleInput(tenant_id=str(self.tenant_id), article_id=str(article_id)),
+            ArticleWorkflowInput(tenant_id=str(self.tenant_id), article_id=str(article_id)),
             id=f"article-{article_id}",
             task_queue=self.settings.queue_name(TaskQueue.AGENTS),
             result_type=ArticleResult,
@@ -171,7 +171,7 @@ async def test_brief_becomes_a_ready_article_with_drafts_and_a_markdown_file(
     assert row.final_markdown_url == f"http://testserver/api/v1/articles/{article_id}/markdown"
     assert row.seo["title"] == row.title
     assert row.citations and row.images and row.image_prompts and row.social
-    assert row.thumbnail_url == row.images[0]["url"]
+    assert row.thumbnail_url == row.images[0].url
     path = markdown_path(setup.home, setup.tenant_id, article_id)
     assert path.read_text(encoding="utf-8") == row.final_markdown
 

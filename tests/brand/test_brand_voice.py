@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from icop.brand import BrandVoice
+from icop.brand import BrandVoiceService
 from icop.brand.service import embed_passage
 from icop.embeddings import HashingEmbedder, cosine
 from tests.helpers import Account, ApiClient
@@ -109,7 +109,7 @@ async def test_retrieve_and_similarity_for_the_workflow(
 ) -> None:
     owner = await client.signup()
     ids = {text: await _sample(client, owner, text) for text in [*GARDEN, *FINANCE]}
-    voice = BrandVoice(sessionmaker, embedder)
+    voice = BrandVoiceService(sessionmaker, embedder)
 
     examples = await voice.retrieve(owner.tenant_id, "compost for garden beds", k=2)
     assert len(examples) == 2

@@ -20,7 +20,7 @@ from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
 from icop.articles import service as articles
-from icop.articles.schemas import ArticleBrief
+from icop.articles.schemas import ArticleCreate
 from icop.auth.principal import Principal, PrincipalKind
 from icop.config import Settings
 from icop.db.engine import create_sessionmaker
@@ -52,7 +52,7 @@ Ask = Callable[[AsyncSession, LazyClient, Principal, Runtime], Awaitable[str]]
 async def ask_article(
     session: AsyncSession, temporal: LazyClient, principal: Principal, runtime: Runtime
 ) -> str:
-    brief = ArticleBrief(topic="balcony gardening")
+    brief = ArticleCreate(topic="balcony gardening")
     accepted = await articles.create(session, runtime.settings, temporal, principal, brief)
     return accepted.workflow_id
 

@@ -21,7 +21,7 @@ from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from icop.articles.activities import ArticleInput
+from icop.articles.activities import ArticleWorkflowInput
 from icop.orchestrator.binaries import temporal_cli
 from icop.orchestrator.worker import deployment_config
 from icop.planning.activities import (
@@ -62,7 +62,7 @@ async def prepare_row(run: RunRef, work: RowWork) -> list[ArticleSlot]:
             article_id=article,
             workflow_id=f"article-{article}",
             task_queue="histories-agents",
-            article_input=ArticleInput(tenant_id=TENANT, article_id=article),
+            article_input=ArticleWorkflowInput(tenant_id=TENANT, article_id=article),
             finished=index == 1,
         )
         for index, article in enumerate(ARTICLES)

@@ -6,12 +6,12 @@ from __future__ import annotations
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from icop.articles.activities import ArticleInput
+    from icop.articles.activities import ArticleWorkflowInput
     from icop.articles.workflows import ArticleResult
 
 
 @workflow.defn(name="ArticleWorkflow")
 class StubArticleWorkflow:
     @workflow.run
-    async def run(self, request: ArticleInput) -> ArticleResult:
+    async def run(self, request: ArticleWorkflowInput) -> ArticleResult:
         return ArticleResult(article_id=request.article_id, status="ready")

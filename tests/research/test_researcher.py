@@ -1,4 +1,4 @@
-"""The Researcher: fan-out, fusion, de-duplication, numbering, failures, and the tenant's
+"""The ResearchService: fan-out, fusion, de-duplication, numbering, failures, and the tenant's
 knowledge store as a provider over the real database."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from icop.config import Settings
 from icop.embeddings import HashingEmbedder
 from icop.errors import ConfigurationError
-from icop.research import ResearchConfig, Researcher, ResearchOptions, ResearchUnavailable
+from icop.research import ResearchConfig, ResearchOptions, ResearchService, ResearchUnavailable
 from icop.research.config import build_providers, new_http_client
 from icop.research.exceptions import SearchRateLimited, SearchUnauthorized
 from icop.research.providers import KnowledgeStoreSearch
@@ -91,7 +91,7 @@ async def test_sources_are_fused_deduplicated_and_numbered() -> None:
             ),
         ],
     )
-    result = await Researcher([web_a, web_b], sleep=_no_sleep).research("composting", TENANT)
+    result = await ResearchService([web_a, web_b], sleep=_no_sleep).research("composting", TENANT)
     assert result.status == "ok" and result.found
     assert [s.number for s in result.sources] == list(range(1, len(result.sources) + 1))
     first = result.sources[0]
@@ -111,17 +111,17 @@ async def test_sources_are_fused_deduplicated_and_numbered() -> None:
 async def test_nothing_usable_is_an_explicit_empty_result() -> None:
     thin = Fixed("searxng", [_source("searxng", "https://x.example", "Thin", text="too short")])
     empty = Fixed("tavily", [])
-    result = await Researcher([thin, empty]).research("an obscure topic", TENANT)
+    result = await ResearchService([thin, empty]).research("an obscure topic", TENANT)
     assert result.status == "no_sources" and result.sources == [] and not result.found
     assert result.providers == ["searxng", "tavily"] and result.failures == []
-    blank = await Researcher([thin]).research("   ", TENANT)
+    blank = await ResearchService([thin]).research("   ", TENANT)
     assert blank.status == "no_sources" and thin.calls == 1
 
 
 async def test_a_failing_provider_is_reported_while_others_answer() -> None:
     broken = Fixed("brave", errors=[SearchUnauthorized("brave answered 401", provider="brave")])
     working = Fixed("tavily", [_source("tavily", "https://a.example", "A")])
-    result = await Researcher([broken, working]).research("compost", TENANT)
+    result = await ResearchService([broken, working]).research("compost", TENANT)
     assert result.status == "ok" and [s.title for s in result.sources] == ["A"]
     [failure] = result.failures
     assert failure.provider == "brave" and failure.code == "search_provider_unauthorized"
@@ -144,7 +144,7 @@ async def test_a_short_rate_limit_is_retried_once_a_long_one_is_not() -> None:
         [_source("brave", "https://b.example", "B")],
         errors=[SearchRateLimited("429", provider="brave", retry_after_s=60)],
     )
-    result = await Researcher([short, long], sleep=sleep).research("compost", TENANT)
+    result = await ResearchService([short, long], sleep=sleep).research("compost", TENANT)
     assert slept == [1.5] and short.calls == 2 and long.calls == 1
     assert [s.title for s in result.sources] == ["A"]
     assert result.failures[0].retry_after_s == 60 and result.failures[0].retryable
@@ -154,7 +154,7 @@ async def test_a_slow_provider_times_out_and_a_bug_is_contained() -> None:
     slow = Fixed("searxng", [_source("searxng", "https://s.example", "S")], delay=5)
     buggy = Fixed("brave", errors=[KeyError("oops")])
     working = Fixed("tavily", [_source("tavily", "https://a.example", "A")])
-    researcher = Researcher([slow, buggy, working], ResearchOptions(timeout_s=0.05))
+    researcher = ResearchService([slow, buggy, working], ResearchOptions(timeout_s=0.05))
     result = await researcher.research("compost", TENANT)
     assert [s.title for s in result.sources] == ["A"]
     assert {(f.provider, f.code) for f in result.failures} == {
@@ -166,18 +166,18 @@ async def test_a_slow_provider_times_out_and_a_bug_is_contained() -> None:
 async def test_when_no_provider_answers_research_is_unavailable() -> None:
     down = Fixed("tavily", errors=[SearchUnauthorized("401", provider="tavily")])
     with pytest.raises(ResearchUnavailable) as raised:
-        await Researcher([down]).research("compost", TENANT)
+        await ResearchService([down]).research("compost", TENANT)
     assert "tavily" in raised.value.detail
 
 
 async def test_max_sources_and_duplicate_providers() -> None:
     many = Fixed("tavily", [_source("tavily", f"https://e.example/{i}", f"R{i}") for i in range(9)])
-    result = await Researcher([many], ResearchOptions(max_sources=4)).research("x", TENANT)
+    result = await ResearchService([many], ResearchOptions(max_sources=4)).research("x", TENANT)
     assert [s.title for s in result.sources] == ["R0", "R1", "R2", "R3"]
     with pytest.raises(ValueError, match="duplicate"):
-        Researcher([many, Fixed("tavily")])
+        ResearchService([many, Fixed("tavily")])
     with pytest.raises(ValueError, match="at least one"):
-        Researcher([])
+        ResearchService([])
 
 
 @pytest.mark.parametrize(
@@ -229,7 +229,7 @@ async def test_knowledge_store_search_cites_the_tenants_documents(
     await _upload(
         client, tenant_a.headers, "Taxes", "Quarterly value added tax returns are due. " * 10
     )
-    researcher = Researcher([KnowledgeStoreSearch(sessionmaker, embedder, min_score=0.1)])
+    researcher = ResearchService([KnowledgeStoreSearch(sessionmaker, embedder, min_score=0.1)])
 
     result = await researcher.research("compost pile kitchen scraps", tenant_a.tenant_id)
     assert result.status == "ok"

@@ -23,7 +23,7 @@ ENVELOPE: tuple[type[BaseModel], ...] = (
     schemas.AgentError,
 )
 RECORDS: tuple[type[BaseModel], ...] = (
-    schemas.ArticleBrief,
+    schemas.WriterBrief,
     schemas.Source,
     schemas.ResearchDigest,
     schemas.DraftRecord,

@@ -45,6 +45,12 @@ from icop.db.session import unit_of_work
 from icop.models.article import GraphCheckpoint, GraphCheckpointWrite
 from icop.platforms import Platform
 
+# Classes renamed since checkpoints were first stored, under the name old rows give them (the
+# old name stays an alias in its module, so a resumed article revives them).
+RENAMED_STATE_TYPES: tuple[tuple[str, str], ...] = (
+    ("icop.agents.schemas.writing", "ArticleBrief"),
+)
+
 
 def state_types() -> list[type]:
     """Every class an article's state may hold: the schema catalog's models and enums."""
@@ -58,7 +64,7 @@ def state_types() -> list[type]:
 def checkpoint_serializer() -> JsonPlusSerializer:
     # An explicit allowlist: a row that names any other class is not revived (LangGraph's
     # default is to import whatever a checkpoint names, with a warning).
-    return JsonPlusSerializer(allowed_msgpack_modules=state_types())
+    return JsonPlusSerializer(allowed_msgpack_modules=[*state_types(), *RENAMED_STATE_TYPES])
 
 
 def _upsert_checkpoint() -> Insert:

@@ -25,8 +25,8 @@ from langgraph.types import Durability, Send
 
 from icop.agents.nodes import ArticleNodes, Node
 from icop.agents.protocols import GraphDeps
-from icop.agents.schemas import WRITERS, ArticleBrief
-from icop.agents.state import ArticleInput, ArticleState, SocialTask
+from icop.agents.schemas import WRITERS, WriterBrief
+from icop.agents.state import ArticleState, GraphInput, SocialTask
 
 STEPS = (
     "research",
@@ -42,7 +42,7 @@ STEPS = (
     "finish",
 )
 
-ArticleGraph = CompiledStateGraph[ArticleState, None, ArticleInput, ArticleState]
+ArticleGraph = CompiledStateGraph[ArticleState, None, GraphInput, ArticleState]
 
 
 def after_research(state: ArticleState) -> list[str] | str:
@@ -86,7 +86,7 @@ def build_graph(
     deps: GraphDeps, *, checkpointer: BaseCheckpointSaver[Any] | None = None
 ) -> ArticleGraph:
     nodes = ArticleNodes(deps)
-    graph = StateGraph(ArticleState, input_schema=ArticleInput, output_schema=ArticleState)
+    graph = StateGraph(ArticleState, input_schema=GraphInput, output_schema=ArticleState)
     steps: list[tuple[str, Node]] = [
         ("research", nodes.research),
         *((writer, nodes.writer(writer)) for writer in WRITERS),
@@ -119,9 +119,9 @@ def build_graph(
 
 
 def start_state(
-    *, tenant_id: UUID, article_id: str, brief: ArticleBrief, trace_id: str = ""
-) -> ArticleInput:
-    return ArticleInput(
+    *, tenant_id: UUID, article_id: str, brief: WriterBrief, trace_id: str = ""
+) -> GraphInput:
+    return GraphInput(
         article_id=article_id, tenant_id=str(tenant_id), brief=brief, trace_id=trace_id
     )
 
@@ -138,7 +138,7 @@ def with_checkpointer(graph: ArticleGraph, checkpointer: BaseCheckpointSaver[Any
 
 async def run_article(
     graph: ArticleGraph,
-    start: ArticleInput,
+    start: GraphInput,
     *,
     checkpointer: BaseCheckpointSaver[Any] | None = None,
     thread_id: str | None = None,
@@ -164,7 +164,11 @@ async def run_article(
         return cast(ArticleState, await graph.ainvoke(start, config))
     snapshot = await graph.aget_state(config)
     if snapshot.values:
-        if not snapshot.next:
+        # Finished: nothing to run and no step's outputs waiting to be folded in. A step whose
+        # tasks all finished but whose checkpoint was not written yet (async durability, a
+        # process killed as the next step began) also has nothing in ``next``: its stored
+        # outputs are in ``tasks``, and resuming folds them in and goes on.
+        if not snapshot.next and not snapshot.tasks:
             return cast(ArticleState, snapshot.values)
         return cast(ArticleState, await graph.ainvoke(None, config, durability=durability))
     return cast(ArticleState, await graph.ainvoke(start, config, durability=durability))

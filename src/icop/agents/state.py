@@ -8,7 +8,6 @@ from typing import Annotated, Literal, TypedDict, TypeVar
 
 from icop.agents.schemas import (
     AgentUsage,
-    ArticleBrief,
     ArticleText,
     DraftRecord,
     ImageAsset,
@@ -18,12 +17,13 @@ from icop.agents.schemas import (
     SocialPost,
     Source,
     VisualPlan,
+    WriterBrief,
 )
 from icop.platforms import Platform
 
 GraphStatus = Literal["running", "no_sources", "failed", "done"]
 """``no_sources`` and ``failed`` end the graph early with ``stop_reason`` saying why; the
-article table's statuses (models.article.ARTICLE_STATUSES) include both."""
+article statuses (models.article.ArticleStatus) include both."""
 
 
 V = TypeVar("V")
@@ -34,16 +34,16 @@ def merge_by_key(left: dict[str, V], right: dict[str, V]) -> dict[str, V]:
     return {**left, **right}
 
 
-class ArticleInput(TypedDict):
+class GraphInput(TypedDict):
     """What starts a run (see graph.start_state)."""
 
     article_id: str
     tenant_id: str
-    brief: ArticleBrief
+    brief: WriterBrief
     trace_id: str
 
 
-class ArticleState(ArticleInput, total=False):
+class ArticleState(GraphInput, total=False):
     status: GraphStatus
     stop_reason: str
     sources: list[Source]

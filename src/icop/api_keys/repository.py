@@ -5,14 +5,14 @@ from datetime import datetime
 from uuid import UUID
 
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from icop.db.repository import Repository
 from icop.models import ApiKey
 
 
-class ApiKeyRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+class ApiKeyRepository(Repository[ApiKey]):
+    model = ApiKey
+    noun = "API key"
 
     async def create(
         self,
@@ -61,9 +61,6 @@ class ApiKeyRepository:
             )
             .values(last_used_at=func.now())
         )
-
-    async def get(self, key_id: UUID) -> ApiKey | None:
-        return await self.session.scalar(select(ApiKey).where(ApiKey.id == key_id))
 
     async def list(self, *, limit: int, offset: int) -> Sequence[ApiKey]:
         result = await self.session.scalars(

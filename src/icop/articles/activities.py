@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from uuid import UUID
@@ -23,6 +23,7 @@ from icop.articles.generation import (
 )
 from icop.articles.repository import ArticleRepository
 from icop.db.session import unit_of_work
+from icop.models import ArticleStatus
 from icop.orchestrator.heartbeat import heartbeating
 
 logger = logging.getLogger(__name__)
@@ -31,7 +32,7 @@ BEATS_PER_TIMEOUT = 4
 
 
 @dataclass
-class ArticleInput:
+class ArticleWorkflowInput:
     tenant_id: str
     article_id: str
     approval_timeout_s: float = 72 * 3600
@@ -43,6 +44,7 @@ class ArticleInput:
 @dataclass
 class GenerationOutcome:
     status: str
+    """The generator's ``ok`` or ``no_sources``, or ``failed`` (an ArticleStatus)."""
     approval_required: bool
 
 
@@ -50,7 +52,7 @@ class GenerationOutcome:
 class StatusChange:
     tenant_id: str
     article_id: str
-    status: str
+    status: ArticleStatus
     user_id: str | None = None
     reason: str | None = None
 
@@ -73,7 +75,7 @@ class ArticleActivities:
         self.base_url = base_url
 
     @activity.defn(name="article.generate")
-    async def generate(self, request: ArticleInput) -> GenerationOutcome:
+    async def generate(self, request: ArticleWorkflowInput) -> GenerationOutcome:
         tenant_id, article_id = UUID(request.tenant_id), UUID(request.article_id)
         async with unit_of_work(self.sessionmaker, tenant_id) as session:
             repository = ArticleRepository(session)
@@ -86,7 +88,7 @@ class ArticleActivities:
                     type="ArticleNotFound",
                     non_retryable=True,
                 )
-            await repository.update(article_id, status="running", error=None)
+            await repository.update(article_id, status=ArticleStatus.RUNNING, error=None)
             brief = Brief(
                 topic=article.topic,
                 sub_topic=article.sub_topic,
@@ -120,9 +122,14 @@ class ArticleActivities:
             # Final: the graph's thread is finished, a retry would read the same checkpoint.
             async with unit_of_work(self.sessionmaker, tenant_id) as session:
                 await ArticleRepository(session).update(
-                    article_id, status="failed", current_step=None, error=str(error)[:2000]
+                    article_id,
+                    status=ArticleStatus.FAILED,
+                    current_step=None,
+                    error=str(error)[:2000],
                 )
-            return GenerationOutcome(status="failed", approval_required=approval_required)
+            return GenerationOutcome(
+                status=ArticleStatus.FAILED, approval_required=approval_required
+            )
         finally:
             await notes.close()
         await self._save(tenant_id, article_id, result, approval_required)
@@ -142,7 +149,7 @@ class ArticleActivities:
             if result.status == "no_sources":
                 await repository.update(
                     article_id,
-                    status="no_sources",
+                    status=ArticleStatus.NO_SOURCES,
                     current_step=None,
                     error=result.message or "research found no usable sources; nothing was written",
                 )
@@ -154,7 +161,7 @@ class ArticleActivities:
                 title=result.title,
                 final_markdown=result.markdown,
                 final_markdown_url=f"{self.base_url}/api/v1/articles/{article_id}/markdown",
-                thumbnail_url=(result.images[0].get("url") if result.images else None),
+                thumbnail_url=result.images[0].url if result.images else None,
                 seo=result.seo,
                 citations=result.citations,
                 image_prompts=result.image_prompts,
@@ -163,18 +170,19 @@ class ArticleActivities:
                 selection_rationale=result.selection_rationale,
                 cost_usd=result.cost_usd,
                 current_step=None,
-                status="awaiting_approval" if approval_required else "ready",
+                status=(
+                    ArticleStatus.AWAITING_APPROVAL if approval_required else ArticleStatus.READY
+                ),
             )
-            await repository.replace_drafts(
-                tenant_id, article_id, [asdict(draft) for draft in result.drafts]
-            )
+            await repository.replace_drafts(tenant_id, article_id, result.drafts)
 
     @activity.defn(name="article.set_status")
     async def set_status(self, change: StatusChange) -> None:
         tenant_id, article_id = UUID(change.tenant_id), UUID(change.article_id)
         async with unit_of_work(self.sessionmaker, tenant_id) as session:
             repository = ArticleRepository(session)
-            if change.status in ("ready", "rejected") and (change.user_id or change.reason):
+            decision = (ArticleStatus.READY, ArticleStatus.REJECTED)
+            if change.status in decision and (change.user_id or change.reason):
                 decided = await repository.decide(
                     article_id,
                     status=change.status,
@@ -184,12 +192,13 @@ class ArticleActivities:
                 if decided:
                     if change.reason:
                         await repository.update(
-                            article_id, error=None if change.status == "ready" else change.reason
+                            article_id,
+                            error=None if change.status == ArticleStatus.READY else change.reason,
                         )
                     return
-            if change.status == "failed":
+            if change.status == ArticleStatus.FAILED:
                 await repository.update(
-                    article_id, status="failed", current_step=None, error=change.reason
+                    article_id, status=ArticleStatus.FAILED, current_step=None, error=change.reason
                 )
                 return
             await repository.update(article_id, status=change.status)

@@ -10,6 +10,7 @@ from typing import Any, Literal, Protocol
 from uuid import UUID
 
 from icop.errors import ICOPError
+from icop.models.article import ArticleImage, SocialCopy
 
 ProgressCallback = Callable[[str], Awaitable[None]]
 
@@ -43,8 +44,8 @@ class GenerationResult:
     seo: dict[str, Any] = field(default_factory=dict)
     citations: list[dict[str, Any]] = field(default_factory=list)
     image_prompts: list[dict[str, Any]] = field(default_factory=list)
-    images: list[dict[str, Any]] = field(default_factory=list)
-    social: dict[str, Any] = field(default_factory=dict)
+    images: list[ArticleImage] = field(default_factory=list)
+    social: dict[str, SocialCopy] = field(default_factory=dict)
     drafts: list[DraftRecord] = field(default_factory=list)
     selection_rationale: str | None = None
     cost_usd: Decimal = Decimal(0)

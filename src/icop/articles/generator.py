@@ -29,8 +29,7 @@ from icop.agents.protocols import (
     Researcher,
 )
 from icop.agents.runtime.base import AgentRuntime
-from icop.agents.schemas import ArticleBrief as GraphBrief
-from icop.agents.schemas import Source
+from icop.agents.schemas import Source, WriterBrief
 from icop.agents.state import ArticleState, total_cost_usd
 from icop.articles.generation import (
     Brief,
@@ -39,9 +38,10 @@ from icop.articles.generation import (
     GenerationResult,
     ProgressCallback,
 )
-from icop.brand.service import BrandVoice as BrandVoiceService
+from icop.brand.service import BrandVoiceService
+from icop.models.article import ArticleImage, SocialCopy
 from icop.research.schemas import CitedSource
-from icop.research.service import Researcher as ResearchService
+from icop.research.service import ResearchService
 
 
 class ArticleGenerationFailed(GenerationFailed):
@@ -79,7 +79,7 @@ class ResearchAdapter:
 
 
 class BrandVoiceAdapter:
-    """The brand service's ``BrandVoice`` (examples with scores) as the graph's (texts)."""
+    """The brand service's ``BrandVoiceService`` (examples with scores) as the graph's (texts)."""
 
     def __init__(self, service: BrandVoiceService) -> None:
         self.service = service
@@ -142,7 +142,7 @@ class GraphArticleGenerator:
         start = start_state(
             tenant_id=tenant_id,
             article_id=key,
-            brief=GraphBrief(
+            brief=WriterBrief(
                 topic=brief.topic,
                 sub_topic=brief.sub_topic,
                 audience=brief.audience,
@@ -184,9 +184,13 @@ def to_result(state: ArticleState) -> GenerationResult:
         seo=seo.model_dump(mode="json"),
         citations=[citation.model_dump(mode="json") for citation in document.citations],
         image_prompts=[p.model_dump(mode="json") for p in visual.images] if visual else [],
-        images=[image.model_dump(mode="json") for image in state.get("images", [])],
+        images=[
+            ArticleImage.model_validate(image, from_attributes=True)
+            for image in state.get("images", [])
+        ],
         social={
-            name: post.model_dump(mode="json") for name, post in state.get("social", {}).items()
+            name: SocialCopy.model_validate(post, from_attributes=True)
+            for name, post in state.get("social", {}).items()
         },
         drafts=drafts(state),
         selection_rationale=article.rationale or None,

@@ -28,9 +28,9 @@ from icop.errors import ICOPError
 from icop.images import service as images
 from icop.images.presets import Preset
 from icop.images.repository import ImageRepository
-from icop.images.schemas import MAX_SEED, ImageCreate, ImageStatus
+from icop.images.schemas import MAX_SEED, ImageCreate
 from icop.images.service import ImageRuntime
-from icop.models.image import Image
+from icop.models.image import Image, ImageStatus
 from icop.orchestrator.connection import LazyClient
 
 PRESETS: dict[str, Preset] = {
@@ -115,14 +115,11 @@ class ArticleImages:
         return assets
 
     async def _finished(self, tenant_id: UUID, job: Image) -> Image:
-        if job.workflow_id is not None and job.status not in (
-            ImageStatus.READY.value,
-            ImageStatus.FAILED.value,
-        ):
+        if job.workflow_id is not None and not ImageStatus(job.status).finished:
             await self._wait(job.workflow_id)
         async with unit_of_work(self.sessionmaker, tenant_id) as session:
             image = await ImageRepository(session).get(job.id)
-        if image is None or image.status != ImageStatus.READY.value or not image.storage_key:
+        if image is None or image.status != ImageStatus.READY or not image.storage_key:
             detail = image.error if image is not None and image.error else "no image was made"
             raise ArticleImageFailed(f"image {job.id}: {detail}")
         return image

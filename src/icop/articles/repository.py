@@ -2,18 +2,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 from uuid import UUID
 
 from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from icop.models import ArticleDraft, GeneratedArticle
+from icop.articles.generation import DraftRecord
+from icop.db.repository import Repository
+from icop.models import ArticleDraft, ArticleStatus, GeneratedArticle
 
 
-class ArticleRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+class ArticleRepository(Repository[GeneratedArticle]):
+    model = GeneratedArticle
+    noun = "article"
 
     async def add(self, article: GeneratedArticle) -> GeneratedArticle:
         self.session.add(article)
@@ -21,29 +21,16 @@ class ArticleRepository:
         await self.session.refresh(article)
         return article
 
-    async def get(self, article_id: UUID) -> GeneratedArticle | None:
-        return await self.session.scalar(
-            select(GeneratedArticle).where(GeneratedArticle.id == article_id)
-        )
-
     async def list_recent(
-        self, *, limit: int, offset: int, status: str | None
+        self, *, limit: int, offset: int, status: ArticleStatus | None
     ) -> Sequence[GeneratedArticle]:
         statement = select(GeneratedArticle).order_by(
             GeneratedArticle.created_at.desc(), GeneratedArticle.id
         )
-        if status:
+        if status is not None:
             statement = statement.where(GeneratedArticle.status == status)
         result = await self.session.scalars(statement.limit(limit).offset(offset))
         return result.all()
-
-    async def update(self, article_id: UUID, **values: Any) -> None:
-        await self.session.execute(
-            update(GeneratedArticle)
-            .where(GeneratedArticle.id == article_id)
-            .values(**values)
-            .execution_options(synchronize_session=False)
-        )
 
     async def drafts(self, article_id: UUID) -> Sequence[ArticleDraft]:
         result = await self.session.scalars(
@@ -54,23 +41,36 @@ class ArticleRepository:
         return result.all()
 
     async def replace_drafts(
-        self, tenant_id: UUID, article_id: UUID, drafts: list[dict[str, Any]]
+        self, tenant_id: UUID, article_id: UUID, drafts: Sequence[DraftRecord]
     ) -> None:
         for existing in await self.drafts(article_id):
             await self.session.delete(existing)
         await self.session.flush()
         for draft in drafts:
-            self.session.add(ArticleDraft(tenant_id=tenant_id, article_id=article_id, **draft))
+            self.session.add(
+                ArticleDraft(
+                    tenant_id=tenant_id,
+                    article_id=article_id,
+                    writer=draft.writer,
+                    provider=draft.provider,
+                    model=draft.model,
+                    text=draft.text,
+                    scores=draft.scores,
+                    brand_voice_similarity=draft.brand_voice_similarity,
+                    selected=draft.selected,
+                )
+            )
         await self.session.flush()
 
     async def decide(
-        self, article_id: UUID, *, status: str, user_id: UUID | None, at: datetime
+        self, article_id: UUID, *, status: ArticleStatus, user_id: UUID | None, at: datetime
     ) -> bool:
         """Record an approval decision, only while one is awaited."""
         result = await self.session.execute(
             update(GeneratedArticle)
             .where(
-                GeneratedArticle.id == article_id, GeneratedArticle.status == "awaiting_approval"
+                GeneratedArticle.id == article_id,
+                GeneratedArticle.status == ArticleStatus.AWAITING_APPROVAL,
             )
             .values(status=status, decided_by=user_id, decided_at=at)
             .returning(GeneratedArticle.id)

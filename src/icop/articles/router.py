@@ -8,7 +8,7 @@ from fastapi.responses import PlainTextResponse
 from icop.articles import service
 from icop.articles.schemas import (
     ArticleAccepted,
-    ArticleBrief,
+    ArticleCreate,
     ArticleOut,
     ArticleSummary,
     DecisionRequest,
@@ -16,7 +16,7 @@ from icop.articles.schemas import (
 from icop.auth.dependencies import CurrentPrincipal, TenantSession, require_role
 from icop.gateway.dependencies import Limit, Offset, SettingsDep
 from icop.gateway.problems import problem_responses
-from icop.models import Role
+from icop.models import ArticleStatus, Role
 from icop.orchestrator.dependencies import TemporalDep
 
 router = APIRouter(
@@ -32,7 +32,7 @@ router = APIRouter(
     responses=problem_responses(402, 503),
 )
 async def create_article(
-    body: ArticleBrief,
+    body: ArticleCreate,
     principal: CurrentPrincipal,
     session: TenantSession,
     settings: SettingsDep,
@@ -48,7 +48,7 @@ async def list_articles(
     session: TenantSession,
     limit: Limit = 50,
     offset: Offset = 0,
-    status: str | None = Query(default=None, max_length=24),
+    status: ArticleStatus | None = Query(default=None),
 ) -> list[ArticleSummary]:
     return [
         ArticleSummary.model_validate(a)

@@ -6,12 +6,13 @@ from uuid import UUID
 
 from pydantic import Field
 
+from icop.models import ArticleImage, ArticleStatus, SocialCopy
 from icop.schemas import Money, RequestModel, ResponseModel
 
 ArticleMode = Literal["compare", "merge"]
 
 
-class ArticleBrief(RequestModel):
+class ArticleCreate(RequestModel):
     topic: str = Field(min_length=3, max_length=500)
     sub_topic: str | None = Field(default=None, max_length=500)
     audience: str | None = Field(default=None, max_length=300)
@@ -40,7 +41,7 @@ class ArticleSummary(ResponseModel):
     sub_topic: str | None
     language: str
     mode: ArticleMode
-    status: str
+    status: ArticleStatus
     current_step: str | None
     title: str | None
     cost_usd: Money
@@ -60,8 +61,8 @@ class ArticleOut(ArticleSummary):
     seo: dict[str, Any]
     citations: list[dict[str, Any]]
     image_prompts: list[dict[str, Any]]
-    images: list[dict[str, Any]]
-    social: dict[str, Any]
+    images: list[ArticleImage]
+    social: dict[str, SocialCopy]
     error: str | None
     decided_by: UUID | None
     decided_at: datetime | None
@@ -70,7 +71,7 @@ class ArticleOut(ArticleSummary):
 
 class ArticleAccepted(ResponseModel):
     id: UUID
-    status: str
+    status: ArticleStatus
     workflow_id: str
 
 

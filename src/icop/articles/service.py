@@ -8,15 +8,15 @@ from uuid import UUID, uuid4
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client
 
-from icop.articles.activities import ArticleInput
+from icop.articles.activities import ArticleWorkflowInput
 from icop.articles.repository import ArticleRepository
-from icop.articles.schemas import ArticleAccepted, ArticleBrief, ArticleOut, DraftOut
+from icop.articles.schemas import ArticleAccepted, ArticleCreate, ArticleOut, DraftOut
 from icop.articles.workflows import ArticleWorkflow, Decision
 from icop.audit import service as audit
 from icop.auth.principal import Principal
 from icop.config import Settings
-from icop.errors import Conflict, NotFound, ServiceUnavailable
-from icop.models import GeneratedArticle
+from icop.errors import Conflict, ServiceUnavailable
+from icop.models import ArticleStatus, GeneratedArticle
 from icop.orchestrator.connection import LazyClient
 from icop.orchestrator.queues import TaskQueue
 from icop.orchestrator.starts import StartRequest, start_after_commit
@@ -38,7 +38,7 @@ async def _client(temporal: LazyClient | None) -> Client:
 async def register(
     session: AsyncSession,
     principal: Principal,
-    brief: ArticleBrief,
+    brief: ArticleCreate,
     *,
     article_id: UUID | None = None,
     pipeline_id: UUID | None = None,
@@ -59,7 +59,7 @@ async def register(
             mode=brief.mode,
             length_words=brief.length_words,
             approval_required=brief.approval_required,
-            status="queued",
+            status=ArticleStatus.QUEUED,
             workflow_id=workflow_id(article_id),
             created_by=principal.user_id,
         )
@@ -76,8 +76,8 @@ async def register(
     return article
 
 
-def workflow_input(settings: Settings, tenant_id: UUID, article_id: UUID) -> ArticleInput:
-    return ArticleInput(
+def workflow_input(settings: Settings, tenant_id: UUID, article_id: UUID) -> ArticleWorkflowInput:
+    return ArticleWorkflowInput(
         tenant_id=str(tenant_id),
         article_id=str(article_id),
         approval_timeout_s=settings.article_approval_timeout_s,
@@ -91,7 +91,7 @@ async def create(
     settings: Settings,
     temporal: LazyClient | None,
     principal: Principal,
-    brief: ArticleBrief,
+    brief: ArticleCreate,
 ) -> ArticleAccepted:
     article = await register(session, principal, brief)
     if temporal is None:
@@ -114,25 +114,21 @@ async def create(
 
 async def get(session: AsyncSession, article_id: UUID) -> ArticleOut:
     repository = ArticleRepository(session)
-    article = await repository.get(article_id)
-    if article is None:
-        raise NotFound("article not found")
+    article = await repository.must_get(article_id)
     out = ArticleOut.model_validate(article)
     out.drafts = [DraftOut.model_validate(d) for d in await repository.drafts(article_id)]
     return out
 
 
 async def markdown(session: AsyncSession, article_id: UUID) -> str:
-    article = await ArticleRepository(session).get(article_id)
-    if article is None:
-        raise NotFound("article not found")
+    article = await ArticleRepository(session).must_get(article_id)
     if article.final_markdown is None:
         raise Conflict(f"the article is {article.status}; it has no markdown yet")
     return article.final_markdown
 
 
 async def list_articles(
-    session: AsyncSession, *, limit: int, offset: int, status: str | None
+    session: AsyncSession, *, limit: int, offset: int, status: ArticleStatus | None
 ) -> Sequence[GeneratedArticle]:
     return await ArticleRepository(session).list_recent(limit=limit, offset=offset, status=status)
 
@@ -146,10 +142,8 @@ async def decide(
     approved: bool,
     reason: str | None,
 ) -> None:
-    article = await ArticleRepository(session).get(article_id)
-    if article is None:
-        raise NotFound("article not found")
-    if article.status != "awaiting_approval":
+    article = await ArticleRepository(session).must_get(article_id)
+    if article.status != ArticleStatus.AWAITING_APPROVAL:
         raise Conflict(f"the article is {article.status}, not awaiting approval")
     client = await _client(temporal)
     handle = client.get_workflow_handle(article.workflow_id or workflow_id(article_id))

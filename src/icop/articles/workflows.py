@@ -14,10 +14,11 @@ from temporalio.exceptions import ActivityError
 with workflow.unsafe.imports_passed_through():
     from icop.articles.activities import (
         ArticleActivities,
-        ArticleInput,
+        ArticleWorkflowInput,
         GenerationOutcome,
         StatusChange,
     )
+    from icop.models.article import ArticleStatus
 
 GENERATE_TIMEOUT = timedelta(hours=2)
 GENERATE_RETRY = RetryPolicy(
@@ -42,14 +43,14 @@ class Decision:
 @dataclass
 class ArticleResult:
     article_id: str
-    status: str
+    status: ArticleStatus
 
 
 @workflow.defn(name="ArticleWorkflow")
 class ArticleWorkflow:
     def __init__(self) -> None:
         self._decision: Decision | None = None
-        self._status = "queued"
+        self._status = ArticleStatus.QUEUED
 
     @workflow.signal
     def decide(self, decision: Decision) -> None:
@@ -57,12 +58,12 @@ class ArticleWorkflow:
             self._decision = decision
 
     @workflow.query
-    def status(self) -> str:
+    def status(self) -> ArticleStatus:
         return self._status
 
     @workflow.run
-    async def run(self, request: ArticleInput) -> ArticleResult:
-        self._status = "running"
+    async def run(self, request: ArticleWorkflowInput) -> ArticleResult:
+        self._status = ArticleStatus.RUNNING
         try:
             outcome: GenerationOutcome = await workflow.execute_activity_method(
                 ArticleActivities.generate,
@@ -77,7 +78,7 @@ class ArticleWorkflow:
             # Out of attempts: the article must not stay "running" (a pipeline row reports
             # its article's status).
             if workflow.patched(FAILURE_STORED):
-                self._status = "failed"
+                self._status = ArticleStatus.FAILED
                 reason = str(error.cause or error)[:2000]
                 await self._set(request, self._status, reason=reason)
             raise
@@ -85,12 +86,14 @@ class ArticleWorkflow:
         # no_sources) with the article itself; executions begun before it did still set it.
         stored = workflow.patched(STATUS_STORED_BY_GENERATE)
         if outcome.status != "ok" or not outcome.approval_required:
-            self._status = "ready" if outcome.status == "ok" else outcome.status
+            self._status = (
+                ArticleStatus.READY if outcome.status == "ok" else ArticleStatus(outcome.status)
+            )
             if not stored:
                 await self._set(request, self._status)
             return ArticleResult(request.article_id, self._status)
 
-        self._status = "awaiting_approval"
+        self._status = ArticleStatus.AWAITING_APPROVAL
         if not stored:
             await self._set(request, self._status)
         timeout = timedelta(seconds=request.approval_timeout_s)
@@ -102,14 +105,14 @@ class ArticleWorkflow:
             )
         decision = self._decision
         assert decision is not None
-        self._status = "ready" if decision.approved else "rejected"
+        self._status = ArticleStatus.READY if decision.approved else ArticleStatus.REJECTED
         await self._set(request, self._status, decision.user_id, decision.reason)
         return ArticleResult(request.article_id, self._status)
 
     async def _set(
         self,
-        request: ArticleInput,
-        status: str,
+        request: ArticleWorkflowInput,
+        status: ArticleStatus,
         user_id: str | None = None,
         reason: str | None = None,
     ) -> None:

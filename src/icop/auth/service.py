@@ -21,7 +21,7 @@ from icop.auth.repository import AuthRepository
 from icop.auth.schemas import TokenPair
 from icop.auth.tokens import InvalidToken, TokenService, TokenType
 from icop.db.session import bind_tenant
-from icop.models import Role, SubscriptionPlan
+from icop.models import Role, SubscriptionPlan, UserStatus
 from icop.outbox.service import emit
 from icop.tenants.repository import TenantRepository
 from icop.users.repository import UserRepository
@@ -92,7 +92,7 @@ async def login(
     matches = [c for c in candidates if await passwords.verify_password(c.password_hash, password)]
     if not candidates:
         await passwords.verify_password(None, password)  # same cost as a real check
-    active = [c for c in matches if c.status == "active"]
+    active = [c for c in matches if c.status == UserStatus.ACTIVE]
     if not active:
         for candidate in candidates:
             await bind_tenant(session, candidate.tenant_id)
@@ -182,7 +182,7 @@ async def refresh(session: AsyncSession, tokens: TokenService, refresh_token: st
     if session_id != claims.session_id:
         raise InvalidToken("refresh token does not belong to its session")
     state = await repository.session_state(claims.tenant_id, claims.session_id, claims.subject)
-    if state is None or state.revoked or state.expired or state.user_status != "active":
+    if state is None or state.revoked or state.expired or state.user_status != UserStatus.ACTIVE:
         raise SessionRevoked()
     await repository.touch_session(claims.tenant_id, claims.session_id)
     return await _issue_pair(
@@ -219,7 +219,7 @@ async def authenticate_access_token(
     state = await AuthRepository(session).session_state(
         claims.tenant_id, claims.session_id, claims.subject
     )
-    if state is None or state.user_status != "active":
+    if state is None or state.user_status != UserStatus.ACTIVE:
         raise InvalidToken("the account no longer exists or is disabled")
     if state.revoked or state.expired:
         raise SessionRevoked()

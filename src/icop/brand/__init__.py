@@ -1,5 +1,5 @@
 """Brand voice: samples embedded for retrieval into writers' prompts and draft similarity."""
 
-from icop.brand.service import BrandVoice, VoiceExample
+from icop.brand.service import BrandVoiceService, VoiceExample
 
-__all__ = ["BrandVoice", "VoiceExample"]
+__all__ = ["BrandVoiceService", "VoiceExample"]

@@ -11,24 +11,20 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from icop.brand.palette import BrandSpec
+from icop.db.repository import Repository
 from icop.models import BrandVoiceSample, TenantBrandKit
 from icop.models.knowledge import EMBEDDING_DIMENSIONS
 
 
-class BrandVoiceRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+class BrandVoiceRepository(Repository[BrandVoiceSample]):
+    model = BrandVoiceSample
+    noun = "voice sample"
 
     async def add(self, sample: BrandVoiceSample) -> BrandVoiceSample:
         self.session.add(sample)
         await self.session.flush()
         await self.session.refresh(sample)
         return sample
-
-    async def get(self, sample_id: UUID) -> BrandVoiceSample | None:
-        return await self.session.scalar(
-            select(BrandVoiceSample).where(BrandVoiceSample.id == sample_id)
-        )
 
     async def list_samples(self, *, limit: int, offset: int) -> Sequence[BrandVoiceSample]:
         result = await self.session.scalars(

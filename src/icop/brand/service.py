@@ -20,7 +20,7 @@ from icop.brand.repository import BrandVoiceRepository
 from icop.brand.schemas import VoiceSampleOut
 from icop.db.session import unit_of_work
 from icop.embeddings.base import Embedder, cosine, mean_vector
-from icop.errors import Conflict, NotFound, ValidationFailed
+from icop.errors import Conflict, ValidationFailed
 from icop.knowledge.chunking import chunk_text
 from icop.models import BrandVoiceSample
 
@@ -70,10 +70,7 @@ async def create(
 
 
 async def get(session: AsyncSession, sample_id: UUID) -> BrandVoiceSample:
-    sample = await BrandVoiceRepository(session).get(sample_id)
-    if sample is None:
-        raise NotFound("voice sample not found")
-    return sample
+    return await BrandVoiceRepository(session).must_get(sample_id)
 
 
 async def list_samples(
@@ -115,7 +112,7 @@ class VoiceExample:
     score: float
 
 
-class BrandVoice:
+class BrandVoiceService:
     """Brand voice for the article workflow: each call is its own unit of work, bound to the
     tenant it names."""
 

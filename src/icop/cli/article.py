@@ -22,12 +22,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from icop.articles import service
 from icop.articles.activities import markdown_path
 from icop.articles.repository import ArticleRepository
-from icop.articles.schemas import ArticleBrief
+from icop.articles.schemas import ArticleCreate
 from icop.cli.common import console, fail, settings
 from icop.cli.workspace import add_sources, workspace
 from icop.config import Settings
 from icop.db.session import unit_of_work
 from icop.errors import ICOPError
+from icop.models import ArticleStatus
 from icop.orchestrator.connection import LazyClient
 from icop.orchestrator.queues import TaskQueue
 from icop.orchestrator.worker import running_workers
@@ -35,7 +36,13 @@ from icop.runtime.clients import Runtime
 from icop.runtime.services import start_services, temporal_settings
 from icop.runtime.workers import service_registry
 
-FINAL = {"ready", "rejected", "failed", "no_sources", "awaiting_approval"}
+# Statuses the command exits 0 with (without --wait an article is still queued or running).
+SUCCEEDED = (
+    ArticleStatus.READY,
+    ArticleStatus.QUEUED,
+    ArticleStatus.RUNNING,
+    ArticleStatus.AWAITING_APPROVAL,
+)
 
 
 def article(
@@ -57,7 +64,7 @@ def article(
     """Research, write (three writers), edit, illustrate and format one article."""
     current = settings()
     try:
-        brief = ArticleBrief.model_validate(
+        brief = ArticleCreate.model_validate(
             {"topic": topic, "mode": mode, "language": language, "length_words": words}
         )
     except ValidationError as error:
@@ -70,7 +77,7 @@ def article(
         raise fail(error.detail) from None
     # The Temporal SDK's threads can abort interpreter finalisation (sdk-python#300).
     sys.stdout.flush()
-    os._exit(0 if status in ("ready", "queued", "running", "awaiting_approval") else 1)
+    os._exit(0 if status in SUCCEEDED else 1)
 
 
 def brief_problem(error: ValidationError) -> str:
@@ -82,8 +89,8 @@ def brief_problem(error: ValidationError) -> str:
 
 
 async def _run(
-    current: Settings, brief: ArticleBrief, tenant: UUID | None, wait: bool, sources: list[Path]
-) -> str:
+    current: Settings, brief: ArticleCreate, tenant: UUID | None, wait: bool, sources: list[Path]
+) -> ArticleStatus:
     queues = [TaskQueue.AGENTS, TaskQueue.IMAGES, TaskQueue.GPU]
     runtime = Runtime.from_settings(current, queues=queues)
     runtime.temporal = temporal = LazyClient(temporal_settings(current))
@@ -104,7 +111,7 @@ async def _run(
         ):
             status = await _follow(sessionmaker, principal.tenant_id, accepted.id)
         path = markdown_path(current.home, principal.tenant_id, accepted.id)
-        if status == "ready" and path.exists():
+        if status == ArticleStatus.READY and path.exists():
             console.print(f"[bold green]ready[/]: {path}")
         else:
             async with unit_of_work(sessionmaker, principal.tenant_id) as session:
@@ -117,7 +124,7 @@ async def _run(
 
 async def _follow(
     sessionmaker: async_sessionmaker[AsyncSession], tenant_id: UUID, article_id: UUID
-) -> str:
+) -> ArticleStatus:
     spinner = Spinner("dots", text="queued")
     with Live(spinner, console=console, refresh_per_second=8):
         while True:
@@ -125,6 +132,6 @@ async def _follow(
                 row = await ArticleRepository(session).get(article_id)
             assert row is not None
             spinner.update(text=f"{row.status}: {row.current_step or '…'}")
-            if row.status in FINAL:
+            if row.status.final:
                 return row.status
             await asyncio.sleep(1.0)

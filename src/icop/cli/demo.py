@@ -36,6 +36,7 @@ from icop.config import Settings
 from icop.credentials.vault import Keyring
 from icop.db.session import unit_of_work
 from icop.errors import ConfigurationError
+from icop.models import AccountStatus, PostStatus
 from icop.orchestrator.connection import LazyClient
 from icop.planning import service as pipelines
 from icop.planning.repository import PipelineRepository, RunRepository, SubTopicRepository
@@ -57,7 +58,6 @@ PROVIDERS: dict[str, set[str]] = {
     "threads": {Platform.THREADS.value},
     "x": {Platform.X.value},
 }
-POST_FINAL = {"published", "failed", "unconfirmed", "cancelled"}
 # The example plan is about gardening: deep green, lime accent, near-white text (8.7:1).
 DEMO_BRAND = BrandSpec(
     name="ICOP Demo Garden",
@@ -88,7 +88,7 @@ async def connect_demo_accounts(
         connected = {
             account.platform
             for account in await accounts.list_accounts(session, limit=200, offset=0)
-            if account.status == "connected"
+            if account.status == AccountStatus.CONNECTED
         }
     async with httpx.AsyncClient(follow_redirects=False, timeout=30) as http:
         for name, platforms in PROVIDERS.items():
@@ -210,7 +210,7 @@ async def _wait_for_posts(
                 for article_id in await _article_ids(session, pipeline_id)
                 for post in await PostRepository(session).for_article(article_id)
             ]
-        if all(post.status in POST_FINAL for post in posts):
+        if all(post.status.final for post in posts):
             return
         await asyncio.sleep(1.0)
 
@@ -236,7 +236,7 @@ async def summary(
                 continue
             drafts = await articles.drafts(article_id)
             posts = await PostRepository(session).for_article(article_id)
-            published += sum(1 for post in posts if post.status == "published")
+            published += sum(1 for post in posts if post.status == PostStatus.PUBLISHED)
             path = markdown_path(settings.home, tenant_id, article_id)
             table.add_row(
                 # escape: "[ready]" is Rich markup and would vanish.

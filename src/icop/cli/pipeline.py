@@ -25,6 +25,7 @@ from icop.cli.workspace import workspace
 from icop.config import Settings
 from icop.db.session import unit_of_work
 from icop.errors import ICOPError, NotFound
+from icop.models import ArticleStatus, RowStatus, RunStatus
 from icop.orchestrator.connection import LazyClient
 from icop.orchestrator.queues import TaskQueue
 from icop.orchestrator.worker import running_workers
@@ -40,7 +41,8 @@ from icop.runtime.workers import service_registry
 
 app = typer.Typer(help="Content pipelines: a plan (sheet or file) → sub-topics → articles.")
 
-RUN_FINAL = {"succeeded", "partial", "failed", "cancelled"}
+# Statuses the command exits 0 with (without --wait a run is still queued or running).
+SUCCEEDED = (RunStatus.SUCCEEDED, RunStatus.QUEUED, RunStatus.RUNNING)
 
 
 def _exit(code: int) -> None:
@@ -159,10 +161,12 @@ def run(
     except ICOPError as error:
         console.print(f"[bold red]error:[/] {error.detail}")
         _exit(1)
-    _exit(0 if status in ("succeeded", "queued", "running") else 1)
+    _exit(0 if status in SUCCEEDED else 1)
 
 
-async def _run(current: Settings, name_or_id: str, wait: bool, tenant: UUID | None) -> str:
+async def _run(
+    current: Settings, name_or_id: str, wait: bool, tenant: UUID | None
+) -> RunStatus:
     queues = [TaskQueue.PLANNING, TaskQueue.AGENTS, TaskQueue.IMAGES, TaskQueue.GPU]
     async with _runtime(current, queues) as runtime:
         sessionmaker, temporal = runtime.sessionmaker, runtime.temporal
@@ -215,9 +219,13 @@ async def follow(
             async with unit_of_work(sessionmaker, principal.tenant_id) as session:
                 run = await service.get_run(session, pipeline_id, run_id)
             for row in run.rows:
-                done = sum(1 for a in row.articles if a.status in ("ready", "awaiting_approval"))
-                step = row.error if row.status == "error" else (row.step or row.status)
-                writing = [a for a in row.articles if a.current_step and a.status == "running"]
+                done = sum(1 for a in row.articles if a.status and a.status.written)
+                step = row.error if row.status == RowStatus.ERROR else (row.step or row.status)
+                writing = [
+                    a
+                    for a in row.articles
+                    if a.current_step and a.status == ArticleStatus.RUNNING
+                ]
                 if writing:
                     step = f"{writing[0].sub_topic[:40]}: {writing[0].current_step}"
                 if row.row_number not in tasks:
@@ -230,7 +238,7 @@ async def follow(
                     completed=done,
                     step=(step or "")[:60],
                 )
-            if run.status in RUN_FINAL:
+            if not run.status.active:
                 return run
             await asyncio.sleep(poll_s)
 
@@ -241,7 +249,7 @@ def summary(run: RunOut) -> Table:
         table.add_row(
             str(row.row_number),
             (row.topic or "")[:40],
-            row.status if row.status != "error" else f"error: {row.error}",
+            row.status if row.status != RowStatus.ERROR else f"error: {row.error}",
             "\n".join(a.markdown_url or f"{a.sub_topic} ({a.status})" for a in row.articles),
             f"${row.cost_usd:.4f}",
         )

@@ -23,7 +23,7 @@ from icop.db.embedded import EmbeddedPostgres
 from icop.db.engine import create_engine, create_sessionmaker, resolve_urls
 from icop.db.session import unit_of_work
 from icop.llm.registry import local_llm_server
-from icop.models import GeneratedArticle, PipelineRun, Post
+from icop.models import ArticleStatus, GeneratedArticle, PipelineRun, Post, PostStatus, RunStatus
 from icop.orchestrator.connection import connect
 from icop.orchestrator.dev_server import EmbeddedTemporal
 from icop.orchestrator.queues import TaskQueue
@@ -152,7 +152,7 @@ async def _tenant_rows(
         articles = await session.scalars(
             select(GeneratedArticle)
             .where(
-                GeneratedArticle.status.in_(("failed", "no_sources")),
+                GeneratedArticle.status.in_((ArticleStatus.FAILED, ArticleStatus.NO_SOURCES)),
                 GeneratedArticle.updated_at >= since,
             )
             .order_by(GeneratedArticle.updated_at.desc())
@@ -164,7 +164,10 @@ async def _tenant_rows(
             )
         runs = await session.scalars(
             select(PipelineRun)
-            .where(PipelineRun.status.in_(("failed", "partial")), PipelineRun.created_at >= since)
+            .where(
+                PipelineRun.status.in_((RunStatus.FAILED, RunStatus.PARTIAL)),
+                PipelineRun.created_at >= since,
+            )
             .limit(limit)
         )
         for run in runs:
@@ -178,13 +181,13 @@ async def _tenant_rows(
             )
         posts = await session.scalars(
             select(Post)
-            .where(Post.status.in_(("failed", "unconfirmed")))
+            .where(Post.status.in_((PostStatus.FAILED, PostStatus.UNCONFIRMED)))
             .order_by(Post.scheduled_at.desc())
             .limit(limit)
         )
         for post in posts:
             row = (f"post {post.id}", post.platform, post.status, post.error or "")
-            if post.status == "unconfirmed":
+            if post.status == PostStatus.UNCONFIRMED:
                 report.unconfirmed.append(row)
             elif post.scheduled_at >= since:
                 report.failures.append(row)

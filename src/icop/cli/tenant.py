@@ -77,7 +77,7 @@ def set_plan(tenant_id: UUID, plan: SubscriptionPlan) -> None:
             tenant = await TenantRepository(session).get(tenant_id)
             if tenant is None:
                 raise fail(f"no tenant {tenant_id}")
-            tenant.subscription_plan = plan.value
+            tenant.subscription_plan = plan
         console.print(f"[green]tenant {tenant_id} is now on the {plan.value} plan[/]")
 
     run_async(run())

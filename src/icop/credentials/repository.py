@@ -1,28 +1,22 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from uuid import UUID
 
 from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from icop.db.repository import Repository
 from icop.models import ApiCredential
 
 
-class CredentialRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+class CredentialRepository(Repository[ApiCredential]):
+    model = ApiCredential
+    noun = "credential"
 
     async def add(self, credential: ApiCredential) -> ApiCredential:
         self.session.add(credential)
         await self.session.flush()
         await self.session.refresh(credential)
         return credential
-
-    async def get(self, credential_id: UUID) -> ApiCredential | None:
-        return await self.session.scalar(
-            select(ApiCredential).where(ApiCredential.id == credential_id)
-        )
 
     async def find(self, platform: str, label: str) -> ApiCredential | None:
         return await self.session.scalar(

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query, status
 from icop.auth.dependencies import CurrentPrincipal, TenantSession, require_role
 from icop.credentials import service
 from icop.credentials.dependencies import KeyringDep
-from icop.credentials.schemas import CredentialCreate, CredentialOut, Platform
+from icop.credentials.schemas import CredentialCreate, CredentialKind, CredentialOut
 from icop.gateway.dependencies import Limit, Offset
 from icop.gateway.problems import problem_responses
 from icop.models import Role
@@ -39,7 +39,7 @@ async def list_credentials(
     session: TenantSession,
     limit: Limit = 50,
     offset: Offset = 0,
-    platform: Platform | None = Query(default=None),
+    platform: CredentialKind | None = Query(default=None),
 ) -> list[CredentialOut]:
     credentials = await service.list_credentials(
         session, limit=limit, offset=offset, platform=platform

@@ -9,7 +9,7 @@ from pydantic import Field
 from icop.schemas import RequestModel, ResponseModel
 
 
-class Platform(StrEnum):
+class CredentialKind(StrEnum):
     GOOGLE = "google"
     FACEBOOK = "facebook"
     INSTAGRAM = "instagram"
@@ -23,7 +23,7 @@ class Platform(StrEnum):
 
 
 class CredentialCreate(RequestModel):
-    platform: Platform
+    platform: CredentialKind
     label: str = Field(min_length=1, max_length=200)
     access_token: str = Field(min_length=1, max_length=16_384)
     refresh_token: str | None = Field(default=None, min_length=1, max_length=16_384)
@@ -36,7 +36,7 @@ class CredentialOut(ResponseModel):
     """Metadata only: tokens never leave the vault through the API."""
 
     id: UUID
-    platform: Platform
+    platform: CredentialKind
     label: str
     account_id: str | None
     scopes: list[str]

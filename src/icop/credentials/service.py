@@ -12,9 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from icop.audit import service as audit
 from icop.auth.principal import Principal
 from icop.credentials.repository import CredentialRepository
-from icop.credentials.schemas import CredentialCreate, CredentialOut, Platform
+from icop.credentials.schemas import CredentialCreate, CredentialKind, CredentialOut
 from icop.credentials.vault import AssociatedData, Keyring
-from icop.errors import Conflict, NotFound
+from icop.errors import Conflict
 from icop.models import ApiCredential
 
 ACCESS = "access_token"
@@ -45,7 +45,7 @@ def _ad(credential: ApiCredential, field: str) -> AssociatedData:
 def to_out(credential: ApiCredential) -> CredentialOut:
     return CredentialOut(
         id=credential.id,
-        platform=Platform(credential.platform),
+        platform=CredentialKind(credential.platform),
         label=credential.label,
         account_id=credential.account_id,
         scopes=list(credential.scopes),
@@ -93,10 +93,7 @@ async def create(
 
 
 async def get(session: AsyncSession, credential_id: UUID) -> ApiCredential:
-    credential = await CredentialRepository(session).get(credential_id)
-    if credential is None:
-        raise NotFound("credential not found")
-    return credential
+    return await CredentialRepository(session).must_get(credential_id)
 
 
 async def list_credentials(
@@ -104,7 +101,7 @@ async def list_credentials(
     *,
     limit: int,
     offset: int,
-    platform: Platform | None,
+    platform: CredentialKind | None,
     newest_first: bool = False,
 ) -> Sequence[ApiCredential]:
     return await CredentialRepository(session).list(

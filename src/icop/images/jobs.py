@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from icop.brand.palette import BrandSpec
+from icop.models.image import ImageStatus
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ class StoredImage:
 class JobOutcome:
     tenant_id: str
     image_id: str
-    status: str
+    status: ImageStatus
     image: StoredImage | None = None
     attempts: list[dict[str, Any]] = field(default_factory=list)
     error: str | None = None

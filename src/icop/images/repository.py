@@ -11,14 +11,15 @@ from sqlalchemy import case, delete, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from icop.models.image import Image, ImageRouting
+from icop.db.repository import Repository
+from icop.models.image import Image, ImageRouting, ImageStatus
 
-FINISHED = ("ready", "failed")
+FINISHED = tuple(status for status in ImageStatus if status.finished)
 
 
-class ImageRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+class ImageRepository(Repository[Image]):
+    model = Image
+    noun = "image"
 
     async def add(self, image: Image) -> Image:
         self.session.add(image)
@@ -26,12 +27,11 @@ class ImageRepository:
         await self.session.refresh(image)
         return image
 
-    async def get(self, image_id: UUID) -> Image | None:
-        return await self.session.scalar(select(Image).where(Image.id == image_id))
-
-    async def list(self, *, limit: int, offset: int, status: str | None) -> Sequence[Image]:
+    async def list(
+        self, *, limit: int, offset: int, status: ImageStatus | None
+    ) -> Sequence[Image]:
         statement = select(Image).order_by(Image.created_at.desc(), Image.id)
-        if status:
+        if status is not None:
             statement = statement.where(Image.status == status)
         result = await self.session.scalars(statement.limit(limit).offset(offset))
         return result.all()
@@ -44,21 +44,13 @@ class ImageRepository:
             .where(Image.id == image_id)
             # A finished job stays finished if its workflow is replayed or reset.
             .values(
-                status=case((Image.status.in_(FINISHED), Image.status), else_="running"),
+                status=case((Image.status.in_(FINISHED), Image.status), else_=ImageStatus.RUNNING),
                 workflow_id=workflow_id,
             )
             .returning(Image.id)
             .execution_options(synchronize_session=False)
         )
         return result.scalar_one_or_none() is not None
-
-    async def set_workflow(self, image_id: UUID, workflow_id: str | None) -> None:
-        await self.session.execute(
-            update(Image)
-            .where(Image.id == image_id)
-            .values(workflow_id=workflow_id)
-            .execution_options(synchronize_session=False)
-        )
 
     async def finish(self, image_id: UUID, **values: Any) -> bool:
         result = await self.session.execute(

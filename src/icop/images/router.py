@@ -14,9 +14,9 @@ from icop.images.schemas import (
     ImageOut,
     ImageRoutingOut,
     ImageRoutingUpdate,
-    ImageStatus,
 )
 from icop.models import Role
+from icop.models.image import ImageStatus
 from icop.orchestrator.dependencies import TemporalDep
 
 router = APIRouter(

@@ -8,6 +8,7 @@ from uuid import UUID
 from pydantic import Field, field_validator
 
 from icop.images.presets import Preset
+from icop.models.image import ImageStatus
 from icop.platforms import Platform
 from icop.schemas import RequestModel, ResponseModel
 
@@ -19,13 +20,6 @@ class ProviderName(StrEnum):
     FAL = "fal"
     COMFYUI = "comfyui"
     LOCAL = "local"
-
-
-class ImageStatus(StrEnum):
-    QUEUED = "queued"
-    RUNNING = "running"
-    READY = "ready"
-    FAILED = "failed"
 
 
 class ImageCreate(RequestModel):

@@ -23,7 +23,7 @@ from icop.auth.principal import Principal
 from icop.brand import kit as brand_kits
 from icop.brand.palette import BrandSpec
 from icop.config import Settings
-from icop.errors import NotFound, ServiceUnavailable
+from icop.errors import ServiceUnavailable
 from icop.images.branding import brand_kit
 from icop.images.generation import (
     LOCAL,
@@ -43,13 +43,12 @@ from icop.images.schemas import (
     ImageOut,
     ImageRoutingOut,
     ImageRoutingUpdate,
-    ImageStatus,
     ProviderName,
     ProviderStatusOut,
 )
 from icop.images.settings import ImageSettings
 from icop.images.workflows import ImageGenerationWorkflow
-from icop.models.image import Image
+from icop.models.image import Image, ImageStatus
 from icop.orchestrator.connection import LazyClient
 from icop.orchestrator.queues import TaskQueue
 from icop.orchestrator.starts import StartRequest, start_after_commit
@@ -137,7 +136,7 @@ async def submit(
             chain=await effective_chain(session, runtime, tenant_id, requested),
             # Chosen once and stored: retries and fallbacks reuse it (same card, same key).
             seed=order.seed if order.seed is not None else secrets.randbelow(2**31),
-            status=ImageStatus.QUEUED.value,
+            status=ImageStatus.QUEUED,
             created_by=created_by,
         )
     )
@@ -182,7 +181,7 @@ async def _start_workflow(
         brand=brand,
     )
     workflow_id = f"image-{image.id}"
-    await ImageRepository(session).set_workflow(image.id, workflow_id)
+    await ImageRepository(session).update(image.id, workflow_id=workflow_id)
     await session.refresh(image)
     await start_after_commit(
         session,
@@ -217,7 +216,7 @@ async def run_inline(
     stored = await store_image(runtime.store, image.tenant_id, produced)
     await ImageRepository(session).finish(
         image.id,
-        status=ImageStatus.READY.value,
+        status=ImageStatus.READY,
         provider=produced.provider,
         model=produced.model,
         storage_key=stored.key,
@@ -233,18 +232,13 @@ async def run_inline(
 
 
 async def get(session: AsyncSession, image_id: UUID) -> Image:
-    image = await ImageRepository(session).get(image_id)
-    if image is None:
-        raise NotFound("image not found")
-    return image
+    return await ImageRepository(session).must_get(image_id)
 
 
 async def list_images(
     session: AsyncSession, *, limit: int, offset: int, status: ImageStatus | None
 ) -> Sequence[Image]:
-    return await ImageRepository(session).list(
-        limit=limit, offset=offset, status=status.value if status else None
-    )
+    return await ImageRepository(session).list(limit=limit, offset=offset, status=status)
 
 
 def to_out(image: Image, store: ObjectStore) -> ImageOut:
@@ -252,7 +246,7 @@ def to_out(image: Image, store: ObjectStore) -> ImageOut:
     url = store.url(image.storage_key) if image.storage_key else None
     return ImageOut(
         id=image.id,
-        status=ImageStatus(image.status),
+        status=image.status,
         prompt=image.prompt,
         title=image.title,
         preset=Preset(image.preset),

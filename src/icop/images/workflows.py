@@ -19,6 +19,7 @@ from temporalio.exceptions import ActivityError, ApplicationError, TimeoutError
 with workflow.unsafe.imports_passed_through():
     from icop.images.activities import ImageActivities
     from icop.images.jobs import ImageJob, JobOutcome, ProviderCall, StoredImage
+    from icop.models.image import ImageStatus
 
 ROW_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1),
@@ -83,7 +84,7 @@ class ImageGenerationWorkflow:
         outcome = JobOutcome(
             tenant_id=job.tenant_id,
             image_id=job.image_id,
-            status="ready" if stored else "failed",
+            status=ImageStatus.READY if stored else ImageStatus.FAILED,
             image=stored,
             attempts=list(self._attempts),
             error=None if stored else _summary(self._attempts),

@@ -5,14 +5,14 @@ from datetime import datetime
 from uuid import UUID
 
 from sqlalchemy import func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from icop.db.repository import Repository
 from icop.models import Invitation
 
 
-class InvitationRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+class InvitationRepository(Repository[Invitation]):
+    model = Invitation
+    noun = "invitation"
 
     async def create(
         self,
@@ -38,9 +38,6 @@ class InvitationRepository:
         await self.session.flush()
         await self.session.refresh(invitation)
         return invitation
-
-    async def get(self, invitation_id: UUID) -> Invitation | None:
-        return await self.session.scalar(select(Invitation).where(Invitation.id == invitation_id))
 
     async def list_pending(self, *, limit: int, offset: int) -> Sequence[Invitation]:
         result = await self.session.scalars(

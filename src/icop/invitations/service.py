@@ -126,10 +126,7 @@ async def accept(
 
 
 async def get(session: AsyncSession, invitation_id: UUID) -> Invitation:
-    invitation = await InvitationRepository(session).get(invitation_id)
-    if invitation is None:
-        raise NotFound("invitation not found")
-    return invitation
+    return await InvitationRepository(session).must_get(invitation_id)
 
 
 async def list_pending(session: AsyncSession, *, limit: int, offset: int) -> Sequence[Invitation]:

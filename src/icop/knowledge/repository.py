@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from sqlalchemy import and_, insert, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from icop.db.repository import Repository
 from icop.models import KnowledgeChunk, KnowledgeDocument
 
 
@@ -24,9 +24,9 @@ class ChunkHit:
     distance: float
 
 
-class KnowledgeRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+class KnowledgeRepository(Repository[KnowledgeDocument]):
+    model = KnowledgeDocument
+    noun = "document"
 
     async def add_document(
         self, document: KnowledgeDocument, chunks: Sequence[str], embeddings: Sequence[list[float]]
@@ -52,11 +52,6 @@ class KnowledgeRepository:
             )
         await self.session.refresh(document)
         return document
-
-    async def get(self, document_id: UUID) -> KnowledgeDocument | None:
-        return await self.session.scalar(
-            select(KnowledgeDocument).where(KnowledgeDocument.id == document_id)
-        )
 
     async def list_documents(self, *, limit: int, offset: int) -> Sequence[KnowledgeDocument]:
         result = await self.session.scalars(

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from icop.audit import service as audit
 from icop.auth.principal import Principal
 from icop.embeddings.base import Embedder
-from icop.errors import NotFound, PayloadTooLarge, ValidationFailed
+from icop.errors import PayloadTooLarge, ValidationFailed
 from icop.knowledge.chunking import chunk_text, normalise_text
 from icop.knowledge.config import KnowledgeConfig
 from icop.knowledge.repository import ChunkHit, KnowledgeRepository
@@ -111,10 +111,7 @@ async def store(
 
 
 async def get(session: AsyncSession, document_id: UUID) -> KnowledgeDocument:
-    document = await KnowledgeRepository(session).get(document_id)
-    if document is None:
-        raise NotFound("document not found")
-    return document
+    return await KnowledgeRepository(session).must_get(document_id)
 
 
 async def list_documents(

@@ -11,7 +11,7 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from icop.credentials import service as credentials
-from icop.credentials.schemas import Platform
+from icop.credentials.schemas import CredentialKind
 from icop.credentials.vault import Keyring
 from icop.db.session import unit_of_work
 from icop.llm.providers.base import LLMProvider
@@ -19,9 +19,9 @@ from icop.llm.providers.base import LLMProvider
 ProviderFactory = Callable[[str], LLMProvider]
 # Vault platforms that hold model keys, and the router's name for each.
 MODEL_PLATFORMS = {
-    Platform.OPENAI: "openai",
-    Platform.ANTHROPIC: "anthropic",
-    Platform.GEMINI: "gemini",
+    CredentialKind.OPENAI: "openai",
+    CredentialKind.ANTHROPIC: "anthropic",
+    CredentialKind.GEMINI: "gemini",
 }
 
 

@@ -2,16 +2,19 @@
 
 from icop.models.article import (
     ArticleDraft,
+    ArticleImage,
+    ArticleStatus,
     GeneratedArticle,
     GraphCheckpoint,
     GraphCheckpointWrite,
+    SocialCopy,
 )
 from icop.models.audit import AuditEvent
 from icop.models.auth import ApiKey, AuthSession, Invitation, RefreshToken
 from icop.models.base import Base
 from icop.models.brand import TenantBrandKit
 from icop.models.credential import ApiCredential
-from icop.models.image import Image, ImageRouting
+from icop.models.image import Image, ImageRouting, ImageStatus
 from icop.models.knowledge import BrandVoiceSample, KnowledgeChunk, KnowledgeDocument
 from icop.models.llm import LlmCall, LlmRoutingOverride
 from icop.models.outbox import OutboxEvent
@@ -20,26 +23,37 @@ from icop.models.planning import (
     ImportedPlanRow,
     PipelineRun,
     PipelineRunRow,
+    RowStatus,
+    RunStatus,
     SubTopic,
 )
 from icop.models.syndication import (
     AccountRateState,
+    AccountStatus,
+    AttemptOutcome,
     OAuthState,
     Post,
+    PostMedia,
+    PostPart,
+    PostStatus,
     PublishAttempt,
     PublishLedgerEntry,
     SocialAccount,
 )
-from icop.models.tenant import SubscriptionPlan, Tenant
+from icop.models.tenant import SubscriptionPlan, Tenant, TenantStatus
 from icop.models.usage import UsageCounter
 from icop.models.user import Role, User, UserStatus
 from icop.models.workflow import WorkflowStart
 
 __all__ = [
     "AccountRateState",
+    "AccountStatus",
     "ApiCredential",
     "ApiKey",
     "ArticleDraft",
+    "ArticleImage",
+    "ArticleStatus",
+    "AttemptOutcome",
     "AuditEvent",
     "AuthSession",
     "Base",
@@ -50,6 +64,7 @@ __all__ = [
     "GraphCheckpointWrite",
     "Image",
     "ImageRouting",
+    "ImageStatus",
     "ImportedPlanRow",
     "Invitation",
     "KnowledgeChunk",
@@ -61,15 +76,22 @@ __all__ = [
     "PipelineRun",
     "PipelineRunRow",
     "Post",
+    "PostMedia",
+    "PostPart",
+    "PostStatus",
     "PublishAttempt",
     "PublishLedgerEntry",
     "RefreshToken",
     "Role",
+    "RowStatus",
+    "RunStatus",
     "SocialAccount",
+    "SocialCopy",
     "SubTopic",
     "SubscriptionPlan",
     "Tenant",
     "TenantBrandKit",
+    "TenantStatus",
     "UsageCounter",
     "User",
     "UserStatus",

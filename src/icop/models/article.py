@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
+from pydantic import Field
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
@@ -26,23 +28,67 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from icop.models.base import Base, TenantOwned, TimestampMixin, tenant_fk, tenants_fk
+from icop.models.types import EnumText, PydanticJSON, StoredModel, one_of
 
-ARTICLE_STATUSES = (
-    "queued",
-    "running",
-    "awaiting_approval",
-    "ready",
-    "rejected",
-    "failed",
-    "no_sources",
-)
+
+class ArticleStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    AWAITING_APPROVAL = "awaiting_approval"
+    READY = "ready"
+    REJECTED = "rejected"
+    FAILED = "failed"
+    NO_SOURCES = "no_sources"
+
+    @property
+    def final(self) -> bool:
+        """Nothing more happens to the article without a person (or a new run)."""
+        return self not in (ArticleStatus.QUEUED, ArticleStatus.RUNNING)
+
+    @property
+    def written(self) -> bool:
+        """The article exists (a decision may still be due)."""
+        return self in (ArticleStatus.READY, ArticleStatus.AWAITING_APPROVAL)
+
+
+class ArticleImage(StoredModel):
+    """One of the article's images as stored: the image maker's ``ImageAsset`` (shape 1).
+    Documents written by hand may lack ``index``, ``alt``, ``format``, ``size_bytes`` and
+    ``provider``."""
+
+    index: int | None = Field(default=None, ge=0, description="The prompt it was made from.")
+    url: str = Field(min_length=1, max_length=2000)
+    alt: str | None = Field(default=None, max_length=1000)
+    width: int = Field(ge=1)
+    height: int = Field(ge=1)
+    format: str = Field(default="jpeg", max_length=16)
+    size_bytes: int = Field(default=0, ge=0)
+    provider: str | None = Field(default=None, max_length=40)
+
+
+class SocialCopy(StoredModel):
+    """The article's copy for one platform as that platform's validator fitted it: the
+    graph's ``SocialPost`` (shape 1). Documents written by hand may hold only ``text`` (and
+    ``link_url``, ``hashtags``)."""
+
+    platform: str | None = Field(default=None, max_length=16)
+    text: str = Field(max_length=5000)
+    hashtags: list[str] = Field(default_factory=list)
+    length: int | None = Field(default=None, ge=0, description="Measured the platform's way.")
+    limit: int | None = Field(default=None, ge=1)
+    ok: bool | None = None
+    link_url: str | None = Field(default=None, max_length=2000)
+    changes: list[str] = Field(default_factory=list)
+    problems: list[str] = Field(default_factory=list)
+    provider: str | None = Field(default=None, max_length=40)
+    model: str | None = Field(default=None, max_length=120)
 
 
 class GeneratedArticle(TenantOwned, TimestampMixin, Base):
     __tablename__ = "generated_articles"
     __table_args__ = (
         tenants_fk(),
-        CheckConstraint(f"status IN {ARTICLE_STATUSES!r}", name="status"),
+        CheckConstraint(one_of("status", ArticleStatus), name="status"),
         CheckConstraint("mode IN ('compare', 'merge')", name="mode"),
         Index("ix_generated_articles_tenant_id_created_at", "tenant_id", "created_at"),
     )
@@ -55,7 +101,9 @@ class GeneratedArticle(TenantOwned, TimestampMixin, Base):
     mode: Mapped[str] = mapped_column(String(16), nullable=False, server_default="compare")
     length_words: Mapped[int] = mapped_column(Integer, nullable=False, server_default="800")
     approval_required: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default="false")
-    status: Mapped[str] = mapped_column(String(24), nullable=False, server_default="queued")
+    status: Mapped[ArticleStatus] = mapped_column(
+        EnumText(ArticleStatus, 24), nullable=False, server_default=ArticleStatus.QUEUED.value
+    )
     current_step: Mapped[str | None] = mapped_column(String(64))
     workflow_id: Mapped[str | None] = mapped_column(String(200))
     title: Mapped[str | None] = mapped_column(String(300))
@@ -70,8 +118,13 @@ class GeneratedArticle(TenantOwned, TimestampMixin, Base):
     image_prompts: Mapped[list[dict[str, Any]]] = mapped_column(
         JSONB, nullable=False, server_default="[]"
     )
-    images: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, nullable=False, server_default="[]")
-    social: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False, server_default="{}")
+    images: Mapped[list[ArticleImage]] = mapped_column(
+        PydanticJSON(list[ArticleImage]), nullable=False, server_default="[]"
+    )
+    # By platform ("x", "facebook" …).
+    social: Mapped[dict[str, SocialCopy]] = mapped_column(
+        PydanticJSON(dict[str, SocialCopy]), nullable=False, server_default="{}"
+    )
     cost_usd: Mapped[Decimal] = mapped_column(Numeric(14, 6), nullable=False, server_default="0")
     error: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[UUID | None] = mapped_column(Uuid)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
@@ -21,16 +22,27 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from icop.models.base import Base, TenantOwned, TimestampMixin, tenants_fk
+from icop.models.types import EnumText, one_of
 
-IMAGE_STATUSES = ("queued", "running", "ready", "failed")
 IMAGE_PRESETS = ("portrait", "square", "landscape")
+
+
+class ImageStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    READY = "ready"
+    FAILED = "failed"
+
+    @property
+    def finished(self) -> bool:
+        return self in (ImageStatus.READY, ImageStatus.FAILED)
 
 
 class Image(TenantOwned, TimestampMixin, Base):
     __tablename__ = "images"
     __table_args__ = (
         tenants_fk(),
-        CheckConstraint(f"status IN {IMAGE_STATUSES!r}", name="status"),
+        CheckConstraint(one_of("status", ImageStatus), name="status"),
         CheckConstraint(f"preset IN {IMAGE_PRESETS!r}", name="preset"),
         Index("ix_images_tenant_id_created_at", "tenant_id", "created_at"),
     )
@@ -42,7 +54,9 @@ class Image(TenantOwned, TimestampMixin, Base):
     requested_provider: Mapped[str | None] = mapped_column(String(40))
     chain: Mapped[list[str]] = mapped_column(JSONB, nullable=False, server_default="[]")
     seed: Mapped[int] = mapped_column(BigInteger, nullable=False)
-    status: Mapped[str] = mapped_column(String(16), nullable=False, server_default="queued")
+    status: Mapped[ImageStatus] = mapped_column(
+        EnumText(ImageStatus, 16), nullable=False, server_default=ImageStatus.QUEUED.value
+    )
     provider: Mapped[str | None] = mapped_column(String(40))
     model: Mapped[str | None] = mapped_column(String(120))
     storage_key: Mapped[str | None] = mapped_column(String(500))

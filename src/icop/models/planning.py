@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
@@ -26,10 +27,36 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from icop.models.base import Base, TenantOwned, TimestampMixin, tenant_fk, tenants_fk
+from icop.models.types import EnumText, one_of
 
 SOURCE_TYPES = ("google_sheet", "file", "import")
-RUN_STATUSES = ("queued", "running", "succeeded", "partial", "failed", "cancelled")
-ROW_STATUSES = ("pending", "subtopics", "writing", "done", "partial", "error", "skipped")
+
+
+class RunStatus(StrEnum):
+    """A pipeline run's status."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    PARTIAL = "partial"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+    @property
+    def active(self) -> bool:
+        return self in (RunStatus.QUEUED, RunStatus.RUNNING)
+
+
+class RowStatus(StrEnum):
+    """One plan row's status within a run."""
+
+    PENDING = "pending"
+    SUBTOPICS = "subtopics"
+    WRITING = "writing"
+    DONE = "done"
+    PARTIAL = "partial"
+    ERROR = "error"
+    SKIPPED = "skipped"
 
 
 class ContentPipeline(TenantOwned, TimestampMixin, Base):
@@ -73,7 +100,7 @@ class PipelineRun(TenantOwned, TimestampMixin, Base):
     __table_args__ = (
         tenants_fk(),
         tenant_fk(["pipeline_id"], "content_pipelines"),
-        CheckConstraint(f"status IN {RUN_STATUSES!r}", name="status"),
+        CheckConstraint(one_of("status", RunStatus), name="status"),
         CheckConstraint("trigger IN ('manual', 'schedule')", name="trigger"),
         UniqueConstraint("tenant_id", "workflow_id"),
         Index(
@@ -86,7 +113,9 @@ class PipelineRun(TenantOwned, TimestampMixin, Base):
 
     pipeline_id: Mapped[UUID] = mapped_column(Uuid, nullable=False)
     trigger: Mapped[str] = mapped_column(String(16), nullable=False)
-    status: Mapped[str] = mapped_column(String(16), nullable=False, server_default="queued")
+    status: Mapped[RunStatus] = mapped_column(
+        EnumText(RunStatus, 16), nullable=False, server_default=RunStatus.QUEUED.value
+    )
     workflow_id: Mapped[str] = mapped_column(String(300), nullable=False)
     rows_total: Mapped[int] = mapped_column(Integer, nullable=False, server_default="0")
     rows_done: Mapped[int] = mapped_column(Integer, nullable=False, server_default="0")
@@ -104,14 +133,16 @@ class PipelineRunRow(TenantOwned, TimestampMixin, Base):
     __table_args__ = (
         tenants_fk(),
         tenant_fk(["run_id"], "pipeline_runs"),
-        CheckConstraint(f"status IN {ROW_STATUSES!r}", name="status"),
+        CheckConstraint(one_of("status", RowStatus), name="status"),
         UniqueConstraint("tenant_id", "run_id", "row_number"),
     )
 
     run_id: Mapped[UUID] = mapped_column(Uuid, nullable=False)
     row_number: Mapped[int] = mapped_column(Integer, nullable=False)
     topic: Mapped[str | None] = mapped_column(String(500))
-    status: Mapped[str] = mapped_column(String(16), nullable=False, server_default="pending")
+    status: Mapped[RowStatus] = mapped_column(
+        EnumText(RowStatus, 16), nullable=False, server_default=RowStatus.PENDING.value
+    )
     step: Mapped[str | None] = mapped_column(String(200))
     options: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False, server_default="{}")
     articles_total: Mapped[int] = mapped_column(Integer, nullable=False, server_default="0")

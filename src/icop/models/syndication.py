@@ -5,9 +5,11 @@ the moment it answers)."""
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
+from pydantic import Field
 from sqlalchemy import (
     CheckConstraint,
     DateTime,
@@ -25,26 +27,77 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from icop.models.base import Base, TenantOwned, TimestampMixin, tenant_fk, tenants_fk
+from icop.models.types import EnumText, PydanticJSON, StoredModel, one_of
 
-ACCOUNT_STATUSES = ("connected", "needs_reconnect", "disconnected")
-POST_STATUSES = (
-    "scheduled",
-    "waiting_quota",
-    "publishing",
-    "published",
-    "failed",
-    "unconfirmed",
-    "cancelled",
-)
-# ``abandoned``: the user forced a retry of an attempt nobody could confirm either way.
-ATTEMPT_OUTCOMES = (
-    "published",
-    "failed",
-    "ambiguous",
-    "reconciled_published",
-    "reconciled_absent",
-    "abandoned",
-)
+
+class AccountStatus(StrEnum):
+    CONNECTED = "connected"
+    NEEDS_RECONNECT = "needs_reconnect"
+    DISCONNECTED = "disconnected"
+
+
+class PostStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    WAITING_QUOTA = "waiting_quota"
+    PUBLISHING = "publishing"
+    PUBLISHED = "published"
+    FAILED = "failed"
+    UNCONFIRMED = "unconfirmed"
+    CANCELLED = "cancelled"
+
+    @property
+    def final(self) -> bool:
+        """Nothing more is sent without a person (retry)."""
+        return self in (
+            PostStatus.PUBLISHED,
+            PostStatus.FAILED,
+            PostStatus.UNCONFIRMED,
+            PostStatus.CANCELLED,
+        )
+
+    @property
+    def steerable(self) -> bool:
+        """Not sent yet: it may still be cancelled, rescheduled or published now."""
+        return self in (PostStatus.SCHEDULED, PostStatus.WAITING_QUOTA)
+
+
+class AttemptOutcome(StrEnum):
+    """How a publish attempt ended; an attempt without one is a call nobody saw answered."""
+
+    PUBLISHED = "published"
+    FAILED = "failed"
+    AMBIGUOUS = "ambiguous"
+    RECONCILED_PUBLISHED = "reconciled_published"
+    RECONCILED_ABSENT = "reconciled_absent"
+    # The user forced a retry of an attempt nobody could confirm either way.
+    ABANDONED = "abandoned"
+
+    @property
+    def created_post(self) -> bool:
+        """The platform certainly has the post."""
+        return self in (AttemptOutcome.PUBLISHED, AttemptOutcome.RECONCILED_PUBLISHED)
+
+
+class PostMedia(StoredModel):
+    """An image of a post part: where it is and its alt text."""
+
+    url: str = Field(min_length=1, max_length=2000)
+    alt: str | None = Field(default=None, max_length=1000)
+
+
+class PostPart(StoredModel):
+    """One post of a thread as validated and sent (icop.platforms.validation's output; shape
+    1). Documents written by hand may lack ``length`` and everything after ``media``."""
+
+    text: str
+    length: int | None = Field(default=None, ge=0, description="Measured the platform's way.")
+    media: list[PostMedia] = Field(default_factory=list)
+    link_url: str | None = Field(default=None, max_length=2000)
+    topic_tag: str | None = None
+    reply_to: str | None = Field(default=None, description="A platform post id to reply to.")
+    reply_to_previous: bool = Field(
+        default=False, description="A reply to the part before it (a thread)."
+    )
 
 
 class SocialAccount(TenantOwned, TimestampMixin, Base):
@@ -56,14 +109,16 @@ class SocialAccount(TenantOwned, TimestampMixin, Base):
         # Disconnecting deletes the vault row; the account (and its post history) stays.
         tenant_fk(["credential_id"], "api_credentials", ondelete="SET NULL (credential_id)"),
         UniqueConstraint("tenant_id", "platform", "platform_account_id"),
-        CheckConstraint(f"status IN {ACCOUNT_STATUSES!r}", name="status"),
+        CheckConstraint(one_of("status", AccountStatus), name="status"),
     )
 
     platform: Mapped[str] = mapped_column(String(16), nullable=False)
     platform_account_id: Mapped[str] = mapped_column(String(200), nullable=False)
     name: Mapped[str] = mapped_column(String(300), nullable=False)
     provider: Mapped[str] = mapped_column(String(32), nullable=False)
-    status: Mapped[str] = mapped_column(String(24), nullable=False, server_default="connected")
+    status: Mapped[AccountStatus] = mapped_column(
+        EnumText(AccountStatus, 24), nullable=False, server_default=AccountStatus.CONNECTED.value
+    )
     status_reason: Mapped[str | None] = mapped_column(Text)
     credential_id: Mapped[UUID | None] = mapped_column(Uuid)
     token_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -85,7 +140,7 @@ class Post(TenantOwned, TimestampMixin, Base):
         tenants_fk(),
         tenant_fk(["social_account_id"], "social_accounts", ondelete=None),
         tenant_fk(["article_id"], "generated_articles", ondelete="SET NULL (article_id)"),
-        CheckConstraint(f"status IN {POST_STATUSES!r}", name="status"),
+        CheckConstraint(one_of("status", PostStatus), name="status"),
         Index("ix_posts_tenant_id_scheduled_at", "tenant_id", "scheduled_at"),
         Index("ix_posts_tenant_id_social_account_id", "tenant_id", "social_account_id"),
     )
@@ -94,7 +149,7 @@ class Post(TenantOwned, TimestampMixin, Base):
     article_id: Mapped[UUID | None] = mapped_column(Uuid)
     platform: Mapped[str] = mapped_column(String(16), nullable=False)
     # The output of icop.platforms.validation.validate, as sent: texts, media, links.
-    parts: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, nullable=False)
+    parts: Mapped[list[PostPart]] = mapped_column(PydanticJSON(list[PostPart]), nullable=False)
     changes: Mapped[list[dict[str, Any]]] = mapped_column(
         JSONB, nullable=False, server_default="[]"
     )
@@ -102,7 +157,9 @@ class Post(TenantOwned, TimestampMixin, Base):
         JSONB, nullable=False, server_default="[]"
     )
     scheduled_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
-    status: Mapped[str] = mapped_column(String(16), nullable=False, server_default="scheduled")
+    status: Mapped[PostStatus] = mapped_column(
+        EnumText(PostStatus, 16), nullable=False, server_default=PostStatus.SCHEDULED.value
+    )
     delay_reason: Mapped[str | None] = mapped_column(Text)
     next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # One entry per part, null until that part is confirmed.
@@ -129,9 +186,7 @@ class PublishAttempt(TenantOwned, Base):
         tenants_fk(),
         tenant_fk(["post_id"], "posts"),
         UniqueConstraint("tenant_id", "post_id", "attempt_no"),
-        CheckConstraint(
-            f"outcome IS NULL OR outcome IN {ATTEMPT_OUTCOMES!r}", name="outcome"
-        ),
+        CheckConstraint(one_of("outcome", AttemptOutcome, nullable=True), name="outcome"),
     )
 
     post_id: Mapped[UUID] = mapped_column(Uuid, nullable=False)
@@ -141,7 +196,7 @@ class PublishAttempt(TenantOwned, Base):
     intent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     reconciled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    outcome: Mapped[str | None] = mapped_column(String(24))
+    outcome: Mapped[AttemptOutcome | None] = mapped_column(EnumText(AttemptOutcome, 24))
     platform_post_id: Mapped[str | None] = mapped_column(String(200))
     error_code: Mapped[str | None] = mapped_column(String(64))
     error_message: Mapped[str | None] = mapped_column(Text)

@@ -4,10 +4,11 @@ from datetime import datetime
 from enum import StrEnum
 from uuid import UUID
 
-from sqlalchemy import CheckConstraint, DateTime, String, Text, Uuid, func, text
+from sqlalchemy import CheckConstraint, DateTime, Text, Uuid, func, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from icop.models.base import Base, TimestampMixin
+from icop.models.types import EnumText, one_of
 
 
 class SubscriptionPlan(StrEnum):
@@ -16,23 +17,30 @@ class SubscriptionPlan(StrEnum):
     AGENCY = "agency"
 
 
+class TenantStatus(StrEnum):
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+
+
 class Tenant(TimestampMixin, Base):
     """A customer (one brand or agency). RLS: a tenant sees only its own row."""
 
     __tablename__ = "tenants"
     __table_args__ = (
-        CheckConstraint("subscription_plan IN ('free', 'pro', 'agency')", name="plan"),
-        CheckConstraint("status IN ('active', 'suspended')", name="status"),
+        CheckConstraint(one_of("subscription_plan", SubscriptionPlan), name="plan"),
+        CheckConstraint(one_of("status", TenantStatus), name="status"),
     )
 
     id: Mapped[UUID] = mapped_column(
         Uuid, primary_key=True, server_default=text("gen_random_uuid()")
     )
     company_name: Mapped[str] = mapped_column(Text, nullable=False)
-    subscription_plan: Mapped[str] = mapped_column(
-        String(16), nullable=False, server_default=SubscriptionPlan.FREE.value
+    subscription_plan: Mapped[SubscriptionPlan] = mapped_column(
+        EnumText(SubscriptionPlan, 16), nullable=False, server_default=SubscriptionPlan.FREE.value
     )
-    status: Mapped[str] = mapped_column(String(16), nullable=False, server_default="active")
+    status: Mapped[TenantStatus] = mapped_column(
+        EnumText(TenantStatus, 16), nullable=False, server_default=TenantStatus.ACTIVE.value
+    )
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now(), nullable=False
     )

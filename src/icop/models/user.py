@@ -7,6 +7,7 @@ from sqlalchemy import CheckConstraint, DateTime, Index, String, Text, UniqueCon
 from sqlalchemy.orm import Mapped, mapped_column
 
 from icop.models.base import Base, TenantOwned, TimestampMixin, tenants_fk
+from icop.models.types import EnumText, one_of
 
 
 class Role(StrEnum):
@@ -37,8 +38,8 @@ class User(TenantOwned, TimestampMixin, Base):
     __table_args__ = (
         tenants_fk(),
         UniqueConstraint("tenant_id", "email"),
-        CheckConstraint("role IN ('viewer', 'editor', 'admin', 'owner')", name="role"),
-        CheckConstraint("status IN ('active', 'disabled')", name="status"),
+        CheckConstraint(one_of("role", Role), name="role"),
+        CheckConstraint(one_of("status", UserStatus), name="status"),
         CheckConstraint("email = lower(email)", name="email_lowercase"),
         # The only index not led by tenant_id: login looks an e-mail up across tenants through
         # the audited system function icop_auth_login_candidates (ADR 0002).
@@ -49,5 +50,7 @@ class User(TenantOwned, TimestampMixin, Base):
     password_hash: Mapped[str] = mapped_column(Text, nullable=False)
     display_name: Mapped[str | None] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(16), nullable=False)
-    status: Mapped[str] = mapped_column(String(16), nullable=False, server_default="active")
+    status: Mapped[UserStatus] = mapped_column(
+        EnumText(UserStatus, 16), nullable=False, server_default=UserStatus.ACTIVE.value
+    )
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -25,14 +25,22 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError, ApplicationErrorCategory
 
 from icop.articles import service as articles
-from icop.articles.activities import ArticleInput
+from icop.articles.activities import ArticleWorkflowInput
 from icop.articles.repository import ArticleRepository
-from icop.articles.schemas import ArticleBrief
+from icop.articles.schemas import ArticleCreate
 from icop.auth.principal import Principal, PrincipalKind
 from icop.config import Settings
 from icop.db.session import unit_of_work
 from icop.errors import ICOPError, ValidationFailed
-from icop.models import ContentPipeline, PipelineRun, Role, SubTopic
+from icop.models import (
+    ArticleStatus,
+    ContentPipeline,
+    PipelineRun,
+    Role,
+    RowStatus,
+    RunStatus,
+    SubTopic,
+)
 from icop.orchestrator.heartbeat import heartbeating
 from icop.outbox import service as outbox
 from icop.planning.repository import PipelineRepository, RunRepository, SubTopicRepository
@@ -54,9 +62,6 @@ from icop.syndication.scheduler import PostScheduler
 from icop.syndication.schemas import PostCreate
 
 logger = logging.getLogger(__name__)
-# Article statuses after which nothing more happens without a person.
-ARTICLE_FINAL = {"ready", "awaiting_approval", "rejected", "failed", "no_sources"}
-ARTICLE_OK = {"ready", "awaiting_approval"}
 HEARTBEAT_EVERY_S = 10.0
 POLL_ARTICLE_S = 5.0
 # uuid5 namespace for article ids derived from a pipeline's sub-topics.
@@ -105,7 +110,7 @@ class ArticleSlot:
     article_id: str
     workflow_id: str
     task_queue: str
-    article_input: ArticleInput
+    article_input: ArticleWorkflowInput
     finished: bool
 
 
@@ -230,7 +235,7 @@ class PlanningActivities:
                         workflow_id=workflow_id,
                     )
                 )
-            await runs.set(run.id, status="running", started_at=datetime.now(UTC))
+            await runs.update(run.id, status=RunStatus.RUNNING, started_at=datetime.now(UTC))
             run_id = run.id
         # The plan is read outside the transaction: a slow sheet must not hold a connection.
         defaults = PlanDefaults.model_validate(pipeline.defaults)
@@ -245,8 +250,11 @@ class PlanningActivities:
             )
         except ICOPError as error:
             async with self._tenant(request.tenant_id) as session:
-                await RunRepository(session).set(
-                    run_id, status="failed", error=error.detail, finished_at=datetime.now(UTC)
+                await RunRepository(session).update(
+                    run_id,
+                    status=RunStatus.FAILED,
+                    error=error.detail,
+                    finished_at=datetime.now(UTC),
                 )
             raise _fail(error) from error
         work = [
@@ -271,7 +279,7 @@ class PlanningActivities:
                     run_id,
                     item.row_number,
                     topic=item.topic,
-                    status="pending",
+                    status=RowStatus.PENDING,
                     step="queued",
                     options={"topic_key": topic_key(item.topic), "mode": item.mode},
                 )
@@ -280,15 +288,15 @@ class PlanningActivities:
                     pipeline.tenant_id,
                     run_id,
                     bad.row_number,
-                    status="error",
+                    status=RowStatus.ERROR,
                     step=None,
                     error=bad.message,
                 )
-            await runs.set(run_id, rows_total=len(work) + len(errors), rows_failed=len(errors))
+            await runs.update(run_id, rows_total=len(work) + len(errors), rows_failed=len(errors))
         await self._write(
             pipeline,
             [
-                RowUpdate(row_number=bad.row_number, status="error", notes=bad.message)
+                RowUpdate(row_number=bad.row_number, status=STATUS_ERROR, notes=bad.message)
                 for bad in errors
             ]
             + [
@@ -313,7 +321,7 @@ class PlanningActivities:
         async with self._tenant(run.tenant_id) as session:
             pipeline = await self._pipeline(session, run.pipeline_id)
             await RunRepository(session).set_row(
-                run_id, work.row_number, status="subtopics", step="generating sub-topics"
+                run_id, work.row_number, status=RowStatus.SUBTOPICS, step="generating sub-topics"
             )
             existing = list(await SubTopicRepository(session).for_topic(pipeline_id, key))
         if not existing:
@@ -370,7 +378,7 @@ class PlanningActivities:
                         article = await articles.register(
                             session,
                             principal,
-                            ArticleBrief(
+                            ArticleCreate(
                                 topic=work.topic,
                                 sub_topic=sub_topic.label,
                                 audience=work.audience,
@@ -393,13 +401,13 @@ class PlanningActivities:
                             article_input=articles.workflow_input(
                                 self.settings, tenant_id, article_id
                             ),
-                            finished=article.status in ARTICLE_FINAL,
+                            finished=article.status.final,
                         )
                     )
                 await RunRepository(session).set_row(
                     run_id,
                     work.row_number,
-                    status="writing",
+                    status=RowStatus.WRITING,
                     step=f"writing {len(slots)} article(s)",
                     articles_total=len(slots),
                 )
@@ -419,12 +427,12 @@ class PlanningActivities:
         return slots
 
     @activity.defn(name="planning.await_article")
-    async def await_article(self, slot: ArticleSlot) -> str:
+    async def await_article(self, slot: ArticleSlot) -> ArticleStatus:
         while True:
             async with self._tenant(slot.tenant_id) as session:
                 article = await ArticleRepository(session).get(UUID(slot.article_id))
-            status = article.status if article else "failed"
-            if status in ARTICLE_FINAL:
+            status = article.status if article else ArticleStatus.FAILED
+            if status.final:
                 return status
             activity.heartbeat(status)
             await asyncio.sleep(POLL_ARTICLE_S)
@@ -439,7 +447,7 @@ class PlanningActivities:
         tenant_id, article_id = UUID(request.tenant_id), UUID(request.article_id)
         async with self._tenant(request.tenant_id) as session:
             article = await ArticleRepository(session).get(article_id)
-            if article is None or article.status != "ready":
+            if article is None or article.status != ArticleStatus.READY:
                 return []  # awaiting approval, rejected or failed: nothing to publish
             accounts = await AccountRepository(session).connected(request.platforms)
             posted = {
@@ -471,7 +479,7 @@ class PlanningActivities:
         return problems
 
     @activity.defn(name="planning.finish_row")
-    async def finish_row(self, run: RunRef, outcome: RowOutcome) -> str:
+    async def finish_row(self, run: RunRef, outcome: RowOutcome) -> RowStatus:
         run_id = UUID(run.run_id)
         async with self._tenant(run.tenant_id) as session:
             pipeline = await self._pipeline(session, run.pipeline_id)
@@ -497,24 +505,25 @@ class PlanningActivities:
                         problems.append(f"{sub_topic.label}: no article")
                         continue
                     cost += article.cost_usd or Decimal(0)
-                    if article.status in ARTICLE_OK and article.final_markdown_url:
+                    if article.status.written and article.final_markdown_url:
                         done += 1
                         urls.append(article.final_markdown_url)
                     else:
                         problems.append(
                             f"{sub_topic.label}: {article.status} {article.error or ''}".strip()
                         )
+            status: RowStatus
             if outcome.error is not None:
-                status, notes = "error", outcome.error
+                status, notes = RowStatus.ERROR, outcome.error
             elif total and done == total:
-                status, notes = "done", f"cost ${cost:.4f}"
+                status, notes = RowStatus.DONE, f"cost ${cost:.4f}"
             elif done:
                 status, notes = (
-                    "partial",
+                    RowStatus.PARTIAL,
                     f"{done}/{total} ready; cost ${cost:.4f}; " + "; ".join(problems),
                 )
             else:
-                status, notes = "error", "; ".join(problems) or "no article was written"
+                status, notes = RowStatus.ERROR, "; ".join(problems) or "no article was written"
             await runs.set_row(
                 run_id,
                 outcome.row_number,
@@ -522,11 +531,13 @@ class PlanningActivities:
                 step=None,
                 articles_done=done,
                 cost_usd=cost,
-                error=None if status == "done" else notes,
+                error=None if status == RowStatus.DONE else notes,
             )
-        sheet_status = {"done": STATUS_DONE, "partial": STATUS_PARTIAL, "error": STATUS_ERROR}[
-            status
-        ]
+        sheet_status = {
+            RowStatus.DONE: STATUS_DONE,
+            RowStatus.PARTIAL: STATUS_PARTIAL,
+            RowStatus.ERROR: STATUS_ERROR,
+        }[status]
         await self._write(
             pipeline,
             [
@@ -541,22 +552,22 @@ class PlanningActivities:
         return status
 
     @activity.defn(name="planning.finish_run")
-    async def finish_run(self, run: RunRef, cancelled: bool) -> str:
+    async def finish_run(self, run: RunRef, cancelled: bool) -> RunStatus:
         run_id = UUID(run.run_id)
         async with self._tenant(run.tenant_id) as session:
             runs = RunRepository(session)
             counts = await runs.count_rows(run_id)
-            done = counts.get("done", 0) + counts.get("partial", 0)
-            failed = counts.get("error", 0)
+            done = counts.get(RowStatus.DONE, 0) + counts.get(RowStatus.PARTIAL, 0)
+            failed = counts.get(RowStatus.ERROR, 0)
             if cancelled:
-                status = "cancelled"
+                status = RunStatus.CANCELLED
             elif failed and not done:
-                status = "failed"
-            elif failed or counts.get("partial", 0):
-                status = "partial"
+                status = RunStatus.FAILED
+            elif failed or counts.get(RowStatus.PARTIAL, 0):
+                status = RunStatus.PARTIAL
             else:
-                status = "succeeded"
-            await runs.set(
+                status = RunStatus.SUCCEEDED
+            await runs.update(
                 run_id,
                 status=status,
                 rows_done=done,

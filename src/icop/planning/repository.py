@@ -10,30 +10,28 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from icop.db.repository import Repository
 from icop.models import (
     ContentPipeline,
     GeneratedArticle,
     ImportedPlanRow,
     PipelineRun,
     PipelineRunRow,
+    RowStatus,
+    RunStatus,
     SubTopic,
 )
 
 
-class PipelineRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+class PipelineRepository(Repository[ContentPipeline]):
+    model = ContentPipeline
+    noun = "pipeline"
 
     async def add(self, pipeline: ContentPipeline) -> ContentPipeline:
         self.session.add(pipeline)
         await self.session.flush()
         await self.session.refresh(pipeline)
         return pipeline
-
-    async def get(self, pipeline_id: UUID) -> ContentPipeline | None:
-        return await self.session.scalar(
-            select(ContentPipeline).where(ContentPipeline.id == pipeline_id)
-        )
 
     async def by_name(self, name: str) -> ContentPipeline | None:
         return await self.session.scalar(
@@ -49,30 +47,20 @@ class PipelineRepository:
         )
         return result.all()
 
-    async def update(self, pipeline: ContentPipeline, **values: Any) -> ContentPipeline:
-        for key, value in values.items():
-            setattr(pipeline, key, value)
-        await self.session.flush()
-        await self.session.refresh(pipeline)
-        return pipeline
-
     async def delete(self, pipeline: ContentPipeline) -> None:
         await self.session.delete(pipeline)
         await self.session.flush()
 
 
-class RunRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+class RunRepository(Repository[PipelineRun]):
+    model = PipelineRun
+    noun = "run"
 
     async def add(self, run: PipelineRun) -> PipelineRun:
         self.session.add(run)
         await self.session.flush()
         await self.session.refresh(run)
         return run
-
-    async def get(self, run_id: UUID) -> PipelineRun | None:
-        return await self.session.scalar(select(PipelineRun).where(PipelineRun.id == run_id))
 
     async def by_workflow_id(self, workflow_id: str) -> PipelineRun | None:
         return await self.session.scalar(
@@ -94,17 +82,9 @@ class RunRepository:
             select(PipelineRun)
             .where(
                 PipelineRun.pipeline_id == pipeline_id,
-                PipelineRun.status.in_(("queued", "running")),
+                PipelineRun.status.in_([status for status in RunStatus if status.active]),
             )
             .limit(1)
-        )
-
-    async def set(self, run_id: UUID, **values: Any) -> None:
-        await self.session.execute(
-            update(PipelineRun)
-            .where(PipelineRun.id == run_id)
-            .values(**values)
-            .execution_options(synchronize_session=False)
         )
 
     async def rows(self, run_id: UUID) -> Sequence[PipelineRunRow]:
@@ -136,7 +116,7 @@ class RunRepository:
             .execution_options(synchronize_session=False)
         )
 
-    async def count_rows(self, run_id: UUID) -> dict[str, int]:
+    async def count_rows(self, run_id: UUID) -> dict[RowStatus, int]:
         result = await self.session.execute(
             select(PipelineRunRow.status, func.count())
             .where(PipelineRunRow.run_id == run_id)

@@ -9,6 +9,7 @@ from uuid import UUID
 
 from pydantic import Field, model_validator
 
+from icop.models import ArticleStatus, RowStatus, RunStatus
 from icop.planning.sheets.layout import ColumnMapping, PlanDefaults
 from icop.schemas import RequestModel, ResponseModel
 
@@ -71,7 +72,7 @@ class PipelineOut(ResponseModel):
 class RunArticleOut(ResponseModel):
     sub_topic: str
     article_id: UUID | None
-    status: str | None
+    status: ArticleStatus | None
     current_step: str | None
     markdown_url: str | None
 
@@ -79,7 +80,7 @@ class RunArticleOut(ResponseModel):
 class RunRowOut(ResponseModel):
     row_number: int
     topic: str | None
-    status: str
+    status: RowStatus
     step: str | None
     articles_total: int
     articles_done: int
@@ -93,7 +94,7 @@ class RunOut(ResponseModel):
     id: UUID
     pipeline_id: UUID
     trigger: str
-    status: str
+    status: RunStatus
     workflow_id: str
     rows_total: int
     rows_done: int

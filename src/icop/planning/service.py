@@ -113,10 +113,7 @@ def _check_range(sheet_range: str) -> None:
 
 
 async def get_pipeline(session: AsyncSession, pipeline_id: UUID) -> ContentPipeline:
-    pipeline = await PipelineRepository(session).get(pipeline_id)
-    if pipeline is None:
-        raise NotFound("pipeline not found")
-    return pipeline
+    return await PipelineRepository(session).must_get(pipeline_id)
 
 
 async def list_pipelines(
@@ -158,7 +155,8 @@ async def update(
     if "schedule_paused" in fields and body.schedule_paused is not None:
         schedule_changed = schedule_changed or body.schedule_paused != pipeline.schedule_paused
         values["schedule_paused"] = body.schedule_paused
-    pipeline = await PipelineRepository(session).update(pipeline, **values)
+    await PipelineRepository(session).update(pipeline.id, **values)
+    await session.refresh(pipeline)
     await audit.record(
         session,
         tenant_id=principal.tenant_id,

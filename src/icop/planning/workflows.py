@@ -25,6 +25,7 @@ from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
     from icop.articles.workflows import ArticleWorkflow
+    from icop.models.planning import RunStatus
     from icop.planning.activities import (
         ArticleSlot,
         PipelineRunInput,
@@ -78,7 +79,7 @@ class PipelineRunWorkflow:
         return self._rows_done, self._rows_total
 
     @workflow.run
-    async def run(self, request: PipelineRunInput) -> str:
+    async def run(self, request: PipelineRunInput) -> RunStatus:
         plan: RunPlan = await workflow.execute_activity_method(
             PlanningActivities.start_run,
             request,
@@ -96,8 +97,8 @@ class PipelineRunWorkflow:
             raise
         return await self._finish(run, cancelled=False)
 
-    async def _finish(self, run: RunRef, *, cancelled: bool) -> str:
-        status: str = await workflow.execute_activity_method(
+    async def _finish(self, run: RunRef, *, cancelled: bool) -> RunStatus:
+        status: RunStatus = await workflow.execute_activity_method(
             PlanningActivities.finish_run,
             args=[run, cancelled],
             start_to_close_timeout=SHEET_IO_TIMEOUT,

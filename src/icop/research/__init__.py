@@ -3,15 +3,15 @@
 from icop.research.config import ResearchConfig, build_providers, build_researcher
 from icop.research.exceptions import ResearchUnavailable, SearchProviderError
 from icop.research.schemas import CitedSource, ResearchResult, SearchQuery, Source
-from icop.research.service import Researcher, ResearchOptions
+from icop.research.service import ResearchOptions, ResearchService
 
 __all__ = [
     "CitedSource",
     "ResearchConfig",
     "ResearchOptions",
     "ResearchResult",
+    "ResearchService",
     "ResearchUnavailable",
-    "Researcher",
     "SearchProviderError",
     "SearchQuery",
     "Source",

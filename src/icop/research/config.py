@@ -28,7 +28,7 @@ from icop.research.providers import (
     TavilySearch,
 )
 from icop.research.providers.knowledge import DEFAULT_MIN_SCORE
-from icop.research.service import Researcher, ResearchOptions
+from icop.research.service import ResearchOptions, ResearchService
 
 PROVIDERS = ("knowledge", "tavily", "brave", "searxng")
 
@@ -141,10 +141,10 @@ def build_researcher(
     sessionmaker: async_sessionmaker[AsyncSession],
     embedder: Embedder,
     http: httpx.AsyncClient,
-) -> Researcher:
+) -> ResearchService:
     config = ResearchConfig.from_settings(settings)
     providers = build_providers(config, sessionmaker=sessionmaker, embedder=embedder, http=http)
-    return Researcher(
+    return ResearchService(
         providers,
         ResearchOptions(
             max_sources=config.max_sources,

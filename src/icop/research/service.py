@@ -44,7 +44,7 @@ class ResearchOptions:
     max_source_chars: int = 2_000
 
 
-class Researcher:
+class ResearchService:
     def __init__(
         self,
         providers: Sequence[SearchProvider],

@@ -16,7 +16,7 @@ from icop.articles.activities import ArticleActivities
 from icop.articles.generator import BrandVoiceAdapter, GraphArticleGenerator, ResearchAdapter
 from icop.articles.images import ArticleImages
 from icop.articles.workflows import ArticleWorkflow
-from icop.brand.service import BrandVoice
+from icop.brand.service import BrandVoiceService
 from icop.embeddings.base import Embedder
 from icop.errors import ConfigurationError
 from icop.images.activities import ImageActivities
@@ -102,7 +102,7 @@ def service_registry(runtime: Runtime) -> WorkerRegistry:
                 settings, sessionmaker=sessionmaker, embedder=runtime.embedder, http=runtime.http
             )
         ),
-        brand_voice=BrandVoiceAdapter(BrandVoice(sessionmaker, runtime.embedder)),
+        brand_voice=BrandVoiceAdapter(BrandVoiceService(sessionmaker, runtime.embedder)),
         images=ArticleImages(sessionmaker, runtime.images, runtime.temporal),
         durability=settings.article_checkpoint_durability,
     )

@@ -25,8 +25,7 @@ from icop.credentials.repository import CredentialRepository
 from icop.credentials.vault import AssociatedData, Keyring
 from icop.db.session import bind_tenant
 from icop.errors import BadRequest, NotFound
-from icop.models import OAuthState, SocialAccount
-from icop.syndication.exceptions import AccountNotFound
+from icop.models import AccountStatus, OAuthState, SocialAccount
 from icop.syndication.platforms.base import OAuthProvider, PlatformError
 from icop.syndication.repository import AccountRepository, OAuthStateRepository
 from icop.syndication.schemas import ConnectStarted
@@ -147,12 +146,12 @@ async def finish_connect(
                     platform_account_id=identity.account_id,
                     name=identity.name[:300],
                     provider=name,
-                    status="connected",
+                    status=AccountStatus.CONNECTED,
                     connected_by=row.user_id,
                 )
             )
         account.name = identity.name[:300]
-        account.status, account.status_reason = "connected", None
+        account.status, account.status_reason = AccountStatus.CONNECTED, None
         await store_grant(session, keyring, account, identity.grant, user_id=row.user_id)
         connected.append(account)
         await audit.record(
@@ -177,17 +176,15 @@ async def list_accounts(
 
 
 async def get(session: AsyncSession, account_id: UUID) -> SocialAccount:
-    account = await AccountRepository(session).get(account_id)
-    if account is None:
-        raise AccountNotFound("social account not found")
-    return account
+    return await AccountRepository(session).must_get(account_id)
 
 
 async def disconnect(session: AsyncSession, principal: Principal, account_id: UUID) -> None:
     """The tokens are deleted; the account row stays for its posts' history."""
     account = await get(session, account_id)
     credential_id = account.credential_id
-    account.status, account.status_reason = "disconnected", "disconnected by a user"
+    account.status = AccountStatus.DISCONNECTED
+    account.status_reason = "disconnected by a user"
     account.credential_id = None
     await session.flush()
     if credential_id is not None:

@@ -13,6 +13,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from icop.db.session import unit_of_work
+from icop.models import PostStatus
 from icop.orchestrator.heartbeat import heartbeating
 from icop.syndication.exceptions import PostNotFound
 from icop.syndication.publisher import Publisher
@@ -37,6 +38,7 @@ class PostRef:
 @dataclass
 class PublishResult:
     status: str
+    """A final PostStatus, or a publisher.Pause (``waiting``, ``retry``)."""
     wait_until: str | None = None
     reason: str | None = None
 
@@ -69,7 +71,7 @@ class PublishActivities:
         async with unit_of_work(self.sessionmaker, UUID(ref.tenant_id)) as session:
             posts = PostRepository(session)
             post = await posts.get(UUID(ref.post_id), lock=True)
-            if post is None or post.status not in ("scheduled", "waiting_quota", "cancelled"):
+            if post is None or not (post.status.steerable or post.status == PostStatus.CANCELLED):
                 return False
-            await posts.update(post.id, status="cancelled", delay_reason=None)
+            await posts.update(post.id, status=PostStatus.CANCELLED, delay_reason=None)
             return True

@@ -21,12 +21,12 @@ import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 from uuid import UUID
 
 from PIL import Image
 
 from icop.images import ImageRejected, to_platform_jpeg
+from icop.models import PostMedia, PostPart
 from icop.platforms import Platform as ImagePlatform
 from icop.platforms.validation import PLATFORM_RULES
 from icop.platforms.validation.media import normalize_format
@@ -85,7 +85,7 @@ class MediaPreparer:
         self.store = store
 
     async def prepare(
-        self, tenant_id: UUID, platform: Platform, items: Sequence[dict[str, Any]]
+        self, tenant_id: UUID, platform: Platform, items: Sequence[PostMedia]
     ) -> list[PreparedImage]:
         return [await self._one(tenant_id, platform, item) for item in items]
 
@@ -93,23 +93,22 @@ class MediaPreparer:
         self,
         tenant_id: UUID,
         platform: Platform,
-        parts: Sequence[dict[str, Any]],
+        parts: Sequence[PostPart],
         sent: Sequence[str | None],
     ) -> dict[int, list[MediaUpload]]:
         """The media of each part not sent yet, by part index (parts without media: none)."""
         prepared: dict[int, list[MediaUpload]] = {}
         for index, part in enumerate(parts):
-            items = part.get("media") or []
-            if sent[index] is None and items:
-                images = await self.prepare(tenant_id, platform, items)
+            if sent[index] is None and part.media:
+                images = await self.prepare(tenant_id, platform, part.media)
                 prepared[index] = [image.upload for image in images]
         return prepared
 
     async def _one(
-        self, tenant_id: UUID, platform: Platform, item: dict[str, Any]
+        self, tenant_id: UUID, platform: Platform, item: PostMedia
     ) -> PreparedImage:
-        url, alt = item.get("url"), item.get("alt")
-        key = key_in_url(str(url), tenant_id) if url else None
+        url, alt = item.url, item.alt
+        key = key_in_url(url, tenant_id)
         if key is None:
             return PreparedImage(MediaUpload(url=url, alt_text=alt), converted=False)
         try:

@@ -20,6 +20,7 @@ import asyncio
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -27,9 +28,16 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from icop.config import Settings
 from icop.db.session import unit_of_work
-from icop.models import Post, PublishAttempt
+from icop.models import (
+    AccountStatus,
+    AttemptOutcome,
+    Post,
+    PostPart,
+    PostStatus,
+    PublishAttempt,
+)
 from icop.syndication import events
-from icop.syndication.exceptions import AccountNeedsReconnect, PostNotFound
+from icop.syndication.exceptions import AccountNeedsReconnect
 from icop.syndication.ledger import QuotaLedger
 from icop.syndication.media import MediaPreparer
 from icop.syndication.platforms.base import (
@@ -51,22 +59,28 @@ from icop.syndication.reconcile import find_match, recent_since
 from icop.syndication.repository import AccountRepository, LedgerRepository, PostRepository
 from icop.syndication.tokens import Clock, TokenManager, utcnow
 
-TERMINAL = frozenset({"published", "failed", "unconfirmed", "cancelled"})
 # Refreshes one run may do after the platform refused the token (a token another run renewed
 # meanwhile is picked up without one). More than one: the account's token can expire again
 # between our refresh and our call. Past it the post is tried again later, and a token that
 # stays refused fails it like any other lasting error (syndication_max_transient_failures).
 MAX_AUTH_REFRESHES = 3
-OPEN_OUTCOMES = (None, "ambiguous")
+OPEN_OUTCOMES = (None, AttemptOutcome.AMBIGUOUS)
 Sleep = Callable[[float], Awaitable[None]]
+
+
+class Pause(StrEnum):
+    """A run that stopped for now: the workflow calls again at ``wait_until``."""
+
+    QUOTA = "waiting"  # a quota window (the post waits as ``waiting_quota``)
+    OUTAGE = "retry"  # the platform was unavailable (the post stays ``scheduled``)
 
 
 @dataclass(frozen=True, slots=True)
 class PublishOutcome:
-    """``published``/``failed``/``unconfirmed``/``cancelled``: final. ``waiting`` (a quota
-    window) and ``retry`` (the platform was unavailable): call again at ``wait_until``."""
+    """A final post status (``published``, ``failed``, ``unconfirmed``, ``cancelled``), or a
+    ``Pause``: call again at ``wait_until``."""
 
-    status: str
+    status: PostStatus | Pause
     wait_until: datetime | None = None
     reason: str | None = None
 
@@ -78,7 +92,7 @@ class _Run:
     account_id: UUID
     platform: Platform
     client: PlatformClient
-    parts: list[dict[str, Any]]
+    parts: list[PostPart]
     ids: list[str | None]
     auth: AccountAuth | None = None
     refreshes: int = 0
@@ -88,27 +102,23 @@ class _Run:
 
     def reply_to(self, index: int) -> str | None:
         part = self.parts[index]
-        if index > 0 and part.get("reply_to_previous"):
+        if index > 0 and part.reply_to_previous:
             return self.ids[index - 1]
-        value = part.get("reply_to")
-        return str(value) if value else None
+        return part.reply_to or None
 
     def outgoing(self, index: int) -> OutgoingPost:
         part = self.parts[index]
         media = self.media.get(index)
         return OutgoingPost(
-            text=str(part.get("text", "")),
+            text=part.text,
             media=tuple(
                 media
                 if media is not None
-                else (
-                    MediaUpload(url=item.get("url"), alt_text=item.get("alt"))
-                    for item in part.get("media", [])
-                )
+                else (MediaUpload(url=item.url, alt_text=item.alt) for item in part.media)
             ),
             reply_to=self.reply_to(index),
-            link_url=part.get("link_url"),
-            topic_tag=part.get("topic_tag"),
+            link_url=part.link_url,
+            topic_tag=part.topic_tag,
         )
 
 
@@ -165,10 +175,8 @@ class Publisher:
     async def _start(self, tenant_id: UUID, post_id: UUID) -> _Run | PublishOutcome:
         async with unit_of_work(self.sessionmaker, tenant_id) as session:
             posts = PostRepository(session)
-            post = await posts.get(post_id, lock=True)
-            if post is None:
-                raise PostNotFound(f"post {post_id} does not exist")
-            if post.status in TERMINAL:
+            post = await posts.must_get(post_id, lock=True, detail=f"post {post_id} does not exist")
+            if post.status.final:
                 return PublishOutcome(post.status, reason=post.error)
             account = await AccountRepository(session).get(post.social_account_id)
             assert account is not None
@@ -180,13 +188,13 @@ class Publisher:
             for attempt in await posts.attempts(post_id):
                 if attempt.outcome in OPEN_OUTCOMES and ids[attempt.part_index] is None:
                     run_open[attempt.part_index] = attempt
-            await posts.update(post_id, status="publishing", delay_reason=None)
+            await posts.update(post_id, status=PostStatus.PUBLISHING, delay_reason=None)
         client = self.clients.get(platform)
         if client is None:
             return await self._fail_post(
                 tenant_id, post_id, f"no {platform.value} client is configured here"
             )
-        if account.status != "connected":
+        if account.status != AccountStatus.CONNECTED:
             return await self._fail_post(
                 tenant_id,
                 post_id,
@@ -250,7 +258,9 @@ class Publisher:
                     return await self._fail(run, reconnect.detail)
             except PlatformRateLimited as error:
                 await self._closed(run, attempt, error, release=True, limited=error)
-                return await self._wait(run, "waiting_quota", error.reset_at, _limited(error))
+                return await self._wait(
+                    run, PostStatus.WAITING_QUOTA, error.reset_at, _limited(error)
+                )
             except TransientError as error:
                 await self._closed(run, attempt, error, release=True)
                 transient += 1
@@ -261,7 +271,11 @@ class Publisher:
                 return await self._transient(run, error)
             except AmbiguousOutcome as error:
                 await self._answer(
-                    run, attempt, outcome="ambiguous", error=error, answered=self.clock()
+                    run,
+                    attempt,
+                    outcome=AttemptOutcome.AMBIGUOUS,
+                    error=error,
+                    answered=self.clock(),
                 )
                 return await self._reconcile(run, attempt, index)
             except PlatformError as error:
@@ -272,7 +286,7 @@ class Publisher:
             else:
                 await self._confirmed(
                     run, attempt, index, published.platform_post_id, published.permalink,
-                    outcome="published", rate=published.rate,
+                    outcome=AttemptOutcome.PUBLISHED, rate=published.rate,
                 )
                 return None
 
@@ -301,7 +315,7 @@ class Publisher:
                 )
                 await self.ledger.take(session, account, attempt.id, now)
         if waiting:
-            return await self._wait(run, "waiting_quota", slot.when, slot.reason)
+            return await self._wait(run, PostStatus.WAITING_QUOTA, slot.when, slot.reason)
         return attempt
 
     # --- reconciliation --------------------------------------------------------------------
@@ -318,7 +332,7 @@ class Publisher:
             if found is not None:
                 await self._confirmed(
                     run, attempt, index, found.platform_post_id, None,
-                    outcome="reconciled_published",
+                    outcome=AttemptOutcome.RECONCILED_PUBLISHED,
                 )
                 return None
         async with unit_of_work(self.sessionmaker, run.tenant_id) as session:
@@ -346,7 +360,9 @@ class Publisher:
                     # Meta throttles the app and the account, not one endpoint: the account's
                     # other posts must wait too. X's read and write windows are separate.
                     await self._throttled(run, error)
-                return await self._wait(run, "waiting_quota", error.reset_at, _limited(error))
+                return await self._wait(
+                    run, PostStatus.WAITING_QUOTA, error.reset_at, _limited(error)
+                )
             except PlatformError as error:
                 return await self._check_later(run, error)
         async with unit_of_work(self.sessionmaker, run.tenant_id) as session:
@@ -362,7 +378,7 @@ class Publisher:
         # The attempt stays open: the next run looks again before sending anything.
         return await self._wait(
             run,
-            "scheduled",
+            PostStatus.SCHEDULED,
             self.clock() + timedelta(seconds=self.settings.syndication_transient_wait_s),
             f"could not check whether the post was created "
             f"({_message(error, 'platform unavailable')}); checking again later",
@@ -396,21 +412,26 @@ class Publisher:
             if found is None:
                 async with unit_of_work(self.sessionmaker, run.tenant_id) as session:
                     await PostRepository(session).update_attempt(
-                        attempt.id, outcome="reconciled_absent", reconciled_at=self.clock()
+                        attempt.id,
+                        outcome=AttemptOutcome.RECONCILED_ABSENT,
+                        reconciled_at=self.clock(),
                     )
                     await self.ledger.release(session, attempt.id)
                 return False
             await self._confirmed(
-                run, attempt, index, found.platform_post_id, None, outcome="reconciled_published"
+                run,
+                attempt,
+                index,
+                found.platform_post_id,
+                None,
+                outcome=AttemptOutcome.RECONCILED_PUBLISHED,
             )
         return True
 
     async def _start_readonly(self, tenant_id: UUID, post_id: UUID) -> _Run:
         async with unit_of_work(self.sessionmaker, tenant_id) as session:
             posts = PostRepository(session)
-            post = await posts.get(post_id)
-            if post is None:
-                raise PostNotFound("post not found")
+            post = await posts.must_get(post_id)
             parts = list(post.parts)
             ids: list[str | None] = list(post.platform_post_ids)
             ids += [None] * (len(parts) - len(ids))
@@ -435,7 +456,7 @@ class Publisher:
         run: _Run,
         attempt: PublishAttempt,
         *,
-        outcome: str,
+        outcome: AttemptOutcome,
         error: PlatformError | None,
         answered: datetime,
         platform_post_id: str | None = None,
@@ -466,7 +487,7 @@ class Publisher:
         async with unit_of_work(self.sessionmaker, run.tenant_id) as session:
             await PostRepository(session).update_attempt(
                 attempt.id,
-                outcome="failed",
+                outcome=AttemptOutcome.FAILED,
                 answered_at=now,
                 error_code=error.code,
                 error_message=_message(error, "")[:2000],
@@ -497,7 +518,7 @@ class Publisher:
         platform_post_id: str,
         permalink: str | None,
         *,
-        outcome: str,
+        outcome: AttemptOutcome,
         rate: Any = None,
     ) -> None:
         now = self.clock()
@@ -508,7 +529,7 @@ class Publisher:
                 "outcome": outcome,
                 "platform_post_id": platform_post_id,
             }
-            if outcome == "published":
+            if outcome == AttemptOutcome.PUBLISHED:
                 values["answered_at"] = now
             else:
                 values["reconciled_at"] = now
@@ -527,14 +548,14 @@ class Publisher:
     async def _finish(self, run: _Run) -> PublishOutcome:
         async with unit_of_work(self.sessionmaker, run.tenant_id) as session:
             post = await self._post(session, run)
-            post.status = "published"
+            post.status = PostStatus.PUBLISHED
             post.published_at = self.clock()
             post.delay_reason = None
             post.next_attempt_at = None
             post.error = None
             await session.flush()
             await events.published(session, post)
-        return PublishOutcome("published")
+        return PublishOutcome(PostStatus.PUBLISHED)
 
     async def _fail(self, run: _Run, reason: str) -> PublishOutcome:
         return await self._fail_post(run.tenant_id, run.post_id, reason)
@@ -542,13 +563,13 @@ class Publisher:
     async def _fail_post(self, tenant_id: UUID, post_id: UUID, reason: str) -> PublishOutcome:
         async with unit_of_work(self.sessionmaker, tenant_id) as session:
             post = await self._load(session, post_id)
-            post.status = "failed"
+            post.status = PostStatus.FAILED
             post.error = reason[:2000]
             post.delay_reason = None
             post.next_attempt_at = None
             await session.flush()
             await events.failed(session, post, reason)
-        return PublishOutcome("failed", reason=reason)
+        return PublishOutcome(PostStatus.FAILED, reason=reason)
 
     async def _fail_unknown(
         self, run: _Run, attempt: PublishAttempt, reason: str
@@ -567,24 +588,23 @@ class Publisher:
         )
         async with unit_of_work(self.sessionmaker, run.tenant_id) as session:
             post = await self._post(session, run)
-            post.status = "unconfirmed"
+            post.status = PostStatus.UNCONFIRMED
             post.error = reason
             post.delay_reason = None
             post.next_attempt_at = None
             await session.flush()
             await events.unconfirmed(session, post, reason)
-        return PublishOutcome("unconfirmed", reason=reason)
+        return PublishOutcome(PostStatus.UNCONFIRMED, reason=reason)
 
     async def _wait(
-        self, run: _Run, status: str, until: datetime, reason: str | None
+        self, run: _Run, status: PostStatus, until: datetime, reason: str | None
     ) -> PublishOutcome:
         async with unit_of_work(self.sessionmaker, run.tenant_id) as session:
             await PostRepository(session).update(
                 run.post_id, status=status, delay_reason=reason, next_attempt_at=until
             )
-        return PublishOutcome(
-            "waiting" if status == "waiting_quota" else "retry", wait_until=until, reason=reason
-        )
+        pause = Pause.QUOTA if status == PostStatus.WAITING_QUOTA else Pause.OUTAGE
+        return PublishOutcome(pause, wait_until=until, reason=reason)
 
     async def _transient(self, run: _Run, error: PlatformError) -> PublishOutcome:
         async with unit_of_work(self.sessionmaker, run.tenant_id) as session:
@@ -593,20 +613,24 @@ class Publisher:
         if failures >= self.settings.syndication_max_transient_failures:
             return await self._fail(run, f"{message} (after {failures} tries)")
         until = self.clock() + timedelta(seconds=self.settings.syndication_transient_wait_s)
-        return await self._wait(run, "scheduled", until, f"{message}; trying again later")
+        return await self._wait(
+            run, PostStatus.SCHEDULED, until, f"{message}; trying again later"
+        )
 
     async def _needs_reconnect(self, run: _Run, reason: str) -> None:
         async with unit_of_work(self.sessionmaker, run.tenant_id) as session:
-            await AccountRepository(session).set_status(run.account_id, "needs_reconnect", reason)
+            await AccountRepository(session).set_status(
+                run.account_id, AccountStatus.NEEDS_RECONNECT, reason
+            )
 
     async def _post(self, session: AsyncSession, run: _Run) -> Post:
         return await self._load(session, run.post_id)
 
     @staticmethod
     async def _load(session: AsyncSession, post_id: UUID) -> Post:
-        post = await PostRepository(session).get(post_id)
-        if post is None:
-            raise PostNotFound(f"post {post_id} does not exist")
+        post = await PostRepository(session).must_get(
+            post_id, detail=f"post {post_id} does not exist"
+        )
         await session.refresh(post)
         return post
 

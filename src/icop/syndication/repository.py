@@ -11,25 +11,25 @@ from uuid import UUID
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from icop.db.repository import Repository
 from icop.models import (
     AccountRateState,
+    AccountStatus,
+    AttemptOutcome,
     OAuthState,
     Post,
+    PostStatus,
     PublishAttempt,
     PublishLedgerEntry,
     SocialAccount,
 )
+from icop.syndication.exceptions import AccountNotFound, PostNotFound
 
 
-class AccountRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    async def get(self, account_id: UUID, *, lock: bool = False) -> SocialAccount | None:
-        statement = select(SocialAccount).where(SocialAccount.id == account_id)
-        if lock:
-            statement = statement.with_for_update()
-        return await self.session.scalar(statement)
+class AccountRepository(Repository[SocialAccount]):
+    model = SocialAccount
+    not_found = AccountNotFound
+    noun = "social account"
 
     async def find(self, platform: str, platform_account_id: str) -> SocialAccount | None:
         return await self.session.scalar(
@@ -42,7 +42,10 @@ class AccountRepository:
     async def connected(self, platforms: Sequence[str]) -> Sequence[SocialAccount]:
         result = await self.session.scalars(
             select(SocialAccount)
-            .where(SocialAccount.status == "connected", SocialAccount.platform.in_(platforms))
+            .where(
+                SocialAccount.status == AccountStatus.CONNECTED,
+                SocialAccount.platform.in_(platforms),
+            )
             .order_by(SocialAccount.platform, SocialAccount.created_at, SocialAccount.id)
         )
         return result.all()
@@ -61,7 +64,9 @@ class AccountRepository:
         await self.session.flush()
         return account
 
-    async def set_status(self, account_id: UUID, status: str, reason: str | None) -> None:
+    async def set_status(
+        self, account_id: UUID, status: AccountStatus, reason: str | None
+    ) -> None:
         await self.session.execute(
             update(SocialAccount)
             .where(SocialAccount.id == account_id)
@@ -70,9 +75,10 @@ class AccountRepository:
         )
 
 
-class PostRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+class PostRepository(Repository[Post]):
+    model = Post
+    not_found = PostNotFound
+    noun = "post"
 
     async def add(self, post: Post) -> Post:
         self.session.add(post)
@@ -85,26 +91,12 @@ class PostRepository:
         )
         return result.all()
 
-    async def get(self, post_id: UUID, *, lock: bool = False) -> Post | None:
-        statement = select(Post).where(Post.id == post_id)
-        if lock:
-            statement = statement.with_for_update()
-        return await self.session.scalar(statement)
-
-    async def update(self, post_id: UUID, **values: Any) -> None:
-        await self.session.execute(
-            update(Post)
-            .where(Post.id == post_id)
-            .values(**values)
-            .execution_options(synchronize_session=False)
-        )
-
     async def calendar(
         self,
         *,
         start: datetime | None,
         end: datetime | None,
-        status: str | None,
+        status: PostStatus | None,
         account_id: UUID | None,
         limit: int,
         offset: int,
@@ -127,13 +119,13 @@ class PostRepository:
             select(Post.parts)
             .where(
                 Post.social_account_id == account_id,
-                Post.status == "published",
+                Post.status == PostStatus.PUBLISHED,
                 Post.published_at >= since,
             )
             .order_by(Post.published_at.desc())
             .limit(limit)
         )
-        return [str(part.get("text", "")) for parts in result.all() for part in parts]
+        return [part.text for parts in result.all() for part in parts]
 
     async def attempts(self, post_id: UUID) -> Sequence[PublishAttempt]:
         result = await self.session.scalars(
@@ -164,7 +156,7 @@ class PostRepository:
         result = await self.session.scalars(
             select(PublishAttempt.platform_post_id).where(
                 PublishAttempt.platform_post_id.in_(list(candidates)),
-                PublishAttempt.outcome.in_(("published", "reconciled_published")),
+                PublishAttempt.outcome.in_([o for o in AttemptOutcome if o.created_post]),
             )
         )
         return {value for value in result.all() if value is not None}

@@ -9,7 +9,7 @@ from icop.auth.dependencies import CurrentPrincipal, TenantSession, require_role
 from icop.credentials.dependencies import KeyringDep
 from icop.gateway.dependencies import Limit, Offset, SessionDep, SettingsDep, limit_anonymous
 from icop.gateway.problems import problem_responses
-from icop.models import Role
+from icop.models import PostStatus, Role
 from icop.syndication import accounts, service
 from icop.syndication.dependencies import OptionalSyndicationDep, SchedulerDep, SyndicationDep
 from icop.syndication.schemas import (
@@ -120,7 +120,7 @@ async def calendar(
     session: TenantSession,
     start: datetime | None = Query(default=None, alias="from"),
     end: datetime | None = Query(default=None, alias="to"),
-    status: str | None = Query(default=None, max_length=16),
+    status: PostStatus | None = Query(default=None),
     account_id: UUID | None = None,
     limit: Limit = 200,
     offset: Offset = 0,

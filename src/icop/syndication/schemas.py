@@ -8,6 +8,7 @@ from uuid import UUID
 
 from pydantic import Field, model_validator
 
+from icop.models import AccountStatus, AttemptOutcome, PostPart, PostStatus
 from icop.schemas import RequestModel, ResponseModel
 
 
@@ -17,7 +18,7 @@ class AccountOut(ResponseModel):
     platform_account_id: str
     name: str
     provider: str
-    status: str
+    status: AccountStatus
     status_reason: str | None
     token_expires_at: datetime | None
     scopes: list[str]
@@ -76,7 +77,7 @@ class AttemptOut(ResponseModel):
     intent_at: datetime
     answered_at: datetime | None
     reconciled_at: datetime | None
-    outcome: str | None
+    outcome: AttemptOutcome | None
     platform_post_id: str | None
     error_code: str | None
     error_message: str | None
@@ -88,11 +89,11 @@ class PostOut(ResponseModel):
     account_id: UUID = Field(validation_alias="social_account_id")
     article_id: UUID | None
     platform: str
-    status: str
+    status: PostStatus
     scheduled_at: datetime
     delay_reason: str | None
     next_attempt_at: datetime | None
-    parts: list[dict[str, Any]]
+    parts: list[PostPart]
     changes: list[dict[str, Any]]
     warnings: list[dict[str, Any]]
     platform_post_ids: list[str | None]

@@ -14,8 +14,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from icop.articles.repository import ArticleRepository
 from icop.audit import service as audit
 from icop.auth.principal import Principal
-from icop.errors import Conflict, NotFound, ServiceUnavailable, ValidationFailed
-from icop.models import GeneratedArticle, Post, SocialAccount
+from icop.errors import Conflict, ServiceUnavailable, ValidationFailed
+from icop.models import (
+    AccountStatus,
+    AttemptOutcome,
+    GeneratedArticle,
+    Post,
+    PostMedia,
+    PostPart,
+    PostStatus,
+    SocialAccount,
+)
 from icop.platforms.validation import (
     DraftPost,
     MediaItem,
@@ -26,21 +35,20 @@ from icop.platforms.validation import (
 )
 from icop.quotas import service as quotas
 from icop.quotas.plans import Metric
-from icop.syndication.exceptions import AccountNotFound, PostNotFound, PostStateConflict
+from icop.syndication.exceptions import PostStateConflict
 from icop.syndication.repository import AccountRepository, LedgerRepository, PostRepository
 from icop.syndication.runtime import SyndicationRuntime
 from icop.syndication.scheduler import PostScheduler
 from icop.syndication.schemas import AttemptOut, PostCreate, PostOut
 from icop.syndication.workflows import workflow_id
 
-STEERABLE = ("scheduled", "waiting_quota")
 DUPLICATE_LOOKBACK = timedelta(days=7)
 
 
 def _draft(
     body: PostCreate, article: GeneratedArticle | None, platform: Platform
-) -> tuple[DraftPost | None, list[str | None]]:
-    """The draft for one platform, and the alt text of each media item."""
+) -> tuple[DraftPost | None, list[PostMedia]]:
+    """The draft for one platform, and each of its media items as a post part keeps it."""
     if article is None:
         media = tuple(
             MediaItem(m.format, m.width, m.height, m.size_bytes, ref=m.url) for m in body.media
@@ -52,41 +60,34 @@ def _draft(
             media=media,
             carousel=len(media) > 1,
         )
-        return draft, [m.alt for m in body.media]
-    copy = (article.social or {}).get(platform.value)
-    if not copy or not copy.get("text"):
+        return draft, [PostMedia(url=m.url, alt=m.alt) for m in body.media]
+    copy = article.social.get(platform.value)
+    if copy is None or not copy.text:
         return None, []
-    images = [image for image in article.images or [] if image.get("url")]
     media = tuple(
-        MediaItem(
-            str(image.get("format") or "jpeg"),
-            int(image.get("width") or 1),
-            int(image.get("height") or 1),
-            int(image.get("size_bytes") or 0),
-            ref=str(image["url"]),
-        )
-        for image in images
+        MediaItem(image.format, image.width, image.height, image.size_bytes, ref=image.url)
+        for image in article.images
     )
     draft = DraftPost(
-        text=str(copy["text"]),
-        link_url=copy.get("link_url") or body.link_url,
+        text=copy.text,
+        link_url=copy.link_url or body.link_url,
         media=media,
         carousel=len(media) > 1,
     )
-    return draft, [image.get("alt") for image in images]
+    return draft, [PostMedia(url=image.url, alt=image.alt) for image in article.images]
 
 
-def _parts(result: ValidationResult, draft: DraftPost, alts: list[str | None]) -> list[Any]:
+def _parts(result: ValidationResult, media: list[PostMedia]) -> list[PostPart]:
     return [
-        {
-            "text": post.text,
-            "length": post.length,
-            "media": [{"url": draft.media[i].ref, "alt": alts[i]} for i in post.media],
-            "link_url": post.link_url,
-            "topic_tag": post.topic_tag,
-            "reply_to": post.reply_to,
-            "reply_to_previous": post.reply_to_previous,
-        }
+        PostPart(
+            text=post.text,
+            length=post.length,
+            media=[media[i] for i in post.media],
+            link_url=post.link_url,
+            topic_tag=post.topic_tag,
+            reply_to=post.reply_to,
+            reply_to_previous=post.reply_to_previous,
+        )
         for post in result.posts
     ]
 
@@ -110,21 +111,19 @@ async def create(
     accounts_repo, posts_repo = AccountRepository(session), PostRepository(session)
     article: GeneratedArticle | None = None
     if body.article_id is not None:
-        article = await ArticleRepository(session).get(body.article_id)
-        if article is None:
-            raise NotFound("article not found")
+        article = await ArticleRepository(session).must_get(body.article_id)
     now = datetime.now(UTC)
     scheduled_at = max(body.scheduled_at or now, now)
-    planned: list[tuple[SocialAccount, ValidationResult, list[Any]]] = []
+    planned: list[tuple[SocialAccount, ValidationResult, list[PostPart]]] = []
     issues: list[Any] = []
     for account_id in dict.fromkeys(body.account_ids):
-        account = await accounts_repo.get(account_id)
-        if account is None:
-            raise AccountNotFound(f"social account {account_id} not found")
-        if account.status != "connected":
+        account = await accounts_repo.must_get(
+            account_id, detail=f"social account {account_id} not found"
+        )
+        if account.status != AccountStatus.CONNECTED:
             raise Conflict(f"the {account.platform} account {account.name!r} is {account.status}")
         platform = Platform(account.platform)
-        draft, alts = _draft(body, article, platform)
+        draft, media = _draft(body, article, platform)
         if draft is None:
             issues.append(_issue(account, "no_social_copy",
                                  f"the article has no {platform.value} copy"))
@@ -143,7 +142,7 @@ async def create(
         issues += [
             _issue(account, e.code.value, e.message, e.suggestion) for e in result.errors
         ]
-        planned.append((account, result, _parts(result, draft, alts)))
+        planned.append((account, result, _parts(result, media)))
     if issues:
         raise ValidationFailed("the post cannot be sent as it is", issues=issues)
 
@@ -170,7 +169,7 @@ async def create(
                     changes=[{"code": c.code.value, "message": c.message} for c in result.changes],
                     warnings=warnings,
                     scheduled_at=scheduled_at,
-                    status="scheduled",
+                    status=PostStatus.SCHEDULED,
                     platform_post_ids=[None] * len(parts),
                     workflow_id=workflow_id(str(post_id)),
                     created_by=principal.user_id,
@@ -194,10 +193,7 @@ async def create(
 
 
 async def _post(session: AsyncSession, post_id: UUID, *, lock: bool = False) -> Post:
-    post = await PostRepository(session).get(post_id, lock=lock)
-    if post is None:
-        raise PostNotFound("post not found")
-    return post
+    return await PostRepository(session).must_get(post_id, lock=lock)
 
 
 async def get(session: AsyncSession, post_id: UUID) -> PostOut:
@@ -214,7 +210,7 @@ async def calendar(
     *,
     start: datetime | None,
     end: datetime | None,
-    status: str | None,
+    status: PostStatus | None,
     account_id: UUID | None,
     limit: int,
     offset: int,
@@ -225,7 +221,7 @@ async def calendar(
 
 
 def _steerable(post: Post, action: str) -> None:
-    if post.status not in STEERABLE:
+    if not post.status.steerable:
         raise PostStateConflict(f"the post is {post.status}; only a post not yet sent can {action}")
 
 
@@ -234,7 +230,9 @@ async def cancel(
 ) -> PostOut:
     post = await _post(session, post_id, lock=True)
     _steerable(post, "be cancelled")
-    await PostRepository(session).update(post_id, status="cancelled", delay_reason=None)
+    await PostRepository(session).update(
+        post_id, status=PostStatus.CANCELLED, delay_reason=None
+    )
     await quotas.release(session, principal.tenant_id, Metric.POSTS)
     await scheduler.cancel(post_id)
     await _audit(session, principal, "post.cancelled", post_id)
@@ -280,10 +278,10 @@ async def retry(
     """Failed posts are sent again. Unconfirmed ones only after a fresh look at the platform
     says the post is not there (found: it is recorded, nothing is sent), or with ``force``."""
     post = await _post(session, post_id)
-    if post.status not in ("failed", "unconfirmed"):
+    if post.status not in (PostStatus.FAILED, PostStatus.UNCONFIRMED):
         raise PostStateConflict(f"the post is {post.status}; only failed or unconfirmed posts "
                                 "can be retried")
-    if post.status == "unconfirmed":
+    if post.status == PostStatus.UNCONFIRMED:
         if force:
             await _abandon_open_attempts(session, post_id)
         else:
@@ -292,7 +290,7 @@ async def retry(
             await runtime.publisher.recheck(principal.tenant_id, post_id)
     now = datetime.now(UTC)
     await PostRepository(session).update(
-        post_id, status="scheduled", error=None, delay_reason=None, scheduled_at=now,
+        post_id, status=PostStatus.SCHEDULED, error=None, delay_reason=None, scheduled_at=now,
         next_attempt_at=None,
     )
     await scheduler.start(session, principal.tenant_id, post_id, now)
@@ -303,10 +301,10 @@ async def retry(
 async def _abandon_open_attempts(session: AsyncSession, post_id: UUID) -> None:
     posts, ledger = PostRepository(session), LedgerRepository(session)
     for attempt in await posts.attempts(post_id):
-        if attempt.outcome in (None, "ambiguous"):
+        if attempt.outcome in (None, AttemptOutcome.AMBIGUOUS):
             await posts.update_attempt(
                 attempt.id,
-                outcome="abandoned",
+                outcome=AttemptOutcome.ABANDONED,
                 reconciled_at=datetime.now(UTC),
                 error_message=(attempt.error_message or "")
                 + " (retried by the user without confirmation)",

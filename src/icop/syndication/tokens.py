@@ -22,8 +22,8 @@ from icop.credentials.repository import CredentialRepository
 from icop.credentials.service import decrypt as decrypt_credential
 from icop.credentials.vault import Keyring
 from icop.db.session import unit_of_work
-from icop.models import ApiCredential, SocialAccount
-from icop.syndication.exceptions import AccountNeedsReconnect, AccountNotFound, NoPlatformClient
+from icop.models import AccountStatus, ApiCredential, SocialAccount
+from icop.syndication.exceptions import AccountNeedsReconnect, NoPlatformClient
 from icop.syndication.platforms.base import (
     AccountAuth,
     AuthExpired,
@@ -146,7 +146,7 @@ class TokenManager:
                     f"the {account.platform} token could not be refreshed "
                     f"({error.platform_message or error.detail}); connect the account again"
                 )
-                account.status = "needs_reconnect"
+                account.status = AccountStatus.NEEDS_RECONNECT
                 account.status_reason = reason
                 await session.flush()
                 raise AccountNeedsReconnect(reason) from error
@@ -167,10 +167,8 @@ class TokenManager:
             return await self._read(session, account_id, lock=False)
 
     async def _read(self, session: AsyncSession, account_id: UUID, *, lock: bool) -> AccountAuth:
-        account = await AccountRepository(session).get(account_id, lock=lock)
-        if account is None:
-            raise AccountNotFound("social account not found")
-        if account.status != "connected" or account.credential_id is None:
+        account = await AccountRepository(session).must_get(account_id, lock=lock)
+        if account.status != AccountStatus.CONNECTED or account.credential_id is None:
             raise AccountNeedsReconnect(
                 account.status_reason or f"the account is {account.status}; connect it again"
             )

@@ -14,12 +14,14 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
+    from icop.models.syndication import PostStatus
     from icop.syndication.activities import (
         PostRef,
         PublishActivities,
         PublishInput,
         PublishResult,
     )
+    from icop.syndication.publisher import Pause
 
 PUBLISH_TIMEOUT = timedelta(minutes=10)
 PUBLISH_HEARTBEAT = timedelta(seconds=60)
@@ -56,7 +58,7 @@ class PublishPostWorkflow:
         self._cancelled = False
         self._now_requested = False
         self._changed = False
-        self._state = "scheduled"
+        self._state: str = PostStatus.SCHEDULED
 
     @workflow.signal
     def cancel(self) -> None:
@@ -84,10 +86,10 @@ class PublishPostWorkflow:
             await self._wait_until_due()
             if self._cancelled:
                 if await self._cancel(ref):
-                    self._state = "cancelled"
-                    return PostFinished(request.post_id, "cancelled")
+                    self._state = PostStatus.CANCELLED
+                    return PostFinished(request.post_id, PostStatus.CANCELLED)
                 self._cancelled = False  # it went out before the signal: nothing to cancel
-            self._state = "publishing"
+            self._state = PostStatus.PUBLISHING
             self._now_requested = False
             result: PublishResult = await workflow.execute_activity_method(
                 PublishActivities.publish,
@@ -96,8 +98,9 @@ class PublishPostWorkflow:
                 heartbeat_timeout=PUBLISH_HEARTBEAT,
                 retry_policy=PUBLISH_RETRY,
             )
-            if result.status in ("waiting", "retry") and result.wait_until:
-                self._state = "waiting_quota" if result.status == "waiting" else "scheduled"
+            if result.status in (Pause.QUOTA, Pause.OUTAGE) and result.wait_until:
+                waiting = result.status == Pause.QUOTA
+                self._state = PostStatus.WAITING_QUOTA if waiting else PostStatus.SCHEDULED
                 self._due = datetime.fromisoformat(result.wait_until) + WAKE_SLACK
                 continue
             self._state = result.status

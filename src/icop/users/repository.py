@@ -4,14 +4,14 @@ from collections.abc import Sequence
 from uuid import UUID
 
 from sqlalchemy import func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from icop.models import User
+from icop.db.repository import Repository
+from icop.models import Role, User, UserStatus
 
 
-class UserRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+class UserRepository(Repository[User]):
+    model = User
+    noun = "user"
 
     async def create(
         self,
@@ -33,9 +33,6 @@ class UserRepository:
         await self.session.flush()
         return user
 
-    async def get(self, user_id: UUID) -> User | None:
-        return await self.session.scalar(select(User).where(User.id == user_id))
-
     async def get_by_email(self, email: str) -> User | None:
         return await self.session.scalar(select(User).where(User.email == email))
 
@@ -50,7 +47,7 @@ class UserRepository:
             await self.session.scalar(
                 select(func.count())
                 .select_from(User)
-                .where(User.role == "owner", User.status == "active")
+                .where(User.role == Role.OWNER, User.status == UserStatus.ACTIVE)
             )
             or 0
         )

@@ -14,17 +14,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from icop.audit import service as audit
 from icop.auth.principal import Principal
 from icop.auth.repository import AuthRepository
-from icop.errors import Conflict, Forbidden, NotFound
+from icop.errors import Conflict, Forbidden
 from icop.models import Role, User, UserStatus
 from icop.users.repository import UserRepository
 from icop.users.schemas import UserUpdate
 
 
 async def get(session: AsyncSession, user_id: UUID) -> User:
-    user = await UserRepository(session).get(user_id)
-    if user is None:
-        raise NotFound("user not found")
-    return user
+    return await UserRepository(session).must_get(user_id)
 
 
 async def list_users(session: AsyncSession, *, limit: int, offset: int) -> Sequence[User]:
@@ -41,7 +38,7 @@ def _check_may_manage(principal: Principal, target: User, new_role: Role | None)
 
 async def _keep_an_owner(session: AsyncSession, target: User, *, losing_owner: bool) -> None:
     still_an_active_owner = (
-        target.status == UserStatus.ACTIVE.value and Role(target.role) is Role.OWNER
+        target.status == UserStatus.ACTIVE and Role(target.role) is Role.OWNER
     )
     if (
         losing_owner
@@ -66,7 +63,8 @@ async def update(
     if request.role is not None:
         target.role = changes["role"] = request.role.value
     if request.status is not None:
-        target.status = changes["status"] = request.status.value
+        target.status = request.status
+        changes["status"] = request.status.value
         if request.status is UserStatus.DISABLED:
             await AuthRepository(session).revoke_user_sessions(
                 target.tenant_id, target.id, "user_disabled"

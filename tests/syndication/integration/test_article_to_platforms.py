@@ -173,7 +173,7 @@ async def test_an_article_goes_out_to_all_four_platforms(
         remote = emulator.state.posts_of(None, None)
         mine = [p for p in remote if p.post_id == platform_id]
         assert len(mine) == 1 and mine[0].platform.value == platform, platform
-        assert mine[0].text == post.parts[0]["text"]
+        assert mine[0].text == post.parts[0].text
         assert len(mine[0].media) == 1, platform
 
     instagram = next(p for p in emulator.state.posts_of(None, None)

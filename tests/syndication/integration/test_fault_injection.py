@@ -335,14 +335,14 @@ def _every_post_accounted_for(
             assert len(post.platform_post_ids) == len(post.parts)
             for part, platform_id in zip(post.parts, post.platform_post_ids, strict=True):
                 assert platform_id in remote, (post.id, platform_id)
-                assert remote[platform_id]["text"] == part["text"]
+                assert remote[platform_id]["text"] == part.text
         elif post.status == "unconfirmed":
             # Flagged, not lost: the open part is really not on the platform ...
             open_parts = [a.part_index for a in by_attempt[post.id]
                           if a.outcome in (None, "ambiguous")]
             assert open_parts, post.id
             for index in open_parts:
-                assert post.parts[index]["text"] not in remote_texts, _story(post, by_attempt)
+                assert post.parts[index].text not in remote_texts, _story(post, by_attempt)
             # ... and a 5xx on the create call is what made it ambiguous.
             assert any(a.outcome == "ambiguous" and (a.http_status or 0) >= 500
                        for a in by_attempt[post.id]), (post.id, post.error)

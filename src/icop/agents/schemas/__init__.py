@@ -46,7 +46,6 @@ from icop.agents.schemas.research import (
 )
 from icop.agents.schemas.writing import (
     WRITERS,
-    ArticleBrief,
     ArticleText,
     DraftForReview,
     DraftRecord,
@@ -59,6 +58,7 @@ from icop.agents.schemas.writing import (
     Mode,
     RubricCriterion,
     RubricScores,
+    WriterBrief,
     WriterId,
     WriterInput,
 )
@@ -71,7 +71,6 @@ __all__ = [
     "AgentRequest",
     "AgentResponse",
     "AgentUsage",
-    "ArticleBrief",
     "ArticleText",
     "CitedSource",
     "Claim",
@@ -110,6 +109,7 @@ __all__ = [
     "TranslatedText",
     "VisualInput",
     "VisualPlan",
+    "WriterBrief",
     "WriterId",
     "WriterInput",
     "is_prose",

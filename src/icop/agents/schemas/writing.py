@@ -22,7 +22,7 @@ WRITERS: tuple[WriterId, ...] = ("writer_a", "writer_b", "writer_c")
 Mode = Literal["compare", "merge"]
 
 
-class ArticleBrief(InputModel):
+class WriterBrief(InputModel):
     """What a person (or the planning service) asks for."""
 
     topic: str = Field(min_length=1, max_length=500)
@@ -161,3 +161,9 @@ class ArticleText(OutputModel):
         if self.method == "merge" and self.chosen is not None:
             raise ValueError("a merged article has no chosen draft")
         return self
+
+
+# Checkpoints stored before the rename name the brief "ArticleBrief", and LangGraph revives a
+# model through its module's attribute of that name (icop.agents.checkpoint allows it). Only
+# for those rows: new code says WriterBrief (the API's request is articles.schemas.ArticleCreate).
+ArticleBrief = WriterBrief
