@@ -131,3 +131,26 @@ class ChangedPingWorkflow:
             started_at=workflow.now(),
             reply=reply,
         )
+
+
+@activity.defn(name="busy_once")
+async def busy_once(text: str) -> str:
+    """Fails its first attempt with one of our own (expected) errors, then answers."""
+    from icop.errors import ServiceUnavailable
+
+    if activity.info().attempt == 1:
+        raise ServiceUnavailable("the model is busy")
+    return text
+
+
+@workflow.defn(name="RetriedWorkflow")
+class RetriedWorkflow:
+    @workflow.run
+    async def run(self, text: str) -> str:
+        result: str = await workflow.execute_activity(
+            busy_once,
+            text,
+            start_to_close_timeout=QUICK,
+            retry_policy=RetryPolicy(initial_interval=timedelta(milliseconds=100)),
+        )
+        return result

@@ -1,4 +1,5 @@
-"""Temporal interceptors: tracing (the SDK's OpenTelemetry interceptor) and our metrics.
+"""Temporal interceptors: tracing (the SDK's OpenTelemetry interceptor), our metrics, and how
+an activity's expected failures are reported.
 
 Both are client interceptors that are also worker interceptors, so the one list that
 ``icop.orchestrator.connection.connect`` passes to ``Client.connect`` covers the client (spans
@@ -13,6 +14,7 @@ while replaying, so a run is counted once per worker that finished it.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -24,7 +26,10 @@ import temporalio.worker
 import temporalio.workflow
 from temporalio.contrib.opentelemetry import TracingInterceptor
 
+from icop.errors import ICOPError
 from icop.observability.metrics import record_activity, record_workflow
+
+logger = logging.getLogger(__name__)
 
 _EXTERN = "__icop_metrics_workflow_outcome"
 
@@ -90,6 +95,39 @@ class MetricsInterceptor(temporalio.client.Interceptor, temporalio.worker.Interc
         return _WorkflowMetrics
 
 
+class _ExpectedFailures(temporalio.worker.ActivityInboundInterceptor):
+    async def execute_activity(self, input: temporalio.worker.ExecuteActivityInput) -> Any:
+        try:
+            return await super().execute_activity(input)
+        except ICOPError as error:
+            info = temporalio.activity.info()
+            logger.warning(
+                "%s (attempt %d) failed: %s: %s",
+                info.activity_type,
+                info.attempt,
+                type(error).__name__,
+                error.detail,
+            )
+            # What the SDK would send for this exception (same type, retried), but benign:
+            # it then logs no traceback of its own.
+            raise temporalio.exceptions.ApplicationError(
+                error.detail,
+                type=type(error).__name__,
+                category=temporalio.exceptions.ApplicationErrorCategory.BENIGN,
+            ) from error
+
+
+class ExpectedFailuresInterceptor(temporalio.client.Interceptor, temporalio.worker.Interceptor):
+    """Our own errors (``ICOPError``: a model that could not answer, a provider's refusal …)
+    are expected failures: the workflow retries or handles them, so the terminal gets one
+    line, not the SDK's traceback. Anything else keeps its traceback: it may be a bug."""
+
+    def intercept_activity(
+        self, next: temporalio.worker.ActivityInboundInterceptor
+    ) -> temporalio.worker.ActivityInboundInterceptor:
+        return _ExpectedFailures(next)
+
+
 def temporal_interceptors() -> Sequence[temporalio.client.Interceptor]:
     """What every Temporal client of ICOP carries (and so every worker built from one)."""
-    return (TracingInterceptor(), MetricsInterceptor())
+    return (TracingInterceptor(), MetricsInterceptor(), ExpectedFailuresInterceptor())
