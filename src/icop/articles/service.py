@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from uuid import UUID, uuid4
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from temporalio.client import Client
 
 from icop.articles.activities import ArticleWorkflowInput
 from icop.articles.repository import ArticleRepository
@@ -15,9 +14,9 @@ from icop.articles.workflows import ArticleWorkflow, Decision
 from icop.audit import service as audit
 from icop.auth.principal import Principal
 from icop.config import Settings
-from icop.errors import Conflict, ServiceUnavailable
+from icop.errors import Conflict
 from icop.models import ArticleStatus, GeneratedArticle
-from icop.orchestrator.connection import LazyClient
+from icop.orchestrator.connection import LazyClient, require
 from icop.orchestrator.queues import TaskQueue
 from icop.orchestrator.starts import StartRequest, start_after_commit
 from icop.quotas import service as quotas
@@ -27,12 +26,6 @@ from icop.quotas.plans import Metric
 def workflow_id(article_id: UUID) -> str:
     # Deterministic: re-submitting the same article can never start a second workflow.
     return f"article-{article_id}"
-
-
-async def _client(temporal: LazyClient | None) -> Client:
-    if temporal is None:
-        raise ServiceUnavailable("the workflow engine (Temporal) is not configured here")
-    return await temporal()
 
 
 async def register(
@@ -94,11 +87,9 @@ async def create(
     brief: ArticleCreate,
 ) -> ArticleAccepted:
     article = await register(session, principal, brief)
-    if temporal is None:
-        raise ServiceUnavailable("the workflow engine (Temporal) is not configured here")
     await start_after_commit(
         session,
-        temporal,
+        require(temporal),
         principal.tenant_id,
         StartRequest(
             ArticleWorkflow,
@@ -145,7 +136,7 @@ async def decide(
     article = await ArticleRepository(session).must_get(article_id)
     if article.status != ArticleStatus.AWAITING_APPROVAL:
         raise Conflict(f"the article is {article.status}, not awaiting approval")
-    client = await _client(temporal)
+    client = await require(temporal)()
     handle = client.get_workflow_handle(article.workflow_id or workflow_id(article_id))
     await handle.signal(
         ArticleWorkflow.decide,

@@ -20,7 +20,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.service import TLSConfig
 
 from icop import __version__
-from icop.errors import ConfigurationError
+from icop.errors import ConfigurationError, ServiceUnavailable
 from icop.observability.temporal import temporal_interceptors
 from icop.orchestrator.exceptions import TemporalUnavailable
 
@@ -184,3 +184,10 @@ class LazyClient:
                 if self._client is None:
                     self._client = await connect(self.settings, interceptors=self._interceptors)
         return self._client
+
+
+def require(temporal: LazyClient | None) -> LazyClient:
+    """The process's Temporal client; a 503 where this process has none configured."""
+    if temporal is None:
+        raise ServiceUnavailable("the workflow engine (Temporal) is not configured here")
+    return temporal

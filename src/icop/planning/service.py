@@ -11,14 +11,13 @@ from uuid import UUID, uuid4
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from temporalio.client import Client
 
 from icop.audit import service as audit
 from icop.auth.principal import Principal
 from icop.config import Settings
-from icop.errors import BadRequest, Conflict, NotFound, ServiceUnavailable, ValidationFailed
+from icop.errors import BadRequest, Conflict, NotFound, ValidationFailed
 from icop.models import ContentPipeline, ImportedPlanRow, PipelineRun
-from icop.orchestrator.connection import LazyClient
+from icop.orchestrator.connection import LazyClient, require
 from icop.orchestrator.queues import TaskQueue
 from icop.orchestrator.starts import StartRequest, start_after_commit
 from icop.planning import schedules
@@ -44,12 +43,6 @@ from icop.planning.sheets.layout import ColumnMapping, PlanDefaults, parse_plan
 from icop.planning.workflows import PipelineRunWorkflow
 
 MAX_IMPORT_BYTES = 2_000_000
-
-
-async def _client(temporal: LazyClient | None) -> Client:
-    if temporal is None:
-        raise ServiceUnavailable("the workflow engine (Temporal) is not configured here")
-    return await temporal()
 
 
 def _check_file(settings: Settings, path: str) -> str:
@@ -102,7 +95,7 @@ async def create(
         details={"source_type": body.source_type, "schedule_cron": pipeline.schedule_cron},
     )
     if pipeline.schedule_cron:
-        client = await _client(temporal)
+        client = await require(temporal)()
         assert temporal is not None
         await schedules.sync(client, temporal.settings, pipeline)
     return PipelineOut.model_validate(pipeline)
@@ -167,7 +160,7 @@ async def update(
         details={"fields": sorted(values)},
     )
     if schedule_changed:
-        client = await _client(temporal)
+        client = await require(temporal)()
         assert temporal is not None
         await schedules.sync(client, temporal.settings, pipeline)
     return PipelineOut.model_validate(pipeline)
@@ -180,7 +173,7 @@ async def delete(
     if await RunRepository(session).active(pipeline_id) is not None:
         raise Conflict("a run of this pipeline is in progress; wait for it or cancel it first")
     if pipeline.schedule_cron:
-        await schedules.delete(await _client(temporal), pipeline.id)
+        await schedules.delete(await require(temporal)(), pipeline.id)
     await PipelineRepository(session).delete(pipeline)
     await audit.record(
         session,
@@ -218,11 +211,9 @@ async def start_run(
         )
     except IntegrityError as error:
         raise Conflict("this run already exists") from error
-    if temporal is None:
-        raise ServiceUnavailable("the workflow engine (Temporal) is not configured here")
     await start_after_commit(
         session,
-        temporal,
+        require(temporal),
         principal.tenant_id,
         StartRequest(
             PipelineRunWorkflow,

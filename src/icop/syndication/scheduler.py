@@ -11,8 +11,7 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client
 
-from icop.errors import ServiceUnavailable
-from icop.orchestrator.connection import LazyClient
+from icop.orchestrator.connection import LazyClient, require
 from icop.orchestrator.queues import TaskQueue
 from icop.orchestrator.starts import IdReuse, StartRequest, start_after_commit
 from icop.syndication.activities import PublishInput
@@ -37,20 +36,16 @@ class TemporalPostScheduler:
         self.temporal = temporal
 
     async def _client(self) -> Client:
-        if self.temporal is None:
-            raise ServiceUnavailable("the workflow engine (Temporal) is not configured here")
-        return await self.temporal()
+        return await require(self.temporal)()
 
     async def start(
         self, session: AsyncSession, tenant_id: UUID, post_id: UUID, scheduled_at: datetime
     ) -> None:
-        if self.temporal is None:
-            raise ServiceUnavailable("the workflow engine (Temporal) is not configured here")
         # A finished run (failed, unconfirmed) may be started again by a manual retry; a
         # running one may not, so one post never has two publishers.
         await start_after_commit(
             session,
-            self.temporal,
+            require(self.temporal),
             tenant_id,
             StartRequest(
                 PublishPostWorkflow,
