@@ -5,9 +5,10 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import httpx
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from icop.llm.providers.base import LLMProvider
 from icop.llm.providers.fake import FakeProvider
@@ -86,3 +87,27 @@ def fake_providers() -> dict[str, LLMProvider]:
             for name in ("openai", "anthropic", "gemini", "ollama")
         },
     }
+
+
+async def committed_tenant(
+    sessionmaker: async_sessionmaker[AsyncSession], company: str = "Committed"
+) -> UUID:
+    """A tenant signed up in a transaction of its own, on a real pool: for tests whose workers
+    (other tasks or processes) must see it. It stays in the session's throwaway database."""
+    from icop.auth import service as auth
+    from icop.auth.service import ClientInfo
+    from icop.auth.tokens import TokenService
+    from icop.config import Settings
+    from icop.db.session import unit_of_work
+
+    async with unit_of_work(sessionmaker, None) as session:
+        pair = await auth.signup(
+            session,
+            TokenService.from_settings(Settings()),
+            email=f"committed{next(_counter)}-{uuid4().hex[:8]}@example.com",
+            password=PASSWORD,
+            company_name=company,
+            display_name=None,
+            client=ClientInfo(user_agent="pytest"),
+        )
+    return pair.tenant_id

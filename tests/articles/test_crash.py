@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import secrets
 import signal
 import subprocess
 import sys
@@ -37,15 +36,12 @@ from icop.agents.graph import thread_config
 from icop.articles.activities import ArticleWorkflowInput, markdown_path
 from icop.articles.repository import ArticleRepository
 from icop.articles.workflows import ArticleWorkflow
-from icop.auth import service as auth
-from icop.auth.service import ClientInfo
-from icop.auth.tokens import TokenService
-from icop.config import Settings
 from icop.db.engine import create_sessionmaker
 from icop.db.session import unit_of_work
 from icop.models import GeneratedArticle
 from icop.orchestrator.connection import TemporalSettings
 from icop.orchestrator.queues import TaskQueue
+from tests.helpers import committed_tenant
 
 ROOT = Path(__file__).resolve().parents[2]
 LATENCY_S = 0.2
@@ -118,20 +114,11 @@ def log_lines(log: Path) -> list[tuple[int, str, str]]:
 
 
 async def committed_article(sessionmaker: async_sessionmaker[AsyncSession]) -> GeneratedArticle:
-    async with unit_of_work(sessionmaker, None) as session:
-        pair = await auth.signup(
-            session,
-            TokenService.from_settings(Settings()),
-            email=f"crash{uuid.uuid4().hex[:8]}@example.com",
-            password=secrets.token_urlsafe(16),
-            company_name="Crash test",
-            display_name=None,
-            client=ClientInfo(user_agent="pytest"),
-        )
+    tenant_id = await committed_tenant(sessionmaker, "Crash test")
     article_id = uuid.uuid4()
     article = GeneratedArticle(
         id=article_id,
-        tenant_id=pair.tenant_id,
+        tenant_id=tenant_id,
         topic="composting at home",
         language="en",
         mode="compare",
@@ -140,7 +127,7 @@ async def committed_article(sessionmaker: async_sessionmaker[AsyncSession]) -> G
         status="queued",
         workflow_id=f"article-{article_id}",
     )
-    async with unit_of_work(sessionmaker, pair.tenant_id) as session:
+    async with unit_of_work(sessionmaker, tenant_id) as session:
         await ArticleRepository(session).add(article)
     return article
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from uuid import UUID, uuid4
+from uuid import uuid4
 
 import pytest
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client
 
 from icop.agents.schemas import ImagePrompt
@@ -20,10 +20,6 @@ from icop.articles.generator import (
     to_result,
 )
 from icop.articles.images import ArticleImages, image_id_for
-from icop.auth import service as auth
-from icop.auth.service import ClientInfo
-from icop.auth.tokens import TokenService
-from icop.config import Settings
 from icop.db.engine import create_sessionmaker
 from icop.db.session import unit_of_work
 from icop.images.activities import ImageActivities
@@ -42,6 +38,7 @@ from icop.research.service import ResearchService
 from icop.runtime.workers import register_images
 from icop.storage.local import LocalObjectStore
 from icop.storage.signing import UrlSigner
+from tests.helpers import committed_tenant
 
 
 class Listing:
@@ -106,19 +103,6 @@ class CountingRenderer(LocalRendererProvider):
         self.calls += 1
         return await super().generate(request, progress)
 
-
-async def committed_tenant(sessionmaker: async_sessionmaker[AsyncSession]) -> UUID:
-    async with unit_of_work(sessionmaker, None) as session:
-        pair = await auth.signup(
-            session,
-            TokenService.from_settings(Settings()),
-            email=f"images{uuid4().hex[:8]}@example.com",
-            password="a long enough password",
-            company_name="Article images",
-            display_name=None,
-            client=ClientInfo(user_agent="pytest"),
-        )
-    return pair.tenant_id
 
 
 async def test_article_images_are_durable_image_jobs_a_retried_step_does_not_pay_twice(

@@ -38,7 +38,7 @@ from icop.syndication import service as posts
 from icop.syndication.scheduler import TemporalPostScheduler
 from icop.syndication.schemas import PostCreate
 from icop.syndication.workflows import workflow_id as post_workflow_id
-from tests.helpers import Account, ApiClient
+from tests.helpers import Account, ApiClient, committed_tenant
 from tests.syndication.support import make_account
 
 pytestmark = pytest.mark.timeout(120)
@@ -305,20 +305,3 @@ async def test_an_icop_worker_process_starts_what_a_dead_process_committed(
             worker.kill()
             await worker.wait()
 
-
-async def committed_tenant(sessionmaker: async_sessionmaker[AsyncSession]) -> UUID:
-    from icop.auth import service as auth
-    from icop.auth.service import ClientInfo
-    from icop.auth.tokens import TokenService
-
-    async with unit_of_work(sessionmaker, None) as session:
-        pair = await auth.signup(
-            session,
-            TokenService.from_settings(Settings()),
-            email=f"starts{uuid4().hex[:8]}@example.com",
-            password="a long enough password",
-            company_name="Sweeper",
-            display_name=None,
-            client=ClientInfo(user_agent="pytest"),
-        )
-    return pair.tenant_id
