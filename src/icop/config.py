@@ -129,8 +129,9 @@ class Settings(BaseSettings):
     article_checkpoint_durability: Literal["async", "sync"] = Field(
         default="async",
         description="How the agent graph's checkpoints are written: `async` while the next step "
-        "runs (a killed worker may also repeat the step that had just finished), `sync` before "
-        "it starts (each step waits for its write).",
+        "runs (a killed worker may also repeat the step that had just finished, never one "
+        "before it: tests/articles/test_crash.py), `sync` before it starts (each step waits "
+        "for its write).",
     )
 
     # --- social syndication -----------------------------------------------------------------
