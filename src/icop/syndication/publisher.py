@@ -18,9 +18,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from enum import StrEnum
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -32,7 +30,6 @@ from icop.models import (
     AccountStatus,
     AttemptOutcome,
     Post,
-    PostPart,
     PostStatus,
     PublishAttempt,
 )
@@ -41,11 +38,8 @@ from icop.syndication.exceptions import AccountNeedsReconnect
 from icop.syndication.ledger import QuotaLedger
 from icop.syndication.media import MediaPreparer
 from icop.syndication.platforms.base import (
-    AccountAuth,
     AmbiguousOutcome,
     AuthExpired,
-    MediaUpload,
-    OutgoingPost,
     PermissionDenied,
     Platform,
     PlatformBadRequest,
@@ -57,6 +51,7 @@ from icop.syndication.platforms.base import (
 )
 from icop.syndication.reconcile import find_match, recent_since
 from icop.syndication.repository import AccountRepository, LedgerRepository, PostRepository
+from icop.syndication.runs import Pause, PublishOutcome, PublishRun
 from icop.syndication.tokens import Clock, TokenManager, utcnow
 
 # Refreshes one run may do after the platform refused the token (a token another run renewed
@@ -66,60 +61,6 @@ from icop.syndication.tokens import Clock, TokenManager, utcnow
 MAX_AUTH_REFRESHES = 3
 OPEN_OUTCOMES = (None, AttemptOutcome.AMBIGUOUS)
 Sleep = Callable[[float], Awaitable[None]]
-
-
-class Pause(StrEnum):
-    """A run that stopped for now: the workflow calls again at ``wait_until``."""
-
-    QUOTA = "waiting"  # a quota window (the post waits as ``waiting_quota``)
-    OUTAGE = "retry"  # the platform was unavailable (the post stays ``scheduled``)
-
-
-@dataclass(frozen=True, slots=True)
-class PublishOutcome:
-    """A final post status (``published``, ``failed``, ``unconfirmed``, ``cancelled``), or a
-    ``Pause``: call again at ``wait_until``."""
-
-    status: PostStatus | Pause
-    wait_until: datetime | None = None
-    reason: str | None = None
-
-
-@dataclass
-class _Run:
-    tenant_id: UUID
-    post_id: UUID
-    account_id: UUID
-    platform: Platform
-    client: PlatformClient
-    parts: list[PostPart]
-    ids: list[str | None]
-    auth: AccountAuth | None = None
-    refreshes: int = 0
-    open_attempts: dict[int, PublishAttempt] = field(default_factory=dict)
-    # Each part's media as prepared for the platform (media.py); absent: the stored URLs.
-    media: dict[int, list[MediaUpload]] = field(default_factory=dict)
-
-    def reply_to(self, index: int) -> str | None:
-        part = self.parts[index]
-        if index > 0 and part.reply_to_previous:
-            return self.ids[index - 1]
-        return part.reply_to or None
-
-    def outgoing(self, index: int) -> OutgoingPost:
-        part = self.parts[index]
-        media = self.media.get(index)
-        return OutgoingPost(
-            text=part.text,
-            media=tuple(
-                media
-                if media is not None
-                else (MediaUpload(url=item.url, alt_text=item.alt) for item in part.media)
-            ),
-            reply_to=self.reply_to(index),
-            link_url=part.link_url,
-            topic_tag=part.topic_tag,
-        )
 
 
 class Publisher:
@@ -172,7 +113,7 @@ class Publisher:
                 return outcome
         return await self._finish(run)
 
-    async def _start(self, tenant_id: UUID, post_id: UUID) -> _Run | PublishOutcome:
+    async def _start(self, tenant_id: UUID, post_id: UUID) -> PublishRun | PublishOutcome:
         async with unit_of_work(self.sessionmaker, tenant_id) as session:
             posts = PostRepository(session)
             post = await posts.must_get(post_id, lock=True, detail=f"post {post_id} does not exist")
@@ -200,11 +141,11 @@ class Publisher:
                 post_id,
                 account.status_reason or f"the account is {account.status}; connect it again",
             )
-        run = _Run(tenant_id, post_id, account.id, platform, client, parts, ids)
+        run = PublishRun(tenant_id, post_id, account.id, platform, client, parts, ids)
         run.open_attempts = run_open
         return run
 
-    async def _prepare_media(self, run: _Run) -> PublishOutcome | None:
+    async def _prepare_media(self, run: PublishRun) -> PublishOutcome | None:
         """Images made fit for the platform before any intent: a refused one fails the post
         without a call."""
         if self.media is None:
@@ -217,7 +158,7 @@ class Publisher:
             return await self._fail(run, _message(error, "an image cannot be sent"))
         return None
 
-    async def _refresh_platform_limit(self, run: _Run) -> None:
+    async def _refresh_platform_limit(self, run: PublishRun) -> None:
         """Instagram and Threads report their own window; read it now and then."""
         if run.platform not in (Platform.INSTAGRAM, Platform.THREADS) or run.auth is None:
             return
@@ -236,7 +177,7 @@ class Publisher:
             assert account is not None
             await self.ledger.record_publishing_limit(session, account, limit, self.clock())
 
-    async def _publish_part(self, run: _Run, index: int) -> PublishOutcome | None:
+    async def _publish_part(self, run: PublishRun, index: int) -> PublishOutcome | None:
         """None when the part is confirmed; otherwise how the run ends for now."""
         transient = 0
         while True:
@@ -290,7 +231,7 @@ class Publisher:
                 )
                 return None
 
-    async def _intent(self, run: _Run, index: int) -> PublishAttempt | PublishOutcome:
+    async def _intent(self, run: PublishRun, index: int) -> PublishAttempt | PublishOutcome:
         async with unit_of_work(self.sessionmaker, run.tenant_id) as session:
             # The account's row lock serialises slot-taking across workers.
             account = await AccountRepository(session).get(run.account_id, lock=True)
@@ -321,7 +262,7 @@ class Publisher:
     # --- reconciliation --------------------------------------------------------------------
 
     async def _reconcile(
-        self, run: _Run, attempt: PublishAttempt, index: int
+        self, run: PublishRun, attempt: PublishAttempt, index: int
     ) -> PublishOutcome | None:
         for look in range(2):
             if look:
@@ -340,7 +281,7 @@ class Publisher:
         return await self._unconfirmed(run, attempt)
 
     async def _look(
-        self, run: _Run, attempt: PublishAttempt, index: int
+        self, run: PublishRun, attempt: PublishAttempt, index: int
     ) -> RemotePost | PublishOutcome | None:
         assert run.auth is not None
         since = attempt.intent_at - timedelta(seconds=self.settings.syndication_reconcile_margin_s)
@@ -374,7 +315,7 @@ class Publisher:
             recent, text=run.outgoing(index).text, reply_to=attempt.reply_to, known_ids=known
         )
 
-    async def _check_later(self, run: _Run, error: PlatformError) -> PublishOutcome:
+    async def _check_later(self, run: PublishRun, error: PlatformError) -> PublishOutcome:
         # The attempt stays open: the next run looks again before sending anything.
         return await self._wait(
             run,
@@ -384,7 +325,7 @@ class Publisher:
             f"({_message(error, 'platform unavailable')}); checking again later",
         )
 
-    async def _renew(self, run: _Run) -> bool:
+    async def _renew(self, run: PublishRun) -> bool:
         """After the platform refused ``run.auth``: the token another run stored meanwhile,
         else a refresh. False when this run has refreshed too often already."""
         assert run.auth is not None
@@ -428,7 +369,7 @@ class Publisher:
             )
         return True
 
-    async def _start_readonly(self, tenant_id: UUID, post_id: UUID) -> _Run:
+    async def _start_readonly(self, tenant_id: UUID, post_id: UUID) -> PublishRun:
         async with unit_of_work(self.sessionmaker, tenant_id) as session:
             posts = PostRepository(session)
             post = await posts.must_get(post_id)
@@ -445,7 +386,7 @@ class Publisher:
         client = self.clients.get(platform)
         if client is None:
             raise PlatformError(f"no {platform.value} client is configured", platform=platform)
-        run = _Run(tenant_id, post_id, account_id, platform, client, parts, ids)
+        run = PublishRun(tenant_id, post_id, account_id, platform, client, parts, ids)
         run.open_attempts = opened
         return run
 
@@ -453,7 +394,7 @@ class Publisher:
 
     async def _answer(
         self,
-        run: _Run,
+        run: PublishRun,
         attempt: PublishAttempt,
         *,
         outcome: AttemptOutcome,
@@ -475,7 +416,7 @@ class Publisher:
 
     async def _closed(
         self,
-        run: _Run,
+        run: PublishRun,
         attempt: PublishAttempt,
         error: PlatformError,
         *,
@@ -502,7 +443,7 @@ class Publisher:
                     session, account, limited.reset_at, limited.rate, now
                 )
 
-    async def _throttled(self, run: _Run, error: PlatformRateLimited) -> None:
+    async def _throttled(self, run: PublishRun, error: PlatformRateLimited) -> None:
         async with unit_of_work(self.sessionmaker, run.tenant_id) as session:
             account = await AccountRepository(session).get(run.account_id)
             assert account is not None
@@ -512,7 +453,7 @@ class Publisher:
 
     async def _confirmed(
         self,
-        run: _Run,
+        run: PublishRun,
         attempt: PublishAttempt,
         index: int,
         platform_post_id: str,
@@ -545,7 +486,7 @@ class Publisher:
                 await self.ledger.record_rate(session, account, rate, now)
         attempt.outcome = outcome
 
-    async def _finish(self, run: _Run) -> PublishOutcome:
+    async def _finish(self, run: PublishRun) -> PublishOutcome:
         async with unit_of_work(self.sessionmaker, run.tenant_id) as session:
             post = await self._post(session, run)
             post.status = PostStatus.PUBLISHED
@@ -557,7 +498,7 @@ class Publisher:
             await events.published(session, post)
         return PublishOutcome(PostStatus.PUBLISHED)
 
-    async def _fail(self, run: _Run, reason: str) -> PublishOutcome:
+    async def _fail(self, run: PublishRun, reason: str) -> PublishOutcome:
         return await self._fail_post(run.tenant_id, run.post_id, reason)
 
     async def _fail_post(self, tenant_id: UUID, post_id: UUID, reason: str) -> PublishOutcome:
@@ -572,13 +513,13 @@ class Publisher:
         return PublishOutcome(PostStatus.FAILED, reason=reason)
 
     async def _fail_unknown(
-        self, run: _Run, attempt: PublishAttempt, reason: str
+        self, run: PublishRun, attempt: PublishAttempt, reason: str
     ) -> PublishOutcome:
         """We can neither publish nor check: the open attempt makes it unconfirmed, not failed."""
         return await self._unconfirmed(run, attempt, detail=reason)
 
     async def _unconfirmed(
-        self, run: _Run, attempt: PublishAttempt, detail: str | None = None
+        self, run: PublishRun, attempt: PublishAttempt, detail: str | None = None
     ) -> PublishOutcome:
         reason = (
             f"part {attempt.part_index + 1} may or may not have been posted: the platform did "
@@ -597,7 +538,7 @@ class Publisher:
         return PublishOutcome(PostStatus.UNCONFIRMED, reason=reason)
 
     async def _wait(
-        self, run: _Run, status: PostStatus, until: datetime, reason: str | None
+        self, run: PublishRun, status: PostStatus, until: datetime, reason: str | None
     ) -> PublishOutcome:
         async with unit_of_work(self.sessionmaker, run.tenant_id) as session:
             await PostRepository(session).update(
@@ -606,7 +547,7 @@ class Publisher:
         pause = Pause.QUOTA if status == PostStatus.WAITING_QUOTA else Pause.OUTAGE
         return PublishOutcome(pause, wait_until=until, reason=reason)
 
-    async def _transient(self, run: _Run, error: PlatformError) -> PublishOutcome:
+    async def _transient(self, run: PublishRun, error: PlatformError) -> PublishOutcome:
         async with unit_of_work(self.sessionmaker, run.tenant_id) as session:
             failures = await PostRepository(session).count_errors(run.post_id, error.code)
         message = _message(error, "the platform is unavailable")
@@ -617,13 +558,13 @@ class Publisher:
             run, PostStatus.SCHEDULED, until, f"{message}; trying again later"
         )
 
-    async def _needs_reconnect(self, run: _Run, reason: str) -> None:
+    async def _needs_reconnect(self, run: PublishRun, reason: str) -> None:
         async with unit_of_work(self.sessionmaker, run.tenant_id) as session:
             await AccountRepository(session).set_status(
                 run.account_id, AccountStatus.NEEDS_RECONNECT, reason
             )
 
-    async def _post(self, session: AsyncSession, run: _Run) -> Post:
+    async def _post(self, session: AsyncSession, run: PublishRun) -> Post:
         return await self._load(session, run.post_id)
 
     @staticmethod

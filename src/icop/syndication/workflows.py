@@ -21,7 +21,7 @@ with workflow.unsafe.imports_passed_through():
         PublishInput,
         PublishResult,
     )
-    from icop.syndication.publisher import Pause
+    from icop.syndication.runs import Pause
 
 PUBLISH_TIMEOUT = timedelta(minutes=10)
 PUBLISH_HEARTBEAT = timedelta(seconds=60)

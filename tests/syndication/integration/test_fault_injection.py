@@ -47,7 +47,7 @@ from icop.models import Post, PublishAttempt, SocialAccount
 from icop.runtime.clients import Runtime
 from icop.syndication.platforms.base import Platform
 from icop.syndication.platforms.factory import build_oauth_providers, build_platform_clients
-from icop.syndication.publisher import PublishOutcome
+from icop.syndication.runs import PublishOutcome
 from icop.syndication.runtime import SyndicationRuntime
 from tests.helpers import ApiClient
 from tests.syndication.support import serial
