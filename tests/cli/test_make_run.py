@@ -115,6 +115,9 @@ def test_make_run_takes_a_plan_row_to_posts_with_the_bundled_model(
         status = up.interrupt()
     output = up.output
     assert status == 0, output
+    # What the system handles itself (a retry, a fallback, a start after the commit) is at most
+    # a line in the terminal, never a traceback (issue #9).
+    assert "Traceback" not in output, output
     assert "the demo's output" in output and "local:" in output, output  # drafts by the model
     for service in ("the platform emulator", "local model server", "Temporal dev server"):
         assert f"stopped {service}" in output, output
