@@ -154,6 +154,20 @@ class ArticleActivities:
                     error=result.message or "research found no usable sources; nothing was written",
                 )
                 return
+            if result.status == "needs_review":
+                # Kept for a person to edit or reject; no file, no URL: nothing publishes it.
+                await repository.update(
+                    article_id,
+                    status=ArticleStatus.NEEDS_REVIEW,
+                    current_step=None,
+                    final_markdown=result.markdown,
+                    selection_rationale=result.selection_rationale,
+                    quality=result.quality,
+                    cost_usd=result.cost_usd,
+                    error=result.message or "the publishability gate blocked the article",
+                )
+                await repository.replace_drafts(tenant_id, article_id, result.drafts)
+                return
             path = markdown_path(self.home, tenant_id, article_id)
             await asyncio.to_thread(_write_text, path, result.markdown or "")
             await repository.update(
@@ -169,6 +183,7 @@ class ArticleActivities:
                 social=result.social,
                 selection_rationale=result.selection_rationale,
                 cost_usd=result.cost_usd,
+                quality=result.quality,
                 current_step=None,
                 status=(
                     ArticleStatus.AWAITING_APPROVAL if approval_required else ArticleStatus.READY

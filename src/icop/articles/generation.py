@@ -38,7 +38,7 @@ class DraftRecord:
 
 @dataclass(frozen=True)
 class GenerationResult:
-    status: Literal["ok", "no_sources"]
+    status: Literal["ok", "no_sources", "needs_review"]
     title: str | None = None
     markdown: str | None = None
     seo: dict[str, Any] = field(default_factory=dict)
@@ -50,6 +50,8 @@ class GenerationResult:
     selection_rationale: str | None = None
     cost_usd: Decimal = Decimal(0)
     message: str | None = None
+    quality: dict[str, Any] = field(default_factory=dict)
+    """The publishability gate's report: attempts and findings."""
 
 
 class GenerationFailed(ICOPError):

@@ -171,6 +171,17 @@ def to_result(state: ArticleState) -> GenerationResult:
         return GenerationResult(
             status="no_sources", message=state.get("stop_reason"), cost_usd=cost
         )
+    if status == "needs_review":
+        article = state.get("article")
+        return GenerationResult(
+            status="needs_review",
+            message=state.get("stop_reason"),
+            markdown=article.text if article else None,
+            drafts=drafts(state),
+            selection_rationale=article.rationale or None if article else None,
+            cost_usd=cost,
+            quality=quality_of(state),
+        )
     if status != "done":
         raise ArticleGenerationFailed(
             state.get("stop_reason") or f"the article graph ended with status {status!r}"
@@ -195,7 +206,19 @@ def to_result(state: ArticleState) -> GenerationResult:
         drafts=drafts(state),
         selection_rationale=article.rationale or None,
         cost_usd=cost,
+        quality=quality_of(state),
     )
+
+
+def quality_of(state: ArticleState) -> dict[str, Any]:
+    """The gate's last report and what the later stages repaired, as the article stores it."""
+    report = state.get("gate")
+    findings = [*(report.findings if report else []), *state.get("findings", [])]
+    return {
+        "attempts": report.attempt if report else 0,
+        "passed": bool(report and report.passed),
+        "findings": [finding.model_dump(mode="json") for finding in findings[:200]],
+    }
 
 
 def drafts(state: ArticleState) -> list[DraftRecord]:

@@ -36,9 +36,7 @@ router = APIRouter(prefix="/llm", tags=["models"], responses=problem_responses(4
     responses=problem_responses(503),
     dependencies=[require_role(Role.EDITOR, detached=True)],
 )
-async def chat(
-    body: ChatRequest, principal: DetachedPrincipal, llm: LLMDep
-) -> ChatResponse:
+async def chat(body: ChatRequest, principal: DetachedPrincipal, llm: LLMDep) -> ChatResponse:
     """Ask the routed model a question (task ``chat``); the answer says which model replied
     and why others were skipped."""
     return await service.chat(llm, principal, body)

@@ -26,7 +26,6 @@ class TaskKind(StrEnum):
     TOPICS_LABEL = "topics.label"
     EDITOR_COMMAND = "editor.command"
     SOCIAL_COPY = "social.copy"
-    MARKDOWN_FORMAT = "markdown.format"
     CHAT = "chat"
 
 
@@ -48,7 +47,9 @@ def _spec(
     return TaskSpec(kind, frozenset(consumes), budget, output, structured)
 
 
+# "brief": writers and the merger get their inputs as one prose brief (agents.prompts).
 _WRITER_INPUTS = {
+    "brief",
     "topic",
     "language",
     "outline",
@@ -78,7 +79,7 @@ TASKS: dict[TaskKind, TaskSpec] = {
         ),
         _spec(
             TaskKind.EDIT_MERGE,
-            {"topic", "drafts", "language", "brand_voice", "research"},
+            {"brief", "topic", "drafts", "language", "brand_voice", "research"},
             7000,
             1800,
             structured=False,
@@ -103,13 +104,6 @@ TASKS: dict[TaskKind, TaskSpec] = {
             {"title", "summary", "url", "platform", "language", "hashtags", "brand_voice"},
             2000,
             500,
-        ),
-        _spec(
-            TaskKind.MARKDOWN_FORMAT,
-            {"title", "article", "images", "citations"},
-            7000,
-            2000,
-            structured=False,
         ),
         _spec(TaskKind.CHAT, {"prompt"}, 4000, 512, structured=False),
     )
