@@ -39,7 +39,6 @@ def test_the_catalog_covers_every_role() -> None:
         "merger",
         "seo",
         "visual_director",
-        "markdown_formatter",
         "social_copywriter",
     }
 

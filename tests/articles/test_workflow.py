@@ -31,15 +31,12 @@ from icop.orchestrator.connection import TemporalSettings
 from icop.orchestrator.queues import TaskQueue
 from icop.orchestrator.worker import WorkerRegistry, running_workers
 from icop.runtime.workers import register_articles
-from tests.agents.fakes import Harness, harness, role_of
+from tests.agents.fakes import ARTICLE_TEXT, Harness, harness, role_of
 from tests.helpers import ApiClient
 
 HISTORIES = Path(__file__).parent / "histories"
 
-WRITER_TEXT = (
-    "# Composting at home\n\nMix greens and browns [1]. Worms eat scraps [2]; keep the pile "
-    "as damp as a wrung-out sponge [3].\n\n## Start today\n\nBegin small."
-)
+WRITER_TEXT = ARTICLE_TEXT
 
 
 def _writers_write(request: CompletionRequest) -> FakeReply:

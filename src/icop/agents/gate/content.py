@@ -64,6 +64,9 @@ MIN_DISTINCT_TRIGRAMS = 0.6
 MIN_LENGTH_SHARE = 0.4
 """An article left with less than this share of the words asked for is not the article."""
 MIN_SCRIPT_SHARE = {"dense": 0.6, "alphabetic": 0.8}
+MIN_PASSAGE_SCRIPT = 0.3
+"""A passage with fewer of its letters in the article's script is in another language: lexical
+support cannot judge a citation of it (noted for a reviewer, not removed)."""
 """Letters in the language's script: quoted names and terms in another script are fine."""
 
 
@@ -233,14 +236,22 @@ def _cite(
     if not numbers:
         return sentence
     statement = _CITATION.sub("", sentence).strip()
-    if len(terms(reading, context.language)) < 3:
+    known: list[int] = []
+    for number in dict.fromkeys(numbers):
+        if number in passages:
+            known.append(number)
+        else:
+            result.dropped.add(number)
+            result.note("unknown_citation", "removed", f"[{number}] {reading}")
+    if known and len(terms(reading, context.language)) < 3:
         result.note("misplaced_citation", "removed", reading)
         return statement
     kept: list[int] = []
-    for number in dict.fromkeys(numbers):
-        if number not in passages:
-            result.dropped.add(number)
-            result.note("unknown_citation", "removed", f"[{number}] {reading}")
+    for number in known:
+        if script_share(passages[number], context.language) < MIN_PASSAGE_SCRIPT:
+            # A Korean sentence citing an English passage: words cannot be compared.
+            result.note("unverified_citation", "noted", f"[{number}] {reading}")
+            kept.append(number)
             continue
         if support_score(reading, passages[number], context.language) >= SUPPORTED_AT:
             kept.append(number)

@@ -17,6 +17,7 @@ FindingCode = Literal[
     "loop",
     "unknown_citation",
     "unsupported_citation",
+    "unverified_citation",
     "misplaced_citation",
     "duplicate_title",
     "empty_section",
@@ -27,9 +28,11 @@ FindingCode = Literal[
     "hashtag",
     "alt_text",
 ]
-Action = Literal["removed", "repaired", "blocking"]
-"""``removed``/``repaired``: fixed in code, the article can go on. ``blocking``: no deterministic
-repair exists; the article is regenerated or ends ``needs_review``."""
+Action = Literal["removed", "repaired", "noted", "blocking"]
+"""``removed``/``repaired``: fixed in code, the article can go on. ``noted``: kept, for a reviewer
+to look at (a citation of a source in another script, which the lexical check cannot judge).
+``blocking``: no deterministic repair exists; the article is regenerated or ends
+``needs_review``."""
 
 
 class Finding(OutputModel):
@@ -43,9 +46,13 @@ class GateReport(OutputModel):
 
     findings: list[Finding] = Field(default_factory=list, max_length=200)
     attempt: int = Field(default=1, ge=1, le=10)
-    dropped: list[int] = Field(default_factory=list, description="[n] with no such source.")
+    dropped: list[int] = Field(
+        default_factory=list, max_length=50, description="[n] with no such source."
+    )
     inferred: list[int] = Field(
-        default_factory=list, description="Sources cited where the text restated them uncited."
+        default_factory=list,
+        max_length=50,
+        description="Sources cited where the text restated them uncited.",
     )
 
     @property

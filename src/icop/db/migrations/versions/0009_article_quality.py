@@ -32,16 +32,16 @@ def upgrade() -> None:
             "quality", postgresql.JSONB(astext_type=sa.Text()), server_default="{}", nullable=False
         ),
     )
-    op.drop_constraint("ck_generated_articles_status", "generated_articles", type_="check")
+    op.drop_constraint(op.f("ck_generated_articles_status"), "generated_articles", type_="check")
     op.create_check_constraint(
-        "ck_generated_articles_status", "generated_articles", f"status IN {_NEW}"
+        op.f("ck_generated_articles_status"), "generated_articles", f"status IN {_NEW}"
     )
 
 
 def downgrade() -> None:
     op.execute("UPDATE generated_articles SET status = 'failed' WHERE status = 'needs_review'")
-    op.drop_constraint("ck_generated_articles_status", "generated_articles", type_="check")
+    op.drop_constraint(op.f("ck_generated_articles_status"), "generated_articles", type_="check")
     op.create_check_constraint(
-        "ck_generated_articles_status", "generated_articles", f"status IN {_OLD}"
+        op.f("ck_generated_articles_status"), "generated_articles", f"status IN {_OLD}"
     )
     op.drop_column("generated_articles", "quality")
