@@ -320,18 +320,15 @@ class ArticleNodes:
 
     def _gate_context(self, state: ArticleState) -> content.GateContext:
         brief, research = state["brief"], state["research"]
-        roles = self.deps.runtime.roles
-        references = [
-            text
-            for role in ("writer_a", "editor", "merger")
-            for text in prompts.scaffolding(roles[role])
-        ]
         return content.GateContext(
             language=brief.language,
             length_words=brief.length_words,
             sources=state["sources"],
             claims=research.claims,
-            references=[*references, *state.get("brand_voice", [])],
+            references=[
+                *prompts.every_prompt(self.deps.runtime.roles.all()),
+                *state.get("brand_voice", []),
+            ],
             labels=scaffolding.labels_of(prompts.INPUT_LABELS),
             material=[research.summary, *(claim.text for claim in research.claims)],
         )

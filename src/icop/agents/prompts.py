@@ -8,7 +8,7 @@ drops or trims; the data travels in ``inputs``, which it may trim.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from icop.agents.roles import RoleSpec
@@ -256,6 +256,12 @@ def instructions(spec: RoleSpec, extra: str | None = None) -> str:
     key = "writer" if spec.name.startswith("writer_") else spec.name
     base = _INSTRUCTIONS.get(key, "")
     return f"{base}\n\n{extra}".strip() if extra else base
+
+
+def every_prompt(roles: Iterable[RoleSpec]) -> list[str]:
+    """The scaffolding of every role: a writer has been seen pasting the researcher's
+    instructions into its article."""
+    return [text for spec in roles for text in scaffolding(spec)]
 
 
 def scaffolding(spec: RoleSpec) -> list[str]:

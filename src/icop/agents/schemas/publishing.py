@@ -9,6 +9,7 @@ from pydantic import Field, field_validator
 from icop.agents.schemas.common import (
     MAX_ARTICLE_CHARS,
     InputModel,
+    Keywords,
     Language,
     OutputModel,
     ProseOutput,
@@ -38,7 +39,7 @@ class SeoMeta(OutputModel):
     slug: str = Field(
         max_length=80, description="lower-case ASCII words joined by hyphens, e.g. home-compost"
     )
-    keywords: Tags
+    keywords: Keywords
     hashtags: Tags
 
     @field_validator("slug", mode="before")
