@@ -448,6 +448,8 @@ class ArticleNodes:
             platform,
             url=state["url"],
             images=state["images"],
+            title=state["title"],
+            summary=state["summary"],
             provider=result.usage.provider,
             model=result.usage.model,
         )

@@ -96,6 +96,7 @@ class ArticleActivities:
                 language=article.language,
                 mode="merge" if article.mode == "merge" else "compare",
                 length_words=article.length_words,
+                url=f"{self.base_url}/api/v1/articles/{article_id}/markdown",
             )
             approval_required = article.approval_required
 

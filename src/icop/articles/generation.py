@@ -23,6 +23,8 @@ class Brief:
     language: str
     mode: Literal["compare", "merge"]
     length_words: int
+    url: str | None = None
+    """Where the article can be read: its posts link to it."""
 
 
 @dataclass(frozen=True)

@@ -149,6 +149,7 @@ class GraphArticleGenerator:
                 language=brief.language,
                 mode=brief.mode,
                 length_words=brief.length_words,
+                article_url=brief.url,
             ),
         )
         self._listeners[key] = progress

@@ -4,7 +4,9 @@ an alt text describing another picture, copied from the bundled model's output).
 from __future__ import annotations
 
 from icop.agents.gate.metadata import clean_seo, fit_alts
-from icop.agents.schemas import ImagePrompt, SeoMeta
+from icop.agents.schemas import ImagePrompt, SeoMeta, SocialCopyDraft
+from icop.agents.social import fit_post
+from icop.platforms import Platform
 from tests.agents.fakes import ARTICLE_TEXT, KOREAN_ARTICLE_TEXT
 
 
@@ -70,3 +72,22 @@ def test_alt_texts_off_topic_or_in_another_language_are_replaced() -> None:
         "ko",
     )
     assert korean[0].alt == "집에서 퇴비 만들기 관련 이미지"
+
+
+def test_a_post_that_is_the_title_and_hashtags_gets_the_summary_and_the_link() -> None:
+    draft = SocialCopyDraft(
+        text="Composting at Home #compost #balancingcompostwithfood",
+        hashtags=["compost", "soil", "garden", "worms", "zero", "waste", "green", "home", "diy"],
+    )
+    post = fit_post(
+        draft,
+        Platform.X,
+        url="https://blog.example.com/compost",
+        images=[],
+        title="Composting at Home",
+        summary="Mix greens and browns, keep the pile damp, and compost is ready in a season.",
+    )
+    assert post.ok, post.problems
+    assert "keep the pile damp" in post.text and "https://blog.example.com/compost" in post.text
+    assert len(post.hashtags) == 3
+    assert any("nothing beyond the title" in change for change in post.changes)
