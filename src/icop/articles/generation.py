@@ -10,6 +10,7 @@ from typing import Any, Literal, Protocol
 from uuid import UUID
 
 from icop.errors import ICOPError
+from icop.llm.contests.record import Contest
 from icop.models.article import ArticleImage, SocialCopy
 
 ProgressCallback = Callable[[str], Awaitable[None]]
@@ -50,6 +51,8 @@ class GenerationResult:
     selection_rationale: str | None = None
     cost_usd: Decimal = Decimal(0)
     message: str | None = None
+    contest: Contest | None = None
+    """The writers' judged contest (compare mode, reviewed by the editor), else None."""
 
 
 class GenerationFailed(ICOPError):
