@@ -23,6 +23,7 @@ from icop.articles.generation import (
 )
 from icop.articles.repository import ArticleRepository
 from icop.db.session import unit_of_work
+from icop.llm.contests import record as contests
 from icop.models import ArticleStatus
 from icop.orchestrator.heartbeat import heartbeating
 
@@ -191,6 +192,10 @@ class ArticleActivities:
                 ),
             )
             await repository.replace_drafts(tenant_id, article_id, result.drafts)
+            if result.contest is not None:
+                # The judgement and the record it adds to commit together: a retried save
+                # replaces the article's contest, it never counts it twice.
+                await contests.record(session, tenant_id, article_id, result.contest)
 
     @activity.defn(name="article.set_status")
     async def set_status(self, change: StatusChange) -> None:

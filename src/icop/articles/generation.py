@@ -10,6 +10,7 @@ from typing import Any, Literal, Protocol
 from uuid import UUID
 
 from icop.errors import ICOPError
+from icop.llm.contests.record import Contest
 from icop.models.article import ArticleImage, SocialCopy
 
 ProgressCallback = Callable[[str], Awaitable[None]]
@@ -54,6 +55,8 @@ class GenerationResult:
     message: str | None = None
     quality: dict[str, Any] = field(default_factory=dict)
     """The publishability gate's report: attempts and findings."""
+    contest: Contest | None = None
+    """The writers' judged contest (compare mode, reviewed by the editor), else None."""
 
 
 class GenerationFailed(ICOPError):

@@ -112,3 +112,27 @@ TASKS: dict[TaskKind, TaskSpec] = {
 
 def spec_for(kind: TaskKind | str) -> TaskSpec:
     return TASKS[TaskKind(kind)]
+
+
+# Contests: routes whose calls compete in one judged contest per article. The key is the pool
+# task, whose candidates the slots draw from in the ``best_judged`` routing mode and under whose
+# name each tenant's record is kept; the slots are the parallel calls of one article.
+CONTESTS: dict[TaskKind, tuple[TaskKind, ...]] = {
+    TaskKind.WRITE_DRAFT: (TaskKind.WRITE_DRAFT_A, TaskKind.WRITE_DRAFT_B, TaskKind.WRITE_DRAFT_C),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Seat:
+    """A slot's place in its contest."""
+
+    pool: TaskKind
+    index: int
+    slots: int
+
+
+def seat_of(kind: TaskKind) -> Seat | None:
+    for pool, slots in CONTESTS.items():
+        if kind in slots:
+            return Seat(pool, slots.index(kind), len(slots))
+    return None
