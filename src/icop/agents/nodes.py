@@ -385,7 +385,11 @@ class ArticleNodes:
         plan = VisualPlan(images=result.output.images[: brief.image_count])
         plan, extra = await english_prompts(plan, lambda text: self._translate(state, text, None))
         fitted, findings = metadata.fit_alts(
-            plan.images, seo.title, state["article"].text, brief.language
+            plan.images,
+            seo.title,
+            state["article"].text,
+            brief.language,
+            prompts.every_prompt(self.deps.runtime.roles.all()),
         )
         return {"visual": VisualPlan(images=fitted), "findings": findings, "usage": usage + extra}
 

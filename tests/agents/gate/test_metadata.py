@@ -3,7 +3,9 @@ an alt text describing another picture, copied from the bundled model's output).
 
 from __future__ import annotations
 
+from icop.agents import prompts
 from icop.agents.gate.metadata import clean_seo, fit_alts
+from icop.agents.roles import default_roles
 from icop.agents.schemas import ImagePrompt, SeoMeta, SocialCopyDraft
 from icop.agents.social import fit_post
 from icop.platforms import Platform
@@ -65,6 +67,14 @@ def test_alt_texts_off_topic_or_in_another_language_are_replaced() -> None:
     assert fitted[0].alt == images[0].alt
     assert fitted[1].alt == "Illustration for “Composting at home” (2)"
     assert [f.code for f in findings] == ["alt_text"]
+    copied, _ = fit_alts(
+        [ImagePrompt(prompt="p", alt="A concrete subject, setting, light, composition, style")],
+        "Compost composition",
+        "Compost composition: a balance of greens and browns.",
+        "en",
+        prompts.every_prompt(default_roles().all()),
+    )
+    assert copied[0].alt == "Illustration for “Compost composition”"  # the director's words
     korean, _ = fit_alts(
         [ImagePrompt(prompt="p", alt="A compost heap in soft morning light")],
         "집에서 퇴비 만들기",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from icop.agents.gate import scaffolding
 from icop.agents.gate.support import terms
 from icop.agents.gate.text import is_dense, plain, script_share, words
 from icop.agents.schemas import Finding, ImagePrompt, SeoMeta
@@ -64,7 +65,10 @@ def clean_seo(
             findings.append(Finding(code="hashtag", action="removed", detail=hashtag))
     if not hashtags:
         hashtags = [made for made in (tag(keyword) for keyword in keywords[:3]) if made]
-    return seo.model_copy(update={"keywords": keywords, "hashtags": hashtags}), findings
+    # Models often hand the topic back as the title, lower-case ("composting at home").
+    title = seo.title[:1].upper() + seo.title[1:]
+    update = {"title": title, "keywords": keywords, "hashtags": hashtags}
+    return seo.model_copy(update=update), findings
 
 
 def default_alt(title: str, language: str, index: int) -> str:
@@ -79,18 +83,27 @@ def default_alt(title: str, language: str, index: int) -> str:
 
 
 def fit_alts(
-    images: Sequence[ImagePrompt], title: str, article: str, language: str
+    images: Sequence[ImagePrompt],
+    title: str,
+    article: str,
+    language: str,
+    references: Sequence[str] = (),
 ) -> tuple[list[ImagePrompt], list[Finding]]:
-    """Alt texts in the article's language that name something the article is about;
-    otherwise one made from the title (an honest alt beats a description of another image)."""
+    """Alt texts in the article's language that name something the article is about and are
+    not the prompt's words (the bundled model once answered with the visual director's
+    instructions, "A concrete subject, setting, light, composition, style…"); otherwise one
+    made from the title (an honest alt beats a description of another image)."""
     subject = terms(f"{title} {article}", language)
     needed = MIN_ALT_SCRIPT["dense" if is_dense(language) else "alphabetic"]
+    n = scaffolding.run_length(language)
+    prompt = scaffolding.reference_grams(references, n, language)
     fitted: list[ImagePrompt] = []
     findings: list[Finding] = []
     for index, image in enumerate(images):
         alt = image.alt.strip()
         on_topic = bool(terms(alt, language) & subject)
-        if alt and on_topic and script_share(alt, language) >= needed:
+        copied = scaffolding.leaks(alt, prompt, n, language)
+        if alt and on_topic and not copied and script_share(alt, language) >= needed:
             fitted.append(image)
             continue
         replacement = default_alt(title, language, index)
