@@ -136,10 +136,28 @@ class GeneratedSubtopic:
     centrality: float | None
 
 
+@dataclass(frozen=True)
+class GeneratedSubtopics:
+    subtopics: Sequence[GeneratedSubtopic]
+    candidates: int = 0
+    """Distinct candidate angles judged for relevance (0: none were)."""
+    candidates_off_topic: int = 0
+    labels_off_topic: int = 0
+    off_topic_examples: Sequence[str] = ()
+
+    def relevance(self) -> dict[str, int]:
+        """What the run row records (its ``options``) and the API shows."""
+        return {
+            "candidates": self.candidates,
+            "candidates_off_topic": self.candidates_off_topic,
+            "labels_off_topic": self.labels_off_topic,
+        }
+
+
 class SubtopicGenerator(Protocol):
     async def __call__(
         self, topic: str, *, count: int, language: str, tenant_id: UUID
-    ) -> Sequence[GeneratedSubtopic]: ...
+    ) -> GeneratedSubtopics: ...
 
 
 class PlanSources(Protocol):
@@ -324,6 +342,7 @@ class PlanningActivities:
                 run_id, work.row_number, status=RowStatus.SUBTOPICS, step="generating sub-topics"
             )
             existing = list(await SubTopicRepository(session).for_topic(pipeline_id, key))
+        relevance_note = ""
         if not existing:
             try:
                 # Model calls outlast the heartbeat timeout; beat while they run.
@@ -336,6 +355,24 @@ class PlanningActivities:
                     )
             except ICOPError as error:
                 raise _fail(error) from error
+            if generated.candidates:
+                logger.info(
+                    "sub-topics for row %s: %s of %s candidate angles off topic, %s labels "
+                    "replaced%s",
+                    work.row_number,
+                    generated.candidates_off_topic,
+                    generated.candidates,
+                    generated.labels_off_topic,
+                    f" (dropped e.g. {list(generated.off_topic_examples)})"
+                    if generated.off_topic_examples
+                    else "",
+                )
+                relevance_note = (
+                    f"; {generated.candidates_off_topic} of {generated.candidates} candidate "
+                    "angles off topic"
+                    if generated.candidates_off_topic
+                    else ""
+                )
             existing = [
                 SubTopic(
                     tenant_id=tenant_id,
@@ -349,9 +386,13 @@ class PlanningActivities:
                     size=item.size,
                     centrality=item.centrality,
                 )
-                for position, item in enumerate(generated)
+                for position, item in enumerate(generated.subtopics)
             ]
             async with self._tenant(run.tenant_id) as session:
+                if generated.candidates:
+                    await RunRepository(session).merge_row_options(
+                        run_id, work.row_number, {"subtopic_relevance": generated.relevance()}
+                    )
                 # A concurrent run may have stored them first: theirs win, ours are dropped.
                 stored = await SubTopicRepository(session).for_topic(pipeline_id, key)
                 if stored:
@@ -420,7 +461,7 @@ class PlanningActivities:
                     row_number=work.row_number,
                     status=STATUS_RUNNING,
                     sub_topics=[s.label for s in existing],
-                    notes=f"writing {len(slots)} article(s)",
+                    notes=f"writing {len(slots)} article(s){relevance_note}",
                 )
             ],
         )
