@@ -3,7 +3,7 @@
 
 Two judges, chosen by measurement on a hand-labelled set of on- and off-topic angles for
 English and Korean topics (benchmarks/data/subtopic_relevance.json; the figures are in
-docs/planning.md and come from benchmarks/subtopic_relevance.py):
+docs/subtopics.md and come from benchmarks/subtopic_relevance.py):
 
 - English topic and English text: MiniLM's cosine similarity to the topic. MiniLM is the best
   judge there (ROC AUC 0.90 against 0.75-0.86 for the multilingual model), and it is the

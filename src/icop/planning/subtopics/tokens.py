@@ -19,7 +19,7 @@ to BERTopic's placeholder ``emptydoc``, and c-TF-IDF crashed (issue #12). Cluste
 - word bigrams of neighbouring spaced words, as before.
 
 Measured against a morphological analyser (kiwipiepy, ~100 MB with its model) on Korean
-candidate sets: benchmarks/subtopic_relevance.py and docs/planning.md have the figures.
+candidate sets: benchmarks/subtopic_relevance.py and docs/subtopics.md have the figures.
 """
 
 from __future__ import annotations
