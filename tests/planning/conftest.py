@@ -26,13 +26,8 @@ from icop.orchestrator.connection import TemporalSettings, connect
 from icop.orchestrator.dev_server import DevServerProcess, EmbeddedTemporal
 from icop.orchestrator.queues import TaskQueue
 from icop.orchestrator.worker import WorkerRegistry, running_workers
-from icop.planning.activities import (
-    GeneratedSubtopic,
-    GeneratedSubtopics,
-    PipelineRunInput,
-    PlanningActivities,
-    SubtopicGenerator,
-)
+from icop.planning.activities import PipelineRunInput, PlanningActivities
+from icop.planning.generated import GeneratedSubtopic, GeneratedSubtopics, SubtopicGenerator
 from icop.planning.sources import PipelinePlanSources
 from icop.planning.workflows import PipelineRunWorkflow
 from icop.runtime.workers import register_articles, register_planning
@@ -148,9 +143,7 @@ async def setup(
     ) -> GeneratedSubtopics:
         calls.topics.append(topic)
         if calls.generator is not None:
-            return await calls.generator(
-                topic, count=count, language=language, tenant_id=tenant_id
-            )
+            return await calls.generator(topic, count=count, language=language, tenant_id=tenant_id)
         return GeneratedSubtopics(
             [
                 GeneratedSubtopic(

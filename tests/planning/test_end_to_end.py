@@ -35,12 +35,8 @@ from icop.models import GeneratedArticle, Post, Role
 from icop.orchestrator.connection import LazyClient, TemporalSettings
 from icop.orchestrator.queues import TaskQueue
 from icop.orchestrator.worker import running_workers
-from icop.planning.activities import (
-    GeneratedSubtopic,
-    GeneratedSubtopics,
-    PipelineRunInput,
-    PlanningActivities,
-)
+from icop.planning.activities import PipelineRunInput, PlanningActivities
+from icop.planning.generated import GeneratedSubtopic, GeneratedSubtopics
 from icop.planning.sources import PipelinePlanSources
 from icop.planning.workflows import PipelineRunWorkflow
 from icop.runtime.clients import Runtime

@@ -43,6 +43,7 @@ from icop.models import (
 )
 from icop.orchestrator.heartbeat import heartbeating
 from icop.outbox import service as outbox
+from icop.planning.generated import SubtopicGenerator
 from icop.planning.repository import PipelineRepository, RunRepository, SubTopicRepository
 from icop.planning.sheets.a1 import parse_a1
 from icop.planning.sheets.layout import (
@@ -125,39 +126,6 @@ class PublishRequest:
 class RowOutcome:
     row_number: int
     error: str | None = None
-
-
-@dataclass(frozen=True)
-class GeneratedSubtopic:
-    label: str
-    keywords: list[str]
-    members: list[str]
-    size: int
-    centrality: float | None
-
-
-@dataclass(frozen=True)
-class GeneratedSubtopics:
-    subtopics: Sequence[GeneratedSubtopic]
-    candidates: int = 0
-    """Distinct candidate angles judged for relevance (0: none were)."""
-    candidates_off_topic: int = 0
-    labels_off_topic: int = 0
-    off_topic_examples: Sequence[str] = ()
-
-    def relevance(self) -> dict[str, int]:
-        """What the run row records (its ``options``) and the API shows."""
-        return {
-            "candidates": self.candidates,
-            "candidates_off_topic": self.candidates_off_topic,
-            "labels_off_topic": self.labels_off_topic,
-        }
-
-
-class SubtopicGenerator(Protocol):
-    async def __call__(
-        self, topic: str, *, count: int, language: str, tenant_id: UUID
-    ) -> GeneratedSubtopics: ...
 
 
 class PlanSources(Protocol):
@@ -356,23 +324,9 @@ class PlanningActivities:
             except ICOPError as error:
                 raise _fail(error) from error
             if generated.candidates:
-                logger.info(
-                    "sub-topics for row %s: %s of %s candidate angles off topic, %s labels "
-                    "replaced%s",
-                    work.row_number,
-                    generated.candidates_off_topic,
-                    generated.candidates,
-                    generated.labels_off_topic,
-                    f" (dropped e.g. {list(generated.off_topic_examples)})"
-                    if generated.off_topic_examples
-                    else "",
-                )
-                relevance_note = (
-                    f"; {generated.candidates_off_topic} of {generated.candidates} candidate "
-                    "angles off topic"
-                    if generated.candidates_off_topic
-                    else ""
-                )
+                logger.info("sub-topics for row %s: %s", work.row_number, generated.describe())
+            if generated.candidates_off_topic:
+                relevance_note = f"; {generated.off_topic_note()}"
             existing = [
                 SubTopic(
                     tenant_id=tenant_id,

@@ -26,7 +26,8 @@ from icop.images.workflows import ImageGenerationWorkflow
 from icop.llm.smart_router import SmartRouter
 from icop.orchestrator.queues import TaskQueue
 from icop.orchestrator.worker import WorkerRegistry, diagnostics_registry
-from icop.planning.activities import GeneratedSubtopic, GeneratedSubtopics, PlanningActivities
+from icop.planning.activities import PlanningActivities
+from icop.planning.generated import GeneratedSubtopic, GeneratedSubtopics
 from icop.planning.sources import PipelinePlanSources
 from icop.planning.subtopics import TopicRelevance, generate_subtopics
 from icop.planning.workflows import PipelineRunWorkflow
