@@ -8,7 +8,9 @@ from __future__ import annotations
 import logging
 
 import pytest
+from rich.console import Console
 
+from icop.cli.pipeline import summary
 from icop.db.session import unit_of_work
 from icop.embeddings import HashingEmbedder, MiniLMEmbedder
 from icop.embeddings.e5 import MultilingualE5Embedder
@@ -59,3 +61,9 @@ async def test_off_topic_angles_are_counted_and_a_row_without_any_ends_with_the_
     assert (counted.candidates, counted.candidates_off_topic) == (len(phrases), 2)
     assert by_row[4].error == rain[4]
     assert by_row[4].subtopic_relevance is None  # refused before anything was stored
+    # What `icop pipeline run --wait` prints at the end says it too.
+    console = Console(width=200, record=True)
+    console.print(summary(shown))
+    printed = console.export_text()
+    assert f"2 of {len(phrases)} angles off topic" in printed, printed
+    assert "no on-topic sub-topics for 'rainwater harvesting'" in printed, printed
