@@ -38,8 +38,8 @@ SOURCES = [
         snippet="A pile should feel like a wrung-out sponge.",
     ),
 ]
-# A draft as a good writer returns it: on the sources, cited right, about 170 words (briefs in
-# the tests ask for 100 to 400; the gate wants at least 40 % of what was asked).
+# A draft as a good writer returns it: on the sources, cited right, about 340 words (briefs in
+# the tests ask for up to 800; the gate wants at least 40 % of what was asked).
 ARTICLE_TEXT = (
     "# Composting at home\n\n"
     "Mix greens and browns [1]. A compost pile needs a balance of green material, rich in "
@@ -54,6 +54,20 @@ ARTICLE_TEXT = (
     "Keep the pile as damp as a wrung-out sponge [3]. When the pile is too dry, nothing "
     "happens; when it is too wet, it starts to smell. Squeeze a handful: a few drops of water "
     "mean the moisture is right.\n\n"
+    "## What goes in, what stays out\n\n"
+    "Vegetable peelings, coffee grounds, tea leaves, eggshells and garden trimmings all belong "
+    "in the bin. Meat, fish, dairy and oily leftovers attract rats and flies, so keep them "
+    "out. Chop large stems into short pieces; small pieces break down much faster than whole "
+    "branches, and a layer of leaves on top hides anything fresh.\n\n"
+    "## When something goes wrong\n\n"
+    "A heap that smells of ammonia has too much green material: add a bucket of shredded "
+    "cardboard or autumn leaves. A heap that stays cold and dry needs water and a fork of "
+    "fresh grass. White threads in the middle are fungi at work, a good sign rather than a "
+    "problem. Fruit flies disappear once scraps are buried instead of left on the surface.\n\n"
+    "## Using the finished compost\n\n"
+    "Sieve out the twigs and return them to a new heap. Spread two or three centimetres of "
+    "compost over beds in spring, mix a handful into the soil of each new pot, or brew it "
+    "with water into a feed for tomatoes. Stored dry and covered, it keeps for a year.\n\n"
     "## Start today\n\n"
     "Begin small with one bin, one bag of dry leaves and the scraps of a single week. Turn "
     "the heap every week or two so that air reaches the middle, and within a season the "
