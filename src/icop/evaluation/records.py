@@ -89,7 +89,17 @@ class ArticleRecord(Record):
     stop_reason: str | None = None
     markdown: str = ""
     title: str | None = None
-    sources: list[SourceRef] = Field(default_factory=list)
+    article_text: str = Field(
+        default="", description="The article as the editor or merger wrote it (model citations)."
+    )
+    sources: list[SourceRef] = Field(
+        default_factory=list, description="What research found, numbered as the models saw it."
+    )
+    references: list[SourceRef] = Field(
+        default_factory=list,
+        description="The final list the Markdown's [n] resolve to, each with the passages of "
+        "its research source(s).",
+    )
     cited_sources: list[int] = Field(
         default_factory=list, description="Numbers the final references list."
     )

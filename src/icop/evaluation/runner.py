@@ -241,7 +241,12 @@ def to_record(
     brand_voice_configured: bool,
 ) -> ArticleRecord:
     document = state.get("markdown")
+    article = state.get("article")
     research = state.get("research")
+    sources = [
+        SourceRef(number=s.number, title=s.title, url=s.url, snippet=s.snippet)
+        for s in state.get("sources", [])
+    ]
     seo = state.get("seo")
     visual = state.get("visual")
     social = []
@@ -260,7 +265,10 @@ def to_record(
                 link_url=post.link_url,
             )
         )
-    gate: Any = cast(dict[str, Any], state).get("gate")
+    findings = getattr(document, "findings", None)
+    gate: Any = cast(dict[str, Any], state).get("gate") or (
+        {"findings": [_plain(finding) for finding in findings]} if findings else None
+    )
     return ArticleRecord(
         topic_id=topic.id,
         language=topic.language,
@@ -272,10 +280,11 @@ def to_record(
         stop_reason=error or state.get("stop_reason"),
         markdown=document.markdown if document else "",
         title=seo.title if seo else None,
-        sources=[
-            SourceRef(number=s.number, title=s.title, url=s.url, snippet=s.snippet)
-            for s in state.get("sources", [])
-        ],
+        article_text=article.text if article else "",
+        sources=sources,
+        references=[resolved(c.number, c.title, c.url, sources) for c in document.citations]
+        if document
+        else [],
         cited_sources=[c.number for c in document.citations] if document else [],
         inferred_citations=list(document.inferred_citations) if document else [],
         dropped_citations=list(document.dropped_citations) if document else [],
@@ -302,6 +311,14 @@ def to_record(
         gate=_plain(gate),
         brand_voice_configured=brand_voice_configured,
     )
+
+
+def resolved(number: int, title: str, url: str | None, sources: list[SourceRef]) -> SourceRef:
+    """A listed source with the passages of the research source(s) it is (by title and link:
+    the final list may renumber, and one document can be several retrieved passages)."""
+    same = [s for s in sources if s.title == title and s.url == url]
+    passages = list(dict.fromkeys(s.snippet for s in same if s.snippet))
+    return SourceRef(number=number, title=title, url=url, snippet="\n\n".join(passages))
 
 
 def _plain(value: Any) -> dict[str, Any] | None:
