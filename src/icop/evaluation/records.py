@@ -139,4 +139,8 @@ class RunRecord(Record):
     code: str = Field(default="", description="git commit (and '+dirty') the run was made on")
     started_at: str = ""
     machine: str = ""
+    prompts: list[str] = Field(
+        default_factory=list,
+        description="The prompt templates of the code that ran (for the scaffolding check).",
+    )
     articles: list[ArticleRecord] = Field(default_factory=list)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from icop.config import Settings
 from icop.evaluation.dataset import EvalTopic
+from icop.evaluation.metrics.scaffolding import prompt_templates
 from icop.evaluation.providers import choose
 from icop.evaluation.records import RunRecord
 from icop.evaluation.runner import EvalOptions, EvalRunner, Mode, Progress
@@ -75,6 +76,7 @@ async def evaluate(
         code=code_version(),
         started_at=datetime.now(UTC).isoformat(timespec="seconds"),
         machine=f"{platform.machine()} {len(_cores())} cores",
+        prompts=prompt_templates(),
     )
     try:
         runner = EvalRunner(runtime, options, **({"progress": progress} if progress else {}))
