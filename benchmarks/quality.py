@@ -29,7 +29,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
+REPORT = DOCS / "quality.md"
 RUNS = DOCS / "quality" / "runs"
+# Where the side-by-side runner writes the peers' scores (icop.evaluation.report.PeersFile).
+PEERS = (DOCS / "quality" / "peers.json", ROOT / ".icop" / "eval" / "peers.json")
 # Three English topics and one Korean: what the bundled model writes in ~20 minutes on 2 cores.
 DEFAULT_TOPICS = ("home-composting", "balcony-gardening", "sleep-hygiene", "ko-home-composting")
 
@@ -120,7 +123,9 @@ def run_child(args: argparse.Namespace) -> Path:
             raise SystemExit(f"the evaluation run failed (exit {child.returncode})")
         document = json.loads(produced.read_text(encoding="utf-8"))
         RUNS.mkdir(parents=True, exist_ok=True)
-        target = RUNS / f"{slug(document['label'])}.json"
+        # One file per run, named by when it started: a later run adds a row, never replaces.
+        stamp = re.sub(r"[^0-9]", "", document["started_at"])[:12]
+        target = RUNS / f"{stamp}-{slug(document['label'])}.json"
         shutil.copyfile(produced, target)
         if child.returncode != 0:
             print(f"the run stopped early (exit {child.returncode}); kept what it wrote")
@@ -159,9 +164,42 @@ def main() -> None:
     if args.phase == "run":
         phase(args)
         return
+    made = None
     if not args.report_only:
-        path = run_child(args)
-        print(f"recorded {path.relative_to(ROOT)}")
+        made = run_child(args)
+        print(f"recorded {made.relative_to(ROOT)}")
+    report(made)
+
+
+def report(made: Path | None) -> None:
+    """Score every recorded run, write docs/quality.md and its plots, and print the RESULT
+    line of the run just made (or of the latest run of the default model)."""
+    from icop.config import get_settings
+    from icop.evaluation.providers import choose
+    from icop.evaluation.report import load_peers, load_runs, result_line, score_run, write_report
+
+    runs = [score_run(run) for run in load_runs(RUNS)]
+    if not runs:
+        raise SystemExit(f"no recorded runs in {RUNS.relative_to(ROOT)}")
+    peers = load_peers(PEERS)
+    write_report(runs, peers, ROOT, REPORT)
+    print(f"wrote {REPORT.relative_to(ROOT)}")
+    for scored in runs:
+        summary = scored.summary
+        print(f"{summary.label}: {result_line(summary)}")
+    if made is not None:
+        document = json.loads(made.read_text(encoding="utf-8"))
+        chosen = next(
+            scored
+            for scored in runs
+            if (scored.run.label, scored.run.started_at)
+            == (document["label"], document["started_at"])
+        )
+    else:
+        default = choose(get_settings(), "local", None, Path(tempfile.gettempdir())).model
+        local = [s for s in runs if s.summary.provider == "local" and s.summary.model == default]
+        chosen = (local or runs)[-1]
+    print(result_line(chosen.summary, peers))
 
 
 if __name__ == "__main__":

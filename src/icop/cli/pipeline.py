@@ -164,9 +164,7 @@ def run(
     _exit(0 if status in SUCCEEDED else 1)
 
 
-async def _run(
-    current: Settings, name_or_id: str, wait: bool, tenant: UUID | None
-) -> RunStatus:
+async def _run(current: Settings, name_or_id: str, wait: bool, tenant: UUID | None) -> RunStatus:
     queues = [TaskQueue.PLANNING, TaskQueue.AGENTS, TaskQueue.IMAGES, TaskQueue.GPU]
     async with _runtime(current, queues) as runtime:
         sessionmaker, temporal = runtime.sessionmaker, runtime.temporal
@@ -222,9 +220,7 @@ async def follow(
                 done = sum(1 for a in row.articles if a.status and a.status.written)
                 step = row.error if row.status == RowStatus.ERROR else (row.step or row.status)
                 writing = [
-                    a
-                    for a in row.articles
-                    if a.current_step and a.status == ArticleStatus.RUNNING
+                    a for a in row.articles if a.current_step and a.status == ArticleStatus.RUNNING
                 ]
                 if writing:
                     step = f"{writing[0].sub_topic[:40]}: {writing[0].current_step}"
