@@ -59,6 +59,10 @@ async def test_one_topic_through_the_product_path(
     assert record.sources and {source.title for source in record.sources} <= titles
     assert all(source.snippet for source in record.sources)
     assert set(record.cited_sources) <= {source.number for source in record.sources}
+    # The final list the Markdown's [n] resolve to, each with its research passages.
+    assert [source.number for source in record.references] == record.cited_sources
+    assert all(source.snippet for source in record.references)
+    assert record.article_text
     assert sorted(d.writer for d in record.drafts) == ["writer_a", "writer_b", "writer_c"]
     assert record.seo["title"] == record.title
     assert record.image_alts and len(record.image_alts) == len(record.image_prompts)
