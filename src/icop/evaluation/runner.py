@@ -132,8 +132,9 @@ class EvalRunner:
         attempts = 0
         began = time.perf_counter()
         environment = ActivityEnvironment()
-        environment.on_heartbeat = lambda *details: self.progress(
-            topic, str(details[0]) if details else "running"
+        # The activity beats with the step that started; its liveness beats carry nothing.
+        environment.on_heartbeat = lambda *details: (
+            self.progress(topic, str(details[0])) if details else None
         )
         while attempts < self.options.max_attempts:
             attempts += 1
