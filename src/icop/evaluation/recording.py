@@ -5,12 +5,19 @@ of what happened: each call's usage or failure, and the social copywriter's draf
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from uuid import UUID
 
 from icop.agents.exceptions import AgentFailure
 from icop.agents.roles import RoleBook
 from icop.agents.runtime.base import AgentResult, AgentRuntime, T
-from icop.agents.schemas import InputModel, SocialCopyDraft, SocialCopyInput
+from icop.agents.schemas import (
+    EditorJudgement,
+    InputModel,
+    MergedText,
+    SocialCopyDraft,
+    SocialCopyInput,
+)
 from icop.evaluation.records import CallRecord
 
 
@@ -21,6 +28,7 @@ class RecordingRuntime:
         self.roles: RoleBook = inner.roles
         self.calls: dict[str, list[CallRecord]] = defaultdict(list)
         self.social_drafts: dict[str, dict[str, SocialCopyDraft]] = defaultdict(dict)
+        self.written: dict[str, list[str]] = defaultdict(list)
 
     async def run(
         self,
@@ -75,10 +83,27 @@ class RecordingRuntime:
                 instructions=instructions,
             )
         )
-        if isinstance(inputs, SocialCopyInput) and isinstance(result.output, SocialCopyDraft):
-            self.social_drafts[correlation_id][inputs.platform.value] = result.output
+        answer: object = result.output
+        if isinstance(inputs, SocialCopyInput) and isinstance(answer, SocialCopyDraft):
+            self.social_drafts[correlation_id][inputs.platform.value] = answer
+        if isinstance(answer, EditorJudgement):
+            self.written[correlation_id].append(answer.polished_text)
+        elif isinstance(answer, MergedText):
+            self.written[correlation_id].append(answer.text)
         return result
 
-    def take(self, article_id: str) -> tuple[list[CallRecord], dict[str, SocialCopyDraft]]:
+    def take(self, article_id: str) -> Recorded:
         """What was recorded for ``article_id``, forgotten here."""
-        return self.calls.pop(article_id, []), self.social_drafts.pop(article_id, {})
+        return Recorded(
+            calls=self.calls.pop(article_id, []),
+            social_drafts=self.social_drafts.pop(article_id, {}),
+            written=self.written.pop(article_id, []),
+        )
+
+
+@dataclass(frozen=True)
+class Recorded:
+    calls: list[CallRecord]
+    social_drafts: dict[str, SocialCopyDraft]
+    written: list[str]
+    """The reviewers' articles as the models wrote them (a regenerated article: each try)."""

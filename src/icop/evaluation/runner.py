@@ -28,7 +28,6 @@ from temporalio.testing import ActivityEnvironment
 from icop.agents.checkpoint import PostgresCheckpointSaver
 from icop.agents.graph import thread_config, with_checkpointer
 from icop.agents.runtime import create_runtime
-from icop.agents.schemas import SocialCopyDraft
 from icop.agents.state import ArticleState
 from icop.articles import service as articles
 from icop.articles.activities import ArticleActivities, ArticleWorkflowInput
@@ -43,10 +42,9 @@ from icop.auth.tokens import TokenService
 from icop.brand.service import BrandVoiceService
 from icop.db.session import unit_of_work
 from icop.evaluation.dataset import EvalTopic
-from icop.evaluation.recording import RecordingRuntime
+from icop.evaluation.recording import Recorded, RecordingRuntime
 from icop.evaluation.records import (
     ArticleRecord,
-    CallRecord,
     ClaimRecord,
     DraftRecord,
     SocialRecord,
@@ -215,7 +213,7 @@ class EvalRunner:
             row = await ArticleRepository(session).get(article_id)
             brand_samples = await self.brand_voice.retrieve(tenant_id, topic.topic, 1)
         state = await self.final_state(tenant_id, article_id)
-        calls, social_drafts = self.recording.take(str(article_id))
+        recorded = self.recording.take(str(article_id))
         return to_record(
             topic,
             self.options,
@@ -223,8 +221,7 @@ class EvalRunner:
             status=str(row.status) if row is not None else "missing",
             error=row.error if row is not None else None,
             state=state,
-            calls=calls,
-            social_drafts=social_drafts,
+            recorded=recorded,
             brand_voice_configured=bool(brand_samples),
         )
 
@@ -237,8 +234,7 @@ def to_record(
     status: str,
     error: str | None,
     state: ArticleState,
-    calls: list[CallRecord],
-    social_drafts: dict[str, SocialCopyDraft],
+    recorded: Recorded,
     brand_voice_configured: bool,
 ) -> ArticleRecord:
     document = state.get("markdown")
@@ -252,7 +248,7 @@ def to_record(
     visual = state.get("visual")
     social = []
     for platform, post in sorted(state.get("social", {}).items()):
-        draft = social_drafts.get(platform)
+        draft = recorded.social_drafts.get(platform)
         social.append(
             SocialRecord(
                 platform=platform,
@@ -281,7 +277,8 @@ def to_record(
         stop_reason=error or state.get("stop_reason"),
         markdown=document.markdown if document else "",
         title=seo.title if seo else None,
-        article_text=article.text if article else "",
+        # As the models wrote it: the graph (the gate) may repair the article it keeps.
+        article_text="\n\n".join(recorded.written) or (article.text if article else ""),
         sources=sources,
         references=[resolved(c.number, c.title, c.url, sources) for c in document.citations]
         if document
@@ -308,7 +305,7 @@ def to_record(
         image_alts=[image.alt for image in state.get("images", [])],
         image_prompts=[prompt.prompt for prompt in visual.images] if visual else [],
         social=social,
-        calls=calls,
+        calls=recorded.calls,
         gate=_plain(gate),
         brand_voice_configured=brand_voice_configured,
     )

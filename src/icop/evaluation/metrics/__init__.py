@@ -278,15 +278,20 @@ def _finding(finding: object) -> str:
 
 
 def _inferred_keys(record: ArticleRecord, body: str) -> set[str]:
-    """The sentences whose citations code added rather than a model wrote. With the article as
-    the editor wrote it: the final sentences it had without a citation. Records made before it
-    was kept: a paragraph's only cited sentence whose numbers are all among the sources the
-    assembler reported inferring (its one citation is appended to the paragraph's best
-    sentence)."""
+    """The sentences whose citations code added rather than a model wrote.
+
+    With the texts the models wrote (the reviewer's article, the drafts): a final cited
+    sentence that they only ever wrote without a citation (sentences they did not write at all
+    were rewritten by a model: counted as the model's). Records made before those were kept: a
+    paragraph's only cited sentence whose numbers are all among the sources the assembler
+    reported inferring (its one citation is appended to the paragraph's best sentence)."""
     final = [unit for unit in units(body) if unit.numbers]
     if record.article_text:
-        written = {_key(unit): bool(unit.numbers) for unit in units(record.article_text)}
-        return {_key(unit) for unit in final if written.get(_key(unit)) is False}
+        cited: dict[str, bool] = {}
+        written = [record.article_text, *(draft.text for draft in record.drafts)]
+        for unit in (unit for text in written for unit in units(text)):
+            cited[_key(unit)] = cited.get(_key(unit), False) or bool(unit.numbers)
+        return {_key(unit) for unit in final if cited.get(_key(unit)) is False}
     inferred = set(record.inferred_citations)
     if not inferred:
         return set()
