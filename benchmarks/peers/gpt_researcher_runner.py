@@ -134,7 +134,7 @@ async def research(request: dict[str, Any], work_dir: Path, report: PeerReport) 
             report.seconds = time.perf_counter() - started
 
         step = "read the report"
-        (work_dir / "report.md").write_text(markdown, encoding="utf-8")
+        (work_dir / "gpt_researcher_report.md").write_text(markdown, encoding="utf-8")
         report.text, report.sources = parse_gpt_researcher(markdown, documents)
         report.notes.append(f"sources visited: {sorted(researcher.visited_urls)}")
     except Exception as error:
