@@ -200,7 +200,7 @@ def rendered(report: PeerReport) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _log_tail(path: Path, limit: int = 1500) -> str:
+def _log_tail(path: Path, limit: int = 400) -> str:
     try:
         return path.read_text(errors="replace")[-limit:]
     except OSError:

@@ -26,7 +26,9 @@ def run_note(environment: PeerEnvironment, articles: list[dict[str, Any]]) -> st
     parts = [SETUP[environment.peer] + "."]
     failed = [article for article in articles if article["error"] is not None]
     for article in failed:
-        parts.append(f"No report for {article['topic_id']}: {article['error']}.")
+        error = " ".join(str(article["error"]).split())
+        error = error if len(error) <= 300 else error[:297] + "..."
+        parts.append(f"No report for {article['topic_id']}: {error}")
     uncited = [
         article["topic_id"]
         for article in articles
