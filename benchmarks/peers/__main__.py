@@ -355,7 +355,9 @@ def main(argv: list[str] | None = None) -> int:
     document = _existing(arguments.output)
     runs = {run["system"]: run for run in document["runs"]}
     for environment in peers:
-        runs[environment.system] = collect(environment, topics, models[environment.peer])
+        # The last report of every topic this peer has run, not only today's topics.
+        recorded = recorded_topics(environment)
+        runs[environment.system] = collect(environment, recorded, models[environment.peer])
     document["runs"] = [runs[system] for system in sorted(runs)]
     document.update(
         generated_at=datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
@@ -370,6 +372,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"wrote {_relative(target)}")
     print(result_line(document))
     return 0
+
+
+def recorded_topics(environment: PeerEnvironment) -> list[EvalTopic]:
+    """The evaluation topics with a result file of this peer under ``RUNS``, in dataset order."""
+    return [
+        topic
+        for topic in load_topics()
+        if (RUNS / environment.peer / topic.id / RESULT_FILE).exists()
+    ]
 
 
 def _recorded_model(environment: PeerEnvironment) -> str:
