@@ -73,7 +73,7 @@ from typing import Any
 import httpx
 
 from benchmarks.peers.environments import PEERS, PeerEnvironment, PeerSetupError
-from benchmarks.peers.native import REQUEST_FILE, RESULT_FILE, PeerReport
+from benchmarks.peers.native import REQUEST_FILE, RESULT_FILE, PeerReport, parse_outputs
 from benchmarks.peers.notes import run_note
 from benchmarks.peers.scoring import score_peer_report
 from benchmarks.peers.settings import SERVER_CTX_PER_SLOT, SERVER_PARALLEL, peer_request
@@ -259,7 +259,13 @@ def collect(environment: PeerEnvironment, topics: list[EvalTopic], model: str) -
         work_dir = RUNS / environment.peer / topic.id
         if not (work_dir / RESULT_FILE).exists():
             continue
-        articles.append(article_entry(PeerReport.read(work_dir), topic, work_dir))
+        report = PeerReport.read(work_dir)
+        documents = {f"{document.name}.md": document.text for document in topic.documents}
+        parsed = parse_outputs(environment.peer, work_dir, documents)
+        if parsed is not None and report.error is None:
+            # Parsed again from the peer's own files: a parser fix applies to recorded runs.
+            report.text, report.sources, _ = parsed
+        articles.append(article_entry(report, topic, work_dir))
     return {
         "system": environment.system,
         "model": model,

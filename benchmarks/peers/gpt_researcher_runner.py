@@ -37,7 +37,12 @@ from typing import Any
 
 # Run by the peer's own interpreter: the repository root makes ``benchmarks`` importable.
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from benchmarks.peers.native import REQUEST_FILE, PeerReport, parse_gpt_researcher
+from benchmarks.peers.native import (
+    GPT_RESEARCHER_REPORT,
+    REQUEST_FILE,
+    PeerReport,
+    parse_gpt_researcher,
+)
 
 GPT_RESEARCHER_VERSION = "0.16.1"
 CLOSED_PORT_URL = "http://127.0.0.1:9"
@@ -134,7 +139,7 @@ async def research(request: dict[str, Any], work_dir: Path, report: PeerReport) 
             report.seconds = time.perf_counter() - started
 
         step = "read the report"
-        (work_dir / "gpt_researcher_report.md").write_text(markdown, encoding="utf-8")
+        (work_dir / GPT_RESEARCHER_REPORT).write_text(markdown, encoding="utf-8")
         report.text, report.sources = parse_gpt_researcher(markdown, documents)
         report.notes.append(f"sources visited: {sorted(researcher.visited_urls)}")
     except Exception as error:

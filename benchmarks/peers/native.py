@@ -74,13 +74,16 @@ class PeerReport:
 
 
 _DOCUMENT_SUFFIX = re.compile(r"\.(md|txt)$", re.IGNORECASE)
+_SEPARATORS = re.compile(r"[\W_]+", re.UNICODE)
 
 
 def document_key(reference: str) -> str:
     """How a citation target is matched to a reference document: its file name without the
-    ``.md`` / ``.txt`` suffix, lower case (GPT-Researcher is given the documents as ``.txt``)."""
+    ``.md`` / ``.txt`` suffix (GPT-Researcher is given the documents as ``.txt``), lower case,
+    with spaces, underscores and hyphens alike (a model writes ``hot-and-cold-composting.txt``
+    as ``Hot and cold composting.txt``)."""
     name = reference.strip().rstrip("/").rsplit("/", 1)[-1]
-    return _DOCUMENT_SUFFIX.sub("", name).lower()
+    return _SEPARATORS.sub("-", _DOCUMENT_SUFFIX.sub("", name).lower()).strip("-")
 
 
 def resolve_document(reference: str, documents: dict[str, str]) -> str | None:
@@ -129,20 +132,30 @@ _REFERENCES_HEADING = re.compile(
 )
 
 
-def _reference_targets(references: str) -> list[tuple[str, str]]:
-    """(label, target) of each entry of a reference list: links, or bare URLs / file names."""
+_LIST_MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s*")
+_FILE_NAME = re.compile(r"[\w.\-/]+\.(?:md|txt)\b", re.IGNORECASE)
+
+
+def _reference_targets(references: str, documents: dict[str, str]) -> list[tuple[str, str]]:
+    """(label, target) of each entry of a reference list: its links, else its URL, else the
+    document it names (the whole entry, as a model may write a file name with spaces, or a
+    file name inside a longer entry), else the whole entry (a source that is no document)."""
     entries: list[tuple[str, str]] = []
-    for line in references.splitlines():
-        line = line.strip().lstrip("-*0123456789.) ").strip()
+    for raw in references.splitlines():
+        line = _LIST_MARKER.sub("", raw).strip()
         if not line:
             continue
         links = _LINK.findall(line)
         if links:
             entries.extend((label.strip(), target.strip()) for label, target in links)
             continue
-        bare = re.search(r"(https?://\S+|[\w.\-/]+\.(?:md|txt|pdf|html?))", line)
-        if bare:
-            entries.append((line.replace(bare.group(1), "").strip(" ,.-:"), bare.group(1)))
+        url = re.search(r"https?://\S+", line)
+        if url:
+            entries.append((line.replace(url.group(0), "").strip(" ,.-:"), url.group(0)))
+            continue
+        candidates = [line, *_FILE_NAME.findall(line)]
+        named = next((c for c in candidates if resolve_document(c, documents)), line)
+        entries.append((line, named))
     return entries
 
 
@@ -179,9 +192,8 @@ def parse_gpt_researcher(report: str, documents: dict[str, str]) -> tuple[str, l
 
     text = _LINK_GROUP.sub(group, body)
     text = _LINK.sub(single, text)
-    targets = {
-        document_key(target): (label, target) for label, target in _reference_targets(references)
-    }
+    listed = _reference_targets(references, documents)
+    targets = {document_key(target): (label, target) for label, target in listed}
     for key, (label, target) in targets.items():
         number_for(label, target)
         labels[key] = labels[key] or label
@@ -202,3 +214,38 @@ def parse_gpt_researcher(report: str, documents: dict[str, str]) -> tuple[str, l
             )
         )
     return text.strip(), sources
+
+
+# -- a run directory ---------------------------------------------------------------------------
+GPT_RESEARCHER_REPORT = "gpt_researcher_report.md"
+STORM_OUTPUT = "storm"  # STORM's output_dir; it writes one folder per topic inside
+
+
+def storm_article_dir(work_dir: Path) -> Path | None:
+    folders = sorted(path for path in (work_dir / STORM_OUTPUT).glob("*") if path.is_dir())
+    return folders[0] if folders else None
+
+
+def parse_outputs(
+    peer: str, work_dir: Path, documents: dict[str, str]
+) -> tuple[str, list[PeerSource], list[str]] | None:
+    """(text, sources, notes) from the peer's own files in a run directory, None when it
+    wrote none. The runner scripts and a re-scoring both parse through here, so a parser fix
+    applies to recorded runs."""
+    if peer == "gpt_researcher":
+        report = work_dir / GPT_RESEARCHER_REPORT
+        if not report.exists():
+            return None
+        text, sources = parse_gpt_researcher(report.read_text(encoding="utf-8"), documents)
+        return text, sources, []
+    article_dir = storm_article_dir(work_dir)
+    if article_dir is None or not (article_dir / "url_to_info.json").exists():
+        return None
+    notes = []
+    article = article_dir / "storm_gen_article_polished.txt"
+    if not article.exists():
+        article = article_dir / "storm_gen_article.txt"
+        notes.append("no polished article: the draft is scored")
+    url_to_info = json.loads((article_dir / "url_to_info.json").read_text(encoding="utf-8"))
+    text, sources = parse_storm(article.read_text(encoding="utf-8"), url_to_info, documents)
+    return text, sources, notes

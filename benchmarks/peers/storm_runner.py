@@ -37,7 +37,7 @@ from typing import Any
 
 # Run by the peer's own interpreter: the repository root makes ``benchmarks`` importable.
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from benchmarks.peers.native import REQUEST_FILE, PeerReport, parse_storm
+from benchmarks.peers.native import REQUEST_FILE, STORM_OUTPUT, PeerReport, parse_outputs
 
 STORM_VERSION = "1.1.1"
 
@@ -173,7 +173,7 @@ def run(request: dict[str, Any], work_dir: Path, report: PeerReport) -> None:
         lm_configs.set_article_polish_lm(model(limits["article_polish"]))
 
         arguments = STORMWikiRunnerArguments(
-            output_dir=str(work_dir / "storm"),
+            output_dir=str(work_dir / STORM_OUTPUT),
             max_conv_turn=settings["max_conv_turn"],
             max_perspective=settings["max_perspective"],
             search_top_k=settings["search_top_k"],
@@ -204,17 +204,11 @@ def run(request: dict[str, Any], work_dir: Path, report: PeerReport) -> None:
             report.prompt_tokens, report.completion_tokens = prompt, completion
 
         step = "read STORM's output files"
-        article_dir = Path(runner.article_output_dir)
-        polished = article_dir / "storm_gen_article_polished.txt"
-        draft = article_dir / "storm_gen_article.txt"
-        article_file = polished if polished.exists() else draft
-        if article_file is draft:
-            report.notes.append("no polished article: the draft is scored")
-        url_to_info = json.loads((article_dir / "url_to_info.json").read_text(encoding="utf-8"))
-        report.text, report.sources = parse_storm(
-            article_file.read_text(encoding="utf-8"), url_to_info, documents
-        )
-        report.notes.append(f"output: {article_dir}")
+        parsed = parse_outputs("storm", work_dir, documents)
+        if parsed is None:
+            raise FileNotFoundError(f"no article or url_to_info.json under {work_dir / 'storm'}")
+        report.text, report.sources, notes = parsed
+        report.notes.extend(notes)
     except Exception as error:
         report.error = f"{step}: {type(error).__name__}: {error}"
         traceback.print_exc()

@@ -6,13 +6,20 @@ PeersFile that benchmarks/quality.py reads."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 
 from benchmarks.peers import __main__ as peers_main
 from benchmarks.peers.environments import STORM, find_interpreter
-from benchmarks.peers.native import PeerReport, PeerSource, parse_gpt_researcher, parse_storm
+from benchmarks.peers.native import (
+    PeerReport,
+    PeerSource,
+    parse_gpt_researcher,
+    parse_outputs,
+    parse_storm,
+)
 from benchmarks.peers.scoring import score_peer_report
 from icop.evaluation.dataset import EvalTopic, load_topics
 from icop.evaluation.report import PeersFile
@@ -110,19 +117,32 @@ def test_storm_numbers_follow_its_unified_index_and_a_passage_outside_the_docume
 
 
 # -- GPT-Researcher ---------------------------------------------------------------------------
-def test_a_gpt_researcher_report_without_citations_has_no_sources_and_no_support(
+def test_a_real_gpt_researcher_report_lists_sources_it_never_cites(
     composting: EvalTopic,
 ) -> None:
-    """A real report of the 0.5B model: no in-text link and no reference list."""
+    """GPT-Researcher on the bundled 0.5B model (recorded): headings with nothing under them,
+    no in-text citation, and a reference list that loops on one name until the token cap —
+    one of whose entries writes a document's file name with spaces."""
     markdown = (FIXTURES / "gpt_researcher" / "home-composting.md").read_text(encoding="utf-8")
     text, sources = parse_gpt_researcher(markdown, documents_of(composting))
 
-    assert text == markdown.strip()
-    assert sources == []
-    scores = score_peer_report(PeerReport("gpt_researcher", composting.id, text=text), composting)
+    assert "References" not in text and "composting-basics.txt" not in text
+    assert [(source.number, source.path) for source in sources] == [
+        (1, "hot-and-cold-composting.md"),  # "Hot and cold composting.txt"
+        (2, "composting-basics.md"),  # 85 entries, one source
+        (3, None),  # "compost": the entry the cap cut off
+    ]
+    assert sources[1].snippet == documents_of(composting)["composting-basics.md"]
+    scores = score_peer_report(
+        PeerReport("gpt_researcher", composting.id, text=text, sources=sources), composting
+    )
     assert scores["cited_sentences"] == 0
     assert scores["citation_support"] is None
-    assert scores["invented_sources"] == 0
+    assert scores["uncited_sources"] == [1, 2, 3]
+    # A listed source that is no reference document counts as invented, cited or not (the
+    # rule ICOP's articles are held to): the cut-off "compost".
+    assert scores["invented_sources"] == 1
+    assert scores["not_researched_sources"] == ["compost"]
 
 
 def test_gpt_researcher_link_citations_become_numbers_and_a_foreign_link_is_invented(
@@ -142,7 +162,7 @@ def test_gpt_researcher_link_citations_become_numbers_and_a_foreign_link_is_inve
         "## References\n\n"
         "- composting-basics.txt\n"
         "- [Garden blog](https://example.com/blue-bins)\n"
-        "- hot-and-cold-composting.txt\n"
+        "- Hot and cold composting.txt\n"
     )
     text, sources = parse_gpt_researcher(markdown, documents_of(composting))
 
@@ -218,6 +238,22 @@ def test_peers_json_is_the_peers_file_the_published_evaluation_reads(
     assert line.startswith("RESULT storm_citation_support=")
     assert "storm_citation_support=1.0 storm_invented_sources=1" in line
     assert "storm_s=300.0" in line and line.endswith("peer_failures=1")
+
+
+def test_a_run_directory_is_parsed_again_from_the_peers_own_files(
+    tmp_path: Path, composting: EvalTopic
+) -> None:
+    storm_dir = tmp_path / "storm" / "Home_composting_for_beginners"
+    shutil.copytree(FIXTURES / "storm" / composting.id, storm_dir)
+    (tmp_path / "gpt_researcher_report.md").write_text(
+        (FIXTURES / "gpt_researcher" / "home-composting.md").read_text(encoding="utf-8")
+    )
+
+    storm = parse_outputs("storm", tmp_path, documents_of(composting))
+    gptr = parse_outputs("gpt_researcher", tmp_path, documents_of(composting))
+    assert storm is not None and storm[0] == storm_report(composting).text
+    assert gptr is not None and len(gptr[1]) == 3
+    assert parse_outputs("storm", tmp_path / "missing", documents_of(composting)) is None
 
 
 def test_no_interpreter_for_a_python_that_does_not_exist() -> None:
