@@ -4,7 +4,20 @@ from __future__ import annotations
 
 import typer
 
-from icop.cli import article, db, emulator, image, keys, llm, ops, pipeline, status, tenant, up
+from icop.cli import (
+    article,
+    db,
+    emulator,
+    evaluate,
+    image,
+    keys,
+    llm,
+    ops,
+    pipeline,
+    status,
+    tenant,
+    up,
+)
 
 app = typer.Typer(
     name="icop",
@@ -29,3 +42,4 @@ app.add_typer(image.app, name="image")
 app.command("article")(article.article)
 app.add_typer(pipeline.app, name="pipeline")
 app.command("emulator")(emulator.emulator)
+app.command("eval")(evaluate.evaluate_command)
