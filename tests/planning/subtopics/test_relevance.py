@@ -79,8 +79,8 @@ async def _run(
     ("topic", "language", "angles"),
     [
         ("home composting", "en", COMPOST_EN),
-        # The reported row: a Korean topic left in English, the model answering in English.
-        ("집에서 하는 퇴비 만들기", "en", COMPOST_EN),
+        # The reported row: a Korean topic left in English.
+        ("집에서 하는 퇴비 만들기", "en", COMPOST_KO),
         ("집에서 하는 퇴비 만들기", "ko", COMPOST_KO),
     ],
 )
@@ -96,9 +96,8 @@ async def test_the_chocolate_cake_angle_is_dropped_and_counted(
     assert result.relevance.candidates == len(phrases)
     assert result.relevance.candidates_off_topic == len(phrases) - len(result.candidates)
     assert result.relevance.candidates_off_topic >= 2
-    # Most real angles survive (the filter favours precision: across scripts it keeps about
-    # half, see benchmarks/subtopic_relevance.py).
-    assert len(result.candidates) >= len(angles) // 2
+    # The real angles survive (at most one lost: the filter favours precision).
+    assert len(result.candidates) >= len(angles) - 1
     assert sorted(members) == sorted(result.candidates)
     assert any("candidate angles off topic" in warning for warning in result.warnings)
 
@@ -134,6 +133,21 @@ async def test_an_off_topic_label_is_replaced_by_the_clusters_central_angle(
     # Every label now passes the same check.
     verdicts = await relevance.judge("home composting", labels, language="en")
     assert all(verdict.on_topic for verdict in verdicts), verdicts
+
+
+async def test_angles_in_another_script_than_the_topic_are_held_to_the_same_bar(
+    relevance: TopicRelevance,
+) -> None:
+    # The bundled model answered 집에서 하는 퇴비 만들기 with English home-decor angles that the
+    # multilingual model scored like English composting ones: the row is refused, not trusted.
+    decor = [
+        "What are some common materials used in home decor and renovation?",
+        "What are some common tools used in home renovation projects?",
+        "Why do people use furniture in their homes?",
+    ]
+    with pytest.raises(NoOnTopicSubtopics) as raised:
+        await _run(relevance, "집에서 하는 퇴비 만들기", [*decor, CAKE], language="en")
+    assert raised.value.extra == {"candidates": 4, "off_topic": 4}
 
 
 @pytest.mark.parametrize("language", ["en", "ko"])
