@@ -19,8 +19,10 @@ from icop.agents.protocols import GraphDeps, ProgressEvent
 from icop.agents.review import (
     echoed_inputs,
     for_review,
+    instead_of_blocked,
     judged,
     merged,
+    ranked_drafts,
     unreviewed,
     usable,
     without_echoed_fields,
@@ -300,7 +302,15 @@ class ArticleNodes:
         article = state["article"]
         previous = state.get("gate")
         attempt = previous.attempt + 1 if previous is not None and not previous.passed else 1
-        reviewed = content.review(article.text, self._gate_context(state))
+        context = self._gate_context(state)
+        reviewed = content.review(article.text, context)
+        if reviewed.blocking:
+            # Another writer's draft may pass as it is: cheaper than writing again.
+            for draft in ranked_drafts(article, state.get("drafts", {})):
+                candidate = content.review(draft.text, context)
+                if not candidate.blocking:
+                    reviewed, article = candidate, instead_of_blocked(article, draft.writer)
+                    break
         report = GateReport(
             findings=reviewed.findings[:200],
             attempt=attempt,

@@ -56,3 +56,31 @@ async def test_an_article_blocked_twice_ends_needs_review_with_the_findings() ->
     assert not called & {"seo", "visual_director", "social_copywriter"}
     assert "markdown" not in state and h.images.calls == []
     assert {f.code for f in state["gate"].blocking} >= {"loop"}
+
+
+async def test_a_blocked_pick_gives_way_to_another_draft_that_passes_as_it_is() -> None:
+    def one_writer_loops(request: CompletionRequest) -> FakeReply:
+        role = role_of(request)
+        if role == "writer_a":
+            return FakeReply(text=LOOP)
+        if role == "editor":
+            scores = {"structure": 9, "faithfulness": 9, "brand_voice": 9, "readability": 9}
+            return FakeReply(
+                data={
+                    "scores": [{"draft": "writer_a", "scores": scores}],
+                    "chosen": "writer_a",
+                    "rationale": "The most vivid.",
+                    "polished_text": LOOP,
+                }
+            )
+        return writes_well(request)
+
+    h = harness(one_writer_loops)
+    state = await run_article(
+        h.graph(), start_state(tenant_id=uuid4(), article_id="a3", brief=_brief())
+    )
+    assert state["status"] == "done" and state["gate"].attempt == 1
+    assert roles_called(h.fakes).count("writer_a") == 1  # nobody wrote again
+    assert state["article"].chosen in ("writer_b", "writer_c")
+    assert "did not pass the gate" in state["article"].notes[-1]
+    assert "most accurate method" not in state["markdown"].markdown
