@@ -16,6 +16,7 @@ the graph's final checkpoint — plus what the ``RecordingRuntime`` saw of each 
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 import time
 from collections.abc import Callable, Sequence
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, cast
 from uuid import UUID, uuid4
 
+from temporalio.exceptions import CancelledError as ActivityCancelled
 from temporalio.testing import ActivityEnvironment
 
 from icop.agents.checkpoint import PostgresCheckpointSaver
@@ -139,6 +141,8 @@ class EvalRunner:
             try:
                 await environment.run(self.activities.generate, request)
                 break
+            except (asyncio.CancelledError, ActivityCancelled):
+                raise  # Ctrl-C: the activity environment reports it as a cancelled activity
             except Exception as error:  # what Temporal would retry: record it, then retry
                 failures.append(f"{type(error).__name__}: {error}"[:1000])
         seconds = time.perf_counter() - began
