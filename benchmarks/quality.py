@@ -33,8 +33,15 @@ REPORT = DOCS / "quality.md"
 RUNS = DOCS / "quality" / "runs"
 # Where the side-by-side runner writes the peers' scores (icop.evaluation.report.PeersFile).
 PEERS = (DOCS / "quality" / "peers.json", ROOT / ".icop" / "eval" / "peers.json")
-# Three English topics and one Korean: what the bundled model writes in ~20 minutes on 2 cores.
-DEFAULT_TOPICS = ("home-composting", "balcony-gardening", "sleep-hygiene", "ko-home-composting")
+# Three English topics and two Korean (one is the issue's own loop): ~25 minutes of the
+# bundled model on 2 cores.
+DEFAULT_TOPICS = (
+    "home-composting",
+    "balcony-gardening",
+    "sleep-hygiene",
+    "ko-home-composting",
+    "ko-rooftop-beekeeping",
+)
 
 
 def _free_port() -> int:

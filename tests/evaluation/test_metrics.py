@@ -214,3 +214,26 @@ def test_an_icop_article_keeps_model_and_code_citations_apart() -> None:
     assert scores.model_citation_support == 1.0 and scores.inferred_citation_support == 1.0
     assert scores.invented_sources == 0 and scores.scaffolding_leaks == 0
     assert scores.titles == 1 and scores.status == "ready"
+
+
+def test_an_article_sent_to_review_is_scored_on_the_text_the_product_keeps() -> None:
+    composting = topic()
+    text = "# Composting\n\nA compost heap needs nitrogen-rich greens and carbon-rich browns [2]."
+    sources = [
+        SourceRef(number=1, title="Hot and cold composting compared", snippet="Hot heaps."),
+        SourceRef(number=2, title="Home composting basics", snippet=COMPOSTING),
+    ]
+    record = ArticleRecord(
+        topic_id=composting.id,
+        language="en",
+        provider="fake",
+        model="fake",
+        mode="compare",
+        status="needs_review",
+        markdown=text,  # no assembled file: no front matter, no list, research's numbers
+        sources=sources,
+    )
+    scores = score_article(record, composting, prompt_templates())
+    assert scores.invented_sources == 0 and scores.unresolved_citations == []
+    assert (scores.cited_sentences, scores.supported_sentences) == (1, 1)
+    assert scores.status == "needs_review"

@@ -10,6 +10,7 @@ gains ``storm_citation_support=… gptr_citation_support=…``."""
 
 from __future__ import annotations
 
+import json
 import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -472,8 +473,21 @@ DEFINITIONS = [
 def write_report(
     runs: Sequence[ScoredRun], peers: PeersFile | None, root: Path, document: Path
 ) -> Path:
-    plots = write_plots(runs, document.parent / document.stem) if runs else []
+    folder = document.parent / document.stem
+    plots = write_plots(runs, folder) if runs else []
     document.write_text(render(runs, peers, plots, document.parent), encoding="utf-8")
+    # The same figures for machines (the side-by-side runner, dashboards).
+    scores = [
+        {
+            "summary": scored.summary.model_dump(mode="json"),
+            "articles": [article.model_dump(mode="json") for article in scored.articles],
+        }
+        for scored in runs
+    ]
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "scores.json").write_text(
+        json.dumps(scores, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
     return document
 
 

@@ -16,6 +16,7 @@ the graph's final checkpoint — plus what the ``RecordingRuntime`` saw of each 
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 import time
 from collections.abc import Callable, Sequence
@@ -23,6 +24,8 @@ from dataclasses import dataclass
 from typing import Any, Literal, cast
 from uuid import UUID, uuid4
 
+from pydantic import BaseModel
+from temporalio.exceptions import CancelledError as ActivityCancelled
 from temporalio.testing import ActivityEnvironment
 
 from icop.agents.checkpoint import PostgresCheckpointSaver
@@ -139,6 +142,8 @@ class EvalRunner:
             try:
                 await environment.run(self.activities.generate, request)
                 break
+            except (asyncio.CancelledError, ActivityCancelled):
+                raise  # Ctrl-C: the activity environment reports it as a cancelled activity
             except Exception as error:  # what Temporal would retry: record it, then retry
                 failures.append(f"{type(error).__name__}: {error}"[:1000])
         seconds = time.perf_counter() - began
@@ -220,6 +225,7 @@ class EvalRunner:
             article_id=article_id,
             status=str(row.status) if row is not None else "missing",
             error=row.error if row is not None else None,
+            stored_markdown=(row.final_markdown or "") if row is not None else "",
             state=state,
             recorded=recorded,
             brand_voice_configured=bool(brand_samples),
@@ -233,6 +239,7 @@ def to_record(
     article_id: UUID,
     status: str,
     error: str | None,
+    stored_markdown: str,
     state: ArticleState,
     recorded: Recorded,
     brand_voice_configured: bool,
@@ -262,10 +269,7 @@ def to_record(
                 link_url=post.link_url,
             )
         )
-    findings = getattr(document, "findings", None)
-    gate: Any = cast(dict[str, Any], state).get("gate") or (
-        {"findings": [_plain(finding) for finding in findings]} if findings else None
-    )
+    gate = gate_findings(state)
     return ArticleRecord(
         topic_id=topic.id,
         language=topic.language,
@@ -275,7 +279,8 @@ def to_record(
         article_id=str(article_id),
         status=status,
         stop_reason=error or state.get("stop_reason"),
-        markdown=document.markdown if document else "",
+        # An article sent to review has no assembled file: its text is what the row keeps.
+        markdown=document.markdown if document else stored_markdown,
         title=seo.title if seo else None,
         # As the models wrote it: the graph (the gate) may repair the article it keeps.
         article_text="\n\n".join(recorded.written) or (article.text if article else ""),
@@ -306,7 +311,7 @@ def to_record(
         image_prompts=[prompt.prompt for prompt in visual.images] if visual else [],
         social=social,
         calls=recorded.calls,
-        gate=_plain(gate),
+        gate=gate,
         brand_voice_configured=brand_voice_configured,
     )
 
@@ -319,11 +324,18 @@ def resolved(number: int, title: str, url: str | None, sources: list[SourceRef])
     return SourceRef(number=number, title=title, url=url, snippet="\n\n".join(passages))
 
 
-def _plain(value: Any) -> dict[str, Any] | None:
-    """The gate's findings as JSON-able data, whatever shape the product gives them."""
-    if value is None:
+def gate_findings(state: ArticleState) -> dict[str, Any] | None:
+    """The publishability gate's last report and what later stages repaired, as JSON (None
+    on code without a gate)."""
+    values = cast(dict[str, Any], state)
+    report, later = values.get("gate"), values.get("findings") or []
+    if report is None and not later:
         return None
-    if hasattr(value, "model_dump"):
-        dumped = value.model_dump(mode="json")
-        return dumped if isinstance(dumped, dict) else {"value": dumped}
-    return value if isinstance(value, dict) else {"value": value}
+    plain: dict[str, Any] = (
+        report.model_dump(mode="json") if isinstance(report, BaseModel) else dict(report or {})
+    )
+    plain["findings"] = [
+        *plain.get("findings", []),
+        *(f.model_dump(mode="json") if isinstance(f, BaseModel) else f for f in later),
+    ]
+    return plain

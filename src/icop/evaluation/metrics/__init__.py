@@ -219,10 +219,12 @@ def score_article(
     """Score what the runner recorded for ``topic``; ``references``: the prompt templates of
     the code that wrote it (``scaffolding.prompt_templates``), and any others to check."""
     body, _ = split_report(record.markdown)
-    # The final list the [n] resolve to; a record made before it was kept lists what the
-    # Markdown cites, numbered as research numbered them (the assembler did not renumber).
+    # The final list the [n] resolve to. A record made before it was kept: what the Markdown
+    # cites, numbered as research numbered them (that assembler did not renumber). An article
+    # sent to review has no assembled list: its text cites research's numbers.
+    cited = set(record.cited_sources)
     listed_refs = record.references or [
-        source for source in record.sources if source.number in set(record.cited_sources)
+        source for source in record.sources if source.number in cited or not cited
     ]
     researched_keys = {(source.title, source.url) for source in record.sources}
     listed = [ListedSource(s.number, s.title, s.url) for s in listed_refs]
