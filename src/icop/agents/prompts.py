@@ -278,7 +278,10 @@ def scaffolding(spec: RoleSpec) -> list[str]:
         _LANGUAGE_RULE,
         _BRIEF_LANGUAGE_RULE,
     ]
-    return [system_prompt(spec), instructions(spec), *(re.sub(r"\{\w+\}", " ", t) for t in fixed)]
+    # One run of text: a template shorter than the shared-run length ("What the research
+    # established:") is then still found whole, as a heading the bundled model copied.
+    brief = " ".join(re.sub(r"\{\w+\}", " ", t) for t in fixed)
+    return [system_prompt(spec), instructions(spec), brief]
 
 
 def platform_instructions(platform: Platform) -> str:

@@ -76,6 +76,11 @@ def test_input_sections_and_their_content_are_removed() -> None:
     assert ("label", "removed") in codes(result) and not result.blocking
 
 
+def test_a_heading_taken_from_the_brief_is_removed() -> None:
+    result = review(f"# Compost\n\n## What the Research Established\n\n{BODY}", context())
+    assert result.text == f"# Compost\n\n{BODY}"
+
+
 def test_instructions_copied_as_prose_are_removed() -> None:
     copied = (
         "Each claim is one statement and cites the numbers of the sources that support it. "
