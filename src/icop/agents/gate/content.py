@@ -18,8 +18,8 @@ from icop.agents import citations
 from icop.agents.gate import scaffolding
 from icop.agents.gate.support import SUPPORTED_AT, support_score, terms
 from icop.agents.gate.text import (
+    Repeats,
     distinct_ngram_ratio,
-    ngrams,
     plain,
     script_share,
     sentences,
@@ -108,7 +108,7 @@ def review(text: str, context: GateContext) -> Reviewed:
     grams = scaffolding.reference_grams(context.references, n, context.language)
     passages = _passages(context.sources, context.claims)
     material = grams | scaffolding.reference_grams(context.material, n, context.language)
-    seen: list[tuple[tuple[str, ...], set[tuple[str, ...]]]] = []
+    seen = Repeats()
     kept: list[str] = []
     skipping: int | None = None  # the level of a removed section whose content goes with it
     in_fence = False
@@ -174,7 +174,7 @@ def _line(
     grams: set[tuple[str, ...]],
     n: int,
     passages: dict[int, str],
-    seen: list[tuple[tuple[str, ...], set[tuple[str, ...]]]],
+    seen: Repeats,
     result: Reviewed,
 ) -> str:
     prefix_match = _LIST_PREFIX.match(line)
@@ -185,13 +185,9 @@ def _line(
         if scaffolding.leaks(reading, grams, n, context.language):
             result.note("scaffolding", "removed", reading)
             continue
-        key = tuple(words(reading, context.language))
-        if len(key) >= 4:
-            trigrams = set(ngrams(list(key), 3))
-            if any(key == old or _near(trigrams, old_grams) for old, old_grams in seen):
-                result.note("repetition", "removed", reading)
-                continue
-            seen.append((key, trigrams))
+        if seen.repeats(words(reading, context.language)):
+            result.note("repetition", "removed", reading)
+            continue
         kept.append(_cite(sentence, reading, context, passages, result))
     return f"{prefix}{' '.join(kept)}" if kept else ""
 
@@ -214,10 +210,6 @@ def _sentences(text: str) -> list[str]:
             parts[index - 1] = f"{parts[index - 1]} {leading.group(1)}"
             parts[index] = parts[index][leading.end() :]
     return [part for part in parts if part.strip()]
-
-
-def _near(a: set[tuple[str, ...]], b: set[tuple[str, ...]]) -> bool:
-    return bool(a and b) and len(a & b) / min(len(a), len(b)) >= 0.8
 
 
 def _cite(

@@ -36,6 +36,10 @@ MIN_REPEAT_WORDS = 4
 NEAR_DUPLICATE = 0.8
 """Two sentences sharing this share of their word trigrams say the same thing (a loop that
 changes one word each time is still a loop)."""
+NEAR_MIN_TRIGRAMS = 4
+"""Below four trigrams (six words) only an exact repeat counts: a heading ("Choosing the Right
+Materials") that names what the introduction's longer sentence promised shares all its trigrams
+with it without repeating it."""
 
 
 def plain(text: str) -> str:
@@ -101,29 +105,36 @@ def ngrams(tokens: list[str], n: int) -> list[tuple[str, ...]]:
     return [tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
 
 
-def _key(sentence: str) -> tuple[str, ...]:
-    return tuple(words(sentence))
-
-
 def repeated_sentences(text: str) -> list[str]:
-    """Every sentence that repeats an earlier one (exactly or nearly: ``NEAR_DUPLICATE`` of
-    their word trigrams shared), in order; first occurrences are not listed."""
-    seen: list[tuple[tuple[str, ...], set[tuple[str, ...]]]] = []
-    repeats: list[str] = []
-    for sentence in sentences(text):
-        key = _key(sentence)
+    """Every sentence that repeats an earlier one (see ``Repeats``), in order; first
+    occurrences are not listed."""
+    seen = Repeats()
+    return [sentence for sentence in sentences(text) if seen.repeats(words(sentence))]
+
+
+class Repeats:
+    """The sentences read so far, to tell whether the next one repeats one of them: exactly,
+    or nearly (``NEAR_DUPLICATE`` of the shorter one's word trigrams shared). The gate and the
+    harness use this one rule, so what the gate lets out the harness does not count."""
+
+    def __init__(self) -> None:
+        self._seen: list[tuple[tuple[str, ...], set[tuple[str, ...]]]] = []
+
+    def repeats(self, tokens: list[str]) -> bool:
+        """Whether ``tokens`` repeat an earlier sentence; remembered when they do not. Units
+        shorter than ``MIN_REPEAT_WORDS`` never count."""
+        key = tuple(tokens)
         if len(key) < MIN_REPEAT_WORDS:
-            continue
-        grams = set(ngrams(list(key), 3))
-        if any(key == earlier or _similar(grams, earlier_grams) for earlier, earlier_grams in seen):
-            repeats.append(sentence)
-        else:
-            seen.append((key, grams))
-    return repeats
+            return False
+        grams = set(ngrams(tokens, 3))
+        if any(key == earlier or _similar(grams, old) for earlier, old in self._seen):
+            return True
+        self._seen.append((key, grams))
+        return False
 
 
 def _similar(a: set[tuple[str, ...]], b: set[tuple[str, ...]]) -> bool:
-    if not a or not b:
+    if min(len(a), len(b)) < NEAR_MIN_TRIGRAMS:
         return False
     return len(a & b) / min(len(a), len(b)) >= NEAR_DUPLICATE
 
