@@ -247,6 +247,15 @@ class Settings(BaseSettings):
         default=2.0, description="Longest wait a search provider may ask for before a retry."
     )
 
+    # --- planning: sub-topics ----------------------------------------------------------------
+    subtopic_relevance: bool = Field(
+        default=True,
+        description="Drop candidate angles and replace sub-topic labels that are off the row's "
+        "topic (MiniLM for English, the bundled multilingual-e5-small for other languages); a "
+        "row with fewer than two on-topic angles ends with that error instead of articles about "
+        "something else. Off: every angle the model proposes is clustered.",
+    )
+
     # --- planning: content plan sheets -------------------------------------------------------
     google_sheets_base_url: str = Field(
         default="https://sheets.googleapis.com",

@@ -38,6 +38,65 @@ SOURCES = [
         snippet="A pile should feel like a wrung-out sponge.",
     ),
 ]
+# A draft as a good writer returns it: on the sources, cited right, about 340 words (briefs in
+# the tests ask for up to 800; the gate wants at least 40 % of what was asked).
+ARTICLE_TEXT = (
+    "# Composting at home\n\n"
+    "Mix greens and browns [1]. A compost pile needs a balance of green material, rich in "
+    "nitrogen, and brown material, rich in carbon [1]. Kitchen scraps and fresh grass are "
+    "green; dry leaves, straw and cardboard are brown.\n\n"
+    "## Let worms do the work\n\n"
+    "Red wigglers turn kitchen scraps into castings in about three months [2]. A worm bin fits "
+    "under a sink or on a balcony, and it does not smell when you bury the scraps under "
+    "bedding. Feed the worms a little at a time, and give them shredded paper as their "
+    "bedding.\n\n"
+    "## Keep it damp\n\n"
+    "Keep the pile as damp as a wrung-out sponge [3]. When the pile is too dry, nothing "
+    "happens; when it is too wet, it starts to smell. Squeeze a handful: a few drops of water "
+    "mean the moisture is right.\n\n"
+    "## What goes in, what stays out\n\n"
+    "Vegetable peelings, coffee grounds, tea leaves, eggshells and garden trimmings all belong "
+    "in the bin. Meat, fish, dairy and oily leftovers attract rats and flies, so keep them "
+    "out. Chop large stems into short pieces; small pieces break down much faster than whole "
+    "branches, and a layer of leaves on top hides anything fresh.\n\n"
+    "## When something goes wrong\n\n"
+    "A heap that smells of ammonia has too much green material: add a bucket of shredded "
+    "cardboard or autumn leaves. A heap that stays cold and dry needs water and a fork of "
+    "fresh grass. White threads in the middle are fungi at work, a good sign rather than a "
+    "problem. Fruit flies disappear once scraps are buried instead of left on the surface.\n\n"
+    "## Using the finished compost\n\n"
+    "Sieve out the twigs and return them to a new heap. Spread two or three centimetres of "
+    "compost over beds in spring, mix a handful into the soil of each new pot, or brew it "
+    "with water into a feed for tomatoes. Stored dry and covered, it keeps for a year.\n\n"
+    "## Start today\n\n"
+    "Begin small with one bin, one bag of dry leaves and the scraps of a single week. Turn "
+    "the heap every week or two so that air reaches the middle, and within a season the "
+    "first dark, crumbly compost is ready for your pots and beds."
+)
+KOREAN_ARTICLE_TEXT = (
+    "# 집에서 퇴비 만들기\n\n"
+    "퇴비 더미에는 질소가 많은 초록 재료와 탄소가 많은 갈색 재료가 함께 필요합니다 [1]. "
+    "채소 껍질과 풀은 초록 재료이고, 마른 낙엽과 골판지는 갈색 재료입니다.\n\n"
+    "## 지렁이에게 맡기기\n\n"
+    "붉은 지렁이는 약 석 달 만에 음식물 찌꺼기를 분변토로 바꿉니다 [2]. 지렁이 상자는 "
+    "싱크대 아래나 베란다에도 들어가고, 찌꺼기를 깔개 아래에 묻으면 냄새가 나지 않습니다.\n\n"
+    "## 촉촉하게 유지하기\n\n"
+    "더미는 꼭 짠 스펀지처럼 촉촉해야 합니다 [3]. 너무 마르면 분해가 멈추고, 너무 젖으면 "
+    "냄새가 납니다. 한 줌을 쥐어 보아 물이 몇 방울 떨어지면 알맞은 상태입니다. 작은 통 "
+    "하나로 시작하면 한 계절 안에 첫 퇴비를 화분에 쓸 수 있습니다."
+)
+
+
+def writes_well(request: CompletionRequest) -> FakeReply:
+    """The default script: writers and the merger answer with a publishable article (in
+    Korean when the brief asks for it); every other role with the fake's schema-shaped
+    answer."""
+    if role_of(request).startswith("writer_") or role_of(request) == "merger":
+        korean = "Korean" in request.messages[-1].content
+        return FakeReply(text=KOREAN_ARTICLE_TEXT if korean else ARTICLE_TEXT)
+    return FakeReply()
+
+
 BRAND_SAMPLES = [
     "We talk about soil the way a neighbour would: plainly, kindly, with dirt under our nails.",
     "No jargon. One good tip beats ten vague ones.",
@@ -77,11 +136,13 @@ class MemoryBrandVoice:
 class MemoryImageMaker:
     def __init__(self) -> None:
         self.calls: list[list[ImagePrompt]] = []
+        self.titles: list[str] = []
 
     async def make(
-        self, tenant_id: UUID, article_id: str, prompts: Sequence[ImagePrompt]
+        self, tenant_id: UUID, article_id: str, prompts: Sequence[ImagePrompt], *, title: str
     ) -> list[ImageAsset]:
         self.calls.append(list(prompts))
+        self.titles.append(title)
         sizes = {"1:1": (1080, 1080), "4:5": (1080, 1350), "16:9": (1600, 900)}
         return [
             ImageAsset(
@@ -121,7 +182,6 @@ def role_of(request: CompletionRequest) -> str:
         ("SEO specialist", "seo"),
         ("Visual director", "visual_director"),
         ("Translator", "translator"),
-        ("Markdown formatter", "markdown_formatter"),
         ("Social media copywriter", "social_copywriter"),
     ):
         if marker in system:
@@ -200,7 +260,7 @@ def harness(
     sources: Sequence[Source] = SOURCES,
     runtime: Callable[[SmartRouter], AgentRuntime] = NativeRuntime,
 ) -> Harness:
-    fakes = providers(script, latency_s=latency_s, cloud=cloud)
+    fakes = providers(script or writes_well, latency_s=latency_s, cloud=cloud)
     return Harness(
         fakes=fakes,
         runtime=runtime(router(fakes)),

@@ -39,7 +39,6 @@ def test_the_catalog_covers_every_role() -> None:
         "merger",
         "seo",
         "visual_director",
-        "markdown_formatter",
         "social_copywriter",
     }
 
@@ -144,7 +143,7 @@ def test_seo_meta_fits_titles_and_normalises_slug_and_tags() -> None:
     assert seo.title.startswith("How to compost at home")
     assert len(seo.meta_description) == 159  # at the limit means cut: one below it
     assert seo.slug == "home-composting-101"
-    assert seo.keywords == ["Compost", "wormbins"]
+    assert seo.keywords == ["Compost", "worm bins"]
     assert len(seo.hashtags) == 10
 
 
@@ -156,7 +155,7 @@ def test_korean_hashtags_survive_and_slug_may_be_empty() -> None:
         keywords=["#퇴비 만들기"],
         hashtags=["#퇴비"],
     )
-    assert seo.slug == "" and seo.keywords == ["퇴비만들기"] and seo.hashtags == ["퇴비"]
+    assert seo.slug == "" and seo.keywords == ["퇴비 만들기"] and seo.hashtags == ["퇴비"]
 
 
 def test_visual_plan_limits_prompts_and_aspects() -> None:

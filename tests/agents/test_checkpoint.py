@@ -20,7 +20,7 @@ from icop.llm.providers.base import CompletionRequest
 from icop.llm.providers.fake import FakeReply
 from icop.models.article import GraphCheckpoint, GraphCheckpointWrite
 from icop.tenants.repository import TenantRepository
-from tests.agents.fakes import Harness, harness, role_of, roles_called
+from tests.agents.fakes import Harness, harness, role_of, roles_called, writes_well
 
 SessionMaker = async_sessionmaker[AsyncSession]
 
@@ -46,7 +46,7 @@ def _crashing(role: str, *, delay_s: float = 0.0) -> tuple[list[bool], object]:
         if role_of(request) == role and not crashed:
             crashed.append(True)
             return FakeReply(error=WorkerKilled("SIGKILL"), delay_s=delay_s)  # type: ignore[arg-type]
-        return FakeReply()
+        return writes_well(request)
 
     return crashed, script
 
@@ -54,7 +54,7 @@ def _crashing(role: str, *, delay_s: float = 0.0) -> tuple[list[bool], object]:
 async def _crash_and_resume(
     sessionmaker: SessionMaker, tenant_id: UUID, role: str, *, delay_s: float = 0.0
 ) -> tuple[Harness, Harness, dict[str, object]]:
-    brief = WriterBrief(topic="composting at home", mode="compare")
+    brief = WriterBrief(length_words=200, topic="composting at home", mode="compare")
     start = start_state(tenant_id=tenant_id, article_id=f"art-{uuid4().hex[:8]}", brief=brief)
     crashed, script = _crashing(role, delay_s=delay_s)
     first = harness(script)  # type: ignore[arg-type]
@@ -80,7 +80,7 @@ async def test_a_crash_among_the_writers_reruns_only_the_writer_in_flight(
     resumed = roles_called(second.fakes)
     assert resumed.count("writer_b") == 1
     assert not {"researcher", "writer_a", "writer_c"} & set(resumed)
-    assert "editor" in resumed and "markdown_formatter" in resumed
+    assert "editor" in resumed and "social_copywriter" in resumed
     assert state["status"] == "done"
     drafts: dict[str, DraftRecord] = state["drafts"]  # type: ignore[assignment]
     assert sorted(drafts) == ["writer_a", "writer_b", "writer_c"]
@@ -105,11 +105,11 @@ async def test_outputs_stored_without_their_checkpoint_are_resumed_not_taken_for
     sessionmaker: SessionMaker, tenant_id: UUID
 ) -> None:
     """Async durability writes a step's checkpoint while the next step runs: a worker killed
-    as the step after the editor began leaves the editor's outputs stored but not the
+    as the step after the gate began leaves the gate's outputs stored but not the
     checkpoint that folds them in. The stored state then has nothing left to run; it is not
     finished though: the resume folds the outputs in and goes on (it once ended the article
     as failed, 'the graph ended with status running')."""
-    brief = WriterBrief(topic="composting at home", mode="compare")
+    brief = WriterBrief(length_words=200, topic="composting at home", mode="compare")
     article_id = f"art-{uuid4().hex[:8]}"
     start = start_state(tenant_id=tenant_id, article_id=article_id, brief=brief)
     _, script = _crashing("seo")
@@ -118,7 +118,7 @@ async def test_outputs_stored_without_their_checkpoint_are_resumed_not_taken_for
         await run_article(
             first.graph(), start, checkpointer=PostgresCheckpointSaver(sessionmaker, tenant_id)
         )
-    # Lose the last checkpoint (the one after the editor) and what was written against it.
+    # Lose the last checkpoint (the one after the gate) and what was written against it.
     async with unit_of_work(sessionmaker, tenant_id) as session:
         latest = await session.scalar(
             select(func.max(GraphCheckpoint.checkpoint_id)).where(
@@ -142,7 +142,9 @@ async def test_a_finished_thread_is_not_run_again(
     sessionmaker: SessionMaker, tenant_id: UUID
 ) -> None:
     h = harness()
-    start = start_state(tenant_id=tenant_id, article_id="done-once", brief=WriterBrief(topic="x"))
+    start = start_state(
+        tenant_id=tenant_id, article_id="done-once", brief=WriterBrief(length_words=200, topic="x")
+    )
     saver = PostgresCheckpointSaver(sessionmaker, tenant_id)
     first = await run_article(h.graph(checkpointer=saver), start)
     again = harness()
@@ -190,7 +192,9 @@ async def test_saver_round_trip_listing_and_deletion(
 async def test_an_article_cannot_use_another_tenants_checkpoints(
     sessionmaker: SessionMaker, tenant_id: UUID
 ) -> None:
-    start = start_state(tenant_id=uuid4(), article_id="a", brief=WriterBrief(topic="x"))
+    start = start_state(
+        tenant_id=uuid4(), article_id="a", brief=WriterBrief(length_words=200, topic="x")
+    )
     with pytest.raises(ValueError, match="another tenant"):
         await run_article(
             harness().graph(), start, checkpointer=PostgresCheckpointSaver(sessionmaker, tenant_id)

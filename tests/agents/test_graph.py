@@ -18,6 +18,7 @@ from icop.llm.providers.base import CompletionRequest, ProviderServerError
 from icop.llm.providers.fake import FakeReply
 from icop.platforms.validation import PLATFORM_RULES, Platform, weighted_length
 from tests.agents.fakes import (
+    ARTICLE_TEXT,
     BRAND_SAMPLES,
     Harness,
     all_calls,
@@ -25,11 +26,12 @@ from tests.agents.fakes import (
     platform_of,
     role_of,
     roles_called,
+    writes_well,
 )
 
-WRITER_TEXT = (
-    "# Composting at home\n\nMix greens and browns [1]. Worms eat scraps [2]; keep the pile "
-    "as damp as a wrung-out sponge [3]. A made-up fact [9].\n\n## Start today\n\nBegin small."
+# A made-up citation among real ones: the gate must drop it.
+WRITER_TEXT = ARTICLE_TEXT.replace(
+    "Mix greens and browns [1].", "Mix greens and browns [1]. A made-up fact is here [9]."
 )
 
 
@@ -45,7 +47,7 @@ def _writers_write(request: CompletionRequest) -> FakeReply:
 
 async def test_compare_mode_runs_every_step_and_keeps_every_result() -> None:
     h = harness(_writers_write)
-    state = await _run(h, WriterBrief(topic="composting at home", mode="compare"))
+    state = await _run(h, WriterBrief(length_words=200, topic="composting at home", mode="compare"))
     assert state["status"] == "done"
     for key in ("sources", "research", "drafts", "article", "seo", "visual", "images", "markdown"):
         assert state[key], key
@@ -55,25 +57,26 @@ async def test_compare_mode_runs_every_step_and_keeps_every_result() -> None:
     assert roles_called(h.fakes).count("editor") == 1 and "merger" not in roles_called(h.fakes)
     assert set(state["social"]) == {p.value for p in Platform}
     # One usage record per model call, and nothing else called a model.
-    assert len(state["usage"]) == len(all_calls(h.fakes)) == 12
+    assert len(state["usage"]) == len(all_calls(h.fakes)) == 11
     assert total_cost_usd(state) == 0  # everything ran on the (free) local model
     assert h.progress.steps() == [
         "research",
         *sorted(h.progress.steps()[1:4]),
         "drafts_ready",
         "editor",
+        "gate",
         "seo",
         "visual_director",
         "images",
         "markdown",
-        *h.progress.steps()[10:14],
+        *h.progress.steps()[11:15],
         "finish",
     ]
 
 
 async def test_merge_mode_merges_instead_of_judging() -> None:
     h = harness(_writers_write)
-    state = await _run(h, WriterBrief(topic="composting", mode="merge"))
+    state = await _run(h, WriterBrief(length_words=200, topic="composting", mode="merge"))
     called = roles_called(h.fakes)
     assert "merger" in called and "editor" not in called
     assert state["article"].method == "merge" and state["article"].chosen is None
@@ -83,7 +86,7 @@ async def test_merge_mode_merges_instead_of_judging() -> None:
 
 async def test_no_sources_stops_before_any_model_call() -> None:
     h = harness(sources=[Source(number=1, title="Empty page", snippet="", url=None)])
-    state = await _run(h, WriterBrief(topic="a topic nobody wrote about"))
+    state = await _run(h, WriterBrief(length_words=200, topic="a topic nobody wrote about"))
     assert state["status"] == "no_sources"
     assert "no usable sources" in state["stop_reason"]
     assert all_calls(h.fakes) == []
@@ -96,12 +99,12 @@ async def test_no_sources_stops_before_any_model_call() -> None:
 
 async def test_brand_voice_reaches_every_writer_and_similarity_is_recorded() -> None:
     h = harness()
-    state = await _run(h, WriterBrief(topic="composting"))
+    state = await _run(h, WriterBrief(length_words=200, topic="composting"))
     writer_calls = [c for c in all_calls(h.fakes) if role_of(c).startswith("writer_")]
     assert len(writer_calls) == 3
     for call in writer_calls:
         assert BRAND_SAMPLES[0] in call.messages[-1].content
-        assert "Composting basics" in call.messages[-1].content  # the research, too
+        assert state["research"].summary in call.messages[-1].content  # the research, too
     for draft in state["drafts"].values():
         expected = await h.brand_voice.similarity(uuid4(), draft.text)
         assert draft.brand_voice_similarity == expected is not None
@@ -110,7 +113,7 @@ async def test_brand_voice_reaches_every_writer_and_similarity_is_recorded() -> 
 async def test_each_draft_records_the_model_that_actually_wrote_it() -> None:
     """openai configured, anthropic and gemini not: writer_a on GPT, the others fall back."""
     h = harness(cloud=["openai"])
-    state = await _run(h, WriterBrief(topic="composting"))
+    state = await _run(h, WriterBrief(length_words=200, topic="composting"))
     written_by = {name: (d.provider, d.model) for name, d in state["drafts"].items()}
     assert written_by == {
         "writer_a": ("openai", "gpt-4.1-mini"),
@@ -123,11 +126,13 @@ async def test_writers_run_in_parallel() -> None:
     delay = 0.3
 
     def slow_writers(request: CompletionRequest) -> FakeReply:
-        return FakeReply(delay_s=delay if role_of(request).startswith("writer_") else 0.0)
+        if role_of(request).startswith("writer_"):
+            return FakeReply(text=ARTICLE_TEXT, delay_s=delay)
+        return FakeReply()
 
     h = harness(slow_writers)
     started = time.perf_counter()
-    await _run(h, WriterBrief(topic="composting", platforms=[]))
+    await _run(h, WriterBrief(length_words=200, topic="composting", platforms=[]))
     elapsed = time.perf_counter() - started
     events = {(e.step, e.state): e.at for e in h.progress.events}
     first = min(events[(w, "started")] for w in WRITERS)
@@ -143,10 +148,12 @@ async def test_social_copy_is_fitted_to_each_platform() -> None:
     def long_posts(request: CompletionRequest) -> FakeReply:
         if role_of(request) == "social_copywriter":
             return FakeReply(data={"text": long_text[:2200], "hashtags": ["compost", "garden"]})
-        return FakeReply()
+        return writes_well(request)
 
     h = harness(long_posts)
-    brief = WriterBrief(topic="composting", article_url="https://blog.example.com/compost")
+    brief = WriterBrief(
+        length_words=200, topic="composting", article_url="https://blog.example.com/compost"
+    )
     state = await _run(h, brief)
     for platform in Platform:
         post = state["social"][platform.value]
@@ -182,10 +189,12 @@ async def test_image_prompts_are_english_for_a_korean_article() -> None:
             )
         if role == "translator":
             return FakeReply(text="A compost heap in a garden, soft morning light")
-        return FakeReply()
+        return writes_well(request)
 
     h = harness(korean)
-    state = await _run(h, WriterBrief(topic="집에서 퇴비 만들기", language="ko", image_count=2))
+    state = await _run(
+        h, WriterBrief(length_words=200, topic="집에서 퇴비 만들기", language="ko", image_count=2)
+    )
     prompts = [image.prompt for image in state["visual"].images]
     assert prompts == ["A compost heap in a garden, soft morning light", "A worm bin on a balcony"]
     assert [image.alt for image in state["visual"].images] == ["퇴비 더미", "지렁이 상자"]
@@ -197,13 +206,14 @@ async def test_image_prompts_are_english_for_a_korean_article() -> None:
 
 async def test_markdown_resolves_citations_and_places_images() -> None:
     h = harness(_writers_write)
-    state = await _run(h, WriterBrief(topic="composting"))
+    state = await _run(h, WriterBrief(length_words=200, topic="composting"))
     document = state["markdown"]
     assert document.markdown.startswith("---\ntitle: ")
     assert document.dropped_citations == [9]  # the writers cited a source that does not exist
     assert "[9]" not in document.markdown and "[1]" in document.markdown
     assert [c.number for c in document.citations] == [1, 2, 3]
-    assert "1. Composting basics — <https://example.org/basics>" in document.markdown
+    assert "1. [Composting basics](https://example.org/basics)" in document.markdown
+    assert "3. Moisture\n" in document.markdown  # no link to show
     for image in state["images"]:
         assert f"![{image.alt}]({image.url})" in document.markdown
     assert document.front_matter["slug"] == state["seo"].slug != ""
@@ -216,7 +226,7 @@ async def test_a_failed_writer_leaves_two_drafts() -> None:
         return _writers_write(request)
 
     h = harness(writer_b_down)
-    state = await _run(h, WriterBrief(topic="composting"))
+    state = await _run(h, WriterBrief(length_words=200, topic="composting"))
     assert state["status"] == "done"
     assert state["drafts"]["writer_b"].status == "failed"
     assert "overloaded" in (state["drafts"]["writer_b"].error or "")
@@ -231,7 +241,7 @@ async def test_no_draft_at_all_ends_the_article_as_failed() -> None:
         return FakeReply()
 
     h = harness(writers_down)
-    state = await _run(h, WriterBrief(topic="composting"))
+    state = await _run(h, WriterBrief(length_words=200, topic="composting"))
     assert state["status"] == "failed" and "No writer produced a draft" in state["stop_reason"]
     assert "editor" not in roles_called(h.fakes) and "article" not in state
 
@@ -242,7 +252,9 @@ async def test_run_article_is_idempotent_for_a_finished_thread(
 ) -> None:
     h = harness()
     graph = h.graph(checkpointer=checkpointer)
-    start = start_state(tenant_id=uuid4(), article_id="same", brief=WriterBrief(topic="soil"))
+    start = start_state(
+        tenant_id=uuid4(), article_id="same", brief=WriterBrief(length_words=200, topic="soil")
+    )
     first = await run_article(graph, start)
     calls = len(all_calls(h.fakes))
     second = await run_article(graph, start)
@@ -258,7 +270,7 @@ async def test_a_failing_progress_callback_does_not_fail_the_article() -> None:
         raise RuntimeError("dashboard down")
 
     h.progress = broken  # type: ignore[assignment]
-    state = await _run(h, WriterBrief(topic="composting", platforms=[Platform.X]))
+    state = await _run(h, WriterBrief(length_words=200, topic="composting", platforms=[Platform.X]))
     assert state["status"] == "done" and set(state["social"]) == {"x"}
 
 
@@ -267,16 +279,15 @@ async def test_answers_that_echo_the_prompt_are_not_published() -> None:
 
     def echoing(request: CompletionRequest) -> FakeReply:
         role = role_of(request)
-        if role in ("writer_a", "markdown_formatter"):
+        if role == "writer_a":
             return FakeReply(text=echo)
         return _writers_write(request)
 
     h = harness(echoing)
-    state = await _run(h, WriterBrief(topic="composting"))
+    state = await _run(h, WriterBrief(length_words=200, topic="composting"))
     assert state["drafts"]["writer_a"].status == "failed"
     assert "inputs" in (state["drafts"]["writer_a"].error or "")
     assert state["drafts"]["writer_a"].provider == "local"  # who failed is recorded too
-    assert state["markdown"].formatter_used is False
     assert "## research" not in state["markdown"].markdown
     assert "Mix greens and browns [1]." in state["markdown"].markdown
 
@@ -289,7 +300,7 @@ async def test_a_failing_reviewer_still_yields_the_best_draft(mode: str, role: s
         return _writers_write(request)
 
     h = harness(reviewer_fails)
-    state = await _run(h, WriterBrief(topic="composting at home", mode=mode))  # type: ignore[arg-type]
+    state = await _run(h, WriterBrief(length_words=200, topic="composting at home", mode=mode))  # type: ignore[arg-type]
     article = state["article"]
     assert state["status"] != "failed"
     assert article.method == mode and article.text.startswith("# Composting at home")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import yaml
 
 from icop.agents import citations
+from icop.agents.gate import document
 from icop.agents.review import echoed_inputs, for_review, judged, merged, without_echoed_fields
 from icop.agents.schemas import (
     Claim,
@@ -72,12 +73,9 @@ def test_a_merge_shorter_than_half_a_draft_is_replaced() -> None:
     assert good.text == DRAFT + " More." and good.notes == [] and good.chosen is None
 
 
-def test_citations_are_found_and_unknown_ones_removed() -> None:
+def test_citations_are_found_but_links_and_images_are_not_citations() -> None:
     text = "A [1]. B [2, 7]. C [9]. A link [text](http://x) and ![img](http://y) stay."
     assert citations.cited_numbers(text) == [1, 2, 7, 9]
-    cleaned, dropped = citations.drop_unknown_citations(text, {1, 2})
-    assert cleaned == "A [1]. B [2]. C. A link [text](http://x) and ![img](http://y) stay."
-    assert dropped == [7, 9]
 
 
 def test_sources_are_renumbered_and_claims_checked() -> None:
@@ -112,20 +110,19 @@ def test_the_markdown_file_has_front_matter_sources_and_every_image() -> None:
         ImageAsset(index=0, url="https://cdn/0.jpg", alt="A heap", width=1600, height=900),
         ImageAsset(index=1, url="https://cdn/1.jpg", alt="A bin", width=1080, height=1080),
     ]
-    body = "Greens and browns [1]. Damp [3]. Invented [8].\n\nMore text."
-    document = citations.assemble(
-        body, seo=seo, language="en", sources=SOURCES, images=images, formatter_used=True
-    )
-    _, header, rest = document.markdown.split("---\n", 2)
-    assert yaml.safe_load(header) == document.front_matter
-    assert document.front_matter["hashtags"] == ["compost", "garden"]
-    assert document.front_matter["image"] == "https://cdn/0.jpg"
+    body = "Greens and browns [1]. Damp [3].\n\n## Next\n\nMore text, damp again [3]."
+    markdown = document.assemble(body, seo=seo, language="en", sources=SOURCES, images=images)
+    _, header, rest = markdown.markdown.split("---\n", 2)
+    assert yaml.safe_load(header) == markdown.front_matter
+    assert markdown.front_matter["hashtags"] == ["compost", "garden"]
+    assert markdown.front_matter["image"] == "https://cdn/0.jpg"
     assert rest.lstrip().startswith("# Compost at home\n\n")  # the title heading was added
-    assert rest.index("![A heap](https://cdn/0.jpg)") < rest.index("More text.")
-    assert "![A bin](https://cdn/1.jpg)" in rest
-    assert document.dropped_citations == [8]
-    # Only cited sources are listed, under their own numbers.
-    assert rest.rstrip().endswith("1. Basics — <https://e.org/1>\n3. Water — <https://e.org/3>")
+    assert rest.index("![A heap](https://cdn/0.jpg)") < rest.index("More text,")
+    assert rest.index("## Next") < rest.index("![A bin](https://cdn/1.jpg)")
+    # Only cited sources are listed, renumbered in the order the text first cites them.
+    assert "Damp [2]." in rest and "damp again [2]." in rest
+    assert rest.rstrip().endswith("1. [Basics](https://e.org/1)\n2. [Water](https://e.org/3)")
+    assert [c.number for c in markdown.citations] == [1, 2]
 
 
 def test_english_check_is_about_the_script() -> None:
@@ -189,21 +186,6 @@ def test_uncited_paragraphs_that_restate_the_research_are_cited() -> None:
     assert paragraphs[4] == "Invite the neighbours over for tea."  # a shared topic is not enough
     assert paragraphs[5] == "```\nthe pile feel wrung-out sponge\n```"  # code is not prose
     assert added == [1, 3]
-
-
-def test_the_assembled_file_lists_the_sources_it_inferred() -> None:
-    seo = SeoMeta(title="Compost", meta_description="d", slug="compost", keywords=[], hashtags=[])
-    document = citations.assemble(
-        "# Compost\n\nA pile should feel like a wrung-out sponge.\n\n[{\n\n}",
-        seo=seo,
-        language="en",
-        sources=COMPOST_SOURCES,
-        images=[],
-        formatter_used=True,
-    )
-    assert "wrung-out sponge [3].\n\n## Sources" in document.markdown  # "[{" is gone
-    assert document.inferred_citations == [3]
-    assert [c.number for c in document.citations] == [3]
 
 
 def test_input_labels_a_small_model_copies_are_removed_and_real_headings_kept() -> None:

@@ -194,10 +194,14 @@ async def test_a_whole_article_through_the_runtime(
     graph = h.graph()
     state = await run_article(
         graph,
-        start_state(tenant_id=uuid4(), article_id="rt-1", brief=WriterBrief(topic="compost")),
+        start_state(
+            tenant_id=uuid4(),
+            article_id="rt-1",
+            brief=WriterBrief(length_words=200, topic="compost"),
+        ),
     )
     assert state["status"] == "done" and state["markdown"].markdown.startswith("---\n")
-    assert len(state["usage"]) == len(all_calls(h.fakes)) == 12  # one call per agent run
+    assert len(state["usage"]) == len(all_calls(h.fakes)) == 11  # one call per agent run
     assert {u.agent for u in state["usage"]} == {
         "researcher",
         "writer_a",
@@ -206,6 +210,5 @@ async def test_a_whole_article_through_the_runtime(
         "editor",
         "seo",
         "visual_director",
-        "markdown_formatter",
         "social_copywriter",
     }

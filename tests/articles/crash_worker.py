@@ -27,6 +27,7 @@ from icop.orchestrator.connection import TemporalSettings, connect
 from icop.orchestrator.queues import TaskQueue
 from icop.orchestrator.worker import WorkerRegistry, run_workers
 from tests.agents.fakes import (
+    ARTICLE_TEXT,
     MemoryBrandVoice,
     MemoryImageMaker,
     MemoryResearcher,
@@ -35,10 +36,7 @@ from tests.agents.fakes import (
     router,
 )
 
-WRITER_TEXT = (
-    "# Composting at home\n\nMix greens and browns [1]. Worms eat scraps [2]; keep the pile "
-    "as damp as a wrung-out sponge [3].\n\n## Start today\n\nBegin small."
-)
+WRITER_TEXT = ARTICLE_TEXT
 
 
 def call_key(request: CompletionRequest) -> str:

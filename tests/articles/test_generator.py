@@ -137,9 +137,9 @@ async def test_article_images_are_durable_image_jobs_a_retried_step_does_not_pay
     async with running_workers(
         temporal_client, [TaskQueue.IMAGES, TaskQueue.GPU], registry, settings=temporal_settings
     ):
-        assets = await maker.make(tenant, "art-1", prompts)
+        assets = await maker.make(tenant, "art-1", prompts, title="Composting at home")
         # The image step again, as after a crashed article worker: the same jobs are found.
-        again = await maker.make(tenant, "art-1", prompts)
+        again = await maker.make(tenant, "art-1", prompts, title="Composting at home")
     assert renderer.calls == 2, "one render per image, however often the step runs"
     assert {a.provider for a in assets} == {"local"}
     assert [a.index for a in assets] == [0, 1]

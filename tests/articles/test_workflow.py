@@ -31,15 +31,12 @@ from icop.orchestrator.connection import TemporalSettings
 from icop.orchestrator.queues import TaskQueue
 from icop.orchestrator.worker import WorkerRegistry, running_workers
 from icop.runtime.workers import register_articles
-from tests.agents.fakes import Harness, harness, role_of
+from tests.agents.fakes import ARTICLE_TEXT, Harness, harness, role_of
 from tests.helpers import ApiClient
 
 HISTORIES = Path(__file__).parent / "histories"
 
-WRITER_TEXT = (
-    "# Composting at home\n\nMix greens and browns [1]. Worms eat scraps [2]; keep the pile "
-    "as damp as a wrung-out sponge [3].\n\n## Start today\n\nBegin small."
-)
+WRITER_TEXT = ARTICLE_TEXT
 
 
 def _writers_write(request: CompletionRequest) -> FakeReply:
@@ -262,4 +259,24 @@ async def test_every_writer_failing_marks_the_article_failed(setup: Setup) -> No
     assert result.status == "failed"
     row = await setup.row(article_id)
     assert row.status == "failed" and row.error and row.final_markdown is None
+    assert not markdown_path(setup.home, setup.tenant_id, article_id).exists()
+
+
+async def test_an_article_the_gate_blocks_ends_needs_review_never_ready(setup: Setup) -> None:
+    loop = "# Bees\n\n" + "Urban beekeeping gives the most accurate method there is. " * 30
+
+    def writers_loop(request: CompletionRequest) -> FakeReply:
+        return FakeReply(text=loop) if role_of(request).startswith("writer_") else FakeReply()
+
+    for fake in setup.harness.fakes.values():
+        fake.script = writers_loop
+    article_id = await setup.article()
+    result = await asyncio.wait_for((await setup.start(article_id)).result(), timeout=60)
+    assert result.status == "needs_review"
+    row = await setup.row(article_id)
+    assert row.status == "needs_review" and row.error and "loop" in row.error
+    assert row.final_markdown and row.final_markdown_url is None  # kept for a person to edit
+    assert row.quality["attempts"] == 2 and row.quality["passed"] is False
+    assert any(f["action"] == "blocking" for f in row.quality["findings"])
+    assert len(await setup.drafts(article_id)) == 3
     assert not markdown_path(setup.home, setup.tenant_id, article_id).exists()

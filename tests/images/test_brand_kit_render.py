@@ -96,7 +96,7 @@ async def test_article_images_use_the_tenants_kit(
     ]
     # Without Temporal the article's image jobs render inline (the durable path: test_generator).
     maker = ArticleImages(sessionmaker, runtime, None)
-    assets = await maker.make(owner.tenant_id, "a-1", prompts)
+    assets = await maker.make(owner.tenant_id, "a-1", prompts, title="Composting at home")
     assert [a.provider for a in assets] == ["local", "local"]
     for asset in assets:
         served = await api.get(asset.url)

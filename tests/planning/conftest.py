@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,7 +26,8 @@ from icop.orchestrator.connection import TemporalSettings, connect
 from icop.orchestrator.dev_server import DevServerProcess, EmbeddedTemporal
 from icop.orchestrator.queues import TaskQueue
 from icop.orchestrator.worker import WorkerRegistry, running_workers
-from icop.planning.activities import GeneratedSubtopic, PipelineRunInput, PlanningActivities
+from icop.planning.activities import PipelineRunInput, PlanningActivities
+from icop.planning.generated import GeneratedSubtopic, GeneratedSubtopics, SubtopicGenerator
 from icop.planning.sources import PipelinePlanSources
 from icop.planning.workflows import PipelineRunWorkflow
 from icop.runtime.workers import register_articles, register_planning
@@ -79,6 +80,8 @@ PLAN = [
 @dataclass
 class Calls:
     topics: list[str]
+    generator: SubtopicGenerator | None = None
+    """Set by a test: the sub-topic generator the workers use instead of the fixed one."""
 
 
 @dataclass
@@ -137,18 +140,22 @@ async def setup(
 
     async def subtopics(
         topic: str, *, count: int, language: str, tenant_id: uuid.UUID
-    ) -> Sequence[GeneratedSubtopic]:
+    ) -> GeneratedSubtopics:
         calls.topics.append(topic)
-        return [
-            GeneratedSubtopic(
-                label=f"{topic}: angle {n + 1}",
-                keywords=[topic.split()[0]],
-                members=[f"{topic} question {n}"],
-                size=1,
-                centrality=1.0,
-            )
-            for n in range(count)
-        ]
+        if calls.generator is not None:
+            return await calls.generator(topic, count=count, language=language, tenant_id=tenant_id)
+        return GeneratedSubtopics(
+            [
+                GeneratedSubtopic(
+                    label=f"{topic}: angle {n + 1}",
+                    keywords=[topic.split()[0]],
+                    members=[f"{topic} question {n}"],
+                    size=1,
+                    centrality=1.0,
+                )
+                for n in range(count)
+            ]
+        )
 
     sessionmaker = serial(sessionmaker)
     h = harness(_writers_write)

@@ -35,7 +35,8 @@ from icop.models import GeneratedArticle, Post, Role
 from icop.orchestrator.connection import LazyClient, TemporalSettings
 from icop.orchestrator.queues import TaskQueue
 from icop.orchestrator.worker import running_workers
-from icop.planning.activities import GeneratedSubtopic, PipelineRunInput, PlanningActivities
+from icop.planning.activities import PipelineRunInput, PlanningActivities
+from icop.planning.generated import GeneratedSubtopic, GeneratedSubtopics
 from icop.planning.sources import PipelinePlanSources
 from icop.planning.workflows import PipelineRunWorkflow
 from icop.runtime.clients import Runtime
@@ -66,10 +67,9 @@ def emulator() -> Iterator[EmulatorServer]:
 
 async def fake_subtopics(
     topic: str, *, count: int, language: str, tenant_id: uuid.UUID
-) -> list[GeneratedSubtopic]:
-    return [
-        GeneratedSubtopic(f"{topic}: part {n + 1}", [topic], [topic], 1, 1.0) for n in range(count)
-    ]
+) -> GeneratedSubtopics:
+    parts = [f"{topic}: part {n + 1}" for n in range(count)]
+    return GeneratedSubtopics([GeneratedSubtopic(part, [topic], [topic], 1, 1.0) for part in parts])
 
 
 async def test_a_plan_becomes_published_posts_on_all_four_platforms(

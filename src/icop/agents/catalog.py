@@ -84,12 +84,6 @@ CONTEXT: dict[str, dict[str, str]] = {
         "source_language": "brief.language",
         "target_language": "en",
     },
-    "markdown_formatter": {
-        "title": "state.seo.title",
-        "article": "state.article.text",
-        "images": "state.images (deps: ImageMaker.make)",
-        "citations": "state.sources",
-    },
     "social_copywriter": {
         "title": "state.seo.title",
         "summary": "state.seo.meta_description",

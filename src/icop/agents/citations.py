@@ -1,10 +1,7 @@
-"""Citations and the final Markdown file: deterministic code, not a model's job.
-
-Models write ``[n]``; this module checks that every ``n`` is a real source, removes the ones that
-are not (an invented citation is worse than none), cites the paragraphs a model left uncited when
-one of their sentences plainly restates a researched claim or source, and builds the file: YAML
-front matter from the SEO fields, the body, the images, and a numbered Sources list the ``[n]``
-resolve to.
+"""Citations: deterministic code, not a model's job. Sources usable for citing (numbered 1..n),
+the researcher's claims checked against them, and citations added to the paragraphs a model left
+uncited when one of their sentences plainly restates a researched claim or source. The gate
+(icop.agents.gate) checks every citation against its passage and assembles the file.
 """
 
 from __future__ import annotations
@@ -13,13 +10,10 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-import yaml
-
 from icop.agents.schemas import (
     CitedSource,
     Claim,
     ImageAsset,
-    MarkdownDocument,
     ResearchDigest,
     ResearchSummary,
     SeoMeta,
@@ -28,8 +22,6 @@ from icop.agents.schemas import (
 
 # [3] or [2, 5] but not a Markdown link "[text](url)" or an image "![alt](url)".
 _CITATION = re.compile(r"(?<!!)\[(\d{1,2}(?:\s*,\s*\d{1,2})*)\](?!\()")
-_H1 = re.compile(r"^#\s+\S", re.MULTILINE)
-_TEXT = re.compile(r"[^\W_]")
 _SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+|$)")
 _TERM = re.compile(r"[^\W\d_]{4,}")
 _NOT_PROSE = ("#", "!", "|", ">", "```", "<")
@@ -45,7 +37,6 @@ MIN_SHARED_TERMS = 3
 MIN_SENTENCE_COVERAGE = 0.4
 """An uncited sentence is attributed to a claim or source only when at least this many of its
 content words (and this share of them) come from it: close restatement, not a shared topic."""
-_SOURCES_HEADING = {"en": "Sources", "ko": "출처", "ja": "出典", "de": "Quellen", "es": "Fuentes"}
 
 
 def cited_numbers(text: str) -> list[int]:
@@ -53,22 +44,6 @@ def cited_numbers(text: str) -> list[int]:
         int(part) for match in _CITATION.finditer(text) for part in match.group(1).split(",")
     }
     return sorted(numbers)
-
-
-def drop_unknown_citations(text: str, known: set[int]) -> tuple[str, list[int]]:
-    """``text`` without citations of sources that do not exist, and the numbers removed."""
-    dropped: set[int] = set()
-
-    def keep(match: re.Match[str]) -> str:
-        numbers = [int(part) for part in match.group(1).split(",")]
-        valid = [n for n in numbers if n in known]
-        dropped.update(n for n in numbers if n not in known)
-        return "".join(f"[{n}]" for n in valid)
-
-    cleaned = _CITATION.sub(keep, text)
-    # A removed citation leaves "word ." behind.
-    cleaned = re.sub(r"[ \t]+([.,;:!?])(?=\s|$)", r"\1", cleaned) if dropped else cleaned
-    return cleaned, sorted(dropped)
 
 
 @dataclass(frozen=True)
@@ -162,54 +137,3 @@ def front_matter(seo: SeoMeta, language: str, images: Sequence[ImageAsset]) -> d
         matter["image"] = images[0].url
         matter["image_alt"] = images[0].alt
     return matter
-
-
-def place_images(body: str, images: Sequence[ImageAsset]) -> str:
-    """Every image once: those the formatter did not place go after the first paragraph that
-    follows the title (the hero) and at the end."""
-    missing = [image for image in images if image.url not in body]
-    if not missing:
-        return body
-    blocks = body.split("\n\n")
-    lines = [f"![{image.alt}]({image.url})" for image in missing]
-    insert_at = 2 if blocks and _H1.match(blocks[0]) else 1
-    blocks.insert(min(insert_at, len(blocks)), lines[0])
-    blocks.extend(lines[1:])
-    return "\n\n".join(blocks)
-
-
-def assemble(
-    body: str,
-    *,
-    seo: SeoMeta,
-    language: str,
-    sources: Sequence[Source],
-    images: Sequence[ImageAsset],
-    formatter_used: bool,
-    claims: Sequence[Claim] = (),
-) -> MarkdownDocument:
-    known = {s.number for s in sources}
-    body, dropped = drop_unknown_citations(body.strip(), known)
-    # Leftovers of a structured answer ("[{", "}") are not text.
-    body = "\n\n".join(block for block in body.split("\n\n") if _TEXT.search(block))
-    body, inferred = ground(body, evidence(claims, sources))
-    if not _H1.search(body):
-        body = f"# {seo.title}\n\n{body}"
-    body = place_images(body, images)
-    used = set(cited_numbers(body))
-    listed = [s for s in sources if s.number in used] or list(sources)
-    references = "\n".join(
-        f"{s.number}. {s.title}" + (f" — <{s.url}>" if s.url else "") for s in listed
-    )
-    matter = front_matter(seo, language, images)
-    header = yaml.safe_dump(matter, allow_unicode=True, sort_keys=False, width=1000).strip()
-    heading = _SOURCES_HEADING.get(language.split("-")[0].lower(), "Sources")
-    markdown = f"---\n{header}\n---\n\n{body}\n\n## {heading}\n\n{references}\n"
-    return MarkdownDocument(
-        markdown=markdown,
-        front_matter=matter,
-        citations=[cited(s) for s in listed],
-        dropped_citations=dropped,
-        inferred_citations=inferred,
-        formatter_used=formatter_used,
-    )

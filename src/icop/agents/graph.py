@@ -2,9 +2,11 @@
 
     research ─▶ writer_a ┐
        │    ├─▶ writer_b ├─▶ drafts_ready ─▶ editor (compare) ┐
-       │    └─▶ writer_c ┘        │       └─▶ merger  (merge)  ├─▶ seo ─▶ visual_director
-       ▼                          ▼                                        │
-      END (no_sources)           END (failed: no draft)           images ◀─┘
+       │    └─▶ writer_c ┘        │       └─▶ merger  (merge)  ├─▶ gate ─▶ seo ─▶ visual_director
+       ▼            ▲             ▼                                │              │
+      END (no_sources)           END (failed: no draft)            │     images ◀─┘
+                    └── blocked, another attempt ◀─────────────────┤
+                                          END (needs_review) ◀─────┘
                                                                    │
                             finish ◀─ social_copy x platform ◀─ markdown
 
@@ -34,6 +36,7 @@ STEPS = (
     "drafts_ready",
     "editor",
     "merger",
+    "gate",
     "seo",
     "visual_director",
     "images",
@@ -55,6 +58,16 @@ def after_drafts(state: ArticleState) -> str:
     if state.get("status") == "failed":
         return END
     return "editor" if state["brief"].mode == "compare" else "merger"
+
+
+def after_gate(state: ArticleState) -> list[str] | str:
+    """On to SEO; back to the writers when the gate blocked the article and it has another
+    attempt; the end when it needs a person's review."""
+    if state.get("status") == "needs_review":
+        return END
+    if not state["gate"].passed:
+        return list(WRITERS)
+    return "seo"
 
 
 def social_branches(state: ArticleState) -> list[Send] | str:
@@ -93,6 +106,7 @@ def build_graph(
         ("drafts_ready", nodes.drafts_ready),
         ("editor", nodes.editor),
         ("merger", nodes.merger),
+        ("gate", nodes.gate),
         ("seo", nodes.seo),
         ("visual_director", nodes.visual_director),
         ("images", nodes.images),
@@ -107,8 +121,9 @@ def build_graph(
     # Fan-in: drafts_ready waits for all three writers (they run in one superstep).
     graph.add_edge(list(WRITERS), "drafts_ready")
     graph.add_conditional_edges("drafts_ready", after_drafts, ["editor", "merger", END])
-    graph.add_edge("editor", "seo")
-    graph.add_edge("merger", "seo")
+    graph.add_edge("editor", "gate")
+    graph.add_edge("merger", "gate")
+    graph.add_conditional_edges("gate", after_gate, [*WRITERS, "seo", END])
     graph.add_edge("seo", "visual_director")
     graph.add_edge("visual_director", "images")
     graph.add_edge("images", "markdown")

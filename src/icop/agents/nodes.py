@@ -14,13 +14,15 @@ from pydantic import BaseModel
 
 from icop.agents import citations, prompts
 from icop.agents.exceptions import AgentFailure
+from icop.agents.gate import content, document, metadata, scaffolding
 from icop.agents.protocols import GraphDeps, ProgressEvent
 from icop.agents.review import (
     echoed_inputs,
     for_review,
-    formatting_kept,
+    instead_of_blocked,
     judged,
     merged,
+    ranked_drafts,
     unreviewed,
     usable,
     without_echoed_fields,
@@ -31,10 +33,8 @@ from icop.agents.schemas import (
     DraftText,
     EditorInput,
     EditorJudgement,
-    FormattedBody,
-    ImageRef,
+    GateReport,
     InputModel,
-    MarkdownInput,
     MergedText,
     MergerInput,
     ResearcherInput,
@@ -214,6 +214,7 @@ class ArticleNodes:
                         audience=brief.audience,
                     ),
                     DraftText,
+                    instructions=prompts.rewrite_note(state.get("gate")),
                 )
             except AgentFailure as failure:
                 # One writer down is an article with two drafts, not a failed article.
@@ -293,6 +294,55 @@ class ArticleNodes:
             return {"article": unreviewed(drafts, "merge", str(failure))}
         return {"article": merged(result.output.text, drafts), "usage": [result.usage]}
 
+    # --- the publishability gate --------------------------------------------------------------
+
+    async def gate(self, state: ArticleState) -> Update:
+        """The article's text through the gate: repaired where code can; otherwise rewritten by
+        the writers (once, told why), and after that ``needs_review`` — never published."""
+        article = state["article"]
+        previous = state.get("gate")
+        attempt = previous.attempt + 1 if previous is not None and not previous.passed else 1
+        context = self._gate_context(state)
+        reviewed = content.review(article.text, context)
+        if reviewed.blocking:
+            # Another writer's draft may pass as it is: cheaper than writing again.
+            for draft in ranked_drafts(article, state.get("drafts", {})):
+                candidate = content.review(draft.text, context)
+                if not candidate.blocking:
+                    reviewed, article = candidate, instead_of_blocked(article, draft.writer)
+                    break
+        report = GateReport(
+            findings=reviewed.findings[:200],
+            attempt=attempt,
+            dropped=sorted(reviewed.dropped),
+            inferred=reviewed.inferred,
+        )
+        update: Update = {"gate": report}
+        if reviewed.text.strip():
+            update["article"] = article.model_copy(update={"text": reviewed.text})
+        if not report.passed and attempt >= self.deps.gate_attempts:
+            update["status"] = "needs_review"
+            update["stop_reason"] = (
+                f"The article did not pass the publishability gate after {attempt} "
+                f"attempt(s): {report.summary()}"
+            )[:2000]
+        return update
+
+    def _gate_context(self, state: ArticleState) -> content.GateContext:
+        brief, research = state["brief"], state["research"]
+        return content.GateContext(
+            language=brief.language,
+            length_words=brief.length_words,
+            sources=state["sources"],
+            claims=research.claims,
+            references=[
+                *prompts.every_prompt(self.deps.runtime.roles.all()),
+                *state.get("brand_voice", []),
+            ],
+            labels=scaffolding.labels_of(prompts.INPUT_LABELS),
+            material=[research.summary, *(claim.text for claim in research.claims)],
+        )
+
     # --- publishing --------------------------------------------------------------------------
 
     async def seo(self, state: ArticleState) -> Update:
@@ -312,7 +362,10 @@ class ArticleNodes:
         if not seo.slug:
             slug = slugify(seo.title) or slugify(brief.subject)
             seo = seo.model_copy(update={"slug": slug or f"article-{state['article_id'][:8]}"})
-        return {"seo": seo, "usage": [result.usage]}
+        seo, findings = metadata.clean_seo(
+            seo, state["article"].text, brief.language, [*brief.keywords, brief.subject]
+        )
+        return {"seo": seo, "findings": findings, "usage": [result.usage]}
 
     async def visual_director(self, state: ArticleState) -> Update:
         brief, seo = state["brief"], state["seo"]
@@ -341,7 +394,14 @@ class ArticleNodes:
         usage.append(result.usage)
         plan = VisualPlan(images=result.output.images[: brief.image_count])
         plan, extra = await english_prompts(plan, lambda text: self._translate(state, text, None))
-        return {"visual": plan, "usage": usage + extra}
+        fitted, findings = metadata.fit_alts(
+            plan.images,
+            seo.title,
+            state["article"].text,
+            brief.language,
+            prompts.every_prompt(self.deps.runtime.roles.all()),
+        )
+        return {"visual": VisualPlan(images=fitted), "findings": findings, "usage": usage + extra}
 
     async def _translate(
         self, state: Mapping[str, Any], text: str, source: str | None
@@ -357,40 +417,28 @@ class ArticleNodes:
 
     async def images(self, state: ArticleState) -> Update:
         assets = await self.deps.images.make(
-            UUID(state["tenant_id"]), state["article_id"], state["visual"].images
+            UUID(state["tenant_id"]),
+            state["article_id"],
+            state["visual"].images,
+            title=state["seo"].title,
         )
         return {"images": sorted(assets, key=lambda asset: asset.index)}
 
     async def markdown(self, state: ArticleState) -> Update:
-        brief, seo, article = state["brief"], state["seo"], state["article"]
-        sources, images = state["sources"], state.get("images", [])
-        result = await self._run(
-            state,
-            "markdown_formatter",
-            MarkdownInput(
-                title=seo.title,
-                article=article.text,
-                images=[
-                    ImageRef(number=i, alt=image.alt, url=image.url)
-                    for i, image in enumerate(images, start=1)
-                ],
-                citations=[citations.cited(s) for s in sources],
-            ),
-            FormattedBody,
+        """The file, assembled in code from the gated article (no model call: a formatter
+        model could only lose or invent what the gate checked)."""
+        report = state["gate"]
+        markdown = document.assemble(
+            state["article"].text,
+            seo=state["seo"],
+            language=state["brief"].language,
+            sources=state["sources"],
+            images=state.get("images", []),
+            findings=[*report.findings, *state.get("findings", [])],
+            dropped=report.dropped,
+            inferred=report.inferred,
         )
-        body = result.output.text
-        # The formatter may only rearrange: if it lost text or citations, keep the article.
-        formatter_used = formatting_kept(article.text, body, len(images))
-        document = citations.assemble(
-            without_echoed_fields(body if formatter_used else article.text),
-            seo=seo,
-            language=brief.language,
-            sources=sources,
-            images=images,
-            formatter_used=formatter_used,
-            claims=state["research"].claims,
-        )
-        return {"markdown": document, "usage": [result.usage]}
+        return {"markdown": markdown}
 
     async def social_copy(self, state: SocialTask) -> Update:
         platform = state["platform"]
@@ -414,6 +462,8 @@ class ArticleNodes:
             platform,
             url=state["url"],
             images=state["images"],
+            title=state["title"],
+            summary=state["summary"],
             provider=result.usage.provider,
             model=result.usage.model,
         )

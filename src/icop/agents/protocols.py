@@ -38,9 +38,10 @@ class BrandVoice(Protocol):
 
 class ImageMaker(Protocol):
     async def make(
-        self, tenant_id: UUID, article_id: str, prompts: Sequence[ImagePrompt]
+        self, tenant_id: UUID, article_id: str, prompts: Sequence[ImagePrompt], *, title: str
     ) -> list[ImageAsset]:
         """Render and store one image per prompt; ``ImageAsset.index`` is the prompt's index.
+        ``title`` is the article's: a provider that draws text (the local title card) shows it.
         Called again with the same ``article_id`` after a crash: implementations may reuse
         what they stored the first time."""
         ...
@@ -80,3 +81,5 @@ class GraphDeps:
     progress: ProgressCallback = no_progress
     max_sources: int = 8
     brand_voice_samples: int = 3
+    gate_attempts: int = 2
+    """Writings an article gets before a blocking gate finding sends it to needs_review."""

@@ -161,3 +161,29 @@ def formatting_kept(article: str, body: str, images: int) -> bool:
         and len(article) * MIN_KEPT_RATIO <= len(body) <= longest
         and not echoed_inputs(body)
     )
+
+
+def ranked_drafts(article: ArticleText, drafts: Mapping[str, DraftRecord]) -> list[DraftRecord]:
+    """The drafts to try when the reviewed article is blocked, best first: the editor's scores,
+    then the most cited (the reviewed article's own draft last: its text was just blocked)."""
+
+    def rank(draft: DraftRecord) -> tuple[bool, int, int]:
+        scores = article.scores.get(draft.writer)
+        return (
+            draft.writer == article.chosen,
+            -(scores.total if scores else 0),
+            -len(draft.citations),
+        )
+
+    return sorted(usable(drafts).values(), key=rank)
+
+
+def instead_of_blocked(article: ArticleText, writer: str) -> ArticleText:
+    """``article`` made from ``writer``'s draft (the text is set by the caller's review)."""
+    note = f"The reviewed article did not pass the gate; {writer}'s draft did and is used."
+    return article.model_copy(
+        update={
+            "chosen": writer if article.method == "compare" else None,
+            "notes": [*article.notes, note][-10:],
+        }
+    )

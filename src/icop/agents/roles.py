@@ -24,6 +24,11 @@ TOOLS: dict[str, str] = {
     "translate": "The translator role, for prompts that must be English.",
     "image_renderer": "The image service (ImageMaker): prompt to stored JPEG.",
     "platform_validator": "icop.platforms.validation: fits a post to a platform's limits.",
+    # Code stages of the graph, not model calls: listed so the catalog shows the whole chain.
+    "publishability_gate": "icop.agents.gate: strips prompt scaffolding, repeated sentences and "
+    "unsupported citations, or blocks the article (rewritten once, then needs_review).",
+    "markdown_formatter": "icop.agents.gate.document: the final Markdown assembled in code from "
+    "typed parts (one title, sections, images, sources renumbered as cited); no model call.",
 }
 
 ROLE_NAMES = (
@@ -36,7 +41,6 @@ ROLE_NAMES = (
     "seo",
     "visual_director",
     "translator",
-    "markdown_formatter",
     "social_copywriter",
 )
 

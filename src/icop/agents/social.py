@@ -4,8 +4,10 @@ article carries is the copy that can be sent."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
+from icop.agents.gate.support import terms
 from icop.agents.schemas import ImageAsset, SocialCopyDraft, SocialPost
 from icop.platforms.validation import (
     PLATFORM_RULES,
@@ -16,6 +18,7 @@ from icop.platforms.validation import (
     validate,
 )
 
+_HASHTAG = re.compile(r"#\w+")
 # One post per platform here: threads are a publishing-time choice the user makes.
 _OPTIONS = ValidationOptions(allow_thread=False)
 
@@ -33,20 +36,39 @@ def media_of(images: Sequence[ImageAsset]) -> tuple[MediaItem, ...]:
     )
 
 
+DEFAULT_MAX_HASHTAGS = 3
+"""Where a platform sets no number (X, Facebook), more than three tags read as spam and, on X,
+eat the characters the post needs."""
+
+
+def readable_text(text: str, title: str, summary: str) -> tuple[str, list[str]]:
+    """The post's text, or the article's summary when the text says nothing beyond the title
+    (a small model answers with the title and a row of hashtags)."""
+    words = terms(_HASHTAG.sub(" ", text))
+    if words and not words <= terms(title):
+        return text, []
+    fallback = f"{title}: {summary}" if summary else title
+    return fallback, ["The post said nothing beyond the title; the article's summary is used."]
+
+
 def fit_post(
     draft: SocialCopyDraft,
     platform: Platform,
     *,
     url: str | None,
     images: Sequence[ImageAsset],
+    title: str = "",
+    summary: str = "",
     provider: str | None = None,
     model: str | None = None,
 ) -> SocialPost:
     rules = PLATFORM_RULES[platform]
+    text, notes = readable_text(draft.text, title, summary)
+    tags = list(draft.hashtags)[: rules.max_hashtags or DEFAULT_MAX_HASHTAGS]
     result = validate(
         DraftPost(
-            text=draft.text,
-            hashtags=tuple(draft.hashtags),
+            text=text,
+            hashtags=tuple(tags),
             link_url=url,
             media=media_of(images),
             carousel=len(images) > 1,
@@ -60,12 +82,12 @@ def fit_post(
     return SocialPost(
         platform=platform,
         text=post.text if post else "",
-        hashtags=[tag for tag in draft.hashtags if tag not in result.dropped_hashtags],
+        hashtags=[tag for tag in tags if tag not in result.dropped_hashtags],
         length=post.length if post else 0,
         limit=rules.text_limit,
         ok=result.ok and post is not None,
         link_url=post.link_url if post else None,
-        changes=[change.message[:300] for change in result.changes][:20],
+        changes=[*notes, *(change.message[:300] for change in result.changes)][:20],
         problems=problems[:20],
         provider=provider,
         model=model,

@@ -10,6 +10,8 @@ from icop.agents.schemas import (
     AgentUsage,
     ArticleText,
     DraftRecord,
+    Finding,
+    GateReport,
     ImageAsset,
     MarkdownDocument,
     ResearchDigest,
@@ -21,9 +23,9 @@ from icop.agents.schemas import (
 )
 from icop.platforms import Platform
 
-GraphStatus = Literal["running", "no_sources", "failed", "done"]
-"""``no_sources`` and ``failed`` end the graph early with ``stop_reason`` saying why; the
-article statuses (models.article.ArticleStatus) include both."""
+GraphStatus = Literal["running", "no_sources", "failed", "needs_review", "done"]
+"""``no_sources``, ``failed`` and ``needs_review`` end the graph early with ``stop_reason`` saying
+why; the article statuses (models.article.ArticleStatus) include all three."""
 
 
 V = TypeVar("V")
@@ -51,6 +53,9 @@ class ArticleState(GraphInput, total=False):
     brand_voice: list[str]
     drafts: Annotated[dict[str, DraftRecord], merge_by_key]
     article: ArticleText
+    gate: GateReport
+    findings: Annotated[list[Finding], operator.add]
+    """What the stages after the gate repaired (keywords, hashtags, alt texts)."""
     seo: SeoMeta
     visual: VisualPlan
     images: list[ImageAsset]

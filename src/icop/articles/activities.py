@@ -23,6 +23,7 @@ from icop.articles.generation import (
 )
 from icop.articles.repository import ArticleRepository
 from icop.db.session import unit_of_work
+from icop.llm.contests import record as contests
 from icop.models import ArticleStatus
 from icop.orchestrator.heartbeat import heartbeating
 
@@ -96,6 +97,7 @@ class ArticleActivities:
                 language=article.language,
                 mode="merge" if article.mode == "merge" else "compare",
                 length_words=article.length_words,
+                url=f"{self.base_url}/api/v1/articles/{article_id}/markdown",
             )
             approval_required = article.approval_required
 
@@ -154,6 +156,20 @@ class ArticleActivities:
                     error=result.message or "research found no usable sources; nothing was written",
                 )
                 return
+            if result.status == "needs_review":
+                # Kept for a person to edit or reject; no file, no URL: nothing publishes it.
+                await repository.update(
+                    article_id,
+                    status=ArticleStatus.NEEDS_REVIEW,
+                    current_step=None,
+                    final_markdown=result.markdown,
+                    selection_rationale=result.selection_rationale,
+                    quality=result.quality,
+                    cost_usd=result.cost_usd,
+                    error=result.message or "the publishability gate blocked the article",
+                )
+                await repository.replace_drafts(tenant_id, article_id, result.drafts)
+                return
             path = markdown_path(self.home, tenant_id, article_id)
             await asyncio.to_thread(_write_text, path, result.markdown or "")
             await repository.update(
@@ -169,12 +185,17 @@ class ArticleActivities:
                 social=result.social,
                 selection_rationale=result.selection_rationale,
                 cost_usd=result.cost_usd,
+                quality=result.quality,
                 current_step=None,
                 status=(
                     ArticleStatus.AWAITING_APPROVAL if approval_required else ArticleStatus.READY
                 ),
             )
             await repository.replace_drafts(tenant_id, article_id, result.drafts)
+            if result.contest is not None:
+                # The judgement and the record it adds to commit together: a retried save
+                # replaces the article's contest, it never counts it twice.
+                await contests.record(session, tenant_id, article_id, result.contest)
 
     @activity.defn(name="article.set_status")
     async def set_status(self, change: StatusChange) -> None:

@@ -10,6 +10,7 @@ from typing import Any, Literal, Protocol
 from uuid import UUID
 
 from icop.errors import ICOPError
+from icop.llm.contests.record import Contest
 from icop.models.article import ArticleImage, SocialCopy
 
 ProgressCallback = Callable[[str], Awaitable[None]]
@@ -23,6 +24,8 @@ class Brief:
     language: str
     mode: Literal["compare", "merge"]
     length_words: int
+    url: str | None = None
+    """Where the article can be read: its posts link to it."""
 
 
 @dataclass(frozen=True)
@@ -38,7 +41,7 @@ class DraftRecord:
 
 @dataclass(frozen=True)
 class GenerationResult:
-    status: Literal["ok", "no_sources"]
+    status: Literal["ok", "no_sources", "needs_review"]
     title: str | None = None
     markdown: str | None = None
     seo: dict[str, Any] = field(default_factory=dict)
@@ -50,6 +53,10 @@ class GenerationResult:
     selection_rationale: str | None = None
     cost_usd: Decimal = Decimal(0)
     message: str | None = None
+    quality: dict[str, Any] = field(default_factory=dict)
+    """The publishability gate's report: attempts and findings."""
+    contest: Contest | None = None
+    """The writers' judged contest (compare mode, reviewed by the editor), else None."""
 
 
 class GenerationFailed(ICOPError):

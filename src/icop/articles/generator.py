@@ -28,6 +28,7 @@ from icop.agents.protocols import (
     ProgressEvent,
     Researcher,
 )
+from icop.agents.review import usable
 from icop.agents.runtime.base import AgentRuntime
 from icop.agents.schemas import Source, WriterBrief
 from icop.agents.state import ArticleState, total_cost_usd
@@ -39,6 +40,8 @@ from icop.articles.generation import (
     ProgressCallback,
 )
 from icop.brand.service import BrandVoiceService
+from icop.llm.contests.record import Contest, JudgedDraft
+from icop.llm.tasks import TaskKind
 from icop.models.article import ArticleImage, SocialCopy
 from icop.research.schemas import CitedSource
 from icop.research.service import ResearchService
@@ -149,6 +152,7 @@ class GraphArticleGenerator:
                 language=brief.language,
                 mode=brief.mode,
                 length_words=brief.length_words,
+                article_url=brief.url,
             ),
         )
         self._listeners[key] = progress
@@ -170,6 +174,17 @@ def to_result(state: ArticleState) -> GenerationResult:
     if status == "no_sources":
         return GenerationResult(
             status="no_sources", message=state.get("stop_reason"), cost_usd=cost
+        )
+    if status == "needs_review":
+        article = state.get("article")
+        return GenerationResult(
+            status="needs_review",
+            message=state.get("stop_reason"),
+            markdown=article.text if article else None,
+            drafts=drafts(state),
+            selection_rationale=article.rationale or None if article else None,
+            cost_usd=cost,
+            quality=quality_of(state),
         )
     if status != "done":
         raise ArticleGenerationFailed(
@@ -195,7 +210,52 @@ def to_result(state: ArticleState) -> GenerationResult:
         drafts=drafts(state),
         selection_rationale=article.rationale or None,
         cost_usd=cost,
+        quality=quality_of(state),
+        contest=contest(state),
     )
+
+
+def contest(state: ArticleState) -> Contest | None:
+    """The writers' contest: every draft the editor was shown, with the scores it gave and its
+    pick. None when there was no judgement to learn from: a merged article, an editor that did
+    not answer (the graph picked a draft itself and gave no scores), a single draft."""
+    article = state.get("article")
+    if article is None or article.method != "compare" or not article.scores:
+        return None
+    shown = [d for d in usable(state.get("drafts", {})).values() if d.provider and d.model]
+    if len(shown) < 2 or article.chosen not in {d.writer for d in shown}:
+        return None
+    judge = next((u for u in reversed(state.get("usage", [])) if u.agent == "editor"), None)
+    return Contest(
+        task=TaskKind.WRITE_DRAFT,
+        drafts=[
+            JudgedDraft(
+                slot=d.writer,
+                provider=d.provider or "",
+                model=d.model or "",
+                won=d.writer == article.chosen,
+                scores=(
+                    article.scores[d.writer].model_dump(mode="json")
+                    if d.writer in article.scores
+                    else None
+                ),
+            )
+            for d in shown
+        ],
+        judge_provider=judge.provider if judge else None,
+        judge_model=judge.model if judge else None,
+    )
+
+
+def quality_of(state: ArticleState) -> dict[str, Any]:
+    """The gate's last report and what the later stages repaired, as the article stores it."""
+    report = state.get("gate")
+    findings = [*(report.findings if report else []), *state.get("findings", [])]
+    return {
+        "attempts": report.attempt if report else 0,
+        "passed": bool(report and report.passed),
+        "findings": [finding.model_dump(mode="json") for finding in findings[:200]],
+    }
 
 
 def drafts(state: ArticleState) -> list[DraftRecord]:

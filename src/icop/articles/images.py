@@ -75,7 +75,7 @@ class ArticleImages:
         self.timeout_s = timeout_s
 
     async def make(
-        self, tenant_id: UUID, article_id: str, prompts: Sequence[ImagePrompt]
+        self, tenant_id: UUID, article_id: str, prompts: Sequence[ImagePrompt], *, title: str
     ) -> list[ImageAsset]:
         jobs: list[Image] = []
         async with unit_of_work(self.sessionmaker, tenant_id) as session:
@@ -89,7 +89,7 @@ class ArticleImages:
                     ImageCreate(
                         prompt=prompt.prompt,
                         preset=PRESETS.get(prompt.aspect, Preset.LANDSCAPE),
-                        title=prompt.alt,
+                        title=title,
                         seed=_seed(f"{article_id}:{index}:{prompt.prompt}"),
                     ),
                     self.temporal,

@@ -63,6 +63,11 @@ class ArticleOut(ArticleSummary):
     image_prompts: list[dict[str, Any]]
     images: list[ArticleImage]
     social: dict[str, SocialCopy]
+    quality: dict[str, Any] = Field(
+        default_factory=dict,
+        description="The publishability gate's report: attempts, passed, findings "
+        "(code, action: removed | repaired | blocking, detail).",
+    )
     error: str | None
     decided_by: UUID | None
     decided_at: datetime | None

@@ -1,8 +1,10 @@
-"""``icop llm``: the bundled models and a chat through the smart router."""
+"""``icop llm``: the bundled models, a chat through the smart router, and the leaderboard of
+the writers' judged contests."""
 
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 from uuid import UUID
 
 import typer
@@ -10,18 +12,24 @@ from pydantic import BaseModel
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
 from rich.table import Table
 
-from icop.cli.common import console, fail, friendly_errors, settings
+from icop.cli.common import app_session, console, fail, friendly_errors, run_async, settings
+from icop.cli.workspace import saved_workspace_tenant
 from icop.config import Settings
 from icop.errors import ICOPError
+from icop.llm import service
 from icop.llm.local.assembly import ModelStore
 from icop.llm.local.catalog import CATALOG, get_model
 from icop.llm.providers.base import LLMProvider
 from icop.llm.registry import default_providers, load_policy, load_prices
+from icop.llm.schemas import LeaderboardRow
 from icop.llm.smart_router import RoutedCall, SmartRouter
 from icop.llm.tasks import TaskKind
 from icop.llm.throttle import Throttle
 
-app = typer.Typer(help="Language models: the bundled catalog and chat.", no_args_is_help=True)
+app = typer.Typer(
+    help="Language models: the bundled catalog, chat, and the writers' leaderboard.",
+    no_args_is_help=True,
+)
 
 
 @app.command("models")
@@ -123,3 +131,75 @@ async def _chat(
         f"{call.latency_s:.1f}s" + (f" · skipped {', '.join(skipped)}" if skipped else "") + "[/]"
     )
     return call.text
+
+
+@app.command("leaderboard")
+@friendly_errors
+def leaderboard(
+    task: TaskKind | None = typer.Option(None, help="A judged task (write.draft)."),
+    since: datetime | None = typer.Option(
+        None, help="Only contests judged from then on (e.g. 2026-12-01; UTC if no zone)."
+    ),
+    tenant: UUID | None = typer.Option(None, help="Tenant id (default: the local workspace)."),
+) -> None:
+    """The writers' judged contests per model: how often each model's drafts met another
+    model's and won, and the editor's mean scores (what the best_judged routing mode learns
+    from)."""
+    current = settings()
+    tenant_id = tenant or saved_workspace_tenant(current)
+    if tenant_id is None:
+        console.print(_EMPTY)
+        return
+
+    async def run() -> list[LeaderboardRow]:
+        async with app_session(current, tenant_id) as session:
+            return await service.leaderboard(session, task=task, since=since)
+
+    rows = run_async(run())
+    if not rows:
+        console.print(_EMPTY)
+        return
+    console.print(_table(rows))
+
+
+_EMPTY = (
+    "No judged contests yet. Each compare-mode article whose drafts the editor scores adds "
+    'one (icop article "TOPIC").'
+)
+
+
+def _table(rows: list[LeaderboardRow]) -> Table:
+    criteria = sorted({name for row in rows for name in row.mean_scores})
+    table = Table(title="Judged contests", caption=_CAPTION)
+    table.add_column("task")
+    # Folded, not cut: the model's name is what the table is for.
+    table.add_column("model", overflow="fold", min_width=14)
+    for header in ("contests", "wins", "win rate"):
+        table.add_column(header, justify="right")
+    for name in [*criteria, "total"]:
+        table.add_column(name.replace("_", " "), justify="right")
+    table.add_column("drafts", justify="right")
+    table.add_column("last judged")
+    for row in rows:
+        table.add_row(
+            row.task.value,
+            f"{row.provider}:{row.model}",
+            str(row.contests),
+            str(row.wins),
+            "—" if row.win_rate is None else f"{row.win_rate:.0%}",
+            *(_score(row.mean_scores.get(name)) for name in criteria),
+            _score(row.mean_total),
+            str(row.drafts),
+            row.last_judged_at.strftime("%Y-%m-%d %H:%M"),
+        )
+    return table
+
+
+_CAPTION = (
+    "contests: drafts that met another model's draft · wins: drafts the editor chose · "
+    "scores: the editor's mean (1-10 each) · drafts: every judged draft"
+)
+
+
+def _score(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}"

@@ -242,10 +242,17 @@ async def follow(
 def summary(run: RunOut) -> Table:
     table = Table("row", "topic", "status", "articles", "cost", title=f"run {run.status}")
     for row in run.rows:
+        status = row.status if row.status != RowStatus.ERROR else f"error: {row.error}"
+        counted = row.subtopic_relevance
+        if counted is not None and (counted.candidates_off_topic or counted.labels_off_topic):
+            status += (
+                f"\n{counted.candidates_off_topic} of {counted.candidates} angles off topic, "
+                f"{counted.labels_off_topic} labels replaced"
+            )
         table.add_row(
             str(row.row_number),
             (row.topic or "")[:40],
-            row.status if row.status != RowStatus.ERROR else f"error: {row.error}",
+            status,
             "\n".join(a.markdown_url or f"{a.sub_topic} ({a.status})" for a in row.articles),
             f"${row.cost_usd:.4f}",
         )

@@ -152,7 +152,9 @@ async def _tenant_rows(
         articles = await session.scalars(
             select(GeneratedArticle)
             .where(
-                GeneratedArticle.status.in_((ArticleStatus.FAILED, ArticleStatus.NO_SOURCES)),
+                GeneratedArticle.status.in_(
+                    (ArticleStatus.FAILED, ArticleStatus.NO_SOURCES, ArticleStatus.NEEDS_REVIEW)
+                ),
                 GeneratedArticle.updated_at >= since,
             )
             .order_by(GeneratedArticle.updated_at.desc())

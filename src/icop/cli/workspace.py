@@ -34,6 +34,15 @@ def _save_workspace(path: Path, tenant_id: UUID, user_id: UUID) -> None:
     path.write_text(json.dumps({"tenant_id": str(tenant_id), "user_id": str(user_id)}))
 
 
+def saved_workspace_tenant(current: Settings) -> UUID | None:
+    """The local workspace's tenant if this home has one (None: never created), for commands
+    that only read and so have no reason to create it."""
+    path: Path = current.home / WORKSPACE_FILE
+    if not path.exists():
+        return None
+    return UUID(json.loads(path.read_text())["tenant_id"])
+
+
 async def workspace(
     current: Settings, sessionmaker: async_sessionmaker[AsyncSession], tenant: UUID | None
 ) -> Principal:

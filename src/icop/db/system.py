@@ -13,9 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 async def tenant_ids(session: AsyncSession, reason: str) -> list[UUID]:
     """Every tenant's id, for a cross-tenant job that then works tenant by tenant under RLS;
     the call and its reason land in ``system_audit_log``."""
-    rows = await session.scalars(
-        text("SELECT icop_system_tenant_ids(:reason)"), {"reason": reason}
-    )
+    rows = await session.scalars(text("SELECT icop_system_tenant_ids(:reason)"), {"reason": reason})
     return list(rows)
 
 

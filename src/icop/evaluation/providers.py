@@ -17,6 +17,7 @@ import yaml
 
 from icop.config import Settings
 from icop.errors import ConfigurationError
+from icop.evaluation.extractive import extractive
 from icop.llm.local.catalog import get_model, looks_like_path
 from icop.llm.policy import Candidate, RoutingPolicy
 from icop.llm.providers.base import LLMProvider
@@ -37,10 +38,10 @@ class ModelChoice:
 
 
 def fake_providers() -> dict[str, LLMProvider]:
-    """Deterministic fakes under the policy's provider names; only ``local`` is configured, as
-    on a machine without cloud keys."""
+    """Deterministic fakes under the policy's provider names (``local`` answers as
+    ``extractive`` does); only ``local`` is configured, as on a machine without cloud keys."""
     return {
-        "local": FakeProvider("local"),
+        "local": FakeProvider("local", script=extractive),
         **{
             name: FakeProvider(name, is_configured=False)
             for name in ("openai", "anthropic", "gemini", "ollama")

@@ -27,9 +27,7 @@ class ImageRepository(Repository[Image]):
         await self.session.refresh(image)
         return image
 
-    async def list(
-        self, *, limit: int, offset: int, status: ImageStatus | None
-    ) -> Sequence[Image]:
+    async def list(self, *, limit: int, offset: int, status: ImageStatus | None) -> Sequence[Image]:
         statement = select(Image).order_by(Image.created_at.desc(), Image.id)
         if status is not None:
             statement = statement.where(Image.status == status)

@@ -28,7 +28,14 @@ class PreparedPrompt:
     trimmed_fields: list[str]
 
 
+BRIEF = "brief"
+"""An input that is the whole message, written as prose (a writer's brief): rendered as it is,
+without a "## brief" heading, which small models copy into their answers."""
+
+
 def render_inputs(inputs: dict[str, Any]) -> str:
+    if set(inputs) == {BRIEF} and isinstance(inputs[BRIEF], str):
+        return str(inputs[BRIEF])
     sections = []
     for name, value in inputs.items():
         text = (

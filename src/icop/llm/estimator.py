@@ -1,9 +1,10 @@
 """The cost estimator (Sparklio §5.4): what a call, an article or a month will cost, per model.
 
 Article estimates follow the article graph: research, N writers, the editor (compare) or the
-merger (merge), SEO, the visual director, social copy per platform and the markdown formatter,
-with token counts derived from the requested length. Each step is priced on the tenant's
-effective route (the first configured candidate) and, for comparison, on every candidate.
+merger (merge), SEO, the visual director and social copy per platform (the Markdown is
+assembled in code), with token counts derived from the requested length. Each step is priced
+on the tenant's effective route (the first configured candidate) and, for comparison, on
+every candidate.
 """
 
 from __future__ import annotations
@@ -41,7 +42,6 @@ def article_steps(words: int, writers: int, mode: str, platforms: int, images: i
         ),
         Step(TaskKind.SEO_META, 1, body + 200, 400),
         Step(TaskKind.VISUAL_PROMPT, 1, 600, 120 * max(images, 1)),
-        Step(TaskKind.MARKDOWN_FORMAT, 1, body + 500, body + 200),
     ]
     if platforms:
         steps.append(Step(TaskKind.SOCIAL_COPY, platforms, 600, 300))

@@ -9,7 +9,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from icop.llm.tasks import TaskKind
+from icop.llm.tasks import CONTESTS, TaskKind
+from icop.models.llm import RoutingMode
 
 POLICY_FILE = Path(__file__).with_name("routing.yaml")
 
@@ -37,11 +38,35 @@ class PolicyDefaults(BaseModel):
     temperature: float = 0.3
 
 
+class BestJudgedSettings(BaseModel):
+    """The ``best_judged`` mode's Thompson sampling (docs/adr/0014-best-judged-writers.md)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    exploration_floor: float = Field(default=0.05, gt=0, le=1)
+    """Each slot takes a uniformly random eligible model with this probability, whatever the
+    record says: exploration never stops (it cannot be configured to 0)."""
+    prior_wins: float = Field(default=1.0, gt=0, le=100)
+    prior_losses: float = Field(default=1.0, gt=0, le=100)
+    """Beta(prior_wins, prior_losses) before any contest: the uniform prior's mean, 0.5, is
+    above a three-way contest's base rate (1/3), so a new model is tried early (optimism)."""
+
+
 class RoutingPolicy(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     defaults: PolicyDefaults = PolicyDefaults()
     tasks: dict[TaskKind, list[Candidate]]
+    modes: dict[TaskKind, RoutingMode] = Field(default_factory=dict)
+    """A contest pool's mode (default ``ordered``); tenants override it per route."""
+    best_judged: BestJudgedSettings = BestJudgedSettings()
+
+    @field_validator("modes")
+    @classmethod
+    def _modes_on_contests(cls, modes: dict[TaskKind, RoutingMode]) -> dict[TaskKind, RoutingMode]:
+        for task, mode in modes.items():
+            check_mode(task, mode)
+        return modes
 
     @field_validator("tasks")
     @classmethod
@@ -62,6 +87,22 @@ class RoutingPolicy(BaseModel):
         if overrides and task in overrides:
             return overrides[task]
         return self.tasks[task]
+
+    def mode(
+        self, task: TaskKind, overrides: dict[TaskKind, RoutingMode] | None = None
+    ) -> RoutingMode:
+        if overrides and task in overrides:
+            return overrides[task]
+        return self.modes.get(task, RoutingMode.ORDERED)
+
+
+def check_mode(task: TaskKind, mode: RoutingMode) -> None:
+    """``best_judged`` needs a judged contest to learn from: only a contest's pool has one."""
+    if mode is RoutingMode.BEST_JUDGED and task not in CONTESTS:
+        pools = ", ".join(sorted(CONTESTS))
+        raise ValueError(
+            f"best_judged applies to a judged contest's pool ({pools}), not to {task.value}"
+        )
 
 
 def parse_policy(document: dict[str, Any]) -> RoutingPolicy:

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from icop.config import Settings
 from icop.credentials.vault import Keyring
 from icop.errors import ConfigurationError
+from icop.llm.contests.sinks import DatabaseStandings
 from icop.llm.ledger.sinks import DatabaseBudget, DatabaseLedger, DatabaseOverrides
 from icop.llm.local.server import LocalServer, ServerConfig
 from icop.llm.policy import RoutingPolicy, default_policy, parse_policy
@@ -137,4 +138,5 @@ def build_router(
         overrides=DatabaseOverrides(sessionmaker),
         tenant_providers=tenant_providers,
         prices=load_prices(settings.llm_prices),
+        standings=DatabaseStandings(sessionmaker),
     )

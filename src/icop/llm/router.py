@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from fastapi import APIRouter, Query, status
 
 from icop.auth.dependencies import (
@@ -18,6 +20,7 @@ from icop.llm.schemas import (
     CallOut,
     ChatRequest,
     ChatResponse,
+    LeaderboardRow,
     LlmUsageOut,
     RouteOverride,
     TaskEstimateOut,
@@ -36,9 +39,7 @@ router = APIRouter(prefix="/llm", tags=["models"], responses=problem_responses(4
     responses=problem_responses(503),
     dependencies=[require_role(Role.EDITOR, detached=True)],
 )
-async def chat(
-    body: ChatRequest, principal: DetachedPrincipal, llm: LLMDep
-) -> ChatResponse:
+async def chat(body: ChatRequest, principal: DetachedPrincipal, llm: LLMDep) -> ChatResponse:
     """Ask the routed model a question (task ``chat``); the answer says which model replied
     and why others were skipped."""
     return await service.chat(llm, principal, body)
@@ -65,6 +66,22 @@ async def usage(
     """Calls, tokens and cost per day, provider, model and task; this month's spend, budget
     and linear forecast."""
     return await service.usage(session, principal, days)
+
+
+@router.get(
+    "/leaderboard", response_model=list[LeaderboardRow], responses=problem_responses(422)
+)
+async def leaderboard(
+    session: TenantSession,
+    task: TaskKind | None = Query(default=None, description="A judged task (write.draft)."),
+    since: datetime | None = Query(
+        default=None, description="Only contests judged from then on (ISO 8601; UTC if naive)."
+    ),
+) -> list[LeaderboardRow]:
+    """The tenant's judged contests per task and model: how often each model's drafts met
+    another model's and won, and the judge's mean scores. The ``best_judged`` routing mode
+    learns from the same record."""
+    return await service.leaderboard(session, task=task, since=since)
 
 
 @router.get("/routing", response_model=list[TaskRouteOut])

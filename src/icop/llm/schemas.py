@@ -8,6 +8,7 @@ from pydantic import Field
 
 from icop.llm.policy import Candidate
 from icop.llm.tasks import TaskKind
+from icop.models.llm import RoutingMode
 from icop.schemas import Money, RequestModel, ResponseModel
 
 
@@ -86,11 +87,37 @@ class CandidateOut(ResponseModel):
 class TaskRouteOut(ResponseModel):
     task: TaskKind
     overridden: bool
+    mode: RoutingMode = Field(
+        description="ordered: first usable candidate first. best_judged (a contest's pool, "
+        "write.draft): the writer slots draw from these candidates by the tenant's judged record."
+    )
     candidates: list[CandidateOut]
 
 
 class RouteOverride(RequestModel):
     candidates: list[Candidate] = Field(min_length=1, max_length=10)
+    mode: RoutingMode | None = Field(
+        default=None,
+        description="best_judged only on a contest's pool (write.draft); omitted: the "
+        "platform policy's mode.",
+    )
+
+
+class LeaderboardRow(ResponseModel):
+    """One model's record in one judged task, over the period asked for."""
+
+    task: TaskKind
+    provider: str
+    model: str
+    contests: int = Field(
+        description="Judged drafts it wrote in contests with at least one other model."
+    )
+    wins: int = Field(description="Of those, how many the judge chose.")
+    win_rate: float | None = Field(description="wins / contests (null: no contest yet).")
+    drafts: int = Field(description="Every judged draft, a contest against itself included.")
+    mean_scores: dict[str, float] = Field(description="The judge's mean score per criterion.")
+    mean_total: float | None
+    last_judged_at: datetime
 
 
 class TaskEstimateRequest(RequestModel):

@@ -13,9 +13,10 @@ from icop.audit import service as audit
 from icop.auth.principal import Principal
 from icop.errors import NotFound, ValidationFailed
 from icop.llm import estimator
+from icop.llm.contests.repository import ContestRepository
 from icop.llm.ledger.repository import LedgerRepository
 from icop.llm.ledger.sinks import DatabaseOverrides
-from icop.llm.policy import Candidate
+from icop.llm.policy import Candidate, check_mode
 from icop.llm.schemas import (
     ArticleEstimateOut,
     ArticleEstimateRequest,
@@ -24,6 +25,7 @@ from icop.llm.schemas import (
     CandidateOut,
     ChatRequest,
     ChatResponse,
+    LeaderboardRow,
     LlmUsageOut,
     RouteOverride,
     StepEstimate,
@@ -33,7 +35,7 @@ from icop.llm.schemas import (
     UsageRow,
 )
 from icop.llm.smart_router import RoutedCall, SmartRouter
-from icop.llm.tasks import TaskKind, spec_for
+from icop.llm.tasks import CONTESTS, TaskKind, spec_for
 from icop.models import LlmCall
 from icop.quotas import service as quotas
 from icop.quotas.plans import Metric
@@ -108,6 +110,7 @@ async def routes(router: SmartRouter, principal: Principal) -> list[TaskRouteOut
         TaskRouteOut(
             task=task,
             overridden=task in overrides,
+            mode=await router.mode(task, principal.tenant_id),
             candidates=[
                 _candidate_out(router, c) for c in router.policy.candidates(task, overrides)
             ],
@@ -128,10 +131,16 @@ async def put_route(
         raise ValidationFailed(
             f"unknown providers: {', '.join(unknown)}; known: {', '.join(sorted(router.providers))}"
         )
+    if request.mode is not None:
+        try:
+            check_mode(task, request.mode)
+        except ValueError as error:
+            raise ValidationFailed(str(error)) from None
     await LedgerRepository(session).put_override(
         tenant_id=principal.tenant_id,
         task=task.value,
         candidates=[c.model_dump(exclude_none=True) for c in request.candidates],
+        mode=request.mode,
         updated_by=principal.user_id,
     )
     await audit.record(
@@ -141,12 +150,16 @@ async def put_route(
         action="llm.route_overridden",
         target_type="llm_task",
         target_id=task.value,
-        details={"candidates": [c.key for c in request.candidates]},
+        details={
+            "candidates": [c.key for c in request.candidates],
+            "mode": request.mode.value if request.mode else None,
+        },
     )
     _invalidate(router, principal)
     return TaskRouteOut(
         task=task,
         overridden=True,
+        mode=request.mode or router.policy.mode(task),
         candidates=[_candidate_out(router, c) for c in request.candidates],
     )
 
@@ -243,4 +256,49 @@ async def estimate_article(
         alternatives=alternatives,
         month_budget_remaining_usd=remaining,
         fits_budget=None if remaining is None else total <= remaining,
+    )
+
+
+async def leaderboard(
+    session: AsyncSession, *, task: TaskKind | None, since: datetime | None
+) -> list[LeaderboardRow]:
+    """The tenant's judged record per task and model, best win rate first (then best mean
+    total); ``since`` limits it to contests judged from then on."""
+    if task is not None and task not in CONTESTS:
+        judged = ", ".join(sorted(CONTESTS))
+        raise ValidationFailed(f"{task.value} is not judged; judged tasks: {judged}")
+    if since is not None:
+        since = since if since.tzinfo else since.replace(tzinfo=UTC)
+        if since > datetime.now(UTC):
+            raise ValidationFailed("since is in the future; nothing can have been judged yet")
+    repository = ContestRepository(session)
+    value = task.value if task else None
+    means: dict[tuple[str, str, str], dict[str, float]] = {}
+    for row in await repository.criterion_means(value, since):
+        key = (row.task, row.provider, row.model)
+        means.setdefault(key, {})[row.criterion] = round(float(row.mean), 3)
+    rows = [
+        LeaderboardRow(
+            task=TaskKind(row.task),
+            provider=row.provider,
+            model=row.model,
+            contests=row.contests,
+            wins=row.wins,
+            win_rate=round(row.wins / row.contests, 4) if row.contests else None,
+            drafts=row.drafts,
+            mean_scores=dict(sorted(means.get((row.task, row.provider, row.model), {}).items())),
+            mean_total=round(float(row.mean_total), 3) if row.mean_total is not None else None,
+            last_judged_at=row.last_judged_at,
+        )
+        for row in await repository.totals(value, since)
+    ]
+    return sorted(
+        rows,
+        key=lambda r: (
+            r.task,
+            -(r.win_rate if r.win_rate is not None else -1.0),
+            -(r.mean_total or 0.0),
+            r.provider,
+            r.model,
+        ),
     )

@@ -26,6 +26,7 @@ from tenacity.wait import wait_exponential_jitter
 
 from icop.llm import structured
 from icop.llm.circuit import CircuitBreaker, CircuitState
+from icop.llm.contests.routing import BestJudged, StandingsSource
 from icop.llm.context import PreparedPrompt, prepare
 from icop.llm.errors import RoutingError, StructuredOutputError
 from icop.llm.policy import Candidate, RoutingPolicy
@@ -42,8 +43,9 @@ from icop.llm.providers.base import (
     ProviderTruncated,
     ProviderUnavailable,
 )
-from icop.llm.tasks import TaskKind, spec_for
+from icop.llm.tasks import TaskKind, TaskSpec, seat_of, spec_for
 from icop.llm.throttle import Throttle
+from icop.models.llm import RoutingMode
 from icop.observability.metrics import record_model_call
 from icop.observability.tracing import model_span, set_model_result
 
@@ -125,6 +127,8 @@ class BudgetGuard(Protocol):
 class OverrideSource(Protocol):
     async def overrides(self, tenant_id: UUID) -> dict[TaskKind, list[Candidate]]: ...
 
+    async def modes(self, tenant_id: UUID) -> dict[TaskKind, RoutingMode]: ...
+
 
 class TenantProviderSource(Protocol):
     async def providers_for(self, tenant_id: UUID) -> dict[str, LLMProvider]:
@@ -152,6 +156,7 @@ class SmartRouter:
         overrides: OverrideSource | None = None,
         tenant_providers: TenantProviderSource | None = None,
         prices: dict[str, tuple[Decimal, Decimal]] | None = None,
+        standings: StandingsSource | None = None,
         failure_threshold: int = 3,
         reset_timeout_s: float = 30.0,
         backoff_initial_s: float = 0.5,
@@ -165,6 +170,7 @@ class SmartRouter:
         self.overrides = overrides
         self.tenant_providers = tenant_providers
         self.prices = prices
+        self.judged = BestJudged(standings, policy.best_judged)
         self._failure_threshold = failure_threshold
         self._reset_timeout_s = reset_timeout_s
         self.breakers = {name: self._new_breaker() for name in self.providers}
@@ -193,6 +199,12 @@ class SmartRouter:
             await self.overrides.overrides(tenant_id) if self.overrides and tenant_id else None
         )
         return self.policy.candidates(task, tenant_overrides)
+
+    async def mode(self, task: TaskKind, tenant_id: UUID | None) -> RoutingMode:
+        tenant_modes = (
+            await self.overrides.modes(tenant_id) if self.overrides and tenant_id else None
+        )
+        return self.policy.mode(task, tenant_modes)
 
     async def complete(
         self,
@@ -263,6 +275,14 @@ class SmartRouter:
         prompt: PreparedPrompt | None = None
         last_error: Exception | None = None
         resolved = await self.resolve(tenant_id)
+        seat = seat_of(kind)
+        if seat is not None and await self.mode(seat.pool, tenant_id) is RoutingMode.BEST_JUDGED:
+            # A contest's slot: the tenant's judged record picks its model from the pool.
+            pool = await self.candidates(seat.pool, tenant_id)
+            eligible = [
+                c for c in pool if self._drawable(c, resolved, remaining, spec, max_tokens)
+            ]
+            candidates = await self.judged.arrange(seat, tenant_id, reference, eligible) or pool
         for candidate in candidates:
             provider, breaker_key = resolved.get(candidate.provider, (None, candidate.provider))
             breaker = self._breaker(breaker_key)
@@ -384,6 +404,28 @@ class SmartRouter:
         if breaker.state is CircuitState.OPEN:
             return "circuit open"
         return None
+
+    def _drawable(
+        self,
+        candidate: Candidate,
+        resolved: dict[str, tuple[LLMProvider, str]],
+        remaining: Decimal | None,
+        spec: TaskSpec,
+        max_tokens: int | None,
+    ) -> bool:
+        """Whether ``best_judged`` may draw a pool's candidate: it can serve now, and its
+        costliest call (the whole context budget in, the whole answer out) fits the tenant's
+        remaining budget, so a drawn model is never one the budget cannot afford."""
+        provider, breaker_key = resolved.get(candidate.provider, (None, candidate.provider))
+        if self._skip_reason(candidate, provider, self._breaker(breaker_key), False) is not None:
+            return False
+        if remaining is None:
+            return True
+        output = max_tokens or candidate.max_tokens or spec.max_output_tokens
+        costliest = cost_usd(
+            candidate.provider, candidate.model, spec.context_budget_tokens, output, self.prices
+        )
+        return costliest == 0 or costliest <= remaining
 
     def _fit_reason(
         self,

@@ -26,7 +26,6 @@ class TaskKind(StrEnum):
     TOPICS_LABEL = "topics.label"
     EDITOR_COMMAND = "editor.command"
     SOCIAL_COPY = "social.copy"
-    MARKDOWN_FORMAT = "markdown.format"
     CHAT = "chat"
 
 
@@ -48,7 +47,9 @@ def _spec(
     return TaskSpec(kind, frozenset(consumes), budget, output, structured)
 
 
+# "brief": writers and the merger get their inputs as one prose brief (agents.prompts).
 _WRITER_INPUTS = {
+    "brief",
     "topic",
     "language",
     "outline",
@@ -78,7 +79,7 @@ TASKS: dict[TaskKind, TaskSpec] = {
         ),
         _spec(
             TaskKind.EDIT_MERGE,
-            {"topic", "drafts", "language", "brand_voice", "research"},
+            {"brief", "topic", "drafts", "language", "brand_voice", "research"},
             7000,
             1800,
             structured=False,
@@ -104,13 +105,6 @@ TASKS: dict[TaskKind, TaskSpec] = {
             2000,
             500,
         ),
-        _spec(
-            TaskKind.MARKDOWN_FORMAT,
-            {"title", "article", "images", "citations"},
-            7000,
-            2000,
-            structured=False,
-        ),
         _spec(TaskKind.CHAT, {"prompt"}, 4000, 512, structured=False),
     )
 }
@@ -118,3 +112,27 @@ TASKS: dict[TaskKind, TaskSpec] = {
 
 def spec_for(kind: TaskKind | str) -> TaskSpec:
     return TASKS[TaskKind(kind)]
+
+
+# Contests: routes whose calls compete in one judged contest per article. The key is the pool
+# task, whose candidates the slots draw from in the ``best_judged`` routing mode and under whose
+# name each tenant's record is kept; the slots are the parallel calls of one article.
+CONTESTS: dict[TaskKind, tuple[TaskKind, ...]] = {
+    TaskKind.WRITE_DRAFT: (TaskKind.WRITE_DRAFT_A, TaskKind.WRITE_DRAFT_B, TaskKind.WRITE_DRAFT_C),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Seat:
+    """A slot's place in its contest."""
+
+    pool: TaskKind
+    index: int
+    slots: int
+
+
+def seat_of(kind: TaskKind) -> Seat | None:
+    for pool, slots in CONTESTS.items():
+        if kind in slots:
+            return Seat(pool, slots.index(kind), len(slots))
+    return None

@@ -16,7 +16,7 @@ from icop.models.brand import TenantBrandKit
 from icop.models.credential import ApiCredential
 from icop.models.image import Image, ImageRouting, ImageStatus
 from icop.models.knowledge import BrandVoiceSample, KnowledgeChunk, KnowledgeDocument
-from icop.models.llm import LlmCall, LlmRoutingOverride
+from icop.models.llm import LlmCall, LlmContestEntry, LlmRoutingOverride, RoutingMode
 from icop.models.outbox import OutboxEvent
 from icop.models.planning import (
     ContentPipeline,
@@ -70,6 +70,7 @@ __all__ = [
     "KnowledgeChunk",
     "KnowledgeDocument",
     "LlmCall",
+    "LlmContestEntry",
     "LlmRoutingOverride",
     "OAuthState",
     "OutboxEvent",
@@ -83,6 +84,7 @@ __all__ = [
     "PublishLedgerEntry",
     "RefreshToken",
     "Role",
+    "RoutingMode",
     "RowStatus",
     "RunStatus",
     "SocialAccount",

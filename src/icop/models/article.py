@@ -39,6 +39,9 @@ class ArticleStatus(StrEnum):
     REJECTED = "rejected"
     FAILED = "failed"
     NO_SOURCES = "no_sources"
+    NEEDS_REVIEW = "needs_review"
+    """Written, but the publishability gate blocked it (the findings say why): a person edits
+    or rejects it; it is never published as it is."""
 
     @property
     def final(self) -> bool:
@@ -126,6 +129,8 @@ class GeneratedArticle(TenantOwned, TimestampMixin, Base):
         PydanticJSON(dict[str, SocialCopy]), nullable=False, server_default="{}"
     )
     cost_usd: Mapped[Decimal] = mapped_column(Numeric(14, 6), nullable=False, server_default="0")
+    # The publishability gate's report: {"attempts": n, "findings": [{code, action, detail}]}.
+    quality: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False, server_default="{}")
     error: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[UUID | None] = mapped_column(Uuid)
     decided_by: Mapped[UUID | None] = mapped_column(Uuid)

@@ -153,6 +153,12 @@ class PipelineRunRow(TenantOwned, TimestampMixin, Base):
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now(), nullable=False
     )
 
+    @property
+    def subtopic_relevance(self) -> dict[str, Any] | None:
+        """The relevance counts of this row's sub-topic generation, kept in ``options``."""
+        value = (self.options or {}).get("subtopic_relevance")
+        return value if isinstance(value, dict) else None
+
 
 class SubTopic(TenantOwned, TimestampMixin, Base):
     """A sub-topic generated for one main topic of a pipeline, with its cluster.

@@ -49,9 +49,7 @@ class WorkflowStartRepository:
 
     async def delete(self, start_ids: Sequence[UUID]) -> None:
         if start_ids:
-            await self.session.execute(
-                delete(WorkflowStart).where(WorkflowStart.id.in_(start_ids))
-            )
+            await self.session.execute(delete(WorkflowStart).where(WorkflowStart.id.in_(start_ids)))
 
     async def failed(self, start_id: UUID, error: str) -> None:
         await self.session.execute(

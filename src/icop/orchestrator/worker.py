@@ -305,9 +305,7 @@ def run_worker_process(
     """
     status = 0
     try:
-        asyncio.run(
-            serve(settings, queues, registry=registry, sidecars=sidecars, client=client)
-        )
+        asyncio.run(serve(settings, queues, registry=registry, sidecars=sidecars, client=client))
     except KeyboardInterrupt:
         status = 130
     except Exception:

@@ -43,6 +43,7 @@ from icop.models import (
 )
 from icop.orchestrator.heartbeat import heartbeating
 from icop.outbox import service as outbox
+from icop.planning.generated import SubtopicGenerator
 from icop.planning.repository import PipelineRepository, RunRepository, SubTopicRepository
 from icop.planning.sheets.a1 import parse_a1
 from icop.planning.sheets.layout import (
@@ -125,21 +126,6 @@ class PublishRequest:
 class RowOutcome:
     row_number: int
     error: str | None = None
-
-
-@dataclass(frozen=True)
-class GeneratedSubtopic:
-    label: str
-    keywords: list[str]
-    members: list[str]
-    size: int
-    centrality: float | None
-
-
-class SubtopicGenerator(Protocol):
-    async def __call__(
-        self, topic: str, *, count: int, language: str, tenant_id: UUID
-    ) -> Sequence[GeneratedSubtopic]: ...
 
 
 class PlanSources(Protocol):
@@ -324,6 +310,7 @@ class PlanningActivities:
                 run_id, work.row_number, status=RowStatus.SUBTOPICS, step="generating sub-topics"
             )
             existing = list(await SubTopicRepository(session).for_topic(pipeline_id, key))
+        relevance_note = ""
         if not existing:
             try:
                 # Model calls outlast the heartbeat timeout; beat while they run.
@@ -336,6 +323,10 @@ class PlanningActivities:
                     )
             except ICOPError as error:
                 raise _fail(error) from error
+            if generated.candidates:
+                logger.info("sub-topics for row %s: %s", work.row_number, generated.describe())
+            if generated.candidates_off_topic:
+                relevance_note = f"; {generated.off_topic_note()}"
             existing = [
                 SubTopic(
                     tenant_id=tenant_id,
@@ -349,9 +340,13 @@ class PlanningActivities:
                     size=item.size,
                     centrality=item.centrality,
                 )
-                for position, item in enumerate(generated)
+                for position, item in enumerate(generated.subtopics)
             ]
             async with self._tenant(run.tenant_id) as session:
+                if generated.candidates:
+                    await RunRepository(session).merge_row_options(
+                        run_id, work.row_number, {"subtopic_relevance": generated.relevance()}
+                    )
                 # A concurrent run may have stored them first: theirs win, ours are dropped.
                 stored = await SubTopicRepository(session).for_topic(pipeline_id, key)
                 if stored:
@@ -420,7 +415,7 @@ class PlanningActivities:
                     row_number=work.row_number,
                     status=STATUS_RUNNING,
                     sub_topics=[s.label for s in existing],
-                    notes=f"writing {len(slots)} article(s)",
+                    notes=f"writing {len(slots)} article(s){relevance_note}",
                 )
             ],
         )

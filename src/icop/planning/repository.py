@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import delete, func, select, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import cast, delete, func, select, update
+from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from icop.db.repository import Repository
@@ -113,6 +113,17 @@ class RunRepository(Repository[PipelineRun]):
             update(PipelineRunRow)
             .where(PipelineRunRow.run_id == run_id, PipelineRunRow.row_number == row_number)
             .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+
+    async def merge_row_options(
+        self, run_id: UUID, row_number: int, values: dict[str, Any]
+    ) -> None:
+        """Add ``values`` to the row's options (JSONB ``||``: the keys already there stay)."""
+        await self.session.execute(
+            update(PipelineRunRow)
+            .where(PipelineRunRow.run_id == run_id, PipelineRunRow.row_number == row_number)
+            .values(options=PipelineRunRow.options.op("||")(cast(values, JSONB)))
             .execution_options(synchronize_session=False)
         )
 

@@ -77,6 +77,14 @@ class RunArticleOut(ResponseModel):
     markdown_url: str | None
 
 
+class SubtopicRelevanceOut(ResponseModel):
+    """What the relevance checks of the row's sub-topic generation dropped."""
+
+    candidates: int = Field(description="Distinct candidate angles the model proposed.")
+    candidates_off_topic: int = Field(description="Angles dropped as off the row's topic.")
+    labels_off_topic: int = Field(description="Model labels replaced as off topic.")
+
+
 class RunRowOut(ResponseModel):
     row_number: int
     topic: str | None
@@ -87,6 +95,9 @@ class RunRowOut(ResponseModel):
     cost_usd: Decimal
     error: str | None
     updated_at: datetime
+    subtopic_relevance: SubtopicRelevanceOut | None = Field(
+        default=None, description="Absent where sub-topics were reused or not checked."
+    )
     articles: list[RunArticleOut] = Field(default_factory=list)
 
 

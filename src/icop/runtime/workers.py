@@ -8,7 +8,6 @@ production one.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from uuid import UUID
 
 from icop.agents.runtime import create_runtime
@@ -17,16 +16,20 @@ from icop.articles.generator import BrandVoiceAdapter, GraphArticleGenerator, Re
 from icop.articles.images import ArticleImages
 from icop.articles.workflows import ArticleWorkflow
 from icop.brand.service import BrandVoiceService
+from icop.config import Settings
 from icop.embeddings.base import Embedder
+from icop.embeddings.e5 import MultilingualE5Embedder
+from icop.embeddings.minilm import MiniLMEmbedder
 from icop.errors import ConfigurationError
 from icop.images.activities import ImageActivities
 from icop.images.workflows import ImageGenerationWorkflow
 from icop.llm.smart_router import SmartRouter
 from icop.orchestrator.queues import TaskQueue
 from icop.orchestrator.worker import WorkerRegistry, diagnostics_registry
-from icop.planning.activities import GeneratedSubtopic, PlanningActivities
+from icop.planning.activities import PlanningActivities
+from icop.planning.generated import GeneratedSubtopic, GeneratedSubtopics
 from icop.planning.sources import PipelinePlanSources
-from icop.planning.subtopics import generate_subtopics
+from icop.planning.subtopics import TopicRelevance, generate_subtopics
 from icop.planning.workflows import PipelineRunWorkflow
 from icop.research.config import build_researcher
 from icop.runtime.clients import Runtime
@@ -119,7 +122,11 @@ def service_registry(runtime: Runtime) -> WorkerRegistry:
             sessionmaker,
             settings,
             PipelinePlanSources(sessionmaker, settings, runtime.http, runtime.keyring),
-            RouterSubtopics(runtime.llm, runtime.embedder),
+            RouterSubtopics(
+                runtime.llm,
+                runtime.embedder,
+                relevance=subtopic_relevance(runtime.settings, runtime.embedder),
+            ),
             agents_queue=runtime.temporal.settings.queue_name(TaskQueue.AGENTS),
             posts=TemporalPostScheduler(runtime.temporal),
         ),
@@ -135,13 +142,16 @@ class RouterSubtopics:
     """The pipeline's sub-topics from the model router and the embedder (planning's
     ``SubtopicGenerator``)."""
 
-    def __init__(self, router: SmartRouter, embedder: Embedder) -> None:
+    def __init__(
+        self, router: SmartRouter, embedder: Embedder, relevance: TopicRelevance | None = None
+    ) -> None:
         self.router = router
         self.embedder = embedder
+        self.relevance = relevance
 
     async def __call__(
         self, topic: str, *, count: int, language: str, tenant_id: UUID
-    ) -> Sequence[GeneratedSubtopic]:
+    ) -> GeneratedSubtopics:
         result = await generate_subtopics(
             topic,
             count=count,
@@ -150,17 +160,34 @@ class RouterSubtopics:
             router=self.router,
             embedder=self.embedder,
             candidates=candidate_pool(count),
+            relevance=self.relevance,
         )
-        return [
-            GeneratedSubtopic(
-                label=item.label,
-                keywords=list(item.keywords),
-                members=list(item.members),
-                size=item.size,
-                centrality=item.centroid_similarity,
-            )
-            for item in result.subtopics
-        ]
+        return GeneratedSubtopics(
+            subtopics=[
+                GeneratedSubtopic(
+                    label=item.label,
+                    keywords=list(item.keywords),
+                    members=list(item.members),
+                    size=item.size,
+                    centrality=item.centroid_similarity,
+                )
+                for item in result.subtopics
+            ],
+            candidates=result.relevance.candidates,
+            candidates_off_topic=result.relevance.candidates_off_topic,
+            labels_off_topic=result.relevance.labels_off_topic,
+            off_topic_examples=list(result.relevance.off_topic_examples),
+        )
+
+
+def subtopic_relevance(settings: Settings, embedder: Embedder) -> TopicRelevance | None:
+    """The relevance checks of sub-topic generation, unless switched off. MiniLM judges
+    English where it is the process's embedder; another embedder (hashing) is not calibrated
+    for it, and the multilingual model judges everything then."""
+    if not settings.subtopic_relevance:
+        return None
+    english = embedder if isinstance(embedder, MiniLMEmbedder) else None
+    return TopicRelevance(MultilingualE5Embedder(), english)
 
 
 def candidate_pool(count: int) -> int:

@@ -74,9 +74,7 @@ class QuotaLedger:
         # Facebook Pages publish limits are not a count: Meta's usage headers pace them.
         return []
 
-    async def next_slot(
-        self, session: AsyncSession, account: SocialAccount, now: datetime
-    ) -> Slot:
+    async def next_slot(self, session: AsyncSession, account: SocialAccount, now: datetime) -> Slot:
         platform = Platform(account.platform)
         name = _NAMES[platform]
         repository = LedgerRepository(session)
@@ -95,8 +93,7 @@ class QuotaLedger:
                 waits.append(
                     Slot(
                         state.reset_at,
-                        f"{name} reports no posts left in its window until "
-                        f"{_at(state.reset_at)}",
+                        f"{name} reports no posts left in its window until {_at(state.reset_at)}",
                     )
                 )
         for window in self.windows(platform, state):
@@ -146,9 +143,7 @@ class QuotaLedger:
     ) -> None:
         if rate is None:
             return
-        state = await LedgerRepository(session).rate_state_for_update(
-            account.tenant_id, account.id
-        )
+        state = await LedgerRepository(session).rate_state_for_update(account.tenant_id, account.id)
         state.remaining = rate.remaining
         state.limit = rate.limit
         state.reset_at = rate.reset_at
@@ -174,23 +169,18 @@ class QuotaLedger:
         now: datetime,
     ) -> None:
         await self.record_rate(session, account, rate, now)
-        state = await LedgerRepository(session).rate_state_for_update(
-            account.tenant_id, account.id
-        )
+        state = await LedgerRepository(session).rate_state_for_update(account.tenant_id, account.id)
         self._block(
             state,
             reset_at,
-            f"{_NAMES[Platform(account.platform)]} rate-limited this account until "
-            f"{_at(reset_at)}",
+            f"{_NAMES[Platform(account.platform)]} rate-limited this account until {_at(reset_at)}",
         )
         await session.flush()
 
     async def record_publishing_limit(
         self, session: AsyncSession, account: SocialAccount, limit: PublishLimit, now: datetime
     ) -> None:
-        state = await LedgerRepository(session).rate_state_for_update(
-            account.tenant_id, account.id
-        )
+        state = await LedgerRepository(session).rate_state_for_update(account.tenant_id, account.id)
         state.window_used = limit.used
         state.window_total = limit.total
         state.window_s = limit.window_s

@@ -104,9 +104,7 @@ class MediaPreparer:
                 prepared[index] = [image.upload for image in images]
         return prepared
 
-    async def _one(
-        self, tenant_id: UUID, platform: Platform, item: PostMedia
-    ) -> PreparedImage:
+    async def _one(self, tenant_id: UUID, platform: Platform, item: PostMedia) -> PreparedImage:
         url, alt = item.url, item.alt
         key = key_in_url(url, tenant_id)
         if key is None:

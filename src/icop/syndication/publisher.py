@@ -226,8 +226,13 @@ class Publisher:
                 return await self._fail(run, _message(error, "the platform refused the post"))
             else:
                 await self._confirmed(
-                    run, attempt, index, published.platform_post_id, published.permalink,
-                    outcome=AttemptOutcome.PUBLISHED, rate=published.rate,
+                    run,
+                    attempt,
+                    index,
+                    published.platform_post_id,
+                    published.permalink,
+                    outcome=AttemptOutcome.PUBLISHED,
+                    rate=published.rate,
                 )
                 return None
 
@@ -272,7 +277,11 @@ class Publisher:
                 return found
             if found is not None:
                 await self._confirmed(
-                    run, attempt, index, found.platform_post_id, None,
+                    run,
+                    attempt,
+                    index,
+                    found.platform_post_id,
+                    None,
                     outcome=AttemptOutcome.RECONCILED_PUBLISHED,
                 )
                 return None
@@ -554,9 +563,7 @@ class Publisher:
         if failures >= self.settings.syndication_max_transient_failures:
             return await self._fail(run, f"{message} (after {failures} tries)")
         until = self.clock() + timedelta(seconds=self.settings.syndication_transient_wait_s)
-        return await self._wait(
-            run, PostStatus.SCHEDULED, until, f"{message}; trying again later"
-        )
+        return await self._wait(run, PostStatus.SCHEDULED, until, f"{message}; trying again later")
 
     async def _needs_reconnect(self, run: PublishRun, reason: str) -> None:
         async with unit_of_work(self.sessionmaker, run.tenant_id) as session:
@@ -587,5 +594,3 @@ def _limited(error: PlatformRateLimited) -> str:
         f"{error.platform.value} rate-limited this account; waiting until "
         f"{error.reset_at.strftime('%Y-%m-%d %H:%M:%S UTC')}"
     )
-
-

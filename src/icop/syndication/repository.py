@@ -64,9 +64,7 @@ class AccountRepository(Repository[SocialAccount]):
         await self.session.flush()
         return account
 
-    async def set_status(
-        self, account_id: UUID, status: AccountStatus, reason: str | None
-    ) -> None:
+    async def set_status(self, account_id: UUID, status: AccountStatus, reason: str | None) -> None:
         await self.session.execute(
             update(SocialAccount)
             .where(SocialAccount.id == account_id)

@@ -127,8 +127,13 @@ async def calendar(
 ) -> list[PostOut]:
     """Posts scheduled in [from, to), earliest first (a calendar)."""
     posts = await service.calendar(
-        session, start=start, end=end, status=status, account_id=account_id,
-        limit=limit, offset=offset,
+        session,
+        start=start,
+        end=end,
+        status=status,
+        account_id=account_id,
+        limit=limit,
+        offset=offset,
     )
     return [PostOut.model_validate(p) for p in posts]
 
@@ -183,6 +188,10 @@ async def retry_post(
     """Send a failed post again. An unconfirmed one is first looked for on the platform:
     found, it is recorded and not sent again; `force` skips that look (it may post twice)."""
     return await service.retry(
-        session, scheduler, runtime, principal, post_id,
+        session,
+        scheduler,
+        runtime,
+        principal,
+        post_id,
         force=bool(body and body.force),
     )

@@ -125,8 +125,9 @@ async def create(
         platform = Platform(account.platform)
         draft, media = _draft(body, article, platform)
         if draft is None:
-            issues.append(_issue(account, "no_social_copy",
-                                 f"the article has no {platform.value} copy"))
+            issues.append(
+                _issue(account, "no_social_copy", f"the article has no {platform.value} copy")
+            )
             continue
         recent = await posts_repo.recent_texts(account.id, now - DUPLICATE_LOOKBACK)
         result = validate(
@@ -139,9 +140,7 @@ async def create(
                 duplicate_variation=body.duplicate_variation,
             ),
         )
-        issues += [
-            _issue(account, e.code.value, e.message, e.suggestion) for e in result.errors
-        ]
+        issues += [_issue(account, e.code.value, e.message, e.suggestion) for e in result.errors]
         planned.append((account, result, _parts(result, media)))
     if issues:
         raise ValidationFailed("the post cannot be sent as it is", issues=issues)
@@ -230,9 +229,7 @@ async def cancel(
 ) -> PostOut:
     post = await _post(session, post_id, lock=True)
     _steerable(post, "be cancelled")
-    await PostRepository(session).update(
-        post_id, status=PostStatus.CANCELLED, delay_reason=None
-    )
+    await PostRepository(session).update(post_id, status=PostStatus.CANCELLED, delay_reason=None)
     await quotas.release(session, principal.tenant_id, Metric.POSTS)
     await scheduler.cancel(post_id)
     await _audit(session, principal, "post.cancelled", post_id)
@@ -250,8 +247,9 @@ async def reschedule(
     _steerable(post, "be rescheduled")
     await PostRepository(session).update(post_id, scheduled_at=scheduled_at)
     await scheduler.reschedule(post_id, scheduled_at)
-    await _audit(session, principal, "post.rescheduled", post_id,
-                 {"scheduled_at": scheduled_at.isoformat()})
+    await _audit(
+        session, principal, "post.rescheduled", post_id, {"scheduled_at": scheduled_at.isoformat()}
+    )
     return await get(session, post_id)
 
 
@@ -279,8 +277,9 @@ async def retry(
     says the post is not there (found: it is recorded, nothing is sent), or with ``force``."""
     post = await _post(session, post_id)
     if post.status not in (PostStatus.FAILED, PostStatus.UNCONFIRMED):
-        raise PostStateConflict(f"the post is {post.status}; only failed or unconfirmed posts "
-                                "can be retried")
+        raise PostStateConflict(
+            f"the post is {post.status}; only failed or unconfirmed posts can be retried"
+        )
     if post.status == PostStatus.UNCONFIRMED:
         if force:
             await _abandon_open_attempts(session, post_id)
@@ -290,7 +289,11 @@ async def retry(
             await runtime.publisher.recheck(principal.tenant_id, post_id)
     now = datetime.now(UTC)
     await PostRepository(session).update(
-        post_id, status=PostStatus.SCHEDULED, error=None, delay_reason=None, scheduled_at=now,
+        post_id,
+        status=PostStatus.SCHEDULED,
+        error=None,
+        delay_reason=None,
+        scheduled_at=now,
         next_attempt_at=None,
     )
     await scheduler.start(session, principal.tenant_id, post_id, now)

@@ -37,9 +37,7 @@ def _check_may_manage(principal: Principal, target: User, new_role: Role | None)
 
 
 async def _keep_an_owner(session: AsyncSession, target: User, *, losing_owner: bool) -> None:
-    still_an_active_owner = (
-        target.status == UserStatus.ACTIVE and Role(target.role) is Role.OWNER
-    )
+    still_an_active_owner = target.status == UserStatus.ACTIVE and Role(target.role) is Role.OWNER
     if (
         losing_owner
         and still_an_active_owner

@@ -32,13 +32,28 @@ def run_length(language: str) -> int:
 def reference_grams(references: Iterable[str], n: int, language: str) -> set[tuple[str, ...]]:
     grams: set[tuple[str, ...]] = set()
     for reference in references:
-        for sentence in sentences(reference):
-            grams.update(ngrams(words(sentence, language), n))
+        # Across sentence ends: a short prompt sentence is then still inside a run.
+        grams.update(ngrams(words(plain(reference), language), n))
     return grams
 
 
+MIN_WHOLE = 4
+"""A shorter sentence found whole in the prompt ("Use only the given source numbers.") is
+copied too; below four words, a match is a common phrase."""
+
+
 def leaks(sentence: str, grams: set[tuple[str, ...]], n: int, language: str) -> bool:
-    return any(gram in grams for gram in ngrams(words(plain(sentence), language), n))
+    """Whether ``sentence`` shares a run of ``n`` words with the references whose n-grams are
+    ``grams``, or (shorter than ``n``) is itself one piece of such a run."""
+    tokens = words(plain(sentence), language)
+    if len(tokens) >= n:
+        return any(gram in grams for gram in ngrams(tokens, n))
+    if len(tokens) < MIN_WHOLE:
+        return False
+    whole = tuple(tokens)
+    return any(
+        gram[i : i + len(whole)] == whole for gram in grams for i in range(n - len(whole) + 1)
+    )
 
 
 def leaked_sentences(text: str, references: Sequence[str], language: str = "en") -> list[str]:

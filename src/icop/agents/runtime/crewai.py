@@ -241,7 +241,7 @@ class CrewAIRuntime:
         llm.bind(
             router=self.router,
             spec=spec,
-            inputs=request.inputs,
+            inputs=prompts.router_inputs(inputs),
             tenant_id=tenant_id,
             reference=ledger_reference(request),
             seed=seed,

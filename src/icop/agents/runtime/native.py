@@ -54,7 +54,7 @@ class NativeRuntime:
             call = await self.router.complete(
                 spec.task,
                 system=prompts.system_prompt(spec),
-                inputs=request.inputs,
+                inputs=prompts.router_inputs(inputs),
                 output=None if is_prose(output) else output,
                 tenant_id=tenant_id,
                 instructions=prompts.instructions(spec, instructions),

@@ -19,12 +19,9 @@ from icop.agents.schemas.envelope import (
     ErrorCode,
 )
 from icop.agents.schemas.publishing import (
-    FormattedBody,
     ImageAsset,
     ImagePrompt,
-    ImageRef,
     MarkdownDocument,
-    MarkdownInput,
     SeoInput,
     SeoMeta,
     SocialCopyDraft,
@@ -35,6 +32,7 @@ from icop.agents.schemas.publishing import (
     VisualInput,
     VisualPlan,
 )
+from icop.agents.schemas.quality import Finding, GateReport
 from icop.agents.schemas.research import (
     CitedSource,
     Claim,
@@ -81,13 +79,12 @@ __all__ = [
     "EditorInput",
     "EditorJudgement",
     "ErrorCode",
-    "FormattedBody",
+    "Finding",
+    "GateReport",
     "ImageAsset",
     "ImagePrompt",
-    "ImageRef",
     "InputModel",
     "MarkdownDocument",
-    "MarkdownInput",
     "MergedText",
     "MergerInput",
     "Mode",

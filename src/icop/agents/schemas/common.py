@@ -97,6 +97,30 @@ def _tags(value: Any) -> Any:
     return tags[:10]
 
 
+def _phrases(value: Any) -> Any:
+    if not isinstance(value, list):
+        return value
+    seen: set[str] = set()
+    phrases: list[str] = []
+    for item in value:
+        if not isinstance(item, str):
+            return value
+        # Spaces stay: a keyword is a phrase ("compost pile"); run together it is no word at
+        # all ("compostpile"), which is what the tag rule once made of every keyword.
+        cleaned = " ".join(_TAG_JUNK.sub(" ", item.strip().lstrip("#")).split())[:60]
+        if cleaned and cleaned.casefold() not in seen:
+            seen.add(cleaned.casefold())
+            phrases.append(cleaned)
+    return phrases[:10]
+
+
+Keywords = Annotated[
+    list[Annotated[str, Field(min_length=1, max_length=60)]],
+    BeforeValidator(_phrases),
+    Field(max_length=10),
+]
+"""Up to ten search keywords: words or phrases, punctuation dropped, de-duplicated."""
+
 Tags = Annotated[
     list[Annotated[str, Field(min_length=1, max_length=40)]],
     BeforeValidator(_tags),

@@ -9,6 +9,7 @@ from pydantic import Field, field_validator
 from icop.agents.schemas.common import (
     MAX_ARTICLE_CHARS,
     InputModel,
+    Keywords,
     Language,
     OutputModel,
     ProseOutput,
@@ -16,6 +17,7 @@ from icop.agents.schemas.common import (
     fit,
     slugify,
 )
+from icop.agents.schemas.quality import Finding
 from icop.agents.schemas.research import CitedSource
 from icop.platforms import Platform
 
@@ -37,7 +39,7 @@ class SeoMeta(OutputModel):
     slug: str = Field(
         max_length=80, description="lower-case ASCII words joined by hyphens, e.g. home-compost"
     )
-    keywords: Tags
+    keywords: Keywords
     hashtags: Tags
 
     @field_validator("slug", mode="before")
@@ -103,24 +105,6 @@ class ImageAsset(OutputModel):
 # --- Markdown -------------------------------------------------------------------------------
 
 
-class ImageRef(InputModel):
-    number: int = Field(ge=1, le=4)
-    alt: str = Field(max_length=250)
-    url: str = Field(max_length=2000)
-
-
-class MarkdownInput(InputModel):
-    title: str = Field(max_length=60)
-    article: str = Field(max_length=MAX_ARTICLE_CHARS)
-    images: list[ImageRef] = Field(max_length=4)
-    citations: list[CitedSource] = Field(max_length=20)
-
-
-class FormattedBody(ProseOutput):
-    """The formatter's answer: the article body as clean Markdown (headings, lists, image
-    lines); front matter and the Sources list are assembled by code, not by the model."""
-
-
 class MarkdownDocument(OutputModel):
     """The final article file."""
 
@@ -135,8 +119,10 @@ class MarkdownDocument(OutputModel):
         max_length=50,
         description="Sources cited by the assembler where a paragraph restated them uncited.",
     )
-    formatter_used: bool = Field(
-        default=True, description="False when the formatter lost citations and was bypassed."
+    findings: list[Finding] = Field(
+        default_factory=list,
+        max_length=200,
+        description="What the publishability gate removed or repaired (icop.agents.gate).",
     )
 
 

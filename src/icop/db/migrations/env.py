@@ -23,8 +23,9 @@ target_metadata = Base.metadata
 UNMODELLED_TABLES = {"system_audit_log"}
 
 
-def _include_object(obj: object, name: str | None, type_: str, reflected: bool,
-                    compare_to: object) -> bool:
+def _include_object(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
     return not (type_ == "table" and name in UNMODELLED_TABLES)
 
 

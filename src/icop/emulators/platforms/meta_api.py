@@ -136,7 +136,8 @@ def recent(
         post
         for post in state.posts_of(platform, node)
         # Graph times are whole seconds, and so are the bounds' comparisons.
-        if since <= post.created_at and math.floor(post.created_at) <= until
+        if since <= post.created_at
+        and math.floor(post.created_at) <= until
         and bool(post.reply_to) == replies
     ]
     posts.sort(key=lambda post: (post.created_at, post.post_id), reverse=True)

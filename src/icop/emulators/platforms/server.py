@@ -96,8 +96,15 @@ class EmulatorProcess:
         # Our own interpreter and module, no shell: nothing here comes from outside.
         self._process = subprocess.Popen(  # noqa: S603
             [
-                sys.executable, "-m", "icop.emulators.platforms",
-                "--host", self.host, "--port", str(self.port), "--seed", str(self.seed),
+                sys.executable,
+                "-m",
+                "icop.emulators.platforms",
+                "--host",
+                self.host,
+                "--port",
+                str(self.port),
+                "--seed",
+                str(self.seed),
             ]
         )
         deadline = time.monotonic() + timeout_s

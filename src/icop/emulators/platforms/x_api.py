@@ -287,9 +287,7 @@ def x_router(state: EmulatorState) -> APIRouter:
         end = parse_x_time(q["end_time"]) if q.get("end_time") else math.inf
         if end is None:
             return x_invalid("Invalid end_time.", "end_time")
-        posts = [
-            p for p in state.posts_of(Platform.X, user_id) if start <= p.created_at < end
-        ]
+        posts = [p for p in state.posts_of(Platform.X, user_id) if start <= p.created_at < end]
         posts.sort(key=lambda p: (p.created_at, int(p.post_id)), reverse=True)
         data = []
         for post in posts[:max_results]:

@@ -9,7 +9,7 @@ from sqlalchemy import Row, delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from icop.models import LlmCall, LlmRoutingOverride
+from icop.models import LlmCall, LlmRoutingOverride, RoutingMode
 
 
 class LedgerRepository:
@@ -58,15 +58,21 @@ class LedgerRepository:
         tenant_id: UUID,
         task: str,
         candidates: list[dict[str, Any]],
+        mode: RoutingMode | None,
         updated_by: UUID | None,
     ) -> None:
         statement = insert(LlmRoutingOverride).values(
-            tenant_id=tenant_id, task=task, candidates=candidates, updated_by=updated_by
+            tenant_id=tenant_id, task=task, candidates=candidates, mode=mode, updated_by=updated_by
         )
         await self.session.execute(
             statement.on_conflict_do_update(
                 index_elements=["tenant_id", "task"],
-                set_={"candidates": candidates, "updated_by": updated_by, "updated_at": func.now()},
+                set_={
+                    "candidates": candidates,
+                    "mode": mode,
+                    "updated_by": updated_by,
+                    "updated_at": func.now(),
+                },
             )
         )
 

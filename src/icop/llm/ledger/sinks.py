@@ -5,6 +5,7 @@ the caller's own transaction later rolls back."""
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from decimal import Decimal
 from uuid import UUID
 
@@ -15,7 +16,7 @@ from icop.llm.ledger.repository import LedgerRepository
 from icop.llm.policy import Candidate
 from icop.llm.smart_router import CallRecord
 from icop.llm.tasks import TaskKind
-from icop.models import LlmCall
+from icop.models import LlmCall, RoutingMode
 from icop.quotas import service as quotas
 from icop.quotas.plans import Metric
 
@@ -58,24 +59,41 @@ class DatabaseBudget:
             return await quotas.remaining(session, tenant_id, Metric.LLM_USD)
 
 
+@dataclass(frozen=True, slots=True)
+class TenantRoutes:
+    """One tenant's overrides: candidate lists, and modes where the tenant chose one."""
+
+    candidates: dict[TaskKind, list[Candidate]]
+    modes: dict[TaskKind, RoutingMode]
+
+
 class DatabaseOverrides:
     """Tenants' routing overrides, cached briefly (they change rarely, calls are frequent)."""
 
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], ttl_s: float = 30.0) -> None:
         self.sessionmaker = sessionmaker
         self.ttl_s = ttl_s
-        self._cache: dict[UUID, tuple[float, dict[TaskKind, list[Candidate]]]] = {}
+        self._cache: dict[UUID, tuple[float, TenantRoutes]] = {}
 
     async def overrides(self, tenant_id: UUID) -> dict[TaskKind, list[Candidate]]:
+        return (await self._routes(tenant_id)).candidates
+
+    async def modes(self, tenant_id: UUID) -> dict[TaskKind, RoutingMode]:
+        return (await self._routes(tenant_id)).modes
+
+    async def _routes(self, tenant_id: UUID) -> TenantRoutes:
         cached = self._cache.get(tenant_id)
         if cached and time.monotonic() - cached[0] < self.ttl_s:
             return cached[1]
         async with unit_of_work(self.sessionmaker, tenant_id) as session:
             rows = await LedgerRepository(session).overrides()
-        value = {
-            TaskKind(row.task): [Candidate.model_validate(c) for c in row.candidates]
-            for row in rows
-        }
+        value = TenantRoutes(
+            {
+                TaskKind(row.task): [Candidate.model_validate(c) for c in row.candidates]
+                for row in rows
+            },
+            {TaskKind(row.task): row.mode for row in rows if row.mode is not None},
+        )
         self._cache[tenant_id] = (time.monotonic(), value)
         return value
 

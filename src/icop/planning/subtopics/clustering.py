@@ -8,8 +8,10 @@ Settings for small sets (tens to a few hundred short phrases), measured (PRODUCT
   passes the embeddings through;
 - KMeans with k = the number of sub-topics asked for, in the ``hdbscan_model`` slot: HDBSCAN
   finds two topics in ~150 phrases, KMeans finds the themes;
-- a CountVectorizer with stop words (and the topic's own words, which every cluster shares)
-  and a c-TF-IDF that damps frequent words, so the keywords say what sets a cluster apart.
+- a CountVectorizer over ``tokens.KeywordAnalyzer`` (any script, Hangul stems, stop words
+  and the topic's own words, which every cluster shares) and a c-TF-IDF that damps frequent
+  words, so the keywords say what sets a cluster apart;
+- BERTopic's ``language="multilingual"``: its English preprocessing deletes non-ASCII text.
 
 bertopic and scikit-learn are imported inside ``_fit``: importing them takes seconds, and the
 API process that merely imports this package must not pay for it.
@@ -18,7 +20,6 @@ API process that merely imports this package must not pay for it.
 from __future__ import annotations
 
 import asyncio
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,14 +29,10 @@ import numpy as np
 
 from icop.planning.subtopics.labels import Labeller
 from icop.planning.subtopics.schemas import Cluster
+from icop.planning.subtopics.tokens import KeywordAnalyzer
 
 KMEANS_SEED = 42
 KMEANS_RESTARTS = 10
-_WORD = re.compile(r"\w+", re.UNICODE)
-_ENDINGS = ("ing", "ers", "er", "ed", "es", "s")
-# Reader questions are full of these, and scikit-learn's English list lacks them: left in,
-# "does" became a cluster's top keyword.
-_QUESTION_WORDS = ("does", "did", "doing", "need", "use", "using", "versus", "vs", "worth")
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,21 +65,6 @@ async def cluster(
     return await asyncio.to_thread(_fit, candidates, embeddings, k, topic, language, labeller, loop)
 
 
-def _stop_words(topic: str, language: str) -> list[str]:
-    words: set[str] = set()
-    for word in (word.casefold() for word in _WORD.findall(topic)):
-        # Crude inflections, enough that "compost" is not a keyword of "composting"'s clusters.
-        words |= {word, f"{word}s", f"{word}es"}
-        words |= {
-            word[: -len(end)] for end in _ENDINGS if word.endswith(end) and len(word) > len(end) + 2
-        }
-    if language.casefold().split("-")[0] in {"en", "english"}:
-        from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-        words |= set(ENGLISH_STOP_WORDS) | set(_QUESTION_WORDS)
-    return sorted(words)
-
-
 def _fit(
     candidates: list[str],
     embeddings: np.ndarray[Any, Any],
@@ -94,28 +76,28 @@ def _fit(
 ) -> Clustering:
     from bertopic import BERTopic
     from bertopic.dimensionality import BaseDimensionalityReduction
-    from bertopic.vectorizers import ClassTfidfTransformer
     from sklearn.cluster import KMeans
     from sklearn.feature_extraction.text import CountVectorizer
 
-    from icop.planning.subtopics.representation import RouterRepresentation
+    from icop.planning.subtopics.representation import RouterRepresentation, SafeClassTfidf
 
     started = time.perf_counter()
-    stop_words = _stop_words(topic, language)
-    # A phrase of stop words only leaves the vocabulary empty; then keep every word.
-    for words, pattern in ((stop_words, r"(?u)\b\w\w+\b"), (None, r"(?u)\b\w+\b")):
-        vectorizer = CountVectorizer(
-            stop_words=words, ngram_range=(1, 2), min_df=1, token_pattern=pattern
-        )
+    # Phrases of stop words only (the topic's own words, "how to …") leave the vocabulary
+    # empty; then every word counts. Without stop words it is never empty (see tokens).
+    for stop_words in (True, False):
+        analyzer = KeywordAnalyzer(candidates, topic, stop_words=stop_words)
+        vectorizer = CountVectorizer(analyzer=analyzer, min_df=1)
         representation = RouterRepresentation(
             labeller, loop, embeddings, topic=topic, language=language
         )
         model = BERTopic(
+            # Not "english": that preprocessing deletes every non-ASCII character (Hangul).
+            language="multilingual",
             embedding_model=None,
             umap_model=BaseDimensionalityReduction(),
             hdbscan_model=KMeans(n_clusters=k, n_init=KMEANS_RESTARTS, random_state=KMEANS_SEED),
             vectorizer_model=vectorizer,
-            ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
+            ctfidf_model=SafeClassTfidf(reduce_frequent_words=True),
             representation_model=representation,
             top_n_words=10,
             calculate_probabilities=False,
@@ -123,11 +105,10 @@ def _fit(
         try:
             model.fit_transform(candidates, embeddings)
         except ValueError as error:
-            if "empty vocabulary" in str(error) and words is not None:
+            if "empty vocabulary" in str(error) and stop_words:
                 continue
             raise
         break
-    analyzer = vectorizer.build_analyzer()
     return Clustering(
         clusters=representation.clusters,
         labels=representation.labels,

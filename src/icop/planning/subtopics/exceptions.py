@@ -17,3 +17,11 @@ class TooFewCandidates(ValidationFailed):
 
     code = "subtopic_too_few_candidates"
     title = "Too few candidate angles to form sub-topics"
+
+
+class NoOnTopicSubtopics(ValidationFailed):
+    """Fewer than two candidate angles were about the topic: no sub-topic can be formed
+    without writing about something else (the model misread the topic, or its language)."""
+
+    code = "subtopic_off_topic"
+    title = "No on-topic sub-topics"

@@ -14,7 +14,9 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 from bertopic.representation import BaseRepresentation
+from bertopic.vectorizers import ClassTfidfTransformer
 
 from icop.planning.subtopics.labels import Labeller
 from icop.planning.subtopics.schemas import Cluster
@@ -22,6 +24,28 @@ from icop.planning.subtopics.schemas import Cluster
 _LABEL_TIMEOUT_S = 900.0
 """Upper bound for all of one fit's label calls together (the router has its own per-call
 timeouts and fallbacks; this only keeps a lost loop from hanging the worker thread)."""
+
+
+class SafeClassTfidf(ClassTfidfTransformer):  # type: ignore[misc]
+    """BERTopic's c-TF-IDF, also for a vocabulary of one word (all candidates alike but for
+    stop words): the original squeezes the document frequencies to a scalar, and scipy's
+    ``diags`` fails on it with "object of type 'numpy.float64' has no len()"."""
+
+    def fit(self, X: Any, multiplier: np.ndarray[Any, Any] | None = None) -> SafeClassTfidf:
+        matrix = sp.csr_matrix(X, dtype=np.float64)
+        _, features = matrix.shape
+        frequencies = np.atleast_1d(np.asarray(matrix.sum(axis=0)).ravel())
+        average = int(matrix.sum(axis=1).mean())
+        if self.bm25_weighting:
+            idf = np.log(1 + ((average - frequencies + 0.5) / (frequencies + 0.5)))
+        else:
+            idf = np.log((average / np.maximum(frequencies, 1.0)) + 1)
+        if multiplier is not None:
+            idf = idf * multiplier
+        self._idf_diag = sp.diags(
+            np.atleast_1d(idf), offsets=0, shape=(features, features), format="csr"
+        )
+        return self
 
 
 class RouterRepresentation(BaseRepresentation):  # type: ignore[misc]

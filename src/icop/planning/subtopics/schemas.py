@@ -87,14 +87,29 @@ class Subtopic:
 
 
 @dataclass(frozen=True, slots=True)
+class RelevanceCounts:
+    """What the relevance checks dropped (see relevance): counted, so a run can show it."""
+
+    candidates: int = 0
+    """Distinct candidate angles judged."""
+    candidates_off_topic: int = 0
+    labels_off_topic: int = 0
+    """Labels the model gave that were off topic, replaced by the cluster's central angle."""
+    off_topic_examples: list[str] = field(default_factory=list)
+    """The first few dropped angles, for the log."""
+
+
+@dataclass(frozen=True, slots=True)
 class SubtopicResult:
     subtopics: list[Subtopic]
     """Ranked: largest and tightest cluster first."""
     candidates: list[str]
-    """Every distinct candidate the model proposed, in the order it proposed them."""
+    """Every distinct candidate the model proposed that is on topic, in the order it proposed
+    them (the off-topic ones are counted in ``relevance``)."""
     timings: dict[str, float]
-    """Seconds per stage: expand_s, embed_s, cluster_s (BERTopic fit, labels included),
-    label_s (model time inside cluster_s), dedupe_s, total_s."""
+    """Seconds per stage: expand_s, relevance_s, embed_s, cluster_s (BERTopic fit, labels
+    included), label_s (model time inside cluster_s), dedupe_s, total_s."""
+    relevance: RelevanceCounts = field(default_factory=RelevanceCounts)
     warnings: list[str] = field(default_factory=list)
     """What did not go as asked (fewer clusters than requested, a label that fell back to a
     member phrase); empty on the normal path."""

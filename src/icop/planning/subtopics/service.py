@@ -1,6 +1,7 @@
-"""Sub-topic generation: topic → candidate angles (model) → embeddings (MiniLM) → BERTopic
-clusters (KMeans, k = sub-topics asked for) → labels (model, as BERTopic's representation) →
-near-duplicate labels merged → ranked sub-topics.
+"""Sub-topic generation: topic → candidate angles (model) → off-topic angles dropped
+(relevance) → embeddings (MiniLM) → BERTopic clusters (KMeans, k = sub-topics asked for) →
+labels (model, as BERTopic's representation) → off-topic labels replaced → near-duplicate
+labels merged → ranked sub-topics.
 
 Deterministic for a deterministic provider and embedder: fixed seeds for the model calls and
 KMeans, stable orders everywhere else.
@@ -9,7 +10,7 @@ KMeans, stable orders everywhere else.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeGuard
 from uuid import UUID
 
@@ -18,7 +19,11 @@ import numpy as np
 from icop.embeddings.base import Embedder
 from icop.llm.smart_router import SmartRouter
 from icop.planning.subtopics.clustering import cluster
-from icop.planning.subtopics.exceptions import SubtopicRequestInvalid, TooFewCandidates
+from icop.planning.subtopics.exceptions import (
+    NoOnTopicSubtopics,
+    SubtopicRequestInvalid,
+    TooFewCandidates,
+)
 from icop.planning.subtopics.expansion import dedupe_key, distinct, expand
 from icop.planning.subtopics.labels import Labeller, RouterLabeller, tidy
 from icop.planning.subtopics.merge import (
@@ -29,13 +34,22 @@ from icop.planning.subtopics.merge import (
     most_novel,
     rank,
 )
-from icop.planning.subtopics.schemas import MAX_CANDIDATES, MAX_SUBTOPICS, SubtopicResult
+from icop.planning.subtopics.relevance import TopicRelevance
+from icop.planning.subtopics.schemas import (
+    MAX_CANDIDATES,
+    MAX_SUBTOPICS,
+    RelevanceCounts,
+    SubtopicResult,
+)
 
 MAX_TOPIC_CHARS = 300
 LABEL_SIMILARITY = 0.85
 """Cosine similarity of two labels' MiniLM embeddings at which they name the same sub-topic
 ("Composting kitchen scraps" / "Kitchen scraps for the compost" ≈ 0.9; distinct angles of one
 topic sit around 0.4-0.7)."""
+OFF_TOPIC_EXAMPLES = 5
+
+LabelCheck = Callable[[str], Awaitable[bool]]
 
 
 async def generate_subtopics(
@@ -51,11 +65,13 @@ async def generate_subtopics(
     label_similarity: float = LABEL_SIMILARITY,
     seed: int = 7,
     reference: str | None = None,
+    relevance: TopicRelevance | None = None,
 ) -> SubtopicResult:
     """``count`` distinct sub-topics of ``topic``, each with the candidate angles it groups.
 
-    Raises ``SubtopicRequestInvalid`` for an empty topic or out-of-range numbers and
-    ``TooFewCandidates`` when the model proposes fewer than two distinct angles; fewer
+    Raises ``SubtopicRequestInvalid`` for an empty topic or out-of-range numbers,
+    ``TooFewCandidates`` when the model proposes fewer than two distinct angles and
+    ``NoOnTopicSubtopics`` when ``relevance`` finds fewer than two of them on topic; fewer
     distinct angles than ``count`` lowers the number of clusters, with a warning."""
     topic = " ".join(topic.split())
     _check(topic, count)
@@ -83,6 +99,7 @@ async def generate_subtopics(
         embedder=embedder,
         labeller=RouterLabeller(router, tenant_id, seed=seed, reference=reference),
         label_similarity=label_similarity,
+        relevance=relevance,
     )
     result.timings["expand_s"] = round(expand_s, 4)
     result.timings["total_s"] = round(time.perf_counter() - started, 4)
@@ -98,8 +115,10 @@ async def cluster_candidates(
     embedder: Embedder,
     labeller: Labeller,
     label_similarity: float = LABEL_SIMILARITY,
+    relevance: TopicRelevance | None = None,
 ) -> SubtopicResult:
-    """Steps 2-5 over a given list of candidate angles (the benchmark calls this directly)."""
+    """Steps 2-5 over a given list of candidate angles (the benchmark calls this directly).
+    Without ``relevance`` nothing is checked for being on topic."""
     topic = " ".join(topic.split())
     _check(topic, count)
     started = time.perf_counter()
@@ -111,12 +130,29 @@ async def cluster_candidates(
             candidates=len(phrases),
         )
     warnings: list[str] = []
+    timings: dict[str, float] = {}
+    judged = len(phrases)
+    dropped: list[str] = []
+    if relevance is not None:
+        mark = time.perf_counter()
+        verdicts = await relevance.judge(topic, phrases, language=language)
+        timings["relevance_s"] = time.perf_counter() - mark
+        dropped = [verdict.text for verdict in verdicts if not verdict.on_topic]
+        phrases = [verdict.text for verdict in verdicts if verdict.on_topic]
+        if len(phrases) < 2:
+            raise NoOnTopicSubtopics(
+                f"no on-topic sub-topics for {topic!r} "
+                f"({len(dropped)} of {judged} candidates off topic)",
+                candidates=judged,
+                off_topic=len(dropped),
+            )
+        if dropped:
+            warnings.append(f"{len(dropped)} of {judged} candidate angles off topic, dropped")
     k = min(count, len(phrases))
     if k < count:
         warnings.append(
             f"only {len(phrases)} distinct candidate angles: {k} sub-topics instead of {count}"
         )
-    timings: dict[str, float] = {}
 
     mark = time.perf_counter()
     vectors = np.asarray(await embedder.embed(phrases), dtype=np.float64)
@@ -129,6 +165,16 @@ async def cluster_candidates(
     timings["label_s"] = clustering.label_s
 
     mark = time.perf_counter()
+    off_topic_labels: list[str] = []
+
+    async def on_topic(label: str) -> bool:
+        if relevance is None:
+            return True
+        (verdict,) = await relevance.judge(topic, [label], language=language)
+        if not verdict.on_topic:
+            off_topic_labels.append(label)
+        return verdict.on_topic
+
     groups: list[Group] = []
     labels: list[str] = []
     for item in clustering.clusters:
@@ -136,6 +182,12 @@ async def cluster_candidates(
         if not _names_an_angle(label, topic):
             label = tidy(phrases[item.members[0]])
             warnings.append(f"cluster {item.topic_id} named after its most central angle")
+        elif not await on_topic(label):
+            warnings.append(
+                f"label {label!r} is off topic: cluster {item.topic_id} named after its most "
+                "central angle"
+            )
+            label = tidy(phrases[item.members[0]])
         labels.append(label)
         groups.append(Group(label, list(item.keywords), list(item.members), np.zeros(0)))
     label_vectors = np.asarray(await embedder.embed(labels), dtype=np.float64)
@@ -160,6 +212,7 @@ async def cluster_candidates(
             labeller,
             label_similarity,
             clustering.analyze,
+            on_topic,
         )
         if len(merged) < k:
             warnings.append(f"only {len(merged)} distinct sub-topics found instead of {k}")
@@ -170,6 +223,12 @@ async def cluster_candidates(
         subtopics=subtopics,
         candidates=phrases,
         timings={name: round(value, 4) for name, value in timings.items()},
+        relevance=RelevanceCounts(
+            candidates=judged,
+            candidates_off_topic=len(dropped),
+            labels_off_topic=len(off_topic_labels),
+            off_topic_examples=dropped[:OFF_TOPIC_EXAMPLES],
+        ),
         warnings=warnings,
     )
 
@@ -200,6 +259,7 @@ async def _fill(
     labeller: Labeller,
     threshold: float,
     analyze: Callable[[str], list[str]],
+    on_topic: LabelCheck,
 ) -> None:
     """Merging left fewer than ``k``: promote the candidates least like every current label to
     sub-topics of their own (taken out of the cluster they were in), until ``k`` or none left."""
@@ -221,7 +281,7 @@ async def _fill(
         # second choice before the candidate is passed over.
         choices = (
             [label, tidy(phrases[index])]
-            if _names_an_angle(label, topic)
+            if _names_an_angle(label, topic) and await on_topic(label)
             else [tidy(phrases[index])]
         )
         picked: tuple[str, np.ndarray[Any, Any]] | None = None

@@ -16,8 +16,8 @@ from sqlalchemy.dialects import postgresql
 from icop.db.migrate import app_role
 from icop.db.rls import disable_tenant_rls, enable_tenant_rls
 
-revision: str = '0008'
-down_revision: str | None = '0007'
+revision: str = "0008"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -49,28 +49,51 @@ $fn$"""
 
 
 def upgrade() -> None:
-    op.create_table('workflow_starts',
-    sa.Column('workflow', sa.String(length=100), nullable=False),
-    sa.Column('workflow_id', sa.String(length=200), nullable=False),
-    sa.Column('task_queue', sa.String(length=40), nullable=False),
-    sa.Column('input', postgresql.JSONB(astext_type=sa.Text()), nullable=False),
-    sa.Column('id_reuse', sa.String(length=24), nullable=False),
-    sa.Column('attempts', sa.Integer(), server_default='0', nullable=False),
-    sa.Column('last_error', sa.Text(), nullable=True),
-    sa.Column('tenant_id', sa.Uuid(), nullable=False),
-    sa.Column('id', sa.Uuid(), server_default=sa.text('gen_random_uuid()'), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
-    sa.CheckConstraint("id_reuse IN ('reject_duplicate', 'allow_duplicate')", name=op.f('ck_workflow_starts_id_reuse')),
-    sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_workflow_starts_tenant_id_tenants'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('tenant_id', 'id', name=op.f('pk_workflow_starts'))
+    op.create_table(
+        "workflow_starts",
+        sa.Column("workflow", sa.String(length=100), nullable=False),
+        sa.Column("workflow_id", sa.String(length=200), nullable=False),
+        sa.Column("task_queue", sa.String(length=40), nullable=False),
+        sa.Column("input", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
+        sa.Column("id_reuse", sa.String(length=24), nullable=False),
+        sa.Column("attempts", sa.Integer(), server_default="0", nullable=False),
+        sa.Column("last_error", sa.Text(), nullable=True),
+        sa.Column("tenant_id", sa.Uuid(), nullable=False),
+        sa.Column("id", sa.Uuid(), server_default=sa.text("gen_random_uuid()"), nullable=False),
+        sa.Column(
+            "created_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("now()"),
+            nullable=False,
+        ),
+        sa.CheckConstraint(
+            "id_reuse IN ('reject_duplicate', 'allow_duplicate')",
+            name=op.f("ck_workflow_starts_id_reuse"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["tenant_id"],
+            ["tenants.id"],
+            name=op.f("fk_workflow_starts_tenant_id_tenants"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("tenant_id", "id", name=op.f("pk_workflow_starts")),
     )
-    op.create_index('ix_workflow_starts_tenant_id_created_at', 'workflow_starts', ['tenant_id', 'created_at'], unique=False)
+    op.create_index(
+        "ix_workflow_starts_tenant_id_created_at",
+        "workflow_starts",
+        ["tenant_id", "created_at"],
+        unique=False,
+    )
     for table in TENANT_TABLES:
         for statement in enable_tenant_rls(table, app_role=app_role()):
             op.execute(statement)
     op.execute(DUE_STARTS)
-    op.execute("REVOKE ALL ON FUNCTION icop_system_due_workflow_starts(interval, integer) FROM PUBLIC")
-    op.execute(f'GRANT EXECUTE ON FUNCTION icop_system_due_workflow_starts(interval, integer) TO "{app_role()}"')
+    op.execute(
+        "REVOKE ALL ON FUNCTION icop_system_due_workflow_starts(interval, integer) FROM PUBLIC"
+    )
+    op.execute(
+        f'GRANT EXECUTE ON FUNCTION icop_system_due_workflow_starts(interval, integer) TO "{app_role()}"'
+    )
 
 
 def downgrade() -> None:
@@ -78,5 +101,5 @@ def downgrade() -> None:
     for table in TENANT_TABLES:
         for statement in disable_tenant_rls(table, app_role=app_role()):
             op.execute(statement)
-    op.drop_index('ix_workflow_starts_tenant_id_created_at', table_name='workflow_starts')
-    op.drop_table('workflow_starts')
+    op.drop_index("ix_workflow_starts_tenant_id_created_at", table_name="workflow_starts")
+    op.drop_table("workflow_starts")

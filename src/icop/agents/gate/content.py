@@ -1,0 +1,392 @@
+"""The gate over an article's text, before SEO, images and posts are spent on it.
+
+Repairs what code can repair — strips scaffolding (prompt sentences, input labels, model-written
+reference lists, raw structured data), drops repeated sentences, fixes citations (unknown numbers
+removed, a citation its passage does not support moved to the source that does, or dropped),
+keeps one title and no empty section — and reports what it cannot: a generation loop, the wrong
+language, too little article left, nothing cited. Those block the article (regenerate, then
+``needs_review``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from icop.agents import citations
+from icop.agents.gate import scaffolding
+from icop.agents.gate.support import SUPPORTED_AT, support_score, terms
+from icop.agents.gate.text import (
+    distinct_ngram_ratio,
+    ngrams,
+    plain,
+    script_share,
+    sentences,
+    word_count,
+    words,
+)
+from icop.agents.schemas import Claim, Finding, Source
+from icop.agents.schemas.quality import Action, FindingCode
+
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_CITATION = re.compile(r"\s*\[(\d{1,2}(?:\s*,\s*\d{1,2})*)\](?!\()")
+_LEADING_CITATIONS = re.compile(r"^((?:\[\d{1,2}(?:\s*,\s*\d{1,2})*\])+)\s*")
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?\u3002\uff01\uff1f])\s+")
+_LIST_PREFIX = re.compile(r"^(\s*(?:[-*+]|\d{1,3}[.)])\s+)")
+_REFERENCE_LINE = re.compile(r"^\s*(?:[-*+]\s*)?(?:\[\d{1,2}\]|\d{1,2}[.)])\s*\S")
+_RAW_DATA = re.compile(r'^\s*(?:[\[{]\s*["{\[]?|[}\]],?\s*$|"\w+"\s*:)')
+_NO_LETTERS = re.compile(r"^[^\w]*[\d\W]*$")
+_REFERENCE_HEADINGS = (
+    "Sources",
+    "Source",
+    "References",
+    "Reference",
+    "Bibliography",
+    "Citations",
+    "Works cited",
+    "출처",
+    "참고",
+    "참고 자료",
+    "참고자료",
+    "참고 문헌",
+    "참고문헌",
+    "出典",
+    "参考文献",
+    "Quellen",
+    "Fuentes",
+)
+
+MAX_REPEATED_SHARE = 0.2
+"""More than a fifth of an article's sentences repeating earlier ones is a generation loop."""
+MIN_DISTINCT_TRIGRAMS = 0.6
+"""Below this share of distinct word trigrams the text goes round in circles."""
+MIN_LENGTH_SHARE = 0.4
+"""An article left with less than this share of the words asked for is not the article."""
+MIN_SCRIPT_SHARE = {"dense": 0.6, "alphabetic": 0.8}
+MIN_PASSAGE_SCRIPT = 0.3
+"""A passage with fewer of its letters in the article's script is in another language: lexical
+support cannot judge a citation of it (noted for a reviewer, not removed)."""
+"""Letters in the language's script: quoted names and terms in another script are fine."""
+
+
+@dataclass(frozen=True)
+class GateContext:
+    language: str
+    length_words: int
+    sources: Sequence[Source]
+    claims: Sequence[Claim]
+    references: Sequence[str]
+    """Text the article must not contain: the prompt's templates and the call's inputs."""
+    labels: frozenset[str]
+    """Input field names, as headings a model copies ("Brand Voice", "Length Words")."""
+    material: Sequence[str] = ()
+    """Inputs an article may restate (the research summary, the claims), but not paste as a
+    block under the input's label."""
+
+
+@dataclass
+class Reviewed:
+    text: str
+    findings: list[Finding] = field(default_factory=list)
+    dropped: set[int] = field(default_factory=set)
+    """Citation numbers with no such source."""
+    inferred: list[int] = field(default_factory=list)
+    """Sources cited by code where the text restated them uncited."""
+
+    def note(self, code: FindingCode, action: Action, detail: str = "") -> None:
+        self.findings.append(Finding(code=code, action=action, detail=detail[:300]))
+
+    @property
+    def blocking(self) -> bool:
+        return any(finding.action == "blocking" for finding in self.findings)
+
+
+def review(text: str, context: GateContext) -> Reviewed:
+    result = Reviewed(text="")
+    n = scaffolding.run_length(context.language)
+    grams = scaffolding.reference_grams(context.references, n, context.language)
+    passages = _passages(context.sources, context.claims)
+    material = grams | scaffolding.reference_grams(context.material, n, context.language)
+    seen: list[tuple[tuple[str, ...], set[tuple[str, ...]]]] = []
+    kept: list[str] = []
+    skipping: int | None = None  # the level of a removed section whose content goes with it
+    in_fence = False
+    for line in text.strip().splitlines():
+        stripped = line.strip()
+        if stripped.startswith("```"):
+            in_fence = not in_fence
+            kept.append(line)
+            continue
+        if in_fence or not stripped or stripped.startswith("!["):
+            kept.append(line)
+            continue
+        heading = _HEADING.match(stripped)
+        if heading:
+            level = len(heading.group(1))
+            if skipping is not None and level > skipping:
+                result.note("label", "removed", stripped)
+                continue
+            skipping = None
+            if _is_reference_heading(heading.group(2)):
+                skipping = level
+                result.note("reference_list", "removed", stripped)
+                continue
+            if scaffolding.is_label(stripped, context.labels):
+                # An input echoed under its label: the section is the input, not the article.
+                skipping = level
+                result.note("label", "removed", stripped)
+                continue
+            title = _CITATION.sub("", heading.group(2)).strip()
+            if title != heading.group(2).strip():
+                result.note("misplaced_citation", "removed", stripped)
+            if scaffolding.leaks(title, grams, n, context.language):
+                result.note("scaffolding", "removed", stripped)
+                continue
+            kept.append(f"{heading.group(1)} {title}")
+            continue
+        if skipping is not None:
+            if _echoed(stripped, material, n, context.language):
+                result.note("label", "removed", stripped)
+                continue
+            skipping = None  # the article's own prose goes on after an echoed block
+        if _looks_like_reference(stripped, context.sources):
+            result.note("reference_list", "removed", stripped)
+            continue
+        if scaffolding.is_label(stripped, context.labels):
+            result.note("label", "removed", stripped)
+            continue
+        if _RAW_DATA.match(stripped) or _NO_LETTERS.match(stripped):
+            result.note("raw_data", "removed", stripped)
+            continue
+        cleaned = _line(line, context, grams, n, passages, seen, result)
+        if cleaned:
+            kept.append(cleaned)
+    body = _tidy_headings("\n".join(kept), result)
+    result.text = re.sub(r"\n{3,}", "\n\n", body).strip()
+    _judge(text, result, context)
+    return result
+
+
+def _line(
+    line: str,
+    context: GateContext,
+    grams: set[tuple[str, ...]],
+    n: int,
+    passages: dict[int, str],
+    seen: list[tuple[tuple[str, ...], set[tuple[str, ...]]]],
+    result: Reviewed,
+) -> str:
+    prefix_match = _LIST_PREFIX.match(line)
+    prefix = prefix_match.group(1) if prefix_match else ""
+    kept: list[str] = []
+    for sentence in _sentences(line[len(prefix) :]):
+        reading = plain(sentence).strip()
+        if scaffolding.leaks(reading, grams, n, context.language):
+            result.note("scaffolding", "removed", reading)
+            continue
+        key = tuple(words(reading, context.language))
+        if len(key) >= 4:
+            trigrams = set(ngrams(list(key), 3))
+            if any(key == old or _near(trigrams, old_grams) for old, old_grams in seen):
+                result.note("repetition", "removed", reading)
+                continue
+            seen.append((key, trigrams))
+        kept.append(_cite(sentence, reading, context, passages, result))
+    return f"{prefix}{' '.join(kept)}" if kept else ""
+
+
+def _echoed(line: str, material: set[tuple[str, ...]], n: int, language: str) -> bool:
+    """Whether a line under an input's label belongs to the echoed input: a list item or a
+    short line (an outline entry, "300"), or prose copied from the inputs."""
+    if _LIST_PREFIX.match(line) or len(words(plain(line), language)) < 8:
+        return True
+    return scaffolding.leaks(line, material, n, language)
+
+
+def _sentences(text: str) -> list[str]:
+    """Sentences with their citations: "… soil [1]. Next" keeps "[1]" on the first; a
+    citation written after the full stop ("soil. [1] Next") is moved back to it."""
+    parts = [part for part in _SENTENCE_BREAK.split(text.strip()) if part]
+    for index in range(1, len(parts)):
+        leading = _LEADING_CITATIONS.match(parts[index])
+        if leading:
+            parts[index - 1] = f"{parts[index - 1]} {leading.group(1)}"
+            parts[index] = parts[index][leading.end() :]
+    return [part for part in parts if part.strip()]
+
+
+def _near(a: set[tuple[str, ...]], b: set[tuple[str, ...]]) -> bool:
+    return bool(a and b) and len(a & b) / min(len(a), len(b)) >= 0.8
+
+
+def _cite(
+    sentence: str,
+    reading: str,
+    context: GateContext,
+    passages: dict[int, str],
+    result: Reviewed,
+) -> str:
+    """``sentence`` with each citation checked: an unknown number removed; a number whose
+    passage does not support the sentence replaced by the best source that does, or removed
+    (the sentence stays, uncited: the finding names it for a reviewer)."""
+    numbers = [
+        int(part) for match in _CITATION.finditer(sentence) for part in match.group(1).split(",")
+    ]
+    if not numbers:
+        return sentence
+    statement = _CITATION.sub("", sentence).strip()
+    known: list[int] = []
+    for number in dict.fromkeys(numbers):
+        if number in passages:
+            known.append(number)
+        else:
+            result.dropped.add(number)
+            result.note("unknown_citation", "removed", f"[{number}] {reading}")
+    if known and len(terms(reading, context.language)) < 3:
+        result.note("misplaced_citation", "removed", reading)
+        return statement
+    kept: list[int] = []
+    for number in known:
+        if script_share(passages[number], context.language) < MIN_PASSAGE_SCRIPT:
+            # A Korean sentence citing an English passage: words cannot be compared.
+            result.note("unverified_citation", "noted", f"[{number}] {reading}")
+            kept.append(number)
+            continue
+        if support_score(reading, passages[number], context.language) >= SUPPORTED_AT:
+            kept.append(number)
+            continue
+        best = _best_source(reading, passages, context.language)
+        if best is not None:
+            result.note("unsupported_citation", "repaired", f"[{number}]→[{best}] {reading}")
+            kept.append(best)
+        else:
+            result.note("unsupported_citation", "removed", f"[{number}] {reading}")
+    marks = "".join(f"[{number}]" for number in dict.fromkeys(kept))
+    if not marks:
+        return statement
+    end = len(statement.rstrip(".!?\u3002"))
+    return f"{statement[:end]} {marks}{statement[end:]}"
+
+
+def _best_source(sentence: str, passages: dict[int, str], language: str) -> int | None:
+    scored = [(support_score(sentence, passage, language), n) for n, passage in passages.items()]
+    score, number = max(scored, default=(0.0, 0))
+    return number if score >= SUPPORTED_AT else None
+
+
+def _passages(sources: Iterable[Source], claims: Iterable[Claim]) -> dict[int, str]:
+    """What each source number vouches for: its title and passage, and the researched claims
+    that cite it (the researcher read the whole passage)."""
+    passages = {source.number: f"{source.title}. {source.snippet}" for source in sources}
+    for claim in claims:
+        for number in claim.sources:
+            if number in passages:
+                passages[number] += f" {claim.text}"
+    return passages
+
+
+def _heading_key(text: str) -> str:
+    return " ".join(words(_CITATION.sub("", text)))
+
+
+_REFERENCE_KEYS = frozenset(_heading_key(heading) for heading in _REFERENCE_HEADINGS)
+
+
+def _is_reference_heading(text: str) -> bool:
+    return _heading_key(text) in _REFERENCE_KEYS
+
+
+def _looks_like_reference(line: str, sources: Sequence[Source]) -> bool:
+    """A model-written entry of a reference list: "[1] Home Composting Basics. [Online]." or
+    "1. Home Composting Basics — https://…": a numbered line made of a source's title."""
+    if not _REFERENCE_LINE.match(line):
+        return False
+    reading = set(words(plain(line)))
+    for source in sources:
+        title = set(words(source.title))
+        if title and len(title & reading) / len(title) >= 0.8 and len(reading - title) <= 6:
+            return True
+    return False
+
+
+def _tidy_headings(body: str, result: Reviewed) -> str:
+    """One title: the first ``#`` heading; later ones become sections, a section named like
+    the title goes, and a heading with nothing under it goes."""
+    lines = body.splitlines()
+    title: str | None = None
+    out: list[str] = []
+    for line in lines:
+        heading = _HEADING.match(line.strip())
+        if heading is None:
+            out.append(line)
+            continue
+        level, text = len(heading.group(1)), heading.group(2)
+        key = " ".join(words(text))
+        if level == 1 and title is None:
+            title = key
+            out.append(f"# {text}")
+        elif key == title:
+            result.note("duplicate_title", "removed", text)
+        else:
+            out.append(f"{'#' * max(2, level)} {text}")
+    tidy: list[str] = []
+    for index, line in enumerate(out):
+        heading = _HEADING.match(line.strip())
+        if heading and len(heading.group(1)) > 1 and not _has_content(out[index + 1 :], heading):
+            result.note("empty_section", "removed", heading.group(2))
+            continue
+        tidy.append(line)
+    return "\n".join(tidy)
+
+
+def _has_content(rest: list[str], heading: re.Match[str]) -> bool:
+    level = len(heading.group(1))
+    for line in rest:
+        following = _HEADING.match(line.strip())
+        if following:
+            if len(following.group(1)) <= level:
+                return False
+            continue
+        if line.strip():
+            return True
+    return False
+
+
+def _judge(original: str, result: Reviewed, context: GateContext) -> None:
+    """What code cannot repair: a loop, the wrong language, too little left, no citation."""
+    total = max(1, len(sentences(original)))
+    repeated = sum(1 for f in result.findings if f.code == "repetition")
+    distinct = distinct_ngram_ratio(original, 3, context.language)
+    if repeated / total > MAX_REPEATED_SHARE or distinct < MIN_DISTINCT_TRIGRAMS:
+        result.note(
+            "loop",
+            "blocking",
+            f"{repeated} of {total} sentences repeat earlier ones "
+            f"(distinct trigrams {distinct:.2f}): a generation loop",
+        )
+    dense = context.language.split("-")[0].lower() in {"ko", "ja", "zh"}
+    share = script_share(result.text, context.language)
+    needed = MIN_SCRIPT_SHARE["dense" if dense else "alphabetic"]
+    if share < needed:
+        result.note(
+            "language",
+            "blocking",
+            f"only {share:.0%} of the letters are in {context.language}'s script",
+        )
+    length = word_count(result.text, context.language)
+    if length < context.length_words * MIN_LENGTH_SHARE:
+        result.note(
+            "too_short",
+            "blocking",
+            f"{length} words left of the {context.length_words} asked for",
+        )
+    if not citations.cited_numbers(result.text):
+        grounded, added = citations.ground(
+            result.text, citations.evidence(context.claims, context.sources)
+        )
+        if added:
+            result.text, result.inferred = grounded, added
+            result.note("uncited", "repaired", f"cited {added} where the text restates them")
+        else:
+            result.note("uncited", "blocking", "no statement cites or restates the research")

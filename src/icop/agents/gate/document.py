@@ -1,0 +1,160 @@
+"""The final Markdown file, assembled in code from typed parts — the formatter cannot pass its
+input through, because it has none to pass: the gated article is parsed into a title and
+sections, sources are renumbered in the order the text first cites them (only cited sources are
+listed, so every listed source is cited and every number resolves), images go after the lead
+and at the end of sections, and the front matter carries the checked SEO fields."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import yaml
+
+from icop.agents.citations import front_matter
+from icop.agents.schemas import CitedSource, Finding, ImageAsset, MarkdownDocument, SeoMeta, Source
+
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*$")
+_CITATION = re.compile(r"(?<!!)\[(\d{1,2}(?:\s*,\s*\d{1,2})*)\](?!\()")
+_SOURCES_HEADING = {"en": "Sources", "ko": "출처", "ja": "出典", "de": "Quellen", "es": "Fuentes"}
+
+
+@dataclass(frozen=True)
+class Section:
+    heading: str | None
+    """None for the lead: what comes between the title and the first heading."""
+    level: int
+    blocks: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ArticleParts:
+    title: str
+    sections: tuple[Section, ...]
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(block for section in self.sections for block in section.blocks)
+
+
+def parts_of(body: str, fallback_title: str) -> ArticleParts:
+    """The article as a title and sections of blocks (paragraphs, lists, quotes)."""
+    title: str | None = None
+    sections: list[Section] = []
+    heading: str | None = None
+    level = 2
+    blocks: list[str] = []
+    block: list[str] = []
+
+    def close_block() -> None:
+        if block:
+            blocks.append("\n".join(block).strip())
+            block.clear()
+
+    def close_section() -> None:
+        close_block()
+        if blocks or heading is None:
+            sections.append(Section(heading, level, tuple(b for b in blocks if b)))
+        blocks.clear()
+
+    for line in body.strip().splitlines():
+        match = _HEADING.match(line.strip())
+        if match:
+            if len(match.group(1)) == 1 and title is None:
+                title = match.group(2)
+                continue
+            close_section()
+            heading, level = match.group(2), max(2, len(match.group(1)))
+            continue
+        if not line.strip() or line.lstrip().startswith("!["):
+            close_block()
+            continue
+        block.append(line.rstrip())
+    close_section()
+    return ArticleParts(title=title or fallback_title, sections=tuple(sections))
+
+
+def renumber(parts: ArticleParts, sources: Sequence[Source]) -> tuple[ArticleParts, list[Source]]:
+    """Sources numbered 1..k in the order the text first cites them; the others left out."""
+    known = {source.number: source for source in sources}
+    order: dict[int, int] = {}
+    for number in cited_numbers_in_order(parts.text):
+        if number in known and number not in order:
+            order[number] = len(order) + 1
+
+    def replace(match: re.Match[str]) -> str:
+        numbers = [int(part) for part in match.group(1).split(",")]
+        return "".join(f"[{order[n]}]" for n in numbers if n in order)
+
+    sections = tuple(
+        Section(s.heading, s.level, tuple(_CITATION.sub(replace, block) for block in s.blocks))
+        for s in parts.sections
+    )
+    listed = [known[old].model_copy(update={"number": new}) for old, new in order.items()]
+    return ArticleParts(parts.title, sections), listed
+
+
+def cited_numbers_in_order(text: str) -> list[int]:
+    return [int(part) for match in _CITATION.finditer(text) for part in match.group(1).split(",")]
+
+
+def render_body(parts: ArticleParts, images: Sequence[ImageAsset]) -> str:
+    """The title, the hero image after the lead's first paragraph, the other images at the
+    end of the sections, spread evenly."""
+    lines = [f"# {parts.title}"]
+    pictures = [f"![{image.alt}]({image.url})" for image in images]
+    hero, rest = pictures[:1], pictures[1:]
+    sections = [s for s in parts.sections if s.heading is not None]
+    slots = {
+        round((i + 1) * len(sections) / (len(rest) + 1)) - 1: picture
+        for i, picture in enumerate(rest)
+    }
+    placed, position = 0, -1
+    for section in parts.sections:
+        if section.heading is not None:
+            position += 1
+            lines.append(f"{'#' * section.level} {section.heading}")
+        for index, block in enumerate(section.blocks):
+            lines.append(block)
+            if hero and index == 0:
+                lines.append(hero.pop())
+        if section.heading is not None and position in slots:
+            lines.append(slots[position])
+            placed += 1
+    lines.extend(hero)  # an article without a lead paragraph
+    lines.extend(picture for i, picture in enumerate(rest) if i >= placed)
+    return "\n\n".join(lines)
+
+
+def references(sources: Sequence[Source]) -> str:
+    return "\n".join(
+        f"{s.number}. [{s.title}]({s.url})" if s.url else f"{s.number}. {s.title}" for s in sources
+    )
+
+
+def assemble(
+    body: str,
+    *,
+    seo: SeoMeta,
+    language: str,
+    sources: Sequence[Source],
+    images: Sequence[ImageAsset],
+    findings: Sequence[Finding] = (),
+    dropped: Sequence[int] = (),
+    inferred: Sequence[int] = (),
+) -> MarkdownDocument:
+    parts, listed = renumber(parts_of(body, seo.title), sources)
+    text = render_body(parts, images)
+    matter = front_matter(seo, language, images)
+    header = yaml.safe_dump(matter, allow_unicode=True, sort_keys=False, width=1000).strip()
+    heading = _SOURCES_HEADING.get(language.split("-")[0].lower(), "Sources")
+    markdown = f"---\n{header}\n---\n\n{text}\n\n## {heading}\n\n{references(listed)}\n"
+    return MarkdownDocument(
+        markdown=markdown,
+        front_matter=matter,
+        citations=[CitedSource(number=s.number, title=s.title, url=s.url) for s in listed],
+        dropped_citations=sorted(set(dropped)),
+        inferred_citations=sorted(set(inferred)),
+        findings=list(findings)[:200],
+    )

@@ -1,0 +1,148 @@
+"""The gate on hand-made articles: every defect the bundled model produced on a fresh clone's
+demo (issue #10, copied from the real output) is caught and repaired or blocks the article; a
+clean article passes untouched."""
+
+from __future__ import annotations
+
+from icop.agents import prompts
+from icop.agents.gate import scaffolding
+from icop.agents.gate.content import GateContext, review
+from icop.agents.roles import default_roles
+from icop.agents.schemas import Claim, Source
+from tests.agents.fakes import ARTICLE_TEXT, BRAND_SAMPLES, KOREAN_ARTICLE_TEXT
+from tests.agents.fakes import SOURCES as COMPOST
+
+SOURCES = [
+    Source(
+        number=1,
+        title="Home composting basics",
+        snippet="Compost needs a mix of greens such as food scraps and browns such as dry "
+        "leaves. Turn the pile weekly and keep it as moist as a wrung-out sponge.",
+    ),
+    Source(
+        number=2,
+        title="Rainwater harvesting",
+        snippet="A rain barrel collects water from the roof downspout for watering plants.",
+    ),
+]
+CLAIMS = [Claim(text="A compost pile needs greens and browns in balance.", sources=[1])]
+
+
+def context(
+    language: str = "en", length_words: int = 60, sources: list[Source] = SOURCES
+) -> GateContext:
+    references = prompts.every_prompt(default_roles().all())
+    return GateContext(
+        language=language,
+        length_words=length_words,
+        sources=sources,
+        claims=CLAIMS,
+        references=[*references, *BRAND_SAMPLES],
+        labels=scaffolding.labels_of(prompts.INPUT_LABELS),
+        material=["Composting turns scraps into soil.", *(c.text for c in CLAIMS)],
+    )
+
+
+BODY = (
+    "Composting at home turns kitchen scraps into rich, dark soil for pots and beds. A compost "
+    "pile needs greens such as food scraps and browns such as dry leaves [1]. Turn the pile "
+    "weekly and keep it as moist as a wrung-out sponge [1]."
+)
+
+
+def codes(result: object) -> list[tuple[str, str]]:
+    return [(f.code, f.action) for f in result.findings]  # type: ignore[attr-defined]
+
+
+def test_a_clean_article_passes_untouched() -> None:
+    result = review(ARTICLE_TEXT, context(sources=COMPOST, length_words=150))
+    assert result.text == ARTICLE_TEXT and result.findings == []
+    korean = review(KOREAN_ARTICLE_TEXT, context("ko", 60, COMPOST))
+    assert korean.text == KOREAN_ARTICLE_TEXT
+    assert {f.code for f in korean.findings} == {"unverified_citation"}  # English sources
+    assert not korean.blocking
+
+
+def test_input_sections_and_their_content_are_removed() -> None:
+    text = (
+        f"# Composting at Home\n\n## Outline\n1. Why compost\n3 [1]. Small Spaces\n\n{BODY}\n\n"
+        "## Research\n### Summary\nComposting turns scraps into soil.\n### Claims\n"
+        "1. **A compost pile needs greens and browns in balance.**\n**Sources**: 1\n\n"
+        f"## Brand Voice\n### Sample 1\n{BRAND_SAMPLES[0]}\n### Sample 2\n{BRAND_SAMPLES[0]}\n\n"
+        "## Length Words\n300\n"
+    )
+    result = review(text, context())
+    assert result.text == f"# Composting at Home\n\n{BODY}"
+    assert ("label", "removed") in codes(result) and not result.blocking
+
+
+def test_instructions_copied_as_prose_are_removed() -> None:
+    copied = (
+        "Each claim is one statement and cites the numbers of the sources that support it. "
+        "Use only the numbers the facts carry. Write in the language given as `language` "
+        "(a BCP 47 tag) unless told otherwise."
+    )
+    result = review(f"# Compost\n\n{BODY} {copied}", context())
+    assert result.text == f"# Compost\n\n{BODY}"
+    assert ("scaffolding", "removed") in codes(result)
+
+
+def test_a_citation_its_source_does_not_support_is_moved_or_dropped() -> None:
+    wrong = "Balcony plants need six hours of direct sun every single day [1]."
+    moved = "A rain barrel on the downspout collects roof water for the plants [1]."
+    result = review(f"# Balcony\n\n{BODY} {wrong} {moved}", context())
+    assert "every single day." in result.text  # kept, uncited: the finding names it
+    assert "collects roof water for the plants [2]." in result.text
+    assert ("unsupported_citation", "removed") in codes(result)
+    assert ("unsupported_citation", "repaired") in codes(result)
+
+
+def test_citations_of_unknown_sources_and_in_headings_are_removed() -> None:
+    text = f"# Compost [1]\n\n## Why it works [2]\n\n{BODY} Made-up figures say 90 % [7]."
+    result = review(text, context())
+    assert "[7]" not in result.text and result.dropped == {7}
+    assert "# Compost\n" in result.text and "## Why it works\n" in result.text
+
+
+def test_model_written_reference_lists_are_removed() -> None:
+    text = (
+        f"# Compost\n\n{BODY}\n\n[1] Home Composting Basics. [BCP 47]. [Online].\n\n"
+        "## Sources\n1. Home composting basics — https://example.org\n2. Rainwater harvesting\n"
+    )
+    result = review(text, context())
+    assert result.text == f"# Compost\n\n{BODY}"
+    assert ("reference_list", "removed") in codes(result)
+
+
+def test_one_title_and_no_empty_section() -> None:
+    text = f"# Compost at home\n\n# Compost at home\n\n{BODY}\n\n## Compost at home\n\n## Empty\n"
+    result = review(text, context())
+    assert result.text == f"# Compost at home\n\n{BODY}"
+    assert {"duplicate_title", "empty_section"} <= {code for code, _ in codes(result)}
+
+
+def test_a_repeated_sentence_is_dropped_and_a_loop_blocks_the_article() -> None:
+    once = review(f"# Compost\n\n{BODY} {BODY.split('. ')[0]}.", context())
+    assert once.text == f"# Compost\n\n{BODY}" and ("repetition", "removed") in codes(once)
+    assert not once.blocking
+    loop = "도시 옥상에서 꿀벌 키우기는 가장 정확한 방법을 제공합니다. " * 20
+    result = review(f"# 도시 양봉\n\n{loop}", context("ko", 300))
+    blocking = {f.code for f in result.findings if f.action == "blocking"}
+    assert {"loop", "too_short", "uncited"} <= blocking
+
+
+def test_the_wrong_language_blocks_the_article() -> None:
+    result = review(f"# Compost\n\n{BODY}", context("ko"))
+    assert [f.code for f in result.findings if f.action == "blocking"] == ["language"]
+
+
+def test_an_article_that_cites_nothing_is_cited_where_it_restates_the_research() -> None:
+    uncited = BODY.replace(" [1]", "")
+    result = review(f"# Compost\n\n{uncited}\n\n[{{\n\n}}", context())
+    assert "[1]" in result.text and result.inferred == [1]
+    assert ("raw_data", "removed") in codes(result) and not result.blocking
+    nothing = review(
+        "# Compost\n\n" + "Gardening is a joy for everyone who tries it. " * 3,
+        context(length_words=10),
+    )
+    assert ("uncited", "blocking") in codes(nothing)

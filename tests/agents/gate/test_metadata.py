@@ -1,0 +1,103 @@
+"""Keywords, hashtags and alt texts checked against the article (the demo's fused keywords and
+an alt text describing another picture, copied from the bundled model's output)."""
+
+from __future__ import annotations
+
+from icop.agents import prompts
+from icop.agents.gate.metadata import clean_seo, fit_alts
+from icop.agents.roles import default_roles
+from icop.agents.schemas import ImagePrompt, SeoMeta, SocialCopyDraft
+from icop.agents.social import fit_post
+from icop.platforms import Platform
+from tests.agents.fakes import ARTICLE_TEXT, KOREAN_ARTICLE_TEXT
+
+
+def seo(keywords: list[str], hashtags: list[str]) -> SeoMeta:
+    return SeoMeta(
+        title="Composting at home",
+        meta_description="Start a compost pile.",
+        slug="compost",
+        keywords=keywords,
+        hashtags=hashtags,
+    )
+
+
+def test_fused_keywords_and_hashtags_are_dropped_and_real_ones_kept() -> None:
+    cleaned, findings = clean_seo(
+        seo(
+            ["compost pile", "balancingcompostwithfood", "worm bin", "consumingcompost"],
+            ["compost", "wormbin", "consumingcompost", "brown", "balconygarden"],
+        ),
+        ARTICLE_TEXT,
+        "en",
+        [],
+    )
+    assert cleaned.keywords == ["compost pile", "worm bin"]
+    assert cleaned.hashtags == ["compost", "wormbin", "brown"]
+    assert {f.detail for f in findings} == {
+        "balancingcompostwithfood",
+        "consumingcompost",
+        "balconygarden",
+    }
+
+
+def test_when_nothing_survives_the_briefs_keywords_that_the_article_uses_stand_in() -> None:
+    cleaned, _ = clean_seo(seo(["xyzzy"], ["plugh"]), ARTICLE_TEXT, "en", ["worm bin", "solar"])
+    assert cleaned.keywords == ["worm bin"] and cleaned.hashtags == ["wormbin"]
+
+
+def test_korean_keywords_and_hashtags_are_matched_without_spaces() -> None:
+    cleaned, _ = clean_seo(
+        seo(["지렁이 상자", "퇴비", "초콜릿 케이크"], ["지렁이상자", "초콜릿케이크"]),
+        KOREAN_ARTICLE_TEXT,
+        "ko",
+        [],
+    )
+    assert cleaned.keywords == ["지렁이 상자", "퇴비"] and cleaned.hashtags == ["지렁이상자"]
+
+
+def test_alt_texts_off_topic_or_in_another_language_are_replaced() -> None:
+    images = [
+        ImagePrompt(prompt="p", alt="A compost heap with dry leaves in a garden"),
+        ImagePrompt(
+            prompt="p", alt="a landscape where people can walk, eat, and play", aspect="1:1"
+        ),
+    ]
+    fitted, findings = fit_alts(images, "Composting at home", ARTICLE_TEXT, "en")
+    assert fitted[0].alt == images[0].alt
+    assert fitted[1].alt == "Illustration for “Composting at home” (2)"
+    assert [f.code for f in findings] == ["alt_text"]
+    copied, _ = fit_alts(
+        [ImagePrompt(prompt="p", alt="A concrete subject, setting, light, composition, style")],
+        "Compost composition",
+        "Compost composition: a balance of greens and browns.",
+        "en",
+        prompts.every_prompt(default_roles().all()),
+    )
+    assert copied[0].alt == "Illustration for “Compost composition”"  # the director's words
+    korean, _ = fit_alts(
+        [ImagePrompt(prompt="p", alt="A compost heap in soft morning light")],
+        "집에서 퇴비 만들기",
+        KOREAN_ARTICLE_TEXT,
+        "ko",
+    )
+    assert korean[0].alt == "집에서 퇴비 만들기 관련 이미지"
+
+
+def test_a_post_that_is_the_title_and_hashtags_gets_the_summary_and_the_link() -> None:
+    draft = SocialCopyDraft(
+        text="Composting at Home #compost #balancingcompostwithfood",
+        hashtags=["compost", "soil", "garden", "worms", "zero", "waste", "green", "home", "diy"],
+    )
+    post = fit_post(
+        draft,
+        Platform.X,
+        url="https://blog.example.com/compost",
+        images=[],
+        title="Composting at Home",
+        summary="Mix greens and browns, keep the pile damp, and compost is ready in a season.",
+    )
+    assert post.ok, post.problems
+    assert "keep the pile damp" in post.text and "https://blog.example.com/compost" in post.text
+    assert len(post.hashtags) == 3
+    assert any("nothing beyond the title" in change for change in post.changes)
