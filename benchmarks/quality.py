@@ -58,9 +58,9 @@ def find_model_file(name: str) -> str | None:
     """An already assembled GGUF of the catalog model ``name`` in this checkout's homes (a fresh
     ICOP_HOME would otherwise assemble the model again)."""
     homes = [Path(os.environ["ICOP_HOME"])] if os.environ.get("ICOP_HOME") else []
-    homes += [ROOT / ".icop", ROOT / ".icop-test"]
+    homes += [ROOT / ".icop", ROOT / ".icop-test" / "llm"]  # the app's home, the tests' model home
     for home in homes:
-        path = home / "llm" / "models" / f"{name}.gguf"
+        path = home / "models" / f"{name}.gguf"
         if path.is_file():
             return str(path)
     return None

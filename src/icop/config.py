@@ -304,6 +304,12 @@ class Settings(BaseSettings):
     llm_local_port: int = Field(default=8786, description="Port of the local model server.")
     llm_local_parallel: int = Field(default=3, description="Parallel slots of the local server.")
     llm_local_ctx_per_slot: int = Field(default=8192, description="Context tokens per slot.")
+    llm_local_speculative: str | None = Field(
+        default=None,
+        description="Speculative decoding on the local server: unset (off), `ngram` (drafts "
+        "looked up in the context), or a draft model (catalog name or .gguf path) with the "
+        "local model's tokenizer, e.g. the 0.5B under the 1.5B.",
+    )
     openai_api_key: SecretStr | None = Field(
         default=None,
         validation_alias=AliasChoices("OPENAI_API_KEY", "ICOP_OPENAI_API_KEY"),

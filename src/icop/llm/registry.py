@@ -55,6 +55,7 @@ def local_llm_server(settings: Settings) -> LocalServer:
             port=settings.llm_local_port,
             parallel=settings.llm_local_parallel,
             ctx_per_slot=settings.llm_local_ctx_per_slot,
+            speculative=settings.llm_local_speculative,
         )
     )
 
@@ -69,15 +70,7 @@ def default_providers(settings: Settings) -> dict[str, LLMProvider]:
     from icop.llm.providers.ollama import OllamaProvider
     from icop.llm.providers.openai import OpenAIProvider
 
-    server = LocalServer(
-        ServerConfig(
-            home=settings.home,
-            model=settings.llm_local_model,
-            port=settings.llm_local_port,
-            parallel=settings.llm_local_parallel,
-            ctx_per_slot=settings.llm_local_ctx_per_slot,
-        )
-    )
+    server = local_llm_server(settings)
 
     def secret(value: SecretStr | None) -> str | None:
         return value.get_secret_value() if value else None

@@ -176,3 +176,32 @@ def test_detached_server_outlives_its_starter_and_is_stopped_by_another(
     assert (state.pid, state.detached) == (pid, True)
     assert downer.stop() is True
     assert _gone(pid)
+
+
+async def test_speculative_decoding_with_a_draft_model_and_with_ngrams(
+    make_server: MakeServer, default_model_path: Path
+) -> None:
+    # The bundled model drafts for itself: the same tokenizer, so llama.cpp accepts the pairing
+    # and greedy drafts are nearly always kept — what the server reports is what is checked.
+    drafted = make_server(speculative=str(default_model_path))
+    state = drafted.start()
+    assert state.speculative == str(default_model_path)
+    with pytest.raises(ServerConflict, match="speculative"):
+        make_server().start()  # the same home without drafting is another configuration
+    async with LocalLLMClient(drafted, timeout_s=120) as client:
+        result = await client.chat(
+            [{"role": "user", "content": "Count from one to twenty in words."}],
+            max_tokens=48,
+            temperature=0.0,
+        )
+    assert result.usage.completion_tokens > 0
+    assert result.timing.drafted > 0 and 0 < result.timing.draft_accepted <= result.timing.drafted
+    drafted.stop()
+
+    looked_up = make_server(speculative="ngram")
+    assert looked_up.start().speculative == "ngram"
+    async with LocalLLMClient(looked_up, timeout_s=120) as client:
+        answer = await client.chat(
+            [{"role": "user", "content": "Repeat exactly: the quick brown fox."}], max_tokens=16
+        )
+    assert answer.text.strip()

@@ -50,7 +50,27 @@ def _build_params(config: dict[str, Any]) -> Any:
     params.model_alias = {config["alias"]}
     if config.get("api_key"):
         params.api_keys = [config["api_key"]]
+    _speculative(params, config)
     return params
+
+
+def _speculative(params: Any, config: dict[str, Any]) -> None:
+    """Speculative decoding: drafts from a small model with the same tokenizer, or n-grams
+    looked up in the context (useful where the answer copies its input: an edit, a merge)."""
+    import xllamacpp
+
+    kinds = xllamacpp.common_speculative_type
+    speculative = params.speculative
+    if config.get("draft_path"):
+        speculative.types = [kinds.COMMON_SPECULATIVE_TYPE_DRAFT_SIMPLE]
+        draft = speculative.draft
+        draft.mparams.path = config["draft_path"]
+        draft.n_max = int(config["draft_max"])
+        draft.cpuparams.n_threads = int(config["threads"])
+        draft.cpuparams_batch.n_threads = int(config["threads"])
+    elif config.get("speculative") == "ngram":
+        # llama.cpp's own sizes: a 12-token key found again drafts up to 48 tokens.
+        speculative.types = [kinds.COMMON_SPECULATIVE_TYPE_NGRAM_SIMPLE]
 
 
 def _write_state(path: Path, state: dict[str, Any]) -> None:
@@ -95,7 +115,15 @@ def main() -> int:
     address = urlsplit(server.listening_address)
     state = {
         key: config[key]
-        for key in ("model", "model_path", "parallel", "ctx_per_slot", "threads", "api_key")
+        for key in (
+            "model",
+            "model_path",
+            "parallel",
+            "ctx_per_slot",
+            "threads",
+            "speculative",
+            "api_key",
+        )
     }
     state.update(
         pid=os.getpid(),

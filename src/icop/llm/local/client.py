@@ -45,6 +45,9 @@ class Timing:
     wall_s: float  # as the caller saw it, queueing for a free slot included
     prompt_ms: float | None  # server-side prompt processing
     generation_ms: float | None  # server-side decoding of the completion
+    # Speculative decoding (ServerConfig.speculative): tokens drafted and how many were kept.
+    drafted: int = 0
+    draft_accepted: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -317,6 +320,8 @@ def _parse_chat(payload: dict[str, Any], wall_s: float) -> ChatResult:
                 wall_s=wall_s,
                 prompt_ms=_float_or_none(timings.get("prompt_ms")),
                 generation_ms=_float_or_none(timings.get("predicted_ms")),
+                drafted=int(timings.get("draft_n") or 0),
+                draft_accepted=int(timings.get("draft_n_accepted") or 0),
             ),
         )
     except (KeyError, IndexError, TypeError, AttributeError, ValueError) as exc:

@@ -31,6 +31,8 @@ from icop.llm.local.catalog import DEFAULT_MODEL
 from icop.llm.local.errors import ServerConflict, ServerStartError
 
 DEFAULT_PORT = 8786
+NGRAM = "ngram"
+"""``ServerConfig.speculative`` for prompt-lookup drafting (no draft model)."""
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,11 @@ class ServerConfig:
     ctx_per_slot: int = 8192
     threads: int | None = None  # None: every core; generation is memory-bound, not thread-bound
     cache_ram_mib: int = 1024  # llama.cpp's host-side prompt cache (its default is 8 GiB)
+    # Speculative decoding: None (off), "ngram" (drafts looked up in the prompt and the text so
+    # far: no second model), or a draft model (catalog name or .gguf path) sharing the main
+    # model's tokenizer. Measured in docs/adr/0017-the-local-default-model.md.
+    speculative: str | None = None
+    draft_max: int = 8  # tokens drafted per step; llama.cpp's default is 3
     api_key: str | None = None
     # OpenMP busy-wait rounds at barriers (see LocalServer._openmp_env); None: libgomp's default.
     omp_spin_count: int | None = 10_000
@@ -78,6 +85,7 @@ class ServerState:
     threads: int
     started_at: float
     detached: bool
+    speculative: str | None = None
     api_key: str | None = field(default=None, repr=False)
 
     @property
@@ -196,6 +204,7 @@ class LocalServer:
             Path(state.model_path) == model_path
             and state.parallel == self.config.parallel
             and state.ctx_per_slot == self.config.ctx_per_slot
+            and state.speculative == self.config.speculative
         )
 
     # -- start --------------------------------------------------------------------------------
@@ -213,7 +222,8 @@ class LocalServer:
                 if not self._compatible(running, model_path):
                     raise ServerConflict(
                         f"a server (pid {running.pid}) serves {running.model} with "
-                        f"{running.parallel} slots x {running.ctx_per_slot}; stop it first "
+                        f"{running.parallel} slots x {running.ctx_per_slot} (speculative: "
+                        f"{running.speculative or 'off'}); stop it first "
                         "(icop down) to serve another configuration"
                     )
                 self._cached = running
@@ -229,6 +239,12 @@ class LocalServer:
         self._cached = state
         return state
 
+    def _draft_path(self) -> str | None:
+        speculative = self.config.speculative
+        if speculative is None or speculative == NGRAM:
+            return None
+        return str(self.store.resolve(speculative))
+
     def _spawn(self, model_path: Path, port: int, *, detach: bool) -> ServerState:
         config = self.config
         worker_config: dict[str, Any] = {
@@ -242,6 +258,9 @@ class LocalServer:
             # The cores this process may run on (a container's CPU set), not the host's count.
             "threads": config.threads or len(os.sched_getaffinity(0)) or 1,
             "cache_ram_mib": config.cache_ram_mib,
+            "speculative": config.speculative,
+            "draft_path": self._draft_path(),
+            "draft_max": config.draft_max,
             "api_key": config.api_key,
             "state_file": str(self.state_file),
             "parent_pid": 0 if detach else os.getpid(),
