@@ -125,6 +125,26 @@ def test_the_markdown_file_has_front_matter_sources_and_every_image() -> None:
     assert [c.number for c in markdown.citations] == [1, 2]
 
 
+def test_images_are_spread_over_the_sections_never_two_in_a_row() -> None:
+    # From a CI run: an article opening with "## Introduction" had both pictures after its
+    # first paragraph. The hero follows the first paragraph; the others end later sections.
+    seo = SeoMeta(
+        title="Compost", meta_description="d", slug="compost", keywords=["compost"], hashtags=[]
+    )
+    images = [
+        ImageAsset(index=i, url=f"https://cdn/{i}.jpg", alt=f"Picture {i}", width=9, height=9)
+        for i in range(3)
+    ]
+    sections = "".join(f"\n\n## Part {n}\n\nText of part {n} [1]." for n in range(2, 5))
+    body = f"## Introduction\n\nThe lead [1].\n\nMore of the lead.{sections}"
+    text = document.assemble(body, seo=seo, language="en", sources=SOURCES, images=images)
+    blocks = text.markdown.split("\n\n")
+    hero = blocks.index("![Picture 0](https://cdn/0.jpg)")
+    assert blocks[hero - 1] == "The lead [1]."
+    second, third = (blocks.index(f"![Picture {i}](https://cdn/{i}.jpg)") for i in (1, 2))
+    assert blocks[second - 1] == "Text of part 2 [1]." and blocks[third - 1] == "Text of part 4 [1]."
+
+
 def test_english_check_is_about_the_script() -> None:
     assert looks_english("A compost heap at dawn, 35mm photo")
     assert not looks_english("퇴비 더미와 정원")

@@ -100,30 +100,32 @@ def cited_numbers_in_order(text: str) -> list[int]:
 
 
 def render_body(parts: ArticleParts, images: Sequence[ImageAsset]) -> str:
-    """The title, the hero image after the lead's first paragraph, the other images at the
-    end of the sections, spread evenly."""
+    """The title, the hero image after the first paragraph, and the other images at the end of
+    the sections that follow it, spread evenly (never two pictures in a row when there are
+    sections to spread them over)."""
     lines = [f"# {parts.title}"]
     pictures = [f"![{image.alt}]({image.url})" for image in images]
     hero, rest = pictures[:1], pictures[1:]
-    sections = [s for s in parts.sections if s.heading is not None]
-    slots = {
-        round((i + 1) * len(sections) / (len(rest) + 1)) - 1: picture
-        for i, picture in enumerate(rest)
-    }
-    placed, position = 0, -1
-    for section in parts.sections:
+    opening = next((i for i, section in enumerate(parts.sections) if section.blocks), None)
+    later = [
+        index
+        for index, section in enumerate(parts.sections)
+        if section.heading is not None and (opening is None or index > opening)
+    ]
+    after: dict[int, list[str]] = {}
+    for i, picture in enumerate(rest if later else ()):
+        after.setdefault(later[int((i + 0.5) * len(later) / len(rest))], []).append(picture)
+    for index, section in enumerate(parts.sections):
         if section.heading is not None:
-            position += 1
             lines.append(f"{'#' * section.level} {section.heading}")
-        for index, block in enumerate(section.blocks):
+        for position, block in enumerate(section.blocks):
             lines.append(block)
-            if hero and index == 0:
+            if hero and index == opening and position == 0:
                 lines.append(hero.pop())
-        if section.heading is not None and position in slots:
-            lines.append(slots[position])
-            placed += 1
-    lines.extend(hero)  # an article without a lead paragraph
-    lines.extend(picture for i, picture in enumerate(rest) if i >= placed)
+        lines.extend(after.get(index, ()))
+    lines.extend(hero)  # an article without a paragraph
+    if not later:
+        lines.extend(rest)
     return "\n\n".join(lines)
 
 
