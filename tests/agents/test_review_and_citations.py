@@ -142,7 +142,8 @@ def test_images_are_spread_over_the_sections_never_two_in_a_row() -> None:
     hero = blocks.index("![Picture 0](https://cdn/0.jpg)")
     assert blocks[hero - 1] == "The lead [1]."
     second, third = (blocks.index(f"![Picture {i}](https://cdn/{i}.jpg)") for i in (1, 2))
-    assert blocks[second - 1] == "Text of part 2 [1]." and blocks[third - 1] == "Text of part 4 [1]."
+    assert blocks[second - 1] == "Text of part 2 [1]."
+    assert blocks[third - 1] == "Text of part 4 [1]."
 
 
 def test_english_check_is_about_the_script() -> None:
