@@ -114,7 +114,7 @@ def main() -> int:
         return 0
     address = urlsplit(server.listening_address)
     state = {
-        key: config[key]
+        key: config.get(key)
         for key in (
             "model",
             "model_path",
