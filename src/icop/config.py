@@ -450,6 +450,13 @@ class Settings(BaseSettings):
     outbox_relay_batch_size: int = Field(
         default=100, ge=1, le=10_000, description="Events per tenant published per round."
     )
+    events_heartbeat_s: float = Field(
+        default=10.0,
+        gt=0,
+        le=60,
+        description="Live event streams (server-sent events): a heartbeat comment after this "
+        "many quiet seconds, and a re-read of the database in case a notification was missed.",
+    )
     outbox_relay_poll_s: float = Field(
         default=1.0, gt=0, description="Pause between rounds when the outbox is empty."
     )

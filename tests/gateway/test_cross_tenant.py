@@ -179,6 +179,11 @@ async def _provider(client: ApiClient, owner: Account) -> str:
     return "x"
 
 
+async def _version_number(client: ApiClient, owner: Account) -> str:
+    # An article's version 1 is recorded when its history is first read or edited.
+    return "1"
+
+
 FACTORIES: dict[str, Factory] = {
     "task": _task,
     "credential_id": _credential,
@@ -196,6 +201,7 @@ FACTORIES: dict[str, Factory] = {
     "account_id": _social_account,
     "post_id": _post,
     "provider": _provider,
+    "number": _version_number,
 }
 
 

@@ -45,6 +45,30 @@ STEPS = (
     "finish",
 )
 
+EDGES: tuple[tuple[str, str, bool], ...] = (
+    ("__start__", "research", False),
+    ("research", "__end__", True),
+    *(("research", writer, True) for writer in WRITERS),
+    *((writer, "drafts_ready", False) for writer in WRITERS),
+    ("drafts_ready", "__end__", True),
+    ("drafts_ready", "editor", True),
+    ("drafts_ready", "merger", True),
+    ("editor", "gate", False),
+    ("merger", "gate", False),
+    ("gate", "__end__", True),
+    *(("gate", writer, True) for writer in WRITERS),
+    ("gate", "seo", True),
+    ("seo", "visual_director", False),
+    ("visual_director", "images", False),
+    ("images", "markdown", False),
+    ("markdown", "social_copy", True),
+    ("markdown", "finish", True),
+    ("social_copy", "finish", False),
+    ("finish", "__end__", False),
+)
+"""The graph's edges (source, target, conditional) as ``build_graph`` wires them, for views
+that draw the graph without building it (a test holds the two together)."""
+
 ArticleGraph = CompiledStateGraph[ArticleState, None, GraphInput, ArticleState]
 
 

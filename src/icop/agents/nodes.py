@@ -101,6 +101,7 @@ class ArticleNodes:
                     name,
                     "stopped" if stopped else "finished",
                     update.get("stop_reason"),
+                    cost_usd=sum(usage.cost_usd for usage in update.get("usage", [])),
                 )
             )
             return update

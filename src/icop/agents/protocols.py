@@ -60,6 +60,8 @@ class ProgressEvent:
     state: StepState
     detail: str | None = None
     at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    cost_usd: float = 0.0
+    """What the node's model calls cost (finished and stopped events)."""
 
 
 class ProgressCallback(Protocol):

@@ -13,6 +13,7 @@ from icop import __version__
 from icop.api.health import router as health_router
 from icop.api.routers import API_PREFIX, api_router
 from icop.config import Settings, get_settings
+from icop.gateway.docs import install_offline_docs
 from icop.gateway.middleware import RequestGuardMiddleware, RequestIdMiddleware
 from icop.gateway.problems import install_problem_handlers
 from icop.observability.middleware import TelemetryMiddleware
@@ -46,7 +47,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         description="Intelligent Content Orchestration Platform: plans to published posts.",
         lifespan=lifespan,
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url="/docs",
+        # Swagger UI is served offline below; ReDoc is not offered.
+        docs_url=None,
         redoc_url=None,
         # FastAPI's native OpenTelemetry spans (no-ops until icop.observability.tracing
         # installs a provider); Prometheus metrics are ours (TelemetryMiddleware), and
@@ -55,6 +57,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     )
     if runtime is not None:
         app.state.runtime = runtime
+    install_offline_docs(
+        app, docs_url="/docs", openapi_url=f"{API_PREFIX}/openapi.json", title=app.title
+    )
     install_problem_handlers(app)
     app.include_router(health_router)
     app.include_router(metrics_router)

@@ -8,6 +8,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 from uuid import UUID
 
@@ -20,9 +21,11 @@ from icop.articles.generation import (
     Brief,
     GenerationFailed,
     GenerationResult,
+    StepProgress,
 )
 from icop.articles.repository import ArticleRepository
 from icop.db.session import unit_of_work
+from icop.events import service as events
 from icop.llm.contests import record as contests
 from icop.models import ArticleStatus
 from icop.orchestrator.heartbeat import heartbeating
@@ -90,6 +93,7 @@ class ArticleActivities:
                     non_retryable=True,
                 )
             await repository.update(article_id, status=ArticleStatus.RUNNING, error=None)
+            await _status_event(session, tenant_id, article_id, ArticleStatus.RUNNING)
             brief = Brief(
                 topic=article.topic,
                 sub_topic=article.sub_topic,
@@ -101,15 +105,34 @@ class ArticleActivities:
             )
             approval_required = article.approval_required
 
-        async def note(step: str) -> None:
+        started: dict[str, datetime] = {}
+
+        async def note(reports: list[StepProgress]) -> None:
             async with unit_of_work(self.sessionmaker, tenant_id) as session:
-                await ArticleRepository(session).update(article_id, current_step=step)
+                current = [r.step for r in reports if r.state == "started"]
+                if current:
+                    await ArticleRepository(session).update(article_id, current_step=current[-1])
+                for report in reports:
+                    if report.state == "started":
+                        started[report.step] = report.at
+                    await events.record(
+                        session,
+                        tenant_id,
+                        kind="step",
+                        article_id=article_id,
+                        step=report.step,
+                        status=report.state,
+                        started_at=started.get(report.step, report.at),
+                        finished_at=None if report.state == "started" else report.at,
+                        cost_usd=None if report.state == "started" else report.cost_usd,
+                        detail=report.detail,
+                    )
 
         notes = StepNotes(note)
 
-        async def progress(step: str) -> None:
-            activity.heartbeat(step)
-            notes.note(step)
+        async def progress(report: StepProgress) -> None:
+            activity.heartbeat(report.step)
+            notes.note(report)
 
         # Model calls can outlast the heartbeat timeout; a liveness beat keeps a healthy
         # attempt alive while a dead worker is still noticed within the timeout.
@@ -128,6 +151,9 @@ class ArticleActivities:
                     status=ArticleStatus.FAILED,
                     current_step=None,
                     error=str(error)[:2000],
+                )
+                await _status_event(
+                    session, tenant_id, article_id, ArticleStatus.FAILED, detail=str(error)
                 )
             return GenerationOutcome(
                 status=ArticleStatus.FAILED, approval_required=approval_required
@@ -155,6 +181,9 @@ class ArticleActivities:
                     current_step=None,
                     error=result.message or "research found no usable sources; nothing was written",
                 )
+                await _status_event(
+                    session, tenant_id, article_id, ArticleStatus.NO_SOURCES, cost=result.cost_usd
+                )
                 return
             if result.status == "needs_review":
                 # Kept for a person to edit or reject; no file, no URL: nothing publishes it.
@@ -169,9 +198,13 @@ class ArticleActivities:
                     error=result.message or "the publishability gate blocked the article",
                 )
                 await repository.replace_drafts(tenant_id, article_id, result.drafts)
+                await _status_event(
+                    session, tenant_id, article_id, ArticleStatus.NEEDS_REVIEW, cost=result.cost_usd
+                )
                 return
             path = markdown_path(self.home, tenant_id, article_id)
-            await asyncio.to_thread(_write_text, path, result.markdown or "")
+            await asyncio.to_thread(write_markdown, path, result.markdown or "")
+            status = ArticleStatus.AWAITING_APPROVAL if approval_required else ArticleStatus.READY
             await repository.update(
                 article_id,
                 title=result.title,
@@ -187,15 +220,14 @@ class ArticleActivities:
                 cost_usd=result.cost_usd,
                 quality=result.quality,
                 current_step=None,
-                status=(
-                    ArticleStatus.AWAITING_APPROVAL if approval_required else ArticleStatus.READY
-                ),
+                status=status,
             )
             await repository.replace_drafts(tenant_id, article_id, result.drafts)
             if result.contest is not None:
                 # The judgement and the record it adds to commit together: a retried save
                 # replaces the article's contest, it never counts it twice.
                 await contests.record(session, tenant_id, article_id, result.contest)
+            await _status_event(session, tenant_id, article_id, status, cost=result.cost_usd)
 
     @activity.defn(name="article.set_status")
     async def set_status(self, change: StatusChange) -> None:
@@ -216,35 +248,41 @@ class ArticleActivities:
                             article_id,
                             error=None if change.status == ArticleStatus.READY else change.reason,
                         )
+                    await _status_event(
+                        session, tenant_id, article_id, change.status, detail=change.reason
+                    )
                     return
             if change.status == ArticleStatus.FAILED:
                 await repository.update(
                     article_id, status=ArticleStatus.FAILED, current_step=None, error=change.reason
                 )
-                return
-            await repository.update(article_id, status=change.status)
+            else:
+                await repository.update(article_id, status=change.status)
+            await _status_event(session, tenant_id, article_id, change.status, detail=change.reason)
 
 
 class StepNotes:
-    """Stores the article's current step in the background: a node does not wait for the
-    write before it starts, and when steps come faster than writes only the latest is
-    written. The step is advisory (a progress view), so a failed write is logged, not raised."""
+    """Stores the article's step reports in the background: a node does not wait for the
+    write before it starts, and reports that come faster than writes are written together in
+    one unit of work (the current step and an event per report). Progress is advisory (a
+    live view), so a failed write is logged, not raised; what is pending at ``close`` is
+    still written, so every node's end is on record before the article's final status."""
 
-    def __init__(self, write: Callable[[str], Awaitable[None]]) -> None:
+    def __init__(self, write: Callable[[list[StepProgress]], Awaitable[None]]) -> None:
         self._write = write
-        self._latest: str | None = None
+        self._pending: list[StepProgress] = []
         self._wake = asyncio.Event()
         self._closed = False
         self._task: asyncio.Task[None] | None = None
 
-    def note(self, step: str) -> None:
-        self._latest = step
+    def note(self, report: StepProgress) -> None:
+        self._pending.append(report)
         self._wake.set()
         if self._task is None:
             self._task = asyncio.create_task(self._run(), name="article-step-notes")
 
     async def close(self) -> None:
-        """Wait for the write in progress; the final save clears the step anyway."""
+        """Write what is pending and stop."""
         self._closed = True
         self._wake.set()
         if self._task is not None:
@@ -254,17 +292,43 @@ class StepNotes:
         while True:
             await self._wake.wait()
             self._wake.clear()
-            if self._closed:
+            reports, self._pending = self._pending, []
+            if reports:
+                try:
+                    await self._write(reports)
+                except Exception:
+                    logger.warning(
+                        "could not store the article's steps %s",
+                        [r.step for r in reports],
+                        exc_info=True,
+                    )
+            if self._closed and not self._pending:
                 return
-            step = self._latest
-            assert step is not None
-            try:
-                await self._write(step)
-            except Exception:
-                logger.warning("could not store the article's step %s", step, exc_info=True)
 
 
-def _write_text(path: Path, text: str) -> None:
+async def _status_event(
+    session: AsyncSession,
+    tenant_id: UUID,
+    article_id: UUID,
+    status: ArticleStatus,
+    *,
+    detail: str | None = None,
+    cost: Decimal | None = None,
+) -> None:
+    """The article's new status for live views; the last write of its unit of work."""
+    await events.record(
+        session,
+        tenant_id,
+        kind="article",
+        article_id=article_id,
+        status=status,
+        finished_at=datetime.now(UTC) if status.final else None,
+        cost_usd=cost,
+        detail=detail,
+    )
+
+
+def write_markdown(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".md.tmp")
     temporary.write_text(text, encoding="utf-8")

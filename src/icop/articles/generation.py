@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal, Protocol
 from uuid import UUID
@@ -13,7 +14,19 @@ from icop.errors import ICOPError
 from icop.llm.contests.record import Contest
 from icop.models.article import ArticleImage, SocialCopy
 
-ProgressCallback = Callable[[str], Awaitable[None]]
+
+@dataclass(frozen=True)
+class StepProgress:
+    """One graph node starting or ending: ``state`` is started, finished, failed or stopped."""
+
+    step: str
+    state: str
+    at: datetime
+    detail: str | None = None
+    cost_usd: float = 0.0
+
+
+ProgressCallback = Callable[[StepProgress], Awaitable[None]]
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ from icop.articles.generation import (
     GenerationFailed,
     GenerationResult,
     ProgressCallback,
+    StepProgress,
 )
 from icop.brand.service import BrandVoiceService
 from icop.llm.contests.record import Contest, JudgedDraft
@@ -100,7 +101,7 @@ class BrandVoiceAdapter:
 # -- the generator ----------------------------------------------------------------------------
 class GraphArticleGenerator:
     """Runs the article graph for one article: thread id = article id, checkpoints in the
-    tenant's ``PostgresCheckpointSaver``; ``started`` events become ``progress(step)``."""
+    tenant's ``PostgresCheckpointSaver``; each node's start and end becomes ``progress(…)``."""
 
     def __init__(
         self,
@@ -131,12 +132,14 @@ class GraphArticleGenerator:
 
     async def _dispatch(self, event: ProgressEvent) -> None:
         listener = self._listeners.get(event.article_id)
-        if listener is None or event.state != "started":
+        if listener is None:
             return
         # Parallel branches (the writers) start together: one report at a time keeps the
         # stored current_step the last one reported, and one article's writes in order.
         async with self._reporting:
-            await listener(event.step)
+            await listener(
+                StepProgress(event.step, event.state, event.at, event.detail, event.cost_usd)
+            )
 
     async def generate(
         self, *, tenant_id: UUID, article_id: UUID, brief: Brief, progress: ProgressCallback

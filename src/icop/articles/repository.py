@@ -5,10 +5,12 @@ from datetime import datetime
 from uuid import UUID
 
 from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from icop.articles.generation import DraftRecord
 from icop.db.repository import Repository
-from icop.models import ArticleDraft, ArticleStatus, GeneratedArticle
+from icop.models import ArticleDraft, ArticleStatus, ArticleVersion, GeneratedArticle
 
 
 class ArticleRepository(Repository[GeneratedArticle]):
@@ -76,3 +78,58 @@ class ArticleRepository(Repository[GeneratedArticle]):
             .returning(GeneratedArticle.id)
         )
         return result.scalar_one_or_none() is not None
+
+
+class VersionRepository:
+    """An article's versions: append-only (the app role may only insert and read)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def list(self, article_id: UUID) -> Sequence[ArticleVersion]:
+        result = await self.session.scalars(
+            select(ArticleVersion)
+            .where(ArticleVersion.article_id == article_id)
+            .order_by(ArticleVersion.number.desc())
+        )
+        return result.all()
+
+    async def get(self, article_id: UUID, number: int) -> ArticleVersion | None:
+        return await self.session.scalar(
+            select(ArticleVersion).where(
+                ArticleVersion.article_id == article_id, ArticleVersion.number == number
+            )
+        )
+
+    async def latest(self, article_id: UUID) -> ArticleVersion | None:
+        return await self.session.scalar(
+            select(ArticleVersion)
+            .where(ArticleVersion.article_id == article_id)
+            .order_by(ArticleVersion.number.desc())
+            .limit(1)
+        )
+
+    async def add_first(self, version: ArticleVersion) -> None:
+        """Version 1, unless a concurrent request recorded it first."""
+        await self.session.execute(
+            insert(ArticleVersion)
+            .values(
+                tenant_id=version.tenant_id,
+                article_id=version.article_id,
+                number=1,
+                markdown=version.markdown,
+                seo=version.seo,
+                source=version.source,
+                summary=version.summary,
+                findings=version.findings,
+            )
+            .on_conflict_do_nothing(index_elements=["tenant_id", "article_id", "number"])
+        )
+
+    async def add(self, version: ArticleVersion) -> ArticleVersion:
+        """A later version. Two writers that both read version n collide on n + 1: the
+        unique constraint refuses the second (``IntegrityError``)."""
+        self.session.add(version)
+        await self.session.flush()
+        await self.session.refresh(version)
+        return version

@@ -1,17 +1,23 @@
 from __future__ import annotations
 
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Header, Path, Query, Response, status
 from fastapi.responses import PlainTextResponse
 
-from icop.articles import service
+from icop.articles import service, versions
 from icop.articles.schemas import (
     ArticleAccepted,
     ArticleCreate,
+    ArticleGraphOut,
     ArticleOut,
     ArticleSummary,
+    ContentSaved,
+    ContentUpdate,
     DecisionRequest,
+    VersionOut,
+    VersionSummary,
 )
 from icop.auth.dependencies import CurrentPrincipal, TenantSession, require_role
 from icop.gateway.dependencies import Limit, Offset, SettingsDep
@@ -60,6 +66,14 @@ async def list_articles(
 async def get_article(article_id: UUID, session: TenantSession) -> ArticleOut:
     """Status, current step, drafts with their scores and models, and the final article."""
     return await service.get(session, article_id)
+
+
+@router.get("/{article_id}/graph", response_model=ArticleGraphOut)
+async def get_article_graph(article_id: UUID, session: TenantSession) -> ArticleGraphOut:
+    """The agent graph as a Mermaid flowchart with each node's status, duration and cost as
+    recorded while the article ran; the slowest node is marked. Follow a run's
+    ``…/runs/{run_id}/events`` to know when to read it again."""
+    return await service.graph(session, article_id)
 
 
 @router.get(
@@ -117,3 +131,71 @@ async def reject_article(
         approved=False,
         reason=body.reason if body else None,
     )
+
+
+@router.put(
+    "/{article_id}/content",
+    response_model=ContentSaved,
+    dependencies=[require_role(Role.EDITOR)],
+    responses=problem_responses(409, 412, 428),
+)
+async def update_content(
+    article_id: UUID,
+    body: ContentUpdate,
+    response: Response,
+    principal: CurrentPrincipal,
+    session: TenantSession,
+    settings: SettingsDep,
+    if_match: Annotated[str | None, Header(alias="If-Match")] = None,
+) -> ContentSaved:
+    """Save an edit of the Markdown and/or the SEO fields as a new version. Name the version
+    you edited (``If-Match: "v<n>"`` → 412 when stale, or ``base_version`` → 409): nothing is
+    overwritten. The publishability gate's deterministic checks run on the text and come
+    back as findings; a ready article is not saved with blocking findings (422)."""
+    saved = await versions.save(session, settings, principal, article_id, body, if_match=if_match)
+    response.headers["ETag"] = versions.etag(saved.version.number)
+    return saved
+
+
+@router.get("/{article_id}/versions", response_model=list[VersionSummary])
+async def list_versions(
+    article_id: UUID, response: Response, session: TenantSession
+) -> list[VersionSummary]:
+    """The article's versions, newest first; version 1 is what the agents wrote. The ETag is
+    the current version's: send it back as ``If-Match`` when you save."""
+    listed = await versions.list_versions(session, article_id)
+    if listed:
+        response.headers["ETag"] = versions.etag(listed[0].number)
+    return listed
+
+
+@router.get("/{article_id}/versions/{number}", response_model=VersionOut)
+async def get_version(
+    article_id: UUID, number: Annotated[int, Path(ge=1)], session: TenantSession
+) -> VersionOut:
+    """One version with its findings and a unified diff against the version before it."""
+    return await versions.get_version(session, article_id, number)
+
+
+@router.post(
+    "/{article_id}/versions/{number}/restore",
+    response_model=ContentSaved,
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[require_role(Role.EDITOR)],
+    responses=problem_responses(409, 412),
+)
+async def restore_version(
+    article_id: UUID,
+    number: Annotated[int, Path(ge=1)],
+    response: Response,
+    principal: CurrentPrincipal,
+    session: TenantSession,
+    settings: SettingsDep,
+    if_match: Annotated[str | None, Header(alias="If-Match")] = None,
+) -> ContentSaved:
+    """A new version with version ``number``'s text and SEO fields (history is kept)."""
+    saved = await versions.restore(
+        session, settings, principal, article_id, number, if_match=if_match
+    )
+    response.headers["ETag"] = versions.etag(saved.version.number)
+    return saved

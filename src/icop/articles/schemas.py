@@ -82,3 +82,84 @@ class ArticleAccepted(ResponseModel):
 
 class DecisionRequest(RequestModel):
     reason: str | None = Field(default=None, max_length=1000)
+
+
+class GraphNodeOut(ResponseModel):
+    name: str
+    status: str = Field(description="pending | running | finished | stopped | failed | skipped")
+    started_at: datetime | None
+    finished_at: datetime | None
+    duration_ms: int | None
+    runs: int = Field(description="How often the node ran (writers rerun after a blocked gate).")
+    cost_usd: Money
+    slowest: bool
+
+
+class ArticleGraphOut(ResponseModel):
+    article_id: UUID
+    status: ArticleStatus
+    mermaid: str = Field(description="A Mermaid flowchart: a class per status, the slowest bold.")
+    nodes: list[GraphNodeOut]
+    slowest: str | None
+
+
+class SeoFields(RequestModel):
+    """The SEO fields as a person sets them; the limits are the ones search results cut at."""
+
+    title: str = Field(min_length=1, max_length=60)
+    meta_description: str = Field(min_length=1, max_length=160)
+    slug: str = Field(min_length=1, max_length=80, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+    keywords: list[str] = Field(default_factory=list, max_length=10)
+    hashtags: list[str] = Field(default_factory=list, max_length=10)
+
+
+class ContentUpdate(RequestModel):
+    markdown: str = Field(
+        min_length=1,
+        max_length=200_000,
+        description="The whole document as ``GET …/markdown`` gives it (front matter and the "
+        "source list included), or its body alone. Front matter is rebuilt from the SEO fields.",
+    )
+    seo: SeoFields | None = Field(
+        default=None, description="Replaces the SEO fields; left out, they stay as they are."
+    )
+    summary: str | None = Field(
+        default=None, max_length=300, description="What changed, for the version history."
+    )
+    base_version: int | None = Field(
+        default=None,
+        ge=1,
+        description='The version this edit started from (or send ``If-Match: "v<n>"``): '
+        "a stale one is refused, nothing is overwritten.",
+    )
+
+
+class FindingOut(ResponseModel):
+    code: str
+    action: str = Field(description="blocking | noted (an edit is never rewritten by code)")
+    detail: str
+
+
+class VersionSummary(ResponseModel):
+    number: int
+    source: str = Field(description="graph (what the agents wrote) | edit | restore")
+    summary: str | None
+    restored_from: int | None
+    author_id: UUID | None
+    created_at: datetime
+
+
+class VersionOut(VersionSummary):
+    markdown: str
+    seo: dict[str, Any]
+    findings: list[FindingOut]
+    diff: str = Field(description="Unified diff from the previous version (or from nothing).")
+    seo_changes: dict[str, Any] = Field(
+        description="SEO fields that differ from the previous version: {field: [before, after]}."
+    )
+
+
+class ContentSaved(ResponseModel):
+    article_id: UUID
+    status: ArticleStatus
+    version: VersionOut

@@ -7,14 +7,23 @@ from uuid import UUID, uuid4
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from icop.articles import graph_view
 from icop.articles.activities import ArticleWorkflowInput
 from icop.articles.repository import ArticleRepository
-from icop.articles.schemas import ArticleAccepted, ArticleCreate, ArticleOut, DraftOut
+from icop.articles.schemas import (
+    ArticleAccepted,
+    ArticleCreate,
+    ArticleGraphOut,
+    ArticleOut,
+    DraftOut,
+    GraphNodeOut,
+)
 from icop.articles.workflows import ArticleWorkflow, Decision
 from icop.audit import service as audit
 from icop.auth.principal import Principal
 from icop.config import Settings
 from icop.errors import Conflict
+from icop.events.repository import EventRepository
 from icop.models import ArticleStatus, GeneratedArticle
 from icop.orchestrator.connection import LazyClient, require
 from icop.orchestrator.queues import TaskQueue
@@ -109,6 +118,31 @@ async def get(session: AsyncSession, article_id: UUID) -> ArticleOut:
     out = ArticleOut.model_validate(article)
     out.drafts = [DraftOut.model_validate(d) for d in await repository.drafts(article_id)]
     return out
+
+
+async def graph(session: AsyncSession, article_id: UUID) -> ArticleGraphOut:
+    article = await ArticleRepository(session).must_get(article_id)
+    nodes = graph_view.node_views(await EventRepository(session).steps(article_id), article.status)
+    slowest = next((node.name for node in nodes if node.slowest), None)
+    return ArticleGraphOut(
+        article_id=article.id,
+        status=article.status,
+        mermaid=graph_view.mermaid(nodes),
+        nodes=[
+            GraphNodeOut(
+                name=node.name,
+                status=node.status,
+                started_at=node.started_at,
+                finished_at=node.finished_at,
+                duration_ms=node.duration_ms,
+                runs=node.runs,
+                cost_usd=node.cost_usd,
+                slowest=node.slowest,
+            )
+            for node in nodes
+        ],
+        slowest=slowest,
+    )
 
 
 async def markdown(session: AsyncSession, article_id: UUID) -> str:

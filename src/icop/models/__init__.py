@@ -4,6 +4,7 @@ from icop.models.article import (
     ArticleDraft,
     ArticleImage,
     ArticleStatus,
+    ArticleVersion,
     GeneratedArticle,
     GraphCheckpoint,
     GraphCheckpointWrite,
@@ -14,6 +15,7 @@ from icop.models.auth import ApiKey, AuthSession, Invitation, RefreshToken
 from icop.models.base import Base
 from icop.models.brand import TenantBrandKit
 from icop.models.credential import ApiCredential
+from icop.models.events import RunEvent
 from icop.models.image import Image, ImageRouting, ImageStatus
 from icop.models.knowledge import BrandVoiceSample, KnowledgeChunk, KnowledgeDocument
 from icop.models.llm import LlmCall, LlmContestEntry, LlmRoutingOverride, RoutingMode
@@ -53,6 +55,7 @@ __all__ = [
     "ArticleDraft",
     "ArticleImage",
     "ArticleStatus",
+    "ArticleVersion",
     "AttemptOutcome",
     "AuditEvent",
     "AuthSession",
@@ -86,6 +89,7 @@ __all__ = [
     "Role",
     "RoutingMode",
     "RowStatus",
+    "RunEvent",
     "RunStatus",
     "SocialAccount",
     "SocialCopy",

@@ -21,6 +21,7 @@ from sqlalchemy import (
     PrimaryKeyConstraint,
     String,
     Text,
+    UniqueConstraint,
     Uuid,
     func,
 )
@@ -202,3 +203,31 @@ class GraphCheckpointWrite(Base):
     value_type: Mapped[str] = mapped_column(String(32), nullable=False)
     value: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
     task_path: Mapped[str] = mapped_column(String(500), nullable=False, server_default="")
+
+
+class ArticleVersion(TenantOwned, TimestampMixin, Base):
+    """One saved state of an article's Markdown and SEO fields. Append-only (the app role may
+    insert and read): an edit or a restore adds a version, nothing rewrites one. Version 1 is
+    what the agent graph produced, recorded the first time the history is read or edited."""
+
+    __tablename__ = "article_versions"
+    __table_args__ = (
+        tenants_fk(),
+        tenant_fk(["article_id"], "generated_articles"),
+        UniqueConstraint("tenant_id", "article_id", "number"),
+        CheckConstraint("number >= 1", name="number"),
+        CheckConstraint("source IN ('graph', 'edit', 'restore')", name="source"),
+    )
+
+    article_id: Mapped[UUID] = mapped_column(Uuid, nullable=False)
+    number: Mapped[int] = mapped_column(Integer, nullable=False)
+    markdown: Mapped[str] = mapped_column(Text, nullable=False)
+    seo: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False, server_default="{}")
+    source: Mapped[str] = mapped_column(String(16), nullable=False)
+    summary: Mapped[str | None] = mapped_column(String(300))
+    restored_from: Mapped[int | None] = mapped_column(Integer)
+    author_id: Mapped[UUID | None] = mapped_column(Uuid)
+    # The publishability gate's deterministic findings on this version (see articles.editing).
+    findings: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSONB, nullable=False, server_default="[]"
+    )

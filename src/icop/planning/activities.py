@@ -32,6 +32,7 @@ from icop.auth.principal import Principal, PrincipalKind
 from icop.config import Settings
 from icop.db.session import unit_of_work
 from icop.errors import ICOPError, ValidationFailed
+from icop.events import service as events
 from icop.models import (
     ArticleStatus,
     ContentPipeline,
@@ -223,6 +224,9 @@ class PlanningActivities:
                 )
             await runs.update(run.id, status=RunStatus.RUNNING, started_at=datetime.now(UTC))
             run_id = run.id
+            await events.record(
+                session, pipeline.tenant_id, kind="run", run_id=run_id, status=RunStatus.RUNNING
+            )
         # The plan is read outside the transaction: a slow sheet must not hold a connection.
         defaults = PlanDefaults.model_validate(pipeline.defaults)
         try:
@@ -241,6 +245,15 @@ class PlanningActivities:
                     status=RunStatus.FAILED,
                     error=error.detail,
                     finished_at=datetime.now(UTC),
+                )
+                await events.record(
+                    session,
+                    pipeline.tenant_id,
+                    kind="run",
+                    run_id=run_id,
+                    status=RunStatus.FAILED,
+                    finished_at=datetime.now(UTC),
+                    detail=error.detail,
                 )
             raise _fail(error) from error
         work = [
@@ -279,6 +292,26 @@ class PlanningActivities:
                     error=bad.message,
                 )
             await runs.update(run_id, rows_total=len(work) + len(errors), rows_failed=len(errors))
+            for item in work:
+                await events.record(
+                    session,
+                    pipeline.tenant_id,
+                    kind="row",
+                    run_id=run_id,
+                    row_number=item.row_number,
+                    status=RowStatus.PENDING,
+                    step="queued",
+                )
+            for bad in errors:
+                await events.record(
+                    session,
+                    pipeline.tenant_id,
+                    kind="row",
+                    run_id=run_id,
+                    row_number=bad.row_number,
+                    status=RowStatus.ERROR,
+                    detail=bad.message,
+                )
         await self._write(
             pipeline,
             [
@@ -310,6 +343,16 @@ class PlanningActivities:
                 run_id, work.row_number, status=RowStatus.SUBTOPICS, step="generating sub-topics"
             )
             existing = list(await SubTopicRepository(session).for_topic(pipeline_id, key))
+            await events.record(
+                session,
+                tenant_id,
+                kind="row",
+                run_id=run_id,
+                row_number=work.row_number,
+                status=RowStatus.SUBTOPICS,
+                step="generating sub-topics",
+                started_at=datetime.now(UTC),
+            )
         relevance_note = ""
         if not existing:
             try:
@@ -405,6 +448,16 @@ class PlanningActivities:
                     status=RowStatus.WRITING,
                     step=f"writing {len(slots)} article(s)",
                     articles_total=len(slots),
+                )
+                await events.record(
+                    session,
+                    tenant_id,
+                    kind="row",
+                    run_id=run_id,
+                    row_number=work.row_number,
+                    status=RowStatus.WRITING,
+                    step=f"writing {len(slots)} article(s)",
+                    detail=", ".join(slot.article_id for slot in slots),
                 )
         except ICOPError as error:
             raise _fail(error) from error
@@ -528,6 +581,17 @@ class PlanningActivities:
                 cost_usd=cost,
                 error=None if status == RowStatus.DONE else notes,
             )
+            await events.record(
+                session,
+                pipeline.tenant_id,
+                kind="row",
+                run_id=run_id,
+                row_number=outcome.row_number,
+                status=status,
+                finished_at=datetime.now(UTC),
+                cost_usd=cost,
+                detail=None if status == RowStatus.DONE else notes,
+            )
         sheet_status = {
             RowStatus.DONE: STATUS_DONE,
             RowStatus.PARTIAL: STATUS_PARTIAL,
@@ -580,5 +644,14 @@ class PlanningActivities:
                     "rows_done": done,
                     "rows_failed": failed,
                 },
+            )
+            await events.record(
+                session,
+                UUID(run.tenant_id),
+                kind="run",
+                run_id=run_id,
+                status=status,
+                finished_at=datetime.now(UTC),
+                detail=f"{done} row(s) done, {failed} failed",
             )
         return status

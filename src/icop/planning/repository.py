@@ -62,6 +62,20 @@ class RunRepository(Repository[PipelineRun]):
         await self.session.refresh(run)
         return run
 
+    async def article_ids(self, run: PipelineRun) -> list[UUID]:
+        """The articles of the run's rows: those of its rows' sub-topics."""
+        result = await self.session.scalars(
+            select(SubTopic.article_id)
+            .join(
+                PipelineRunRow,
+                (PipelineRunRow.run_id == run.id)
+                & (SubTopic.topic_key == PipelineRunRow.options["topic_key"].astext),
+            )
+            .where(SubTopic.pipeline_id == run.pipeline_id, SubTopic.article_id.is_not(None))
+            .distinct()
+        )
+        return [article_id for article_id in result.all() if article_id is not None]
+
     async def by_workflow_id(self, workflow_id: str) -> PipelineRun | None:
         return await self.session.scalar(
             select(PipelineRun).where(PipelineRun.workflow_id == workflow_id)

@@ -1,17 +1,28 @@
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
+from fastapi.sse import EventSourceResponse, ServerSentEvent
 from pydantic import ValidationError
 
-from icop.auth.dependencies import CurrentPrincipal, TenantSession, require_role
+from icop.auth.dependencies import (
+    CurrentPrincipal,
+    DetachedPrincipal,
+    TenantSession,
+    require_role,
+)
 from icop.errors import BadRequest, PayloadTooLarge, ValidationFailed
-from icop.gateway.dependencies import Limit, Offset, SettingsDep
+from icop.events import stream as live_stream
+from icop.events.dependencies import EventHubDep
+from icop.events.schemas import RunEventOut
+from icop.gateway.dependencies import Limit, Offset, SessionmakerDep, SettingsDep
 from icop.gateway.problems import problem_responses
-from icop.models import Role
+from icop.models import PipelineRun, Role
 from icop.orchestrator.dependencies import TemporalDep
-from icop.planning import service
+from icop.planning import live, service
 from icop.planning.schemas import (
     PipelineCreate,
     PipelineOut,
@@ -123,6 +134,40 @@ async def list_runs(
 async def get_run(pipeline_id: UUID, run_id: UUID, session: TenantSession) -> RunOut:
     """The run with per-row progress: status, step, sub-topics' articles and cost."""
     return await service.get_run(session, pipeline_id, run_id)
+
+
+async def _run_to_follow(
+    pipeline_id: UUID,
+    run_id: UUID,
+    principal: DetachedPrincipal,
+    sessionmaker: SessionmakerDep,
+) -> PipelineRun:
+    return await live.visible_run(sessionmaker, principal.tenant_id, pipeline_id, run_id)
+
+
+@router.get(
+    "/{pipeline_id}/runs/{run_id}/events",
+    response_class=EventSourceResponse,
+    responses={200: {"model": RunEventOut}},
+)
+async def follow_run(
+    run: Annotated[PipelineRun, Depends(_run_to_follow)],
+    sessionmaker: SessionmakerDep,
+    hub: EventHubDep,
+    settings: SettingsDep,
+    last_event_id: Annotated[str | None, Header(alias="Last-Event-ID")] = None,
+    after: Annotated[int | None, Query(ge=0, description="Replay after this event id.")] = None,
+) -> AsyncIterator[ServerSentEvent]:
+    """The run's live view as server-sent events, one per change as it commits: ``run`` and
+    ``row`` status changes, ``article`` status changes and ``step`` events (a graph node
+    started or ended, with its times and cost) of the run's articles. Each event's ``id``
+    resumes the stream (``Last-Event-ID``, or ``?after=``); a ``: heartbeat`` comment comes
+    while nothing happens; an ``end`` event closes it once the run has finished."""
+    cursor = live_stream.parse_last_event_id(last_event_id) if after is None else after
+    async for event in live.run_events(
+        sessionmaker, hub, run, cursor=cursor, heartbeat_s=settings.events_heartbeat_s
+    ):
+        yield event
 
 
 @router.post(

@@ -22,6 +22,7 @@ from icop.credentials.vault import Keyring, build_keyring
 from icop.db.engine import create_engine, create_sessionmaker, resolve_urls
 from icop.embeddings import default_embedder
 from icop.embeddings.base import Embedder
+from icop.events.hub import EventHub
 from icop.gateway.ratelimit import RateLimiter
 from icop.images.service import ImageRuntime
 from icop.llm.providers.base import LLMProvider
@@ -65,6 +66,8 @@ class Runtime:
     # Platform clients, OAuth connect flows, token manager and publisher.
     syndication: SyndicationRuntime | None
     http: httpx.AsyncClient
+    # The LISTEN connection that wakes live event streams (connects on first use).
+    events: EventHub
     # Set once Temporal is wired (icop.runtime.orchestration, or the worker process).
     temporal: LazyClient | None = None
     # What /readyz checks besides the database (Temporal, a poller on every queue …).
@@ -108,6 +111,7 @@ class Runtime:
             images=ImageRuntime.from_settings(settings, store),
             syndication=SyndicationRuntime.create(settings, sessionmaker, keyring, store=store),
             http=httpx.AsyncClient(timeout=HTTP_TIMEOUT_S),
+            events=EventHub(engine.url.set(drivername="postgresql").render_as_string(False)),
         )
 
     async def aclose(self) -> None:
@@ -117,4 +121,5 @@ class Runtime:
         await self.images.aclose()
         await self.object_store.aclose()
         await self.http.aclose()
+        await self.events.aclose()
         await self.engine.dispose()

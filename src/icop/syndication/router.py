@@ -10,13 +10,15 @@ from icop.credentials.dependencies import KeyringDep
 from icop.gateway.dependencies import Limit, Offset, SessionDep, SettingsDep, limit_anonymous
 from icop.gateway.problems import problem_responses
 from icop.models import PostStatus, Role
-from icop.syndication import accounts, service
+from icop.syndication import accounts, preview, service
 from icop.syndication.dependencies import OptionalSyndicationDep, SchedulerDep, SyndicationDep
 from icop.syndication.schemas import (
     AccountOut,
     ConnectStarted,
     PostCreate,
     PostOut,
+    PostPreview,
+    PostValidateRequest,
     RescheduleRequest,
     RetryRequest,
 )
@@ -113,6 +115,19 @@ async def schedule_posts(
     per account. Each is validated for its platform first: what was changed and what to know
     come back with it; what cannot be sent is a 422 listing every issue."""
     return await service.create(session, scheduler, principal, body)
+
+
+@posts_router.post(
+    "/validate",
+    response_model=PostPreview,
+    dependencies=[require_role(Role.EDITOR)],
+)
+async def validate_post(body: PostValidateRequest, session: TenantSession) -> PostPreview:
+    """Check a draft for one platform as scheduling would, and save nothing: the fixed text,
+    each post's length counted the platform's way, what was changed, warnings, errors, and
+    what must happen to each image. With ``account_id``, that account's posts of the last
+    week are checked for duplicates too."""
+    return await preview.preview(session, body)
 
 
 @posts_router.get("", response_model=list[PostOut])

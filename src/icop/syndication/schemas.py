@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
 from pydantic import Field, model_validator
 
 from icop.models import AccountStatus, AttemptOutcome, PostPart, PostStatus
+from icop.platforms.validation import MediaKind, Platform
 from icop.schemas import RequestModel, ResponseModel
 
 
@@ -121,3 +123,83 @@ class RetryRequest(RequestModel):
         description="Unconfirmed posts: send again without checking the platform first. "
         "Only when you have checked the account yourself: it may post twice.",
     )
+
+
+class MediaDescription(RequestModel):
+    """An attachment as the composer knows it before upload: what it is, not its bytes."""
+
+    format: str = Field(default="jpeg", min_length=2, max_length=16)
+    width: int = Field(ge=1, le=20_000)
+    height: int = Field(ge=1, le=20_000)
+    size_bytes: int = Field(default=0, ge=0)
+    kind: MediaKind = MediaKind.IMAGE
+    animated: bool = False
+    alt: str | None = Field(default=None, max_length=1000)
+
+
+class PostValidateRequest(RequestModel):
+    """A draft for one platform, checked as ``POST /posts`` would check it; nothing is saved."""
+
+    platform: Platform
+    text: str = Field(default="", max_length=10_000)
+    hashtags: list[str] = Field(default_factory=list, max_length=30)
+    mentions: list[str] = Field(default_factory=list, max_length=30)
+    link_url: str | None = Field(default=None, max_length=2000)
+    media: list[MediaDescription] = Field(default_factory=list, max_length=20)
+    account_id: UUID | None = Field(
+        default=None,
+        description="The account it would go to: its last week's posts are checked for "
+        "duplicates, as at scheduling.",
+    )
+    allow_thread: bool = Field(
+        default=True, description="X and Threads: split an over-long post into a thread."
+    )
+    url_as_reply: bool = Field(default=False, description="X: put the link in a reply.")
+    duplicate_variation: str | None = Field(default=None, max_length=100)
+
+
+class IssueOut(ResponseModel):
+    code: str
+    message: str
+    suggestion: str | None = None
+    media_index: int | None = None
+
+
+class ChangeOut(ResponseModel):
+    code: str
+    message: str
+
+
+class PreparedPostOut(ResponseModel):
+    text: str
+    length: int = Field(description="Counted the platform's way (see ``unit``).")
+    media: list[int] = Field(description="Indexes into the request's media.")
+    link_url: str | None
+    topic_tag: str | None
+    reply_to_previous: bool
+
+
+class ImageActionOut(ResponseModel):
+    media_index: int
+    problems: list[str]
+    target_format: str
+    max_bytes: int
+    min_aspect: float | None
+    max_aspect: float | None
+    detail: str
+
+
+class PostPreview(ResponseModel):
+    platform: Platform
+    ok: bool = Field(description="False when ``errors`` is not empty: the post cannot be sent.")
+    limit: int = Field(description="The platform's text limit per post, in ``unit``.")
+    unit: str
+    length: int = Field(description="``text`` as written, before any fix, in ``unit``.")
+    fixed_text: str = Field(description="The first post's text after the automatic fixes.")
+    posts: list[PreparedPostOut] = Field(description="More than one: a thread.")
+    changes: list[ChangeOut]
+    warnings: list[IssueOut]
+    errors: list[IssueOut]
+    image_actions: list[ImageActionOut]
+    estimated_cost_usd: Decimal | None
+    dropped_hashtags: list[str]

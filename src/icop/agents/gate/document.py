@@ -18,6 +18,8 @@ from icop.agents.schemas import CitedSource, Finding, ImageAsset, MarkdownDocume
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*$")
 _CITATION = re.compile(r"(?<!!)\[(\d{1,2}(?:\s*,\s*\d{1,2})*)\](?!\()")
 _SOURCES_HEADING = {"en": "Sources", "ko": "출처", "ja": "出典", "de": "Quellen", "es": "Fuentes"}
+SOURCES_HEADINGS = frozenset(_SOURCES_HEADING.values())
+"""The headings of the generated source list, in every language it is written in."""
 
 
 @dataclass(frozen=True)

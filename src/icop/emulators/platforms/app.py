@@ -9,6 +9,7 @@ from icop.emulators.platforms.meta_api import graph_router
 from icop.emulators.platforms.state import EmulatorState
 from icop.emulators.platforms.threads_api import threads_router
 from icop.emulators.platforms.x_api import x_router
+from icop.gateway.docs import install_offline_docs
 
 
 def create_app(state: EmulatorState | None = None) -> FastAPI:
@@ -16,9 +17,12 @@ def create_app(state: EmulatorState | None = None) -> FastAPI:
     app = FastAPI(
         title="ICOP platform emulator",
         description="Facebook Pages, Instagram, Threads and X, as far as ICOP uses them.",
-        docs_url="/_emulator/docs",
+        docs_url=None,
         openapi_url="/_emulator/openapi.json",
         redoc_url=None,
+    )
+    install_offline_docs(
+        app, docs_url="/_emulator/docs", openapi_url="/_emulator/openapi.json", title=app.title
     )
     app.state.emulator = state
     # The admin router first: its fixed paths must win over the APIs' path parameters.
