@@ -13,7 +13,8 @@ Configurations (``--configs``; those whose model is not assembled are skipped an
 
 Two prompts per configuration, one stream at a time then three at once (the three writers):
 *write* (a 400-word essay from a brief: nothing to copy) and *edit* (rewrite a given paragraph
-with small changes: what the editor and the merger do, where prompt lookup can help). Speeds are
+with small changes: what the editor and the merger do, where prompt lookup can help), and
+*edit_json* (the same, answered as the editor answers: grammar-bound JSON). Speeds are
 completion tokens over the wall time the caller sees. Every configuration runs in this one
 process on the same machine state, so the ratios against ``0.5b`` are what to read; absolute
 figures move with the machine's load (printed). Model quality is not measured here: that is
@@ -87,6 +88,13 @@ def edit_prompt(brief: str) -> list[ChatMessage]:
 
 
 PROMPTS = {"write": write_prompt, "edit": edit_prompt}
+# The editor's answer in compare mode is JSON with the polished text inside (grammar-bound):
+# the same copy as *edit*, with newlines escaped and the grammar checking every token.
+POLISHED = {
+    "type": "object",
+    "properties": {"polished_text": {"type": "string", "maxLength": 2400}},
+    "required": ["polished_text"],
+}
 
 
 async def speeds(server: LocalServer, tokens: int, runs: int) -> dict[str, float]:
@@ -116,6 +124,15 @@ async def speeds(server: LocalServer, tokens: int, runs: int) -> dict[str, float
             figures[f"{kind}3_tok_s"] = together / (time.perf_counter() - started)
             if drafted:
                 figures[f"{kind}_draft_accepted"] = accepted / drafted
+        json_speeds: list[float] = []
+        for run in range(runs):
+            started = time.perf_counter()
+            answer = await client.chat_json(
+                edit_prompt(BRIEFS[run % 3]), POLISHED, max_tokens=tokens * 4, temperature=0.0
+            )
+            tokens_out = answer.result.usage.completion_tokens
+            json_speeds.append(tokens_out / (time.perf_counter() - started))
+        figures["edit_json_tok_s"] = statistics.median(json_speeds)
     return figures
 
 
@@ -178,9 +195,12 @@ def main() -> None:
         fields.append(f"{key}_write_tok_s={figures['write_tok_s']:.1f}")
         fields.append(f"{key}_write3_tok_s={figures['write3_tok_s']:.1f}")
         fields.append(f"{key}_edit_tok_s={figures['edit_tok_s']:.1f}")
+        fields.append(f"{key}_edit_json_tok_s={figures['edit_json_tok_s']:.1f}")
         if base is not None and name != "0.5b":
             fields.append(f"{key}_write_vs_05b={figures['write_tok_s'] / base['write_tok_s']:.2f}")
             fields.append(f"{key}_edit_vs_05b={figures['edit_tok_s'] / base['edit_tok_s']:.2f}")
+            ratio = figures["edit_json_tok_s"] / base["edit_json_tok_s"]
+            fields.append(f"{key}_edit_json_vs_05b={ratio:.2f}")
     print("RESULT " + " ".join(fields))
 
 

@@ -55,6 +55,9 @@ T = TypeVar("T", bound=BaseModel)
 # rate limit says nothing about its health.
 TRUNCATION_GROWTH = 1.6
 """How much more room a structured answer cut off at ``max_tokens`` gets on its next try."""
+LOOP_ESCAPE_TEMPERATURE = 0.8
+"""The retry of an answer cut off in a loop samples at this temperature at least: greedy
+decoding (the judges run at 0.0) repeats the same loop token for token."""
 _HEALTH_FAILURES = (ProviderTimeout, ProviderServerError, ProviderUnavailable, ProviderBadResponse)
 
 
@@ -577,9 +580,7 @@ class SmartRouter:
                 except ProviderError as error:
                     if isinstance(error, ProviderTruncated):
                         breaker.release()  # a long answer, not an unhealthy provider
-                        grown = min(ceiling, math.ceil(request.max_tokens * TRUNCATION_GROWTH))
-                        if grown > request.max_tokens:
-                            request = dataclasses.replace(request, max_tokens=grown)
+                        request = _after_truncation(request, error, ceiling)
                     elif isinstance(error, _HEALTH_FAILURES):
                         breaker.record_failure()
                     else:
@@ -677,3 +678,22 @@ class SmartRouter:
         closer = getattr(self.tenant_providers, "aclose", None)
         if closer is not None:
             await closer()
+
+
+def _after_truncation(
+    request: CompletionRequest, error: ProviderTruncated, ceiling: int
+) -> CompletionRequest:
+    """The request to try next after a structured answer was cut off: more room for a long
+    answer; for one that was going round in a loop the same room, sampled warmer and with
+    another seed, so it can leave the loop (on a 2-core machine each looping try costs
+    minutes)."""
+    if error.looping:
+        return dataclasses.replace(
+            request,
+            temperature=max(request.temperature, LOOP_ESCAPE_TEMPERATURE),
+            seed=(request.seed or 0) + 1,
+        )
+    grown = min(ceiling, math.ceil(request.max_tokens * TRUNCATION_GROWTH))
+    if grown > request.max_tokens:
+        return dataclasses.replace(request, max_tokens=grown)
+    return request

@@ -21,9 +21,15 @@ from icop.llm.providers.base import (
     ProviderServerError,
     ProviderTimeout,
     ProviderTruncated,
+    is_looping,
 )
 from icop.llm.providers.fake import FakeProvider, FakeReply
-from icop.llm.smart_router import TRUNCATION_GROWTH, CallRecord, SmartRouter
+from icop.llm.smart_router import (
+    LOOP_ESCAPE_TEMPERATURE,
+    TRUNCATION_GROWTH,
+    CallRecord,
+    SmartRouter,
+)
 from icop.llm.structured import answer_token_bound
 from icop.llm.tasks import TASKS, TaskKind
 from icop.llm.throttle import Throttle
@@ -273,6 +279,40 @@ async def test_a_structured_answer_cut_off_is_retried_with_more_room() -> None:
     assert second < third < 2500
     # A model that writes long is not an unhealthy provider.
     assert router.breakers["local"].state is CircuitState.CLOSED
+
+
+async def test_an_answer_cut_off_in_a_loop_is_retried_warmer_not_longer() -> None:
+    # From the evaluation: a 0.5B editor at temperature 0 looped until max_tokens; each retry
+    # with more room looped longer (minutes each on 2 cores). Greedy decoding repeats itself.
+    loop = "Compost needs air and water every week. " * 20
+    cut = FakeReply(error=ProviderTruncated("local", "cut off at max_tokens", tail=loop))
+    answer = FakeReply(data={"title": "Compost at home", "keywords": ["compost"]})
+    provider = FakeProvider("local", script=[cut, answer], max_context_tokens=8192)
+    greedy = [Candidate(provider="local", model="q", temperature=0.0)]
+    policy = RoutingPolicy(
+        defaults=PolicyDefaults(max_attempts=2), tasks={task: greedy for task in TaskKind}
+    )
+    router = _router({"local": provider}, policy)
+    call = await router.complete(
+        "seo.meta", system="s", inputs={"title": "Compost"}, output=Headline, max_tokens=1000
+    )
+    assert call.value == Headline(title="Compost at home", keywords=["compost"])
+    first, second = provider.calls
+    assert (first.max_tokens, first.temperature) == (1000, 0.0)
+    assert second.max_tokens == 1000 and second.temperature == LOOP_ESCAPE_TEMPERATURE
+    assert second.seed != first.seed
+
+
+def test_a_loop_is_told_from_long_prose() -> None:
+    prose = (
+        "A compost heap needs green material such as peelings and brown material such as dry "
+        "leaves. Keep it as damp as a wrung-out sponge and turn it every week or two so that "
+        "air reaches the middle. In warm weather it is ready in two to three months; in winter "
+        "it slows down. Avoid meat, dairy and oily food, which attract pests and smell bad."
+    )
+    assert not is_looping(prose)
+    assert is_looping("The garden grows. " * 40)
+    assert not is_looping("The garden grows. " * 5)  # too short to tell
 
 
 class Outline(BaseModel):

@@ -195,7 +195,7 @@ class LocalLLMClient:
             raise TruncatedAnswer(
                 f"the structured answer was cut off at max_tokens={max_tokens}; "
                 "raise max_tokens or bound the schema",
-                text=result.text[-500:],
+                text=result.text[-1500:],
             )
         try:
             data = json.loads(result.text)

@@ -9,6 +9,7 @@ retrying, falling back and giving up without knowing any vendor's error shapes.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, runtime_checkable
 
@@ -116,7 +117,27 @@ class ProviderBadResponse(ProviderError):
 
 class ProviderTruncated(ProviderBadResponse):
     """A structured answer cut off at ``max_tokens``: the model, not the provider, ran long.
-    The router retries it with more room rather than the same limit."""
+    The router retries it with more room rather than the same limit — unless the model was
+    going round in a loop (``looping``), which more room only makes longer."""
+
+    def __init__(self, provider: str, message: str, *, tail: str = "") -> None:
+        super().__init__(provider, message)
+        self.looping = is_looping(tail)
+
+
+LOOP_DISTINCT_TRIGRAMS = 0.5
+"""Fewer distinct word trigrams than this share of all of them in the last part of an answer
+is a generation loop (prose, even repetitive prose, stays above 0.8)."""
+
+
+def is_looping(text: str) -> bool:
+    """Whether the end of a cut-off answer repeats itself: at least 60 words, and fewer than
+    ``LOOP_DISTINCT_TRIGRAMS`` of their trigrams distinct."""
+    words = re.findall(r"[^\W_]+", text.lower())
+    if len(words) < 60:
+        return False
+    trigrams = list(zip(words, words[1:], words[2:], strict=False))
+    return len(set(trigrams)) / len(trigrams) < LOOP_DISTINCT_TRIGRAMS
 
 
 @runtime_checkable

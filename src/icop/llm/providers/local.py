@@ -90,7 +90,8 @@ class LocalProvider:
         except ContextLengthExceeded as error:
             raise ProviderBadRequest(self.name, error.detail) from error
         except TruncatedAnswer as error:
-            raise ProviderTruncated(self.name, error.detail) from error
+            tail = str(error.extra.get("text") or "")
+            raise ProviderTruncated(self.name, error.detail, tail=tail) from error
         except BadResponse as error:
             raise ProviderBadResponse(self.name, error.detail) from error
         except LLMTimeout as error:
