@@ -102,6 +102,33 @@ def test_a_citation_its_source_does_not_support_is_moved_or_dropped() -> None:
     assert ("unsupported_citation", "repaired") in codes(result)
 
 
+def test_a_citation_that_barely_passes_moves_to_the_source_it_was_taken_from() -> None:
+    # From the evaluation (balcony gardening): the drainage sentence, verbatim from the
+    # containers document, cited the planning document, which shares "need", "water" and
+    # "container" with it, and a research claim had pinned it there too.
+    sources = [
+        Source(
+            number=1,
+            title="Planning a balcony vegetable garden",
+            snippet="Most vegetables need six hours of sun. A wet container can weigh several "
+            "times its dry weight. Water slowly so nothing runs over the edge.",
+        ),
+        Source(
+            number=2,
+            title="Containers, soil and watering",
+            snippet="Containers need drainage holes so roots do not sit in water; a pot "
+            "without holes fills up after heavy rain and the roots rot.",
+        ),
+    ]
+    sentence = "Containers need drainage holes so roots do not sit in water"
+    gate = context(sources=sources)
+    misattributed = [Claim(text=f"{sentence}.", sources=[1])]
+    gate = GateContext(**{**gate.__dict__, "claims": misattributed})
+    result = review(f"# Balcony\n\nGrowing food on a balcony is easy. {sentence} [1].", gate)
+    assert f"{sentence} [2]." in result.text
+    assert ("unsupported_citation", "repaired") in codes(result)
+
+
 def test_citations_of_unknown_sources_and_in_headings_are_removed() -> None:
     text = f"# Compost [1]\n\n## Why it works [2]\n\n{BODY} Made-up figures say 90 % [7]."
     result = review(text, context())
