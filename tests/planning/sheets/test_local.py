@@ -40,7 +40,7 @@ async def test_csv_read_through_open_sheet(plan_csv: Path) -> None:
     rows, errors = await read_plan(source, "ContentPlan!A2:E")
     assert [row.row_number for row in rows] == [2, 3, 4] and errors == []
     assert await source.read("A1:B1") == [["Topic", "Status"]]
-    assert await source.read("Sheet1!H2") == [["2"]]  # a CSV has one sheet: the name is ignored
+    assert await source.read("Sheet1!H2") == [["1"]]  # a CSV has one sheet: the name is ignored
 
 
 async def test_detect_layout_from_the_header(plan_csv: Path) -> None:
@@ -49,7 +49,7 @@ async def test_detect_layout_from_the_header(plan_csv: Path) -> None:
     assert range_a1 == "ContentPlan!A2:H"
     rows, _ = await read_plan(source, range_a1, mapping=mapping)
     assert [row.mode for row in rows] == ["compare", "merge", "compare"]
-    assert [row.sub_topic_count for row in rows] == [2, 2, 1]
+    assert [row.sub_topic_count for row in rows] == [1, 1, 1]
 
 
 async def test_csv_write_back_in_place(plan_csv: Path) -> None:
@@ -77,10 +77,10 @@ async def test_csv_write_back_in_place(plan_csv: Path) -> None:
         "",
         "compare",
         "en",
-        "2",
+        "1",
     ]
     assert values[2][4] == '\'=HYPERLINK("http://evil")'
-    assert values[2][5:] == ["merge", "en", "2"]  # cells we did not write are untouched
+    assert values[2][5:] == ["merge", "en", "1"]  # cells we did not write are untouched
     assert values[3] == [before[3].split(",")[0], "", "", "", "", "", "en", "1"]
     # Replaced atomically, not rewritten in place.
     assert (await asyncio.to_thread(plan_csv.stat)).st_ino != inode
