@@ -1,0 +1,44 @@
+import { NextResponse, type NextRequest } from "next/server";
+
+import {
+  ACCESS_COOKIE,
+  applyCookies,
+  CSRF_COOKIE,
+  csrfCookie,
+  isSecureRequest,
+  REFRESH_COOKIE,
+} from "@/lib/session/cookies";
+import { newCsrfToken } from "@/lib/session/csrf";
+
+const PUBLIC_PATHS = ["/login", "/signup"];
+export const PATH_HEADER = "x-icop-path";
+
+/** Pages need a session: none → the login page; a lapsed access token with a live refresh
+ * token → /bff/session/renew, which comes straight back. Every page also gets the CSRF
+ * cookie that its forms echo in a header. */
+export function middleware(request: NextRequest): NextResponse {
+  const { pathname, search } = request.nextUrl;
+  const here = `${pathname}${search}`;
+  const isPublic = PUBLIC_PATHS.some((path) => pathname === path || pathname.startsWith(`${path}/`));
+  const hasAccess = request.cookies.has(ACCESS_COOKIE);
+  const hasRefresh = request.cookies.has(REFRESH_COOKIE);
+
+  let response: NextResponse;
+  if (!isPublic && !hasAccess) {
+    const target = new URL(hasRefresh ? "/bff/session/renew" : "/login", request.url);
+    target.searchParams.set("next", here);
+    response = NextResponse.redirect(target, 307);
+  } else {
+    const headers = new Headers(request.headers);
+    headers.set(PATH_HEADER, here);
+    response = NextResponse.next({ request: { headers } });
+  }
+  if (!request.cookies.has(CSRF_COOKIE)) {
+    applyCookies(response, [csrfCookie(newCsrfToken(), isSecureRequest(request.url, request.headers))]);
+  }
+  return response;
+}
+
+export const config = {
+  matcher: ["/((?!_next/|bff/|api/|docs|favicon.ico|robots.txt).*)"],
+};
