@@ -8,7 +8,7 @@ import {
   isSecureRequest,
   REFRESH_COOKIE,
 } from "@/lib/session/cookies";
-import { newCsrfToken } from "@/lib/session/csrf";
+import { newCsrfToken, ownOrigin } from "@/lib/session/csrf";
 
 const PUBLIC_PATHS = ["/login", "/signup"];
 export const PATH_HEADER = "x-icop-path";
@@ -25,7 +25,9 @@ export function middleware(request: NextRequest): NextResponse {
 
   let response: NextResponse;
   if (!isPublic && !hasAccess) {
-    const target = new URL(hasRefresh ? "/bff/session/renew" : "/login", request.url);
+    // On the origin the browser used (its Host), not the one Next.js assumes (localhost):
+    // the cookies belong to the former.
+    const target = new URL(hasRefresh ? "/bff/session/renew" : "/login", ownOrigin(request.url, request.headers));
     target.searchParams.set("next", here);
     response = NextResponse.redirect(target, 307);
   } else {

@@ -63,3 +63,8 @@ export function safeNext(next: string | null | undefined): string {
   if (!next || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return "/";
   return next;
 }
+
+/** The API did not answer (down, restarting): a problem the page can show, not a 500. */
+export function unreachable(): NextResponse {
+  return problem(502, "The API is not reachable", "Try again in a moment.");
+}

@@ -51,7 +51,16 @@ function cleanResponse(upstream: Response): Response {
   return new Response(upstream.body, { status: upstream.status, statusText: upstream.statusText, headers });
 }
 
+/** The API did not answer (down, restarting): a 502 problem instead of an exception. */
 export async function proxyToApi(input: ProxyInput, deps: ProxyDeps): Promise<ProxyResult> {
+  try {
+    return await forward(input, deps);
+  } catch {
+    return { response: problemResponse(502, "The API is not reachable", "Try again in a moment."), session: { kind: "none" } };
+  }
+}
+
+async function forward(input: ProxyInput, deps: ProxyDeps): Promise<ProxyResult> {
   const requested = new URL(input.url);
   const target = `${deps.apiBase}${requested.pathname}${requested.search}`;
   const headers = forwardHeaders(input.headers);

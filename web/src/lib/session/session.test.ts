@@ -229,3 +229,20 @@ describe("helpers", () => {
     expect(negotiateLocale(null)).toBe("en");
   });
 });
+
+describe("an API that does not answer", () => {
+  it("is a 502 problem from the proxy, not an exception", async () => {
+    const result = await proxyToApi(
+      { method: "GET", url: "http://127.0.0.1:3000/api/v1/me", headers: new Headers(), accessToken: "a" },
+      {
+        apiBase: "http://127.0.0.1:9",
+        fetch: async () => {
+          throw new TypeError("fetch failed");
+        },
+        refresh: async () => null,
+      },
+    );
+    expect(result.response.status).toBe(502);
+    expect(result.session.kind).toBe("none");
+  });
+});

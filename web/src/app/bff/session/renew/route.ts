@@ -1,7 +1,8 @@
 import { NextResponse, type NextRequest } from "next/server";
 
 import { REFRESH_COOKIE } from "@/lib/session/cookies";
-import { endSession, problem, safeNext, startSession } from "@/lib/session/http";
+import { ownOrigin } from "@/lib/session/csrf";
+import { endSession, safeNext, startSession, unreachable } from "@/lib/session/http";
 import { refresher } from "@/lib/session/upstream";
 
 /** Pages land here (a redirect from the middleware or a page) when their access token has
@@ -15,13 +16,14 @@ export async function GET(request: NextRequest): Promise<NextResponse> {
     try {
       pair = await refresher()(refresh);
     } catch {
-      return problem(503, "The API is not reachable", "Try again in a moment.");
+      return unreachable();
     }
   }
+  const origin = ownOrigin(request.url, request.headers);
   if (!pair) {
-    const login = new URL("/login", request.url);
+    const login = new URL("/login", origin);
     login.searchParams.set("next", next);
     return endSession(NextResponse.redirect(login, 303), request);
   }
-  return startSession(NextResponse.redirect(new URL(next, request.url), 303), request, pair);
+  return startSession(NextResponse.redirect(new URL(next, origin), 303), request, pair);
 }
