@@ -133,7 +133,7 @@ test.describe.serial("the dashboard", () => {
   });
 
   test("speaks Korean to a browser that prefers it", async ({ browser }) => {
-    const context = await browser.newContext({ locale: "ko-KR" });
+    const context = await browser.newContext({ locale: "ko-KR", baseURL: test.info().project.use.baseURL });
     const page = await context.newPage();
     await page.goto("/login");
     await expect(page.getByRole("heading", { level: 1, name: "ICOP 로그인" })).toBeVisible();
