@@ -76,7 +76,9 @@ def first_workspace(
     return {"email": email, "password": PASSWORD, "article": article_id}
 
 
-def test_dashboard_in_a_real_browser(dashboard: Dashboard, first_workspace: dict[str, str]) -> None:
+def test_dashboard_in_a_real_browser(
+    dashboard: Dashboard, first_workspace: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
     if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
         pytest.skip("Debian's chromium is not installed (scripts/system-deps.sh installs it)")
     artefacts = dashboard.directory / "test-artefacts"
@@ -96,7 +98,7 @@ def test_dashboard_in_a_real_browser(dashboard: Dashboard, first_workspace: dict
         text=True,
         timeout=600,
     )
-    print(result.stdout[-6000:])
-    print(f"screenshots: {artefacts / 'screenshots'}")
+    with capsys.disabled():  # the path is worth seeing even when the suite passes
+        print(f"\ndashboard screenshots: {artefacts / 'screenshots'}")
     assert result.returncode == 0, result.stdout[-8000:] + result.stderr[-4000:]
     assert sorted(p.name for p in (artefacts / "screenshots").glob("*.png"))

@@ -82,6 +82,7 @@ test.describe.serial("the dashboard", () => {
     await logIn(page, second.email, PASSWORD);
     const before = (await context.cookies()).find((c) => c.name === "icop_refresh")?.value;
     await context.clearCookies({ name: "icop_access" });
+    expect((await context.cookies()).map((c) => c.name)).toContain("icop_refresh");
     await page.goto("/articles");
     await expect(page.getByRole("heading", { level: 1, name: "Articles" })).toBeVisible();
     const after = await context.cookies();

@@ -13,6 +13,14 @@ import { newCsrfToken, ownOrigin } from "@/lib/session/csrf";
 const PUBLIC_PATHS = ["/login", "/signup"];
 export const PATH_HEADER = "x-icop-path";
 
+function isPrefetch(request: NextRequest): boolean {
+  return (
+    request.headers.has("next-router-prefetch") ||
+    request.headers.get("purpose") === "prefetch" ||
+    (request.headers.get("sec-purpose") ?? "").includes("prefetch")
+  );
+}
+
 /** Pages need a session: none → the login page; a lapsed access token with a live refresh
  * token → /bff/session/renew, which comes straight back. Every page also gets the CSRF
  * cookie that its forms echo in a header. */
@@ -24,7 +32,11 @@ export function middleware(request: NextRequest): NextResponse {
   const hasRefresh = request.cookies.has(REFRESH_COOKIE);
 
   let response: NextResponse;
-  if (!isPublic && !hasAccess) {
+  if (!isPublic && !hasAccess && isPrefetch(request)) {
+    // A background prefetch must not rotate the refresh token behind the page's back (the
+    // navigation that follows renews the session itself): it just gets nothing.
+    response = new NextResponse(null, { status: 204 });
+  } else if (!isPublic && !hasAccess) {
     // On the origin the browser used (its Host), not the one Next.js assumes (localhost):
     // the cookies belong to the former.
     const target = new URL(hasRefresh ? "/bff/session/renew" : "/login", ownOrigin(request.url, request.headers));

@@ -38,7 +38,7 @@ export default async function HomePage() {
   const posts = (query: { status?: Post["status"]; from?: string; to?: string }) =>
     must(api.GET("/api/v1/posts", { params: { query: { ...query, limit: 50 } } }));
 
-  const [queued, running, awaiting, review, failed, unconfirmed, due, usage, pipelines] = await Promise.all([
+  const [queued, running, awaiting, review, failed, unconfirmed, due, usage, pipelines, anyArticle] = await Promise.all([
     articles("queued"),
     articles("running"),
     articles("awaiting_approval"),
@@ -48,6 +48,7 @@ export default async function HomePage() {
     posts({ from: now.toISOString(), to: week.toISOString() }),
     must(api.GET("/api/v1/usage")),
     must(api.GET("/api/v1/pipelines", { params: { query: { limit: 1 } } })),
+    must(api.GET("/api/v1/articles", { params: { query: { limit: 1 } } })),
   ]);
   const inProgress = [...running, ...queued];
   const waiting = [...review, ...awaiting];
@@ -93,7 +94,7 @@ export default async function HomePage() {
   return (
     <Stack>
       <PageTitle title={t("title")} subtitle={ts("common.timeZone", { zone: await getTimeZone() })} />
-      {pipelines.length === 0 && inProgress.length === 0 && waiting.length === 0 && (
+      {pipelines.length === 0 && anyArticle.length === 0 && (
         <Alert color="blue" data-testid="empty-workspace">
           {t("emptyWorkspace")}
         </Alert>
