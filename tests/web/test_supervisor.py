@@ -45,7 +45,19 @@ def test_the_dashboard_can_be_turned_off(tmp_path: Path) -> None:
     assert "ICOP_WEB_ENABLED=false" in prepared.reason
 
 
-def test_a_busy_port_is_reported_not_fatal(tmp_path: Path, built_web: Path) -> None:
+def _looks_built(tmp_path: Path) -> Path:
+    """What prepare() checks for: the Next CLI installed and a build (not run here)."""
+    web = tmp_path / "web"
+    (web / "node_modules/next/dist/bin").mkdir(parents=True)
+    (web / "node_modules/next/dist/bin/next").write_text("")
+    (web / ".next").mkdir()
+    (web / ".next/BUILD_ID").write_text("test")
+    return web
+
+
+def test_a_busy_port_is_reported_not_fatal(tmp_path: Path) -> None:
+    require_node()
+    built_web = _looks_built(tmp_path)
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
@@ -57,9 +69,9 @@ def test_a_busy_port_is_reported_not_fatal(tmp_path: Path, built_web: Path) -> N
     assert f"127.0.0.1:{port} is in use" in prepared.reason
 
 
-def test_the_server_gets_the_api_address_and_the_refresh_lifetime(
-    tmp_path: Path, built_web: Path
-) -> None:
+def test_the_server_gets_the_api_address_and_the_refresh_lifetime(tmp_path: Path) -> None:
+    require_node()
+    built_web = _looks_built(tmp_path)
     current = _settings(tmp_path, web_dir=built_web, api_host="0.0.0.0", api_port=8123)  # noqa: S104
     prepared = Dashboard.prepare(current)
     assert isinstance(prepared, Dashboard)
