@@ -5,10 +5,10 @@ clean article passes untouched."""
 from __future__ import annotations
 
 from icop.agents import prompts
-from icop.agents.gate import scaffolding
+from icop.agents.gate import document, scaffolding
 from icop.agents.gate.content import GateContext, review
 from icop.agents.roles import default_roles
-from icop.agents.schemas import Claim, Source
+from icop.agents.schemas import Claim, SeoMeta, Source
 from tests.agents.fakes import ARTICLE_TEXT, BRAND_SAMPLES, KOREAN_ARTICLE_TEXT
 from tests.agents.fakes import SOURCES as COMPOST
 
@@ -127,6 +127,27 @@ def test_a_citation_that_barely_passes_moves_to_the_source_it_was_taken_from() -
     result = review(f"# Balcony\n\nGrowing food on a balcony is easy. {sentence} [1].", gate)
     assert f"{sentence} [2]." in result.text
     assert ("unsupported_citation", "repaired") in codes(result)
+
+
+def test_a_sentence_the_draft_was_cut_off_in_is_removed() -> None:
+    # From a CI run: the draft ran out of tokens in "…can be diluted and used as a".
+    cut = "- Bokashi ferments scraps in a bucket [1]. The liquid can be diluted and used as a"
+    result = review(f"# Compost\n\n{BODY}\n\n{cut}", context())
+    assert result.text.endswith("- Bokashi ferments scraps in a bucket.")  # uncited: not in [1]
+    assert ("unfinished", "removed") in codes(result)
+    # A short last entry without a full stop is a list item, not a cut-off sentence.
+    short = review(f"# Compost\n\n{BODY}\n\n- Greens and browns", context())
+    assert short.text.endswith("- Greens and browns") and "unfinished" not in str(codes(short))
+
+
+def test_the_title_written_again_as_a_heading_is_not_rendered_twice() -> None:
+    seo = SeoMeta(
+        title="Compost at home: a guide", meta_description="d", slug="c", keywords=[], hashtags=[]
+    )
+    body = "### Compost at Home: A Guide\n\nGreens and browns [1].\n\n## Next\n\nMore [1]."
+    markdown = document.assemble(body, seo=seo, language="en", sources=SOURCES, images=[])
+    _, _, rest = markdown.markdown.split("---\n", 2)
+    assert rest.count("Compost at") == 1 and "## Next" in rest
 
 
 def test_citations_of_unknown_sources_and_in_headings_are_removed() -> None:

@@ -162,7 +162,7 @@ def review(text: str, context: GateContext) -> Reviewed:
         cleaned = _line(line, context, grams, n, passages, seen, result)
         if cleaned:
             kept.append(cleaned)
-    body = _tidy_headings("\n".join(kept), result)
+    body = _tidy_headings(_finished("\n".join(kept), result), result)
     result.text = re.sub(r"\n{3,}", "\n\n", body).strip()
     _judge(text, result, context)
     return result
@@ -343,6 +343,29 @@ def _tidy_headings(body: str, result: Reviewed) -> str:
             continue
         tidy.append(line)
     return "\n".join(tidy)
+
+
+_FINISHED = re.compile(r"[.!?\u3002\uff01\uff1f\u2026:;)\]\"'\u201d\u2019*_`]\s*$")
+UNFINISHED_MIN_WORDS = 6
+"""A last line this long without an ending is a sentence cut off (a draft that ran out of
+tokens); a shorter one is a list entry or a label, which need no full stop."""
+
+
+def _finished(body: str, result: Reviewed) -> str:
+    """``body`` without the sentence a draft was cut off in: the article's last line, when it
+    stops mid-sentence, is cut back to its last full sentence, or removed when it has none."""
+    lines = body.rstrip().splitlines()
+    if not lines or _HEADING.match(lines[-1].strip()) or lines[-1].lstrip().startswith("!["):
+        return body
+    last = lines[-1]
+    if _FINISHED.search(last) or len(words(plain(last))) < UNFINISHED_MIN_WORDS:
+        return body
+    prefix_match = _LIST_PREFIX.match(last)
+    prefix = prefix_match.group(1) if prefix_match else ""
+    parts = _SENTENCE_BREAK.split(last[len(prefix) :].strip())
+    result.note("unfinished", "removed", parts[-1])
+    kept = " ".join(parts[:-1])
+    return "\n".join([*lines[:-1], f"{prefix}{kept}"] if kept else lines[:-1])
 
 
 def _has_content(rest: list[str], heading: re.Match[str]) -> bool:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import yaml
 
 from icop.agents.citations import front_matter
+from icop.agents.gate.text import words
 from icop.agents.schemas import CitedSource, Finding, ImageAsset, MarkdownDocument, SeoMeta, Source
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*$")
@@ -66,6 +67,10 @@ def parts_of(body: str, fallback_title: str) -> ArticleParts:
             if len(match.group(1)) == 1 and title is None:
                 title = match.group(2)
                 continue
+            if _same_heading(match.group(2), title or fallback_title):
+                # The title again at a lower level (the SEO title the model also wrote as a
+                # heading): a reader sees it twice; its text stays in the section above.
+                continue
             close_section()
             heading, level = match.group(2), max(2, len(match.group(1)))
             continue
@@ -75,6 +80,10 @@ def parts_of(body: str, fallback_title: str) -> ArticleParts:
         block.append(line.rstrip())
     close_section()
     return ArticleParts(title=title or fallback_title, sections=tuple(sections))
+
+
+def _same_heading(heading: str, title: str) -> bool:
+    return words(_CITATION.sub("", heading)) == words(title)
 
 
 def renumber(parts: ArticleParts, sources: Sequence[Source]) -> tuple[ArticleParts, list[Source]]:

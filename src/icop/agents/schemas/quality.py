@@ -21,6 +21,7 @@ FindingCode = Literal[
     "misplaced_citation",
     "duplicate_title",
     "empty_section",
+    "unfinished",
     "language",
     "too_short",
     "uncited",

@@ -50,7 +50,7 @@ class ServerConfig:
     cache_ram_mib: int = 1024  # llama.cpp's host-side prompt cache (its default is 8 GiB)
     # Speculative decoding: None (off), "ngram" (drafts looked up in the prompt and the text so
     # far: no second model), or a draft model (catalog name or .gguf path) sharing the main
-    # model's tokenizer. Measured in docs/adr/0017-the-local-default-model.md.
+    # model's tokenizer. Measured in docs/adr/0018-the-local-default-model.md.
     speculative: str | None = None
     draft_max: int = 8  # tokens drafted per step; llama.cpp's default is 3
     api_key: str | None = None
