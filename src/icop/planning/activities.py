@@ -292,25 +292,21 @@ class PlanningActivities:
                     error=bad.message,
                 )
             await runs.update(run_id, rows_total=len(work) + len(errors), rows_failed=len(errors))
-            for item in work:
+            # Each row's first state for the live view, committed with the rows themselves.
+            first_states: list[tuple[int, RowStatus, str | None, str | None]] = [
+                (item.row_number, RowStatus.PENDING, "queued", None) for item in work
+            ]
+            first_states += [(bad.row_number, RowStatus.ERROR, None, bad.message) for bad in errors]
+            for row_number, status, step, detail in first_states:
                 await events.record(
                     session,
                     pipeline.tenant_id,
                     kind="row",
                     run_id=run_id,
-                    row_number=item.row_number,
-                    status=RowStatus.PENDING,
-                    step="queued",
-                )
-            for bad in errors:
-                await events.record(
-                    session,
-                    pipeline.tenant_id,
-                    kind="row",
-                    run_id=run_id,
-                    row_number=bad.row_number,
-                    status=RowStatus.ERROR,
-                    detail=bad.message,
+                    row_number=row_number,
+                    status=status,
+                    step=step,
+                    detail=detail,
                 )
         await self._write(
             pipeline,
