@@ -150,17 +150,26 @@ async def run(args: argparse.Namespace, home: Path) -> str:
             expires = body.get("expires_at")
             async with unit_of_work(sessionmaker, tenant_id) as session:
                 account = SocialAccount(
-                    tenant_id=tenant_id, id=uuid.uuid4(), platform=platform,
-                    platform_account_id=body["account_id"], name=f"{platform}-{number}",
+                    tenant_id=tenant_id,
+                    id=uuid.uuid4(),
+                    platform=platform,
+                    platform_account_id=body["account_id"],
+                    name=f"{platform}-{number}",
                     provider=platform if platform != "instagram" else "meta",
                     status="connected",
                 )
                 session.add(account)
                 await session.flush()
-                await store_grant(session, keyring, account, TokenGrant(
-                    body["access_token"], body.get("refresh_token"),
-                    datetime.fromisoformat(expires) if expires else None,
-                ))
+                await store_grant(
+                    session,
+                    keyring,
+                    account,
+                    TokenGrant(
+                        body["access_token"],
+                        body.get("refresh_token"),
+                        datetime.fromisoformat(expires) if expires else None,
+                    ),
+                )
             accounts.append((account.id, platform, body["account_id"]))
 
         start = datetime.now(UTC) + timedelta(seconds=args.lead)
@@ -172,17 +181,32 @@ async def run(args: argparse.Namespace, home: Path) -> str:
             media = []
             if platform == "instagram":
                 media = [{"url": f"https://cdn.example.test/bench/{index}.jpg", "alt": None}]
-            rows.append(Post(
-                tenant_id=tenant_id, id=uuid.uuid4(), social_account_id=account_id,
-                platform=platform, scheduled_at=due, status="scheduled",
-                parts=[{"text": f"Benchmark post {index} for {platform}: on time, once.",
-                        "media": media, "reply_to_previous": False}],
-                platform_post_ids=[None], workflow_id=f"post-{index}",
-            ))
+            rows.append(
+                Post(
+                    tenant_id=tenant_id,
+                    id=uuid.uuid4(),
+                    social_account_id=account_id,
+                    platform=platform,
+                    scheduled_at=due,
+                    status="scheduled",
+                    parts=[
+                        {
+                            "text": f"Benchmark post {index} for {platform}: on time, once.",
+                            "media": media,
+                            "reply_to_previous": False,
+                        }
+                    ],
+                    platform_post_ids=[None],
+                    workflow_id=f"post-{index}",
+                )
+            )
         async with unit_of_work(sessionmaker, tenant_id) as session:
             session.add_all(rows)
-        print(f"{args.posts} posts over {args.accounts} accounts, due from {start:%H:%M:%S} "
-              f"within {args.window} s", flush=True)
+        print(
+            f"{args.posts} posts over {args.accounts} accounts, due from {start:%H:%M:%S} "
+            f"within {args.window} s",
+            flush=True,
+        )
 
         slots = asyncio.Semaphore(args.concurrency)
         statuses: Counter[str] = Counter()
@@ -206,9 +230,9 @@ async def run(args: argparse.Namespace, home: Path) -> str:
         elapsed = time.monotonic() - started
 
         async with unit_of_work(sessionmaker, tenant_id) as session:
-            done = (await session.execute(
-                select(Post.status, Post.scheduled_at, Post.published_at)
-            )).all()
+            done = (
+                await session.execute(select(Post.status, Post.scheduled_at, Post.published_at))
+            ).all()
         lateness = [
             (published - scheduled).total_seconds()
             for status, scheduled, published in done
@@ -225,10 +249,12 @@ async def run(args: argparse.Namespace, home: Path) -> str:
             duplicates += sum(count - 1 for count in texts.values() if count > 1)
             violations += _violations(items, platform)
         unconfirmed = sum(1 for status, _, _ in done if status == "unconfirmed")
-        print(f"statuses={dict(statuses)} elapsed_s={elapsed:.1f} "
-              f"throughput_per_s={len(rows) / elapsed:.1f} "
-              f"lateness_p50_s={_percentile(lateness, 0.5):.2f} "
-              f"lateness_max_s={max(lateness, default=0):.2f}")
+        print(
+            f"statuses={dict(statuses)} elapsed_s={elapsed:.1f} "
+            f"throughput_per_s={len(rows) / elapsed:.1f} "
+            f"lateness_p50_s={_percentile(lateness, 0.5):.2f} "
+            f"lateness_max_s={max(lateness, default=0):.2f}"
+        )
         return (
             f"RESULT posts={len(rows)} duplicates={duplicates} limit_violations={violations} "
             f"lateness_p99_s={_percentile(lateness, 0.99):.2f} unconfirmed={unconfirmed}"
@@ -244,12 +270,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, default=10_000)
     parser.add_argument("--accounts", type=int, default=100)
-    parser.add_argument("--window", type=float, default=180.0,
-                        help="seconds over which the posts fall due")
-    parser.add_argument("--lead", type=float, default=5.0,
-                        help="seconds from the end of the set-up to the first due post")
-    parser.add_argument("--concurrency", type=int, default=16,
-                        help="publishes at once (a worker's activity slots)")
+    parser.add_argument(
+        "--window", type=float, default=180.0, help="seconds over which the posts fall due"
+    )
+    parser.add_argument(
+        "--lead",
+        type=float,
+        default=5.0,
+        help="seconds from the end of the set-up to the first due post",
+    )
+    parser.add_argument(
+        "--concurrency", type=int, default=16, help="publishes at once (a worker's activity slots)"
+    )
     args = parser.parse_args()
     home = Path(tempfile.mkdtemp(prefix="icop-publish-bench-"))
     os.environ.update({"ICOP_HOME": str(home), "ICOP_LOG_LEVEL": "WARNING"})

@@ -62,8 +62,13 @@ class RabbitMQ:
     def start(self, timeout: float = 60) -> None:
         log = open(self.root / "server.out", "ab")  # noqa: SIM115 - closed with the process
         self.process = subprocess.Popen(
-            [str(RABBITMQ_SERVER)], env=self.env, stdout=log, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, start_new_session=True, cwd=self.root,
+            [str(RABBITMQ_SERVER)],
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+            cwd=self.root,
         )
         log.close()
         deadline = time.monotonic() + timeout
@@ -79,7 +84,10 @@ class RabbitMQ:
             return
         if self.process.poll() is None:
             subprocess.run(
-                [str(RABBITMQCTL), "stop"], env=self.env, capture_output=True, timeout=30,
+                [str(RABBITMQCTL), "stop"],
+                env=self.env,
+                capture_output=True,
+                timeout=30,
                 check=False,
             )
             with suppress(subprocess.TimeoutExpired):
@@ -91,8 +99,10 @@ class RabbitMQ:
         epmd = shutil.which("epmd")
         if epmd:
             subprocess.run(
-                [epmd, "-port", self.env["ERL_EPMD_PORT"], "-kill"], capture_output=True,
-                timeout=10, check=False,
+                [epmd, "-port", self.env["ERL_EPMD_PORT"], "-kill"],
+                capture_output=True,
+                timeout=10,
+                check=False,
             )
 
 

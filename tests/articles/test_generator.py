@@ -104,7 +104,6 @@ class CountingRenderer(LocalRendererProvider):
         return await super().generate(request, progress)
 
 
-
 async def test_article_images_are_durable_image_jobs_a_retried_step_does_not_pay_twice(
     tmp_path: Path,
     app_engine: AsyncEngine,
@@ -167,7 +166,6 @@ def test_a_failed_graph_raises_and_no_sources_is_a_result() -> None:
         to_result({**base, "status": "failed", "stop_reason": "no writer produced a draft"})
     result = to_result({**base, "status": "no_sources", "stop_reason": "nothing found"})
     assert result.status == "no_sources" and result.message == "nothing found"
-
 
 
 def test_article_image_seeds_fit_an_image_job() -> None:

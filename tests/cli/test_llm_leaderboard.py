@@ -19,9 +19,7 @@ from tests.llm.contests.test_contest_record import contest
 runner = CliRunner()
 
 
-async def _committed(
-    urls: DatabaseUrls, settings: Settings, contests: list[Contest]
-) -> uuid.UUID:
+async def _committed(urls: DatabaseUrls, settings: Settings, contests: list[Contest]) -> uuid.UUID:
     """A tenant and its contests, committed on a pool of their own (the CLI runs its own
     event loop, so the test is synchronous and this one runs before it)."""
     engine = create_engine(urls.app, settings, pool_size=1, max_overflow=0)

@@ -124,9 +124,7 @@ async def _account(sessionmaker: SessionMaker, tenant_id: uuid.UUID) -> uuid.UUI
     return account_id
 
 
-async def _post(
-    sessionmaker: SessionMaker, tenant_id: uuid.UUID, parts: list[Any]
-) -> uuid.UUID:
+async def _post(sessionmaker: SessionMaker, tenant_id: uuid.UUID, parts: list[Any]) -> uuid.UUID:
     account_id = await _account(sessionmaker, tenant_id)
     post_id = uuid.uuid4()
     async with unit_of_work(sessionmaker, tenant_id) as session:
@@ -165,18 +163,14 @@ async def _write_raw(
         f"UPDATE {table} SET {column} = CAST(:document AS jsonb) WHERE id = :id"  # noqa: S608
     )
     async with unit_of_work(sessionmaker, tenant_id) as session:
-        updated = await session.execute(
-            statement, {"document": json.dumps(document), "id": row_id}
-        )
+        updated = await session.execute(statement, {"document": json.dumps(document), "id": row_id})
         assert updated.rowcount == 1  # type: ignore[attr-defined]
 
 
 # --- GeneratedArticle.images -------------------------------------------------------------
 
 
-async def test_article_images_round_trip(
-    sessionmaker: SessionMaker, tenant_id: uuid.UUID
-) -> None:
+async def test_article_images_round_trip(sessionmaker: SessionMaker, tenant_id: uuid.UUID) -> None:
     images = [
         ArticleImage.model_validate(GRAPH_IMAGE),
         ArticleImage(url="https://cdn.example.com/b.png", width=1080, height=1350, format="png"),

@@ -159,6 +159,8 @@ async def _run(client: ApiClient, owner: Account) -> str:
             )
         )
     return str(run_id)
+
+
 async def _social_account(client: ApiClient, owner: Account) -> str:
     from tests.syndication.support import make_account
 

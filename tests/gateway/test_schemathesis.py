@@ -30,8 +30,12 @@ from icop.runtime.clients import Runtime
 from tests.helpers import fake_providers
 
 schema = schemathesis.openapi.from_dict(create_app().openapi())
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
-          response_schema_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
 
 
 @pytest.fixture(scope="module")
@@ -39,10 +43,18 @@ def live_api(database_urls: DatabaseUrls, settings: Settings) -> Iterator[str]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    context = Runtime.from_settings(settings, engine=create_engine(database_urls.app, settings),
-                                llm_providers=fake_providers())
-    server = uvicorn.Server(uvicorn.Config(create_app(runtime=context), host="127.0.0.1",
-                                           port=port, log_config=None, lifespan="off"))
+    context = Runtime.from_settings(
+        settings, engine=create_engine(database_urls.app, settings), llm_providers=fake_providers()
+    )
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(runtime=context),
+            host="127.0.0.1",
+            port=port,
+            log_config=None,
+            lifespan="off",
+        )
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
@@ -58,22 +70,37 @@ def live_api(database_urls: DatabaseUrls, settings: Settings) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def auth_headers(live_api: str) -> dict[str, str]:
-    response = httpx.post(f"{live_api}/api/v1/auth/signup", json={
-        "email": f"fuzz{uuid.uuid4().hex[:8]}@example.com", "password": "fuzzing-password",
-        "company_name": "Fuzz"})
+    response = httpx.post(
+        f"{live_api}/api/v1/auth/signup",
+        json={
+            "email": f"fuzz{uuid.uuid4().hex[:8]}@example.com",
+            "password": "fuzzing-password",
+            "company_name": "Fuzz",
+        },
+    )
     assert response.status_code == 201, response.text
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
 # POST /articles starts a Temporal workflow; this server has no Temporal (503, by design):
 # tests/articles/ runs it against the embedded dev server.
-@schema.exclude(path="/api/v1/auth/logout").exclude(
-    method="POST", path="/api/v1/articles").parametrize()
-@settings(max_examples=12, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
-                                 HealthCheck.function_scoped_fixture])
-def test_api_conforms_to_its_schema(case: schemathesis.Case, live_api: str,
-                                    auth_headers: dict[str, str]) -> None:
+@(
+    schema.exclude(path="/api/v1/auth/logout")
+    .exclude(method="POST", path="/api/v1/articles")
+    .parametrize()
+)
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+        HealthCheck.function_scoped_fixture,
+    ],
+)
+def test_api_conforms_to_its_schema(
+    case: schemathesis.Case, live_api: str, auth_headers: dict[str, str]
+) -> None:
     headers: dict[str, Any] = dict(case.headers or {})
     if "Authorization" not in headers and "X-API-Key" not in headers:
         headers.update(auth_headers)

@@ -284,8 +284,16 @@ async def test_an_icop_worker_process_starts_what_a_dead_process_committed(
         "ICOP_WORKER_METRICS_PORT": "0",
     }
     worker = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "icop", "worker", "--queue", "syndication",
-        env=env, cwd=ROOT, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+        sys.executable,
+        "-m",
+        "icop",
+        "worker",
+        "--queue",
+        "syndication",
+        env=env,
+        cwd=ROOT,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
     )
     try:
         handle = temporal_client.get_workflow_handle(workflow_id, result_type=PingResult)
@@ -304,4 +312,3 @@ async def test_an_icop_worker_process_starts_what_a_dead_process_committed(
         if worker.returncode is None:
             worker.kill()
             await worker.wait()
-

@@ -35,16 +35,31 @@ async def test_trace_and_metrics_flow_through_a_workflow(
     names = {span.name for span in spans.get_finished_spans() if span.context.trace_id == trace_id}
     assert {"StartWorkflow:PingWorkflow", "RunWorkflow:PingWorkflow"} <= names
     assert any(name.startswith("RunActivity:") for name in names), names
-    assert _count("icop_workflows_total", workflow_type="PingWorkflow", task_queue=queue,
-                  outcome="completed") == 1
+    assert (
+        _count(
+            "icop_workflows_total",
+            workflow_type="PingWorkflow",
+            task_queue=queue,
+            outcome="completed",
+        )
+        == 1
+    )
     activities = [
-        sample for metric in REGISTRY.collect() if metric.name == "icop_activities"
+        sample
+        for metric in REGISTRY.collect()
+        if metric.name == "icop_activities"
         for sample in metric.samples
         if sample.labels.get("task_queue") == queue and sample.name == "icop_activities_total"
     ]
     assert activities and all(s.labels["outcome"] == "completed" for s in activities)
-    assert _count("icop_activity_duration_seconds_count", task_queue=queue,
-                  activity_type=activities[0].labels["activity_type"]) >= 1
+    assert (
+        _count(
+            "icop_activity_duration_seconds_count",
+            task_queue=queue,
+            activity_type=activities[0].labels["activity_type"],
+        )
+        >= 1
+    )
 
 
 async def test_an_expected_failure_is_one_line_and_is_retried(

@@ -43,8 +43,13 @@ async def tenant_id(committed: async_sessionmaker[AsyncSession]) -> UUID:
 
 def relay_settings(url: str, exchange: str, **overrides: Any) -> RelaySettings:
     values: dict[str, Any] = {
-        "url": url, "exchange": exchange, "batch_size": 50, "poll_s": 0.05,
-        "tenant_refresh_s": 0.0, "backoff_initial_s": 0.1, "backoff_max_s": 0.5,
+        "url": url,
+        "exchange": exchange,
+        "batch_size": 50,
+        "poll_s": 0.05,
+        "tenant_refresh_s": 0.0,
+        "backoff_initial_s": 0.1,
+        "backoff_max_s": 0.5,
         "confirm_timeout_s": 5.0,
     }
     values.update(overrides)
@@ -125,8 +130,11 @@ async def consumer(broker: RabbitMQ, exchange: str) -> AsyncIterator[Consumer]:
 
 
 async def test_events_are_published_with_confirms_and_routed_by_type(
-    broker: RabbitMQ, exchange: str, consumer: Consumer,
-    committed: async_sessionmaker[AsyncSession], tenant_id: UUID,
+    broker: RabbitMQ,
+    exchange: str,
+    consumer: Consumer,
+    committed: async_sessionmaker[AsyncSession],
+    tenant_id: UUID,
 ) -> None:
     posts_only = Consumer(broker.url, exchange, binding="post.*")
     await posts_only.open()
@@ -160,8 +168,11 @@ async def test_events_are_published_with_confirms_and_routed_by_type(
 
 
 async def test_unreachable_broker_leaves_rows_unsent_until_it_answers(
-    broker: RabbitMQ, exchange: str, consumer: Consumer,
-    committed: async_sessionmaker[AsyncSession], tenant_id: UUID,
+    broker: RabbitMQ,
+    exchange: str,
+    consumer: Consumer,
+    committed: async_sessionmaker[AsyncSession],
+    tenant_id: UUID,
 ) -> None:
     ids = await emit_events(committed, tenant_id, ["post.published"] * 3)
     nowhere = OutboxRelay(
@@ -181,8 +192,11 @@ async def test_unreachable_broker_leaves_rows_unsent_until_it_answers(
 
 
 async def test_broker_restart_loses_nothing_and_duplicates_nothing(
-    broker: RabbitMQ, exchange: str, consumer: Consumer,
-    committed: async_sessionmaker[AsyncSession], tenant_id: UUID,
+    broker: RabbitMQ,
+    exchange: str,
+    consumer: Consumer,
+    committed: async_sessionmaker[AsyncSession],
+    tenant_id: UUID,
 ) -> None:
     relay = OutboxRelay(committed, relay_settings(broker.url, exchange))
     stop = asyncio.Event()

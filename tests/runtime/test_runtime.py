@@ -40,14 +40,19 @@ async def test_every_queue_serves_its_services_over_one_runtime(
         assert PipelineRunWorkflow in registry.workflows(TaskQueue.PLANNING)
         assert PublishPostWorkflow in registry.workflows(TaskQueue.SYNDICATION)
         assert _names(registry.activities(TaskQueue.IMAGES)) == [
-            "images.generate", "images.mark_running", "images.record_outcome", "ping",
+            "images.generate",
+            "images.mark_running",
+            "images.record_outcome",
+            "ping",
         ]
         # The provider call alone goes to the GPU queue, whose worker runs one job at a time.
         assert _names(registry.activities(TaskQueue.GPU)) == ["images.generate", "ping"]
         assert QUEUE_DEFAULTS[TaskQueue.GPU].max_concurrent_activities == 1
         assert "planning.publish_article" in _names(registry.activities(TaskQueue.PLANNING))
         assert _names(registry.activities(TaskQueue.SYNDICATION)) == [
-            "ping", "syndication.cancel", "syndication.publish",
+            "ping",
+            "syndication.cancel",
+            "syndication.publish",
         ]
     finally:
         await runtime.http.aclose()  # not aclose(): the engine is the test session's

@@ -97,7 +97,8 @@ class FakePlatform:
         if behaviour == "created_then_lost":
             raise AmbiguousOutcome("connection dropped", platform=self.platform)
         return PublishedPost(
-            remote.platform_post_id, permalink=f"https://fake/{remote.platform_post_id}",
+            remote.platform_post_id,
+            permalink=f"https://fake/{remote.platform_post_id}",
             rate=self.rate,
         )
 
@@ -117,9 +118,7 @@ class FakePlatform:
         found = [
             p
             for p in self.posts
-            if p.created_at
-            and p.created_at >= since
-            and (until is None or p.created_at <= until)
+            if p.created_at and p.created_at >= since and (until is None or p.created_at <= until)
         ]
         return list(reversed(found))[:limit]
 

@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from icop.agents import schemas
+from icop.agents.graph import FLOW
 from icop.agents.prompts import RUBRIC
 from icop.agents.roles import TOOLS, RoleBook, default_roles
 from icop.agents.schemas import SCHEMA_VERSION, is_prose
@@ -98,16 +99,6 @@ CONTEXT: dict[str, dict[str, str]] = {
 
 def context_key(role: str) -> str:
     return "writer" if role.startswith("writer_") else role
-
-
-_FLOW = """\
-research ─▶ writer_a ┐
-   │    ├─▶ writer_b ├─▶ drafts_ready ─▶ editor (compare) ┐
-   │    └─▶ writer_c ┘        │       └─▶ merger  (merge)  ├─▶ seo ─▶ visual_director
-   ▼                          ▼                                        │
-  END (no_sources)           END (failed: no draft)           images ◀─┘
-                                                               │
-                        finish ◀─ social_copy x platform ◀─ markdown"""
 
 
 def _type(node: dict[str, Any]) -> str:
@@ -219,7 +210,7 @@ def render(roles: RoleBook | None = None) -> str:
         "## Flow",
         "",
         "```",
-        _FLOW,
+        FLOW,
         "```",
         "",
         "## Roles",

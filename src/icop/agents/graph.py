@@ -1,14 +1,4 @@
-"""The article graph (PRODUCT.md §1):
-
-    research ─▶ writer_a ┐
-       │    ├─▶ writer_b ├─▶ drafts_ready ─▶ editor (compare) ┐
-       │    └─▶ writer_c ┘        │       └─▶ merger  (merge)  ├─▶ gate ─▶ seo ─▶ visual_director
-       ▼            ▲             ▼                                │              │
-      END (no_sources)           END (failed: no draft)            │     images ◀─┘
-                    └── blocked, another attempt ◀─────────────────┤
-                                          END (needs_review) ◀─────┘
-                                                                   │
-                            finish ◀─ social_copy x platform ◀─ markdown
+"""The article graph (PRODUCT.md §1).
 
 ``build_graph(deps, checkpointer=…)`` compiles it; ``run_article`` starts a thread or resumes it
 after a crash (a finished node never runs twice: its output is in the checkpoint).
@@ -30,6 +20,20 @@ from icop.agents.protocols import GraphDeps
 from icop.agents.schemas import WRITERS, WriterBrief
 from icop.agents.state import ArticleState, GraphInput, SocialTask
 
+FLOW = """\
+research ─▶ writer_a ┐
+   │    ├─▶ writer_b ├─▶ drafts_ready ─▶ editor (compare) ┐
+   │    └─▶ writer_c ┘        │       └─▶ merger  (merge)  ├─▶ gate ─▶ seo ─▶ visual_director
+   ▼                          ▼                               ▲ │                    │
+  END (no_sources)           END (failed: no draft)           │ ├─▶ rewrite     images
+                                                              └─┼── (one writer,     │
+                                                                │    told why)       ▼
+                                                                └─▶ END (needs_review:
+                                                                    blocked again)  markdown
+                                                                                     │
+                                                       finish ◀─ social_copy x platform"""
+"""The flow as the docs draw it (docs/agents.md); ``EDGES`` is the same graph for code."""
+
 STEPS = (
     "research",
     *WRITERS,
@@ -37,6 +41,7 @@ STEPS = (
     "editor",
     "merger",
     "gate",
+    "rewrite",
     "seo",
     "visual_director",
     "images",
@@ -56,7 +61,8 @@ EDGES: tuple[tuple[str, str, bool], ...] = (
     ("editor", "gate", False),
     ("merger", "gate", False),
     ("gate", "__end__", True),
-    *(("gate", writer, True) for writer in WRITERS),
+    ("gate", "rewrite", True),
+    ("rewrite", "gate", False),
     ("gate", "seo", True),
     ("seo", "visual_director", False),
     ("visual_director", "images", False),
@@ -84,13 +90,13 @@ def after_drafts(state: ArticleState) -> str:
     return "editor" if state["brief"].mode == "compare" else "merger"
 
 
-def after_gate(state: ArticleState) -> list[str] | str:
-    """On to SEO; back to the writers when the gate blocked the article and it has another
+def after_gate(state: ArticleState) -> str:
+    """On to SEO; to one writer's rewrite when the gate blocked the article and it has another
     attempt; the end when it needs a person's review."""
     if state.get("status") == "needs_review":
         return END
     if not state["gate"].passed:
-        return list(WRITERS)
+        return "rewrite"
     return "seo"
 
 
@@ -131,6 +137,7 @@ def build_graph(
         ("editor", nodes.editor),
         ("merger", nodes.merger),
         ("gate", nodes.gate),
+        ("rewrite", nodes.rewrite),
         ("seo", nodes.seo),
         ("visual_director", nodes.visual_director),
         ("images", nodes.images),
@@ -147,7 +154,8 @@ def build_graph(
     graph.add_conditional_edges("drafts_ready", after_drafts, ["editor", "merger", END])
     graph.add_edge("editor", "gate")
     graph.add_edge("merger", "gate")
-    graph.add_conditional_edges("gate", after_gate, [*WRITERS, "seo", END])
+    graph.add_conditional_edges("gate", after_gate, ["rewrite", "seo", END])
+    graph.add_edge("rewrite", "gate")
     graph.add_edge("seo", "visual_director")
     graph.add_edge("visual_director", "images")
     graph.add_edge("images", "markdown")

@@ -23,6 +23,8 @@ from icop.agents.review import (
     judged,
     merged,
     ranked_drafts,
+    rewriter,
+    rewritten,
     unreviewed,
     usable,
     without_echoed_fields,
@@ -328,6 +330,16 @@ class ArticleNodes:
                 f"attempt(s): {report.summary()}"
             )[:2000]
         return update
+
+    async def rewrite(self, state: ArticleState) -> Update:
+        """The gate blocked the article and every draft: one writer writes it again, told why,
+        and the gate reads the new text as it is. Not three writers and the editor again: on
+        the bundled model that round took longer than the first article (docs/quality.md)."""
+        article = state["article"]
+        name = rewriter(article, state.get("drafts", {}))
+        update = await self.writer(name)(state)
+        draft: DraftRecord = update["drafts"][name]
+        return {**update, "article": rewritten(article, draft)}
 
     def _gate_context(self, state: ArticleState) -> content.GateContext:
         brief, research = state["brief"], state["research"]

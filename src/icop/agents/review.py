@@ -9,11 +9,13 @@ from typing import Literal
 
 from icop.agents import citations
 from icop.agents.schemas import (
+    WRITERS,
     ArticleText,
     DraftForReview,
     DraftRecord,
     EditorJudgement,
     RubricScores,
+    WriterId,
 )
 
 MIN_KEPT_RATIO = 0.5
@@ -184,6 +186,31 @@ def instead_of_blocked(article: ArticleText, writer: str) -> ArticleText:
     return article.model_copy(
         update={
             "chosen": writer if article.method == "compare" else None,
+            "notes": [*article.notes, note][-10:],
+        }
+    )
+
+
+def rewriter(article: ArticleText, drafts: Mapping[str, DraftRecord]) -> WriterId:
+    """Who writes a blocked article again: the editor's pick (its model did best on this
+    brief), else the writer with the most citations, else the first writer."""
+    if article.chosen is not None:
+        return article.chosen
+    best = max(usable(drafts).values(), key=lambda d: len(set(d.citations)), default=None)
+    return best.writer if best is not None else WRITERS[0]
+
+
+def rewritten(article: ArticleText, draft: DraftRecord) -> ArticleText:
+    """``article`` with the rewrite's text; when the rewrite failed, the blocked text stays
+    (the gate blocks it again and the article goes to review with the findings)."""
+    if draft.status != "ok" or not draft.text.strip():
+        note = f"{draft.writer} could not write the article again: {draft.error or 'no text'}"
+        return article.model_copy(update={"notes": [*article.notes, note[:300]][-10:]})
+    note = f"The gate blocked the reviewed article; {draft.writer} wrote it again (not re-judged)."
+    return article.model_copy(
+        update={
+            "text": draft.text,
+            "chosen": draft.writer if article.method == "compare" else None,
             "notes": [*article.notes, note][-10:],
         }
     )

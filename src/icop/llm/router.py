@@ -68,9 +68,7 @@ async def usage(
     return await service.usage(session, principal, days)
 
 
-@router.get(
-    "/leaderboard", response_model=list[LeaderboardRow], responses=problem_responses(422)
-)
+@router.get("/leaderboard", response_model=list[LeaderboardRow], responses=problem_responses(422))
 async def leaderboard(
     session: TenantSession,
     task: TaskKind | None = Query(default=None, description="A judged task (write.draft)."),

@@ -282,9 +282,7 @@ class SmartRouter:
         if seat is not None and await self.mode(seat.pool, tenant_id) is RoutingMode.BEST_JUDGED:
             # A contest's slot: the tenant's judged record picks its model from the pool.
             pool = await self.candidates(seat.pool, tenant_id)
-            eligible = [
-                c for c in pool if self._drawable(c, resolved, remaining, spec, max_tokens)
-            ]
+            eligible = [c for c in pool if self._drawable(c, resolved, remaining, spec, max_tokens)]
             candidates = await self.judged.arrange(seat, tenant_id, reference, eligible) or pool
         for candidate in candidates:
             provider, breaker_key = resolved.get(candidate.provider, (None, candidate.provider))

@@ -62,9 +62,7 @@ async def test_paid_calls_count_against_the_monthly_budget(
     assert spent["llm_usd"] == Decimal(answer["cost_usd"])
 
 
-async def test_failed_calls_are_recorded_and_reported(
-    client: ApiClient, context: Runtime
-) -> None:
+async def test_failed_calls_are_recorded_and_reported(client: ApiClient, context: Runtime) -> None:
     owner = await client.signup()
     context.llm.providers["local"] = FakeProvider(
         "local",
@@ -148,7 +146,8 @@ async def test_estimates(client: ApiClient) -> None:
 
 
 async def test_a_tenants_own_key_from_the_vault_is_used_for_that_tenant_only(
-        client: ApiClient, context: Runtime) -> None:
+    client: ApiClient, context: Runtime
+) -> None:
     from icop.llm.registry import build_router
     from tests.helpers import fake_providers
 
@@ -158,21 +157,38 @@ async def test_a_tenants_own_key_from_the_vault_is_used_for_that_tenant_only(
         built_with.append(key)
         return FakeProvider("openai")
 
-    context.llm = build_router(context.settings, context.sessionmaker, fake_providers(),
-                               context.keyring, {"openai": openai_with})
+    context.llm = build_router(
+        context.settings,
+        context.sessionmaker,
+        fake_providers(),
+        context.keyring,
+        {"openai": openai_with},
+    )
     byok = await client.signup("Own Key")
     other = await client.signup("Platform Keys")
     for account in (byok, other):
-        await client.put("/api/v1/llm/routing/chat", headers=account.headers, json={
-            "candidates": [{"provider": "openai", "model": "gpt-4.1-mini"},
-                           {"provider": "local", "model": "default"}]})
-    stored = await client.post("/api/v1/credentials", headers=byok.headers, json={
-        "platform": "openai", "label": "our OpenAI account", "access_token": "sk-tenant-123"})
+        await client.put(
+            "/api/v1/llm/routing/chat",
+            headers=account.headers,
+            json={
+                "candidates": [
+                    {"provider": "openai", "model": "gpt-4.1-mini"},
+                    {"provider": "local", "model": "default"},
+                ]
+            },
+        )
+    stored = await client.post(
+        "/api/v1/credentials",
+        headers=byok.headers,
+        json={"platform": "openai", "label": "our OpenAI account", "access_token": "sk-tenant-123"},
+    )
     assert stored.status_code == 201
-    mine = (await client.post("/api/v1/llm/chat", headers=byok.headers,
-                              json={"prompt": "hi"})).json()
-    theirs = (await client.post("/api/v1/llm/chat", headers=other.headers,
-                                json={"prompt": "hi"})).json()
+    mine = (
+        await client.post("/api/v1/llm/chat", headers=byok.headers, json={"prompt": "hi"})
+    ).json()
+    theirs = (
+        await client.post("/api/v1/llm/chat", headers=other.headers, json={"prompt": "hi"})
+    ).json()
     assert mine["provider"] == "openai"
     assert theirs["provider"] == "local"  # no key of its own, and the platform has none
     assert theirs["attempts"][0]["reason"] == "not configured"

@@ -81,8 +81,7 @@ async def test_schedule_text_validates_and_returns_what_changed(api: Api) -> Non
     response = await api.client.post(
         "/api/v1/posts",
         headers=owner.headers,
-        json={"account_ids": [account["id"]], "text": long_text,
-              "scheduled_at": when.isoformat()},
+        json={"account_ids": [account["id"]], "text": long_text, "scheduled_at": when.isoformat()},
     )
     assert response.status_code == 201, response.text
     (post,) = response.json()
@@ -97,13 +96,17 @@ async def test_schedule_text_validates_and_returns_what_changed(api: Api) -> Non
 
     # The calendar shows it in its window and not outside it.
     in_window = await api.client.get(
-        "/api/v1/posts", headers=owner.headers,
-        params={"from": (when - timedelta(hours=1)).isoformat(),
-                "to": (when + timedelta(hours=1)).isoformat()},
+        "/api/v1/posts",
+        headers=owner.headers,
+        params={
+            "from": (when - timedelta(hours=1)).isoformat(),
+            "to": (when + timedelta(hours=1)).isoformat(),
+        },
     )
     assert [p["id"] for p in in_window.json()] == [post["id"]]
     outside = await api.client.get(
-        "/api/v1/posts", headers=owner.headers,
+        "/api/v1/posts",
+        headers=owner.headers,
         params={"from": (when + timedelta(hours=1)).isoformat()},
     )
     assert outside.json() == []
@@ -111,7 +114,8 @@ async def test_schedule_text_validates_and_returns_what_changed(api: Api) -> Non
     # Steering: reschedule, publish now, cancel; then nothing more can be done.
     later = when + timedelta(days=1)
     moved = await api.client.post(
-        f"/api/v1/posts/{post['id']}/reschedule", headers=owner.headers,
+        f"/api/v1/posts/{post['id']}/reschedule",
+        headers=owner.headers,
         json={"scheduled_at": later.isoformat()},
     )
     assert moved.status_code == 200 and moved.json()["scheduled_at"].startswith(
@@ -129,7 +133,8 @@ async def test_schedule_text_validates_and_returns_what_changed(api: Api) -> Non
     viewer = await api.client.add_member(owner, "viewer")
     assert (await api.client.get(f"/api/v1/posts/{post['id']}", headers=viewer.headers)).is_success
     denied = await api.client.post(
-        "/api/v1/posts", headers=viewer.headers,
+        "/api/v1/posts",
+        headers=viewer.headers,
         json={"account_ids": [account["id"]], "text": "hi"},
     )
     assert denied.status_code == 403
@@ -141,7 +146,8 @@ async def test_invalid_posts_are_422_problems_listing_every_issue(api: Api) -> N
         api.context.sessionmaker, api.context.keyring, owner.tenant_id, platform="instagram"
     )
     response = await api.client.post(
-        "/api/v1/posts", headers=owner.headers,
+        "/api/v1/posts",
+        headers=owner.headers,
         json={"account_ids": [str(instagram)], "text": "no picture"},
     )
     assert response.status_code == 422, response.text
@@ -152,12 +158,14 @@ async def test_invalid_posts_are_422_problems_listing_every_issue(api: Api) -> N
     assert body["issues"][0]["account_id"] == str(instagram)
     assert api.scheduler.calls == []
     both = await api.client.post(
-        "/api/v1/posts", headers=owner.headers,
+        "/api/v1/posts",
+        headers=owner.headers,
         json={"account_ids": [str(instagram)], "text": "x", "article_id": str(uuid.uuid4())},
     )
     assert both.status_code == 422 and both.headers["content-type"] == PROBLEM
     missing = await api.client.post(
-        "/api/v1/posts", headers=owner.headers,
+        "/api/v1/posts",
+        headers=owner.headers,
         json={"account_ids": [str(uuid.uuid4())], "text": "x"},
     )
     assert missing.status_code == 404 and missing.json()["code"] == "account_not_found"
@@ -171,18 +179,34 @@ async def test_schedule_an_articles_social_copy(api: Api) -> None:
     )
     article_id = uuid.uuid4()
     async with unit_of_work(api.context.sessionmaker, owner.tenant_id) as session:
-        session.add(GeneratedArticle(
-            id=article_id, tenant_id=owner.tenant_id, topic="compost", status="ready",
-            social={
-                "x": {"text": "Compost at home: greens and browns. #compost"},
-                "facebook": {"text": "How to compost at home.",
-                             "link_url": "https://example.com/compost"},
-            },
-            images=[{"url": "https://cdn.example.com/a.jpg", "width": 1200, "height": 675,
-                     "format": "jpeg", "size_bytes": 200_000, "alt": "A compost bin"}],
-        ))
+        session.add(
+            GeneratedArticle(
+                id=article_id,
+                tenant_id=owner.tenant_id,
+                topic="compost",
+                status="ready",
+                social={
+                    "x": {"text": "Compost at home: greens and browns. #compost"},
+                    "facebook": {
+                        "text": "How to compost at home.",
+                        "link_url": "https://example.com/compost",
+                    },
+                },
+                images=[
+                    {
+                        "url": "https://cdn.example.com/a.jpg",
+                        "width": 1200,
+                        "height": 675,
+                        "format": "jpeg",
+                        "size_bytes": 200_000,
+                        "alt": "A compost bin",
+                    }
+                ],
+            )
+        )
     response = await api.client.post(
-        "/api/v1/posts", headers=owner.headers,
+        "/api/v1/posts",
+        headers=owner.headers,
         json={"account_ids": [str(x), str(fb)], "article_id": str(article_id)},
     )
     assert response.status_code == 201, response.text
@@ -201,17 +225,30 @@ async def _post_with_attempt(
     account = await make_account(api.context.sessionmaker, api.context.keyring, owner.tenant_id)
     post_id = uuid.uuid4()
     async with unit_of_work(api.context.sessionmaker, owner.tenant_id) as session:
-        session.add(Post(
-            tenant_id=owner.tenant_id, id=post_id, social_account_id=account, platform="x",
-            parts=[{"text": "maybe posted", "media": []}], scheduled_at=datetime.now(UTC),
-            status=status, platform_post_ids=[None], error="unknown",
-        ))
+        session.add(
+            Post(
+                tenant_id=owner.tenant_id,
+                id=post_id,
+                social_account_id=account,
+                platform="x",
+                parts=[{"text": "maybe posted", "media": []}],
+                scheduled_at=datetime.now(UTC),
+                status=status,
+                platform_post_ids=[None],
+                error="unknown",
+            )
+        )
         await session.flush()
-        session.add(PublishAttempt(
-            tenant_id=owner.tenant_id, post_id=post_id, attempt_no=1, part_index=0,
-            intent_at=datetime.now(UTC) - timedelta(seconds=3),
-            outcome="ambiguous" if status == "unconfirmed" else "failed",
-        ))
+        session.add(
+            PublishAttempt(
+                tenant_id=owner.tenant_id,
+                post_id=post_id,
+                attempt_no=1,
+                part_index=0,
+                intent_at=datetime.now(UTC) - timedelta(seconds=3),
+                outcome="ambiguous" if status == "unconfirmed" else "failed",
+            )
+        )
     if on_platform:
         api.platforms[Platform.X]._create("maybe posted", None)
     return post_id
@@ -244,8 +281,9 @@ async def test_retry_of_an_unconfirmed_post_checks_the_platform_first(api: Api) 
     assert api.platforms[Platform.X].recent_calls == looks
 
     failed = await _post_with_attempt(api, owner, "failed", on_platform=False)
-    assert (await api.client.post(f"/api/v1/posts/{failed}/retry",
-                                  headers=owner.headers)).status_code == 200
+    assert (
+        await api.client.post(f"/api/v1/posts/{failed}/retry", headers=owner.headers)
+    ).status_code == 200
     scheduled = await _post_with_attempt(api, owner, "scheduled", on_platform=False)
     conflict = await api.client.post(f"/api/v1/posts/{scheduled}/retry", headers=owner.headers)
     assert conflict.status_code == 409 and conflict.headers["content-type"] == PROBLEM

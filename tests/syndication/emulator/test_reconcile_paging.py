@@ -19,8 +19,9 @@ from icop.syndication.reconcile import PAGE_SIZE, recent_since
 from .conftest import add_account
 
 
-@pytest.mark.parametrize("platform", [Platform.FACEBOOK, Platform.INSTAGRAM, Platform.THREADS,
-                                      Platform.X])
+@pytest.mark.parametrize(
+    "platform", [Platform.FACEBOOK, Platform.INSTAGRAM, Platform.THREADS, Platform.X]
+)
 async def test_every_page_is_read_back_to_since(
     platform: Platform,
     clients: Mapping[Platform, PlatformClient],
@@ -32,10 +33,15 @@ async def test_every_page_is_read_back_to_since(
     total = PAGE_SIZE * 2 + 37
     for index in range(total):
         # Three posts a second: pages end inside a second, as they do on a busy account.
-        emulator.state.add_post(Post(
-            platform=platform, account_id=auth.account_id, post_id=emulator.state.new_id(),
-            text=f"post {index}", created_at=start + index / 3,
-        ))
+        emulator.state.add_post(
+            Post(
+                platform=platform,
+                account_id=auth.account_id,
+                post_id=emulator.state.new_id(),
+                text=f"post {index}",
+                created_at=start + index / 3,
+            )
+        )
     since = datetime.fromtimestamp(start + 10, UTC)  # leaves out the first 30
     found = await recent_since(clients[platform], auth, since)
     assert [post.text for post in found] == [f"post {i}" for i in reversed(range(30, total))]

@@ -160,8 +160,9 @@ class WireLog:
 
     async def _request(self, request: httpx.Request) -> None:
         self.events.append(
-            WireEvent(self.clock.epoch(), CURRENT_POST.get(), request.method,
-                      request.url.path, None)
+            WireEvent(
+                self.clock.epoch(), CURRENT_POST.get(), request.method, request.url.path, None
+            )
         )
 
     async def _response(self, response: httpx.Response) -> None:

@@ -114,19 +114,34 @@ async def test_an_article_goes_out_to_all_four_platforms(
     image = await store.put(owner.tenant_id, png, "image/png")
     article_id = uuid.uuid4()
     async with unit_of_work(sessionmaker, owner.tenant_id) as session:
-        session.add(GeneratedArticle(
-            id=article_id, tenant_id=owner.tenant_id, topic="composting", status="ready",
-            title="Compost at home",
-            social={
-                "facebook": {"text": "Compost at home: greens, browns and patience.",
-                             "link_url": "https://example.com/compost"},
-                "instagram": {"text": "Greens + browns = black gold. #compost #garden"},
-                "threads": {"text": "Three rules for a compost heap that does not smell."},
-                "x": {"text": "Compost at home in three rules. #compost"},
-            },
-            images=[{"url": image.url, "width": 1500, "height": 500, "format": "png",
-                     "size_bytes": image.size, "alt": "A compost heap"}],
-        ))
+        session.add(
+            GeneratedArticle(
+                id=article_id,
+                tenant_id=owner.tenant_id,
+                topic="composting",
+                status="ready",
+                title="Compost at home",
+                social={
+                    "facebook": {
+                        "text": "Compost at home: greens, browns and patience.",
+                        "link_url": "https://example.com/compost",
+                    },
+                    "instagram": {"text": "Greens + browns = black gold. #compost #garden"},
+                    "threads": {"text": "Three rules for a compost heap that does not smell."},
+                    "x": {"text": "Compost at home in three rules. #compost"},
+                },
+                images=[
+                    {
+                        "url": image.url,
+                        "width": 1500,
+                        "height": 500,
+                        "format": "png",
+                        "size_bytes": image.size,
+                        "alt": "A compost heap",
+                    }
+                ],
+            )
+        )
 
     registry = WorkerRegistry()
     activities = PublishActivities(worker_sessions, runtime.publisher)
@@ -142,20 +157,26 @@ async def test_an_article_goes_out_to_all_four_platforms(
             # Due in a moment: the request's transaction is done before the first activity.
             due = datetime.now(UTC) + timedelta(seconds=2)
             response = await client.post(
-                "/api/v1/posts", headers=owner.headers,
-                json={"article_id": str(article_id), "scheduled_at": due.isoformat(),
-                      "account_ids": [str(a["id"]) for a in connected]},
+                "/api/v1/posts",
+                headers=owner.headers,
+                json={
+                    "article_id": str(article_id),
+                    "scheduled_at": due.isoformat(),
+                    "account_ids": [str(a["id"]) for a in connected],
+                },
             )
             assert response.status_code == 201, response.text
             scheduled = {p["platform"]: p for p in response.json()}
             assert set(scheduled) == set(by_platform)
             results: list[PostFinished] = await asyncio.wait_for(
-                asyncio.gather(*(
-                    temporal_client.get_workflow_handle(
-                        workflow_id(post["id"]), result_type=PostFinished
-                    ).result()
-                    for post in scheduled.values()
-                )),
+                asyncio.gather(
+                    *(
+                        temporal_client.get_workflow_handle(
+                            workflow_id(post["id"]), result_type=PostFinished
+                        ).result()
+                        for post in scheduled.values()
+                    )
+                ),
                 timeout=60,
             )
     finally:
@@ -176,8 +197,9 @@ async def test_an_article_goes_out_to_all_four_platforms(
         assert mine[0].text == post.parts[0].text
         assert len(mine[0].media) == 1, platform
 
-    instagram = next(p for p in emulator.state.posts_of(None, None)
-                     if p.platform.value == "instagram")
+    instagram = next(
+        p for p in emulator.state.posts_of(None, None) if p.platform.value == "instagram"
+    )
     sent = instagram.media[0]
     assert urlsplit(sent).path.startswith("/api/v1/media/") and sent.split("?")[0].endswith(".jpg")
     converted = key_in_url(sent, owner.tenant_id)
@@ -186,8 +208,7 @@ async def test_an_article_goes_out_to_all_four_platforms(
         assert jpeg.format == "JPEG" and jpeg.width / jpeg.height <= 1.91 + 0.01
     # Facebook and Threads take the PNG as it is, at a fresh link to the same object.
     for platform in ("facebook", "threads"):
-        item = next(p for p in emulator.state.posts_of(None, None)
-                    if p.platform.value == platform)
+        item = next(p for p in emulator.state.posts_of(None, None) if p.platform.value == platform)
         assert key_in_url(item.media[0], owner.tenant_id) == image.key
     # X got the bytes (a media upload), not a link.
     tweet = next(p for p in emulator.state.posts_of(None, None) if p.platform.value == "x")
@@ -195,5 +216,8 @@ async def test_an_article_goes_out_to_all_four_platforms(
 
     published = await events(worker_sessions, owner.tenant_id)
     assert sorted(e.payload["platform"] for e in published if e.topic == "post.published") == [
-        "facebook", "instagram", "threads", "x"
+        "facebook",
+        "instagram",
+        "threads",
+        "x",
     ]

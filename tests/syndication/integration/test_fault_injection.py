@@ -71,20 +71,24 @@ PROBABILITY = 0.04
 # (reconnect), and Threads refuses to refresh an expired token (reconnect) — see the clients.
 FAULTS: list[dict[str, Any]] = [
     *(
-        {"platform": p.value, "kind": "rate_limit", "probability": PROBABILITY,
-         "reset_s": 60 if p is not Platform.X else 45}
+        {
+            "platform": p.value,
+            "kind": "rate_limit",
+            "probability": PROBABILITY,
+            "reset_s": 60 if p is not Platform.X else 45,
+        }
         for p in Platform
     ),
-    *(
-        {"platform": p.value, "kind": "drop_after_create", "probability": 0.08}
-        for p in Platform
-    ),
+    *({"platform": p.value, "kind": "drop_after_create", "probability": 0.08} for p in Platform),
     *(
         {"platform": p.value, "kind": "server_error", "on": on, "probability": PROBABILITY}
         for p, on in (
-            (Platform.INSTAGRAM, "container"), (Platform.THREADS, "container"),
-            (Platform.FACEBOOK, "read"), (Platform.INSTAGRAM, "read"),
-            (Platform.THREADS, "read"), (Platform.X, "read"),
+            (Platform.INSTAGRAM, "container"),
+            (Platform.THREADS, "container"),
+            (Platform.FACEBOOK, "read"),
+            (Platform.INSTAGRAM, "read"),
+            (Platform.THREADS, "read"),
+            (Platform.X, "read"),
         )
     ),
     *(
@@ -171,8 +175,16 @@ async def run(
     blocks: list[Block] = []
     _record_blocks(runtime, clock, blocks)
     try:
-        yield Run(owner.tenant_id, runtime.publisher.sessionmaker, runtime, emulator, admin,
-                  clock, wire, blocks)
+        yield Run(
+            owner.tenant_id,
+            runtime.publisher.sessionmaker,
+            runtime,
+            emulator,
+            admin,
+            clock,
+            wire,
+            blocks,
+        )
     finally:
         await http.aclose()
         await admin.aclose()
@@ -186,8 +198,7 @@ def _parts(index: int, platform: Platform) -> list[dict[str, Any]]:
         media = [{"url": f"https://cdn.example.test/fault/{index}.jpg", "alt": None}]
     parts = [{"text": text, "media": media, "reply_to_previous": False}]
     if platform in (Platform.X, Platform.THREADS) and index % 5 == 0:
-        parts.append({"text": f"Part two of post {index}.", "media": [],
-                      "reply_to_previous": True})
+        parts.append({"text": f"Part two of post {index}.", "media": [], "reply_to_previous": True})
     return parts
 
 
@@ -201,16 +212,22 @@ async def _accounts(run: Run) -> list[Connected]:
                 extra["token_ttl_s"] = 120
             accounts.append(
                 await connect_emulator_account(
-                    run.admin, run.emulator.url, run.sessionmaker,
-                    run.runtime.tokens.keyring, run.tenant_id, platform,
-                    name=f"{platform.value}-{number}", **extra,
+                    run.admin,
+                    run.emulator.url,
+                    run.sessionmaker,
+                    run.runtime.tokens.keyring,
+                    run.tenant_id,
+                    platform,
+                    name=f"{platform.value}-{number}",
+                    **extra,
                 )
             )
     return accounts
 
 
-async def _drive(run: Run, post_id: uuid.UUID, waits: list[tuple[uuid.UUID, PublishOutcome]]
-                 ) -> PublishOutcome:
+async def _drive(
+    run: Run, post_id: uuid.UUID, waits: list[tuple[uuid.UUID, PublishOutcome]]
+) -> PublishOutcome:
     CURRENT_POST.set(post_id)
     for _ in range(200):
         outcome = await run.runtime.publisher.publish(run.tenant_id, post_id)
@@ -233,8 +250,9 @@ async def test_a_thousand_posts_under_faults_are_published_once_or_flagged(run: 
     ]
     post_ids = await add_posts(run.sessionmaker, run.tenant_id, rows)
     for fault in FAULTS:
-        (await run.admin.post(f"{run.emulator.url}/_emulator/faults", json=fault)
-         ).raise_for_status()
+        (
+            await run.admin.post(f"{run.emulator.url}/_emulator/faults", json=fault)
+        ).raise_for_status()
 
     waits: list[tuple[uuid.UUID, PublishOutcome]] = []
     outcomes = await run.clock.run(
@@ -252,8 +270,11 @@ async def test_a_thousand_posts_under_faults_are_published_once_or_flagged(run: 
 
     posts, attempts, account_rows = await _load(run)
     statuses = Counter(post.status for post in posts.values())
-    reasons = Counter((post.platform, post.status, (post.error or "")[:90])
-                      for post in posts.values() if post.status != "published")
+    reasons = Counter(
+        (post.platform, post.status, (post.error or "")[:90])
+        for post in posts.values()
+        if post.status != "published"
+    )
     attempt_outcomes = Counter(a.outcome for a in attempts)
     refreshed = sum(1 for a in account_rows.values() if a.last_refreshed_at is not None)
     print(  # the numbers this run produced, for the report (pytest -s)
@@ -279,7 +300,6 @@ async def test_a_thousand_posts_under_faults_are_published_once_or_flagged(run: 
     assert attempt_outcomes["reconciled_published"] >= POSTS // 50
 
 
-
 async def _load(
     run: Run,
 ) -> tuple[dict[uuid.UUID, Post], list[PublishAttempt], dict[uuid.UUID, SocialAccount]]:
@@ -288,8 +308,7 @@ async def _load(
         for post in posts.values():
             await session.refresh(post)
         attempts = list(
-            (await session.scalars(select(PublishAttempt).order_by(PublishAttempt.intent_at)))
-            .all()
+            (await session.scalars(select(PublishAttempt).order_by(PublishAttempt.intent_at))).all()
         )
         accounts = {a.id: a for a in (await session.scalars(select(SocialAccount))).all()}
         for account in accounts.values():
@@ -328,8 +347,9 @@ def _every_post_accounted_for(
         by_attempt[attempt.post_id].append(attempt)
     for post in posts.values():
         account = accounts[post.social_account_id]
-        remote = {item["id"]: item for item in emulated[(post.platform,
-                                                           account.platform_account_id)]}
+        remote = {
+            item["id"]: item for item in emulated[(post.platform, account.platform_account_id)]
+        }
         remote_texts = {item["text"] for item in remote.values()}
         if post.status == "published":
             assert len(post.platform_post_ids) == len(post.parts)
@@ -338,14 +358,17 @@ def _every_post_accounted_for(
                 assert remote[platform_id]["text"] == part.text
         elif post.status == "unconfirmed":
             # Flagged, not lost: the open part is really not on the platform ...
-            open_parts = [a.part_index for a in by_attempt[post.id]
-                          if a.outcome in (None, "ambiguous")]
+            open_parts = [
+                a.part_index for a in by_attempt[post.id] if a.outcome in (None, "ambiguous")
+            ]
             assert open_parts, post.id
             for index in open_parts:
                 assert post.parts[index].text not in remote_texts, _story(post, by_attempt)
             # ... and a 5xx on the create call is what made it ambiguous.
-            assert any(a.outcome == "ambiguous" and (a.http_status or 0) >= 500
-                       for a in by_attempt[post.id]), (post.id, post.error)
+            assert any(
+                a.outcome == "ambiguous" and (a.http_status or 0) >= 500
+                for a in by_attempt[post.id]
+            ), (post.id, post.error)
         elif post.status == "failed":
             assert post.platform == "x" and post.error == "Unauthorized", (post.id, post.error)
             expired = [a for a in by_attempt[post.id] if a.http_status == 401]
@@ -378,19 +401,23 @@ def _no_call_before_reset(
             if event.reset_at is None:
                 continue
             throttled += 1
-            later = [e for e in events[position + 1:] if e.status is None]
+            later = [e for e in events[position + 1 :] if e.status is None]
             assert all(e.at >= event.reset_at for e in later), (event, later[:1])
     assert throttled >= POSTS // 50
     # 2. Once a 429 is recorded (units of work take turns here, so nothing runs between the
     #    record and its commit), no new attempt on the account starts before the reset, and
     #    the recorded wait is never shorter than what the platform said.
     for block in run.blocks:
-        answers = [e for e in by_post[block.post_id]
-                   if e.reset_at is not None and e.at <= block.recorded_at]
+        answers = [
+            e
+            for e in by_post[block.post_id]
+            if e.reset_at is not None and e.at <= block.recorded_at
+        ]
         assert answers, block
         assert block.reset_at >= answers[-1].reset_at - 1e-3, (block, answers[-1])
         early = [
-            a for a in attempts
+            a
+            for a in attempts
             if posts[a.post_id].social_account_id == block.account_id
             and block.recorded_at < a.intent_at.timestamp() < block.reset_at
         ]

@@ -38,14 +38,19 @@ async def test_a_thread_publishes_in_order_each_part_answering_the_previous(
     assert outcome.status == "published"
     fake = world.platforms[Platform.X]
     assert [p.text for p in fake.posts] == ["one", "two", "three"]
-    assert [p.reply_to for p in fake.posts] == [None, fake.posts[0].platform_post_id,
-                                               fake.posts[1].platform_post_id]
+    assert [p.reply_to for p in fake.posts] == [
+        None,
+        fake.posts[0].platform_post_id,
+        fake.posts[1].platform_post_id,
+    ]
     post, attempts = await load_post(world.sessionmaker, world.tenant_id, post_id)
     assert post.status == "published" and post.published_at is not None
     assert post.platform_post_ids == [p.platform_post_id for p in fake.posts]
     assert post.permalink == f"https://fake/{fake.posts[0].platform_post_id}"
     assert [(a.part_index, a.outcome) for a in attempts] == [
-        (0, "published"), (1, "published"), (2, "published")
+        (0, "published"),
+        (1, "published"),
+        (2, "published"),
     ]
     assert all(a.answered_at and a.answered_at >= a.intent_at for a in attempts)
     assert len(await _ledger(world)) == 3
@@ -120,7 +125,10 @@ async def test_crash_between_intent_and_answer_is_reconciled_on_the_next_run(
     async with unit_of_work(world.sessionmaker, world.tenant_id) as session:
         session.add(
             PublishAttempt(
-                tenant_id=world.tenant_id, post_id=post_id, attempt_no=1, part_index=0,
+                tenant_id=world.tenant_id,
+                post_id=post_id,
+                attempt_no=1,
+                part_index=0,
                 intent_at=intent_at,
             )
         )
@@ -140,7 +148,10 @@ async def test_crash_after_intent_with_nothing_created_is_unconfirmed(world: Wor
     async with unit_of_work(world.sessionmaker, world.tenant_id) as session:
         session.add(
             PublishAttempt(
-                tenant_id=world.tenant_id, post_id=post_id, attempt_no=1, part_index=0,
+                tenant_id=world.tenant_id,
+                post_id=post_id,
+                attempt_no=1,
+                part_index=0,
                 intent_at=datetime.now(UTC),
             )
         )

@@ -54,8 +54,11 @@ async def test_threads_allows_250_per_rolling_day(world: World) -> None:
 
 async def test_x_windows_of_15_minutes_and_3_hours(world: World) -> None:
     account = await make_account(world.sessionmaker, world.context.keyring, world.tenant_id)
-    ledger = QuotaLedger(world.settings.model_copy(update={"syndication_x_limit_15min": 3,
-                                                           "syndication_x_limit_3h": 5}))
+    ledger = QuotaLedger(
+        world.settings.model_copy(
+            update={"syndication_x_limit_15min": 3, "syndication_x_limit_3h": 5}
+        )
+    )
     await _fill(world, account, [NOW - timedelta(minutes=m) for m in (1, 2, 3)])
     slot = await _slot(world, account, ledger, NOW)
     assert slot.when == NOW - timedelta(minutes=3) + timedelta(minutes=15)
@@ -80,12 +83,30 @@ async def test_platform_reports_rate_limits_and_usage(world: World) -> None:
         accounts = {
             key: await session.get(SocialAccount, (world.tenant_id, key)) for key in (x, fb, ig)
         }
-        await ledger.record_rate(session, accounts[x], RateState(remaining=0, limit=100,  # type: ignore[arg-type]
-                                                                 reset_at=reset), NOW)
-        await ledger.record_rate(session, accounts[fb], RateState(usage_percent=95,  # type: ignore[arg-type]
-                                                                  regain_after_s=120), NOW)
+        await ledger.record_rate(
+            session,
+            accounts[x],
+            RateState(
+                remaining=0,
+                limit=100,  # type: ignore[arg-type]
+                reset_at=reset,
+            ),
+            NOW,
+        )
+        await ledger.record_rate(
+            session,
+            accounts[fb],
+            RateState(
+                usage_percent=95,  # type: ignore[arg-type]
+                regain_after_s=120,
+            ),
+            NOW,
+        )
         await ledger.record_publishing_limit(
-            session, accounts[ig], PublishLimit(used=50, total=50, window_s=86400), NOW  # type: ignore[arg-type]
+            session,
+            accounts[ig],
+            PublishLimit(used=50, total=50, window_s=86400),
+            NOW,  # type: ignore[arg-type]
         )
     assert (await _slot(world, x, ledger, NOW)).when == reset
     fb_slot = await _slot(world, fb, ledger, NOW)

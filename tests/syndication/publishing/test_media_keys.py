@@ -12,10 +12,14 @@ SHA = "ab" + "c" * 62
 def test_local_and_s3_urls_name_the_tenants_key() -> None:
     tenant = uuid.uuid4()
     key = f"{tenant}/ab/{SHA}.png"
-    assert key_in_url(f"http://127.0.0.1:8000/api/v1/media/{tenant}/{SHA}.png?exp=1&sig=x",
-                      tenant) == key
-    assert key_in_url(f"https://bucket.s3.example.com/icop/{tenant}/ab/{SHA}.png?X-Amz=1",
-                      tenant) == key
+    assert (
+        key_in_url(f"http://127.0.0.1:8000/api/v1/media/{tenant}/{SHA}.png?exp=1&sig=x", tenant)
+        == key
+    )
+    assert (
+        key_in_url(f"https://bucket.s3.example.com/icop/{tenant}/ab/{SHA}.png?X-Amz=1", tenant)
+        == key
+    )
 
 
 def test_another_tenants_or_a_foreign_url_is_not_ours() -> None:

@@ -24,9 +24,7 @@ async def test_fifty_concurrent_callers_on_an_expired_token_refresh_once(world: 
         world.sessionmaker, world.context.keyring, world.tenant_id, expires_in=timedelta(0)
     )
     tokens = world.runtime().tokens
-    results = await asyncio.gather(
-        *(tokens.auth(world.tenant_id, account_id) for _ in range(50))
-    )
+    results = await asyncio.gather(*(tokens.auth(world.tenant_id, account_id) for _ in range(50)))
     assert fake.refresh_calls == 1
     assert {auth.access_token for auth in results} == {fake.valid_token}
     # Stored encrypted, never in the clear.

@@ -46,14 +46,17 @@ async def cancel(ref: PostRef) -> bool:
 
 
 async def main() -> None:
-    async with await WorkflowEnvironment.start_local(
-        dev_server_existing_path=str(temporal_cli()), data_converter=pydantic_data_converter
-    ) as env, Worker(
-        env.client,
-        task_queue="histories",
-        workflows=[PublishPostWorkflow],
-        activities=[publish, cancel],
-        deployment_config=deployment_config("histories"),
+    async with (
+        await WorkflowEnvironment.start_local(
+            dev_server_existing_path=str(temporal_cli()), data_converter=pydantic_data_converter
+        ) as env,
+        Worker(
+            env.client,
+            task_queue="histories",
+            workflows=[PublishPostWorkflow],
+            activities=[publish, cancel],
+            deployment_config=deployment_config("histories"),
+        ),
     ):
         due = datetime.now(UTC) + timedelta(seconds=30)
         handle = await env.client.start_workflow(

@@ -43,7 +43,10 @@ class Setup:
     async def post(self, due_in: timedelta) -> tuple[uuid.UUID, WorkflowHandle[Any, Any]]:
         when = datetime.now(UTC) + due_in
         post_id = await make_post(
-            self.sessionmaker, self.tenant_id, self.account_id, [f"hello {uuid.uuid4().hex}"],
+            self.sessionmaker,
+            self.tenant_id,
+            self.account_id,
+            [f"hello {uuid.uuid4().hex}"],
             scheduled_at=when,
         )
         async with unit_of_work(self.sessionmaker, self.tenant_id) as session:
@@ -76,8 +79,12 @@ async def setup(
         temporal_client, [TaskQueue.SYNDICATION], registry, settings=temporal_settings
     ):
         yield Setup(
-            temporal_client, TemporalPostScheduler(lazy), sessionmaker, owner.tenant_id,
-            account_id, fake,
+            temporal_client,
+            TemporalPostScheduler(lazy),
+            sessionmaker,
+            owner.tenant_id,
+            account_id,
+            fake,
         )
 
 

@@ -248,8 +248,10 @@ def _cite(
         score = support_score(reading, passages[number], context.language)
         best = _best_source(reading, passages, context.language)
         if score >= SUPPORTED_AT:
-            better = best is not None and best != number and _clearly_better(
-                reading, passages[best], score, context.language
+            better = (
+                best is not None
+                and best != number
+                and _clearly_better(reading, passages[best], score, context.language)
             )
             if better:
                 result.note("unsupported_citation", "repaired", f"[{number}]→[{best}] {reading}")

@@ -69,9 +69,7 @@ class ContestRepository:
         rows: Sequence[Row[Any]] = (await self.session.execute(statement)).all()
         return rows
 
-    async def criterion_means(
-        self, task: str | None, since: datetime | None
-    ) -> Sequence[Row[Any]]:
+    async def criterion_means(self, task: str | None, since: datetime | None) -> Sequence[Row[Any]]:
         """Per (task, provider, model, criterion): the mean score. The rubric's criteria are
         read from the stored scores, so a rubric that changes needs no migration."""
         score = func.jsonb_each_text(Entry.scores).table_valued("key", "value").alias("score")
