@@ -19,6 +19,7 @@ from icop.events import stream as live_stream
 from icop.events.dependencies import EventHubDep
 from icop.events.schemas import RunEventOut
 from icop.gateway.dependencies import Limit, Offset, SessionmakerDep, SettingsDep
+from icop.gateway.docs import inline_schema
 from icop.gateway.problems import problem_responses
 from icop.models import PipelineRun, Role
 from icop.orchestrator.dependencies import TemporalDep
@@ -179,7 +180,7 @@ async def follow_run(
         "requestBody": {
             "required": True,
             "content": {
-                "application/json": {"schema": PlanImport.model_json_schema()},
+                "application/json": {"schema": inline_schema(PlanImport)},
                 "text/csv": {"schema": {"type": "string"}},
             },
         }
