@@ -53,7 +53,6 @@ from icop.agents.schemas import (
     WriterId,
     WriterInput,
     shorten,
-    slugify,
 )
 from icop.agents.social import fit_post
 from icop.agents.state import ArticleState, SocialTask
@@ -371,13 +370,15 @@ class ArticleNodes:
             ),
             SeoMeta,
         )
-        seo = result.output
-        if not seo.slug:
-            slug = slugify(seo.title) or slugify(brief.subject)
-            seo = seo.model_copy(update={"slug": slug or f"article-{state['article_id'][:8]}"})
         seo, findings = metadata.clean_seo(
-            seo, state["article"].text, brief.language, [*brief.keywords, brief.subject]
+            result.output,
+            state["article"].text,
+            brief.language,
+            subject=brief.subject,
+            keywords=brief.keywords,
         )
+        if not seo.slug:  # nothing Latin in the title or the brief (a Korean article)
+            seo = seo.model_copy(update={"slug": f"article-{state['article_id'][:8]}"})
         return {"seo": seo, "findings": findings, "usage": [result.usage]}
 
     async def visual_director(self, state: ArticleState) -> Update:

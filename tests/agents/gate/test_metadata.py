@@ -30,19 +30,21 @@ def test_fused_keywords_and_hashtags_are_dropped_and_real_ones_kept() -> None:
         ),
         ARTICLE_TEXT,
         "en",
-        [],
     )
     assert cleaned.keywords == ["compost pile", "worm bin"]
-    assert cleaned.hashtags == ["compost", "wormbin", "brown"]
+    assert cleaned.hashtags == ["compost", "wormbin"]
     assert {f.detail for f in findings} == {
         "balancingcompostwithfood",
         "consumingcompost",
         "balconygarden",
+        "brown",  # a word the article uses twice, not what it is about
     }
 
 
 def test_when_nothing_survives_the_briefs_keywords_that_the_article_uses_stand_in() -> None:
-    cleaned, _ = clean_seo(seo(["xyzzy"], ["plugh"]), ARTICLE_TEXT, "en", ["worm bin", "solar"])
+    cleaned, _ = clean_seo(
+        seo(["xyzzy"], ["plugh"]), ARTICLE_TEXT, "en", keywords=["worm bin", "solar"]
+    )
     assert cleaned.keywords == ["worm bin"] and cleaned.hashtags == ["wormbin"]
 
 
@@ -51,9 +53,49 @@ def test_korean_keywords_and_hashtags_are_matched_without_spaces() -> None:
         seo(["지렁이 상자", "퇴비", "초콜릿 케이크"], ["지렁이상자", "초콜릿케이크"]),
         KOREAN_ARTICLE_TEXT,
         "ko",
-        [],
     )
     assert cleaned.keywords == ["지렁이 상자", "퇴비"] and cleaned.hashtags == ["지렁이상자"]
+
+
+def test_keywords_name_the_subject_not_an_adjective_used_once_or_a_number() -> None:
+    """From the evaluation's articles: "crumbly" and "caveats" (used once), "집" (one
+    syllable), "1 2주" and "#12주" (numbers) for a Korean article on composting."""
+    cleaned, _ = clean_seo(
+        seo(["crumbly", "compost", "pile", "kitchen scraps"], ["crumbly", "compostpile"]),
+        ARTICLE_TEXT,
+        "en",
+    )
+    assert cleaned.keywords == ["compost", "pile", "kitchen scraps"]
+    assert cleaned.hashtags == ["compostpile"]
+    korean, _ = clean_seo(
+        seo(["집", "1 2주", "퇴비", "재료"], ["12주", "퇴비"]), KOREAN_ARTICLE_TEXT, "ko"
+    )
+    assert korean.keywords == ["퇴비", "재료"] and korean.hashtags == ["퇴비"]
+
+
+def test_a_slug_of_fused_words_or_numbers_is_made_from_the_title() -> None:
+    def slug_of(slug: str, title: str, body: str, language: str) -> str:
+        meta = seo(["compost"], ["compost"]).model_copy(update={"slug": slug, "title": title})
+        return clean_seo(meta, body, language)[0].slug
+
+    title = "Composting at home"
+    assert slug_of("compost-pile", title, ARTICLE_TEXT, "en") == "compost-pile"
+    assert slug_of("growingcompostathome", title, ARTICLE_TEXT, "en") == "composting-at-home"
+    assert slug_of("1-2", "집에서 퇴비 만들기", KOREAN_ARTICLE_TEXT, "ko") == ""  # → the id
+
+
+def test_a_description_cut_off_or_made_of_a_list_is_the_articles_first_sentences() -> None:
+    def described(description: str) -> str:
+        meta = seo(["compost"], ["compost"]).model_copy(update={"meta_description": description})
+        return clean_seo(meta, ARTICLE_TEXT, "en")[0].meta_description
+
+    whole = "Mix greens and browns, keep the pile damp, and let worms do the work."
+    assert described(whole) == whole
+    made = described(
+        "Home composting for beginners needs to know: 1. Home composting Basics: This article"
+    )
+    assert made.startswith("Mix greens and browns.") and len(made) <= 160
+    assert made.endswith(".") and "[1]" not in made
 
 
 def test_alt_texts_off_topic_or_in_another_language_are_replaced() -> None:
@@ -67,6 +109,8 @@ def test_alt_texts_off_topic_or_in_another_language_are_replaced() -> None:
     assert fitted[0].alt == images[0].alt
     assert fitted[1].alt == "Illustration for “Composting at home” (2)"
     assert [f.code for f in findings] == ["alt_text"]
+    twice, _ = fit_alts([images[0], images[0]], "Composting at home", ARTICLE_TEXT, "en")
+    assert twice[1].alt == "Illustration for “Composting at home” (2)"  # not the same alt
     copied, _ = fit_alts(
         [ImagePrompt(prompt="p", alt="A concrete subject, setting, light, composition, style")],
         "Compost composition",

@@ -1,20 +1,34 @@
-"""What travels with the article: SEO keywords and hashtags that are real words of the article,
+"""What travels with the article: SEO keywords and hashtags that are real words of the article
+and name what it is about, a slug of the title's words, a description made of whole sentences,
 and image alt texts that describe the article's subject in its language. A small model fuses
-words ("balancingcompostwithfood") and describes an image it imagined ("a landscape where people
-can walk, eat, and play"); code can check both against the article and repair them."""
+words ("balancingcompostwithfood"), picks an adjective it used once ("crumbly"), cuts the
+description mid-sentence and describes an image it imagined ("a landscape where people can walk,
+eat, and play"); code can check each against the article and repair it."""
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Sequence
 
 from icop.agents.gate import scaffolding
 from icop.agents.gate.support import terms
-from icop.agents.gate.text import is_dense, plain, script_share, words
+from icop.agents.gate.text import is_dense, plain, script_share, sentences, words
 from icop.agents.schemas import Finding, ImagePrompt, SeoMeta
-from icop.agents.schemas.common import tag
+from icop.agents.schemas.common import shorten, slugify, tag
 
 MAX_TAG_WORDS = 3
 MIN_ALT_SCRIPT = {"dense": 0.5, "alphabetic": 0.8}
+MIN_MENTIONS = 3
+"""A one-word keyword or hashtag is a word of the title or the brief, or one the article uses
+this often: the bundled model picked words it used once ("crumbly", "caveats", "brown")."""
+MAX_DIGIT_SHARE = 0.3
+"""Keywords are words, not numbers: the bundled model offered "1 2주" for a Korean article."""
+DENSE_PHRASE = 4
+"""Korean words run two or three syllables: four or more without a space are a phrase."""
+DESCRIPTION_LIMIT = 159
+_SENTENCE_STOP = re.compile(r"[.!?\u3002\uff01\uff1f]$")
+_LIST_MARKER = re.compile(r"(?:^|\s)\d{1,2}[.)]\s|\*\*|#")
 
 
 def _phrases(body: str, language: str) -> tuple[set[str], str]:
@@ -39,36 +53,128 @@ def _in_article(keyword: str, body_words: set[str], compact: str, language: str)
     return set(wanted) <= body_words
 
 
+class _Vocabulary:
+    """What a keyword or hashtag is checked against: the article's words and how often it uses
+    them, and the words of its title and brief."""
+
+    def __init__(self, body: str, language: str, subject: Sequence[str]) -> None:
+        self.language = language
+        counted = words(plain(body), language)
+        self.counts = Counter(counted)
+        self.body_words = set(counted)
+        self.phrases, self.compact = _phrases(body, language)
+        self.subject_words = set(words(" ".join(subject), language))
+        self.subject_compact = "".join("".join(subject).lower().split())
+
+    def topical(self, phrase: str) -> bool:
+        """Not a number, and either several words or one that names the subject."""
+        chars = [ch for ch in phrase if not ch.isspace() and ch != "#"]
+        digits = sum(ch.isdigit() for ch in chars)
+        if len(chars) < 2 or digits / len(chars) > MAX_DIGIT_SHARE:
+            return False
+        if is_dense(self.language) or not phrase.isascii():
+            key = "".join(phrase.lower().split()).lstrip("#")
+            return (
+                len(phrase.split()) > 1
+                or len(key) >= DENSE_PHRASE  # a hashtag runs a phrase's words together
+                or key in self.subject_compact
+                or self.compact.count(key) >= MIN_MENTIONS
+            )
+        tokens = words(phrase, self.language)
+        if len(tokens) > 1:
+            return True
+        key = "".join(tokens)
+        if key in self.body_words:  # one word, not several run together (a hashtag)
+            return key in self.subject_words or self.counts[key] >= MIN_MENTIONS
+        return True
+
+    def has_keyword(self, keyword: str) -> bool:
+        return _in_article(keyword, self.body_words, self.compact, self.language)
+
+    def has_hashtag(self, hashtag: str) -> bool:
+        key = "".join(ch for ch in hashtag.lower() if ch.isalnum())
+        return bool(key) and (
+            key in self.phrases or (is_dense(self.language) and key in self.compact)
+        )
+
+
 def clean_seo(
-    seo: SeoMeta, body: str, language: str, fallback: Sequence[str]
+    seo: SeoMeta, body: str, language: str, *, subject: str = "", keywords: Sequence[str] = ()
 ) -> tuple[SeoMeta, list[Finding]]:
     """``seo`` with only keywords whose words the article uses and hashtags that are its words
-    run together; when none survive, the brief's keywords (or its subject) that the article
-    uses, and hashtags made from them."""
+    run together, each naming what the article is about; when none survive, the brief's
+    ``keywords`` (or its ``subject``) that the article uses, and hashtags made from them. The title
+    starts with a capital, the slug is made of the title's words and the description of whole
+    sentences (of the article's, when the model's was cut off or a list)."""
     findings: list[Finding] = []
-    body_words = set(words(plain(body), language))
-    phrases, compact = _phrases(body, language)
-    keywords: list[str] = []
+    brief = [subject, *keywords] if subject else list(keywords)
+    vocabulary = _Vocabulary(body, language, [seo.title, *brief])
+    kept: list[str] = []
     for keyword in seo.keywords:
-        if _in_article(keyword, body_words, compact, language):
-            keywords.append(keyword)
+        if vocabulary.has_keyword(keyword) and vocabulary.topical(keyword):
+            kept.append(keyword)
         else:
             findings.append(Finding(code="keyword", action="removed", detail=keyword))
-    if not keywords:
-        keywords = [k for k in fallback if _in_article(k, body_words, compact, language)][:5]
+    if not kept:
+        kept = [k for k in [*keywords, subject] if k and vocabulary.has_keyword(k)][:5]
     hashtags: list[str] = []
     for hashtag in seo.hashtags:
-        key = "".join(ch for ch in hashtag.lower() if ch.isalnum())
-        if key and (key in phrases or (is_dense(language) and key in compact)):
+        if vocabulary.has_hashtag(hashtag) and vocabulary.topical(hashtag):
             hashtags.append(hashtag)
         else:
             findings.append(Finding(code="hashtag", action="removed", detail=hashtag))
     if not hashtags:
-        hashtags = [made for made in (tag(keyword) for keyword in keywords[:3]) if made]
+        hashtags = [made for made in (tag(keyword) for keyword in kept[:3]) if made]
     # Models often hand the topic back as the title, lower-case ("composting at home").
     title = seo.title[:1].upper() + seo.title[1:]
-    update = {"title": title, "keywords": keywords, "hashtags": hashtags}
+    update = {
+        "title": title,
+        "keywords": kept,
+        "hashtags": hashtags,
+        "slug": _slug(seo.slug, [title, *brief], vocabulary),
+        "meta_description": _description(seo.meta_description, body),
+    }
+    for code, field in (("slug", "slug"), ("description", "meta_description")):
+        if update[field] != getattr(seo, field):
+            detail = f"{getattr(seo, field)[:120]!r} → {str(update[field])[:120]!r}"
+            findings.append(Finding(code=code, action="repaired", detail=detail))
     return seo.model_copy(update=update), findings
+
+
+def _slug(slug: str, subject: Sequence[str], vocabulary: _Vocabulary) -> str:
+    """The model's slug when its parts are words of the title, brief or article ("1-2" for a
+    Korean title, "growingvegetablesbalconycityflatdwellers" are not); else one from the title
+    or the brief, else empty (the caller falls back to the article's id)."""
+    parts = [part for part in slug.split("-") if part]
+    known = vocabulary.body_words | {p for text in subject for p in slugify(text).split("-")}
+    if parts and all(part in known for part in parts) and any(p.isalpha() for p in parts):
+        return slug
+    for text in subject:
+        made = slugify(text)
+        if any(part.isalpha() for part in made.split("-")):
+            return made
+    return ""
+
+
+def _description(description: str, body: str) -> str:
+    """The model's description when it is whole sentences and no list; else the article's
+    first sentences that fit (a search result shows about 160 characters)."""
+    description = " ".join(description.split())
+    if _SENTENCE_STOP.search(description) and not _LIST_MARKER.search(description):
+        return description
+    prose = "\n".join(
+        line for line in body.splitlines() if line.strip() and not line.lstrip().startswith("#")
+    )
+    made = ""
+    for sentence in sentences(prose):
+        joined = f"{made} {sentence}".strip()
+        if len(joined) > DESCRIPTION_LIMIT:
+            break
+        made = joined
+    if not made:
+        first = next(iter(sentences(prose)), description)
+        made = shorten(first, DESCRIPTION_LIMIT)
+    return made or description
 
 
 def default_alt(title: str, language: str, index: int) -> str:
@@ -89,21 +195,26 @@ def fit_alts(
     language: str,
     references: Sequence[str] = (),
 ) -> tuple[list[ImagePrompt], list[Finding]]:
-    """Alt texts in the article's language that name something the article is about and are
-    not the prompt's words (the bundled model once answered with the visual director's
-    instructions, "A concrete subject, setting, light, composition, style…"); otherwise one
-    made from the title (an honest alt beats a description of another image)."""
+    """Alt texts in the article's language that name something the article is about, are
+    not the prompt's words and differ from each other (the bundled model once answered with
+    the visual director's instructions, "A concrete subject, setting, light, composition,
+    style…"); otherwise one made from the title (an honest alt beats a description of another
+    image)."""
     subject = terms(f"{title} {article}", language)
     needed = MIN_ALT_SCRIPT["dense" if is_dense(language) else "alphabetic"]
     n = scaffolding.run_length(language)
     prompt = scaffolding.reference_grams(references, n, language)
     fitted: list[ImagePrompt] = []
     findings: list[Finding] = []
+    seen: set[str] = set()
     for index, image in enumerate(images):
         alt = image.alt.strip()
         on_topic = bool(terms(alt, language) & subject)
         copied = scaffolding.leaks(alt, prompt, n, language)
-        if alt and on_topic and not copied and script_share(alt, language) >= needed:
+        # Two pictures with one alt text tell a screen reader the same thing twice.
+        again = alt.casefold() in seen
+        seen.add(alt.casefold())
+        if alt and on_topic and not copied and not again and script_share(alt, language) >= needed:
             fitted.append(image)
             continue
         replacement = default_alt(title, language, index)

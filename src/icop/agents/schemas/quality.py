@@ -27,6 +27,8 @@ FindingCode = Literal[
     "uncited",
     "keyword",
     "hashtag",
+    "slug",
+    "description",
     "alt_text",
 ]
 Action = Literal["removed", "repaired", "noted", "blocking"]
