@@ -188,9 +188,11 @@ async def test_image_prompts_are_english_for_a_korean_article() -> None:
                 }
             )
         if role == "translator":
+            translator_room.append(request.max_tokens)
             return FakeReply(text="A compost heap in a garden, soft morning light")
         return writes_well(request)
 
+    translator_room: list[int] = []
     h = harness(korean)
     state = await _run(
         h, WriterBrief(length_words=200, topic="집에서 퇴비 만들기", language="ko", image_count=2)
@@ -200,6 +202,8 @@ async def test_image_prompts_are_english_for_a_korean_article() -> None:
     assert [image.alt for image in state["visual"].images] == ["퇴비 더미", "지렁이 상자"]
     # One translation of the brief before the director, one of the Korean prompt after.
     assert roles_called(h.fakes).count("translator") == 2
+    # Room for the text, not the task's 1,600 tokens a loop would fill: "퇴비 더미와 정원".
+    assert translator_room[-1] < 200 and max(translator_room) < 1600
     assert [p.prompt for p in h.images.calls[0]] == prompts
     assert state["markdown"].markdown.count("## 출처") == 1
 

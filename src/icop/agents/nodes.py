@@ -67,6 +67,8 @@ REVIEWERS = frozenset({"editor", "merger"})
 TOKENS_PER_WORD = 1.8
 # The editor's judgement carries scores and a rationale besides the polished article.
 JUDGEMENT_OVERHEAD = 600
+# A Hangul character translates to about 0.4 English tokens, a Latin one to about 0.25.
+TRANSLATION_TOKENS_PER_CHAR = 0.5
 M = TypeVar("M", bound=BaseModel)
 Update = dict[str, Any]
 
@@ -127,6 +129,7 @@ class ArticleNodes:
         inputs: InputModel,
         output: type[M],
         instructions: str | None = None,
+        max_tokens: int | None = None,
     ) -> AgentResult[M]:
         return await self.deps.runtime.run(
             role,
@@ -136,7 +139,7 @@ class ArticleNodes:
             correlation_id=state["article_id"],
             trace_id=state.get("trace_id", ""),
             instructions=instructions,
-            max_tokens=self._length_cap(state, role),
+            max_tokens=max_tokens or self._length_cap(state, role),
         )
 
     def _length_cap(self, state: Mapping[str, Any], role: str) -> int | None:
@@ -427,6 +430,9 @@ class ArticleNodes:
                 text=text, source_language=source or state["brief"].language, target_language="en"
             ),
             TranslatedText,
+            # Room for the translation, not the task's 1,600 tokens: the bundled model once
+            # looped to that limit translating two sentences (minutes on two cores).
+            max_tokens=int(len(text) * TRANSLATION_TOKENS_PER_CHAR) + 100,
         )
 
     async def images(self, state: ArticleState) -> Update:
