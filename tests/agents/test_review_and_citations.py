@@ -209,6 +209,22 @@ def test_uncited_paragraphs_that_restate_the_research_are_cited() -> None:
     assert added == [1, 3]
 
 
+def test_a_citation_code_adds_lands_after_the_sentence_not_inside_an_abbreviation() -> None:
+    """From the evaluation: "Organic matter (e [1].g., leaves, stems)"."""
+    claims = [Claim(text="A compost pile needs green and brown material in balance.", sources=[1])]
+    body = (
+        "A pile needs green and brown material (e.g. leaves, peelings) in balance, about 3.5 "
+        "parts brown to one part green. Turn it.\n"
+        "- Water\n- Microorganisms"
+    )
+    grounded, added = citations.ground(body, citations.evidence(claims, COMPOST_SOURCES))
+    assert grounded.startswith(
+        "A pile needs green and brown material (e.g. leaves, peelings) in balance, about 3.5 "
+        "parts brown to one part green [1]. Turn it.\n- Water"
+    )
+    assert added == [1]
+
+
 def test_input_labels_a_small_model_copies_are_removed_and_real_headings_kept() -> None:
     text = (
         "## topic: composting at home\n\n## language: en\n\n## outline\n## ## 1. Introduction\n"

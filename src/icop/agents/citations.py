@@ -22,7 +22,10 @@ from icop.agents.schemas import (
 
 # [3] or [2, 5] but not a Markdown link "[text](url)" or an image "![alt](url)".
 _CITATION = re.compile(r"(?<!!)\[(\d{1,2}(?:\s*,\s*\d{1,2})*)\](?!\()")
-_SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+|$)")
+# A sentence ends at . ! ? before a space or the end, or at a line's end (a list item); the
+# stops of "e.g." or "3.5" are not ends (a citation once landed in "(e [1].g., leaves").
+_SENTENCE = re.compile(r"(?:[^.!?\n]|[.!?](?![\s.!?]|$))+(?:[.!?]+|(?=\n)|$)")
+_INITIALS = re.compile(r"\b(?:[^\W\d_]\.){2,}")
 _TERM = re.compile(r"[^\W\d_]{4,}")
 _NOT_PROSE = ("#", "!", "|", ">", "```", "<")
 # Words too common to tell whose text a sentence restates (terms have four letters or more).
@@ -80,7 +83,9 @@ def ground(body: str, support: Sequence[Evidence]) -> tuple[str, list[int]]:
         if not prose or _CITATION.search(block):
             continue
         best: tuple[float, int, tuple[int, ...]] | None = None
-        for sentence in _SENTENCE.finditer(block):
+        # Initials ("e.g.", "U.S.") masked: same length, so positions stay the block's.
+        masked = _INITIALS.sub(lambda m: m.group().replace(".", "\x00"), block)
+        for sentence in _SENTENCE.finditer(masked):
             terms = _terms(sentence.group())
             for item, item_terms in supports:
                 shared = len(terms & item_terms)

@@ -17,6 +17,8 @@ from tests.agents.fakes import ARTICLE_TEXT, KOREAN_ARTICLE_TEXT
 def test_sentences_are_what_a_reader_reads() -> None:
     text = "---\ntitle: x\n---\n# Title\n\n- First item [1].\n\nOne. Two [2]!\n\n![alt](u)"
     assert sentences(text) == ["Title", "First item.", "One.", "Two!"]
+    initials = "Mix greens (e.g. peels) and browns. The U.S. market is big."
+    assert sentences(initials) == ["Mix greens (e.g. peels) and browns.", "The U.S. market is big."]
 
 
 def test_words_split_hangul_into_bigrams_whatever_the_particle() -> None:

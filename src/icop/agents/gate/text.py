@@ -18,7 +18,8 @@ _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _URL = re.compile(r"https?://\S+|<https?://[^>]+>")
 _MARKUP = re.compile(r"[*_`~>|]+")
 _LINE_PREFIX = re.compile(r"^\s*(?:#{1,6}\s+|[-*+]\s+|\d{1,3}[.)]\s+)")
-_SENTENCE_END = re.compile(r"(?<=[.!?\u3002\uff01\uff1f])\s+")
+# Not after initials: "e.g. leaves" and "the U.S. market" go on.
+_SENTENCE_END = re.compile(r"(?<=[.!?\u3002\uff01\uff1f])(?<!\b[^\W\d_]\.[^\W\d_]\.)\s+")
 _TOKEN = re.compile(r"[^\W_]+")
 _DENSE = re.compile(
     r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]"
