@@ -148,8 +148,12 @@ class LocalLLMClient:
         stop: Sequence[str] | None = None,
         top_p: float | None = None,
         response_format: Mapping[str, Any] | None = None,
+        sampling: Mapping[str, Any] | None = None,
     ) -> ChatResult:
+        """``sampling``: llama.cpp's own sampler fields (``dry_multiplier``,
+        ``repeat_penalty`` …), sent as they are."""
         body: dict[str, Any] = {
+            **(sampling or {}),
             "messages": list(messages),
             "max_tokens": max_tokens,
             "temperature": temperature,
