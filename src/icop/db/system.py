@@ -4,6 +4,7 @@ easy to find and every caller states why."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from uuid import UUID
 
 from sqlalchemy import text
@@ -27,3 +28,21 @@ async def tenants_with_due_workflow_starts(
         {"secs": older_than_s, "limit": limit},
     )
     return list(rows)
+
+
+@dataclass(frozen=True)
+class ResetCandidate:
+    tenant_id: UUID
+    user_id: UUID
+    display_name: str | None
+    language: str
+    workspace: str
+
+
+async def password_reset_candidates(session: AsyncSession, email: str) -> list[ResetCandidate]:
+    """The active accounts with this e-mail in active tenants, for a password reset asked for
+    before login; the call (with a hash of the address) lands in ``system_audit_log``."""
+    rows = await session.execute(
+        text("SELECT * FROM icop_auth_password_reset_candidates(:email)"), {"email": email}
+    )
+    return [ResetCandidate(**row._mapping) for row in rows]

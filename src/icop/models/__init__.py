@@ -11,7 +11,15 @@ from icop.models.article import (
     SocialCopy,
 )
 from icop.models.audit import AuditEvent
-from icop.models.auth import ApiKey, AuthSession, Invitation, RefreshToken
+from icop.models.auth import (
+    AccountToken,
+    AccountTokenPurpose,
+    ApiKey,
+    AuthSession,
+    Invitation,
+    LoginThrottle,
+    RefreshToken,
+)
 from icop.models.base import Base
 from icop.models.brand import TenantBrandKit
 from icop.models.credential import ApiCredential
@@ -50,6 +58,8 @@ from icop.models.workflow import WorkflowStart
 __all__ = [
     "AccountRateState",
     "AccountStatus",
+    "AccountToken",
+    "AccountTokenPurpose",
     "ApiCredential",
     "ApiKey",
     "ArticleDraft",
@@ -75,6 +85,7 @@ __all__ = [
     "LlmCall",
     "LlmContestEntry",
     "LlmRoutingOverride",
+    "LoginThrottle",
     "OAuthState",
     "OutboxEvent",
     "PipelineRun",
