@@ -128,3 +128,17 @@ def link_token(message: EmailMessage) -> str:
     found = re.search(r"#([0-9a-f]{32}\.[A-Za-z0-9_-]+)", plain_text(message))
     assert found is not None, plain_text(message)
     return found.group(1)
+
+
+async def notifications_of(
+    sessionmaker: async_sessionmaker[AsyncSession], tenant_id: UUID
+) -> list[tuple[str, UUID]]:
+    """The tenant's notifications as (kind, target id), newest first."""
+    from icop.db.session import unit_of_work
+    from icop.notifications.repository import NotificationRepository
+
+    async with unit_of_work(sessionmaker, tenant_id) as session:
+        rows = await NotificationRepository(session).page(
+            uuid4(), unread_only=False, limit=100, offset=0
+        )
+    return [(notification.kind, notification.target_id) for notification, _ in rows]

@@ -27,6 +27,7 @@ from icop.models.events import RunEvent
 from icop.models.image import Image, ImageRouting, ImageStatus
 from icop.models.knowledge import BrandVoiceSample, KnowledgeChunk, KnowledgeDocument
 from icop.models.llm import LlmCall, LlmContestEntry, LlmRoutingOverride, RoutingMode
+from icop.models.notification import Notification, NotificationKind, NotificationRead
 from icop.models.outbox import OutboxEvent
 from icop.models.planning import (
     ContentPipeline,
@@ -86,6 +87,9 @@ __all__ = [
     "LlmContestEntry",
     "LlmRoutingOverride",
     "LoginThrottle",
+    "Notification",
+    "NotificationKind",
+    "NotificationRead",
     "OAuthState",
     "OutboxEvent",
     "PipelineRun",
