@@ -116,6 +116,20 @@ class Settings(BaseSettings):
         default=3600, gt=0, description="The longest refusal after repeated failures."
     )
 
+    # --- notifications --------------------------------------------------------------------
+    notification_webhook_attempts: int = Field(
+        default=6, ge=1, description="Tries per notification before its webhook delivery fails."
+    )
+    notification_webhook_backoff_s: float = Field(
+        default=5.0, gt=0, description="Wait before the first retry; each next one doubles."
+    )
+    notification_webhook_timeout_s: float = Field(
+        default=10.0, gt=0, description="Timeout of one webhook call."
+    )
+    notification_webhook_poll_s: float = Field(
+        default=2.0, gt=0, description="How often the API process looks for due deliveries."
+    )
+
     # --- mail -----------------------------------------------------------------------------
     smtp_host: str | None = Field(
         default=None,

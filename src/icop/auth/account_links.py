@@ -40,7 +40,8 @@ MIN_SECRET_CHARS = 40
 
 
 def _hash(secret: str) -> bytes:
-    return hashlib.sha256(secret.encode()).digest()
+    # surrogatepass: a lone surrogate in a forged token must fail to match, not crash.
+    return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).digest()
 
 
 def _parse(token: str) -> tuple[UUID, bytes]:

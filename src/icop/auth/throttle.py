@@ -33,7 +33,7 @@ class ThrottlePolicy:
 
 
 def email_key(email: str) -> bytes:
-    return hashlib.sha256(email.strip().lower().encode()).digest()
+    return hashlib.sha256(email.strip().lower().encode("utf-8", "surrogatepass")).digest()
 
 
 class LoginThrottle:

@@ -46,3 +46,11 @@ async def password_reset_candidates(session: AsyncSession, email: str) -> list[R
         text("SELECT * FROM icop_auth_password_reset_candidates(:email)"), {"email": email}
     )
     return [ResetCandidate(**row._mapping) for row in rows]
+
+
+async def tenants_with_due_webhook_deliveries(session: AsyncSession, *, limit: int) -> list[UUID]:
+    """Tenants with notification webhook deliveries due now. Audited when not empty."""
+    rows = await session.scalars(
+        text("SELECT icop_system_due_webhook_deliveries(:limit)"), {"limit": limit}
+    )
+    return list(rows)

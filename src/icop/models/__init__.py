@@ -27,7 +27,14 @@ from icop.models.events import RunEvent
 from icop.models.image import Image, ImageRouting, ImageStatus
 from icop.models.knowledge import BrandVoiceSample, KnowledgeChunk, KnowledgeDocument
 from icop.models.llm import LlmCall, LlmContestEntry, LlmRoutingOverride, RoutingMode
-from icop.models.notification import Notification, NotificationKind, NotificationRead
+from icop.models.notification import (
+    DeliveryStatus,
+    Notification,
+    NotificationDelivery,
+    NotificationKind,
+    NotificationRead,
+    NotificationWebhook,
+)
 from icop.models.outbox import OutboxEvent
 from icop.models.planning import (
     ContentPipeline,
@@ -73,6 +80,7 @@ __all__ = [
     "Base",
     "BrandVoiceSample",
     "ContentPipeline",
+    "DeliveryStatus",
     "GeneratedArticle",
     "GraphCheckpoint",
     "GraphCheckpointWrite",
@@ -88,8 +96,10 @@ __all__ = [
     "LlmRoutingOverride",
     "LoginThrottle",
     "Notification",
+    "NotificationDelivery",
     "NotificationKind",
     "NotificationRead",
+    "NotificationWebhook",
     "OAuthState",
     "OutboxEvent",
     "PipelineRun",

@@ -12,8 +12,11 @@ from sqlalchemy import (
     DateTime,
     ForeignKeyConstraint,
     Index,
+    Integer,
+    LargeBinary,
     String,
     Text,
+    UniqueConstraint,
     Uuid,
     func,
 )
@@ -66,3 +69,57 @@ class NotificationRead(Base):
     read_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), nullable=False, server_default=func.now()
     )
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class NotificationWebhook(TenantOwned, TimestampMixin, Base):
+    """The tenant's one outgoing webhook (Slack-compatible ``{"text": …}``). The URL is a
+    secret (a Slack webhook URL is its own credential): only its ciphertext is stored."""
+
+    __tablename__ = "notification_webhooks"
+    __table_args__ = (tenants_fk(), UniqueConstraint("tenant_id"))
+
+    encrypted_url: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+    key_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    # Shown instead of the URL: scheme and host only.
+    hint: Mapped[str] = mapped_column(String(300), nullable=False)
+    created_by: Mapped[UUID | None] = mapped_column(Uuid)
+
+
+class NotificationDelivery(Base):
+    """One notification's way to the webhook: queued in the notification's own transaction,
+    sent after the commit by the delivery loop, retried with backoff."""
+
+    __tablename__ = "notification_deliveries"
+    __table_args__ = (
+        tenants_fk(),
+        ForeignKeyConstraint(
+            ["tenant_id", "notification_id"],
+            ["notifications.tenant_id", "notifications.id"],
+            ondelete="CASCADE",
+        ),
+        CheckConstraint(one_of("status", DeliveryStatus), name="status"),
+        Index(
+            "ix_notification_deliveries_tenant_id_status_next_attempt_at",
+            "tenant_id",
+            "status",
+            "next_attempt_at",
+        ),
+    )
+
+    tenant_id: Mapped[UUID] = mapped_column(Uuid, primary_key=True)
+    notification_id: Mapped[UUID] = mapped_column(Uuid, primary_key=True)
+    status: Mapped[str] = mapped_column(
+        String(16), nullable=False, server_default=DeliveryStatus.PENDING.value
+    )
+    attempts: Mapped[int] = mapped_column(Integer, nullable=False, server_default="0")
+    next_attempt_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), nullable=False, server_default=func.now()
+    )
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -1,14 +1,21 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, and_, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from icop.models import Notification, NotificationRead
+from icop.models import (
+    DeliveryStatus,
+    Notification,
+    NotificationDelivery,
+    NotificationRead,
+    NotificationWebhook,
+)
 
 
 class NotificationRepository:
@@ -91,3 +98,97 @@ class NotificationRepository:
                 .on_conflict_do_nothing()
             )
         return len(unread)
+
+
+class WebhookRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self) -> NotificationWebhook | None:
+        """The bound tenant's webhook (there is at most one)."""
+        return await self.session.scalar(select(NotificationWebhook))
+
+    async def exists(self) -> bool:
+        return (await self.session.scalar(select(NotificationWebhook.id))) is not None
+
+    async def add(self, webhook: NotificationWebhook) -> None:
+        self.session.add(webhook)
+        await self.session.flush()
+
+    async def delete(self, webhook: NotificationWebhook) -> None:
+        await self.session.delete(webhook)
+        await self.session.flush()
+
+
+@dataclass(frozen=True)
+class ClaimedDelivery:
+    notification_id: UUID
+    attempts: int
+    title: str
+    detail: str | None
+
+
+class DeliveryRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def enqueue(self, tenant_id: UUID, notification_id: UUID) -> None:
+        self.session.add(NotificationDelivery(tenant_id=tenant_id, notification_id=notification_id))
+        await self.session.flush()
+
+    async def claim(self, limit: int, lease_s: float) -> list[ClaimedDelivery]:
+        """Take due deliveries for one attempt each: counted and leased now, so a process that
+        dies mid-call leaves them to be tried again when the lease ends, and another process
+        skips them meanwhile."""
+        rows = (
+            await self.session.execute(
+                select(NotificationDelivery, Notification.title, Notification.detail)
+                .join(
+                    Notification,
+                    and_(
+                        Notification.tenant_id == NotificationDelivery.tenant_id,
+                        Notification.id == NotificationDelivery.notification_id,
+                    ),
+                )
+                .where(
+                    NotificationDelivery.status == DeliveryStatus.PENDING.value,
+                    NotificationDelivery.next_attempt_at <= func.now(),
+                )
+                .order_by(NotificationDelivery.next_attempt_at)
+                .limit(limit)
+                .with_for_update(skip_locked=True, of=NotificationDelivery)
+            )
+        ).all()
+        claimed = []
+        for delivery, title, detail in rows:
+            delivery.attempts += 1
+            delivery.next_attempt_at = func.now() + timedelta(seconds=lease_s)
+            claimed.append(
+                ClaimedDelivery(delivery.notification_id, delivery.attempts, title, detail)
+            )
+        await self.session.flush()
+        return claimed
+
+    async def sent(self, notification_id: UUID) -> None:
+        await self.session.execute(
+            update(NotificationDelivery)
+            .where(NotificationDelivery.notification_id == notification_id)
+            .values(status=DeliveryStatus.SENT.value, delivered_at=func.now(), last_error=None)
+        )
+
+    async def retry_later(self, notification_id: UUID, error: str, delay_s: float) -> None:
+        await self.session.execute(
+            update(NotificationDelivery)
+            .where(NotificationDelivery.notification_id == notification_id)
+            .values(
+                last_error=error[:500],
+                next_attempt_at=func.now() + timedelta(seconds=delay_s),
+            )
+        )
+
+    async def failed(self, notification_id: UUID, error: str) -> None:
+        await self.session.execute(
+            update(NotificationDelivery)
+            .where(NotificationDelivery.notification_id == notification_id)
+            .values(status=DeliveryStatus.FAILED.value, last_error=error[:500])
+        )

@@ -5,11 +5,18 @@ from uuid import UUID
 from fastapi import APIRouter, Query, status
 
 from icop.auth.dependencies import CurrentPrincipal, TenantSession, require_role
+from icop.credentials.dependencies import KeyringDep
 from icop.gateway.dependencies import Limit, Offset
 from icop.gateway.problems import problem_responses
-from icop.models import NotificationKind, Role
-from icop.notifications import service
-from icop.notifications.schemas import MarkedRead, NotificationOut, NotificationPage
+from icop.models import NotificationKind, NotificationWebhook, Role
+from icop.notifications import service, webhook
+from icop.notifications.schemas import (
+    MarkedRead,
+    NotificationOut,
+    NotificationPage,
+    WebhookOut,
+    WebhookSet,
+)
 
 router = APIRouter(
     prefix="/notifications",
@@ -47,6 +54,54 @@ async def list_notifications(
             for notification, read_at in rows
         ],
     )
+
+
+def _out(configured: NotificationWebhook | None) -> WebhookOut:
+    if configured is None:
+        return WebhookOut(configured=False)
+    return WebhookOut(
+        configured=True,
+        hint=configured.hint,
+        key_id=configured.key_id,
+        created_at=configured.created_at,
+    )
+
+
+@router.put(
+    "/webhook",
+    response_model=WebhookOut,
+    dependencies=[require_role(Role.ADMIN)],
+    responses=problem_responses(401, 403, 422, 429),
+)
+async def set_webhook(
+    body: WebhookSet, principal: CurrentPrincipal, session: TenantSession, keyring: KeyringDep
+) -> WebhookOut:
+    """Send every new notification to this webhook too (`POST {"text": …}`), after its commit,
+    retried with backoff. Replaces the previous one. The URL is stored encrypted."""
+    return _out(await webhook.configure(session, keyring, principal, body.url))
+
+
+@router.get(
+    "/webhook",
+    response_model=WebhookOut,
+    dependencies=[require_role(Role.ADMIN)],
+    responses=problem_responses(401, 403, 429),
+)
+async def get_webhook(session: TenantSession) -> WebhookOut:
+    """The configured webhook: its scheme and host only (the URL is a secret);
+    `configured: false` when there is none."""
+    return _out(await webhook.current(session))
+
+
+@router.delete(
+    "/webhook",
+    status_code=status.HTTP_204_NO_CONTENT,
+    dependencies=[require_role(Role.ADMIN)],
+    responses=problem_responses(401, 403, 404, 429),
+)
+async def delete_webhook(principal: CurrentPrincipal, session: TenantSession) -> None:
+    """Stop sending notifications to the webhook (deliveries still queued are marked failed)."""
+    await webhook.remove(session, principal)
 
 
 @router.post("/read-all", response_model=MarkedRead, responses=problem_responses(401, 403, 429))

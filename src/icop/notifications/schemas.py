@@ -6,7 +6,7 @@ from uuid import UUID
 from pydantic import Field
 
 from icop.models import NotificationKind
-from icop.schemas import ResponseModel
+from icop.schemas import RequestModel, ResponseModel
 
 
 class NotificationOut(ResponseModel):
@@ -27,3 +27,20 @@ class NotificationPage(ResponseModel):
 
 class MarkedRead(ResponseModel):
     marked: int
+
+
+class WebhookSet(RequestModel):
+    url: str = Field(
+        min_length=1,
+        max_length=2000,
+        description="A Slack-compatible incoming webhook: https, or http to localhost only.",
+    )
+
+
+class WebhookOut(ResponseModel):
+    """The URL itself never leaves the vault: only its scheme and host."""
+
+    configured: bool
+    hint: str | None = None
+    key_id: str | None = None
+    created_at: datetime | None = None

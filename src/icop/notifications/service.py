@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -9,7 +9,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from icop.auth.principal import Principal
 from icop.errors import NotFound
 from icop.models import Notification, NotificationKind
-from icop.notifications.repository import NotificationRepository
+from icop.notifications.repository import (
+    DeliveryRepository,
+    NotificationRepository,
+    WebhookRepository,
+)
 
 TITLE_LIMIT = 300
 DETAIL_LIMIT = 2000
@@ -25,8 +29,9 @@ async def notify(
     target_id: UUID,
     detail: str | None = None,
 ) -> Notification:
-    """Record a notice in the caller's unit of work: it commits or rolls back with the event."""
-    return await NotificationRepository(session).add(
+    """Record a notice in the caller's unit of work: it commits or rolls back with the event,
+    and so does its delivery to the tenant's webhook, when one is configured."""
+    notification = await NotificationRepository(session).add(
         Notification(
             tenant_id=tenant_id,
             kind=kind.value,
@@ -34,8 +39,14 @@ async def notify(
             detail=detail[:DETAIL_LIMIT] if detail else None,
             target_type=target_type,
             target_id=target_id,
+            # The moment of the event, not of its transaction's start (now()): several
+            # notices of one transaction still list newest first.
+            created_at=datetime.now(UTC),
         )
     )
+    if await WebhookRepository(session).exists():
+        await DeliveryRepository(session).enqueue(tenant_id, notification.id)
+    return notification
 
 
 async def page(
