@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from icop.api.app import create_app
 from icop.auth.throttle import email_key
 from icop.runtime.clients import Runtime
-from tests.helpers import PASSWORD, ApiClient
+from tests.helpers import PASSWORD, ApiClient, inbox, link_token
 
 FAILURES = 3
 LOCKOUT_S = 60
@@ -135,3 +135,22 @@ async def test_failures_outside_the_window_start_a_new_count(
     for _ in range(FAILURES - 1):
         assert (await _login(client, account.email, "wrong password!")).status_code == 401
     assert (await _login(client, account.email, PASSWORD)).status_code == 200
+
+
+async def test_a_password_reset_by_e_mail_lifts_the_lock(
+    throttled: Runtime, client: ApiClient
+) -> None:
+    account = await client.signup("Locked Out Co")
+    for _ in range(FAILURES):
+        await _login(client, account.email, "wrong password!")
+    assert (await _login(client, account.email, PASSWORD)).status_code == 429
+    await client.post("/api/v1/auth/password-reset/request", json={"email": account.email})
+    [message] = [
+        m for m in inbox(throttled, account.email) if str(m["Subject"]).startswith("Reset your")
+    ]
+    reset = await client.post(
+        "/api/v1/auth/password-reset",
+        json={"token": link_token(message), "new_password": "a fresh passphrase"},
+    )
+    assert reset.status_code == 204
+    assert (await _login(client, account.email, "a fresh passphrase")).status_code == 200

@@ -25,6 +25,8 @@ from icop.auth.account_tokens import AccountTokenRepository
 from icop.auth.exceptions import EmailAlreadyVerified, InvalidAccountLink
 from icop.auth.principal import Principal
 from icop.auth.repository import AuthRepository
+from icop.auth.throttle import email_key
+from icop.auth.throttle_repository import LoginThrottleRepository
 from icop.config import Settings
 from icop.db import system
 from icop.db.session import bind_tenant
@@ -185,6 +187,8 @@ async def reset_password(session: AsyncSession, token: str, new_password: str) -
     # The link reached the mailbox: that proves the address as well as a verification would.
     await users.mark_email_verified(user_id)
     await AuthRepository(session).revoke_user_sessions(tenant_id, user_id, "password_reset")
+    # Whoever reset it holds the mailbox: an address locked by someone guessing is unlocked.
+    await LoginThrottleRepository(session).clear(email_key(user.email))
     await audit.record(
         session,
         tenant_id=tenant_id,
