@@ -36,6 +36,7 @@ from icop.config import Settings  # noqa: E402
 from icop.db import bootstrap, migrate  # noqa: E402
 from icop.db.embedded import EmbeddedPostgres  # noqa: E402
 from icop.db.engine import DatabaseUrls, create_engine, resolve_urls  # noqa: E402
+from icop.mail.sink import MailSink  # noqa: E402
 from icop.runtime.clients import Runtime  # noqa: E402
 from tests.helpers import ApiClient, fake_providers  # noqa: E402
 from tests.llm_fixtures import default_model_path, session_server  # noqa: E402, F401
@@ -106,11 +107,17 @@ def sessionmaker(connection: AsyncConnection) -> async_sessionmaker[AsyncSession
 
 @pytest.fixture
 def context(
-    settings: Settings, app_engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession]
+    settings: Settings,
+    app_engine: AsyncEngine,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    tmp_path: Path,
 ) -> Runtime:
-    return Runtime.from_settings(
+    runtime = Runtime.from_settings(
         settings, engine=app_engine, sessionmaker=sessionmaker, llm_providers=fake_providers()
     )
+    # Each test's e-mails in a sink of its own (tests.helpers.inbox reads it).
+    runtime.mailer = MailSink(tmp_path / "mail", sender=settings.mail_from)
+    return runtime
 
 
 @pytest.fixture

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass
+from email.message import EmailMessage
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -12,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from icop.llm.providers.base import LLMProvider
 from icop.llm.providers.fake import FakeProvider
+from icop.mail.sink import MailSink, plain_text
 
 _counter = itertools.count()
 PASSWORD = "correct horse battery"
@@ -111,3 +114,31 @@ async def committed_tenant(
             client=ClientInfo(user_agent="pytest"),
         )
     return pair.tenant_id
+
+
+def inbox(runtime: Any, to: str) -> list[EmailMessage]:
+    """The e-mails the test's runtime sent to ``to``, newest first (the conftest gives each
+    test a mail sink of its own)."""
+    sink: MailSink = runtime.mailer
+    return [sink.read(stored.id) for stored in sink.messages(to=to)]
+
+
+def link_token(message: EmailMessage) -> str:
+    """The token in an account e-mail's link (after the ``#``, so no server logs it)."""
+    found = re.search(r"#([0-9a-f]{32}\.[A-Za-z0-9_-]+)", plain_text(message))
+    assert found is not None, plain_text(message)
+    return found.group(1)
+
+
+async def notifications_of(
+    sessionmaker: async_sessionmaker[AsyncSession], tenant_id: UUID
+) -> list[tuple[str, UUID]]:
+    """The tenant's notifications as (kind, target id), newest first."""
+    from icop.db.session import unit_of_work
+    from icop.notifications.repository import NotificationRepository
+
+    async with unit_of_work(sessionmaker, tenant_id) as session:
+        rows = await NotificationRepository(session).page(
+            uuid4(), unread_only=False, limit=100, offset=0
+        )
+    return [(notification.kind, notification.target_id) for notification, _ in rows]

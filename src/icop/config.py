@@ -94,6 +94,63 @@ class Settings(BaseSettings):
         default=30 * 24 * 3600, description="Refresh token (session) lifetime."
     )
     invitation_ttl_s: int = Field(default=7 * 24 * 3600, description="Invitation lifetime.")
+    email_verification_ttl_s: int = Field(
+        default=48 * 3600, gt=0, description="How long an e-mail verification link works."
+    )
+    password_reset_ttl_s: int = Field(
+        default=3600, gt=0, description="How long a password reset link works."
+    )
+    login_throttle_failures: int = Field(
+        default=5,
+        ge=1,
+        description="Failed logins for one e-mail within the window before that account's "
+        "logins are refused for a while (on top of the per-address limit).",
+    )
+    login_throttle_window_s: int = Field(
+        default=900, gt=0, description="The window failed logins are counted in."
+    )
+    login_throttle_lockout_s: int = Field(
+        default=60, gt=0, description="The first refusal's length; each next one doubles."
+    )
+    login_throttle_max_lockout_s: int = Field(
+        default=3600, gt=0, description="The longest refusal after repeated failures."
+    )
+
+    # --- notifications --------------------------------------------------------------------
+    notification_webhook_attempts: int = Field(
+        default=6, ge=1, description="Tries per notification before its webhook delivery fails."
+    )
+    notification_webhook_backoff_s: float = Field(
+        default=5.0, gt=0, description="Wait before the first retry; each next one doubles."
+    )
+    notification_webhook_timeout_s: float = Field(
+        default=10.0, gt=0, description="Timeout of one webhook call."
+    )
+    notification_webhook_poll_s: float = Field(
+        default=2.0, gt=0, description="How often the API process looks for due deliveries."
+    )
+
+    # --- mail -----------------------------------------------------------------------------
+    smtp_host: str | None = Field(
+        default=None,
+        description="SMTP server for account e-mails. Unset: the local mail sink, .eml files "
+        "under ICOP_HOME/mail (`icop mail list`).",
+    )
+    smtp_port: int = Field(default=587, description="SMTP port (465: implicit TLS).")
+    smtp_username: str | None = Field(default=None, description="SMTP login name.")
+    smtp_password: SecretStr | None = Field(default=None, description="SMTP password.")
+    smtp_starttls: bool = Field(
+        default=True, description="Upgrade the SMTP connection with STARTTLS (port 465: TLS)."
+    )
+    smtp_timeout_s: float = Field(default=30.0, gt=0, description="SMTP connection timeout.")
+    mail_from: str = Field(
+        default="ICOP <no-reply@localhost>", description="Sender of account e-mails."
+    )
+    dashboard_url: str | None = Field(
+        default=None,
+        description="Public URL of the dashboard, for links in e-mails. Unset: the API's "
+        "public URL (the dashboard is served under the same origin).",
+    )
 
     # --- credential vault -----------------------------------------------------------------
     vault_keys: SecretStr | None = Field(
@@ -492,6 +549,14 @@ class Settings(BaseSettings):
     @property
     def base_url(self) -> str:
         return self.public_url or f"http://{self.api_host}:{self.api_port}"
+
+    @property
+    def dashboard_base_url(self) -> str:
+        return (self.dashboard_url or self.base_url).rstrip("/")
+
+    @property
+    def mail_dir(self) -> Path:
+        return self.home / "mail"
 
     @property
     def run_dir(self) -> Path:

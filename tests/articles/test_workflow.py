@@ -32,7 +32,7 @@ from icop.orchestrator.queues import TaskQueue
 from icop.orchestrator.worker import WorkerRegistry, running_workers
 from icop.runtime.workers import register_articles
 from tests.agents.fakes import ARTICLE_TEXT, Harness, harness, role_of
-from tests.helpers import ApiClient
+from tests.helpers import ApiClient, notifications_of
 
 HISTORIES = Path(__file__).parent / "histories"
 
@@ -198,6 +198,9 @@ async def test_approval_waits_for_a_decision(setup: Setup, approved: bool) -> No
     handle = await setup.start(article_id)
     row = await _status(setup, article_id, "awaiting_approval")
     assert row.final_markdown  # the article is there to be reviewed
+    assert await notifications_of(setup.sessionmaker, setup.tenant_id) == [
+        ("approval_waiting", article_id)
+    ]
     user_id = uuid.uuid4()
     await handle.signal(
         ArticleWorkflow.decide,
@@ -280,3 +283,6 @@ async def test_an_article_the_gate_blocks_ends_needs_review_never_ready(setup: S
     assert any(f["action"] == "blocking" for f in row.quality["findings"])
     assert len(await setup.drafts(article_id)) == 3
     assert not markdown_path(setup.home, setup.tenant_id, article_id).exists()
+    assert await notifications_of(setup.sessionmaker, setup.tenant_id) == [
+        ("article_needs_review", article_id)
+    ]

@@ -20,7 +20,7 @@ from icop.api.app import create_app
 from icop.articles.repository import ArticleRepository
 from icop.auth.dependencies import RoleGuard, get_detached_principal, get_principal
 from icop.db.session import unit_of_work
-from icop.models import GeneratedArticle, PipelineRun, Role
+from icop.models import GeneratedArticle, NotificationKind, PipelineRun, Role
 from icop.planning.repository import PipelineRepository, RunRepository
 from tests.helpers import Account, ApiClient
 
@@ -181,6 +181,23 @@ async def _provider(client: ApiClient, owner: Account) -> str:
     return "x"
 
 
+async def _notification(client: ApiClient, owner: Account) -> str:
+    # Notifications are written by the events that cause them (workflows): inserted as those do.
+    from icop.notifications.service import notify
+
+    context = client.http._transport.app.state.runtime  # type: ignore[attr-defined]
+    async with unit_of_work(context.sessionmaker, owner.tenant_id) as session:
+        notification = await notify(
+            session,
+            tenant_id=owner.tenant_id,
+            kind=NotificationKind.RUN_FAILED,
+            title="matrix notification",
+            target_type="run",
+            target_id=uuid.uuid4(),
+        )
+    return str(notification.id)
+
+
 async def _version_number(client: ApiClient, owner: Account) -> str:
     # An article's version 1 is recorded when its history is first read or edited.
     return "1"
@@ -198,6 +215,7 @@ FACTORIES: dict[str, Factory] = {
     "document_id": _knowledge_document,
     "sample_id": _voice_sample,
     "article_id": _article,
+    "notification_id": _notification,
     "pipeline_id": _pipeline,
     "run_id": _run,
     "account_id": _social_account,

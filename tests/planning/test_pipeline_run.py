@@ -7,9 +7,13 @@ from __future__ import annotations
 
 import csv
 
+import pytest
+from temporalio.client import WorkflowFailureError
+
 from icop.db.session import unit_of_work
 from icop.models import GeneratedArticle, SubTopic
 from icop.planning.repository import RunRepository
+from tests.helpers import notifications_of
 from tests.planning.conftest import Setup
 
 
@@ -48,3 +52,12 @@ async def test_a_plan_runs_end_to_end_and_a_rerun_duplicates_nothing(setup: Setu
     assert await setup.count(SubTopic) == 4
     assert len(setup.calls.topics) == 2  # no sub-topics generated again
     assert setup.sheet()[1][1] == "done"
+
+
+async def test_a_run_that_cannot_read_its_plan_fails_and_tells_the_team(setup: Setup) -> None:
+    setup.plan.unlink()
+    with pytest.raises(WorkflowFailureError):
+        await setup.run("unreadable")
+    async with unit_of_work(setup.sessionmaker, setup.tenant_id) as session:
+        [run] = await RunRepository(session).list(setup.pipeline_id, limit=10, offset=0)
+    assert await notifications_of(setup.sessionmaker, setup.tenant_id) == [("run_failed", run.id)]

@@ -15,6 +15,7 @@ from icop.images.router import router as images_router
 from icop.invitations.router import router as invitations_router
 from icop.knowledge.router import router as knowledge_router
 from icop.llm.router import router as llm_router
+from icop.notifications.router import router as notifications_router
 from icop.planning.router import router as pipelines_router
 from icop.quotas.router import router as usage_router
 from icop.storage.router import router as media_router
@@ -32,6 +33,7 @@ DOMAIN_ROUTERS = (
     credentials_router,
     usage_router,
     audit_router,
+    notifications_router,
     llm_router,
     knowledge_router,
     brand_router,

@@ -27,7 +27,8 @@ from icop.articles.repository import ArticleRepository
 from icop.db.session import unit_of_work
 from icop.events import service as events
 from icop.llm.contests import record as contests
-from icop.models import ArticleStatus
+from icop.models import ArticleStatus, NotificationKind
+from icop.notifications import service as notifications
 from icop.orchestrator.heartbeat import heartbeating
 
 logger = logging.getLogger(__name__)
@@ -201,6 +202,15 @@ class ArticleActivities:
                 await _status_event(
                     session, tenant_id, article_id, ArticleStatus.NEEDS_REVIEW, cost=result.cost_usd
                 )
+                await notifications.notify(
+                    session,
+                    tenant_id=tenant_id,
+                    kind=NotificationKind.ARTICLE_NEEDS_REVIEW,
+                    title=f"Needs review: {result.title or 'an article'}",
+                    detail=result.message or "the publishability gate blocked the article",
+                    target_type="article",
+                    target_id=article_id,
+                )
                 return
             path = markdown_path(self.home, tenant_id, article_id)
             await asyncio.to_thread(write_markdown, path, result.markdown or "")
@@ -228,6 +238,15 @@ class ArticleActivities:
                 # replaces the article's contest, it never counts it twice.
                 await contests.record(session, tenant_id, article_id, result.contest)
             await _status_event(session, tenant_id, article_id, status, cost=result.cost_usd)
+            if status == ArticleStatus.AWAITING_APPROVAL:
+                await notifications.notify(
+                    session,
+                    tenant_id=tenant_id,
+                    kind=NotificationKind.APPROVAL_WAITING,
+                    title=f"Waiting for approval: {result.title or 'an article'}",
+                    target_type="article",
+                    target_id=article_id,
+                )
 
     @activity.defn(name="article.set_status")
     async def set_status(self, change: StatusChange) -> None:

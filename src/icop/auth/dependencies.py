@@ -24,6 +24,7 @@ from icop.gateway.dependencies import (
     process_client,
 )
 from icop.gateway.ratelimit import RateLimiter
+from icop.mail.mailer import Mailer
 from icop.models import Role
 
 
@@ -33,6 +34,14 @@ def get_tokens(request: Request) -> TokenService:
 
 
 TokensDep = Annotated[TokenService, Depends(get_tokens)]
+
+
+def get_mailer(request: Request) -> Mailer:
+    mailer: Mailer = process_client(request, "mailer")
+    return mailer
+
+
+MailerDep = Annotated[Mailer, Depends(get_mailer)]
 
 
 def _presented_credential(request: Request) -> str | None:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from icop.errors import Conflict, Unauthorized
+from icop.errors import BadRequest, Conflict, RateLimited, Unauthorized
 
 
 class InvalidCredentials(Unauthorized):
@@ -25,3 +25,18 @@ class SessionRevoked(Unauthorized):
 class AmbiguousAccount(Conflict):
     code = "ambiguous_account"
     title = "This e-mail has accounts in several tenants"
+
+
+class LoginThrottled(RateLimited):
+    code = "login_throttled"
+    title = "Too many failed logins for this account"
+
+
+class InvalidAccountLink(BadRequest):
+    code = "invalid_token"
+    title = "This link is unknown, already used or expired"
+
+
+class EmailAlreadyVerified(Conflict):
+    code = "email_already_verified"
+    title = "This e-mail address is already verified"

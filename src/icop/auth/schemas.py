@@ -16,6 +16,11 @@ class SignupRequest(RequestModel):
     password: str = Password
     company_name: str = Field(min_length=1, max_length=200)
     display_name: str | None = Field(default=None, max_length=200)
+    language: Literal["en", "ko"] | None = Field(
+        default=None,
+        description="Language of the e-mails sent to this person. Unset: Korean when the "
+        "request's Accept-Language prefers it, English otherwise.",
+    )
 
 
 class LoginRequest(RequestModel):
@@ -37,3 +42,20 @@ class TokenPair(ResponseModel):
     refresh_token: str
     token_type: Literal["bearer"] = "bearer"  # noqa: S105 - the OAuth token type, not a secret
     expires_in: int = Field(description="Seconds until the access token expires.")
+
+
+class VerifyEmailRequest(RequestModel):
+    token: str = Field(min_length=1, max_length=200, description="The token from the link.")
+
+
+class PasswordResetRequest(RequestModel):
+    email: Email
+
+
+class PasswordReset(RequestModel):
+    token: str = Field(min_length=1, max_length=200, description="The token from the link.")
+    new_password: str = Password
+
+
+class Accepted(ResponseModel):
+    detail: str

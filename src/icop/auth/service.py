@@ -19,6 +19,7 @@ from icop.auth.exceptions import (
 from icop.auth.principal import Principal, PrincipalKind
 from icop.auth.repository import AuthRepository
 from icop.auth.schemas import TokenPair
+from icop.auth.throttle import LoginThrottle, ThrottlePolicy
 from icop.auth.tokens import InvalidToken, TokenService, TokenType
 from icop.db.session import bind_tenant
 from icop.models import Role, SubscriptionPlan, UserStatus
@@ -43,6 +44,7 @@ async def signup(
     display_name: str | None,
     client: ClientInfo,
     plan: SubscriptionPlan = SubscriptionPlan.FREE,
+    language: str = "en",
 ) -> TokenPair:
     """Create a tenant and its owner. No bypass needed: binding the new tenant's id first
     lets the inserts pass the tenant policies' WITH CHECK."""
@@ -57,6 +59,7 @@ async def signup(
         password_hash=await passwords.hash_password(password),
         role=Role.OWNER.value,
         display_name=display_name,
+        language=language,
     )
     await audit.record(
         session,
@@ -85,7 +88,12 @@ async def login(
     password: str,
     tenant_id: UUID | None,
     client: ClientInfo,
+    throttle_policy: ThrottlePolicy | None = None,
 ) -> TokenPair:
+    """Refused (429) without checking the password while the address is throttled; a failure
+    counts towards the throttle, a success clears it."""
+    throttle = LoginThrottle(session, throttle_policy or ThrottlePolicy())
+    await throttle.ensure_allowed(email)
     candidates = await AuthRepository(session).login_candidates(email)
     if tenant_id is not None:
         candidates = [c for c in candidates if c.tenant_id == tenant_id]
@@ -105,6 +113,7 @@ async def login(
                 target_id=candidate.user_id,
                 details={"ip": client.ip_address},
             )
+        await throttle.record_failure(email)
         raise InvalidCredentials()
     if len(active) > 1:
         raise AmbiguousAccount(
@@ -112,6 +121,7 @@ async def login(
             tenant_ids=[str(c.tenant_id) for c in active],
         )
     account = active[0]
+    await throttle.record_success(email)
     await bind_tenant(session, account.tenant_id)
     new_hash = (
         await passwords.hash_password(password)

@@ -6,6 +6,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from icop.cli.common import app_session, console, friendly_errors, run_async, settings
 from icop.credentials import service as credentials
 from icop.credentials.vault import build_keyring, generate_env_key
+from icop.notifications import webhook as notification_webhook
 from icop.tenants.repository import TenantRepository
 
 app = typer.Typer(help="Credential vault keys.", no_args_is_help=True)
@@ -49,6 +50,7 @@ def rotate(
                 # One unit of work per tenant, under that tenant's row-level security.
                 async with app_session(current, tenant_id) as session:
                     total += await credentials.reencrypt_tenant(session, keyring)
+                    total += await notification_webhook.reencrypt_tenant(session, keyring)
                 progress.advance(task)
         return total
 

@@ -12,6 +12,7 @@ from icop.cli import (
     image,
     keys,
     llm,
+    mail,
     ops,
     pipeline,
     status,
@@ -39,6 +40,7 @@ app.add_typer(tenant.user_app, name="user")
 app.add_typer(keys.app, name="keys")
 app.add_typer(llm.app, name="llm")
 app.add_typer(image.app, name="image")
+app.add_typer(mail.app, name="mail")
 app.command("article")(article.article)
 app.add_typer(pipeline.app, name="pipeline")
 app.command("emulator")(emulator.emulator)

@@ -110,6 +110,12 @@ def up(
         _up_foreground(current, llm=llm, demo=demo)
 
 
+def _mail_note(current: Settings) -> str:
+    if current.smtp_host:
+        return f"account e-mails via SMTP {current.smtp_host}:{current.smtp_port}"
+    return f"account e-mails kept in the local mail sink {current.mail_dir} (`icop mail list`)"
+
+
 @friendly_errors
 def _up_foreground(current: Settings, *, llm: bool, demo: bool = False) -> None:
     if not _port_free(current.api_host, current.api_port):
@@ -123,6 +129,7 @@ def _up_foreground(current: Settings, *, llm: bool, demo: bool = False) -> None:
     emulator = _start_emulator(current)
     if emulator is not None:
         started.notes.append(f"platform emulator at {emulator.url}")
+    started.notes.append(_mail_note(current))
     for note in started.notes:
         console.print(f"  {note}")
     current.run_dir.mkdir(parents=True, exist_ok=True)

@@ -11,7 +11,15 @@ from icop.models.article import (
     SocialCopy,
 )
 from icop.models.audit import AuditEvent
-from icop.models.auth import ApiKey, AuthSession, Invitation, RefreshToken
+from icop.models.auth import (
+    AccountToken,
+    AccountTokenPurpose,
+    ApiKey,
+    AuthSession,
+    Invitation,
+    LoginThrottle,
+    RefreshToken,
+)
 from icop.models.base import Base
 from icop.models.brand import TenantBrandKit
 from icop.models.credential import ApiCredential
@@ -19,6 +27,14 @@ from icop.models.events import RunEvent
 from icop.models.image import Image, ImageRouting, ImageStatus
 from icop.models.knowledge import BrandVoiceSample, KnowledgeChunk, KnowledgeDocument
 from icop.models.llm import LlmCall, LlmContestEntry, LlmRoutingOverride, RoutingMode
+from icop.models.notification import (
+    DeliveryStatus,
+    Notification,
+    NotificationDelivery,
+    NotificationKind,
+    NotificationRead,
+    NotificationWebhook,
+)
 from icop.models.outbox import OutboxEvent
 from icop.models.planning import (
     ContentPipeline,
@@ -50,6 +66,8 @@ from icop.models.workflow import WorkflowStart
 __all__ = [
     "AccountRateState",
     "AccountStatus",
+    "AccountToken",
+    "AccountTokenPurpose",
     "ApiCredential",
     "ApiKey",
     "ArticleDraft",
@@ -62,6 +80,7 @@ __all__ = [
     "Base",
     "BrandVoiceSample",
     "ContentPipeline",
+    "DeliveryStatus",
     "GeneratedArticle",
     "GraphCheckpoint",
     "GraphCheckpointWrite",
@@ -75,6 +94,12 @@ __all__ = [
     "LlmCall",
     "LlmContestEntry",
     "LlmRoutingOverride",
+    "LoginThrottle",
+    "Notification",
+    "NotificationDelivery",
+    "NotificationKind",
+    "NotificationRead",
+    "NotificationWebhook",
     "OAuthState",
     "OutboxEvent",
     "PipelineRun",

@@ -41,6 +41,7 @@ class User(TenantOwned, TimestampMixin, Base):
         CheckConstraint(one_of("role", Role), name="role"),
         CheckConstraint(one_of("status", UserStatus), name="status"),
         CheckConstraint("email = lower(email)", name="email_lowercase"),
+        CheckConstraint("language IN ('en', 'ko')", name="language"),
         # The only index not led by tenant_id: login looks an e-mail up across tenants through
         # the audited system function icop_auth_login_candidates (ADR 0002).
         Index("ix_users_email_login", "email"),
@@ -54,3 +55,8 @@ class User(TenantOwned, TimestampMixin, Base):
         EnumText(UserStatus, 16), nullable=False, server_default=UserStatus.ACTIVE.value
     )
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Set when the person opened the verification link (or a password reset link, which
+    # proves the same thing).
+    email_verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The language of the e-mails the product sends this person.
+    language: Mapped[str] = mapped_column(String(8), nullable=False, server_default="en")

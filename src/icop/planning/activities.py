@@ -36,12 +36,14 @@ from icop.events import service as events
 from icop.models import (
     ArticleStatus,
     ContentPipeline,
+    NotificationKind,
     PipelineRun,
     Role,
     RowStatus,
     RunStatus,
     SubTopic,
 )
+from icop.notifications import service as notifications
 from icop.orchestrator.heartbeat import heartbeating
 from icop.outbox import service as outbox
 from icop.planning.generated import SubtopicGenerator
@@ -254,6 +256,15 @@ class PlanningActivities:
                     status=RunStatus.FAILED,
                     finished_at=datetime.now(UTC),
                     detail=error.detail,
+                )
+                await notifications.notify(
+                    session,
+                    tenant_id=pipeline.tenant_id,
+                    kind=NotificationKind.RUN_FAILED,
+                    title=f"Run failed: {pipeline.name}",
+                    detail=error.detail,
+                    target_type="run",
+                    target_id=run_id,
                 )
             raise _fail(error) from error
         work = [
@@ -650,4 +661,15 @@ class PlanningActivities:
                 finished_at=datetime.now(UTC),
                 detail=f"{done} row(s) done, {failed} failed",
             )
+            if status == RunStatus.FAILED:
+                pipeline = await PipelineRepository(session).get(UUID(run.pipeline_id))
+                await notifications.notify(
+                    session,
+                    tenant_id=UUID(run.tenant_id),
+                    kind=NotificationKind.RUN_FAILED,
+                    title=f"Run failed: {pipeline.name if pipeline else 'a pipeline'}",
+                    detail=f"all {failed} row(s) failed",
+                    target_type="run",
+                    target_id=run_id,
+                )
         return status

@@ -29,6 +29,7 @@ from icop.llm.providers.base import LLMProvider
 from icop.llm.registry import build_router
 from icop.llm.smart_router import SmartRouter
 from icop.llm.tenant_keys import ProviderFactory
+from icop.mail.mailer import Mailer, build_mailer
 from icop.orchestrator.connection import LazyClient
 from icop.orchestrator.queues import QUEUE_DEFAULTS, TaskQueue
 from icop.storage.base import ObjectStore
@@ -68,6 +69,8 @@ class Runtime:
     http: httpx.AsyncClient
     # The LISTEN connection that wakes live event streams (connects on first use).
     events: EventHub
+    # Account e-mails: SMTP, or the local mail sink under ICOP_HOME/mail.
+    mailer: Mailer
     # Set once Temporal is wired (icop.runtime.orchestration, or the worker process).
     temporal: LazyClient | None = None
     # What /readyz checks besides the database (Temporal, a poller on every queue …).
@@ -112,6 +115,7 @@ class Runtime:
             syndication=SyndicationRuntime.create(settings, sessionmaker, keyring, store=store),
             http=httpx.AsyncClient(timeout=HTTP_TIMEOUT_S),
             events=EventHub(engine.url.set(drivername="postgresql").render_as_string(False)),
+            mailer=build_mailer(settings),
         )
 
     async def aclose(self) -> None:

@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager, nullcontext
 from typing import NoReturn
 
 from icop.config import Settings
+from icop.notifications.delivery import background_deliverer
 from icop.observability.metrics import record_build_info
 from icop.observability.tracing import flush_tracing, setup_tracing, worker_service_name
 from icop.orchestrator.connection import LazyClient
@@ -36,7 +37,12 @@ async def api_orchestration(runtime: Runtime) -> AsyncIterator[None]:
         client, [temporal.queue_name(queue) for queue in TaskQueue]
     )
     try:
-        async with background_sweeper(runtime.sessionmaker, client):
+        async with (
+            background_sweeper(runtime.sessionmaker, client),
+            background_deliverer(
+                runtime.settings, runtime.sessionmaker, runtime.keyring, runtime.http
+            ),
+        ):
             if not runtime.settings.api_workers:
                 yield
                 return

@@ -29,10 +29,12 @@ from icop.db.session import unit_of_work
 from icop.models import (
     AccountStatus,
     AttemptOutcome,
+    NotificationKind,
     Post,
     PostStatus,
     PublishAttempt,
 )
+from icop.notifications import service as notifications
 from icop.syndication import events
 from icop.syndication.exceptions import AccountNeedsReconnect
 from icop.syndication.ledger import QuotaLedger
@@ -544,6 +546,15 @@ class Publisher:
             post.next_attempt_at = None
             await session.flush()
             await events.unconfirmed(session, post, reason)
+            await notifications.notify(
+                session,
+                tenant_id=run.tenant_id,
+                kind=NotificationKind.POST_UNCONFIRMED,
+                title=f"May or may not be live: a {post.platform} post",
+                detail=reason,
+                target_type="post",
+                target_id=post.id,
+            )
         return PublishOutcome(PostStatus.UNCONFIRMED, reason=reason)
 
     async def _wait(

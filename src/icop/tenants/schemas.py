@@ -29,6 +29,10 @@ class UserOut(ResponseModel):
     status: str
     created_at: datetime
     last_login_at: datetime | None
+    email_verified_at: datetime | None = Field(
+        default=None, description="When the person confirmed the address; null until then."
+    )
+    language: str = Field(default="en", description="Language of the e-mails sent to them.")
 
 
 class ApiKeyIdentity(ResponseModel):

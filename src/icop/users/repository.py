@@ -21,6 +21,7 @@ class UserRepository(Repository[User]):
         password_hash: str,
         role: str,
         display_name: str | None,
+        language: str = "en",
     ) -> User:
         user = User(
             tenant_id=tenant_id,
@@ -28,6 +29,7 @@ class UserRepository(Repository[User]):
             password_hash=password_hash,
             role=role,
             display_name=display_name,
+            language=language,
         )
         self.session.add(user)
         await self.session.flush()
@@ -57,6 +59,21 @@ class UserRepository(Repository[User]):
         if new_hash is not None:
             values["password_hash"] = new_hash
         await self.session.execute(update(User).where(User.id == user_id).values(**values))
+
+    async def set_password(self, user_id: UUID, password_hash: str) -> None:
+        await self.session.execute(
+            update(User).where(User.id == user_id).values(password_hash=password_hash)
+        )
+
+    async def mark_email_verified(self, user_id: UUID) -> bool:
+        """Record the verification once; False when it was already recorded."""
+        result = await self.session.execute(
+            update(User)
+            .where(User.id == user_id, User.email_verified_at.is_(None))
+            .values(email_verified_at=func.now())
+            .returning(User.id)
+        )
+        return result.scalar_one_or_none() is not None
 
     async def delete(self, user: User) -> None:
         await self.session.delete(user)

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from icop.db.session import unit_of_work
 from icop.models import PublishAttempt, PublishLedgerEntry, SocialAccount
 from icop.syndication.platforms.base import Platform
+from tests.helpers import notifications_of
 from tests.syndication.publishing.conftest import World
 from tests.syndication.support import events, load_post, make_account, make_post
 
@@ -103,6 +104,10 @@ async def test_ambiguous_call_that_created_nothing_becomes_unconfirmed_never_rep
     assert [a.outcome for a in attempts] == ["ambiguous"] and attempts[0].reconciled_at
     assert [e.topic for e in await events(world.sessionmaker, world.tenant_id)] == [
         "post.unconfirmed"
+    ]
+    # The team is told, in the same transaction.
+    assert await notifications_of(world.sessionmaker, world.tenant_id) == [
+        ("post_unconfirmed", post_id)
     ]
     # A later run (a workflow retry) does not send it again.
     again = await runtime.publisher.publish(world.tenant_id, post_id)
