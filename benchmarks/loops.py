@@ -10,8 +10,9 @@ research (each citing a source number), the length cap the graph gives a writer,
 
 - ``base``    llama.cpp's defaults (no penalty): what the product sends today;
 - ``dry``     the DRY sampler ("don't repeat yourself": penalises extending a sequence that
-              already occurred, multiplier 0.8, base 1.75, allowed length 2), with ``[`` added to
-              its sequence breakers so a repeated citation is not penalised;
+              already occurred) as the product sends it (``icop.llm.local.sampling``,
+              multiplier 0.8), with ``[`` among its sequence breakers so a repeated citation is
+              not penalised;
 - ``repeat``  the classic repetition penalty (1.1 over the last 256 tokens).
 
 Per configuration: *loops* (share of drafts the publishability gate calls a generation loop:
@@ -45,16 +46,11 @@ from icop.config import get_settings
 from icop.evaluation.dataset import load_topics
 from icop.llm.local import LocalLLMClient, LocalServer, ServerConfig
 from icop.llm.local.client import ChatMessage
+from icop.llm.local.sampling import anti_loop
 
 CONFIGS: dict[str, dict[str, Any]] = {
     "base": {},
-    "dry": {
-        "dry_multiplier": 0.8,
-        "dry_base": 1.75,
-        "dry_allowed_length": 2,
-        "dry_penalty_last_n": -1,
-        "dry_sequence_breakers": ["\n", ":", '"', "*", "["],
-    },
+    "dry": anti_loop(0.8),
     "repeat": {"repeat_penalty": 1.1, "repeat_last_n": 256},
 }
 

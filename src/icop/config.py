@@ -367,6 +367,14 @@ class Settings(BaseSettings):
         "looked up in the context), or a draft model (catalog name or .gguf path) with the "
         "local model's tokenizer, e.g. the 0.5B under the 1.5B.",
     )
+    llm_local_dry_multiplier: float = Field(
+        default=0.8,
+        ge=0,
+        le=5,
+        description="Strength of llama.cpp's DRY sampler on the local model's prose answers "
+        "(articles, merges, translations): it breaks generation loops; 0 switches it off "
+        "(docs/llm.md).",
+    )
     openai_api_key: SecretStr | None = Field(
         default=None,
         validation_alias=AliasChoices("OPENAI_API_KEY", "ICOP_OPENAI_API_KEY"),

@@ -79,7 +79,7 @@ def default_providers(settings: Settings) -> dict[str, LLMProvider]:
     if host and "://" not in host:
         host = f"http://{host}"
     return {
-        "local": LocalProvider(server),
+        "local": LocalProvider(server, dry_multiplier=settings.llm_local_dry_multiplier),
         "openai": OpenAIProvider(
             api_key=secret(settings.openai_api_key), base_url=settings.openai_base_url
         ),

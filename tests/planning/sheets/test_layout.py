@@ -105,6 +105,26 @@ def test_statuses_decide_which_rows_run() -> None:
     assert "unknown status 'maybe'" in errors[0].message
 
 
+def test_a_row_that_names_no_language_takes_its_topics_script() -> None:
+    """The reported row: 집에서 하는 퇴비 만들기 in an English pipeline, language left empty."""
+    rows, errors = parse_plan(
+        [
+            ["집에서 하는 퇴비 만들기", "ready"],
+            ["집에서 하는 퇴비 만들기", "ready", "", "", "", "en"],
+            ["Home composting", "ready"],
+            ["家庭での堆肥づくり", "ready"],
+        ],
+        first_row=2,
+        mapping=ColumnMapping(language="F"),
+    )
+    assert errors == []
+    assert [row.language for row in rows] == ["ko", "en", "en", "ja"]
+    korean_pipeline, _ = parse_plan(
+        [["Home composting", "ready"]], first_row=2, defaults=PlanDefaults(language="ko")
+    )
+    assert korean_pipeline[0].language == "ko"  # Latin script names no language
+
+
 def test_configurable_statuses() -> None:
     mapping = ColumnMapping(ready_statuses=["go"], skip_statuses=["", "done"])
     rows, errors = parse_plan(

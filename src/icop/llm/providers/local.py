@@ -18,6 +18,7 @@ from icop.llm.local.errors import (
     ServerUnavailable,
     TruncatedAnswer,
 )
+from icop.llm.local.sampling import anti_loop
 from icop.llm.local.server import LocalServer
 from icop.llm.providers.base import (
     Capabilities,
@@ -36,9 +37,13 @@ DEFAULT_ALIAS = "default"
 class LocalProvider:
     name = "local"
 
-    def __init__(self, server: LocalServer, *, timeout_s: float = 600.0) -> None:
+    def __init__(
+        self, server: LocalServer, *, timeout_s: float = 600.0, dry_multiplier: float = 0.0
+    ) -> None:
         self.server = server
         self.client = LocalLLMClient(server, timeout_s=timeout_s)
+        # Prose only: a structured answer is grammar-bound, and its retry leaves a loop warmer.
+        self.prose_sampling = anti_loop(dry_multiplier)
 
     @property
     def model_name(self) -> str:
@@ -86,6 +91,7 @@ class LocalProvider:
                     temperature=request.temperature,
                     seed=request.seed,
                     stop=request.stop or None,
+                    sampling=self.prose_sampling,
                 )
         except ContextLengthExceeded as error:
             raise ProviderBadRequest(self.name, error.detail) from error

@@ -263,6 +263,31 @@ class CellWrite:
 # --- reading --------------------------------------------------------------------------------
 
 
+_HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+
+
+def language_of_script(text: str) -> str | None:
+    """``ko``, ``ja`` or ``zh`` when most of ``text``'s letters are Hangul, kana (with Han) or
+    Han alone: scripts that name their language; None for anything else (Latin script is
+    shared by too many languages to guess from)."""
+    letters = [char for char in text if char.isalpha()]
+    if not letters:
+        return None
+    share = {
+        name: sum(1 for char in letters if pattern.match(char)) / len(letters)
+        for name, pattern in (("ko", _HANGUL), ("kana", _KANA), ("han", _HAN))
+    }
+    if share["ko"] >= 0.5:
+        return "ko"
+    if share["kana"] > 0 and share["kana"] + share["han"] >= 0.5:
+        return "ja"
+    if share["han"] >= 0.5:
+        return "zh"
+    return None
+
+
 def normalise_language(value: str) -> str | None:
     """``EN-gb`` → ``en-GB``; ``None`` when it is not a (short) BCP 47 code."""
     value = value.strip().replace("_", "-")
@@ -372,6 +397,10 @@ def _parse_row(
             problems.append(f"language {raw_language!r} is not a code such as en, ko or pt-BR")
         else:
             language = code
+    elif (written := language_of_script(topic)) and written != language.split("-")[0]:
+        # A topic in Hangul on a row that names no language is a Korean article: written in
+        # the pipeline's English, the model's angles drifted off the topic and the row failed.
+        language = written
 
     audience = defaults.audience
     if raw_audience := " ".join(cells.get("audience", "").split()):
