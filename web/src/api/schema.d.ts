@@ -178,6 +178,51 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/articles/{article_id}/content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Update Content
+         * @description Save an edit of the Markdown and/or the SEO fields as a new version. Name the version
+         *     you edited (``If-Match: "v<n>"`` → 412 when stale, or ``base_version`` → 409): nothing is
+         *     overwritten. The publishability gate's deterministic checks run on the text and come
+         *     back as findings; a ready article is not saved with blocking findings (422).
+         */
+        put: operations["update_content_api_v1_articles__article_id__content_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/articles/{article_id}/graph": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Article Graph
+         * @description The agent graph as a Mermaid flowchart with each node's status, duration and cost as
+         *     recorded while the article ran; the slowest node is marked. Follow a run's
+         *     ``…/runs/{run_id}/events`` to know when to read it again.
+         */
+        get: operations["get_article_graph_api_v1_articles__article_id__graph_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/articles/{article_id}/markdown": {
         parameters: {
             query?: never;
@@ -206,6 +251,67 @@ export interface paths {
         put?: never;
         /** Reject Article */
         post: operations["reject_article_api_v1_articles__article_id__reject_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/articles/{article_id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Versions
+         * @description The article's versions, newest first; version 1 is what the agents wrote. The ETag is
+         *     the current version's: send it back as ``If-Match`` when you save.
+         */
+        get: operations["list_versions_api_v1_articles__article_id__versions_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/articles/{article_id}/versions/{number}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Version
+         * @description One version with its findings and a unified diff against the version before it.
+         */
+        get: operations["get_version_api_v1_articles__article_id__versions__number__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/articles/{article_id}/versions/{number}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Restore Version
+         * @description A new version with version ``number``'s text and SEO fields (history is kept).
+         */
+        post: operations["restore_version_api_v1_articles__article_id__versions__number__restore_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -985,6 +1091,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/pipelines/{pipeline_id}/runs/{run_id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Follow Run
+         * @description The run's live view as server-sent events, one per change as it commits: ``run`` and
+         *     ``row`` status changes, ``article`` status changes and ``step`` events (a graph node
+         *     started or ended, with its times and cost) of the run's articles. Each event's ``id``
+         *     resumes the stream (``Last-Event-ID``, or ``?after=``); a ``: heartbeat`` comment comes
+         *     while nothing happens; an ``end`` event closes it once the run has finished.
+         */
+        get: operations["follow_run_api_v1_pipelines__pipeline_id__runs__run_id__events_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/posts": {
         parameters: {
             query?: never;
@@ -1005,6 +1135,29 @@ export interface paths {
          *     come back with it; what cannot be sent is a 422 listing every issue.
          */
         post: operations["schedule_posts_api_v1_posts_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/posts/validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Validate Post
+         * @description Check a draft for one platform as scheduling would, and save nothing: the fixed text,
+         *     each post's length counted the platform's way, what was changed, warnings, errors, and
+         *     what must happen to each image. With ``account_id``, that account's posts of the last
+         *     week are checked for duplicates too.
+         */
+        post: operations["validate_post_api_v1_posts_validate_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1425,6 +1578,24 @@ export interface components {
              */
             writers: number;
         };
+        /** ArticleGraphOut */
+        ArticleGraphOut: {
+            /**
+             * Article Id
+             * Format: uuid
+             */
+            article_id: string;
+            /**
+             * Mermaid
+             * @description A Mermaid flowchart: a class per status, the slowest bold.
+             */
+            mermaid: string;
+            /** Nodes */
+            nodes: components["schemas"]["GraphNodeOut"][];
+            /** Slowest */
+            slowest: string | null;
+            status: components["schemas"]["ArticleStatus"];
+        };
         /**
          * ArticleImage
          * @description One of the article's images as stored: the image maker's ``ImageAsset`` (shape 1).
@@ -1790,6 +1961,13 @@ export interface components {
             /** Provider */
             provider: string;
         };
+        /** ChangeOut */
+        ChangeOut: {
+            /** Code */
+            code: string;
+            /** Message */
+            message: string;
+        };
         /** ChatRequest */
         ChatRequest: {
             /** Max Tokens */
@@ -1879,6 +2057,36 @@ export interface components {
              * Format: date-time
              */
             expires_at: string;
+        };
+        /** ContentSaved */
+        ContentSaved: {
+            /**
+             * Article Id
+             * Format: uuid
+             */
+            article_id: string;
+            status: components["schemas"]["ArticleStatus"];
+            version: components["schemas"]["VersionOut"];
+        };
+        /** ContentUpdate */
+        ContentUpdate: {
+            /**
+             * Base Version
+             * @description The version this edit started from (or send ``If-Match: "v<n>"``): a stale one is refused, nothing is overwritten.
+             */
+            base_version?: number | null;
+            /**
+             * Markdown
+             * @description The whole document as ``GET …/markdown`` gives it (front matter and the source list included), or its body alone. Front matter is rebuilt from the SEO fields.
+             */
+            markdown: string;
+            /** @description Replaces the SEO fields; left out, they stay as they are. */
+            seo?: components["schemas"]["SeoFields"] | null;
+            /**
+             * Summary
+             * @description What changed, for the version history.
+             */
+            summary?: string | null;
         };
         /** CredentialCreate */
         CredentialCreate: {
@@ -2005,6 +2213,60 @@ export interface components {
             text: string;
             /** Writer */
             writer: string;
+        };
+        /** FindingOut */
+        FindingOut: {
+            /**
+             * Action
+             * @description blocking | noted (an edit is never rewritten by code)
+             */
+            action: string;
+            /** Code */
+            code: string;
+            /** Detail */
+            detail: string;
+        };
+        /** GraphNodeOut */
+        GraphNodeOut: {
+            /** Cost Usd */
+            cost_usd: string;
+            /** Duration Ms */
+            duration_ms: number | null;
+            /** Finished At */
+            finished_at: string | null;
+            /** Name */
+            name: string;
+            /**
+             * Runs
+             * @description How often the node ran (writers rerun after a blocked gate).
+             */
+            runs: number;
+            /** Slowest */
+            slowest: boolean;
+            /** Started At */
+            started_at: string | null;
+            /**
+             * Status
+             * @description pending | running | finished | stopped | failed | skipped
+             */
+            status: string;
+        };
+        /** ImageActionOut */
+        ImageActionOut: {
+            /** Detail */
+            detail: string;
+            /** Max Aspect */
+            max_aspect: number | null;
+            /** Max Bytes */
+            max_bytes: number;
+            /** Media Index */
+            media_index: number;
+            /** Min Aspect */
+            min_aspect: number | null;
+            /** Problems */
+            problems: string[];
+            /** Target Format */
+            target_format: string;
         };
         /** ImageCreate */
         ImageCreate: {
@@ -2195,6 +2457,17 @@ export interface components {
             invited_by: string | null;
             role: components["schemas"]["Role"];
         };
+        /** IssueOut */
+        IssueOut: {
+            /** Code */
+            code: string;
+            /** Media Index */
+            media_index?: number | null;
+            /** Message */
+            message: string;
+            /** Suggestion */
+            suggestion?: string | null;
+        };
         /**
          * LeaderboardRow
          * @description One model's record in one judged task, over the period asked for.
@@ -2284,6 +2557,35 @@ export interface components {
             /** @description Absent when the caller is an API key. */
             user: components["schemas"]["UserOut"] | null;
         };
+        /**
+         * MediaDescription
+         * @description An attachment as the composer knows it before upload: what it is, not its bytes.
+         */
+        MediaDescription: {
+            /** Alt */
+            alt?: string | null;
+            /**
+             * Animated
+             * @default false
+             */
+            animated: boolean;
+            /**
+             * Format
+             * @default jpeg
+             */
+            format: string;
+            /** Height */
+            height: number;
+            /** @default image */
+            kind: components["schemas"]["MediaKind"];
+            /**
+             * Size Bytes
+             * @default 0
+             */
+            size_bytes: number;
+            /** Width */
+            width: number;
+        };
         /** MediaIn */
         MediaIn: {
             /** Alt */
@@ -2305,6 +2607,11 @@ export interface components {
             /** Width */
             width: number;
         };
+        /**
+         * MediaKind
+         * @enum {string}
+         */
+        MediaKind: "image" | "video";
         /**
          * Metric
          * @enum {string}
@@ -2600,11 +2907,114 @@ export interface components {
             /** Topic Tag */
             topic_tag?: string | null;
         };
+        /** PostPreview */
+        PostPreview: {
+            /** Changes */
+            changes: components["schemas"]["ChangeOut"][];
+            /** Dropped Hashtags */
+            dropped_hashtags: string[];
+            /** Errors */
+            errors: components["schemas"]["IssueOut"][];
+            /** Estimated Cost Usd */
+            estimated_cost_usd: string | null;
+            /**
+             * Fixed Text
+             * @description The first post's text after the automatic fixes.
+             */
+            fixed_text: string;
+            /** Image Actions */
+            image_actions: components["schemas"]["ImageActionOut"][];
+            /**
+             * Length
+             * @description ``text`` as written, before any fix, in ``unit``.
+             */
+            length: number;
+            /**
+             * Limit
+             * @description The platform's text limit per post, in ``unit``.
+             */
+            limit: number;
+            /**
+             * Ok
+             * @description False when ``errors`` is not empty: the post cannot be sent.
+             */
+            ok: boolean;
+            platform: components["schemas"]["Platform"];
+            /**
+             * Posts
+             * @description More than one: a thread.
+             */
+            posts: components["schemas"]["PreparedPostOut"][];
+            /** Unit */
+            unit: string;
+            /** Warnings */
+            warnings: components["schemas"]["IssueOut"][];
+        };
         /**
          * PostStatus
          * @enum {string}
          */
         PostStatus: "scheduled" | "waiting_quota" | "publishing" | "published" | "failed" | "unconfirmed" | "cancelled";
+        /**
+         * PostValidateRequest
+         * @description A draft for one platform, checked as ``POST /posts`` would check it; nothing is saved.
+         */
+        PostValidateRequest: {
+            /**
+             * Account Id
+             * @description The account it would go to: its last week's posts are checked for duplicates, as at scheduling.
+             */
+            account_id?: string | null;
+            /**
+             * Allow Thread
+             * @description X and Threads: split an over-long post into a thread.
+             * @default true
+             */
+            allow_thread: boolean;
+            /** Duplicate Variation */
+            duplicate_variation?: string | null;
+            /** Hashtags */
+            hashtags?: string[];
+            /** Link Url */
+            link_url?: string | null;
+            /** Media */
+            media?: components["schemas"]["MediaDescription"][];
+            /** Mentions */
+            mentions?: string[];
+            platform: components["schemas"]["Platform"];
+            /**
+             * Text
+             * @default
+             */
+            text: string;
+            /**
+             * Url As Reply
+             * @description X: put the link in a reply.
+             * @default false
+             */
+            url_as_reply: boolean;
+        };
+        /** PreparedPostOut */
+        PreparedPostOut: {
+            /**
+             * Length
+             * @description Counted the platform's way (see ``unit``).
+             */
+            length: number;
+            /** Link Url */
+            link_url: string | null;
+            /**
+             * Media
+             * @description Indexes into the request's media.
+             */
+            media: number[];
+            /** Reply To Previous */
+            reply_to_previous: boolean;
+            /** Text */
+            text: string;
+            /** Topic Tag */
+            topic_tag: string | null;
+        };
         /**
          * Preset
          * @enum {string}
@@ -2702,6 +3112,48 @@ export interface components {
             status: components["schemas"]["ArticleStatus"] | null;
             /** Sub Topic */
             sub_topic: string;
+        };
+        /**
+         * RunEventOut
+         * @description One change of a run, a plan row, an article or an article's graph step.
+         */
+        RunEventOut: {
+            /** Article Id */
+            article_id: string | null;
+            /** Cost Usd */
+            cost_usd: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Detail */
+            detail: string | null;
+            /** Finished At */
+            finished_at: string | null;
+            /**
+             * Id
+             * @description Also the SSE event id: resume with ``Last-Event-ID``.
+             */
+            id: number;
+            /**
+             * Kind
+             * @description run | row | article | step
+             */
+            kind: string;
+            /** Row Number */
+            row_number: number | null;
+            /** Run Id */
+            run_id: string | null;
+            /** Started At */
+            started_at: string | null;
+            /** Status */
+            status: string;
+            /**
+             * Step
+             * @description The graph node (step events) or the row's step.
+             */
+            step: string | null;
         };
         /** RunOut */
         RunOut: {
@@ -2815,6 +3267,22 @@ export interface components {
             query: string;
             /** Results */
             results: components["schemas"]["SearchHitOut"][];
+        };
+        /**
+         * SeoFields
+         * @description The SEO fields as a person sets them; the limits are the ones search results cut at.
+         */
+        SeoFields: {
+            /** Hashtags */
+            hashtags?: string[];
+            /** Keywords */
+            keywords?: string[];
+            /** Meta Description */
+            meta_description: string;
+            /** Slug */
+            slug: string;
+            /** Title */
+            title: string;
         };
         /** SignupRequest */
         SignupRequest: {
@@ -3069,6 +3537,68 @@ export interface components {
             display_name?: string | null;
             role?: components["schemas"]["Role"] | null;
             status?: components["schemas"]["UserStatus"] | null;
+        };
+        /** VersionOut */
+        VersionOut: {
+            /** Author Id */
+            author_id: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Diff
+             * @description Unified diff from the previous version (or from nothing).
+             */
+            diff: string;
+            /** Findings */
+            findings: components["schemas"]["FindingOut"][];
+            /** Markdown */
+            markdown: string;
+            /** Number */
+            number: number;
+            /** Restored From */
+            restored_from: number | null;
+            /** Seo */
+            seo: {
+                [key: string]: unknown;
+            };
+            /**
+             * Seo Changes
+             * @description SEO fields that differ from the previous version: {field: [before, after]}.
+             */
+            seo_changes: {
+                [key: string]: unknown;
+            };
+            /**
+             * Source
+             * @description graph (what the agents wrote) | edit | restore
+             */
+            source: string;
+            /** Summary */
+            summary: string | null;
+        };
+        /** VersionSummary */
+        VersionSummary: {
+            /** Author Id */
+            author_id: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Number */
+            number: number;
+            /** Restored From */
+            restored_from: number | null;
+            /**
+             * Source
+             * @description graph (what the agents wrote) | edit | restore
+             */
+            source: string;
+            /** Summary */
+            summary: string | null;
         };
         /** VoiceSampleCreate */
         VoiceSampleCreate: {
@@ -4445,6 +4975,226 @@ export interface operations {
             };
         };
     };
+    update_content_api_v1_articles__article_id__content_put: {
+        parameters: {
+            query?: never;
+            header?: {
+                "If-Match"?: string | null;
+            };
+            path: {
+                article_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContentUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContentSaved"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_article_graph_api_v1_articles__article_id__graph_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                article_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArticleGraphOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get_markdown_api_v1_articles__article_id__markdown_get: {
         parameters: {
             query?: never;
@@ -4654,6 +5404,306 @@ export interface operations {
             };
             /** @description Service Unavailable */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_versions_api_v1_articles__article_id__versions_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                article_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionSummary"][];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_version_api_v1_articles__article_id__versions__number__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                article_id: string;
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    restore_version_api_v1_articles__article_id__versions__number__restore_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                "If-Match"?: string | null;
+            };
+            path: {
+                article_id: string;
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContentSaved"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9676,6 +10726,104 @@ export interface operations {
             };
         };
     };
+    follow_run_api_v1_pipelines__pipeline_id__runs__run_id__events_get: {
+        parameters: {
+            query?: {
+                /** @description Replay after this event id. */
+                after?: number | null;
+            };
+            header?: {
+                "Last-Event-ID"?: string | null;
+            };
+            path: {
+                pipeline_id: string;
+                run_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": components["schemas"]["RunEventOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "text/event-stream": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "text/event-stream": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "text/event-stream": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "text/event-stream": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "text/event-stream": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "text/event-stream": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "text/event-stream": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     calendar_api_v1_posts_get: {
         parameters: {
             query?: {
@@ -9889,6 +11037,100 @@ export interface operations {
             };
             /** @description Service Unavailable */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    validate_post_api_v1_posts_validate_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PostValidateRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostPreview"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
