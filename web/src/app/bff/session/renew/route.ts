@@ -5,8 +5,11 @@ import { ownOrigin } from "@/lib/session/csrf";
 import { endSession, safeNext, startSession, unreachable } from "@/lib/session/http";
 import { refresher } from "@/lib/session/upstream";
 
-/** Pages land here (a redirect from the middleware or a page) when their access token has
- * lapsed: a new pair is set and the browser goes back where it was, without a visible step.
+/** Pages land here when a session cannot be renewed in place: a page whose render met a 401
+ * (its token died before its cookie: a logout elsewhere, new keys), or, rewritten here by the
+ * middleware, a request without a session or with a refused or unanswered refresh. A new pair is
+ * set and the browser goes back where it was; without one, to the login page. Its redirects
+ * name the browser's own host (a middleware redirect would say localhost for 127.0.0.1).
  * A GET on purpose: it is a navigation, and it discloses nothing to a cross-site caller. */
 export async function GET(request: NextRequest): Promise<NextResponse> {
   const next = safeNext(request.nextUrl.searchParams.get("next"));
