@@ -1,6 +1,8 @@
-import { expect, test } from "@playwright/test";
+import { writeFileSync } from "node:fs";
 
-import { expectAccessible, FIRST, logIn, PASSWORD, screenshot, SCREENSHOTS } from "./support";
+import { expect, test, type Page } from "@playwright/test";
+
+import { expectAccessible, FIRST, LIVE, logIn, PASSWORD, screenshot, SCREENSHOTS } from "./support";
 
 const PAGES = [
   { path: "/", en: "Home", ko: "홈" },
@@ -154,6 +156,68 @@ test.describe.serial("the dashboard", () => {
     await screenshot(page, "en-article");
   });
 
+  test("reviews and edits an article: the gate's findings, a new version and its diff, a conflict, a restore", async ({ page, context }) => {
+    await logIn(page, FIRST.email, FIRST.password);
+    const url = `/articles/${FIRST.reviewId}`;
+    await page.goto(url);
+    await expect(page.getByRole("heading", { level: 1, name: "Watering a vegetable garden" })).toBeVisible();
+    const findings = page.getByRole("list", { name: "Quality check findings" });
+    await expect(findings).toContainText("uncited_claim");
+    await expect(findings).toContainText("A deep soak twice a week");
+    await expect(page.getByRole("button", { name: "Approve" })).toBeVisible();
+    await expect(page.getByRole("button", { name: "Reject" })).toBeVisible();
+    await expect(page.getByRole("link", { name: "Show the changes in version 1" })).toBeVisible();
+
+    const markdown = page.getByRole("textbox", { name: "Markdown", exact: true });
+    const save = page.getByRole("button", { name: "Save as a new version" });
+    const edit = async (target: Page, from: string, to: string) => {
+      const box = target.getByRole("textbox", { name: "Markdown", exact: true });
+      await box.fill((await box.inputValue()).replace(from, to));
+    };
+    await page.getByRole("button", { name: "Edit the article" }).click();
+    await expect(markdown).toHaveValue(/every morning/);
+    await edit(page, "every morning", "every evening");
+    await page.getByRole("textbox", { name: "What changed (optional)" }).fill("water in the evening");
+    await page.getByRole("tab", { name: "Preview" }).click();
+    await expect(page.getByRole("tabpanel")).toContainText("every evening");
+    await expectAccessible(page, "article editor");
+    await save.click();
+    await expect(page.getByText("Saved as version 2")).toBeVisible();
+    await expect(page.locator(".markdown").first()).toContainText("every evening");
+
+    await page.getByRole("link", { name: "Show the changes in version 2" }).click();
+    await expect(page.getByRole("heading", { name: "Changes in version 2" })).toBeVisible();
+    await expect(page.locator('.diff [data-diff="removed"]', { hasText: "every morning" })).toBeVisible();
+    await expect(page.locator('.diff [data-diff="added"]', { hasText: "every evening" })).toBeVisible();
+    await expect(page.getByRole("row", { name: /water in the evening/ })).toBeVisible();
+    await expectAccessible(page, "article versions and diff");
+    await screenshot(page, "en-article-diff");
+
+    // Two tabs on version 2: the first saves version 3; the second's save is refused, not merged.
+    const other = await context.newPage();
+    await other.goto(url);
+    await other.getByRole("button", { name: "Edit the article" }).click();
+    await page.goto(url);
+    await page.getByRole("button", { name: "Edit the article" }).click();
+    await edit(page, "every evening", "at dusk");
+    await save.click();
+    await expect(page.getByText("Saved as version 3")).toBeVisible();
+    await edit(other, "every evening", "at noon");
+    await other.getByRole("button", { name: "Save as a new version" }).click();
+    const conflict = other.getByRole("alert").filter({ hasText: "someone changed the article" });
+    await expect(conflict).toContainText("version 2");
+    await expectAccessible(other, "edit conflict");
+    await screenshot(other, "en-article-conflict");
+    await other.close();
+
+    // Restoring version 1 is a new version (4) with the agents' text; history is kept.
+    await page.goto(`${url}?version=1`);
+    await page.getByRole("button", { name: "Restore version 1" }).click();
+    await expect(page.getByRole("link", { name: "Show the changes in version 4" })).toBeVisible();
+    await expect(page.locator(".markdown").first()).toContainText("every morning");
+    await expect(page.getByRole("link", { name: "Show the changes in version 3" })).toBeVisible();
+  });
+
   test("speaks Korean to a browser that prefers it", async ({ browser }) => {
     const context = await browser.newContext({ locale: "ko-KR", baseURL: test.info().project.use.baseURL });
     const page = await context.newPage();
@@ -174,5 +238,44 @@ test.describe.serial("the dashboard", () => {
     await expect(page.getByRole("heading", { name: "찾을 수 없음" })).toBeVisible();
     await context.close();
     console.log(`screenshots: ${SCREENSHOTS}`);
+  });
+
+  test("follows a pipeline run live: its row, article and agent graph move as the events arrive", async ({ page }) => {
+    await logIn(page, FIRST.email, FIRST.password);
+    await page.goto("/pipelines");
+    await page.getByRole("link", { name: "Garden plan" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "Garden plan" })).toBeVisible();
+    await page.getByRole("table").getByRole("link").first().click();
+    await expect(page).toHaveURL(new RegExp(`/pipelines/${LIVE.pipelineId}/runs/${LIVE.runId}$`));
+    await expect(page.getByRole("heading", { level: 1, name: "Pipeline run" })).toBeVisible();
+
+    const row = page.locator('tr[data-row="1"]');
+    const writer = page.locator('tr[data-node="writer_a"]');
+    await expect(page.getByTestId("live-connection")).toHaveAttribute("data-state", "live");
+    await expect(row).toHaveAttribute("data-status", "writing");
+    await expect(row).toContainText("Raised beds");
+    await expect(writer).toHaveAttribute("data-status", "running");
+    await expect(page.getByTestId("article-graph").locator("svg")).toBeVisible();
+    await expectAccessible(page, "live run");
+    await screenshot(page, "en-run-live");
+
+    // No polling: while nothing happens, the page reads nothing.
+    const reads: string[] = [];
+    page.on("request", (request) => {
+      if (new URL(request.url()).pathname.startsWith("/api/v1/") && !request.url().endsWith("/events")) reads.push(request.url());
+    });
+    await page.waitForTimeout(1500);
+    expect(reads).toEqual([]);
+
+    // The workers move on (tests/web/test_dashboard.py commits it when this file appears).
+    writeFileSync(LIVE.signal, "open");
+    await expect(row).toHaveAttribute("data-status", "done", { timeout: 30_000 });
+    await expect(page.getByTestId("run-status")).toHaveText("Succeeded");
+    await expect(page.getByTestId("live-connection")).toHaveAttribute("data-state", "ended");
+    await expect(writer).toHaveAttribute("data-status", "finished");
+    await expect(page.getByRole("table", { name: "Graph steps" })).toContainText("slowest");
+    await expect(page.getByText("1 of 1 rows done, 0 failed")).toBeVisible();
+    await expectAccessible(page, "finished run");
+    await screenshot(page, "en-run-finished");
   });
 });

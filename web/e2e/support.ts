@@ -16,6 +16,16 @@ export const FIRST = {
   email: process.env.ICOP_E2E_FIRST_EMAIL ?? "",
   password: process.env.ICOP_E2E_FIRST_PASSWORD ?? "",
   articleId: process.env.ICOP_E2E_FIRST_ARTICLE ?? "",
+  /** Awaiting approval, with a blocking finding of the quality gate. */
+  reviewId: process.env.ICOP_E2E_REVIEW_ARTICLE ?? "",
+};
+
+/** A pipeline run in the middle of writing, which the test moves on when the signal file
+ * appears (tests/web/test_dashboard.py). */
+export const LIVE = {
+  pipelineId: process.env.ICOP_E2E_PIPELINE ?? "",
+  runId: process.env.ICOP_E2E_RUN ?? "",
+  signal: process.env.ICOP_E2E_LIVE_SIGNAL ?? join(ARTEFACTS, "live-view-open"),
 };
 
 /** No serious or critical WCAG 2 A/AA violation on the page as it is now. */

@@ -20,6 +20,8 @@ export interface ProxyInput {
   csrfCookie?: string;
   allowedOrigins?: string[];
   body?: ArrayBuffer;
+  /** The browser's request ending (a closed live view) ends the call to the API with it. */
+  signal?: AbortSignal;
 }
 
 export interface ProxyDeps {
@@ -48,6 +50,11 @@ function cleanResponse(upstream: Response): Response {
   const headers = new Headers(upstream.headers);
   // fetch already decoded the body; its length and encoding no longer describe what we send.
   for (const name of DROPPED_RESPONSE_HEADERS) headers.delete(name);
+  if ((headers.get("content-type") ?? "").startsWith("text/event-stream")) {
+    // Next's server gzips what it sends, and a gzip stream holds events back until its buffer
+    // fills: a live view would see them late, in bursts. no-transform turns compression off.
+    headers.set("cache-control", "no-store, no-transform");
+  }
   return new Response(upstream.body, { status: upstream.status, statusText: upstream.statusText, headers });
 }
 
@@ -75,6 +82,7 @@ async function forward(input: ProxyInput, deps: ProxyDeps): Promise<ProxyResult>
       body: withBody ? input.body : undefined,
       redirect: "manual",
       cache: "no-store",
+      signal: input.signal,
     });
   };
 

@@ -211,6 +211,46 @@ describe("the API proxy", () => {
   });
 });
 
+describe("the API proxy's headers", () => {
+  function capture(contentType: string) {
+    const sent: Headers[] = [];
+    const deps: ProxyDeps = {
+      apiBase: "http://api:8000",
+      fetch: async (_target, init) => {
+        sent.push(new Headers(init.headers));
+        return new Response("data: {}\n\n", { status: 200, headers: { "content-type": contentType, "cache-control": "no-store" } });
+      },
+      refresh: async () => null,
+    };
+    return { sent, deps };
+  }
+
+  it("forwards the version an edit started from and where an event stream resumes", async () => {
+    const { sent, deps } = capture("application/json");
+    await proxyToApi(
+      {
+        method: "GET",
+        url: "http://127.0.0.1:3000/api/v1/x",
+        headers: new Headers({ "if-match": '"v2"', "last-event-id": "41", cookie: "secret=1" }),
+        accessToken: "a1",
+      },
+      deps,
+    );
+    expect(sent[0]?.get("if-match")).toBe('"v2"');
+    expect(sent[0]?.get("last-event-id")).toBe("41");
+    expect(sent[0]?.get("cookie")).toBeNull();
+  });
+
+  it("keeps Next's compression off an event stream (it would hold events back) and only there", async () => {
+    const stream = capture("text/event-stream; charset=utf-8");
+    const live = await proxyToApi({ method: "GET", url: "http://127.0.0.1:3000/api/v1/e", headers: new Headers(), accessToken: "a" }, stream.deps);
+    expect(live.response.headers.get("cache-control")).toBe("no-store, no-transform");
+    const json = capture("application/json");
+    const plain = await proxyToApi({ method: "GET", url: "http://127.0.0.1:3000/api/v1/j", headers: new Headers(), accessToken: "a" }, json.deps);
+    expect(plain.response.headers.get("cache-control")).toBe("no-store");
+  });
+});
+
 describe("helpers", () => {
   it("redirects only within the site", () => {
     expect(safeNext("/articles?x=1")).toBe("/articles?x=1");

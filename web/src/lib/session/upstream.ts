@@ -10,7 +10,16 @@ export function apiBaseUrl(env: Record<string, string | undefined> = process.env
 /** Headers worth passing from the browser's request to the API's. The client address goes
  * along so that the API's per-address limits count browsers, not this server (uvicorn trusts
  * X-Forwarded-For from the loopback address by default). */
-const FORWARDED_HEADERS = ["accept", "accept-language", "content-type", "user-agent", "x-request-id"];
+const FORWARDED_HEADERS = [
+  "accept",
+  "accept-language",
+  "content-type",
+  "user-agent",
+  "x-request-id",
+  // Conditional writes (an article's version) and a resumed event stream.
+  "if-match",
+  "last-event-id",
+];
 
 export function forwardHeaders(incoming: Headers): Headers {
   const outgoing = new Headers();

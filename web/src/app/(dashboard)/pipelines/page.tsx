@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { getFormatter, getTranslations } from "next-intl/server";
 
 import { must, serverApi } from "@/api/server";
@@ -22,7 +23,9 @@ export default async function PipelinesPage() {
         empty={t("empty")}
         headers={[t("name"), t("source"), t("schedule"), t("created")]}
         rows={pipelines.map((pipeline) => [
-          pipeline.name,
+          <Link key="n" className="link" href={`/pipelines/${pipeline.id}`}>
+            {pipeline.name}
+          </Link>,
           pipeline.google_sheet_id ?? pipeline.file_path ?? pipeline.source_type,
           pipeline.schedule_cron
             ? `${pipeline.schedule_cron}${pipeline.schedule_paused ? ` (${t("paused")})` : ""}`

@@ -20,6 +20,7 @@ async function handle(request: NextRequest): Promise<NextResponse> {
       allowedOrigins: allowedOriginsFromEnv(),
       // Buffered: a retry after a refresh must send the same body again.
       body: isSafeMethod(request.method) ? undefined : await request.arrayBuffer(),
+      signal: request.signal,
     },
     { apiBase: apiBaseUrl(), fetch: (url, init) => fetch(url, init), refresh: refresher() },
   );
