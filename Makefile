@@ -6,7 +6,7 @@ UV := $(VENV)/bin/uv
 UV_VERSION := 0.13.9
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run test lint typecheck unit bench clean system-deps
+.PHONY: install run test lint typecheck unit bench clean system-deps web web-check
 
 $(UV):
 	$(PYTHON) -m venv $(VENV)
@@ -18,8 +18,18 @@ $(INSTALLED): pyproject.toml uv.lock | $(UV)
 
 install: $(INSTALLED)
 
-run: install
+run: install web
 	$(VENV)/bin/icop up
+
+# The dashboard: npm ci and next build, each skipped when nothing it depends on changed
+# (scripts/web.sh); without Node.js a one-line note, and `icop up` runs without it.
+web:
+	@sh scripts/web.sh build
+
+# Type check, lint and unit tests of the dashboard (its browser tests run in pytest:
+# tests/web/).
+web-check:
+	@sh scripts/web.sh check
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -31,11 +41,11 @@ typecheck: install
 unit: install system-deps
 	$(VENV)/bin/python -m pytest
 
-# RabbitMQ and Prometheus for the tests that start them (scripts/system-deps.sh).
+# RabbitMQ, Prometheus and Chromium for the tests that start them (scripts/system-deps.sh).
 system-deps:
 	@sh scripts/system-deps.sh
 
-test: install system-deps lint typecheck unit
+test: install system-deps lint typecheck web-check unit
 
 clean:
-	rm -rf $(VENV) .icop-test .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .icop-test .pytest_cache .mypy_cache .ruff_cache web/node_modules web/.next web/test-artefacts

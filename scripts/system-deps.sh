@@ -1,6 +1,8 @@
 #!/bin/sh
-# Debian packages the test suite starts itself: rabbitmq-server (the outbox relay's broker) and
-# prometheus (scrapes /metrics; promtool checks deploy/prometheus.yml). Fast when they are
+# Debian packages the test suite starts itself: rabbitmq-server (the outbox relay's broker),
+# prometheus (scrapes /metrics; promtool checks deploy/prometheus.yml) and chromium (the
+# dashboard's browser tests drive it with Playwright: browsers cannot be downloaded here) with
+# fonts-nanum for its Korean pages. Fast when they are
 # already there; installs them as root (or with passwordless sudo); otherwise says what to run.
 set -eu
 
@@ -9,6 +11,9 @@ command -v rabbitmq-server >/dev/null 2>&1 || [ -x /usr/lib/rabbitmq/bin/rabbitm
     || missing="$missing rabbitmq-server"
 { command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1; } \
     || missing="$missing prometheus"
+command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
+# A Korean font, so that the Korean pages' screenshots show text rather than empty boxes.
+{ ! command -v dpkg >/dev/null 2>&1 || dpkg -s fonts-nanum >/dev/null 2>&1; } || missing="$missing fonts-nanum"
 [ -z "$missing" ] && exit 0
 
 if ! command -v apt-get >/dev/null 2>&1; then

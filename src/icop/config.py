@@ -68,6 +68,21 @@ class Settings(BaseSettings):
         default_factory=lambda: ["http://127.0.0.1:3000", "http://localhost:3000"],
         description="Comma-separated origins allowed by CORS (the dashboard).",
     )
+    # The dashboard (web/): a Node.js server that proxies /api/v1 to this API.
+    web_enabled: bool = Field(
+        default=True,
+        description="`icop up` serves the dashboard (the Next.js production server in web/) "
+        "when Node.js is installed and the app is built (`make run` builds it).",
+    )
+    web_host: str = Field(default="127.0.0.1", description="Address the dashboard binds to.")
+    web_port: int = Field(
+        default=3000, ge=1, le=65535, description="Port the dashboard listens on."
+    )
+    web_dir: Path | None = Field(
+        default=None,
+        description="The dashboard's folder (package.json, .next). Unset: web/ in the source "
+        "checkout.",
+    )
     max_body_bytes: int = Field(default=1_048_576, description="Largest request body accepted.")
     rate_limit_user: str = Field(default="120/minute", description="Requests per user or API key.")
     rate_limit_tenant: str = Field(

@@ -26,6 +26,7 @@ from icop.emulators.platforms.server import EmulatorServer
 from icop.errors import ICOPError
 from icop.orchestrator.connection import LazyClient
 from icop.runtime.services import start_services, stop_services, temporal_settings
+from icop.runtime.web import Dashboard, Unavailable
 from icop.syndication.platforms.factory import build_oauth_providers
 
 PID_FILE = "icop.pid"
@@ -132,8 +133,14 @@ def _up_foreground(current: Settings, *, llm: bool, demo: bool = False) -> None:
     started.notes.append(_mail_note(current))
     for note in started.notes:
         console.print(f"  {note}")
+    dashboard = _start_dashboard(current)
     current.run_dir.mkdir(parents=True, exist_ok=True)
     _pid_file(current).write_text(str(os.getpid()))
+    if dashboard is not None:
+        console.print(
+            f"[bold green]dashboard[/] at [link]{dashboard.url}[/]  (sign up there; the API "
+            f"is under the same origin at {dashboard.url}/api/v1)"
+        )
     console.print(
         f"[bold green]ICOP is up[/] at [link]{current.base_url}[/]  "
         f"(API docs: {current.base_url}/docs)  Ctrl-C stops it."
@@ -171,6 +178,8 @@ def _up_foreground(current: Settings, *, llm: bool, demo: bool = False) -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         _pid_file(current).unlink(missing_ok=True)
+        if dashboard is not None and dashboard.stop():
+            console.print("stopped the dashboard")
         if emulator is not None:
             emulator.stop()
             console.print("stopped the platform emulator")
@@ -221,6 +230,21 @@ async def _run_demo(current: Settings) -> DemoResult:
             )
     finally:
         await engine.dispose()
+
+
+def _start_dashboard(current: Settings) -> Dashboard | None:
+    """The web dashboard, when this machine can serve it; otherwise one line saying why, and
+    ICOP runs without it."""
+    prepared = Dashboard.prepare(current)
+    if isinstance(prepared, Unavailable):
+        console.print(f"  {prepared.reason}", soft_wrap=True)
+        return None
+    try:
+        with console.status("starting the dashboard …"):
+            return prepared.start()
+    except RuntimeError as error:
+        console.print(f"  dashboard skipped: {error}", soft_wrap=True)
+        return None
 
 
 def _start_emulator(current: Settings) -> EmulatorServer | None:

@@ -1,0 +1,102 @@
+"""The dashboard under test: its build (scripts/web.sh, a no-op when `make test` already built
+it), the real API in a uvicorn thread (embedded PostgreSQL, the fake model provider) and the
+Next.js production server in front of it, started by the same code `icop up` uses."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from icop.api.app import create_app
+from icop.config import Settings
+from icop.db.engine import DatabaseUrls, create_engine
+from icop.runtime.clients import Runtime
+from icop.runtime.web import Dashboard, Unavailable
+from tests.helpers import fake_providers
+
+ROOT = Path(__file__).resolve().parents[2]
+WEB = ROOT / "web"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def require_node() -> str:
+    node = shutil.which("node")
+    if node is None or shutil.which("npm") is None:
+        pytest.skip("Node.js is not installed: the dashboard is not part of this installation")
+    return node
+
+
+@pytest.fixture(scope="session")
+def built_web() -> Path:
+    """web/ installed and built from the current sources (scripts/web.sh skips what is done)."""
+    require_node()
+    result = subprocess.run(
+        ["sh", str(ROOT / "scripts/web.sh"), "build"],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return WEB
+
+
+@pytest.fixture(scope="module")
+def live_api(database_urls: DatabaseUrls, settings: Settings) -> Iterator[str]:
+    port = free_port()
+    runtime = Runtime.from_settings(
+        settings, engine=create_engine(database_urls.app, settings), llm_providers=fake_providers()
+    )
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(runtime=runtime),
+            host="127.0.0.1",
+            port=port,
+            log_config=None,
+            lifespan="off",
+        )
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline, "the API did not start"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def dashboard(
+    built_web: Path, live_api: str, settings: Settings, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Dashboard]:
+    web_settings = settings.model_copy(
+        update={
+            "web_port": free_port(),
+            "web_host": "127.0.0.1",
+            "web_dir": built_web,
+            "home": tmp_path_factory.mktemp("web-home"),
+        }
+    )
+    prepared = Dashboard.prepare(web_settings, api_url=live_api)
+    assert not isinstance(prepared, Unavailable), prepared.reason
+    prepared.start()
+    try:
+        yield prepared
+    finally:
+        prepared.stop()

@@ -1,0 +1,21 @@
+import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
+import { Suspense } from "react";
+
+import { AuthCard } from "@/components/shell/AuthCard";
+import { AuthForm } from "@/components/shell/AuthForm";
+
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("auth"))("login") };
+}
+
+export default async function LoginPage() {
+  const t = await getTranslations("auth");
+  return (
+    <AuthCard title={t("loginTitle")} footer={t("noAccount")} footerLink={{ href: "/signup", label: t("toSignup") }}>
+      <Suspense>
+        <AuthForm mode="login" />
+      </Suspense>
+    </AuthCard>
+  );
+}

@@ -1,0 +1,21 @@
+import { TypographyStylesProvider } from "@mantine/core";
+import Markdown from "react-markdown";
+import rehypeSanitize, { defaultSchema } from "rehype-sanitize";
+import remarkGfm from "remark-gfm";
+
+// The article's markdown came from a model: it is rendered through GitHub's sanitising
+// schema (no raw HTML, no script or javascript: URLs), on the server.
+const schema = {
+  ...defaultSchema,
+  protocols: { ...defaultSchema.protocols, src: ["http", "https"], href: ["http", "https", "mailto"] },
+};
+
+export function ArticleMarkdown({ markdown }: { markdown: string }) {
+  return (
+    <TypographyStylesProvider className="markdown">
+      <Markdown remarkPlugins={[remarkGfm]} rehypePlugins={[[rehypeSanitize, schema]]}>
+        {markdown}
+      </Markdown>
+    </TypographyStylesProvider>
+  );
+}

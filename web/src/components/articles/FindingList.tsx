@@ -1,0 +1,31 @@
+import { Badge, Group, List, ListItem, Text } from "@mantine/core";
+
+export interface Finding {
+  code: string;
+  action: string;
+  detail: string;
+}
+
+/** The publishability gate's findings: what it blocked on, what a reviewer should look at. */
+export function FindingList({ findings, label }: { findings: Finding[]; label?: string }) {
+  return (
+    <List spacing="xs" size="sm" aria-label={label} listStyleType="none">
+      {findings.map((finding, index) => (
+        <ListItem key={`${finding.code}-${index}`}>
+          <Group gap="xs" wrap="nowrap" align="flex-start">
+            <Badge color={finding.action === "blocking" ? "red" : "yellow"} variant="dot" style={{ flexShrink: 0 }}>
+              {finding.action}
+            </Badge>
+            <Text size="sm">
+              <Text span ff="monospace" size="sm">
+                {finding.code}
+              </Text>
+              {": "}
+              {finding.detail}
+            </Text>
+          </Group>
+        </ListItem>
+      ))}
+    </List>
+  );
+}
