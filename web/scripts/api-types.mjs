@@ -53,29 +53,9 @@ function rules(document) {
   );
 }
 
-// A schema that FastAPI embeds whole (an openapi_extra request body built from a Pydantic
-// model) keeps its own "$defs" and refers to them as "#/$defs/X", which is relative to the
-// document's root and so dangles; openapi-typescript rightly refuses it. Hoist such
-// definitions into components.schemas and point the references there.
-function hoistLocalDefs(document) {
-  const schemas = (document.components ??= {}).schemas ??= {};
-  const visit = (node) => {
-    if (Array.isArray(node)) return node.forEach(visit);
-    if (node === null || typeof node !== "object") return;
-    if (node.$defs && typeof node.$defs === "object") {
-      for (const [name, definition] of Object.entries(node.$defs)) schemas[name] ??= definition;
-      delete node.$defs;
-    }
-    if (typeof node.$ref === "string" && node.$ref.startsWith("#/$defs/")) {
-      node.$ref = node.$ref.replace("#/$defs/", "#/components/schemas/");
-    }
-    Object.values(node).forEach(visit);
-  };
-  visit(document);
-  return document;
-}
-
-const document = hoistLocalDefs(openapiDocument());
+// Every reference in the document resolves (tests/gateway/test_docs_offline.py): request
+// bodies written by hand inline their models (icop.gateway.docs.inline_schema).
+const document = openapiDocument();
 const generated = {
   [schemaFile]: HEADER + astToString(await openapiTS(document)),
   [rulesFile]: rules(document),
