@@ -1,5 +1,6 @@
-"""Debian services that tests start themselves (RabbitMQ, Prometheus): loopback only, state in
-a temporary directory, stopped by PID. ``scripts/system-deps.sh`` installs them."""
+"""Services that tests start themselves — Debian's (RabbitMQ, Prometheus) and the API on a real
+socket: loopback only, state in a temporary directory, stopped by PID or by the server's own
+exit flag. ``scripts/system-deps.sh`` installs the Debian ones."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -15,6 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import uvicorn
+
+from icop.api.app import create_app
+from icop.config import Settings
+from icop.db.engine import DatabaseUrls, create_engine
+from icop.runtime.clients import Runtime
+from tests.helpers import fake_providers
 
 RABBITMQ_SERVER = Path("/usr/lib/rabbitmq/bin/rabbitmq-server")
 RABBITMQCTL = Path("/usr/lib/rabbitmq/bin/rabbitmqctl")
@@ -25,6 +34,37 @@ def free_port() -> int:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
         return port
+
+
+@contextmanager
+def served_api(database_urls: DatabaseUrls, settings: Settings) -> Iterator[int]:
+    """The API (the fake model providers, the app role's engine) served by uvicorn in a
+    thread on a free loopback port, for clients outside the test's event loop (a browser,
+    Prometheus); yields the port."""
+    port = free_port()
+    runtime = Runtime.from_settings(
+        settings, engine=create_engine(database_urls.app, settings), llm_providers=fake_providers()
+    )
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(runtime=runtime),
+            host="127.0.0.1",
+            port=port,
+            log_config=None,
+            lifespan="off",
+        )
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline, "the API did not start"
+        time.sleep(0.05)
+    try:
+        yield port
+    finally:
+        server.should_exit = True
+        thread.join(timeout=20)
 
 
 def port_open(port: int) -> bool:

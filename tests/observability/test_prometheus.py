@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,42 +12,16 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
-from icop.api.app import create_app
 from icop.config import Settings
-from icop.db.engine import DatabaseUrls, create_engine
-from icop.runtime.clients import Runtime
-from tests.helpers import fake_providers
-from tests.system_services import free_port, require
+from icop.db.engine import DatabaseUrls
+from tests.system_services import free_port, require, served_api
 
 
 @pytest.fixture(scope="module")
 def live_api(database_urls: DatabaseUrls, settings: Settings) -> Iterator[str]:
-    port = free_port()
-    context = Runtime.from_settings(
-        settings, engine=create_engine(database_urls.app, settings), llm_providers=fake_providers()
-    )
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(runtime=context),
-            host="127.0.0.1",
-            port=port,
-            log_config=None,
-            lifespan="off",
-        )
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "the API did not start"
-        time.sleep(0.05)
-    try:
+    with served_api(database_urls, settings) as port:
         yield f"127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=20)
 
 
 @pytest.fixture

@@ -20,16 +20,10 @@ from icop.config import Settings
 from icop.db.engine import DatabaseUrls, create_engine
 from icop.runtime.clients import Runtime
 from icop.runtime.web import Dashboard, Unavailable
-from tests.helpers import fake_providers
+from tests.system_services import free_port, served_api
 
 ROOT = Path(__file__).resolve().parents[2]
 WEB = ROOT / "web"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def require_node() -> str:
@@ -55,30 +49,8 @@ def built_web() -> Path:
 
 @pytest.fixture(scope="module")
 def live_api(database_urls: DatabaseUrls, settings: Settings) -> Iterator[str]:
-    port = free_port()
-    runtime = Runtime.from_settings(
-        settings, engine=create_engine(database_urls.app, settings), llm_providers=fake_providers()
-    )
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(runtime=runtime),
-            host="127.0.0.1",
-            port=port,
-            log_config=None,
-            lifespan="off",
-        )
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "the API did not start"
-        time.sleep(0.05)
-    try:
+    with served_api(database_urls, settings) as port:
         yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=20)
 
 
 @pytest.fixture(scope="module")

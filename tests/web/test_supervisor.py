@@ -10,7 +10,8 @@ import pytest
 from icop.cli import up
 from icop.config import Settings
 from icop.runtime.web import Dashboard, Unavailable
-from tests.web.conftest import WEB, free_port, require_node
+from tests.system_services import free_port
+from tests.web.conftest import WEB, require_node
 
 
 def _settings(tmp_path: Path, **overrides: object) -> Settings:
