@@ -11,12 +11,14 @@ research (each citing a source number), the length cap the graph gives a writer,
 - ``base``    llama.cpp's defaults (no penalty): what the product sends today;
 - ``dry``     the DRY sampler ("don't repeat yourself": penalises extending a sequence that
               already occurred) as the product sends it (``icop.llm.local.sampling``,
-              multiplier 0.8), with ``[`` among its sequence breakers so a repeated citation is
-              not penalised;
+              multiplier 0.8, ``[`` among its sequence breakers so a repeated citation is not
+              penalised, and not for a Korean, Japanese or Chinese prompt);
 - ``repeat``  the classic repetition penalty (1.1 over the last 256 tokens).
 
 Per configuration: *loops* (share of drafts the publishability gate calls a generation loop:
-over a fifth of sentences repeated, or under 0.6 distinct trigrams), *distinct3* (mean distinct
+over a fifth of sentences repeated, or under 0.6 distinct trigrams), *off_script* (share not
+enough in the topic language's script for the gate: a sampler can trade a loop for mangled
+words in another script), *distinct3* (mean distinct
 trigram ratio), *cited* (share of drafts with at least one ``[n]``), *tok_s* (completion tokens
 over wall time). Ratios against ``base`` are what to read; the machine's load moves absolute
 speeds.
@@ -37,8 +39,14 @@ from typing import Any
 
 from benchmarks.quality import find_model_file
 from icop.agents import prompts
-from icop.agents.gate.content import MAX_REPEATED_SHARE, MIN_DISTINCT_TRIGRAMS
-from icop.agents.gate.text import distinct_ngram_ratio, repeated_sentences, sentences
+from icop.agents.gate.content import MAX_REPEATED_SHARE, MIN_DISTINCT_TRIGRAMS, MIN_SCRIPT_SHARE
+from icop.agents.gate.text import (
+    distinct_ngram_ratio,
+    is_dense,
+    repeated_sentences,
+    script_share,
+    sentences,
+)
 from icop.agents.nodes import TOKENS_PER_WORD
 from icop.agents.roles import default_roles
 from icop.agents.schemas import CitedSource, Claim, ResearchDigest, WriterInput
@@ -46,7 +54,7 @@ from icop.config import get_settings
 from icop.evaluation.dataset import load_topics
 from icop.llm.local import LocalLLMClient, LocalServer, ServerConfig
 from icop.llm.local.client import ChatMessage
-from icop.llm.local.sampling import anti_loop
+from icop.llm.local.sampling import anti_loop, for_prompt
 
 CONFIGS: dict[str, dict[str, Any]] = {
     "base": {},
@@ -58,6 +66,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
 @dataclass
 class Tally:
     loops: int = 0
+    off_script: int = 0
     cited: int = 0
     drafts: int = 0
     distinct: list[float] = field(default_factory=list)
@@ -112,13 +121,19 @@ async def run(server: LocalServer, configs: list[str], samples: int) -> dict[str
                         max_tokens=cap,
                         temperature=0.7,
                         seed=sample,
-                        sampling=CONFIGS[name],
+                        sampling=(
+                            for_prompt(CONFIGS[name], messages[-1]["content"])
+                            if name == "dry"
+                            else CONFIGS[name]
+                        ),
                     )
                     elapsed = time.perf_counter() - started
                     text = result.text
                     tally = tallies[name]
                     tally.drafts += 1
                     tally.loops += is_loop(text, topic.language)
+                    needed = MIN_SCRIPT_SHARE["dense" if is_dense(topic.language) else "alphabetic"]
+                    tally.off_script += script_share(text, topic.language) < needed
                     tally.cited += "[" in text and any(ch.isdigit() for ch in text)
                     tally.distinct.append(distinct_ngram_ratio(text, 3, topic.language))
                     tally.speeds.append(result.usage.completion_tokens / elapsed)
@@ -154,6 +169,7 @@ def main() -> None:
     base = tallies.get("base")
     for name, tally in tallies.items():
         fields.append(f"{name}_loops={tally.loops / max(1, tally.drafts):.3f}")
+        fields.append(f"{name}_off_script={tally.off_script / max(1, tally.drafts):.3f}")
         fields.append(f"{name}_distinct3={statistics.mean(tally.distinct):.3f}")
         fields.append(f"{name}_cited={tally.cited / max(1, tally.drafts):.3f}")
         if base is not None and name != "base":

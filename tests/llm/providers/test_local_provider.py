@@ -59,6 +59,17 @@ async def test_prose_answers_carry_the_dry_sampler_and_structured_ones_do_not(
 
 
 @respx.mock
+async def test_a_korean_answer_is_sampled_without_dry(tmp_path: Path) -> None:
+    """Under DRY the 0.5B mangled Korean words ("양봉" → "양coln") in the evaluation."""
+    route = respx.post(f"{BASE}/v1/chat/completions").respond(json=completion("퇴비"))
+    brief = "Write an article in Korean on: 도시 옥상에서 꿀벌 키우기. 벌통은 햇볕 드는 곳에."
+    await provider(tmp_path, 0.8).complete(
+        CompletionRequest(model="default", messages=[Message(role="user", content=brief)])
+    )
+    assert not any(key.startswith("dry_") for key in json.loads(route.calls.last.request.content))
+
+
+@respx.mock
 async def test_the_setting_reaches_the_provider_and_zero_switches_it_off(tmp_path: Path) -> None:
     route = respx.post(f"{BASE}/v1/chat/completions").respond(json=completion("Hi."))
     local = provider(tmp_path, 0.0)

@@ -18,7 +18,7 @@ from icop.llm.local.errors import (
     ServerUnavailable,
     TruncatedAnswer,
 )
-from icop.llm.local.sampling import anti_loop
+from icop.llm.local.sampling import anti_loop, for_prompt
 from icop.llm.local.server import LocalServer
 from icop.llm.providers.base import (
     Capabilities,
@@ -91,7 +91,7 @@ class LocalProvider:
                     temperature=request.temperature,
                     seed=request.seed,
                     stop=request.stop or None,
-                    sampling=self.prose_sampling,
+                    sampling=for_prompt(self.prose_sampling, messages[-1]["content"]),
                 )
         except ContextLengthExceeded as error:
             raise ProviderBadRequest(self.name, error.detail) from error
