@@ -167,6 +167,41 @@ def test_model_written_reference_lists_are_removed() -> None:
     assert ("reference_list", "removed") in codes(result)
 
 
+def test_headings_repeating_the_article_and_numbered_links_are_removed() -> None:
+    """From a `make run` in CI: a "### Topic: …" heading, the article's sentences again as
+    headings, each over a "- [1](https://www.theguardian.com/…)" link the model invented."""
+    sentence = "A compost pile needs greens such as food scraps and browns such as dry leaves [1]."
+    text = (
+        f"### Topic: How to Compost at Home\n\n{BODY}\n\n"
+        f"### 1. {sentence}\n\n- [1](https://www.theguardian.com/news/2023/composting) [1]\n\n"
+        "### 2. Turn the pile weekly.\n\n- [2](https://www.culture.co.uk/news/composting-in- [1]\n"
+    )
+    result = review(text, context())
+    assert result.text == f"### How to Compost at Home\n\n{BODY}"
+    found = codes(result)
+    assert ("label", "removed") in found and ("repetition", "removed") in found
+    assert ("reference_list", "removed") in found and not result.blocking
+    article = document.assemble(
+        result.text,
+        seo=SeoMeta(
+            title="How to compost at home",
+            meta_description="d",
+            slug="s",
+            keywords=[],
+            hashtags=[],
+        ),
+        language="en",
+        sources=SOURCES,
+        images=[],
+        findings=[],
+    )
+    assert (
+        article.markdown.count("How to compost at home")
+        + article.markdown.count("How to Compost at Home")
+        == 2
+    )  # the front matter's title and the page's title, not a heading again
+
+
 def test_one_title_and_no_empty_section() -> None:
     text = f"# Compost at home\n\n# Compost at home\n\n{BODY}\n\n## Compost at home\n\n## Empty\n"
     result = review(text, context())

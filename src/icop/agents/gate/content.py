@@ -34,6 +34,9 @@ _CITATION = re.compile(r"\s*\[(\d{1,2}(?:\s*,\s*\d{1,2})*)\](?!\()")
 _LEADING_CITATIONS = re.compile(r"^((?:\[\d{1,2}(?:\s*,\s*\d{1,2})*\])+)\s*")
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?\u3002\uff01\uff1f])\s+")
 _LIST_PREFIX = re.compile(r"^(\s*(?:[-*+]|\d{1,3}[.)])\s+)")
+# "- [1](https://www.theguardian.com/…)": a model's own reference entry, its link invented.
+_NUMBERED_LINK = re.compile(r"^\s*(?:[-*+]\s*)?\[\d{1,2}\]\(")
+_LABELLED = re.compile(r"^([^\W\d][\w ]{0,29}):\s+(\S.*)$")
 _REFERENCE_LINE = re.compile(r"^\s*(?:[-*+]\s*)?(?:\[\d{1,2}\]|\d{1,2}[.)])\s*\S")
 _RAW_DATA = re.compile(r'^\s*(?:[\[{]\s*["{\[]?|[}\]],?\s*$|"\w+"\s*:)')
 _NO_LETTERS = re.compile(r"^[^\w]*[\d\W]*$")
@@ -143,6 +146,14 @@ def review(text: str, context: GateContext) -> Reviewed:
             if scaffolding.leaks(title, grams, n, context.language):
                 result.note("scaffolding", "removed", stripped)
                 continue
+            labelled = _LABELLED.match(title)
+            if labelled and scaffolding.normalise_label(labelled.group(1)) in context.labels:
+                # "### Topic: How to compost …": the input's label before the article's words.
+                result.note("label", "removed", labelled.group(1))
+                title = labelled.group(2)
+            if seen.repeats(words(plain(title), context.language)):
+                result.note("repetition", "removed", stripped)
+                continue
             kept.append(f"{heading.group(1)} {title}")
             continue
         if skipping is not None:
@@ -150,7 +161,7 @@ def review(text: str, context: GateContext) -> Reviewed:
                 result.note("label", "removed", stripped)
                 continue
             skipping = None  # the article's own prose goes on after an echoed block
-        if _looks_like_reference(stripped, context.sources):
+        if _looks_like_reference(stripped, context.sources) or _NUMBERED_LINK.match(stripped):
             result.note("reference_list", "removed", stripped)
             continue
         if scaffolding.is_label(stripped, context.labels):
