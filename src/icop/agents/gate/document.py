@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import yaml
 
 from icop.agents.citations import front_matter
-from icop.agents.gate.text import words
+from icop.agents.gate.text import Repeats, words
 from icop.agents.schemas import CitedSource, Finding, ImageAsset, MarkdownDocument, SeoMeta, Source
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*$")
@@ -83,7 +83,12 @@ def parts_of(body: str, fallback_title: str) -> ArticleParts:
 
 
 def _same_heading(heading: str, title: str) -> bool:
-    return words(_CITATION.sub("", heading)) == words(title)
+    """Whether ``heading`` says the title again, by the rule the gate and the harness use for
+    repeats (a near copy counts, not only an exact one)."""
+    seen = Repeats()
+    seen.repeats(words(title))
+    text = words(_CITATION.sub("", heading))
+    return text == words(title) or seen.repeats(text)
 
 
 def renumber(parts: ArticleParts, sources: Sequence[Source]) -> tuple[ArticleParts, list[Source]]:
