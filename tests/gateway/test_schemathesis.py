@@ -4,9 +4,6 @@ event loop, as in production) and schemathesis talks HTTP to it."""
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -14,7 +11,6 @@ from typing import Any
 import httpx
 import pytest
 import schemathesis
-import uvicorn
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import (
     content_type_conformance,
@@ -25,9 +21,8 @@ from schemathesis.checks import (
 
 from icop.api.app import create_app
 from icop.config import Settings
-from icop.db.engine import DatabaseUrls, create_engine
-from icop.runtime.clients import Runtime
-from tests.helpers import fake_providers
+from icop.db.engine import DatabaseUrls
+from tests.system_services import served_api
 
 schema = schemathesis.openapi.from_dict(create_app().openapi())
 CHECKS = [
@@ -40,32 +35,8 @@ CHECKS = [
 
 @pytest.fixture(scope="module")
 def live_api(database_urls: DatabaseUrls, settings: Settings) -> Iterator[str]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    context = Runtime.from_settings(
-        settings, engine=create_engine(database_urls.app, settings), llm_providers=fake_providers()
-    )
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(runtime=context),
-            host="127.0.0.1",
-            port=port,
-            log_config=None,
-            lifespan="off",
-        )
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "the API did not start"
-        time.sleep(0.05)
-    try:
+    with served_api(database_urls, settings) as port:
         yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=20)
 
 
 @pytest.fixture(scope="module")
