@@ -16,6 +16,9 @@ from typing import Annotated, Literal
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+ResearchClaims = Literal["sources", "model"]
+"""Where research claims come from (``icop.agents.claims``)."""
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
@@ -317,6 +320,13 @@ class Settings(BaseSettings):
     research_max_sources: int = Field(default=8, description="Sources handed to the writers.")
     research_retry_max_wait_s: float = Field(
         default=2.0, description="Longest wait a search provider may ask for before a retry."
+    )
+    research_claims: ResearchClaims = Field(
+        default="sources",
+        description="Where the writers' research claims come from: `sources` takes the "
+        "specific sentences of the retrieved passages (no model call; ADR 0022), `model` asks "
+        "the researcher agent to distil them (its claims are checked against the passages and "
+        "topped up from them) — worth it with a capable cloud model, not the bundled one.",
     )
 
     # --- planning: sub-topics ----------------------------------------------------------------

@@ -12,6 +12,7 @@ from icop.agents.graph import ArticleGraph, build_graph
 from icop.agents.protocols import GraphDeps, ProgressEvent
 from icop.agents.runtime import AgentRuntime, NativeRuntime
 from icop.agents.schemas import ImageAsset, ImagePrompt, Source
+from icop.config import ResearchClaims
 from icop.llm.policy import default_policy
 from icop.llm.providers.base import CompletionRequest
 from icop.llm.providers.fake import FakeProvider, FakeReply
@@ -240,6 +241,7 @@ class Harness:
     brand_voice: MemoryBrandVoice
     images: MemoryImageMaker
     progress: ProgressLog
+    research_claims: ResearchClaims = "sources"
 
     def graph(self, **kwargs: object) -> ArticleGraph:
         deps = GraphDeps(
@@ -248,6 +250,7 @@ class Harness:
             brand_voice=self.brand_voice,
             images=self.images,
             progress=self.progress,
+            research_claims=self.research_claims,
         )
         return build_graph(deps, **kwargs)  # type: ignore[arg-type]
 
@@ -259,6 +262,7 @@ def harness(
     cloud: Sequence[str] = (),
     sources: Sequence[Source] = SOURCES,
     runtime: Callable[[SmartRouter], AgentRuntime] = NativeRuntime,
+    research_claims: ResearchClaims = "sources",
 ) -> Harness:
     fakes = providers(script or writes_well, latency_s=latency_s, cloud=cloud)
     return Harness(
@@ -268,6 +272,7 @@ def harness(
         brand_voice=MemoryBrandVoice(),
         images=MemoryImageMaker(),
         progress=ProgressLog(),
+        research_claims=research_claims,
     )
 
 

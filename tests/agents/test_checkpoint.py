@@ -57,14 +57,15 @@ async def _crash_and_resume(
     brief = WriterBrief(length_words=200, topic="composting at home", mode="compare")
     start = start_state(tenant_id=tenant_id, article_id=f"art-{uuid4().hex[:8]}", brief=brief)
     crashed, script = _crashing(role, delay_s=delay_s)
-    first = harness(script)  # type: ignore[arg-type]
+    # The researcher agent is asked too (ICOP_RESEARCH_CLAIMS=model): its step must not rerun.
+    first = harness(script, research_claims="model")  # type: ignore[arg-type]
     with pytest.raises(WorkerKilled):
         await run_article(
             first.graph(), start, checkpointer=PostgresCheckpointSaver(sessionmaker, tenant_id)
         )
     assert crashed == [True]
     # A new worker: new saver, graph, router and providers; only the database is shared.
-    second = harness()
+    second = harness(research_claims="model")
     state = await run_article(
         second.graph(), start, checkpointer=PostgresCheckpointSaver(sessionmaker, tenant_id)
     )

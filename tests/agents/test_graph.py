@@ -57,7 +57,10 @@ async def test_compare_mode_runs_every_step_and_keeps_every_result() -> None:
     assert roles_called(h.fakes).count("editor") == 1 and "merger" not in roles_called(h.fakes)
     assert set(state["social"]) == {p.value for p in Platform}
     # One usage record per model call, and nothing else called a model.
-    assert len(state["usage"]) == len(all_calls(h.fakes)) == 11
+    # Research claims come from the sources (no researcher call): 3 writers, the editor, SEO,
+    # the visual director and four social posts.
+    assert len(state["usage"]) == len(all_calls(h.fakes)) == 10
+    assert "researcher" not in roles_called(h.fakes) and state["research"].claims
     assert total_cost_usd(state) == 0  # everything ran on the (free) local model
     assert h.progress.steps() == [
         "research",

@@ -14,7 +14,6 @@ from icop.agents.schemas import (
     DraftScore,
     EditorJudgement,
     ImageAsset,
-    ResearchSummary,
     RubricScores,
     SeoMeta,
     Source,
@@ -78,7 +77,7 @@ def test_citations_are_found_but_links_and_images_are_not_citations() -> None:
     assert citations.cited_numbers(text) == [1, 2, 7, 9]
 
 
-def test_sources_are_renumbered_and_claims_checked() -> None:
+def test_sources_are_renumbered_for_citing() -> None:
     found = [
         Source(number=7, title="B", snippet="b"),
         Source(number=7, title="  ", snippet="no title"),
@@ -87,15 +86,6 @@ def test_sources_are_renumbered_and_claims_checked() -> None:
     ]
     sources = citations.usable_sources(found, limit=5)
     assert [(s.number, s.title) for s in sources] == [(1, "B"), (2, "C")]
-    summary = ResearchSummary.model_validate(
-        {
-            "summary": "s",
-            "claims": [{"text": "ok", "sources": [1, 5]}, {"text": "bad", "sources": [5]}],
-        }
-    )
-    digest = citations.digest(summary, sources)
-    assert [(c.text, c.sources) for c in digest.claims] == [("ok", [1])]
-    assert [s.number for s in digest.sources] == [1, 2]
 
 
 def test_the_markdown_file_has_front_matter_sources_and_every_image() -> None:

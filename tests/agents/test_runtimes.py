@@ -190,7 +190,8 @@ def test_crewai_runtime_without_the_extra_says_how_to_get_it() -> None:
 async def test_a_whole_article_through_the_runtime(
     make_runtime: Callable[[SmartRouter], AgentRuntime],
 ) -> None:
-    h = harness(runtime=make_runtime)
+    # Every role, the researcher agent included (ICOP_RESEARCH_CLAIMS=model).
+    h = harness(runtime=make_runtime, research_claims="model")
     graph = h.graph()
     state = await run_article(
         graph,

@@ -207,7 +207,7 @@ async def test_a_killed_worker_loses_only_the_call_in_flight(
     calls = log_lines(workers.log)
     after_kill = [(pid, event, key) for pid, event, key in calls if pid == second.pid]
     finished_before = {key for _, event, key in before_kill if event == "finish"}
-    assert finished_before >= {"researcher", "writer_a", "writer_b"}
+    assert finished_before >= {"writer_a", "writer_b"}
     # Nothing that finished before the kill started again; only writer c's call repeated.
     assert not finished_before & {key for _, event, key in after_kill if event == "start"}
     assert Counter(k for _, e, k in calls if e == "start")["writer_c"] == 2
@@ -251,9 +251,9 @@ async def test_a_worker_killed_at_a_step_boundary_repeats_at_most_the_step_just_
     starts = Counter(key for _, event, key in calls if event == "start")
     after_kill = Counter(key for pid, event, key in calls if pid == second.pid and event == "start")
     finished_before = {key for _, event, key in before_kill if event == "finish"}
-    assert finished_before >= {"researcher", "writer_a", "writer_b", "writer_c", "editor"}
+    assert finished_before >= {"writer_a", "writer_b", "writer_c", "editor"}
     # Every step before the one that had just finished ran once, whatever the kill's timing.
-    for key in ("researcher", "writer_a", "writer_b", "writer_c"):
+    for key in ("writer_a", "writer_b", "writer_c"):
         assert starts[key] == 1, (key, calls)
     # The step that had just finished: once, or once more if its checkpoint was not stored.
     assert starts["editor"] in (1, 2), calls

@@ -69,7 +69,9 @@ async def test_one_topic_through_the_product_path(
     assert sorted(post.platform for post in record.social) == sorted(p.value for p in Platform)
     assert all(post.draft_text for post in record.social)
     roles = [call.role for call in record.calls]
-    assert roles.count("researcher") == 1 and "seo" in roles and "markdown_formatter" not in roles
+    # Research claims come from the documents (ICOP_RESEARCH_CLAIMS=sources): no researcher call.
+    assert record.claims and "researcher" not in roles
+    assert "seo" in roles and "markdown_formatter" not in roles
     assert all(call.ok and call.provider == "local" for call in record.calls)
     assert sum(call.completion_tokens for call in record.calls) > 0
     assert 0 < record.seconds <= record.finished_after_s

@@ -48,7 +48,9 @@ CONTEXT: dict[str, dict[str, str]] = {
         "topic": "brief.sub_topic or brief.topic",
         "language": "brief.language",
         "outline": "brief.outline",
-        "research": "state.research (claims with checked citations)",
+        "research": "state.research (claims: the passages' own statements "
+        "(icop.agents.claims), or with ICOP_RESEARCH_CLAIMS=model the researcher's, checked "
+        "against the passages and topped up from them)",
         "brand_voice": "state.brand_voice (deps: BrandVoice.retrieve)",
         "length_words": "brief.length_words",
         "audience": "brief.audience",
@@ -205,7 +207,9 @@ def render(roles: RoleBook | None = None) -> str:
         "(`src/icop/agents/roles.yaml`). Every agent makes one routed model call "
         "(`SmartRouter`, task kind below): fallback, budgets and the cost ledger apply to both "
         "runtimes (`ICOP_AGENT_RUNTIME=native|crewai`). Every output schema bounds its strings "
-        "and arrays.",
+        "and arrays. The researcher is asked only with `ICOP_RESEARCH_CLAIMS=model`; by "
+        "default the research node takes the claims from the passages it retrieved "
+        "(ADR 0022).",
         "",
         "## Flow",
         "",

@@ -14,8 +14,6 @@ from icop.agents.schemas import (
     CitedSource,
     Claim,
     ImageAsset,
-    ResearchDigest,
-    ResearchSummary,
     SeoMeta,
     Source,
 )
@@ -108,21 +106,6 @@ def usable_sources(sources: Iterable[Source], limit: int) -> list[Source]:
     duplicate number would make ``[n]`` ambiguous)."""
     kept = [s for s in sources if s.title.strip() and (s.snippet.strip() or s.url)]
     return [s.model_copy(update={"number": i}) for i, s in enumerate(kept[:limit], start=1)]
-
-
-def digest(summary: ResearchSummary, sources: Sequence[Source]) -> ResearchDigest:
-    """The researcher's claims with citations checked against the real source numbers."""
-    known = {s.number for s in sources}
-    claims = []
-    for claim in summary.claims:
-        valid = [n for n in claim.sources if n in known]
-        if valid:
-            claims.append(Claim(text=claim.text, sources=valid))
-    return ResearchDigest(
-        summary=summary.summary,
-        claims=claims,
-        sources=[cited(s) for s in sources],
-    )
 
 
 def cited(source: Source) -> CitedSource:

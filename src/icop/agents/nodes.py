@@ -12,7 +12,7 @@ from uuid import UUID
 
 from pydantic import BaseModel
 
-from icop.agents import citations, prompts
+from icop.agents import citations, claims, prompts
 from icop.agents.exceptions import AgentFailure
 from icop.agents.gate import content, document, metadata, scaffolding
 from icop.agents.protocols import GraphDeps, ProgressEvent
@@ -177,27 +177,33 @@ class ArticleNodes:
                 "sources": [],
                 "brand_voice": samples,
             }
-        audience = f" for {brief.audience}" if brief.audience else ""
-        result = await self._run(
-            state,
-            "researcher",
-            ResearcherInput(
-                topic=brief.subject,
-                language=brief.language,
-                sources=[
-                    SourceExcerpt(number=s.number, title=s.title, snippet=s.snippet or s.title)
-                    for s in sources
-                ],
-                question=prompts.RESEARCH_QUESTION.format(topic=brief.subject, audience=audience),
-            ),
-            ResearchSummary,
-        )
+        summary = None
+        usage = []
+        if self.deps.research_claims == "model":
+            audience = f" for {brief.audience}" if brief.audience else ""
+            result = await self._run(
+                state,
+                "researcher",
+                ResearcherInput(
+                    topic=brief.subject,
+                    language=brief.language,
+                    sources=[
+                        SourceExcerpt(number=s.number, title=s.title, snippet=s.snippet or s.title)
+                        for s in sources
+                    ],
+                    question=prompts.RESEARCH_QUESTION.format(
+                        topic=brief.subject, audience=audience
+                    ),
+                ),
+                ResearchSummary,
+            )
+            summary, usage = result.output, [result.usage]
         return {
             "status": "running",
             "sources": sources,
-            "research": citations.digest(result.output, sources),
+            "research": claims.digest(sources, brief.subject, brief.language, summary),
             "brand_voice": samples,
-            "usage": [result.usage],
+            "usage": usage,
         }
 
     # --- writers -----------------------------------------------------------------------------

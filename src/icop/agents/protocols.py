@@ -14,6 +14,7 @@ from uuid import UUID
 
 from icop.agents.runtime.base import AgentRuntime
 from icop.agents.schemas import ImageAsset, ImagePrompt, Source
+from icop.config import ResearchClaims
 
 
 class Researcher(Protocol):
@@ -82,6 +83,8 @@ class GraphDeps:
     images: ImageMaker
     progress: ProgressCallback = no_progress
     max_sources: int = 8
+    research_claims: ResearchClaims = "sources"
+    """Where research claims come from (``icop.agents.claims``; ``ICOP_RESEARCH_CLAIMS``)."""
     brand_voice_samples: int = 3
     gate_attempts: int = 2
     """Writings an article gets before a blocking gate finding sends it to needs_review."""

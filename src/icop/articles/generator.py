@@ -41,6 +41,7 @@ from icop.articles.generation import (
     StepProgress,
 )
 from icop.brand.service import BrandVoiceService
+from icop.config import ResearchClaims
 from icop.llm.contests.record import Contest, JudgedDraft
 from icop.llm.tasks import TaskKind
 from icop.models.article import ArticleImage, SocialCopy
@@ -112,6 +113,7 @@ class GraphArticleGenerator:
         brand_voice: BrandVoice,
         images: ImageMaker,
         durability: Durability = "async",
+        research_claims: ResearchClaims = "sources",
     ) -> None:
         self.sessionmaker = sessionmaker
         # "async": a checkpoint is written while the next step's model call runs instead of
@@ -127,6 +129,7 @@ class GraphArticleGenerator:
                 brand_voice=brand_voice,
                 images=images,
                 progress=self._dispatch,
+                research_claims=research_claims,
             )
         )
 

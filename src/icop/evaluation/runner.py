@@ -106,6 +106,7 @@ class EvalRunner:
             # No Temporal: image jobs render inline with the tenant's provider chain.
             images=ArticleImages(runtime.sessionmaker, runtime.images, None),
             durability=settings.article_checkpoint_durability,
+            research_claims=settings.research_claims,
         )
         self.activities = ArticleActivities(
             runtime.sessionmaker, self.generator, settings.home, settings.base_url

@@ -108,6 +108,7 @@ def service_registry(runtime: Runtime) -> WorkerRegistry:
         brand_voice=BrandVoiceAdapter(BrandVoiceService(sessionmaker, runtime.embedder)),
         images=ArticleImages(sessionmaker, runtime.images, runtime.temporal),
         durability=settings.article_checkpoint_durability,
+        research_claims=settings.research_claims,
     )
     register_articles(
         registry, ArticleActivities(sessionmaker, generator, settings.home, settings.base_url)

@@ -16,7 +16,8 @@ from collections.abc import Iterable
 _CITATION = re.compile(r"\[\d{1,2}(?:\s*,\s*\d{1,2})*\]")
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _URL = re.compile(r"https?://\S+|<https?://[^>]+>")
-_MARKUP = re.compile(r"[*_`~>|]+")
+# A tilde between figures is a range ("1~2주", "2~3 km"), not Markdown.
+_MARKUP = re.compile(r"[*_`>|]+|~(?!\d)|(?<!\d)~")
 _LINE_PREFIX = re.compile(r"^\s*(?:#{1,6}\s+|[-*+]\s+|\d{1,3}[.)]\s+)")
 # Not after initials: "e.g. leaves" and "the U.S. market" go on.
 _SENTENCE_END = re.compile(r"(?<=[.!?\u3002\uff01\uff1f])(?<!\b[^\W\d_]\.[^\W\d_]\.)\s+")

@@ -9,6 +9,7 @@ from pydantic import Field
 from icop.agents.schemas.common import InputModel, Language, OutputModel, fit
 
 MAX_SOURCES = 20
+MAX_CLAIMS = 12
 SourceNumber = Annotated[int, Field(ge=1, le=MAX_SOURCES)]
 
 
@@ -55,7 +56,7 @@ class ResearchSummary(OutputModel):
     """The researcher agent's answer: a summary and claims, each citing source numbers."""
 
     summary: Annotated[str, fit(2000)] = Field(max_length=2000)
-    claims: list[Claim] = Field(default_factory=list, max_length=12)
+    claims: list[Claim] = Field(default_factory=list, max_length=MAX_CLAIMS)
 
 
 class CitedSource(InputModel):
@@ -69,5 +70,5 @@ class ResearchDigest(InputModel):
     citations point at real sources, and the list those numbers resolve to."""
 
     summary: str = Field(max_length=2000)
-    claims: list[Claim] = Field(max_length=12)
+    claims: list[Claim] = Field(max_length=MAX_CLAIMS)
     sources: list[CitedSource] = Field(max_length=MAX_SOURCES)
