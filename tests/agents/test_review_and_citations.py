@@ -66,6 +66,21 @@ def test_a_polish_that_lost_text_or_citations_is_not_used() -> None:
     assert uncited.text == DRAFT and "citation" in uncited.notes[0]
 
 
+def test_a_polish_that_dropped_a_researched_fact_is_not_used() -> None:
+    draft = (
+        "# Compost\n\nA heap needs greens and browns in balance [1]. "
+        "Compost should feel as moist as a wrung-out sponge [3]. Turn it now and then [1]."
+    )
+    drafts = {"writer_a": DraftRecord(writer="writer_a", text=draft, citations=[1, 3])}
+    facts = ["Compost should feel as moist as a wrung-out sponge.", "Worms like coffee."]
+    # As long, as cited, but the moisture fact has become a platitude.
+    polished = draft.replace("should feel as moist as a wrung-out sponge", "needs some care")
+    article = judged(_judgement("writer_a", polished, {"writer_a": 9}), drafts, facts)
+    assert article.text == draft and "facts" in article.notes[0]
+    kept = judged(_judgement("writer_a", draft + " Enjoy.", {"writer_a": 9}), drafts, facts)
+    assert kept.text == draft + " Enjoy." and kept.notes == []
+
+
 def test_a_merge_shorter_than_half_a_draft_is_replaced() -> None:
     assert merged("Too short.", DRAFTS).text == DRAFT
     good = merged(DRAFT + " More.", DRAFTS)

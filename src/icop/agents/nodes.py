@@ -284,7 +284,9 @@ class ArticleNodes:
             )
         except AgentFailure as failure:
             return {"article": unreviewed(drafts, "compare", str(failure))}
-        return {"article": judged(result.output, drafts), "usage": [result.usage]}
+        facts = [claim.text for claim in state["research"].claims]
+        article = judged(result.output, drafts, facts, brief.language)
+        return {"article": article, "usage": [result.usage]}
 
     async def merger(self, state: ArticleState) -> Update:
         brief, drafts = state["brief"], usable(state.get("drafts", {}))

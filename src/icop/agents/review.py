@@ -4,10 +4,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Literal
 
 from icop.agents import citations
+from icop.agents.gate.support import stated
 from icop.agents.schemas import (
     WRITERS,
     ArticleText,
@@ -88,9 +89,15 @@ def _cut(text: str, limit: int) -> str:
     return (cut[:paragraph] if paragraph > limit * 0.7 else cut).rstrip() + " […]"
 
 
-def judged(judgement: EditorJudgement, drafts: Mapping[str, DraftRecord]) -> ArticleText:
+def judged(
+    judgement: EditorJudgement,
+    drafts: Mapping[str, DraftRecord],
+    facts: Sequence[str] = (),
+    language: str = "en",
+) -> ArticleText:
     """The editor's pick, checked: a pick of a draft that does not exist, or a polish that
-    lost the draft's citations or half its text, is corrected (and the correction noted)."""
+    lost the draft's citations, half its text or any of the research ``facts`` it stated, is
+    corrected (and the correction noted)."""
     scores: dict[str, RubricScores] = {
         s.draft: s.scores for s in judgement.scores if s.draft in drafts
     }
@@ -112,6 +119,10 @@ def judged(judgement: EditorJudgement, drafts: Mapping[str, DraftRecord]) -> Art
     elif draft.citations and not citations.cited_numbers(polished):
         polished = draft.text
         notes.append("The polished text lost every citation; the draft is used.")
+    elif sum(stated(facts, polished, language)) < sum(stated(facts, draft.text, language)):
+        # A small model's polish shortens: the facts a reader came for go first.
+        polished = draft.text
+        notes.append("The polished text dropped researched facts the draft had; the draft is used.")
     return ArticleText(
         text=polished,
         method="compare",

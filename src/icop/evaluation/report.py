@@ -449,7 +449,7 @@ DEFINITIONS = [
     "passage, `SUPPORTED_AT`); *model* are sentences a model cited, *code* those the product "
     "cited where a model left a restated fact uncited.",
     "- **coverage**: the share of the topic's key facts that one sentence of the article "
-    "supports (half of the fact's content terms, `COVERED_AT`); an article not written covers "
+    "states (half of the fact's content terms, `STATED_AT`); an article not written covers "
     "none.",
     "- **repeated sentences**: the share of sentences that repeat an earlier one (exactly, or "
     "80 % of their word trigrams); **distinct 3-grams**: distinct word trigrams over all.",

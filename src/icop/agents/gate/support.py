@@ -11,7 +11,9 @@ recall) to reject wrong sources while accepting paraphrases of the right one.
 
 from __future__ import annotations
 
-from icop.agents.gate.text import content_terms
+from collections.abc import Sequence
+
+from icop.agents.gate.text import content_terms, sentences
 
 SUPPORTED_AT = 0.34
 """A sentence is supported by a passage when at least this share of its content terms occurs
@@ -51,3 +53,20 @@ def support_score(sentence: str, passage: str, language: str = "en") -> float:
 
 def supported(sentence: str, passage: str, language: str = "en") -> bool:
     return support_score(sentence, passage, language) >= SUPPORTED_AT
+
+
+STATED_AT = 0.5
+"""A fact is stated by a sentence that contains at least half of its content terms: a fact is
+one specific statement, and a sentence restating it shares most of its words. ``SUPPORTED_AT``
+(a third) is for a sentence checked against a whole passage; against one short fact it accepts
+a sentence that only names the subject ("compost should stay moist" for "compost should feel
+as moist as a wrung-out sponge")."""
+
+
+def stated(facts: Sequence[str], text: str, language: str = "en") -> list[bool]:
+    """For each fact, whether one sentence of ``text`` states it (at ``STATED_AT``)."""
+    units = sentences(text)
+    return [
+        max((support_score(fact, unit, language) for unit in units), default=0.0) >= STATED_AT
+        for fact in facts
+    ]

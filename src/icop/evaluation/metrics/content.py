@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from icop.agents.gate.support import support_score
+from icop.agents.gate.support import stated
 from icop.agents.gate.text import (
     distinct_ngram_ratio,
     repeated_sentences,
@@ -16,12 +16,6 @@ from icop.agents.gate.text import (
 )
 from icop.evaluation.metrics.markdown import headings, is_reference_heading
 
-COVERED_AT = 0.5
-"""A key fact is covered by a sentence that contains at least half of its content terms: a
-fact is one specific statement, and a sentence restating it shares most of its words. The
-citation threshold (``SUPPORTED_AT``, a third) is for a sentence checked against a whole
-passage; against one short fact it accepts a sentence that only names the subject ("compost
-should stay moist" for "compost should feel as moist as a wrung-out sponge")."""
 LENGTH_BAND = (0.7, 1.5)
 """An article within this share of the words asked for meets the brief's length."""
 LANGUAGE_SHARE = 0.9
@@ -41,15 +35,13 @@ class Coverage:
 
 
 def coverage(body: str, key_facts: Sequence[str], language: str) -> Coverage:
-    """A key fact is covered when one sentence of the article supports it: the gate's lexical
-    support, with the fact as the claim and the sentence as the passage, at ``COVERED_AT``."""
-    article = sentences(body)
-    covered: list[str] = []
-    missed: list[str] = []
-    for fact in key_facts:
-        best = max((support_score(fact, sentence, language) for sentence in article), default=0.0)
-        (covered if best >= COVERED_AT else missed).append(fact)
-    return Coverage(tuple(covered), tuple(missed))
+    """A key fact is covered when one sentence of the article states it: the gate's lexical
+    support, with the fact as the claim and the sentence as the passage (``stated``)."""
+    found = stated(key_facts, body, language)
+    return Coverage(
+        tuple(fact for fact, yes in zip(key_facts, found, strict=True) if yes),
+        tuple(fact for fact, yes in zip(key_facts, found, strict=True) if not yes),
+    )
 
 
 @dataclass(frozen=True)
