@@ -31,7 +31,6 @@ SAME_CLAIM = 0.6
 """A sentence sharing this share of its terms with a chosen claim says the same thing."""
 SUPPORTED_CLAIM = 0.5
 """A model's claim is kept when its best cited passage carries half of its terms."""
-SUMMARY_CLAIMS = 3
 
 # A digit, or a number written out: specific facts ("six hours", "20 litres") are what an
 # article needs most and what a reader checks.
@@ -152,7 +151,8 @@ def digest(
     summary: ResearchSummary | None = None,
 ) -> ResearchDigest:
     """What writers get as ``research``: the model's checked claims (if it was asked), topped
-    up with the passages' own sentences, and a summary (the model's, else the first claims)."""
+    up with the passages' own sentences, and the model's summary (none without a model: the
+    claims say it, and a summary made of them would put each twice in every prompt)."""
     model_claims = checked(summary.claims, sources, language) if summary else []
     extracted = from_sources(
         sources,
@@ -161,8 +161,8 @@ def digest(
         limit=MAX_CLAIMS - len(model_claims),
         known=[c.text for c in model_claims],
     )
-    claims = model_claims + extracted
-    text = summary.summary.strip() if summary else ""
-    if not text:
-        text = " ".join(c.text for c in claims[:SUMMARY_CLAIMS])[:2000]
-    return ResearchDigest(summary=text, claims=claims, sources=[cited(s) for s in sources])
+    return ResearchDigest(
+        summary=summary.summary.strip() if summary else "",
+        claims=model_claims + extracted,
+        sources=[cited(s) for s in sources],
+    )
