@@ -234,3 +234,37 @@ def test_an_article_that_cites_nothing_is_cited_where_it_restates_the_research()
         context(length_words=10),
     )
     assert ("uncited", "blocking") in codes(nothing)
+
+
+def test_a_fact_written_as_a_heading_goes_on_as_a_sentence() -> None:
+    """From the evaluation (claims read from the sources): the 0.5B made each fact a heading —
+    in Korean inside bold ("**## …**", which Markdown renders as bold "## …"), in English in
+    Title Case over a different fact."""
+    korean = (
+        "# 옥상 양봉 시작하기\n\n"
+        "**## 여름철 건강한 꿀벌 군집에는 3만에서 5만 마리의 벌이 삽니다.**\n"
+        "**## 옥상 양봉을 시작하기 전에 건물 관리자와 이웃의 동의를 구하는 것이 좋습니다.** [1]\n"
+        "## 벌통 두기\n\n벌통은 바람이 약한 곳에 둡니다."
+    )
+    result = review(korean, context("ko", 40))
+    assert result.text.splitlines()[:4] == [
+        "# 옥상 양봉 시작하기",
+        "",
+        "여름철 건강한 꿀벌 군집에는 3만에서 5만 마리의 벌이 삽니다.",
+        "옥상 양봉을 시작하기 전에 건물 관리자와 이웃의 동의를 구하는 것이 좋습니다 [1].",
+    ]
+    assert "## 벌통 두기" in result.text  # a real heading stays
+    assert codes(result).count(("sentence_heading", "repaired")) == 2
+    english = (
+        f"# Compost at home\n\n{BODY}\n\n"
+        "### Meat, Fish, Dairy and oily Food attract pests and should stay out of the home heap, "
+        "and so should Diseased Plants and weeds that have set seed [1]\n"
+        "Keep the lid on.\n\n"
+        "## 2. Turn the pile weekly.\n\nA fork helps."
+    )
+    result = review(english, context())
+    assert (
+        "Meat, fish, dairy and oily food attract pests and should stay out of the home heap, "
+        "and so should diseased plants and weeds that have set seed.\nKeep the lid on."
+    ) in result.text  # its [1] went: the composting passage does not say it
+    assert "## 2. Turn the pile weekly." in result.text  # a short step heading stays

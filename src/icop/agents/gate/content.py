@@ -20,6 +20,7 @@ from icop.agents.gate.support import SUPPORTED_AT, support_score, terms
 from icop.agents.gate.text import (
     Repeats,
     distinct_ngram_ratio,
+    is_dense,
     plain,
     script_share,
     sentences,
@@ -30,6 +31,12 @@ from icop.agents.schemas import Claim, Finding, Source
 from icop.agents.schemas.quality import Action, FindingCode
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+# "**## Bees fly up to three kilometres.**": heading marks inside emphasis (not a heading in
+# Markdown: it renders as bold "## …").
+_EMPHASISED_HEADING = re.compile(
+    r"^(\*\*|__)(#{1,6}\s+.*?)\1((?:\s*\[\d{1,2}(?:\s*,\s*\d{1,2})*\])*)\s*$"
+)
+_SENTENCE_ENDING = re.compile(r"[.\u3002]$")
 _CITATION = re.compile(r"\s*\[(\d{1,2}(?:\s*,\s*\d{1,2})*)\](?!\()")
 _LEADING_CITATIONS = re.compile(r"^((?:\[\d{1,2}(?:\s*,\s*\d{1,2})*\])+)\s*")
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?\u3002\uff01\uff1f])\s+")
@@ -60,6 +67,12 @@ _REFERENCE_HEADINGS = (
     "Fuentes",
 )
 
+MAX_HEADING_WORDS = 14
+"""A heading is a few words; a longer one is a sentence a writer made a heading of (a small
+model turns each researched fact into one). Hangul/CJK headings are judged by their ending."""
+MIN_SENTENCE_HEADING_WORDS = 6
+"""A heading ending in a full stop is a sentence from this length: a short step ("### 2. Turn
+the pile weekly.") is a heading someone punctuated."""
 MAX_REPEATED_SHARE = 0.2
 """More than a fifth of an article's sentences repeating earlier ones is a generation loop."""
 MIN_DISTINCT_TRIGRAMS = 0.6
@@ -117,6 +130,9 @@ def review(text: str, context: GateContext) -> Reviewed:
     in_fence = False
     for line in text.strip().splitlines():
         stripped = line.strip()
+        emphasised = _EMPHASISED_HEADING.match(stripped)
+        if emphasised and not in_fence:
+            line = stripped = emphasised.group(2) + emphasised.group(3)
         if stripped.startswith("```"):
             in_fence = not in_fence
             kept.append(line)
@@ -139,6 +155,14 @@ def review(text: str, context: GateContext) -> Reviewed:
                 # An input echoed under its label: the section is the input, not the article.
                 skipping = level
                 result.note("label", "removed", stripped)
+                continue
+            if level > 1 and _is_sentence(heading.group(2), context.language):
+                # A statement, not a heading: it goes on as prose (cited, checked for repeats).
+                result.note("sentence_heading", "repaired", stripped)
+                sentence = _as_sentence(heading.group(2), context)
+                cleaned = _line(sentence, context, grams, n, passages, seen, result)
+                if cleaned:
+                    kept.append(cleaned)
                 continue
             title = _CITATION.sub("", heading.group(2)).strip()
             if title != heading.group(2).strip():
@@ -201,6 +225,53 @@ def _line(
             continue
         kept.append(_cite(sentence, reading, context, passages, result))
     return f"{prefix}{' '.join(kept)}" if kept else ""
+
+
+def _is_sentence(heading: str, language: str) -> bool:
+    text = plain(_CITATION.sub("", heading)).strip()
+    count = word_count(text, language)
+    if _SENTENCE_ENDING.search(text) and count >= MIN_SENTENCE_HEADING_WORDS:
+        return True
+    return not is_dense(language) and count > MAX_HEADING_WORDS
+
+
+def _as_sentence(heading: str, context: GateContext) -> str:
+    """A heading's words as a sentence: ended, and out of (even partial) Title Case ("Meat,
+    Fish, Dairy and oily Food attract pests" → "Meat, fish, dairy and oily food attract
+    pests"), keeping acronyms and the capitals of words the sources capitalise mid-sentence
+    (names, units: "Celsius")."""
+    text = heading.strip()
+    if not is_dense(context.language):
+        tokens = text.split()
+        capitalised = [t for t in tokens[1:] if t[:1].isupper()]
+        if len(capitalised) >= 2:
+            names = _names(context.sources)
+            text = " ".join(
+                [tokens[0]]
+                + [
+                    t
+                    if not t[:1].isupper() or t.isupper() or t.strip(",;:()").lower() in names
+                    else t[:1].lower() + t[1:]
+                    for t in tokens[1:]
+                ]
+            )
+    words_part, marks = _TRAILING_CITATIONS.match(text).groups()  # type: ignore[union-attr]
+    if not re.search(r"[.!?\u3002\uff01\uff1f]$", words_part):
+        words_part += "."
+    return f"{words_part}{marks}"
+
+
+_TRAILING_CITATIONS = re.compile(r"^(.*?)((?:\s*\[\d{1,2}(?:\s*,\s*\d{1,2})*\])*)\s*$")
+_MID_SENTENCE_CAPITAL = re.compile(r"(?<=[^.!?\s]) +([A-Z][\w-]*)")
+
+
+def _names(sources: Sequence[Source]) -> set[str]:
+    """Words the sources write with a capital in the middle of a sentence."""
+    return {
+        match.group(1).lower()
+        for source in sources
+        for match in _MID_SENTENCE_CAPITAL.finditer(source.snippet)
+    }
 
 
 def _echoed(line: str, material: set[tuple[str, ...]], n: int, language: str) -> bool:

@@ -20,6 +20,7 @@ FindingCode = Literal[
     "unverified_citation",
     "misplaced_citation",
     "duplicate_title",
+    "sentence_heading",
     "empty_section",
     "unfinished",
     "language",
