@@ -130,6 +130,28 @@ async def _article(client: ApiClient, owner: Account) -> str:
     return str(article_id)
 
 
+async def _published(client: ApiClient, owner: Account) -> tuple[str, str]:
+    """An article on the owner's public blog: (blog slug, article slug)."""
+    article_id = await _article(client, owner)
+    slug = f"matrix-{uuid.uuid4().hex[:8]}"
+    context = client.http._transport.app.state.runtime  # type: ignore[attr-defined]
+    async with unit_of_work(context.sessionmaker, owner.tenant_id) as session:
+        await ArticleRepository(session).update(uuid.UUID(article_id), seo={"slug": slug})
+    response = await client.post(
+        f"/api/v1/articles/{article_id}/publish-web", headers=owner.headers
+    )
+    assert response.status_code == 200, response.text
+    return str(response.json()["blog_slug"]), slug
+
+
+async def _blog_slug(client: ApiClient, owner: Account) -> str:
+    return (await _published(client, owner))[0]
+
+
+async def _article_slug(client: ApiClient, owner: Account) -> str:
+    return (await _published(client, owner))[1]
+
+
 async def _pipeline(client: ApiClient, owner: Account) -> str:
     response = await client.post(
         "/api/v1/pipelines",
@@ -222,6 +244,8 @@ FACTORIES: dict[str, Factory] = {
     "post_id": _post,
     "provider": _provider,
     "number": _version_number,
+    "blog_slug": _blog_slug,
+    "article_slug": _article_slug,
 }
 
 

@@ -85,5 +85,6 @@ export const config = {
   // with the route handlers (src/lib/session/upstream.ts), or a page and a concurrent API
   // call would present the same refresh token twice and end the session.
   runtime: "nodejs",
-  matcher: ["/((?!_next/|bff/|api/|docs|favicon.ico|robots.txt).*)"],
+  // The public blog (/blog/…) needs no session and sets no cookie.
+  matcher: ["/((?!_next/|bff/|api/|blog/|docs|favicon.ico|robots.txt).*)"],
 };

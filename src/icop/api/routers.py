@@ -5,6 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from icop.api_keys.router import router as api_keys_router
+from icop.articles.publishing_router import public_router as public_blog_router
+from icop.articles.publishing_router import router as web_publishing_router
 from icop.articles.router import router as articles_router
 from icop.audit.router import router as audit_router
 from icop.auth.router import router as auth_router
@@ -40,6 +42,8 @@ DOMAIN_ROUTERS = (
     media_router,
     images_router,
     articles_router,
+    web_publishing_router,
+    public_blog_router,
     pipelines_router,
     accounts_router,
     posts_router,

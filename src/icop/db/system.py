@@ -5,6 +5,8 @@ easy to find and every caller states why."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy import text
@@ -54,3 +56,56 @@ async def tenants_with_due_webhook_deliveries(session: AsyncSession, *, limit: i
         text("SELECT icop_system_due_webhook_deliveries(:limit)"), {"limit": limit}
     )
     return list(rows)
+
+
+# --- the public blog (ADR 0022): what a tenant published, read before any tenant is known ---
+
+
+@dataclass(frozen=True)
+class PublicListing:
+    slug: str
+    title: str
+    description: str
+    language: str
+    images: list[dict[str, Any]]
+    published_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class PublicArticle(PublicListing):
+    markdown: str
+    keywords: list[str]
+    citations: list[dict[str, Any]]
+
+
+async def public_blog_name(session: AsyncSession, blog_slug: str) -> str | None:
+    """The name of the active tenant whose blog is ``blog_slug``, or None."""
+    name: str | None = await session.scalar(
+        text("SELECT name FROM icop_public_blog(:slug)"), {"slug": blog_slug}
+    )
+    return name
+
+
+async def public_blog_articles(
+    session: AsyncSession, blog_slug: str, *, limit: int
+) -> list[PublicListing]:
+    """The blog's published articles, newest first: their public fields, nothing else."""
+    rows = await session.execute(
+        text("SELECT * FROM icop_public_blog_articles(:slug, :limit)"),
+        {"slug": blog_slug, "limit": limit},
+    )
+    return [PublicListing(**row._mapping) for row in rows]
+
+
+async def public_blog_article(
+    session: AsyncSession, blog_slug: str, article_slug: str
+) -> PublicArticle | None:
+    """One published article of the blog by its slug, or None."""
+    row = (
+        await session.execute(
+            text("SELECT * FROM icop_public_blog_article(:slug, :article)"),
+            {"slug": blog_slug, "article": article_slug},
+        )
+    ).first()
+    return PublicArticle(**row._mapping) if row else None

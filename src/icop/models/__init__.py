@@ -45,6 +45,7 @@ from icop.models.planning import (
     RunStatus,
     SubTopic,
 )
+from icop.models.publication import WebPublication
 from icop.models.syndication import (
     AccountRateState,
     AccountStatus,
@@ -126,5 +127,6 @@ __all__ = [
     "UsageCounter",
     "User",
     "UserStatus",
+    "WebPublication",
     "WorkflowStart",
 ]

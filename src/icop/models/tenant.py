@@ -4,7 +4,7 @@ from datetime import datetime
 from enum import StrEnum
 from uuid import UUID
 
-from sqlalchemy import CheckConstraint, DateTime, Text, Uuid, func, text
+from sqlalchemy import CheckConstraint, DateTime, String, Text, Uuid, func, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from icop.models.base import Base, TimestampMixin
@@ -41,6 +41,9 @@ class Tenant(TimestampMixin, Base):
     status: Mapped[TenantStatus] = mapped_column(
         EnumText(TenantStatus, 16), nullable=False, server_default=TenantStatus.ACTIVE.value
     )
+    blog_slug: Mapped[str | None] = mapped_column(String(80), unique=True)
+    """The tenant's public blog at ``/blog/{blog_slug}``: set when it first publishes an
+    article. Not secret (it is in every public URL)."""
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now(), nullable=False
     )

@@ -8,6 +8,7 @@ import { ArticleEditor } from "@/components/articles/ArticleEditor";
 import { ArticleMarkdown } from "@/components/articles/ArticleMarkdown";
 import { DiffView } from "@/components/articles/DiffView";
 import { FindingList, type Finding } from "@/components/articles/FindingList";
+import { PublishButtons } from "@/components/articles/PublishButtons";
 import { DecisionButtons, RestoreButton } from "@/components/articles/VersionActions";
 import { DataTable } from "@/components/ui/DataTable";
 import { StatusBadge } from "@/components/ui/StatusBadge";
@@ -61,6 +62,11 @@ export default async function ArticlePage({ params, searchParams }: Params) {
         : await loadVersion(id, requested)
       : null;
   const canEdit = me.role !== "viewer";
+  // The public blog (issue 13 §4): a ready article can be published; a published one shown.
+  const publication =
+    article.status === "ready"
+      ? await must(api.GET("/api/v1/articles/{article_id}/publish-web", { params: { path: { article_id: id } } }))
+      : null;
   const findings = current ? current.findings : gateFindings(article.quality ?? {});
 
   const t = await getTranslations("articles");
@@ -128,6 +134,21 @@ export default async function ArticlePage({ params, searchParams }: Params) {
             {t("decision")}
           </Title>
           <DecisionButtons articleId={id} />
+        </section>
+      )}
+      {publication && (canEdit || publication.published) && (
+        <section aria-labelledby="public-blog">
+          <Title order={2} size="h4" id="public-blog">
+            {ts("blog.title")}
+          </Title>
+          {canEdit ? (
+            <PublishButtons articleId={id} publication={publication} />
+          ) : (
+            <Text size="sm">
+              {ts("blog.liveAt")}{" "}
+              <Anchor href={publication.url ?? "#"}>{publication.url}</Anchor>
+            </Text>
+          )}
         </section>
       )}
       {current && canEdit && EDITABLE.has(article.status) && (
