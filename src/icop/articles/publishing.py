@@ -4,7 +4,7 @@ Publishing copies the article's public fields (the SEO agent's title, descriptio
 the body, the images with their alt text, the citations) into a ``web_publications`` row: the
 public pages show that snapshot, so an edit goes live only when a person publishes again, and
 unpublishing deletes the row. Public reads go through the named functions in
-``icop.db.system`` (ADR 0022), which return only those snapshots of an active tenant's blog."""
+``icop.db.system`` (ADR 0023), which return only those snapshots of an active tenant's blog."""
 
 from __future__ import annotations
 

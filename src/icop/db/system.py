@@ -58,7 +58,7 @@ async def tenants_with_due_webhook_deliveries(session: AsyncSession, *, limit: i
     return list(rows)
 
 
-# --- the public blog (ADR 0022): what a tenant published, read before any tenant is known ---
+# --- the public blog (ADR 0023): what a tenant published, read before any tenant is known ---
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ depends_on: str | Sequence[str] | None = None
 TENANT_TABLES = {"web_publications": "SELECT, INSERT, UPDATE, DELETE"}
 
 # The public blog is read by anyone, before any tenant is known: like login, it crosses
-# tenants through named SECURITY DEFINER functions (ADR 0002, ADR 0022). Each answers one
+# tenants through named SECURITY DEFINER functions (ADR 0002, ADR 0023). Each answers one
 # question about one blog slug, of an active tenant, and returns only the snapshot columns a
 # person published; nothing else of any tenant is reachable through them. They are not
 # audited: they reveal only what is already public, and a row per page view would turn the
