@@ -89,6 +89,9 @@ async function measure({ path, auth, runs, warmup, settle_ms: settleMs }) {
       scripts.set(url.pathname + url.search, null);
     });
     const landed = await load(page, path);
+    if (auth && landed !== path && (landed === "/login" || landed.startsWith("/bff/"))) {
+      throw new Error(`${path} sent the signed-in browser to ${landed}`);
+    }
     await page.waitForTimeout(settleMs); // chunks imported after hydration (a graph's mermaid)
     await cdp.send("Network.setCacheDisabled", { cacheDisabled: false });
     await cdp.detach();
@@ -113,7 +116,7 @@ async function measure({ path, auth, runs, warmup, settle_ms: settleMs }) {
 async function openLive({ path, article }) {
   const page = await authed.newPage();
   await load(page, path);
-  await page.getByTestId("live-connection").and(page.locator('[data-state="live"]')).waitFor({ timeout: 30_000 });
+  await page.locator('[data-testid="live-connection"][data-state="live"]').waitFor({ timeout: 30_000 });
   await page.locator(`[data-article="${article}"]`).waitFor({ timeout: 30_000 });
   // Arm → the article's row shows the label → the next frame → Date.now().
   await page.evaluate((articleId) => {
