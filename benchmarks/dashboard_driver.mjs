@@ -89,6 +89,9 @@ async function measure({ path, auth, runs, warmup, settle_ms: settleMs }) {
       scripts.set(url.pathname + url.search, null);
     });
     const landed = await load(page, path);
+    // What the page needed to show itself (loaded by its load event), apart from what it
+    // imports after that (the run graph's Mermaid).
+    const firstLoad = [...scripts.keys()];
     if (auth && landed !== path && (landed === "/login" || landed.startsWith("/bff/"))) {
       throw new Error(`${path} sent the signed-in browser to ${landed}`);
     }
@@ -106,7 +109,14 @@ async function measure({ path, auth, runs, warmup, settle_ms: settleMs }) {
       lcp.push(entry === null ? null : entry.ms);
       if (entry?.element) elements.add(entry.element);
     }
-    return { path, landed, scripts: [...scripts.keys()], lcp_ms: lcp, lcp_elements: [...elements] };
+    return {
+      path,
+      landed,
+      scripts: firstLoad,
+      later: [...scripts.keys()].filter((script) => !firstLoad.includes(script)),
+      lcp_ms: lcp,
+      lcp_elements: [...elements],
+    };
   } finally {
     await page.close();
     if (!auth) await context.close();

@@ -77,13 +77,14 @@ def test_route_js_is_its_distinct_scripts_gzipped_at_level_6() -> None:
 def test_table_and_the_result_line() -> None:
     figures = [
         RouteFigures("/", "/", [300.0, 320.0, 900.0], 180.25, 9, ["h1"]),
-        RouteFigures("/articles/[id]", "/articles/a1", [500.0, 1200.0], 240.0, 12, ["p"]),
+        RouteFigures("/articles/[id]", "/articles/a1", [500.0, 1200.0], 240.0, 12, ["p"], 580.5),
     ]
     lines = table(figures).splitlines()
     assert lines[0].split()[:1] == ["route"]
-    assert lines[2].split() == ["/articles/[id]", "500", "1200", "240.0", "12"]
+    assert lines[2].split() == ["/articles/[id]", "500", "1200", "240.0", "580.5", "12"]
     assert result_line(figures, [100.0, 250.0, 90.0]) == (
-        "RESULT lcp_p95_ms=1200 max_route_js_kb=240.0 sse_lag_p95_ms=250 routes=2"
+        "RESULT lcp_p95_ms=1200 max_route_js_kb=240.0 max_route_later_js_kb=580.5 "
+        "sse_lag_p95_ms=250 routes=2"
     )
 
 
