@@ -3,6 +3,7 @@ import Link from "next/link";
 import { getFormatter, getTranslations } from "next-intl/server";
 
 import { must, serverApi } from "@/api/server";
+import { NewPipelineLink } from "@/components/pipelines/NewPipelineLink";
 import { DataTable } from "@/components/ui/DataTable";
 import { PageTitle } from "@/components/ui/PageTitle";
 
@@ -14,10 +15,17 @@ export default async function PipelinesPage() {
   const api = await serverApi();
   const t = await getTranslations("pipelines");
   const format = await getFormatter();
-  const pipelines = await must(api.GET("/api/v1/pipelines", { params: { query: { limit: 100 } } }));
+  const ta = await getTranslations("accountPlans.pipelines");
+  const [pipelines, me] = await Promise.all([
+    must(api.GET("/api/v1/pipelines", { params: { query: { limit: 100 } } })),
+    must(api.GET("/api/v1/me")),
+  ]);
   return (
     <>
       <PageTitle title={t("title")} />
+      {me.role !== "viewer" && (
+        <NewPipelineLink label={ta("newPipeline")} />
+      )}
       <DataTable
         caption={t("title")}
         empty={t("empty")}
