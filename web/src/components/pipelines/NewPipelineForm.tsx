@@ -4,7 +4,7 @@ import {
   Alert,
   Button,
   Group,
-  SegmentedControl,
+  Radio,
   Stack,
   Table,
   TableScrollContainer,
@@ -126,24 +126,20 @@ export function NewPipelineForm() {
     <form onSubmit={save}>
       <Stack maw={960}>
         <TextInput name="name" label={t("name")} required maxLength={200} />
-        <div>
-          <Text component="span" size="sm" fw={500} id="source-label">
-            {t("source")}
-          </Text>
-          <SegmentedControl
-            aria-labelledby="source-label"
-            display="flex"
-            value={source}
-            onChange={(value) => {
-              setSource(value as Source);
-              setError(null);
-            }}
-            data={[
-              { value: "file", label: t("sourceFile") },
-              { value: "google_sheet", label: t("sourceSheet") },
-            ]}
-          />
-        </div>
+        <Radio.Group
+          name="source"
+          label={t("source")}
+          value={source}
+          onChange={(value) => {
+            setSource(value as Source);
+            setError(null);
+          }}
+        >
+          <Group mt="xs">
+            <Radio value="file" label={t("sourceFile")} />
+            <Radio value="google_sheet" label={t("sourceSheet")} />
+          </Group>
+        </Radio.Group>
         {source === "file" ? (
           <Stack gap={4}>
             <label htmlFor="plan-file">
