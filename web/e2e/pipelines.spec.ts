@@ -27,8 +27,12 @@ test.describe.serial("pipelines", () => {
     await page.getByLabel("Name").fill("Garden plan");
 
     // A file that cannot be a plan: the API's reason, nothing saved.
-    await page.getByLabel("Plan file").setInputFiles({ name: "notes.csv", mimeType: "text/csv", buffer: Buffer.from("Name,Comment\nx,y\n") });
-    await expect(page.getByRole("alert").filter({ hasText: "the header has no" })).toBeVisible();
+    await page.getByLabel("Plan file").setInputFiles({
+      name: "plan.xlsx",
+      mimeType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+      buffer: Buffer.from("not a workbook"),
+    });
+    await expect(page.getByRole("alert").filter({ hasText: "is not a readable XLSX file" })).toBeVisible();
 
     // A plan with a bad row: each row's verdict before saving.
     await page.getByLabel("Plan file").setInputFiles({
@@ -92,7 +96,7 @@ test.describe.serial("pipelines", () => {
   });
 
   test("the pipelines pages in Korean", async ({ browser }) => {
-    const context = await browser.newContext({ locale: "ko-KR" });
+    const context = await browser.newContext({ locale: "ko-KR", baseURL: test.info().project.use.baseURL });
     const page = await context.newPage();
     await page.goto("/login");
     await page.getByLabel(/^이메일/).fill(owner.email);
