@@ -87,7 +87,7 @@ async def test_an_xlsx_plan_previews_like_a_csv(client: ApiClient) -> None:
 async def test_unreadable_files_get_a_clear_problem(client: ApiClient) -> None:
     owner = await client.signup("Preview")
     cases = [
-        ("plan.xlsx", b"this is not a workbook", "not a readable XLSX"),
+        ("my plan.xlsx", b"this is not a workbook", "my plan.xlsx is not a readable XLSX"),
         ("plan.csv", "Topic,Status\n".encode("utf-16"), "not UTF-8"),
         ("plan.txt", b"Topic,Status\n", ".csv or .xlsx"),
         ("plan.csv", b"", "empty"),

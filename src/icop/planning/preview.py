@@ -26,10 +26,11 @@ class PlanFileUnreadable(ValidationFailed):
     title = "The plan file cannot be read"
 
 
-def _grid(suffix: str, data: bytes) -> list[list[str]]:
-    # LocalSheet reads files: the upload goes to a private temporary directory for the read.
+def _grid(name: str, data: bytes) -> list[list[str]]:
+    # LocalSheet reads files: the upload goes to a private temporary directory for the read,
+    # under its own (base) name so that LocalSheet's messages name the file the person chose.
     with tempfile.TemporaryDirectory(prefix="icop-plan-preview-") as directory:
-        path = Path(directory) / f"plan{suffix}"
+        path = Path(directory) / name
         path.write_bytes(data)
         return LocalSheet(path).grid_sync()
 
@@ -44,7 +45,7 @@ async def preview(file_name: str | None, data: bytes) -> PlanPreview:
     if not data:
         raise PlanFileUnreadable(f"{name} is empty")
     try:
-        grid = await asyncio.to_thread(_grid, suffix, data)
+        grid = await asyncio.to_thread(_grid, name, data)
     except SheetError as error:
         raise PlanFileUnreadable(error.detail or f"{name} cannot be read") from error
     if not grid:
