@@ -57,7 +57,7 @@ export function ResetPasswordForm() {
     return (
       <Alert color="red" title={t("linkMissingTitle")} role="alert">
         {t("linkMissing")}{" "}
-        <Anchor component={Link} href="/forgot-password">
+        <Anchor component={Link} href="/forgot-password" c="inherit" underline="always" fw={600}>
           {t("askAgain")}
         </Anchor>
       </Alert>
@@ -67,7 +67,7 @@ export function ResetPasswordForm() {
     return (
       <Alert color="green" title={t("resetDoneTitle")} role="status">
         <Text size="sm">{t("resetDone")}</Text>
-        <Anchor component={Link} href="/login">
+        <Anchor component={Link} href="/login" c="inherit" underline="always" fw={600}>
           {t("toLogin")}
         </Anchor>
       </Alert>
@@ -80,7 +80,7 @@ export function ResetPasswordForm() {
           <Alert color="red" title={error.invalidLink ? t("linkInvalidTitle") : t("failed")} role="alert">
             {error.message}{" "}
             {error.invalidLink && (
-              <Anchor component={Link} href="/forgot-password">
+              <Anchor component={Link} href="/forgot-password" c="inherit" underline="always" fw={600}>
                 {t("askAgain")}
               </Anchor>
             )}

@@ -43,7 +43,7 @@ export function VerifyEmail() {
   }, [t]);
 
   const home = (
-    <Anchor component={Link} href="/">
+    <Anchor component={Link} href="/" c="inherit" underline="always" fw={600}>
       {t("toDashboard")}
     </Anchor>
   );
