@@ -56,7 +56,7 @@ export function ScheduleEditor(props: { pipelineId: string; cron: string | null;
         onChange={(event) => setCron(event.currentTarget.value)}
         readOnly={!props.canEdit}
         maxLength={120}
-        ff="monospace"
+        styles={{ input: { fontFamily: "var(--mantine-font-family-monospace)" } }}
       />
       <div data-testid="cron-preview" aria-live="polite">
         {preview.kind === "empty" && <Text size="sm">{t("noSchedule")}</Text>}
