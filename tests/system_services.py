@@ -22,6 +22,7 @@ import uvicorn
 from icop.api.app import create_app
 from icop.config import Settings
 from icop.db.engine import DatabaseUrls, create_engine
+from icop.orchestrator.connection import LazyClient, TemporalSettings
 from icop.runtime.clients import Runtime
 from tests.helpers import fake_providers
 
@@ -37,14 +38,19 @@ def free_port() -> int:
 
 
 @contextmanager
-def served_api(database_urls: DatabaseUrls, settings: Settings) -> Iterator[int]:
+def served_api(
+    database_urls: DatabaseUrls, settings: Settings, *, temporal: TemporalSettings | None = None
+) -> Iterator[int]:
     """The API (the fake model providers, the app role's engine) served by uvicorn in a
     thread on a free loopback port, for clients outside the test's event loop (a browser,
-    Prometheus); yields the port."""
+    Prometheus); yields the port. With ``temporal`` it can start workflows and keep
+    schedules there (no workers: a run it starts stays queued)."""
     port = free_port()
     runtime = Runtime.from_settings(
         settings, engine=create_engine(database_urls.app, settings), llm_providers=fake_providers()
     )
+    if temporal is not None:
+        runtime.temporal = LazyClient(temporal)
     server = uvicorn.Server(
         uvicorn.Config(
             create_app(runtime=runtime),

@@ -4,7 +4,7 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
+from fastapi import APIRouter, Depends, File, Header, Query, Request, Response, UploadFile, status
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 from pydantic import ValidationError
 
@@ -23,13 +23,14 @@ from icop.gateway.docs import inline_schema
 from icop.gateway.problems import problem_responses
 from icop.models import PipelineRun, Role
 from icop.orchestrator.dependencies import TemporalDep
-from icop.planning import live, service
+from icop.planning import live, preview, service
 from icop.planning.schemas import (
     PipelineCreate,
     PipelineOut,
     PipelineUpdate,
     PlanImport,
     PlanImported,
+    PlanPreview,
     RunOut,
 )
 
@@ -55,6 +56,22 @@ async def create_pipeline(
     """A content plan (Google Sheet, local CSV/XLSX file, or imported rows) with the defaults
     for its articles and an optional cron schedule."""
     return await service.create(session, settings, temporal, principal, body)
+
+
+@router.post(
+    "/preview",
+    response_model=PlanPreview,
+    dependencies=[require_role(Role.EDITOR)],
+    responses=problem_responses(413, 422),
+)
+async def preview_plan(
+    file: Annotated[UploadFile, File(description="The plan: a .csv (UTF-8) or .xlsx file.")],
+) -> PlanPreview:
+    """A dry run of an uploaded plan (multipart): its rows as the import reads them, each bad
+    row with its reason, and the column mapping and range its header describes. Nothing is
+    saved; create the pipeline and import the rows once they look right."""
+    data = await file.read(preview.MAX_PREVIEW_BYTES + 1)
+    return await preview.preview(file.filename, data)
 
 
 @router.get("", response_model=list[PipelineOut])

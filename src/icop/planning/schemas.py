@@ -134,3 +134,34 @@ class PlanImport(RequestModel):
 class PlanImported(ResponseModel):
     rows: int
     errors: list[dict[str, Any]]
+
+
+PreviewState = Literal["ready", "error", "skipped"]
+
+
+class PreviewRowOut(ResponseModel):
+    row_number: int = Field(description="The row's number in the file (the header is row 1).")
+    cells: list[str] = Field(description="The row's cells as text, from column A.")
+    state: PreviewState = Field(
+        description="ready: it will run; error: it cannot run (see error); skipped: empty, "
+        "or its status leaves it alone."
+    )
+    topic: str | None = None
+    language: str | None = None
+    mode: str | None = None
+    sub_topic_count: int | None = None
+    error: str | None = None
+
+
+class PlanPreview(ResponseModel):
+    """An uploaded plan as the import would read it; nothing is saved."""
+
+    file_name: str
+    header: list[str]
+    column_mapping: ColumnMapping = Field(
+        description="The columns the header names; create the pipeline with it."
+    )
+    sheet_range: str = Field(description="The plan's range, up to the last mapped column.")
+    rows: list[PreviewRowOut]
+    ready: int
+    errors: int

@@ -1212,6 +1212,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/pipelines/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview Plan
+         * @description A dry run of an uploaded plan (multipart): its rows as the import reads them, each bad
+         *     row with its reason, and the column mapping and range its header describes. Nothing is
+         *     saved; create the pipeline and import the rows once they look right.
+         */
+        post: operations["preview_plan_api_v1_pipelines_preview_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/pipelines/{pipeline_id}": {
         parameters: {
             query?: never;
@@ -2044,6 +2066,14 @@ export interface components {
             target_id: string | null;
             /** Target Type */
             target_type: string | null;
+        };
+        /** Body_preview_plan_api_v1_pipelines_preview_post */
+        Body_preview_plan_api_v1_pipelines_preview_post: {
+            /**
+             * File
+             * @description The plan: a .csv (UTF-8) or .xlsx file.
+             */
+            file: string;
         };
         /** Body_upload_document_api_v1_knowledge_documents_upload_post */
         Body_upload_document_api_v1_knowledge_documents_upload_post: {
@@ -3094,6 +3124,29 @@ export interface components {
             rows: number;
         };
         /**
+         * PlanPreview
+         * @description An uploaded plan as the import would read it; nothing is saved.
+         */
+        PlanPreview: {
+            /** @description The columns the header names; create the pipeline with it. */
+            column_mapping: components["schemas"]["ColumnMapping"];
+            /** Errors */
+            errors: number;
+            /** File Name */
+            file_name: string;
+            /** Header */
+            header: string[];
+            /** Ready */
+            ready: number;
+            /** Rows */
+            rows: components["schemas"]["PreviewRowOut"][];
+            /**
+             * Sheet Range
+             * @description The plan's range, up to the last mapped column.
+             */
+            sheet_range: string;
+        };
+        /**
          * Platform
          * @enum {string}
          */
@@ -3346,6 +3399,35 @@ export interface components {
          * @enum {string}
          */
         Preset: "portrait" | "square" | "landscape";
+        /** PreviewRowOut */
+        PreviewRowOut: {
+            /**
+             * Cells
+             * @description The row's cells as text, from column A.
+             */
+            cells: string[];
+            /** Error */
+            error?: string | null;
+            /** Language */
+            language?: string | null;
+            /** Mode */
+            mode?: string | null;
+            /**
+             * Row Number
+             * @description The row's number in the file (the header is row 1).
+             */
+            row_number: number;
+            /**
+             * State
+             * @description ready: it will run; error: it cannot run (see error); skipped: empty, or its status leaves it alone.
+             * @enum {string}
+             */
+            state: "ready" | "error" | "skipped";
+            /** Sub Topic Count */
+            sub_topic_count?: number | null;
+            /** Topic */
+            topic?: string | null;
+        };
         /** Problem */
         Problem: {
             /** Code */
@@ -11601,6 +11683,100 @@ export interface operations {
             };
             /** @description Service Unavailable */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    preview_plan_api_v1_pipelines_preview_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_preview_plan_api_v1_pipelines_preview_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanPreview"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -108,6 +108,13 @@ class LocalSheet:
             grid = self._read_xlsx(rng.sheet) if self._xlsx else self._read_csv()[0]
         return _slice(grid, rng)
 
+    def grid_sync(self) -> list[list[str]]:
+        """The whole sheet (the first worksheet of an XLSX, or the one ``sheet`` names), every
+        cell as text, header row included: what a preview of an uploaded plan shows."""
+        with _locked(self._existing()):
+            grid = self._read_xlsx(self.sheet) if self._xlsx else self._read_csv()[0]
+        return trim([list(row) for row in grid])
+
     def write_cells_sync(self, cells: Mapping[tuple[int, int], str], sheet: str | None) -> None:
         """Set (row, column) → value, growing the grid as needed; other cells stay as they are."""
         with _locked(self._existing()):

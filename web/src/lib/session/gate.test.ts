@@ -39,6 +39,15 @@ describe("the page gate (middleware)", () => {
     expect(seen).toEqual([]);
   });
 
+  it("lets the pages of e-mailed account links through without a session", async () => {
+    const { seen, refresh } = countingRefresh(pair(2));
+    for (const pathname of ["/forgot-password", "/reset-password", "/verify-email"]) {
+      expect(await gatePage(page({ pathname, search: "" }), refresh)).toEqual({ kind: "pass" });
+    }
+    expect(await gatePage(page({ pathname: "/reset-passwords", search: "" }), refresh)).toMatchObject({ kind: "login" });
+    expect(seen).toEqual([]);
+  });
+
   it("renews a lapsed access token in the request itself: no redirect, the render gets the new token", async () => {
     const { seen, refresh } = countingRefresh(pair(2));
     expect(await gatePage(page({ refreshToken: "refresh-1" }), refresh)).toEqual({ kind: "renewed", pair: pair(2) });

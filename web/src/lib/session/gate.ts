@@ -10,7 +10,8 @@
 
 import { ACCESS_COOKIE, REFRESH_COOKIE, type TokenPair } from "./cookies";
 
-export const PUBLIC_PATHS = ["/login", "/signup"];
+/** Pages anyone may open: logging in, and the account links that e-mails carry. */
+export const PUBLIC_PATHS = ["/login", "/signup", "/forgot-password", "/reset-password", "/verify-email"];
 /** The route handler that sends a browser without a session to the login page. */
 export const RENEW_PATH = "/bff/session/renew";
 

@@ -39,7 +39,7 @@ export interface UpstreamAnswer {
 
 /** POST a JSON body to one of the API's auth endpoints and read its JSON (or problem) answer. */
 export async function postAuth(
-  path: "signup" | "login" | "refresh" | "logout",
+  path: "signup" | "login" | "refresh" | "logout" | "password-reset/request" | "password-reset" | "verify-email",
   body: unknown,
   incoming: Headers,
   accessToken?: string,

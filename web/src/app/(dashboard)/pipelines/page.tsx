@@ -1,8 +1,10 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { getFormatter, getTranslations } from "next-intl/server";
+import { getFormatter, getLocale, getTranslations } from "next-intl/server";
 
 import { must, serverApi } from "@/api/server";
+import { previewCron } from "@/components/pipelines/cron";
+import { NewPipelineLink } from "@/components/pipelines/NewPipelineLink";
 import { DataTable } from "@/components/ui/DataTable";
 import { PageTitle } from "@/components/ui/PageTitle";
 
@@ -14,10 +16,22 @@ export default async function PipelinesPage() {
   const api = await serverApi();
   const t = await getTranslations("pipelines");
   const format = await getFormatter();
-  const pipelines = await must(api.GET("/api/v1/pipelines", { params: { query: { limit: 100 } } }));
+  const locale = await getLocale();
+  const described = (cron: string) => {
+    const preview = previewCron(cron, locale);
+    return preview.kind === "cron" ? ` · ${ta("cronDescribed", { description: preview.description })}` : "";
+  };
+  const ta = await getTranslations("accountPlans.pipelines");
+  const [pipelines, me] = await Promise.all([
+    must(api.GET("/api/v1/pipelines", { params: { query: { limit: 100 } } })),
+    must(api.GET("/api/v1/me")),
+  ]);
   return (
     <>
       <PageTitle title={t("title")} />
+      {me.role !== "viewer" && (
+        <NewPipelineLink label={ta("newPipeline")} />
+      )}
       <DataTable
         caption={t("title")}
         empty={t("empty")}
@@ -26,9 +40,13 @@ export default async function PipelinesPage() {
           <Link key="n" className="link" href={`/pipelines/${pipeline.id}`}>
             {pipeline.name}
           </Link>,
-          pipeline.google_sheet_id ?? pipeline.file_path ?? pipeline.source_type,
+          pipeline.source_type === "google_sheet"
+            ? ta("fromSheet", { id: pipeline.google_sheet_id ?? "" })
+            : pipeline.source_type === "file"
+              ? ta("fromFile", { path: pipeline.file_path ?? "" })
+              : ta("fromImport"),
           pipeline.schedule_cron
-            ? `${pipeline.schedule_cron}${pipeline.schedule_paused ? ` (${t("paused")})` : ""}`
+            ? `${pipeline.schedule_cron}${described(pipeline.schedule_cron)}${pipeline.schedule_paused ? ` (${t("paused")})` : ""}`
             : t("noSchedule"),
           format.dateTime(new Date(pipeline.created_at), { dateStyle: "medium" }),
         ])}
