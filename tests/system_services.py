@@ -11,7 +11,7 @@ import socket
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,14 +37,20 @@ def free_port() -> int:
 
 
 @contextmanager
-def served_api(database_urls: DatabaseUrls, settings: Settings) -> Iterator[int]:
+def served_api(
+    database_urls: DatabaseUrls,
+    settings: Settings,
+    configure: Callable[[Runtime], None] | None = None,
+) -> Iterator[int]:
     """The API (the fake model providers, the app role's engine) served by uvicorn in a
     thread on a free loopback port, for clients outside the test's event loop (a browser,
-    Prometheus); yields the port."""
+    Prometheus); yields the port. ``configure`` may wire more into the runtime (Temporal)."""
     port = free_port()
     runtime = Runtime.from_settings(
         settings, engine=create_engine(database_urls.app, settings), llm_providers=fake_providers()
     )
+    if configure is not None:
+        configure(runtime)
     server = uvicorn.Server(
         uvicorn.Config(
             create_app(runtime=runtime),
