@@ -90,10 +90,10 @@ async def connect_account(
 
 
 def _dashboard_accounts(settings: Settings, outcome: dict[str, str]) -> RedirectResponse:
-    """Where a person's browser lands after the consent page: the dashboard's accounts page
-    (its own origin when ``ICOP_DASHBOARD_URL`` is unset and the dashboard runs), with what
-    happened in the query."""
-    base = settings.dashboard_url
+    """Where a person's browser lands after the consent page: the dashboard's accounts page,
+    with what happened in the query. The dashboard is at ``ICOP_DASHBOARD_URL``, else at the
+    public URL (served under the same origin), else where ``icop up`` serves it."""
+    base = settings.dashboard_url or settings.public_url
     if base is None and settings.web_enabled:
         host = "127.0.0.1" if settings.web_host in ("0.0.0.0", "::", "") else settings.web_host  # noqa: S104 - compared, not bound
         base = f"http://{host}:{settings.web_port}"

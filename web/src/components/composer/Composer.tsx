@@ -47,7 +47,7 @@ export function cropAspect(preview: Preview | undefined, platform: Platform, pic
   const own = picture.width / picture.height;
   const action = preview?.image_actions.find((item) => item.media_index === 0);
   if (action && (action.min_aspect || action.max_aspect)) {
-    return Math.min(Math.max(own, action.min_aspect ?? own), action.max_aspect ?? own);
+    return Math.min(Math.max(own, action.min_aspect ?? 0), action.max_aspect ?? Infinity);
   }
   return DISPLAY_ASPECT[platform] ?? own;
 }
