@@ -41,11 +41,12 @@ def served_api(
     database_urls: DatabaseUrls,
     settings: Settings,
     configure: Callable[[Runtime], None] | None = None,
+    port: int | None = None,
 ) -> Iterator[int]:
     """The API (the fake model providers, the app role's engine) served by uvicorn in a
-    thread on a free loopback port, for clients outside the test's event loop (a browser,
-    Prometheus); yields the port. ``configure`` may wire more into the runtime (Temporal)."""
-    port = free_port()
+    thread on a free loopback port (or ``port``), for clients outside the test's event loop (a
+    browser, Prometheus); yields the port. ``configure`` may wire more into the runtime."""
+    port = port or free_port()
     runtime = Runtime.from_settings(
         settings, engine=create_engine(database_urls.app, settings), llm_providers=fake_providers()
     )

@@ -64,15 +64,19 @@ def temporal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TemporalSetti
 
 @pytest.fixture(scope="module")
 def posting_settings(settings: Settings, emulator: EmulatorServer) -> Settings:
+    web_port = free_port()
     return settings.model_copy(
         update={
             "platform_emulator_url": emulator.url,
             "meta_container_poll_interval_s": 0.05,
-            "web_port": free_port(),
+            # The consent page sends the browser to the API's callback (at the API's own
+            # address: the redirect URI), which sends it on to the dashboard.
+            "api_host": "127.0.0.1",
+            "api_port": free_port(),
+            "public_url": None,
             "web_host": "127.0.0.1",
-            # The consent page sends the browser to the API's callback, which sends it here.
-            "dashboard_url": None,
-            "web_enabled": True,
+            "web_port": web_port,
+            "dashboard_url": f"http://127.0.0.1:{web_port}",
         }
     )
 
@@ -124,7 +128,9 @@ def posting_stack(
     stop = threading.Event()
     worker = _publish_worker(database_urls, posting_settings, temporal, stop)
     try:
-        with served_api(database_urls, posting_settings, with_temporal) as port:
+        with served_api(
+            database_urls, posting_settings, with_temporal, port=posting_settings.api_port
+        ) as port:
             api = f"http://127.0.0.1:{port}"
             web_settings = posting_settings.model_copy(
                 update={"web_dir": built_web, "home": tmp_path_factory.mktemp("posting-web")}
