@@ -101,7 +101,7 @@ export function PostCalendar(props: CalendarProps) {
       onDrop: (event: DragEvent) => {
         event.preventDefault();
         setOver(null);
-        const postId = event.dataTransfer.getData("text/x-icop-post");
+        const postId = event.dataTransfer.getData("text/x-icop-post") || event.dataTransfer.getData("text/plain");
         const post = posts.find((candidate) => candidate.id === postId);
         if (!post || !STEERABLE.has(post.status)) return;
         void move(post.id, movedTo(new Date(post.scheduled_at), day, props.timeZone, hour));
@@ -160,7 +160,7 @@ export function PostCalendar(props: CalendarProps) {
           />
         </Group>
       </Group>
-      <Text size="xs" c="dimmed" mb="xs">
+      <Text size="xs" c="gray.7" mb="xs">
         {t("zone", { zone: props.timeZone })} {props.canEdit ? t("dragHint") : ""}
       </Text>
       <div aria-live="polite" role="status">

@@ -29,6 +29,7 @@ export function PostChip(props: {
       draggable={draggable}
       onDragStart={(event) => {
         event.dataTransfer.setData("text/x-icop-post", post.id);
+        event.dataTransfer.setData("text/plain", post.id);
         event.dataTransfer.effectAllowed = "move";
       }}
       data-post-id={post.id}

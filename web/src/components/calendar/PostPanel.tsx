@@ -133,7 +133,7 @@ export function PostPanel(props: {
               <Button onClick={() => act("publish-now")} loading={busy === "publish-now"} disabled={busy !== null}>
                 {t("publishNow")}
               </Button>
-              <Button color="red" variant="light" onClick={() => act("cancel")} loading={busy === "cancel"} disabled={busy !== null}>
+              <Button variant="default" onClick={() => act("cancel")} loading={busy === "cancel"} disabled={busy !== null}>
                 {t("cancelPost")}
               </Button>
             </Group>

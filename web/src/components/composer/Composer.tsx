@@ -211,7 +211,7 @@ export function Composer(props: { accounts: SocialAccount[]; timeZone: string })
             <Button type="submit" loading={busy} disabled={chosen.length === 0 || !text.trim() || blocked || checking}>
               {t("schedule")}
             </Button>
-            {blocked && <Text size="sm" c="red.8">{t("blocked")}</Text>}
+            {blocked && <Text size="sm" c="red.9">{t("blocked")}</Text>}
           </Group>
           {error && (
             <Alert color="red" role="alert" title={t("failed")}>
@@ -247,14 +247,14 @@ function PlatformPreview(props: { platform: Platform; preview: Preview | undefin
             <Badge color={preview.ok ? "green" : "red"} variant="light" c="dark.9">
               {preview.ok ? t("ok") : t("cannotSend")}
             </Badge>
-            <Text size="sm" c={over ? "red.8" : undefined} data-testid={`count-${platform}`}>
+            <Text size="sm" c={over ? "red.9" : undefined} data-testid={`count-${platform}`}>
               {t("count", { length: preview.length, limit: preview.limit, unit: t(unitKey(preview.unit)) })}
             </Text>
           </Group>
         )}
       </Group>
       {!preview ? (
-        <Text size="sm" c="dimmed">
+        <Text size="sm" c="gray.7">
           {t("waiting")}
         </Text>
       ) : (
@@ -262,14 +262,14 @@ function PlatformPreview(props: { platform: Platform; preview: Preview | undefin
           {preview.posts.map((part, index) => (
             <Box key={index} p="xs" style={{ border: "1px solid var(--mantine-color-gray-3)", borderRadius: 8 }}>
               {preview.posts.length > 1 && (
-                <Text size="xs" c="dimmed">
+                <Text size="xs" c="gray.7">
                   {t("threadPart", { n: index + 1, total: preview.posts.length })}
                 </Text>
               )}
               <Text size="sm" style={{ whiteSpace: "pre-wrap" }} data-testid={`fixed-${platform}`}>
                 {part.text}
               </Text>
-              <Text size="xs" c="dimmed">
+              <Text size="xs" c="gray.7">
                 {t("partCount", { length: part.length, unit: t(unitKey(preview.unit)) })}
               </Text>
             </Box>
@@ -303,7 +303,7 @@ function Findings(props: { title: string; colour: string; items: string[] }) {
   if (props.items.length === 0) return null;
   return (
     <Box>
-      <Text size="xs" fw={700} c={`${props.colour}.9`}>
+      <Text size="xs" fw={700} c={props.colour === "red" ? "red.9" : undefined}>
         {props.title}
       </Text>
       <List size="xs">

@@ -85,7 +85,7 @@ export default async function AccountsPage(props: { searchParams: Promise<Record
         ))}
         {left.usage_percent !== null && left.usage_percent !== undefined && <Text size="xs">{t("usage", { percent: Math.round(left.usage_percent) })}</Text>}
         {left.next_slot_at && (
-          <Text size="xs" c="orange.9">
+          <Text size="xs">
             {t("waitUntil", { when: at(left.next_slot_at) })} {left.next_slot_reason ?? ""}
           </Text>
         )}
