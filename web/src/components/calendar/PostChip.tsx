@@ -15,7 +15,6 @@ export function PostChip(props: {
   canMove: boolean;
   onOpen: (post: Post) => void;
 }) {
-  const t = useTranslations("posting.calendar");
   const tp = useTranslations("posting.platform");
   const ts = useTranslations("postStatus");
   const format = useFormatter();
@@ -35,7 +34,6 @@ export function PostChip(props: {
       data-post-id={post.id}
       data-status={post.status}
       data-platform={post.platform}
-      aria-label={t("chipLabel", { time, platform, account: props.account?.name ?? "", status: ts(post.status) })}
       style={{
         display: "block",
         width: "100%",
