@@ -39,13 +39,17 @@ def free_port() -> int:
 
 @contextmanager
 def served_api(
-    database_urls: DatabaseUrls, settings: Settings, *, temporal: TemporalSettings | None = None
+    database_urls: DatabaseUrls,
+    settings: Settings,
+    *,
+    temporal: TemporalSettings | None = None,
+    port: int | None = None,
 ) -> Iterator[int]:
     """The API (the fake model providers, the app role's engine) served by uvicorn in a
-    thread on a free loopback port, for clients outside the test's event loop (a browser,
-    Prometheus); yields the port. With ``temporal`` it can start workflows and keep
-    schedules there (no workers: a run it starts stays queued)."""
-    port = free_port()
+    thread on a free loopback port (or ``port``), for clients outside the test's event loop (a
+    browser, Prometheus); yields the port. With ``temporal`` it can start workflows and keep
+    schedules there (a run it starts stays queued unless the test runs workers)."""
+    port = port or free_port()
     runtime = Runtime.from_settings(
         settings, engine=create_engine(database_urls.app, settings), llm_providers=fake_providers()
     )

@@ -1,19 +1,24 @@
 from __future__ import annotations
 
 from datetime import datetime
+from urllib.parse import urlencode
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Depends, Query, Request, status
+from fastapi.responses import RedirectResponse
 
 from icop.auth.dependencies import CurrentPrincipal, TenantSession, require_role
+from icop.config import Settings
 from icop.credentials.dependencies import KeyringDep
+from icop.errors import ICOPError
 from icop.gateway.dependencies import Limit, Offset, SessionDep, SettingsDep, limit_anonymous
 from icop.gateway.problems import problem_responses
 from icop.models import PostStatus, Role
-from icop.syndication import accounts, preview, service
+from icop.syndication import accounts, preview, quota_view, service
 from icop.syndication.dependencies import OptionalSyndicationDep, SchedulerDep, SyndicationDep
 from icop.syndication.schemas import (
     AccountOut,
+    AccountQuotaOut,
     ConnectStarted,
     PostCreate,
     PostOut,
@@ -41,6 +46,15 @@ async def list_accounts(
 @accounts_router.get("/{account_id}", response_model=AccountOut)
 async def get_account(account_id: UUID, session: TenantSession) -> AccountOut:
     return AccountOut.model_validate(await accounts.get(session, account_id))
+
+
+@accounts_router.get("/{account_id}/quota", response_model=AccountQuotaOut)
+async def get_account_quota(
+    account_id: UUID, session: TenantSession, settings: SettingsDep
+) -> AccountQuotaOut:
+    """What the account may still post: per rolling window the posts counted, left and when
+    a slot frees up, and any wait the platform asked for."""
+    return await quota_view.account_quota(session, settings, account_id)
 
 
 @accounts_router.delete(
@@ -75,24 +89,49 @@ async def connect_account(
     )
 
 
+def _dashboard_accounts(settings: Settings, outcome: dict[str, str]) -> RedirectResponse:
+    """Where a person's browser lands after the consent page: the dashboard's accounts page,
+    with what happened in the query. The dashboard is at ``ICOP_DASHBOARD_URL``, else at the
+    public URL (served under the same origin), else where ``icop up`` serves it."""
+    base = settings.dashboard_url or settings.public_url
+    if base is None and settings.web_enabled:
+        host = "127.0.0.1" if settings.web_host in ("0.0.0.0", "::", "") else settings.web_host  # noqa: S104 - compared, not bound
+        base = f"http://{host}:{settings.web_port}"
+    target = f"{(base or settings.base_url).rstrip('/')}/accounts?{urlencode(outcome)}"
+    return RedirectResponse(target, status_code=status.HTTP_303_SEE_OTHER)
+
+
 @accounts_router.get(
     "/callback/{provider}",
     response_model=list[AccountOut],
     dependencies=[Depends(limit_anonymous)],
+    responses={303: {"description": "A browser (Accept: text/html) goes back to the dashboard."}},
 )
 async def connect_callback(
     provider: str,
+    request: Request,
     session: SessionDep,
+    settings: SettingsDep,
     keyring: KeyringDep,
     runtime: SyndicationDep,
     code: str = Query(min_length=1, max_length=2000),
     state: str = Query(min_length=1, max_length=500),
-) -> list[AccountOut]:
+) -> list[AccountOut] | RedirectResponse:
     """Where the platform redirects after the user agreed: the code becomes tokens in the
-    vault and the accounts it grants are connected."""
-    connected = await accounts.finish_connect(
-        session, keyring, dict(runtime.oauth), provider, code=code, state=state
-    )
+    vault and the accounts it grants are connected. A browser is sent on to the dashboard's
+    accounts page (``?connected=…`` or ``?connect_error=…``); a program gets the accounts."""
+    browser = "text/html" in request.headers.get("accept", "")
+    try:
+        connected = await accounts.finish_connect(
+            session, keyring, dict(runtime.oauth), provider, code=code, state=state
+        )
+    except ICOPError as error:
+        if not browser:
+            raise
+        return _dashboard_accounts(settings, {"connect_error": error.detail})
+    if browser:
+        names = ",".join(sorted({a.platform for a in connected}))
+        return _dashboard_accounts(settings, {"connected": names})
     return [AccountOut.model_validate(a) for a in connected]
 
 

@@ -28,6 +28,35 @@ class AccountOut(ResponseModel):
     created_at: datetime
 
 
+class QuotaWindowOut(ResponseModel):
+    label: str = Field(description="The window's span in words, e.g. '15 minutes'.")
+    span_s: int
+    limit: int = Field(description="Posts allowed in any such rolling window.")
+    used: int = Field(description="Posts counted in the window ending now.")
+    remaining: int
+    frees_at: datetime | None = Field(
+        description="When the oldest counted post leaves the window (a slot frees up)."
+    )
+
+
+class AccountQuotaOut(ResponseModel):
+    """What the account may still post: our ledger's windows and the platform's last word."""
+
+    account_id: UUID
+    platform: str
+    windows: list[QuotaWindowOut] = Field(
+        description="Empty for Facebook Pages: Meta paces them by usage, not by a count."
+    )
+    platform_remaining: int | None
+    platform_limit: int | None
+    platform_reset_at: datetime | None
+    usage_percent: float | None
+    blocked_until: datetime | None = Field(description="A pause the platform asked for.")
+    blocked_reason: str | None
+    next_slot_at: datetime | None = Field(description="Unset: it may post now.")
+    next_slot_reason: str | None
+
+
 class ConnectStarted(ResponseModel):
     authorization_url: str
     expires_at: datetime

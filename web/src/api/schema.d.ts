@@ -27,7 +27,8 @@ export interface paths {
         /**
          * Connect Callback
          * @description Where the platform redirects after the user agreed: the code becomes tokens in the
-         *     vault and the accounts it grants are connected.
+         *     vault and the accounts it grants are connected. A browser is sent on to the dashboard's
+         *     accounts page (``?connected=…`` or ``?connect_error=…``); a program gets the accounts.
          */
         get: operations["connect_callback_api_v1_accounts_callback__provider__get"];
         put?: never;
@@ -75,6 +76,27 @@ export interface paths {
          * @description Delete the account's tokens; its posts' history stays.
          */
         delete: operations["disconnect_account_api_v1_accounts__account_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/accounts/{account_id}/quota": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Account Quota
+         * @description What the account may still post: per rolling window the posts counted, left and when
+         *     a slot frees up, and any wait the platform asked for.
+         */
+        get: operations["get_account_quota_api_v1_accounts__account_id__quota_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1677,6 +1699,46 @@ export interface components {
             status_reason: string | null;
             /** Token Expires At */
             token_expires_at: string | null;
+        };
+        /**
+         * AccountQuotaOut
+         * @description What the account may still post: our ledger's windows and the platform's last word.
+         */
+        AccountQuotaOut: {
+            /**
+             * Account Id
+             * Format: uuid
+             */
+            account_id: string;
+            /** Blocked Reason */
+            blocked_reason: string | null;
+            /**
+             * Blocked Until
+             * @description A pause the platform asked for.
+             */
+            blocked_until: string | null;
+            /**
+             * Next Slot At
+             * @description Unset: it may post now.
+             */
+            next_slot_at: string | null;
+            /** Next Slot Reason */
+            next_slot_reason: string | null;
+            /** Platform */
+            platform: string;
+            /** Platform Limit */
+            platform_limit: number | null;
+            /** Platform Remaining */
+            platform_remaining: number | null;
+            /** Platform Reset At */
+            platform_reset_at: string | null;
+            /** Usage Percent */
+            usage_percent: number | null;
+            /**
+             * Windows
+             * @description Empty for Facebook Pages: Meta paces them by usage, not by a count.
+             */
+            windows: components["schemas"]["QuotaWindowOut"][];
         };
         /**
          * AccountStatus
@@ -3568,6 +3630,33 @@ export interface components {
             /** Width */
             width?: number | null;
         };
+        /** QuotaWindowOut */
+        QuotaWindowOut: {
+            /**
+             * Frees At
+             * @description When the oldest counted post leaves the window (a slot frees up).
+             */
+            frees_at: string | null;
+            /**
+             * Label
+             * @description The window's span in words, e.g. '15 minutes'.
+             */
+            label: string;
+            /**
+             * Limit
+             * @description Posts allowed in any such rolling window.
+             */
+            limit: number;
+            /** Remaining */
+            remaining: number;
+            /** Span S */
+            span_s: number;
+            /**
+             * Used
+             * @description Posts counted in the window ending now.
+             */
+            used: number;
+        };
         /** RefreshRequest */
         RefreshRequest: {
             /** Refresh Token */
@@ -4422,6 +4511,13 @@ export interface operations {
                     "application/json": components["schemas"]["AccountOut"][];
                 };
             };
+            /** @description A browser (Accept: text/html) goes back to the dashboard. */
+            303: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Bad Request */
             400: {
                 headers: {
@@ -4695,6 +4791,98 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_account_quota_api_v1_accounts__account_id__quota_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountQuotaOut"];
+                };
             };
             /** @description Bad Request */
             400: {
