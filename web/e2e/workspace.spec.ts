@@ -91,7 +91,8 @@ test.describe.serial("the workspace pages", () => {
     await page.getByLabel("Title (optional)").fill("Spring newsletter");
     await page.getByLabel("Passage").fill("We grow things slowly, with care, and we tell you exactly how.");
     await page.getByRole("button", { name: "Add the sample" }).click();
-    await expect(page.getByTestId("voice-sample")).toHaveCount(1);
+    // The first embedding loads the model: slower than a page.
+    await expect(page.getByTestId("voice-sample")).toHaveCount(1, { timeout: 60_000 });
     await expect(page.getByTestId("voice-sample")).toContainText("Spring newsletter");
 
     await page.locator('input[type="file"]').setInputFiles({
@@ -100,10 +101,10 @@ test.describe.serial("the workspace pages", () => {
       buffer: Buffer.from("# Mulching guide\n\nA five centimetre layer of mulch keeps the soil moist through summer.\n"),
     });
     await page.getByRole("button", { name: "Upload" }).click();
-    await expect(page.getByTestId("knowledge-documents")).toContainText("Mulching guide");
+    await expect(page.getByTestId("knowledge-documents")).toContainText("Mulching guide", { timeout: 60_000 });
     await page.getByLabel("Search for").fill("keeping soil moist");
     await page.getByRole("button", { name: "Search the documents" }).click();
-    await expect(page.getByTestId("knowledge-hits")).toContainText("Mulching guide");
+    await expect(page.getByTestId("knowledge-hits")).toContainText("Mulching guide", { timeout: 60_000 });
     await expectAccessible(page, "/brand");
     await screenshot(page, "en-brand-editor");
 
@@ -184,7 +185,8 @@ test.describe.serial("the workspace pages", () => {
     await page.goto("/usage");
     await expect(page.getByTestId("usage-chart").getByRole("img", { name: "일별 모델별 비용" })).toBeVisible();
     await page.goto("/brand");
-    await expect(page.getByText("샘플 카드(미리보기)")).toBeVisible();
+    await expect(page.getByText("샘플 카드", { exact: true })).toBeVisible();
+    await expect(page.getByTestId("card-rendered")).toHaveAttribute("alt", /^이 색상으로 만든 샘플 카드/);
     await page.context().close();
   });
 

@@ -250,9 +250,9 @@ export function BrandKitEditor(props: { kit: Kit; fonts: Font[]; canEdit: boolea
           </Text>
         )}
         <TextInput label={t("name")} value={name} onChange={(event) => setName(event.currentTarget.value)} maxLength={80} readOnly={!props.canEdit} />
-        <ColorInput label={t("background")} value={background} onChange={setBackground} format="hex" readOnly={!props.canEdit} withPicker={props.canEdit} />
-        <ColorInput label={t("text")} value={text} onChange={setText} format="hex" readOnly={!props.canEdit} withPicker={props.canEdit} />
-        <ColorInput label={t("accent")} value={accent} onChange={setAccent} format="hex" readOnly={!props.canEdit} withPicker={props.canEdit} />
+        <ColorInput label={t("background")} value={background} onChange={setBackground} format="hex" readOnly={!props.canEdit} withPicker={props.canEdit} withEyeDropper={props.canEdit} eyeDropperButtonProps={{ "aria-label": t("eyeDropper") }} />
+        <ColorInput label={t("text")} value={text} onChange={setText} format="hex" readOnly={!props.canEdit} withPicker={props.canEdit} withEyeDropper={props.canEdit} eyeDropperButtonProps={{ "aria-label": t("eyeDropper") }} />
+        <ColorInput label={t("accent")} value={accent} onChange={setAccent} format="hex" readOnly={!props.canEdit} withPicker={props.canEdit} withEyeDropper={props.canEdit} eyeDropperButtonProps={{ "aria-label": t("eyeDropper") }} />
         <Select
           label={t("font")}
           data={[{ value: "", label: t("defaultFont") }, ...props.fonts.map((entry) => ({ value: entry.name, label: entry.installed ? entry.label : t("notInstalled", { font: entry.label }) }))]}

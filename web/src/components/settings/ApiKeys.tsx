@@ -72,7 +72,7 @@ export function ApiKeys(props: { keys: ApiKey[] }) {
         <Group align="flex-end">
           <TextInput label={t("name")} value={name} onChange={(event) => setName(event.currentTarget.value)} maxLength={100} required />
           <Select label={t("role")} data={["viewer", "editor", "admin"].map((value) => ({ value, label: tr(value) }))} value={role} onChange={(value) => setRole(value ?? "editor")} allowDeselect={false} w={140} />
-          <NumberInput label={t("expires")} value={days} onChange={setDays} min={1} max={3650} w={160} placeholder={t("noExpiry")} />
+          <NumberInput label={t("expires")} value={days} onChange={setDays} min={1} max={3650} w={160} placeholder={t("noExpiry")} hideControls />
           <Button type="submit" loading={busy === "create"} disabled={!name.trim()}>
             {t("create")}
           </Button>

@@ -50,7 +50,14 @@ export async function AuditLog(props: { events: AuditEvent[]; action: string; pa
             <code key="action">{event.action}</code>,
             `${event.actor_kind}${event.actor_id ? ` ${event.actor_id.slice(0, 8)}` : ""}`,
             event.target_type ? `${event.target_type}${event.target_id ? ` ${event.target_id.slice(0, 8)}` : ""}` : "—",
-            Object.keys(event.details).length ? <code key="details">{JSON.stringify(event.details).slice(0, 120)}</code> : "—",
+            // Wrapped anywhere: one long JSON word would make the table scroll sideways.
+            Object.keys(event.details).length ? (
+              <code key="details" style={{ wordBreak: "break-all", whiteSpace: "normal" }}>
+                {JSON.stringify(event.details).slice(0, 120)}
+              </code>
+            ) : (
+              "—"
+            ),
           ])}
         />
       </div>
