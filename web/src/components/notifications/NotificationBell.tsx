@@ -126,7 +126,13 @@ export function NotificationBell() {
                       </Text>
                     </Stack>
                     {item.read_at === null && (
-                      <Button size="compact-xs" variant="default" onClick={() => markRead(item.id)} aria-label={t("markReadOne", { title: item.title })}>
+                      <Button
+                        size="compact-xs"
+                        variant="default"
+                        onClick={() => markRead(item.id)}
+                        aria-label={t("markReadOne", { title: item.title })}
+                        style={{ flexShrink: 0 }}
+                      >
                         {t("markRead")}
                       </Button>
                     )}

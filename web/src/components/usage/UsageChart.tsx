@@ -11,7 +11,7 @@ const PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00
 
 const WIDTH = 720;
 const HEIGHT = 240;
-const PAD = { left: 56, right: 8, top: 12, bottom: 28 };
+const PAD = { left: 76, right: 8, top: 12, bottom: 28 };
 
 /** Model calls, tokens or cost per day as stacked bars, one colour per model or per task, drawn
  * as SVG here (no chart library: the route stays small), with the same figures as a table. */
