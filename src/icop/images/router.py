@@ -7,9 +7,10 @@ from fastapi import APIRouter, Query, Response, status
 from icop.auth.dependencies import CurrentPrincipal, TenantSession, require_role
 from icop.gateway.dependencies import Limit, Offset
 from icop.gateway.problems import problem_responses
-from icop.images import service
+from icop.images import preview, service
 from icop.images.dependencies import ImageRuntimeDep
 from icop.images.schemas import (
+    CardPreviewRequest,
     ImageCreate,
     ImageOut,
     ImageRoutingOut,
@@ -84,6 +85,23 @@ async def put_routing(
 async def delete_routing(principal: CurrentPrincipal, session: TenantSession) -> None:
     """Back to the deployment's default order."""
     await service.delete_routing(session, principal)
+
+
+@router.post(
+    "/card-preview",
+    response_class=Response,
+    dependencies=[require_role(Role.VIEWER)],
+    responses={200: {"content": {"image/jpeg": {}}, "description": "The card, a JPEG."}},
+)
+async def card_preview(body: CardPreviewRequest) -> Response:
+    """The local renderer's card for a brand kit that need not be saved yet (the brand page's
+    preview): nothing is stored. The kit must pass the same contrast rule as ``PUT
+    /brand/kit``."""
+    return Response(
+        await preview.card_preview(body),
+        media_type="image/jpeg",
+        headers={"cache-control": "no-store"},
+    )
 
 
 @router.get("/{image_id}", response_model=ImageOut)

@@ -7,7 +7,9 @@ from uuid import UUID
 
 from pydantic import Field, field_validator
 
+from icop.brand.schemas import BrandKitUpdate
 from icop.images.presets import Preset
+from icop.knowledge.schemas import Text
 from icop.models.image import ImageStatus
 from icop.platforms import Platform
 from icop.schemas import RequestModel, ResponseModel
@@ -97,3 +99,13 @@ class ImageRoutingOut(ResponseModel):
     source: Literal["tenant", "default"]
     local_last_resort: bool
     available: list[ProviderStatusOut]
+
+
+class CardPreviewRequest(BrandKitUpdate):
+    """A brand kit as ``PUT /brand/kit`` takes it (the same contrast rule), and the card's
+    words."""
+
+    title: Text = Field(min_length=1, max_length=200, description="The card's title.")
+    subtitle: Text | None = Field(default=None, max_length=300)
+    kicker: Text | None = Field(default=None, max_length=60, description="Above the title.")
+    preset: Preset = Preset.PORTRAIT

@@ -725,6 +725,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/images/card-preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Card Preview
+         * @description The local renderer's card for a brand kit that need not be saved yet (the brand page's
+         *     preview): nothing is stored. The kit must pass the same contrast rule as ``PUT
+         *     /brand/kit``.
+         */
+        post: operations["card_preview_api_v1_images_card_preview_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/images/routing": {
         parameters: {
             query?: never;
@@ -2307,6 +2329,52 @@ export interface components {
             output_usd_per_million: string;
             /** Provider */
             provider: string;
+        };
+        /**
+         * CardPreviewRequest
+         * @description A brand kit as ``PUT /brand/kit`` takes it (the same contrast rule), and the card's
+         *     words.
+         */
+        CardPreviewRequest: {
+            /**
+             * Accent
+             * @description Hex colour, #rrggbb or #rgb (stored as lower-case #rrggbb).
+             * @example #14532d
+             */
+            accent: string;
+            /**
+             * Background
+             * @description Hex colour, #rrggbb or #rgb (stored as lower-case #rrggbb).
+             * @example #14532d
+             */
+            background: string;
+            /** @description A font family from GET /brand/fonts; null for the renderer's default. */
+            font?: components["schemas"]["BrandFont"] | null;
+            /**
+             * Kicker
+             * @description Above the title.
+             */
+            kicker?: string | null;
+            /**
+             * Name
+             * @description The brand's name, written in the footer of rendered cards.
+             */
+            name: string;
+            /** @default portrait */
+            preset: components["schemas"]["Preset"];
+            /** Subtitle */
+            subtitle?: string | null;
+            /**
+             * Text
+             * @description Hex colour, #rrggbb or #rgb (stored as lower-case #rrggbb).
+             * @example #14532d
+             */
+            text: string;
+            /**
+             * Title
+             * @description The card's title.
+             */
+            title: string;
         };
         /** ChangeOut */
         ChangeOut: {
@@ -8871,6 +8939,100 @@ export interface operations {
             };
             /** @description Service Unavailable */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    card_preview_api_v1_images_card_preview_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CardPreviewRequest"];
+            };
+        };
+        responses: {
+            /** @description The card, a JPEG. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": unknown;
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

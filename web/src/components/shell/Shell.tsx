@@ -7,6 +7,7 @@ import { usePathname } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { useState, type ReactNode } from "react";
 
+import { NotificationBell } from "@/components/notifications/NotificationBell";
 import { csrfHeaders } from "@/lib/browser";
 
 const SECTIONS = [
@@ -17,6 +18,7 @@ const SECTIONS = [
   { href: "/accounts", key: "accounts" },
   { href: "/brand", key: "brand" },
   { href: "/usage", key: "usage" },
+  { href: "/settings", key: "settings" },
 ] as const;
 
 export function Shell(props: { children: ReactNode; who: string; company: string }) {
@@ -46,6 +48,7 @@ export function Shell(props: { children: ReactNode; who: string; company: string
             </Text>
           </Group>
           <Group>
+            <NotificationBell />
             <Text size="sm" visibleFrom="sm">
               {props.who}
             </Text>

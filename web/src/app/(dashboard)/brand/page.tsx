@@ -1,9 +1,13 @@
-import { Card, ColorSwatch, Group, Stack, Text, Title } from "@mantine/core";
+import { Divider, Stack } from "@mantine/core";
 import type { Metadata } from "next";
-import { getFormatter, getTranslations } from "next-intl/server";
+import { getTranslations } from "next-intl/server";
 
 import { must, serverApi } from "@/api/server";
+import { BrandKitEditor } from "@/components/brand/BrandKitEditor";
+import { KnowledgeDocuments } from "@/components/brand/KnowledgeDocuments";
+import { VoiceSamples } from "@/components/brand/VoiceSamples";
 import { PageTitle } from "@/components/ui/PageTitle";
+import { atLeast } from "@/lib/roles";
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations("brand"))("title") };
@@ -12,43 +16,24 @@ export async function generateMetadata(): Promise<Metadata> {
 export default async function BrandPage() {
   const api = await serverApi();
   const t = await getTranslations("brand");
-  const format = await getFormatter();
-  const kit = await must(api.GET("/api/v1/brand/kit"));
-  const colours = [
-    { label: t("background"), value: kit.background },
-    { label: t("accent"), value: kit.accent },
-    { label: t("text"), value: kit.text },
-  ];
+  const tw = await getTranslations("workspace.brand");
+  const [me, kit, fonts, samples, documents] = await Promise.all([
+    must(api.GET("/api/v1/me")),
+    must(api.GET("/api/v1/brand/kit")),
+    must(api.GET("/api/v1/brand/fonts")),
+    must(api.GET("/api/v1/brand/voice-samples", { params: { query: { limit: 100 } } })),
+    must(api.GET("/api/v1/knowledge/documents", { params: { query: { limit: 100 } } })),
+  ]);
   return (
     <>
-      <PageTitle title={t("title")} />
-      <Card withBorder component="section" aria-labelledby="kit" maw={560}>
-        <Stack>
-          <Title order={2} size="h4" id="kit">
-            {t("kit")}: {kit.name}
-          </Title>
-          {kit.is_default && <Text size="sm">{t("defaultKit")}</Text>}
-          <Group>
-            {colours.map((colour) => (
-              <Group key={colour.label} gap="xs">
-                <ColorSwatch color={colour.value} aria-hidden />
-                <Text size="sm">
-                  {colour.label} {colour.value}
-                </Text>
-              </Group>
-            ))}
-          </Group>
-          <Text size="sm">
-            {t("font")}: {kit.font ? JSON.stringify(kit.font) : t("noFont")}
-          </Text>
-          <Text size="sm">
-            {t("contrast", {
-              ratio: format.number(kit.text_contrast, { maximumFractionDigits: 1 }),
-              accent: format.number(kit.accent_contrast, { maximumFractionDigits: 1 }),
-            })}
-          </Text>
-        </Stack>
-      </Card>
+      <PageTitle title={t("title")} subtitle={tw("subtitle")} />
+      <Stack gap="xl">
+        <BrandKitEditor kit={kit} fonts={fonts} canEdit={atLeast(me.role, "admin")} />
+        <Divider />
+        <VoiceSamples samples={samples} canEdit={atLeast(me.role, "editor")} />
+        <Divider />
+        <KnowledgeDocuments documents={documents} canEdit={atLeast(me.role, "editor")} />
+      </Stack>
     </>
   );
 }
