@@ -241,6 +241,27 @@ async def test_a_failed_writer_leaves_two_drafts() -> None:
     assert '"id": "writer_b"' not in editor_call.messages[-1].content
 
 
+async def test_a_failed_social_post_is_written_from_the_article_not_failing_it() -> None:
+    """The bundled model's social JSON looped until it was cut off, twice: the failure failed
+    the article's activity, which was retried whole. One post is written from the article."""
+
+    def x_copy_loops(request: CompletionRequest) -> FakeReply:
+        if (
+            role_of(request) == "social_copywriter"
+            and "## platform\nx\n" in request.messages[-1].content
+        ):
+            return FakeReply(error=ProviderServerError("local", "cut off at max_tokens=1186"))
+        return _writers_write(request)
+
+    h = harness(x_copy_loops)
+    state = await _run(h, WriterBrief(length_words=200, topic="composting"))
+    assert state["status"] == "done"
+    x = state["social"]["x"]
+    assert x.text.startswith(state["seo"].title) and x.provider is None
+    assert "copywriter model failed" in x.changes[0] and x.ok
+    assert all(post.provider == "local" for name, post in state["social"].items() if name != "x")
+
+
 async def test_no_draft_at_all_ends_the_article_as_failed() -> None:
     def writers_down(request: CompletionRequest) -> FakeReply:
         if role_of(request).startswith("writer_"):

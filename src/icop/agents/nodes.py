@@ -54,7 +54,7 @@ from icop.agents.schemas import (
     WriterInput,
     shorten,
 )
-from icop.agents.social import fit_post
+from icop.agents.social import fit_post, from_article
 from icop.agents.state import ArticleState, SocialTask
 from icop.agents.visuals import english_prompts, is_english
 from icop.llm.tasks import spec_for
@@ -470,21 +470,39 @@ class ArticleNodes:
 
     async def social_copy(self, state: SocialTask) -> Update:
         platform = state["platform"]
-        result = await self._run(
-            state,
-            "social_copywriter",
-            SocialCopyInput(
+        try:
+            result = await self._run(
+                state,
+                "social_copywriter",
+                SocialCopyInput(
+                    title=state["title"],
+                    summary=state["summary"],
+                    url=state["url"],
+                    platform=platform,
+                    language=state["language"],
+                    hashtags=state["hashtags"],
+                    brand_voice=state["brand_voice"],
+                ),
+                SocialCopyDraft,
+                instructions=prompts.platform_instructions(platform),
+            )
+        except AgentFailure as failure:
+            # One post is not worth the article: a failed activity would be retried whole
+            # (the bundled model's JSON that loops until it is cut off failed it twice in a
+            # row). The post is written from the article instead, and says so.
+            post = fit_post(
+                from_article(state["title"], state["summary"], state["hashtags"]),
+                platform,
+                url=state["url"],
+                images=state["images"],
                 title=state["title"],
                 summary=state["summary"],
-                url=state["url"],
-                platform=platform,
-                language=state["language"],
-                hashtags=state["hashtags"],
-                brand_voice=state["brand_voice"],
-            ),
-            SocialCopyDraft,
-            instructions=prompts.platform_instructions(platform),
-        )
+                notes=[
+                    f"The copywriter model failed ({failure.detail[:150]}); "
+                    "the post is the article's title and summary."
+                ],
+            )
+            return {"social": {platform.value: post}}
         post = fit_post(
             result.output,
             platform,

@@ -51,6 +51,13 @@ def readable_text(text: str, title: str, summary: str) -> tuple[str, list[str]]:
     return fallback, ["The post said nothing beyond the title; the article's summary is used."]
 
 
+def from_article(title: str, summary: str, hashtags: Sequence[str]) -> SocialCopyDraft:
+    """A post written by code from the article's title and summary: what goes out when the
+    copywriter model could not answer (a small model's JSON that loops until it is cut off)."""
+    text = f"{title}: {summary}" if summary else title
+    return SocialCopyDraft(text=text, hashtags=list(hashtags))
+
+
 def fit_post(
     draft: SocialCopyDraft,
     platform: Platform,
@@ -61,9 +68,11 @@ def fit_post(
     summary: str = "",
     provider: str | None = None,
     model: str | None = None,
+    notes: Sequence[str] = (),
 ) -> SocialPost:
     rules = PLATFORM_RULES[platform]
-    text, notes = readable_text(draft.text, title, summary)
+    text, readable = readable_text(draft.text, title, summary)
+    notes = [*notes, *readable]
     tags = list(draft.hashtags)[: rules.max_hashtags or DEFAULT_MAX_HASHTAGS]
     result = validate(
         DraftPost(
