@@ -47,15 +47,19 @@ def readable_text(text: str, title: str, summary: str) -> tuple[str, list[str]]:
     words = terms(_HASHTAG.sub(" ", text))
     if words and not words <= terms(title):
         return text, []
-    fallback = f"{title}: {summary}" if summary else title
-    return fallback, ["The post said nothing beyond the title; the article's summary is used."]
+    return _of_article(title, summary), [
+        "The post said nothing beyond the title; the article's summary is used."
+    ]
+
+
+def _of_article(title: str, summary: str) -> str:
+    return f"{title}: {summary}" if summary else title
 
 
 def from_article(title: str, summary: str, hashtags: Sequence[str]) -> SocialCopyDraft:
     """A post written by code from the article's title and summary: what goes out when the
     copywriter model could not answer (a small model's JSON that loops until it is cut off)."""
-    text = f"{title}: {summary}" if summary else title
-    return SocialCopyDraft(text=text, hashtags=list(hashtags))
+    return SocialCopyDraft(text=_of_article(title, summary), hashtags=list(hashtags))
 
 
 def fit_post(
