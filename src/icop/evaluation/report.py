@@ -336,8 +336,26 @@ def peers_table(icop: ScoredRun | None, peers: PeersFile | None) -> list[str]:
     return [*lines, "", *notes]
 
 
+def _compared(runs: Sequence[ScoredRun], peers: PeersFile | None) -> ScoredRun | None:
+    """The run set beside the peers: the latest bundled-model run among those that wrote the
+    most of the peers' topics (a later run of two topics does not replace one of all three)."""
+    topic_ids = _peer_topics(peers) if peers else set()
+    local = [r for r in runs if r.run.provider == "local"] or list(runs)
+    if not local:
+        return None
+    order = {id(run): index for index, run in enumerate(local)}
+    return max(
+        local,
+        key=lambda r: (len(topic_ids & {a.topic_id for a in r.articles}), order[id(r)]),
+    )
+
+
+def _peer_topics(peers: PeersFile) -> set[str]:
+    return {a.topic_id for run in peers.runs for a in run.articles if a.scores is not None}
+
+
 def _peer_rows(icop: ScoredRun | None, peers: PeersFile) -> list[tuple[object, ...]]:
-    topic_ids = {a.topic_id for run in peers.runs for a in run.articles if a.scores is not None}
+    topic_ids = _peer_topics(peers)
     rows: list[tuple[object, ...]] = []
     if icop is not None:
         same = [a for a in icop.articles if a.topic_id in topic_ids]
@@ -367,9 +385,6 @@ def render(
     plots: Sequence[tuple[str, Path]],
     root: Path,
 ) -> str:
-    default = next(
-        (r for r in reversed(runs) if r.run.provider == "local"), runs[-1] if runs else None
-    )
     lines = [
         "# Quality: the published evaluation",
         "",
@@ -383,7 +398,7 @@ def render(
         "",
         "## ICOP, STORM and GPT-Researcher on identical inputs",
         "",
-        *peers_table(default, peers),
+        *peers_table(_compared(runs, peers), peers),
         "",
         "## Runs per model and mode",
         "",

@@ -138,6 +138,9 @@ def test_a_sentence_the_draft_was_cut_off_in_is_removed() -> None:
     # A short last entry without a full stop is a list item, not a cut-off sentence.
     short = review(f"# Compost\n\n{BODY}\n\n- Greens and browns", context())
     assert short.text.endswith("- Greens and browns") and "unfinished" not in str(codes(short))
+    # From a `make run`: the last entry stopped inside its bold label.
+    bold = review(f"# Compost\n\n{BODY}\n\n- **Turning:** weekly.\n- **Mixing", context())
+    assert bold.text.endswith("- **Turning:** weekly.") and ("unfinished", "removed") in codes(bold)
 
 
 def test_the_title_written_again_as_a_heading_is_not_rendered_twice() -> None:

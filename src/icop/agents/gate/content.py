@@ -442,7 +442,11 @@ def _finished(body: str, result: Reviewed) -> str:
     if not lines or _HEADING.match(lines[-1].strip()) or lines[-1].lstrip().startswith("!["):
         return body
     last = lines[-1]
-    if _FINISHED.search(last) or len(words(plain(last))) < UNFINISHED_MIN_WORDS:
+    # "- **Mixing": cut off inside its emphasis, however short (a list entry closes its bold).
+    in_emphasis = last.count("**") % 2 == 1
+    if not in_emphasis and (
+        _FINISHED.search(last) or len(words(plain(last))) < UNFINISHED_MIN_WORDS
+    ):
         return body
     prefix_match = _LIST_PREFIX.match(last)
     prefix = prefix_match.group(1) if prefix_match else ""
