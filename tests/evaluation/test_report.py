@@ -114,3 +114,30 @@ def test_the_peers_results_extend_the_result_line_and_lead_the_report(tmp_path: 
     assert "| storm | m | 1 | 0.50 |" in text and "It could not run offline" in text
     assert "0.5B baseline" in text and "![Citation support" in text
     assert (tmp_path / "quality" / "citation_support.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_beside_the_peers_is_the_latest_run_of_most_of_their_topics(tmp_path: Path) -> None:
+    """A later run of fewer topics (a quick check) does not replace, beside the peers, the run
+    that wrote them all."""
+    [composting] = load_topics(["home-composting"])
+    report = "# C\n\nA compost heap needs greens and browns [1].\n"
+    peer = score_report(report, [SourceRef(number=1, title="Home composting basics")], composting)
+    peers = PeersFile(
+        runs=[
+            PeerRun(
+                system="storm",
+                model="m",
+                articles=[
+                    PeerArticle(topic_id="home-composting", scores=peer),
+                    PeerArticle(topic_id="balcony-gardening", scores=peer),
+                ],
+            )
+        ]
+    )
+    full = run().model_copy(update={"label": "all topics"})
+    quick = run().model_copy(update={"label": "one topic", "articles": run().articles[:1]})
+    document = write_report(
+        [score_run(full), score_run(quick)], peers, tmp_path, tmp_path / "quality.md"
+    )
+    text = document.read_text(encoding="utf-8")
+    assert "| ICOP (all topics) | m | 2 |" in text and "| ICOP (one topic)" not in text
