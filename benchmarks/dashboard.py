@@ -60,11 +60,11 @@ from icop.db.embedded import EmbeddedPostgres
 from icop.db.engine import DatabaseUrls, create_engine, create_sessionmaker, resolve_urls
 from icop.db.session import unit_of_work
 from icop.events import service as events
-from icop.models import GeneratedArticle, PipelineRun, Post, SocialAccount, SubTopic
-from icop.planning.repository import RunRepository, SubTopicRepository
+from icop.models import GeneratedArticle, Post, SocialAccount
 from icop.runtime.web import Dashboard, Unavailable
 from icop.syndication.repository import AccountRepository, PostRepository
 from tests.system_services import free_port, served_api
+from tests.web.seeding import add_live_run
 
 ROOT = Path(__file__).resolve().parents[1]
 WEB = ROOT / "web"
@@ -296,7 +296,6 @@ async def _seed_database(
         status="running",
         current_step="writer_a",
     )
-    run_id = uuid.uuid4()
     started = now - timedelta(seconds=5)
     engine = create_engine(urls.app, settings, pool_size=1, max_overflow=0)
     try:
@@ -304,59 +303,7 @@ async def _seed_database(
             articles = ArticleRepository(session)
             for article in (review, *ready, running):
                 await articles.add(article)
-            runs = RunRepository(session)
-            await runs.add(
-                PipelineRun(
-                    id=run_id,
-                    tenant_id=tenant,
-                    pipeline_id=pipeline,
-                    trigger="manual",
-                    status="running",
-                    workflow_id=f"pipeline-run-{pipeline}-{run_id}",
-                    rows_total=1,
-                    started_at=started,
-                )
-            )
-            await runs.upsert_row(
-                tenant,
-                run_id,
-                1,
-                topic="vegetable garden",
-                status="writing",
-                step="writing",
-                options={"topic_key": "vegetable-garden"},
-                articles_total=1,
-            )
-            await SubTopicRepository(session).add_all(
-                [
-                    SubTopic(
-                        tenant_id=tenant,
-                        pipeline_id=pipeline,
-                        topic_key="vegetable-garden",
-                        topic="vegetable garden",
-                        position=0,
-                        label="Raised beds",
-                        article_id=running.id,
-                    )
-                ]
-            )
-            for step, status, begun, ended in (
-                ("research", "started", started, None),
-                ("research", "finished", started, started + timedelta(seconds=2)),
-                ("writer_a", "started", started + timedelta(seconds=2), None),
-            ):
-                await events.record(
-                    session,
-                    tenant,
-                    kind="step",
-                    status=status,
-                    run_id=run_id,
-                    row_number=1,
-                    article_id=running.id,
-                    step=step,
-                    started_at=begun,
-                    finished_at=ended,
-                )
+            run_id = await add_live_run(session, tenant, pipeline, running.id, started)
             account = await AccountRepository(session).add(
                 SocialAccount(
                     id=uuid.uuid4(),

@@ -22,9 +22,10 @@ from icop.config import Settings
 from icop.db.engine import DatabaseUrls, create_engine, create_sessionmaker
 from icop.db.session import unit_of_work
 from icop.events import service as events
-from icop.models import ArticleStatus, GeneratedArticle, PipelineRun, RunStatus, SubTopic
-from icop.planning.repository import RunRepository, SubTopicRepository
+from icop.models import ArticleStatus, GeneratedArticle, RunStatus
+from icop.planning.repository import RunRepository
 from icop.runtime.web import Dashboard
+from tests.web.seeding import add_live_run
 
 CHROMIUM = os.environ.get("ICOP_CHROMIUM", "/usr/bin/chromium")
 PASSWORD = "first-workspace-password"
@@ -99,19 +100,13 @@ async def _first_workspace_articles(
 
 
 # -- a pipeline run the browser follows live ------------------------------------------------
-TOPIC_KEY = "vegetable-garden"
 
 
 async def _running_pipeline(
     urls: DatabaseUrls, settings: Settings, tenant_id: str, pipeline_id: str
 ) -> dict[str, str]:
     """A run in the middle of writing its one row's article: research done, writer_a busy."""
-    tenant, pipeline, run_id, article_id = (
-        uuid.UUID(tenant_id),
-        uuid.UUID(pipeline_id),
-        uuid.uuid4(),
-        uuid.uuid4(),
-    )
+    tenant, pipeline, article_id = uuid.UUID(tenant_id), uuid.UUID(pipeline_id), uuid.uuid4()
     started = datetime.now(UTC) - timedelta(seconds=5)
     engine = create_engine(urls.app, settings, pool_size=1, max_overflow=0)
     try:
@@ -129,59 +124,7 @@ async def _running_pipeline(
                     current_step="writer_a",
                 )
             )
-            runs = RunRepository(session)
-            await runs.add(
-                PipelineRun(
-                    id=run_id,
-                    tenant_id=tenant,
-                    pipeline_id=pipeline,
-                    trigger="manual",
-                    status="running",
-                    workflow_id=f"pipeline-run-{pipeline}-{run_id}",
-                    rows_total=1,
-                    started_at=started,
-                )
-            )
-            await runs.upsert_row(
-                tenant,
-                run_id,
-                1,
-                topic="vegetable garden",
-                status="writing",
-                step="writing",
-                options={"topic_key": TOPIC_KEY},
-                articles_total=1,
-            )
-            await SubTopicRepository(session).add_all(
-                [
-                    SubTopic(
-                        tenant_id=tenant,
-                        pipeline_id=pipeline,
-                        topic_key=TOPIC_KEY,
-                        topic="vegetable garden",
-                        position=0,
-                        label="Raised beds",
-                        article_id=article_id,
-                    )
-                ]
-            )
-            for step, status, begun, ended in (
-                ("research", "started", started, None),
-                ("research", "finished", started, started + timedelta(seconds=2)),
-                ("writer_a", "started", started + timedelta(seconds=2), None),
-            ):
-                await events.record(
-                    session,
-                    tenant,
-                    kind="step",
-                    status=status,
-                    run_id=run_id,
-                    row_number=1,
-                    article_id=article_id,
-                    step=step,
-                    started_at=begun,
-                    finished_at=ended,
-                )
+            run_id = await add_live_run(session, tenant, pipeline, article_id, started)
         return {"pipeline": pipeline_id, "run": str(run_id), "run_article": str(article_id)}
     finally:
         await engine.dispose()
