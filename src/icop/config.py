@@ -328,6 +328,14 @@ class Settings(BaseSettings):
         "the researcher agent to distil them (its claims are checked against the passages and "
         "topped up from them) — worth it with a capable cloud model, not the bundled one.",
     )
+    editor_polish: bool = Field(
+        default=False,
+        description="In compare mode, have the merger's model polish the editor's pick "
+        "(structure, clarity, the brand's tone) in a second call; the polish is kept only when "
+        "it loses no citation, no researched fact and not half the text. Off by default: the "
+        "bundled model's polish dropped facts or looped (ADR 0024); worth it with a capable "
+        "cloud model.",
+    )
 
     # --- planning: sub-topics ----------------------------------------------------------------
     subtopic_relevance: bool = Field(

@@ -242,6 +242,7 @@ class Harness:
     images: MemoryImageMaker
     progress: ProgressLog
     research_claims: ResearchClaims = "sources"
+    editor_polish: bool = False
 
     def graph(self, **kwargs: object) -> ArticleGraph:
         deps = GraphDeps(
@@ -251,6 +252,7 @@ class Harness:
             images=self.images,
             progress=self.progress,
             research_claims=self.research_claims,
+            editor_polish=self.editor_polish,
         )
         return build_graph(deps, **kwargs)  # type: ignore[arg-type]
 
@@ -263,6 +265,7 @@ def harness(
     sources: Sequence[Source] = SOURCES,
     runtime: Callable[[SmartRouter], AgentRuntime] = NativeRuntime,
     research_claims: ResearchClaims = "sources",
+    editor_polish: bool = False,
 ) -> Harness:
     fakes = providers(script or writes_well, latency_s=latency_s, cloud=cloud)
     return Harness(
@@ -273,6 +276,7 @@ def harness(
         images=MemoryImageMaker(),
         progress=ProgressLog(),
         research_claims=research_claims,
+        editor_polish=editor_polish,
     )
 
 

@@ -11,7 +11,7 @@ import pytest
 from langgraph.checkpoint.memory import InMemorySaver
 
 from icop.agents.graph import ArticleGraph, run_article, start_state
-from icop.agents.prompts import platform_instructions
+from icop.agents.prompts import POLISH_NOTE, platform_instructions
 from icop.agents.schemas import WRITERS, Source, WriterBrief
 from icop.agents.state import ArticleState, total_cost_usd
 from icop.llm.providers.base import CompletionRequest, ProviderServerError
@@ -85,6 +85,28 @@ async def test_merge_mode_merges_instead_of_judging() -> None:
     assert state["article"].method == "merge" and state["article"].chosen is None
     merge_call = next(c for c in all_calls(h.fakes) if role_of(c) == "merger")
     assert WRITER_TEXT.splitlines()[2] in merge_call.messages[-1].content  # drafts went in
+
+
+@pytest.mark.parametrize("sound", [True, False])
+async def test_with_polish_on_the_merger_polishes_the_editors_pick(sound: bool) -> None:
+    polish = WRITER_TEXT.replace("\n\n", "\n\nIn short: ", 1) if sound else "Too short."
+
+    def script(request: CompletionRequest) -> FakeReply:
+        if role_of(request) == "merger":
+            return FakeReply(text=polish)
+        return _writers_write(request)
+
+    h = harness(script, editor_polish=True)
+    state = await _run(h, WriterBrief(length_words=200, topic="composting", mode="compare"))
+    called = roles_called(h.fakes)
+    assert called.count("editor") == 1 and called.count("merger") == 1
+    polish_call = next(c for c in all_calls(h.fakes) if role_of(c) == "merger")
+    assert POLISH_NOTE in polish_call.messages[0].content + polish_call.messages[-1].content
+    article = state["article"]
+    if sound:
+        assert "In short:" in article.text and article.notes == []
+    else:
+        assert "In short:" not in article.text and "shorter" in article.notes[-1]
 
 
 async def test_no_sources_stops_before_any_model_call() -> None:

@@ -7,7 +7,15 @@ import yaml
 
 from icop.agents import citations
 from icop.agents.gate import document
-from icop.agents.review import echoed_inputs, for_review, judged, merged, without_echoed_fields
+from icop.agents.review import (
+    echoed_inputs,
+    for_review,
+    judged,
+    merged,
+    polish_refused,
+    unreviewed,
+    without_echoed_fields,
+)
 from icop.agents.schemas import (
     Claim,
     DraftRecord,
@@ -37,48 +45,75 @@ def _scores(total: int) -> RubricScores:
     return RubricScores(structure=total, faithfulness=total, brand_voice=total, readability=total)
 
 
-def _judgement(chosen: str, polished: str, scores: dict[str, int]) -> EditorJudgement:
+def _judgement(chosen: str, scores: dict[str, int]) -> EditorJudgement:
     return EditorJudgement(
         scores=[DraftScore(draft=name, scores=_scores(s)) for name, s in scores.items()],
         chosen=chosen,
         rationale="Clearer structure.",
-        polished_text=polished,
     )
 
 
-def test_the_editors_pick_and_polish_are_kept_when_sound() -> None:
-    polished = DRAFT.replace("help", "really help")
-    article = judged(_judgement("writer_a", polished, {"writer_a": 9, "writer_c": 5}), DRAFTS)
-    assert (article.chosen, article.text, article.notes) == ("writer_a", polished, [])
+def test_the_editors_pick_is_kept_when_sound() -> None:
+    article = judged(_judgement("writer_a", {"writer_a": 9, "writer_c": 5}), DRAFTS)
+    assert (article.chosen, article.text, article.notes) == ("writer_a", DRAFT, [])
     assert article.scores["writer_a"].total == 36 and article.rationale == "Clearer structure."
 
 
 def test_a_pick_of_a_missing_draft_falls_back_to_the_best_scored_one() -> None:
-    article = judged(_judgement("writer_b", "whatever", {"writer_a": 4, "writer_c": 8}), DRAFTS)
+    article = judged(_judgement("writer_b", {"writer_a": 4, "writer_c": 8}), DRAFTS)
     assert article.chosen == "writer_c" and article.text == DRAFTS["writer_c"].text
     assert "writer_b" in article.notes[0]
 
 
-def test_a_polish_that_lost_text_or_citations_is_not_used() -> None:
-    short = judged(_judgement("writer_a", "Soil is good.", {"writer_a": 9}), DRAFTS)
-    assert short.text == DRAFT and "shorter" in short.notes[0]
-    uncited = judged(_judgement("writer_a", DRAFT.replace("[", "("), {"writer_a": 9}), DRAFTS)
-    assert uncited.text == DRAFT and "citation" in uncited.notes[0]
+FACTS = [
+    "Compost should feel as moist as a wrung-out sponge.",
+    "A heap needs greens and browns in balance.",
+    "Turning the heap every week or two speeds it up.",
+]
+RICH = (
+    "# Compost\n\nA heap needs greens and browns in balance [1]. Compost should feel as moist "
+    "as a wrung-out sponge [3]. Turning the heap every week or two speeds it up [1]."
+)
+THIN = "# Compost\n\nCompost is a wonderful hobby for everyone [1]. It is rewarding [1]."
+SOME = "# Compost\n\nA heap needs greens and browns in balance [1]. Enjoy the work [1]."
 
 
-def test_a_polish_that_dropped_a_researched_fact_is_not_used() -> None:
-    draft = (
-        "# Compost\n\nA heap needs greens and browns in balance [1]. "
-        "Compost should feel as moist as a wrung-out sponge [3]. Turn it now and then [1]."
+def _drafts(**texts: str) -> dict[str, DraftRecord]:
+    return {
+        name: DraftRecord(writer=name, text=text, citations=citations.cited_numbers(text))
+        for name, text in texts.items()
+    }
+
+
+def test_a_pick_stating_clearly_fewer_facts_gives_way_to_the_draft_with_the_facts() -> None:
+    # From two evaluation runs: the 0.5B editor chose the thinnest draft both times.
+    drafts = _drafts(writer_a=THIN, writer_b=RICH, writer_c=SOME)
+    scores = {"writer_a": 9, "writer_b": 6, "writer_c": 7}
+    article = judged(_judgement("writer_a", scores), drafts, FACTS)
+    assert article.chosen == "writer_b" and article.text == RICH
+    assert "states 0 of the 3 researched facts; writer_b states 3" in article.notes[0]
+    # One fact fewer is a judgement call the editor may make.
+    close = judged(_judgement("writer_c", scores), _drafts(writer_b=RICH, writer_c=SOME), FACTS[:2])
+    assert close.chosen == "writer_c" and close.notes == []
+    # Among the drafts within the margin of the most, the editor's scores decide.
+    tied = judged(
+        _judgement("writer_a", scores), _drafts(writer_a=THIN, writer_b=RICH, writer_c=RICH), FACTS
     )
-    drafts = {"writer_a": DraftRecord(writer="writer_a", text=draft, citations=[1, 3])}
-    facts = ["Compost should feel as moist as a wrung-out sponge.", "Worms like coffee."]
-    # As long, as cited, but the moisture fact has become a platitude.
-    polished = draft.replace("should feel as moist as a wrung-out sponge", "needs some care")
-    article = judged(_judgement("writer_a", polished, {"writer_a": 9}), drafts, facts)
-    assert article.text == draft and "facts" in article.notes[0]
-    kept = judged(_judgement("writer_a", draft + " Enjoy.", {"writer_a": 9}), drafts, facts)
-    assert kept.text == draft + " Enjoy." and kept.notes == []
+    assert tied.chosen == "writer_c"
+
+
+def test_a_polish_is_refused_when_it_lost_text_citations_or_facts() -> None:
+    assert "shorter" in (polish_refused(RICH, "Compost is good.") or "")
+    assert "citation" in (polish_refused(RICH, RICH.replace("[", "(")) or "")
+    platitude = RICH.replace("should feel as moist as a wrung-out sponge", "needs some care")
+    assert "facts" in (polish_refused(RICH, platitude, FACTS) or "")
+    assert polish_refused(RICH, RICH + " Enjoy.", FACTS) is None
+
+
+def test_without_a_judgement_the_draft_stating_the_most_facts_is_picked() -> None:
+    drafts = _drafts(writer_a=THIN + " More [1] [2] [3].", writer_b=RICH)
+    article = unreviewed(drafts, "compare", "the editor looped", FACTS)
+    assert article.chosen == "writer_b" and "looped" in article.notes[0]
 
 
 def test_a_merge_shorter_than_half_a_draft_is_replaced() -> None:
@@ -180,8 +215,7 @@ def test_an_answer_that_echoes_the_prompt_is_recognised_and_not_used() -> None:
     echo = "# Soil\n\n## topic\ncomposting\n\n## language\nen\n\n## research\n{...}"
     assert echoed_inputs(echo)
     assert not echoed_inputs(DRAFT) and not echoed_inputs("## Why compost\n\n## How to start\n")
-    article = judged(_judgement("writer_a", echo * 3, {"writer_a": 9}), DRAFTS)
-    assert article.text == DRAFT and "repeated" in article.notes[0]
+    assert "repeated" in (polish_refused(DRAFT, echo * 3) or "")
     assert merged(echo * 5, DRAFTS).text in {d.text for d in DRAFTS.values()}
 
 

@@ -121,7 +121,6 @@ EDITOR_JUDGEMENT = {
     ],
     "chosen": "writer_b",
     "rationale": "The clearest draft, every claim cited.",
-    "polished_text": WRITER_TEXT,
 }
 
 

@@ -1,6 +1,6 @@
 """The article graph's nodes. Each makes at most the model calls its role needs (one, except the
-visual director's optional translations) and returns only the state keys it produced, so a
-checkpoint after a node is exactly that node's work."""
+visual director's optional translations and the editor's optional polish) and returns only the
+state keys it produced, so a checkpoint after a node is exactly that node's work."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from icop.agents.review import (
     instead_of_blocked,
     judged,
     merged,
+    polish_refused,
     ranked_drafts,
     rewriter,
     rewritten,
@@ -31,6 +32,10 @@ from icop.agents.review import (
 )
 from icop.agents.runtime.base import AgentResult
 from icop.agents.schemas import (
+    WRITERS,
+    AgentUsage,
+    ArticleText,
+    DraftForReview,
     DraftRecord,
     DraftText,
     EditorInput,
@@ -61,12 +66,11 @@ from icop.llm.tasks import spec_for
 
 logger = logging.getLogger(__name__)
 
-ARTICLE_WRITING_ROLES = frozenset({"writer_a", "writer_b", "writer_c", "editor", "merger"})
-REVIEWERS = frozenset({"editor", "merger"})
+ARTICLE_WRITING_ROLES = frozenset({"writer_a", "writer_b", "writer_c", "merger"})
 # English prose runs ~1.3 tokens per word; the headroom keeps a good draft from being cut.
 TOKENS_PER_WORD = 1.8
-# The editor's judgement carries scores and a rationale besides the polished article.
-JUDGEMENT_OVERHEAD = 600
+# A merge or polish may run longer than the brief asked: it works from whole drafts.
+MERGE_HEADROOM = 600
 # A Hangul character translates to about 0.4 English tokens, a Latin one to about 0.25.
 TRANSLATION_TOKENS_PER_CHAR = 0.5
 M = TypeVar("M", bound=BaseModel)
@@ -149,9 +153,8 @@ class ArticleNodes:
         if role not in ARTICLE_WRITING_ROLES:
             return None
         words = state["brief"].length_words
-        if role in REVIEWERS:
-            # The polished article may be longer than the brief asked (it merges drafts).
-            cap = int(words * 2 * TOKENS_PER_WORD) + JUDGEMENT_OVERHEAD
+        if role == "merger":
+            cap = int(words * 2 * TOKENS_PER_WORD) + MERGE_HEADROOM
         else:
             cap = int(words * TOKENS_PER_WORD) + 150
         ceiling = self.deps.runtime.roles[role].max_tokens
@@ -269,6 +272,7 @@ class ArticleNodes:
 
     async def editor(self, state: ArticleState) -> Update:
         brief, drafts = state["brief"], usable(state.get("drafts", {}))
+        facts = [claim.text for claim in state["research"].claims]
         try:
             result = await self._run(
                 state,
@@ -283,10 +287,44 @@ class ArticleNodes:
                 EditorJudgement,
             )
         except AgentFailure as failure:
-            return {"article": unreviewed(drafts, "compare", str(failure))}
-        facts = [claim.text for claim in state["research"].claims]
+            article = unreviewed(drafts, "compare", str(failure), facts, brief.language)
+            return {"article": article}
         article = judged(result.output, drafts, facts, brief.language)
-        return {"article": article, "usage": [result.usage]}
+        usage = [result.usage]
+        if self.deps.editor_polish:
+            article, polish_usage = await self._polished(state, article, facts)
+            usage += polish_usage
+        return {"article": article, "usage": usage}
+
+    async def _polished(
+        self, state: ArticleState, article: ArticleText, facts: list[str]
+    ) -> tuple[ArticleText, list[AgentUsage]]:
+        """The chosen draft polished by the merger's model (structure, clarity, the brand's
+        tone), kept only when it lost no citation, no researched fact and not half the text."""
+        brief = state["brief"]
+        draft = DraftForReview(id=article.chosen or WRITERS[0], text=article.text)
+        try:
+            result = await self._run(
+                state,
+                "merger",
+                MergerInput(
+                    topic=brief.subject,
+                    language=brief.language,
+                    drafts=[draft],
+                    brand_voice=state.get("brand_voice", []),
+                    research=state["research"],
+                ),
+                MergedText,
+                instructions=prompts.POLISH_NOTE,
+            )
+        except AgentFailure as failure:
+            note = f"The polish failed ({failure.detail[:200]}); the draft is used."
+            return article.model_copy(update={"notes": [*article.notes, note]}), []
+        polished = result.output.text.strip()
+        refused = polish_refused(article.text, polished, facts, brief.language)
+        if refused is not None:
+            return article.model_copy(update={"notes": [*article.notes, refused]}), [result.usage]
+        return article.model_copy(update={"text": polished}), [result.usage]
 
     async def merger(self, state: ArticleState) -> Update:
         brief, drafts = state["brief"], usable(state.get("drafts", {}))

@@ -79,10 +79,8 @@ _INSTRUCTIONS: dict[str, str] = {
     ),
     "editor": (
         "Score every draft from 1 to 10 on each rubric criterion, choose the best draft "
-        "(`chosen` is its id), and explain the choice in two or three sentences. Then polish "
-        "the chosen draft into `polished_text`: fix structure, clarity and tone, keep its "
-        "facts and every [n] citation exactly, add nothing the research does not support. "
-        + _BRIEF_LANGUAGE_RULE
+        "(`chosen` is its id), and explain the choice in two or three sentences. Prefer the "
+        "draft that states the most research claims correctly, each cited."
     ),
     "merger": (
         "Merge the drafts into one article in Markdown: take the strongest opening, the "
@@ -252,6 +250,14 @@ def rewrite_note(report: GateReport | None) -> str | None:
     )
 
 
+POLISH_NOTE = (
+    "There is one draft: polish it into the final article. Fix structure, clarity and tone; "
+    "keep every fact and every [n] citation exactly where it is; add nothing the research "
+    "does not support."
+)
+"""Added to the merger's instructions when it polishes the editor's pick (ICOP_EDITOR_POLISH)."""
+
+
 def instructions(spec: RoleSpec, extra: str | None = None) -> str:
     key = "writer" if spec.name.startswith("writer_") else spec.name
     base = _INSTRUCTIONS.get(key, "")
@@ -275,6 +281,7 @@ def scaffolding(spec: RoleSpec) -> list[str]:
         BRIEF_VOICE,
         BRIEF_DRAFTS,
         CITATION_RULE,
+        POLISH_NOTE,
         _LANGUAGE_RULE,
         _BRIEF_LANGUAGE_RULE,
     ]

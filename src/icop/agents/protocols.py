@@ -85,6 +85,8 @@ class GraphDeps:
     max_sources: int = 8
     research_claims: ResearchClaims = "sources"
     """Where research claims come from (``icop.agents.claims``; ``ICOP_RESEARCH_CLAIMS``)."""
+    editor_polish: bool = False
+    """Whether compare mode polishes the editor's pick in a second call (``ICOP_EDITOR_POLISH``)."""
     brand_voice_samples: int = 3
     gate_attempts: int = 2
     """Writings an article gets before a blocking gate finding sends it to needs_review."""

@@ -89,65 +89,102 @@ def _cut(text: str, limit: int) -> str:
     return (cut[:paragraph] if paragraph > limit * 0.7 else cut).rstrip() + " […]"
 
 
+FACT_MARGIN = 1
+"""How many more researched facts another draft may state before it overrules the editor's
+pick: a small model's editor chose the draft with the fewest facts in two evaluation runs of
+two (coverage 0.29 against 0.86), and facts are what a reader came for."""
+
+
 def judged(
     judgement: EditorJudgement,
     drafts: Mapping[str, DraftRecord],
     facts: Sequence[str] = (),
     language: str = "en",
 ) -> ArticleText:
-    """The editor's pick, checked: a pick of a draft that does not exist, or a polish that
-    lost the draft's citations, half its text or any of the research ``facts`` it stated, is
-    corrected (and the correction noted)."""
+    """The editor's pick, checked in code: a pick of a draft that does not exist falls to the
+    best-scored one, and a pick that states clearly fewer of the research ``facts`` than
+    another draft gives way to the best-scored of those that state the most (noted)."""
     scores: dict[str, RubricScores] = {
         s.draft: s.scores for s in judgement.scores if s.draft in drafts
     }
+
+    def total(name: str) -> int:
+        return scores[name].total if name in scores else 0
+
     notes: list[str] = []
     chosen: str = judgement.chosen
     if chosen not in drafts:
-        chosen = max(drafts, key=lambda name: scores[name].total if name in scores else 0)
+        chosen = max(drafts, key=total)
         notes.append(f"The editor chose {judgement.chosen}, which has no draft; took {chosen}.")
-    draft = drafts[chosen]
-    polished = judgement.polished_text.strip()
-    if chosen != judgement.chosen:
-        polished = draft.text
-    elif len(polished) < len(draft.text) * MIN_KEPT_RATIO:
-        polished = draft.text
-        notes.append("The polished text was much shorter than the draft; the draft is used.")
-    elif echoed_inputs(polished):
-        polished = draft.text
-        notes.append("The polished text repeated the editor's inputs; the draft is used.")
-    elif draft.citations and not citations.cited_numbers(polished):
-        polished = draft.text
-        notes.append("The polished text lost every citation; the draft is used.")
-    elif sum(stated(facts, polished, language)) < sum(stated(facts, draft.text, language)):
-        # A small model's polish shortens: the facts a reader came for go first.
-        polished = draft.text
-        notes.append("The polished text dropped researched facts the draft had; the draft is used.")
+    if facts and len(drafts) > 1:
+        count = facts_stated(drafts, facts, language)
+        most = max(count.values())
+        if count[chosen] < most - FACT_MARGIN:
+            better = max((n for n in drafts if count[n] >= most - FACT_MARGIN), key=total)
+            notes.append(
+                f"The editor chose {chosen}, which states {count[chosen]} of the {len(facts)} "
+                f"researched facts; {better} states {count[better]} and is used."
+            )
+            chosen = better
     return ArticleText(
-        text=polished,
+        text=drafts[chosen].text,
         method="compare",
-        chosen=draft.writer,
+        chosen=drafts[chosen].writer,
         rationale=judgement.rationale,
         scores=scores,
         notes=notes,
     )
 
 
+def facts_stated(
+    drafts: Mapping[str, DraftRecord], facts: Sequence[str], language: str
+) -> dict[str, int]:
+    """How many of the research ``facts`` each draft states (``gate.support.stated``)."""
+    return {name: sum(stated(facts, draft.text, language)) for name, draft in drafts.items()}
+
+
+def polish_refused(
+    draft: str, polished: str, facts: Sequence[str] = (), language: str = "en"
+) -> str | None:
+    """Why a polish of ``draft`` must not replace it, or None when it may: a small model's
+    polish shortens, drops citations or facts, or hands its inputs back."""
+    if len(polished) < len(draft) * MIN_KEPT_RATIO:
+        return "The polished text was much shorter than the draft; the draft is used."
+    if echoed_inputs(polished):
+        return "The polished text repeated its inputs; the draft is used."
+    if citations.cited_numbers(draft) and not citations.cited_numbers(polished):
+        return "The polished text lost every citation; the draft is used."
+    if sum(stated(facts, polished, language)) < sum(stated(facts, draft, language)):
+        return "The polished text dropped researched facts the draft had; the draft is used."
+    return None
+
+
 def unreviewed(
-    drafts: Mapping[str, DraftRecord], method: Literal["compare", "merge"], reason: str
+    drafts: Mapping[str, DraftRecord],
+    method: Literal["compare", "merge"],
+    reason: str,
+    facts: Sequence[str] = (),
+    language: str = "en",
 ) -> ArticleText:
     """The editor (or merger) could not answer: the drafts are still good, so the graph picks
-    one itself — the most cited, then the closest to the brand voice, then the longest — and
-    says so, instead of failing an article that three writers finished."""
+    one itself — the one stating the most researched facts, then the most cited, then the
+    closest to the brand voice — and says so, instead of failing an article that three
+    writers finished."""
+    count = facts_stated(drafts, facts, language)
     best = max(
         drafts.values(),
-        key=lambda d: (len(set(d.citations)), d.brand_voice_similarity or 0.0, len(d.text)),
+        key=lambda d: (
+            count[d.writer],
+            len(set(d.citations)),
+            d.brand_voice_similarity or 0.0,
+            len(d.text),
+        ),
     )
     return ArticleText(
         text=best.text,
         method=method,
         chosen=best.writer if method == "compare" else None,
-        rationale=f"Picked {best.writer}'s draft (most citations) without review.",
+        rationale=f"Picked {best.writer}'s draft (most facts and citations) without review.",
         notes=[f"The {'editor' if method == 'compare' else 'merger'} failed: {reason}"[:300]],
     )
 

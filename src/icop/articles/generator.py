@@ -114,6 +114,7 @@ class GraphArticleGenerator:
         images: ImageMaker,
         durability: Durability = "async",
         research_claims: ResearchClaims = "sources",
+        editor_polish: bool = False,
     ) -> None:
         self.sessionmaker = sessionmaker
         # "async": a checkpoint is written while the next step's model call runs instead of
@@ -130,6 +131,7 @@ class GraphArticleGenerator:
                 images=images,
                 progress=self._dispatch,
                 research_claims=research_claims,
+                editor_polish=editor_polish,
             )
         )
 

@@ -12,7 +12,6 @@ from icop.agents.exceptions import AgentFailure
 from icop.agents.roles import RoleBook
 from icop.agents.runtime.base import AgentResult, AgentRuntime, T
 from icop.agents.schemas import (
-    EditorJudgement,
     InputModel,
     MergedText,
     SocialCopyDraft,
@@ -86,9 +85,7 @@ class RecordingRuntime:
         answer: object = result.output
         if isinstance(inputs, SocialCopyInput) and isinstance(answer, SocialCopyDraft):
             self.social_drafts[correlation_id][inputs.platform.value] = answer
-        if isinstance(answer, EditorJudgement):
-            self.written[correlation_id].append(answer.polished_text)
-        elif isinstance(answer, MergedText):
+        if isinstance(answer, MergedText):
             self.written[correlation_id].append(answer.text)
         return result
 

@@ -107,6 +107,7 @@ class EvalRunner:
             images=ArticleImages(runtime.sessionmaker, runtime.images, None),
             durability=settings.article_checkpoint_durability,
             research_claims=settings.research_claims,
+            editor_polish=settings.editor_polish,
         )
         self.activities = ArticleActivities(
             runtime.sessionmaker, self.generator, settings.home, settings.base_url

@@ -109,6 +109,7 @@ def service_registry(runtime: Runtime) -> WorkerRegistry:
         images=ArticleImages(sessionmaker, runtime.images, runtime.temporal),
         durability=settings.article_checkpoint_durability,
         research_claims=settings.research_claims,
+        editor_polish=settings.editor_polish,
     )
     register_articles(
         registry, ArticleActivities(sessionmaker, generator, settings.home, settings.base_url)

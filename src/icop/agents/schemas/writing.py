@@ -123,13 +123,13 @@ class DraftScore(OutputModel):
 
 
 class EditorJudgement(OutputModel):
-    """The editor's answer in compare mode: scores per draft, the pick, why, and the
-    polished text of the pick."""
+    """The editor's answer in compare mode: scores per draft, the pick and why. No article
+    text: the graph keeps the chosen draft, and a polish (``ICOP_EDITOR_POLISH``) is a call of
+    its own — a small model asked for both looped inside the JSON (ADR 0024)."""
 
     scores: list[DraftScore] = Field(min_length=1, max_length=3)
     chosen: WriterId
     rationale: Annotated[str, fit(1200)] = Field(max_length=1200)
-    polished_text: str = Field(max_length=MAX_ARTICLE_CHARS)
 
 
 class MergerInput(InputModel):
