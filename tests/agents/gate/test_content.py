@@ -212,6 +212,23 @@ def test_one_title_and_no_empty_section() -> None:
     assert {"duplicate_title", "empty_section"} <= {code for code, _ in codes(result)}
 
 
+def test_a_step_heading_that_repeats_an_earlier_step_goes() -> None:
+    # From a make run article: "Step 6" repeated "Step 3" under another number.
+    text = (
+        f"# Compost\n\n## Step 3: Use a Well-Managed Heap\n\n{BODY}\n\n"
+        "## Step 6: Use a well-managed heap\n\nKeep the lid on when it rains hard.\n\n"
+        "## 2단계: 물 주기\n\nWater it weekly.\n\n## 5단계: 물 주기\n\nNot too much."
+    )
+    result = review(text, context())
+    headings = [line for line in result.text.splitlines() if line.startswith("## ")]
+    assert headings == ["## Step 3: Use a Well-Managed Heap", "## 2단계: 물 주기"]
+    assert "Keep the lid on when it rains hard." in result.text  # the section's text stays
+    assert ("repetition", "removed") in codes(result)
+    # Numbered steps with different subjects are all kept.
+    steps = f"# Compost\n\n## 1. Collect scraps\n\n{BODY}\n\n## 2. Turn the heap\n\nWeekly."
+    assert review(steps, context()).text.count("\n## ") == 2
+
+
 def test_a_repeated_sentence_is_dropped_and_a_loop_blocks_the_article() -> None:
     once = review(f"# Compost\n\n{BODY} {BODY.split('. ')[0]}.", context())
     assert once.text == f"# Compost\n\n{BODY}" and ("repetition", "removed") in codes(once)

@@ -44,6 +44,11 @@ _LIST_PREFIX = re.compile(r"^(\s*(?:[-*+]|\d{1,3}[.)])\s+)")
 # "- [1](https://www.theguardian.com/…)": a model's own reference entry, its link invented.
 _NUMBERED_LINK = re.compile(r"^\s*(?:[-*+]\s*)?\[\d{1,2}\]\(")
 _LABELLED = re.compile(r"^([^\W\d][\w ]{0,29}):\s+(\S.*)$")
+# "Step 6: ", "3. ", "Tip 2 - ", "2단계: ": a heading's place in a sequence, not its subject.
+_ORDINAL = re.compile(
+    r"^(?:(?:step|tip|part|stage|phase|rule|day|week)\s*)?\d{1,2}\s*(?:단계)?\s*[.):\-\u2013\u2014]*\s*",
+    re.IGNORECASE,
+)
 _REFERENCE_LINE = re.compile(r"^\s*(?:[-*+]\s*)?(?:\[\d{1,2}\]|\d{1,2}[.)])\s*\S")
 _RAW_DATA = re.compile(r'^\s*(?:[\[{]\s*["{\[]?|[}\]],?\s*$|"\w+"\s*:)')
 _NO_LETTERS = re.compile(r"^[^\w]*[\d\W]*$")
@@ -125,6 +130,7 @@ def review(text: str, context: GateContext) -> Reviewed:
     passages = _passages(context.sources)
     material = grams | scaffolding.reference_grams(context.material, n, context.language)
     seen = Repeats()
+    subjects: set[str] = set()  # the section headings so far, without their step numbers
     kept: list[str] = []
     skipping: int | None = None  # the level of a removed section whose content goes with it
     in_fence = False
@@ -175,9 +181,15 @@ def review(text: str, context: GateContext) -> Reviewed:
                 # "### Topic: How to compost …": the input's label before the article's words.
                 result.note("label", "removed", labelled.group(1))
                 title = labelled.group(2)
-            if seen.repeats(words(plain(title), context.language)):
+            subject = " ".join(words(plain(_ORDINAL.sub("", title)), context.language))
+            repeated = level > 1 and subject in subjects
+            if seen.repeats(words(plain(title), context.language)) or repeated:
+                # "Step 6: Use a well-managed heap" after "Step 3: Use a well-managed heap"
+                # (a make run article): the section goes on under the earlier one.
                 result.note("repetition", "removed", stripped)
                 continue
+            if level > 1 and subject:
+                subjects.add(subject)
             kept.append(f"{heading.group(1)} {title}")
             continue
         if skipping is not None:
