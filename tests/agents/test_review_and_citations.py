@@ -248,6 +248,39 @@ def test_uncited_paragraphs_that_restate_the_research_are_cited() -> None:
     assert added == [1, 3]
 
 
+def test_uncited_korean_list_items_that_restate_a_source_are_cited() -> None:
+    # From the evaluation (ko-home-composting): the source's sentences listed as bullets, the
+    # last one cited by the model, the others not.
+    support = [
+        citations.Evidence(
+            "퇴비는 음식물 찌꺼기와 낙엽 같은 유기물이 미생물에 의해 분해되어 만들어지는 검고 "
+            "부슬부슬한 흙입니다. 1주에 한 번 뒤집어 주면 공기가 들어가 냄새가 줄어들고 분해도 "
+            "빨라집니다.",
+            (1,),
+        ),
+        citations.Evidence("여름철 건강한 꿀벌 군집에는 3만에서 5만 마리의 벌이 삽니다.", (2,)),
+        citations.Evidence("옥상 벌통은 아이들이 곤충을 배우는 교실이 됩니다.", (2,)),
+        citations.Evidence("도시에는 봄부터 가을까지 꽃이 이어서 핍니다.", (3,)),
+    ]
+    body = (
+        "# 집에서 하는 퇴비 만들기\n\n"
+        "- 1주에 한 번 뒤집어 주면 공기가 들어가 냄새가 줄어들고 분해도 빨라집니다.\n"
+        "- 퇴비는 음식물 찌꺼기와 낙엽 같은 유기물이 미생물에 의해 분해되어 만들어지는 "
+        "흙입니다.\n"
+        "- 퇴비 더미는 꼭 짠 스펀지 정도의 습기를 유지해야 합니다 [4].\n"
+        "- 텃밭을 가꾸는 일은 즐겁습니다."
+    )
+    grounded, added = citations.ground(body, support)
+    assert grounded.splitlines()[2:] == [
+        "- 1주에 한 번 뒤집어 주면 공기가 들어가 냄새가 줄어들고 분해도 빨라집니다 [1].",
+        "- 퇴비는 음식물 찌꺼기와 낙엽 같은 유기물이 미생물에 의해 분해되어 만들어지는 "
+        "흙입니다 [1].",
+        "- 퇴비 더미는 꼭 짠 스펀지 정도의 습기를 유지해야 합니다 [4].",  # the model's own
+        "- 텃밭을 가꾸는 일은 즐겁습니다.",  # shares only endings ("니다") with the sources
+    ]
+    assert added == [1]
+
+
 def test_a_citation_code_adds_lands_after_the_sentence_not_inside_an_abbreviation() -> None:
     """From the evaluation: "Organic matter (e [1].g., leaves, stems)"."""
     claims = [Claim(text="A compost pile needs green and brown material in balance.", sources=[1])]

@@ -509,12 +509,14 @@ def _judge(original: str, result: Reviewed, context: GateContext) -> None:
             "blocking",
             f"{length} words left of the {context.length_words} asked for",
         )
+    # Every uncited line that restates the research gets its source, not only an article
+    # with no citation at all: the bundled model cited three of the twelve source sentences it
+    # listed in a Korean article.
+    grounded, added = citations.ground(
+        result.text, citations.evidence(context.claims, context.sources)
+    )
+    if added:
+        result.text, result.inferred = grounded, added
+        result.note("uncited", "repaired", f"cited {added} where the text restates them")
     if not citations.cited_numbers(result.text):
-        grounded, added = citations.ground(
-            result.text, citations.evidence(context.claims, context.sources)
-        )
-        if added:
-            result.text, result.inferred = grounded, added
-            result.note("uncited", "repaired", f"cited {added} where the text restates them")
-        else:
-            result.note("uncited", "blocking", "no statement cites or restates the research")
+        result.note("uncited", "blocking", "no statement cites or restates the research")
