@@ -165,6 +165,29 @@ def test_the_markdown_file_has_front_matter_sources_and_every_image() -> None:
     assert [c.number for c in markdown.citations] == [1, 2]
 
 
+def test_a_written_title_naming_what_no_source_does_gives_way_to_the_seo_title() -> None:
+    # From the evaluation: "# Growing Vegetables on Small Balloons" over a balcony article.
+    seo = SeoMeta(
+        title="Growing vegetables on a small balcony",
+        meta_description="d",
+        slug="balcony",
+        keywords=["balcony"],
+        hashtags=[],
+    )
+    sources = [Source(number=1, title="Planning a balcony garden", snippet="Pots need holes.")]
+
+    def title(body: str) -> str:
+        markdown = document.assemble(body, seo=seo, language="en", sources=sources, images=[])
+        return markdown.markdown.split("\n---\n", 1)[1].strip().splitlines()[0]
+
+    assert title("# Growing Vegetables on Small Balloons\n\nPots need holes [1].") == (
+        "# Growing vegetables on a small balcony"
+    )
+    # The writer's own title stands when every word of it is in the SEO title or a source.
+    kept = "# Small balcony, vegetables in pots"
+    assert title(f"{kept}\n\nPots need holes [1].") == kept
+
+
 def test_images_are_spread_over_the_sections_never_two_in_a_row() -> None:
     # From a CI run: an article opening with "## Introduction" had both pictures after its
     # first paragraph. The hero follows the first paragraph; the others end later sections.

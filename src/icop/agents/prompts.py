@@ -246,7 +246,7 @@ def rewrite_note(report: GateReport | None) -> str | None:
     return (
         f"A previous article on this brief was rejected ({problems}). Write a new one: only "
         "the article itself, no headings or sentences from this brief, no sentence twice, "
-        "every citation next to the fact it supports."
+        "every citation next to the fact it supports, nothing the facts above do not say."
     )
 
 

@@ -229,6 +229,55 @@ def test_a_step_heading_that_repeats_an_earlier_step_goes() -> None:
     assert review(steps, context()).text.count("\n## ") == 2
 
 
+INVENTED = [
+    "Balloons create a comfortable environment, reducing the need for air conditioning.",
+    "Vegetables are a significant source of carbon dioxide emitted by human activities.",
+    "Balloons help absorb this carbon dioxide and store it deep in the ground.",
+    "Reduced waste means landfills receive fewer vegetables every single year.",
+    "Improved health follows because vitamins stay locked inside the balloons.",
+    "Enhanced nutrition comes from carbohydrates, fats and proteins in the air.",
+    "Saving water happens because vegetables prevent flooding across the city.",
+    "Vertical balloons carry plants three levels above any apartment roof.",
+]
+
+
+GUIDE = Source(
+    number=3,
+    title="A beginner's guide to the compost heap",
+    snippet=(
+        "Choose a shady, level spot with bare soil underneath so that earthworms, beetles, "
+        "woodlice and springtails can climb up from below. Build the heap in layers about "
+        "fifteen centimetres deep, alternating kitchen peelings, coffee grounds, tea bags and "
+        "fresh lawn clippings with shredded cardboard, newspaper, straw, sawdust and autumn "
+        "leaves. Bacteria and fungi do most of the decomposing; in summer the centre of a large "
+        "heap reaches sixty degrees Celsius, which kills many weed seeds and pathogens. Cover the "
+        "top with an old carpet, a tarpaulin or a wooden lid to keep heavy rain out and warmth "
+        "in. Avoid meat, fish, bones, dairy, cooked oily leftovers, cat litter and dog faeces, "
+        "which attract rats, foxes and flies or carry parasites. Ammonia smells mean too much "
+        "nitrogen; a dry, cold heap needs water and fresh greens. After six to twelve months the "
+        "bottom becomes dark, crumbly humus smelling of forest floor, ready to sieve and spread "
+        "on vegetable beds, flower borders, fruit trees and containers as mulch or potting mix."
+    ),
+)
+
+
+def test_statements_in_none_of_the_sources_are_noted_and_an_article_of_them_blocked() -> None:
+    sources = [*SOURCES, GUIDE]
+    sourced = BODY + " Browns such as dry leaves balance the greens [1]."
+    one = review(f"# Compost\n\n{sourced}\n\n## Extra\n\n{INVENTED[0]}", context(sources=sources))
+    noted = [f.detail for f in one.findings if f.code == "unsourced"]
+    assert noted == [INVENTED[0]] and not one.blocking  # one invention: for the reviewer
+    # From an evaluation article on balconies: most statements were the model's own.
+    mostly = "\n\n".join([sourced, *INVENTED])
+    result = review(f"# Compost\n\n{mostly}", context(sources=sources))
+    blocking = [f.detail for f in result.findings if f.action == "blocking"]
+    assert blocking == ["8 of 12 statements are in none of the sources"]
+    # Sources of a line or two cannot say what is not in them: nothing is judged.
+    assert not [
+        f for f in review(f"# Compost\n\n{mostly}", context()).findings if f.code == "unsourced"
+    ]
+
+
 def test_a_repeated_sentence_is_dropped_and_a_loop_blocks_the_article() -> None:
     once = review(f"# Compost\n\n{BODY} {BODY.split('. ')[0]}.", context())
     assert once.text == f"# Compost\n\n{BODY}" and ("repetition", "removed") in codes(once)

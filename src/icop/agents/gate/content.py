@@ -85,6 +85,18 @@ MIN_DISTINCT_TRIGRAMS = 0.6
 MIN_LENGTH_SHARE = 0.4
 """An article left with less than this share of the words asked for is not the article."""
 MIN_SCRIPT_SHARE = {"dense": 0.6, "alphabetic": 0.8}
+MAX_UNSOURCED_SHARE = 0.4
+"""More than this share of an article's statements in none of its sources is an article about
+something else (an evaluation article on balcony gardening said "Balloons help absorb this carbon
+dioxide": 11 of its 24 statements; the ready ones had 0 or 1). Each such statement is noted for
+the reviewer either way."""
+MIN_STATEMENTS_JUDGED = 8
+MIN_PASSAGE_TERMS = 120
+"""Sources carrying fewer content terms (search snippets of a line or two) are too thin to say
+what is *not* in them: statements are then not judged by their sourcing. The evaluation's
+knowledge passages carry 220-660."""
+MIN_STATEMENT_TERMS = 3
+"""A statement with fewer content terms ("Enjoy the harvest.") claims nothing to look up."""
 MIN_PASSAGE_SCRIPT = 0.3
 """A passage with fewer of its letters in the article's script is in another language: lexical
 support cannot judge a citation of it (noted for a reviewer, not removed)."""
@@ -520,3 +532,34 @@ def _judge(original: str, result: Reviewed, context: GateContext) -> None:
         result.note("uncited", "repaired", f"cited {added} where the text restates them")
     if not citations.cited_numbers(result.text):
         result.note("uncited", "blocking", "no statement cites or restates the research")
+    _unsourced(result, context)
+
+
+def _unsourced(result: Reviewed, context: GateContext) -> None:
+    """Statements no source passage supports, noted one by one (the dashboard shows them next to
+    the sentence); an article made mostly of them is blocked. Headings are not statements."""
+    passages = list(_passages(context.sources).values())
+    if len(set().union(*(terms(p, context.language) for p in passages))) < MIN_PASSAGE_TERMS:
+        return
+    prose = "\n".join(line for line in result.text.splitlines() if not _HEADING.match(line))
+    statements = [
+        unit
+        for unit in sentences(prose)
+        if len(terms(unit, context.language)) >= MIN_STATEMENT_TERMS
+    ]
+    unsourced = [
+        unit
+        for unit in statements
+        if max(support_score(unit, passage, context.language) for passage in passages)
+        < SUPPORTED_AT
+    ]
+    for unit in unsourced[:20]:
+        result.note("unsourced", "noted", unit)
+    if len(statements) >= MIN_STATEMENTS_JUDGED and len(unsourced) > len(statements) * (
+        MAX_UNSOURCED_SHARE
+    ):
+        result.note(
+            "unsourced",
+            "blocking",
+            f"{len(unsourced)} of {len(statements)} statements are in none of the sources",
+        )

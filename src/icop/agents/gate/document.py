@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import yaml
 
 from icop.agents.citations import front_matter
+from icop.agents.gate.support import terms
 from icop.agents.gate.text import Repeats, words
 from icop.agents.schemas import CitedSource, Finding, ImageAsset, MarkdownDocument, SeoMeta, Source
 
@@ -80,6 +81,14 @@ def parts_of(body: str, fallback_title: str) -> ArticleParts:
         block.append(line.rstrip())
     close_section()
     return ArticleParts(title=title or fallback_title, sections=tuple(sections))
+
+
+def _title(written: str, seo: SeoMeta, sources: Sequence[Source], language: str) -> str:
+    """The article's own title, unless it names something neither the SEO title nor any source
+    does ("Growing Vegetables on Small Balloons" over an article on balconies, from an
+    evaluation run): then the SEO title, which the metadata checks hold to the brief."""
+    known = " ".join([seo.title, *(f"{s.title} {s.snippet}" for s in sources)])
+    return written if terms(written, language) <= terms(known, language) else seo.title
 
 
 def _same_heading(heading: str, title: str) -> bool:
@@ -162,7 +171,9 @@ def assemble(
     dropped: Sequence[int] = (),
     inferred: Sequence[int] = (),
 ) -> MarkdownDocument:
-    parts, listed = renumber(parts_of(body, seo.title), sources)
+    parts = parts_of(body, seo.title)
+    parts = ArticleParts(_title(parts.title, seo, sources, language), parts.sections)
+    parts, listed = renumber(parts, sources)
     text = render_body(parts, images)
     matter = front_matter(seo, language, images)
     header = yaml.safe_dump(matter, allow_unicode=True, sort_keys=False, width=1000).strip()

@@ -26,6 +26,7 @@ FindingCode = Literal[
     "language",
     "too_short",
     "uncited",
+    "unsourced",
     "keyword",
     "hashtag",
     "slug",
