@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from icop.agents.gate import spacing
 from icop.agents.gate.scaffolding import leaked_sentences
 from icop.agents.gate.text import (
     distinct_ngram_ratio,
@@ -65,3 +66,24 @@ def test_leaked_sentences_share_a_run_of_words_with_the_prompt() -> None:
     assert leaked_sentences(text, [prompt]) == [
         "Write the article the brief asks for, in Markdown."
     ]
+
+
+def test_words_a_model_ran_together_are_split_where_the_sources_write_them_apart() -> None:
+    # From an evaluation article of the bundled 0.5B model.
+    sources = [
+        "A well-managed heap can produce usable compost in two to six months.",
+        "Turn the compost heap every one to two weeks. Sweep over the edges.",
+        "Go around the bed; a round pot fits.",
+    ]
+    pairs = spacing.joined_pairs(sources)
+    text = "It can produceusable compost in twoweeks, Compostheap or not, over theedges."
+    fixed, found = spacing.spaced(text, pairs)
+    assert (
+        fixed == "It can produce usable compost in two weeks, Compost heap or not, over the edges."
+    )
+    assert found == ["produceusable", "twoweeks", "Compostheap", "theedges"]
+    # A joined form that is a word of its own stays whole, even where the sources write it apart.
+    assert spacing.spaced("Walk around the bed.", pairs) == ("Walk around the bed.", [])
+    # Hashtags, handles and links run words together on purpose.
+    kept = "#compostheap @twoweeks https://e.org/compostheap twoweeks.org"
+    assert spacing.spaced(kept, pairs) == (kept, [])

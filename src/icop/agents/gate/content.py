@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from icop.agents import citations
-from icop.agents.gate import scaffolding
+from icop.agents.gate import scaffolding, spacing
 from icop.agents.gate.support import SUPPORTED_AT, support_score, terms
 from icop.agents.gate.text import (
     Repeats,
@@ -137,6 +137,12 @@ class Reviewed:
 
 def review(text: str, context: GateContext) -> Reviewed:
     result = Reviewed(text="")
+    researched = [f"{source.title}. {source.snippet}" for source in context.sources]
+    text, run_together = spacing.spaced(
+        text, spacing.joined_pairs([*researched, *(claim.text for claim in context.claims)])
+    )
+    if run_together:
+        result.note("run_together", "repaired", ", ".join(run_together))
     n = scaffolding.run_length(context.language)
     grams = scaffolding.reference_grams(context.references, n, context.language)
     passages = _passages(context.sources)

@@ -27,6 +27,7 @@ FindingCode = Literal[
     "too_short",
     "uncited",
     "unsourced",
+    "run_together",
     "keyword",
     "hashtag",
     "slug",
