@@ -1,0 +1,1 @@
+"""Designs: every image an editable Fabric.js canvas document (issue #14)."""
