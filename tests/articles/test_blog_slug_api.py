@@ -26,9 +26,7 @@ async def test_choose_and_change_the_blog_address(client: ApiClient, context: Ru
     }
 
     for bad in ("Has-Caps", "ab", "-edge", "edge-", "two--hyphens", "café", "with space", "x" * 61):
-        refused = await client.put(
-            "/api/v1/blog", headers=owner.headers, json={"blog_slug": bad}
-        )
+        refused = await client.put("/api/v1/blog", headers=owner.headers, json={"blog_slug": bad})
         assert refused.status_code == 422, (bad, refused.text)
         assert refused.headers["content-type"] == PROBLEM
 
