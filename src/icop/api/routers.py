@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from icop.api_keys.router import router as api_keys_router
+from icop.articles.publishing_router import blog_router as blog_settings_router
 from icop.articles.publishing_router import public_router as public_blog_router
 from icop.articles.publishing_router import router as web_publishing_router
 from icop.articles.router import router as articles_router
@@ -21,6 +22,7 @@ from icop.notifications.router import router as notifications_router
 from icop.planning.router import router as pipelines_router
 from icop.quotas.router import router as usage_router
 from icop.storage.router import router as media_router
+from icop.syndication.article_links_router import router as post_links_router
 from icop.syndication.router import accounts_router, posts_router
 from icop.tenants.router import router as tenants_router
 from icop.users.router import router as users_router
@@ -44,9 +46,11 @@ DOMAIN_ROUTERS = (
     articles_router,
     web_publishing_router,
     public_blog_router,
+    blog_settings_router,
     pipelines_router,
     accounts_router,
     posts_router,
+    post_links_router,
 )
 
 

@@ -9,8 +9,9 @@ unpublishing deletes the row. Public reads go through the named functions in
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -41,6 +42,17 @@ PUBLISHABLE = ArticleStatus.READY
 SNAPSHOT_FIELDS = ("slug", "title", "description", "language", "markdown", "keywords")
 BLOG_INDEX_LIMIT = 200
 _LEADING_TITLE = re.compile(r"\A#\s+[^\n]*\n*")
+
+
+class PublicLinkListener(Protocol):
+    """Told, in the same transaction, that an article's public URL appeared, changed or went
+    away (``article_id`` None: every article of the tenant, as when the blog's slug changes).
+    The social posts that link to it are kept in step this way (ADR 0025): syndication sits
+    above this package and cannot be called from here, so the composition root passes it in."""
+
+    async def __call__(
+        self, session: AsyncSession, settings: Settings, tenant_id: UUID, article_id: UUID | None
+    ) -> None: ...
 
 
 def _http(url: object) -> str | None:
@@ -96,6 +108,10 @@ def _outdated(publication: WebPublication, article: GeneratedArticle) -> bool:
     return published != current
 
 
+def blog_url(settings: Settings, blog_slug: str) -> str:
+    return _urls(settings, blog_slug)
+
+
 def _urls(settings: Settings, blog_slug: str, slug: str | None = None) -> str:
     base = f"{settings.dashboard_base_url}/blog/{blog_slug}"
     return f"{base}/{slug}" if slug else base
@@ -120,6 +136,16 @@ def _out(
         updated_at=publication.updated_at,
         outdated=_outdated(publication, article),
     )
+
+
+async def public_url(session: AsyncSession, settings: Settings, article_id: UUID) -> str | None:
+    """The article's public page, or None while it is not on the blog."""
+    blogs = BlogRepository(session)
+    publication = await blogs.publication(article_id)
+    if publication is None:
+        return None
+    blog_slug = await blogs.blog_slug(publication.tenant_id)
+    return _urls(settings, blog_slug, publication.slug) if blog_slug else None
 
 
 async def _ensure_blog_slug(blogs: BlogRepository, tenant_id: UUID) -> str:
@@ -150,6 +176,7 @@ async def publish(
     settings: Settings,
     principal: Principal,
     article_id: UUID,
+    listeners: Sequence[PublicLinkListener] = (),
 ) -> WebPublicationOut:
     article = await ArticleRepository(session).must_get(article_id, lock=True)
     values = snapshot(article)
@@ -175,11 +202,17 @@ async def publish(
         target_id=article_id,
         details={"slug": publication.slug, "blog": blog_slug},
     )
+    for listener in listeners:
+        await listener(session, settings, principal.tenant_id, article_id)
     return _out(settings, article, publication, blog_slug)
 
 
 async def unpublish(
-    session: AsyncSession, settings: Settings, principal: Principal, article_id: UUID
+    session: AsyncSession,
+    settings: Settings,
+    principal: Principal,
+    article_id: UUID,
+    listeners: Sequence[PublicLinkListener] = (),
 ) -> None:
     """Take the public page down; an article that is not published stays so (no error)."""
     await ArticleRepository(session).must_get(article_id)
@@ -192,6 +225,8 @@ async def unpublish(
             target_type="article",
             target_id=article_id,
         )
+        for listener in listeners:
+            await listener(session, settings, principal.tenant_id, article_id)
 
 
 # --- public reads --------------------------------------------------------------------------

@@ -3,12 +3,16 @@ anyone reads."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
-from icop.schemas import ResponseModel
+from icop.schemas import RequestModel, ResponseModel
+
+BLOG_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+BLOG_SLUG_LENGTH = (3, 60)
 
 
 class WebPublicationOut(ResponseModel):
@@ -69,3 +73,32 @@ class PublicArticleOut(PublicArticleSummary):
 
 class PublicBlogOut(PublicBlogRef):
     articles: list[PublicArticleSummary]
+
+
+class BlogSettingsOut(ResponseModel):
+    blog_slug: str | None = Field(
+        description="The blog's address, /blog/{blog_slug}; null until it is chosen or the "
+        "first article is published (which makes it from the workspace's name)."
+    )
+    url: str | None = Field(default=None, description="The blog's public index page.")
+    suggested_slug: str = Field(description="The workspace's name as a slug (a proposal).")
+
+
+class BlogSlugUpdate(RequestModel):
+    blog_slug: str = Field(
+        min_length=BLOG_SLUG_LENGTH[0],
+        max_length=BLOG_SLUG_LENGTH[1],
+        description="Lower-case letters a-z, digits and single hyphens between them, 3 to 60 "
+        "characters. The old address stops answering (404) at once.",
+        examples=["green-thumb-blog"],
+    )
+
+    @field_validator("blog_slug")
+    @classmethod
+    def _slug(cls, value: str) -> str:
+        if not BLOG_SLUG.match(value):
+            raise ValueError(
+                "use lower-case letters a-z, digits and single hyphens between them "
+                "(no spaces, accents or other characters; not starting or ending with a hyphen)"
+            )
+        return value

@@ -11,6 +11,7 @@ from uuid import UUID
 
 from pydantic import Field
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     DateTime,
     Float,
@@ -22,6 +23,7 @@ from sqlalchemy import (
     UniqueConstraint,
     Uuid,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
@@ -167,6 +169,11 @@ class Post(TenantOwned, TimestampMixin, Base):
         JSONB, nullable=False, server_default="[]"
     )
     permalink: Mapped[str | None] = mapped_column(String(2000))
+    # The article's public page (ADR 0025) this post links to, as its parts carry it; null:
+    # none. Kept in step with publishing, unpublishing and the tenant's link settings until
+    # the post is sent, unless ``own_link``: its author gave a link of their own.
+    article_link: Mapped[str | None] = mapped_column(String(2000))
+    own_link: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=text("false"))
     error: Mapped[str | None] = mapped_column(Text)
     workflow_id: Mapped[str | None] = mapped_column(String(200))
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -2,9 +2,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy import CheckConstraint, DateTime, String, Text, Uuid, func, text
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from icop.models.base import Base, TimestampMixin
@@ -43,7 +45,10 @@ class Tenant(TimestampMixin, Base):
     )
     blog_slug: Mapped[str | None] = mapped_column(String(80), unique=True)
     """The tenant's public blog at ``/blog/{blog_slug}``: set when it first publishes an
-    article. Not secret (it is in every public URL)."""
+    article, or as an admin chose it. Not secret (it is in every public URL)."""
+    post_links: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False, server_default="{}")
+    """Per platform, whether posts link to the article's public page ({"x": false, ...}); a
+    platform not named takes its default (``icop.syndication.article_links``)."""
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now(), nullable=False
     )

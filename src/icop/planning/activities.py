@@ -522,6 +522,7 @@ class PlanningActivities:
             try:
                 await posts_service.create(
                     session,
+                    self.settings,
                     self.posts,
                     principal,
                     PostCreate(account_ids=targets, article_id=article_id),

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from icop.articles.publishing import PublicLinkListener
 from icop.auth.tokens import TokenService
 from icop.config import Settings
 from icop.credentials.vault import Keyring, build_keyring
@@ -34,6 +35,7 @@ from icop.orchestrator.connection import LazyClient
 from icop.orchestrator.queues import QUEUE_DEFAULTS, TaskQueue
 from icop.storage.base import ObjectStore
 from icop.storage.factory import build_object_store
+from icop.syndication import article_links
 from icop.syndication.runtime import SyndicationRuntime
 
 ReadinessCheck = Callable[[], Awaitable[None]]
@@ -75,6 +77,9 @@ class Runtime:
     temporal: LazyClient | None = None
     # What /readyz checks besides the database (Temporal, a poller on every queue …).
     readiness_checks: dict[str, ReadinessCheck] = field(default_factory=dict)
+    # Who follows an article's public URL (publish, unpublish, a new blog address): the
+    # social posts not sent yet that link to it (ADR 0025).
+    public_link_listeners: tuple[PublicLinkListener, ...] = (article_links.relink,)
 
     @classmethod
     def from_settings(

@@ -28,7 +28,7 @@ from icop.errors import BadRequest, NotFound
 from icop.models import AccountStatus, OAuthState, SocialAccount
 from icop.syndication.platforms.base import OAuthProvider, PlatformError
 from icop.syndication.repository import AccountRepository, OAuthStateRepository
-from icop.syndication.schemas import ConnectStarted
+from icop.syndication.schemas import AccountOut, ConnectStarted
 from icop.syndication.tokens import store_grant
 
 VERIFIER_FIELD = "pkce_verifier"
@@ -177,6 +177,16 @@ async def list_accounts(
 
 async def get(session: AsyncSession, account_id: UUID) -> SocialAccount:
     return await AccountRepository(session).must_get(account_id)
+
+
+async def views(session: AsyncSession, rows: Sequence[SocialAccount]) -> list[AccountOut]:
+    """The accounts as the API shows them, each saying whether it can renew its own token
+    (a refresh token is stored) — never the token."""
+    refreshable = await AccountRepository(session).refreshable([row.id for row in rows])
+    return [
+        AccountOut.model_validate(row).model_copy(update={"can_refresh": row.id in refreshable})
+        for row in rows
+    ]
 
 
 async def disconnect(session: AsyncSession, principal: Principal, account_id: UUID) -> None:

@@ -15,6 +15,7 @@ from icop.db.repository import Repository
 from icop.models import (
     AccountRateState,
     AccountStatus,
+    ApiCredential,
     AttemptOutcome,
     OAuthState,
     Post,
@@ -58,6 +59,24 @@ class AccountRepository(Repository[SocialAccount]):
             .offset(offset)
         )
         return result.all()
+
+    async def refreshable(self, account_ids: Sequence[UUID]) -> set[UUID]:
+        """Those of ``account_ids`` whose stored credentials include a refresh token."""
+        if not account_ids:
+            return set()
+        result = await self.session.scalars(
+            select(SocialAccount.id)
+            .join(
+                ApiCredential,
+                (ApiCredential.tenant_id == SocialAccount.tenant_id)
+                & (ApiCredential.id == SocialAccount.credential_id),
+            )
+            .where(
+                SocialAccount.id.in_(account_ids),
+                ApiCredential.encrypted_refresh_token.is_not(None),
+            )
+        )
+        return set(result.all())
 
     async def add(self, account: SocialAccount) -> SocialAccount:
         self.session.add(account)

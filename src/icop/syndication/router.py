@@ -37,15 +37,16 @@ accounts_router = APIRouter(
 async def list_accounts(
     session: TenantSession, limit: Limit = 50, offset: Offset = 0
 ) -> list[AccountOut]:
-    return [
-        AccountOut.model_validate(a)
-        for a in await accounts.list_accounts(session, limit=limit, offset=offset)
-    ]
+    """The connected accounts, their token health (``can_refresh``: renewed automatically)
+    and status."""
+    return await accounts.views(
+        session, await accounts.list_accounts(session, limit=limit, offset=offset)
+    )
 
 
 @accounts_router.get("/{account_id}", response_model=AccountOut)
 async def get_account(account_id: UUID, session: TenantSession) -> AccountOut:
-    return AccountOut.model_validate(await accounts.get(session, account_id))
+    return (await accounts.views(session, [await accounts.get(session, account_id)]))[0]
 
 
 @accounts_router.get("/{account_id}/quota", response_model=AccountQuotaOut)
@@ -132,7 +133,7 @@ async def connect_callback(
     if browser:
         names = ",".join(sorted({a.platform for a in connected}))
         return _dashboard_accounts(settings, {"connected": names})
-    return [AccountOut.model_validate(a) for a in connected]
+    return await accounts.views(session, connected)
 
 
 posts_router = APIRouter(
@@ -148,12 +149,18 @@ posts_router = APIRouter(
     responses=problem_responses(402, 409, 503),
 )
 async def schedule_posts(
-    body: PostCreate, principal: CurrentPrincipal, session: TenantSession, scheduler: SchedulerDep
+    body: PostCreate,
+    principal: CurrentPrincipal,
+    session: TenantSession,
+    settings: SettingsDep,
+    scheduler: SchedulerDep,
 ) -> list[PostOut]:
     """Schedule an article's social copy (or your own text) to the chosen accounts, one post
     per account. Each is validated for its platform first: what was changed and what to know
-    come back with it; what cannot be sent is a 422 listing every issue."""
-    return await service.create(session, scheduler, principal, body)
+    come back with it; what cannot be sent is a 422 listing every issue. An article's post
+    links to the article's public page when it is on the blog and the workspace links posts
+    on that platform (``/post-links``)."""
+    return await service.create(session, settings, scheduler, principal, body)
 
 
 @posts_router.post(

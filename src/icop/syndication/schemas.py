@@ -26,6 +26,12 @@ class AccountOut(ResponseModel):
     scopes: list[str]
     last_refreshed_at: datetime | None
     created_at: datetime
+    can_refresh: bool = Field(
+        default=False,
+        description="A refresh token is stored, so the access token is renewed before it "
+        "expires (X's last two hours): no reconnect is needed when it nears its expiry. "
+        "The token itself is never shown.",
+    )
 
 
 class QuotaWindowOut(ResponseModel):
@@ -129,6 +135,14 @@ class PostOut(ResponseModel):
     warnings: list[dict[str, Any]]
     platform_post_ids: list[str | None]
     permalink: str | None
+    article_link: str | None = Field(
+        default=None,
+        description="The article's public page this post links to (null: none). Follows "
+        "publishing, unpublishing and the workspace's link settings until the post is sent.",
+    )
+    own_link: bool = Field(
+        default=False, description="Its author gave a link of their own: it is kept."
+    )
     error: str | None
     workflow_id: str | None
     published_at: datetime | None

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from icop.articles.repository import ArticleRepository
 from icop.audit import service as audit
 from icop.auth.principal import Principal
+from icop.config import Settings
 from icop.errors import Conflict, ServiceUnavailable, ValidationFailed
 from icop.models import (
     AccountStatus,
@@ -35,6 +36,7 @@ from icop.platforms.validation import (
 )
 from icop.quotas import service as quotas
 from icop.quotas.plans import Metric
+from icop.syndication import article_links, drafts
 from icop.syndication.exceptions import PostStateConflict
 from icop.syndication.repository import AccountRepository, LedgerRepository, PostRepository
 from icop.syndication.runtime import SyndicationRuntime
@@ -46,9 +48,14 @@ DUPLICATE_LOOKBACK = timedelta(days=7)
 
 
 def _draft(
-    body: PostCreate, article: GeneratedArticle | None, platform: Platform
+    body: PostCreate,
+    article: GeneratedArticle | None,
+    platform: Platform,
+    article_link: str | None,
 ) -> tuple[DraftPost | None, list[PostMedia]]:
-    """The draft for one platform, and each of its media items as a post part keeps it."""
+    """The draft for one platform, and each of its media items as a post part keeps it. An
+    article's post links to the link its author gave, else to the article's public page
+    (``article_link``, where the tenant links on this platform), else to the copy's own."""
     if article is None:
         media = tuple(
             MediaItem(m.format, m.width, m.height, m.size_bytes, ref=m.url) for m in body.media
@@ -61,35 +68,8 @@ def _draft(
             carousel=len(media) > 1,
         )
         return draft, [PostMedia(url=m.url, alt=m.alt) for m in body.media]
-    copy = article.social.get(platform.value)
-    if copy is None or not copy.text:
-        return None, []
-    media = tuple(
-        MediaItem(image.format, image.width, image.height, image.size_bytes, ref=image.url)
-        for image in article.images
-    )
-    draft = DraftPost(
-        text=copy.text,
-        link_url=copy.link_url or body.link_url,
-        media=media,
-        carousel=len(media) > 1,
-    )
-    return draft, [PostMedia(url=image.url, alt=image.alt) for image in article.images]
-
-
-def _parts(result: ValidationResult, media: list[PostMedia]) -> list[PostPart]:
-    return [
-        PostPart(
-            text=post.text,
-            length=post.length,
-            media=[media[i] for i in post.media],
-            link_url=post.link_url,
-            topic_tag=post.topic_tag,
-            reply_to=post.reply_to,
-            reply_to_previous=post.reply_to_previous,
-        )
-        for post in result.posts
-    ]
+    link = body.link_url or article_link or drafts.copy_link(article, platform)
+    return drafts.article_draft(article, platform, link)
 
 
 def _issue(account: SocialAccount, code: str, message: str, suggestion: str | None = None) -> Any:
@@ -104,6 +84,7 @@ def _issue(account: SocialAccount, code: str, message: str, suggestion: str | No
 
 async def create(
     session: AsyncSession,
+    settings: Settings,
     scheduler: PostScheduler,
     principal: Principal,
     body: PostCreate,
@@ -114,7 +95,7 @@ async def create(
         article = await ArticleRepository(session).must_get(body.article_id)
     now = datetime.now(UTC)
     scheduled_at = max(body.scheduled_at or now, now)
-    planned: list[tuple[SocialAccount, ValidationResult, list[PostPart]]] = []
+    planned: list[tuple[SocialAccount, ValidationResult, list[PostPart], str | None]] = []
     issues: list[Any] = []
     for account_id in dict.fromkeys(body.account_ids):
         account = await accounts_repo.must_get(
@@ -123,7 +104,12 @@ async def create(
         if account.status != AccountStatus.CONNECTED:
             raise Conflict(f"the {account.platform} account {account.name!r} is {account.status}")
         platform = Platform(account.platform)
-        draft, media = _draft(body, article, platform)
+        article_link = (
+            await article_links.link_for(session, settings, article, platform)
+            if article is not None and body.link_url is None
+            else None
+        )
+        draft, media = _draft(body, article, platform, article_link)
         if draft is None:
             issues.append(
                 _issue(account, "no_social_copy", f"the article has no {platform.value} copy")
@@ -141,21 +127,14 @@ async def create(
             ),
         )
         issues += [_issue(account, e.code.value, e.message, e.suggestion) for e in result.errors]
-        planned.append((account, result, _parts(result, media)))
+        planned.append((account, result, drafts.parts(result, media), article_link))
     if issues:
         raise ValidationFailed("the post cannot be sent as it is", issues=issues)
 
     await quotas.consume(session, principal.tenant_id, Metric.POSTS, len(planned))
     created: list[Post] = []
-    for account, result, parts in planned:
+    for account, result, parts, article_link in planned:
         post_id = uuid4()
-        warnings = [
-            {"code": w.code.value, "message": w.message, "suggestion": w.suggestion}
-            for w in result.warnings
-        ] + [
-            {"code": "image_conversion", "message": action.detail, "suggestion": None}
-            for action in result.image_actions
-        ]
         created.append(
             await posts_repo.add(
                 Post(
@@ -165,8 +144,10 @@ async def create(
                     article_id=article.id if article else None,
                     platform=account.platform,
                     parts=parts,
-                    changes=[{"code": c.code.value, "message": c.message} for c in result.changes],
-                    warnings=warnings,
+                    changes=drafts.changes(result),
+                    warnings=drafts.warnings(result),
+                    article_link=article_link,
+                    own_link=body.link_url is not None,
                     scheduled_at=scheduled_at,
                     status=PostStatus.SCHEDULED,
                     platform_post_ids=[None] * len(parts),

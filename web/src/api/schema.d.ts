@@ -7,7 +7,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List Accounts */
+        /**
+         * List Accounts
+         * @description The connected accounts, their token health (``can_refresh``: renewed automatically)
+         *     and status.
+         */
         get: operations["list_accounts_api_v1_accounts_get"];
         put?: never;
         post?: never;
@@ -280,13 +284,15 @@ export interface paths {
          * Publish To Web
          * @description Publish a ready (approved) article to the tenant's public blog, or replace its public
          *     page with the current text. The page shows what was published: later edits go live when
-         *     you publish again. 409 for an article that is not ready, or whose SEO slug another
-         *     published article has.
+         *     you publish again. Its social posts not sent yet link to the page where the workspace's
+         *     link settings say so (``/post-links``). 409 for an article that is not ready, or whose
+         *     SEO slug another published article has.
          */
         post: operations["publish_to_web_api_v1_articles__article_id__publish_web_post"];
         /**
          * Unpublish From Web
-         * @description Take the article's public page down (its URL answers 404 from now on).
+         * @description Take the article's public page down (its URL answers 404 from now on); its social
+         *     posts not sent yet lose the link.
          */
         delete: operations["unpublish_from_web_api_v1_articles__article_id__publish_web_delete"];
         options?: never;
@@ -549,6 +555,31 @@ export interface paths {
          *     address is already verified.
          */
         post: operations["request_email_verification_api_v1_auth_verify_email_request_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/blog": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Blog Settings
+         * @description The workspace's blog address (null until chosen or first published) and a proposal.
+         */
+        get: operations["get_blog_settings_api_v1_blog_get"];
+        /**
+         * Change Blog Slug
+         * @description Choose the blog's address (admins). The old address answers 404 from now on, and
+         *     posts not sent yet link to the new one. 409 when another workspace has it.
+         */
+        put: operations["change_blog_slug_api_v1_blog_put"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1391,6 +1422,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/post-links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Post Links
+         * @description Per platform: whether posts of a published article link to its public page, the
+         *     default, whether the platform makes such a link clickable, and what a post costs with and
+         *     without a link where the platform charges.
+         */
+        get: operations["get_post_links_api_v1_post_links_get"];
+        /**
+         * Update Post Links
+         * @description Change the choice (admins). Posts not sent yet follow it at once.
+         */
+        put: operations["update_post_links_api_v1_post_links_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/posts": {
         parameters: {
             query?: never;
@@ -1408,7 +1465,9 @@ export interface paths {
          * Schedule Posts
          * @description Schedule an article's social copy (or your own text) to the chosen accounts, one post
          *     per account. Each is validated for its platform first: what was changed and what to know
-         *     come back with it; what cannot be sent is a 422 listing every issue.
+         *     come back with it; what cannot be sent is a 422 listing every issue. An article's post
+         *     links to the article's public page when it is on the blog and the workspace links posts
+         *     on that platform (``/post-links``).
          */
         post: operations["schedule_posts_api_v1_posts_post"];
         delete?: never;
@@ -1694,6 +1753,12 @@ export interface components {
         };
         /** AccountOut */
         AccountOut: {
+            /**
+             * Can Refresh
+             * @description A refresh token is stored, so the access token is renewed before it expires (X's last two hours): no reconnect is needed when it nears its expiry. The token itself is never shown.
+             * @default false
+             */
+            can_refresh: boolean;
             /**
              * Created At
              * Format: date-time
@@ -2150,6 +2215,33 @@ export interface components {
             target_id: string | null;
             /** Target Type */
             target_type: string | null;
+        };
+        /** BlogSettingsOut */
+        BlogSettingsOut: {
+            /**
+             * Blog Slug
+             * @description The blog's address, /blog/{blog_slug}; null until it is chosen or the first article is published (which makes it from the workspace's name).
+             */
+            blog_slug: string | null;
+            /**
+             * Suggested Slug
+             * @description The workspace's name as a slug (a proposal).
+             */
+            suggested_slug: string;
+            /**
+             * Url
+             * @description The blog's public index page.
+             */
+            url?: string | null;
+        };
+        /** BlogSlugUpdate */
+        BlogSlugUpdate: {
+            /**
+             * Blog Slug
+             * @description Lower-case letters a-z, digits and single hyphens between them, 3 to 60 characters. The old address stops answering (404) at once.
+             * @example green-thumb-blog
+             */
+            blog_slug: string;
         };
         /** Body_preview_plan_api_v1_pipelines_preview_post */
         Body_preview_plan_api_v1_pipelines_preview_post: {
@@ -3281,6 +3373,35 @@ export interface components {
          * @enum {string}
          */
         Platform: "instagram" | "threads" | "facebook" | "x";
+        /** PlatformLinkOut */
+        PlatformLinkOut: {
+            /**
+             * Default
+             * @description The choice when the workspace has made none.
+             */
+            default: boolean;
+            /**
+             * Link Clickable
+             * @description False on Instagram: a link in a caption is plain text there.
+             */
+            link_clickable: boolean;
+            /**
+             * Link To Article
+             * @description Posts on this platform link to the article.
+             */
+            link_to_article: boolean;
+            platform: components["schemas"]["Platform"];
+            /**
+             * Price Per Post Usd
+             * @description What the platform charges per post (X's pay-per-use API), if anything.
+             */
+            price_per_post_usd: string | null;
+            /**
+             * Price Per Post With Url Usd
+             * @description The same for a post that carries a link (X: much more).
+             */
+            price_per_post_with_url_usd: string | null;
+        };
         /**
          * PostCreate
          * @description Either an article (its generated social copy for each account's platform) or text.
@@ -3321,6 +3442,25 @@ export interface components {
              */
             url_as_reply: boolean;
         };
+        /** PostLinksOut */
+        PostLinksOut: {
+            /** Platforms */
+            platforms: components["schemas"]["PlatformLinkOut"][];
+        };
+        /** PostLinksUpdate */
+        PostLinksUpdate: {
+            /**
+             * Links
+             * @description Per platform, whether posts link to the article's public page; platforms left out keep their setting.
+             * @example {
+             *       "facebook": true,
+             *       "x": false
+             *     }
+             */
+            links: {
+                [key: string]: boolean;
+            };
+        };
         /**
          * PostMedia
          * @description An image of a post part: where it is and its alt text.
@@ -3340,6 +3480,11 @@ export interface components {
             account_id: string;
             /** Article Id */
             article_id: string | null;
+            /**
+             * Article Link
+             * @description The article's public page this post links to (null: none). Follows publishing, unpublishing and the workspace's link settings until the post is sent.
+             */
+            article_link?: string | null;
             /** Attempts */
             attempts?: components["schemas"]["icop__syndication__schemas__AttemptOut"][];
             /** Changes */
@@ -3362,6 +3507,12 @@ export interface components {
             id: string;
             /** Next Attempt At */
             next_attempt_at: string | null;
+            /**
+             * Own Link
+             * @description Its author gave a link of their own: it is kept.
+             * @default false
+             */
+            own_link: boolean;
             /** Parts */
             parts: components["schemas"]["PostPart"][];
             /** Permalink */
@@ -7530,6 +7681,180 @@ export interface operations {
             };
             /** @description Unauthorized */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_blog_settings_api_v1_blog_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BlogSettingsOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    change_blog_slug_api_v1_blog_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BlogSlugUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BlogSettingsOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12980,6 +13305,170 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                     "text/event-stream": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_post_links_api_v1_post_links_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostLinksOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_post_links_api_v1_post_links_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PostLinksUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostLinksOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };

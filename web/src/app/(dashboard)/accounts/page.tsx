@@ -5,9 +5,11 @@ import { getFormatter, getTimeZone, getTranslations } from "next-intl/server";
 import type { components } from "@/api/schema";
 import { must, serverApi } from "@/api/server";
 import { ConnectButtons, DisconnectButton } from "@/components/accounts/AccountActions";
+import { PostLinkSettings } from "@/components/blog-links/PostLinkSettings";
 import { DataTable } from "@/components/ui/DataTable";
 import { PageTitle } from "@/components/ui/PageTitle";
 import { StatusBadge } from "@/components/ui/StatusBadge";
+import { atLeast } from "@/lib/roles";
 
 type Quota = components["schemas"]["AccountQuotaOut"];
 
@@ -23,9 +25,14 @@ export default async function AccountsPage(props: { searchParams: Promise<Record
   const t = await getTranslations("posting.accounts");
   const tp = await getTranslations("posting.platform");
   const ts = await getTranslations();
+  const tb = await getTranslations("blogLinks.tokens");
   const format = await getFormatter();
   const timeZone = await getTimeZone();
-  const [me, accounts] = await Promise.all([must(api.GET("/api/v1/me")), must(api.GET("/api/v1/accounts", { params: { query: { limit: 200 } } }))]);
+  const [me, accounts, links] = await Promise.all([
+    must(api.GET("/api/v1/me")),
+    must(api.GET("/api/v1/accounts", { params: { query: { limit: 200 } } })),
+    must(api.GET("/api/v1/post-links")),
+  ]);
   const canEdit = me.role !== "viewer";
   const quotas = new Map<string, Quota>();
   await Promise.all(
@@ -46,14 +53,22 @@ export default async function AccountsPage(props: { searchParams: Promise<Record
     return (
       <Stack gap={2}>
         <StatusBadge status={account.status} label={ts(`accountStatus.${account.status}`)} />
-        {account.status !== "disconnected" && (
-          <Text size="xs">
+        {account.status !== "disconnected" && account.can_refresh && (
+          // A short-lived token (X: two hours) with a refresh token renews itself before use:
+          // its expiry is no reason to reconnect.
+          <Text size="xs" data-testid="token-health">
+            {tb("refreshes")}
+            {expires !== null && expires > now ? ` · ${tb("currentUntil", { when: at(account.token_expires_at!) })}` : ""}
+          </Text>
+        )}
+        {account.status !== "disconnected" && !account.can_refresh && (
+          <Text size="xs" data-testid="token-health">
             {expires === null
               ? t("noExpiry")
               : expires < now
                 ? t("expired", { when: at(account.token_expires_at!) })
                 : expires - now < SOON_MS
-                  ? t("expiresSoon", { when: at(account.token_expires_at!) })
+                  ? tb("expiresSoonReconnect", { when: at(account.token_expires_at!) })
                   : t("expires", { when: at(account.token_expires_at!) })}
           </Text>
         )}
@@ -120,6 +135,7 @@ export default async function AccountsPage(props: { searchParams: Promise<Record
             ...(canEdit ? [account.status === "disconnected" ? "" : <DisconnectButton key="d" accountId={account.id} name={account.name} />] : []),
           ])}
         />
+        <PostLinkSettings links={links} canEdit={atLeast(me.role, "admin")} />
       </Stack>
     </>
   );

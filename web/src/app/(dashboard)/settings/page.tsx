@@ -3,6 +3,7 @@ import type { Metadata } from "next";
 import { getTranslations } from "next-intl/server";
 
 import { must, serverApi } from "@/api/server";
+import { BlogAddress } from "@/components/blog-links/BlogAddress";
 import { ApiKeys } from "@/components/settings/ApiKeys";
 import { AUDIT_PAGE, AuditLog } from "@/components/settings/AuditLog";
 import { Members } from "@/components/settings/Members";
@@ -23,7 +24,11 @@ export default async function SettingsPage(props: { searchParams: Promise<Record
   const page = Math.max(1, Math.min(10_000, Number.parseInt(first(search.page), 10) || 1));
   const api = await serverApi();
   const t = await getTranslations("workspace.settings");
-  const [me, users] = await Promise.all([must(api.GET("/api/v1/me")), must(api.GET("/api/v1/users", { params: { query: { limit: 200 } } }))]);
+  const [me, users, blog] = await Promise.all([
+    must(api.GET("/api/v1/me")),
+    must(api.GET("/api/v1/users", { params: { query: { limit: 200 } } })),
+    must(api.GET("/api/v1/blog")),
+  ]);
   const admin = atLeast(me.role, "admin");
   // Keys, invitations and the audit log are the admins' (the API answers 403 to others).
   const [keys, invitations, events] = admin
@@ -42,6 +47,8 @@ export default async function SettingsPage(props: { searchParams: Promise<Record
       <PageTitle title={t("title")} subtitle={t("subtitle")} />
       <Stack gap="xl">
         <Members users={users} invitations={invitations} canManage={admin} selfId={me.user?.id ?? null} isOwner={me.role === "owner"} />
+        <Divider />
+        <BlogAddress blog={blog} canEdit={admin} />
         <Divider />
         {admin && keys && events ? (
           <>
