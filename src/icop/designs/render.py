@@ -1,0 +1,191 @@
+"""The server-side renderer of the design subset: a design drawn with Pillow the way Fabric.js 6
+draws it in the browser, so the JPEG a post carries is the picture the editor showed.
+
+Fabric's conventions followed here: objects in array order (later on top); ``left``/``top``
+are the top-left corner (origin left/top) and rotation turns about it; a rect's or image's
+drawn size is ``width * scaleX`` by ``height * scaleY``; a circle's is its ``radius`` scaled;
+the stroke is centred on the outline; a textbox wraps its words at ``width`` and sets lines
+``fontSize * lineHeight`` apart. Fonts are the brand catalog's families, by label ("Noto Sans")
+or id ("noto-sans"); an unknown family falls back to the default font (Hangul to a CJK font)
+instead of failing, as the card renderer does.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Callable
+
+from PIL import Image as PILImage
+from PIL import ImageDraw
+
+from icop.brand.fonts import CATALOG, find_font
+from icop.designs.document import Circle, Design, DesignObject, Group, Image, Line, Rect, Textbox
+from icop.errors import ValidationFailed
+from icop.images import text as typeset
+
+ImageLoader = Callable[[str], PILImage.Image | None]
+"""Loads an image object's ``src`` (an object-storage reference) or returns None."""
+
+
+class DesignImageMissing(ValidationFailed):
+    code = "design_image_missing"
+    title = "An image of the design cannot be loaded"
+
+
+def render(design: Design, load_image: ImageLoader) -> PILImage.Image:
+    """The design as an RGB image of its canvas size."""
+    canvas = PILImage.new("RGBA", (design.width, design.height), _rgba(design.background))
+    for item in design.objects:
+        _draw(canvas, item, load_image, 0.0, 0.0)
+    return canvas.convert("RGB")
+
+
+def render_png(design: Design, load_image: ImageLoader) -> bytes:
+    buffer = io.BytesIO()
+    render(design, load_image).save(buffer, format="PNG", optimize=False)
+    return buffer.getvalue()
+
+
+def _draw(
+    canvas: PILImage.Image, item: DesignObject, load: ImageLoader, dx: float, dy: float
+) -> None:
+    if not item.visible or item.opacity == 0:
+        return
+    if isinstance(item, Group):
+        for member in item.objects:  # members are placed relative to the group's corner
+            _draw(canvas, member, load, dx + item.left, dy + item.top)
+        return
+    layer, (offset_x, offset_y) = _layer(item, load)
+    if layer is None:
+        return
+    if item.opacity < 1:
+        alpha = layer.getchannel("A").point(lambda a: round(a * item.opacity))
+        layer.putalpha(alpha)
+    x, y = dx + item.left + offset_x, dy + item.top + offset_y
+    if item.angle:
+        # Rotate about the object's corner (its origin): pad so the corner is the centre.
+        pivot_x, pivot_y = -offset_x, -offset_y
+        side = 2 * math.ceil(
+            math.hypot(max(pivot_x, layer.width - pivot_x), max(pivot_y, layer.height - pivot_y))
+        )
+        padded = PILImage.new("RGBA", (side, side), (0, 0, 0, 0))
+        padded.paste(layer, (round(side / 2 - pivot_x), round(side / 2 - pivot_y)))
+        layer = padded.rotate(-item.angle, resample=PILImage.Resampling.BICUBIC)
+        x, y = dx + item.left - side / 2, dy + item.top - side / 2
+    _composite(canvas, layer, round(x), round(y))
+
+
+def _layer(
+    item: DesignObject, load: ImageLoader
+) -> tuple[PILImage.Image | None, tuple[float, float]]:
+    """The object drawn on its own transparent layer, and where the layer's corner sits
+    relative to the object's ``left``/``top`` (a stroke reaches half its width outside)."""
+    half = item.stroke_width / 2 if item.stroke else 0.0
+    pad = math.ceil(half)
+    if isinstance(item, Textbox):
+        return _text(item), (0.0, 0.0)
+    if isinstance(item, Image):
+        return _picture(item, load), (0.0, 0.0)
+    width = max(1, round(item.width * item.scale_x))
+    height = max(1, round(item.height * item.scale_y))
+    if isinstance(item, Circle):
+        width = height = max(1, round(2 * item.radius * item.scale_x))
+    layer = PILImage.new("RGBA", (width + 2 * pad, height + 2 * pad), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(layer)
+    fill = _rgba(item.fill) if item.fill else None
+    stroke = _rgba(item.stroke) if item.stroke and item.stroke_width else None
+    line_width = max(1, round(item.stroke_width)) if stroke else 0
+    box = (pad, pad, pad + width - 1, pad + height - 1)
+    if isinstance(item, Rect):
+        radius = round(max(item.rx, item.ry) * item.scale_x)
+        draw.rounded_rectangle(box, radius=radius, fill=fill, outline=stroke, width=line_width)
+    elif isinstance(item, Circle):
+        draw.ellipse(box, fill=fill, outline=stroke, width=line_width)
+    elif isinstance(item, Line):
+        colour = stroke or fill or (0, 0, 0, 255)
+        start = (pad + (item.x1 - min(item.x1, item.x2)), pad + (item.y1 - min(item.y1, item.y2)))
+        end = (pad + (item.x2 - min(item.x1, item.x2)), pad + (item.y2 - min(item.y1, item.y2)))
+        draw.line([start, end], fill=colour, width=max(1, line_width))
+    return layer, (-pad, -pad)
+
+
+def _text(item: Textbox) -> PILImage.Image | None:
+    size = max(4, round(item.font_size * item.scale_y))
+    font = typeset.load_font(
+        _font_file(item.font_family, item.font_weight in ("bold", 700, 800, 900)),
+        size,
+        cjk=typeset.needs_cjk(item.text),
+    )
+    box_width = max(1.0, item.width * item.scale_x)
+    lines = [
+        wrapped
+        for paragraph in item.text.split("\n")
+        for wrapped in (typeset.wrap(paragraph, font, box_width) or [""])
+    ]
+    step = size * item.line_height
+    height = max(1, math.ceil(step * len(lines)))
+    layer = PILImage.new("RGBA", (math.ceil(box_width), height), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(layer)
+    colour = _rgba(item.fill or "#000000")
+    for index, line in enumerate(lines):
+        line_width = typeset.width(line, font)
+        x = {"center": (box_width - line_width) / 2, "right": box_width - line_width}.get(
+            item.text_align, 0.0
+        )
+        draw.text((x, index * step), line, font=font, fill=colour)
+    return layer
+
+
+def _picture(item: Image, load: ImageLoader) -> PILImage.Image:
+    source = load(item.src)
+    if source is None:
+        raise DesignImageMissing(f"the image {item.src!r} of {item.id!r} cannot be loaded")
+    source = source.convert("RGBA")
+    if item.width and item.height:  # Fabric's width/height crop the source at cropX/cropY
+        source = source.crop(
+            (
+                round(item.crop_x),
+                round(item.crop_y),
+                round(item.crop_x + item.width),
+                round(item.crop_y + item.height),
+            )
+        )
+    size = (
+        max(1, round(source.width * item.scale_x)),
+        max(1, round(source.height * item.scale_y)),
+    )
+    return source.resize(size, PILImage.Resampling.LANCZOS)
+
+
+def _font_file(family: str, bold: bool) -> str | None:
+    wanted = family.strip().lower()
+    for font, spec in CATALOG.items():
+        if wanted in (spec.label.lower(), font.value):
+            files = sorted(spec.files, key=lambda name: ("bold" in name.lower()) != bold)
+            return next((found for name in files if (found := find_font(name))), None)
+    return None
+
+
+def _rgba(value: str | None) -> tuple[int, int, int, int]:
+    if value is None:
+        return (0, 0, 0, 0)
+    if value.startswith("#"):
+        digits = value[1:]
+        if len(digits) == 3:
+            digits = "".join(d * 2 for d in digits)
+        red, green, blue = (int(digits[i : i + 2], 16) for i in (0, 2, 4))
+        return red, green, blue, 255
+    parts = [p.strip() for p in value[value.index("(") + 1 : value.index(")")].split(",")]
+    alpha = float(parts[3]) if len(parts) == 4 else 1.0
+    return int(parts[0]), int(parts[1]), int(parts[2]), round(255 * alpha)
+
+
+def _composite(canvas: PILImage.Image, layer: PILImage.Image, x: int, y: int) -> None:
+    """``alpha_composite`` needs the layer inside the canvas: it is cut to the visible part."""
+    left, top = max(0, -x), max(0, -y)
+    right = min(layer.width, canvas.width - x)
+    bottom = min(layer.height, canvas.height - y)
+    if right <= left or bottom <= top:
+        return
+    canvas.alpha_composite(layer.crop((left, top, right, bottom)), (x + left, y + top))
