@@ -22,10 +22,22 @@ class NotificationRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def add(self, notification: Notification) -> Notification:
-        self.session.add(notification)
-        await self.session.flush()
-        return notification
+    async def add_once(self, values: dict[str, object]) -> Notification | None:
+        """Insert the notice unless the tenant has one with its ``dedupe_key`` already (an
+        activity retried after its commit); the new row, or None when it was a duplicate."""
+        return await self.session.scalar(
+            insert(Notification)
+            .values(values)
+            .on_conflict_do_nothing(
+                index_elements=[Notification.tenant_id, Notification.dedupe_key]
+            )
+            .returning(Notification)
+        )
+
+    async def by_dedupe_key(self, dedupe_key: str) -> Notification | None:
+        return await self.session.scalar(
+            select(Notification).where(Notification.dedupe_key == dedupe_key)
+        )
 
     def _read_by(self, reader_id: UUID) -> ColumnElement[bool]:
         return and_(
