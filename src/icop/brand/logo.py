@@ -36,6 +36,8 @@ _FORMATS: dict[str, LogoFormat] = {
     "MPO": LogoFormat.JPEG,
     "WEBP": LogoFormat.WEBP,
 }
+# The decoders Pillow may try (MPO has none of its own: the JPEG decoder opens it).
+_DECODERS = ["PNG", "JPEG", "WEBP"]
 _T = TypeVar("_T")
 _DECODE_ERRORS = (OSError, ValueError, SyntaxError, EOFError, struct.error, IndexError, KeyError)
 
@@ -119,13 +121,13 @@ def looks_like_svg(data: bytes) -> bool:
 
 def _open(data: bytes) -> Image.Image:
     try:
-        return _guarded(lambda: Image.open(io.BytesIO(data), formats=list(_FORMATS)))
+        return _guarded(lambda: Image.open(io.BytesIO(data), formats=_DECODERS))
     except LogoRejected:
         raise
     except UnidentifiedImageError:
         raise LogoRejected("unsupported_format", f"the file is not a {ACCEPTED} image") from None
     except _DECODE_ERRORS as error:
-        raise LogoRejected("corrupt", f"the image header is unreadable: {error}") from None
+        raise LogoRejected("corrupt", f"the image is damaged or cut short: {error}") from None
 
 
 def _guarded(step: Callable[[], _T]) -> _T:

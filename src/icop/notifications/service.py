@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -38,21 +38,20 @@ async def notify(
     call returns the first notice and queues no second delivery."""
     key = dedupe_key(kind, target_type, target_id, occurrence)
     repository = NotificationRepository(session)
-    notification = await repository.add_once(
-        {
-            "tenant_id": tenant_id,
-            "kind": kind.value,
-            "title": title[:TITLE_LIMIT],
-            "detail": detail[:DETAIL_LIMIT] if detail else None,
-            "target_type": target_type,
-            "target_id": target_id,
-            "dedupe_key": key,
-            # The moment of the event, not of its transaction's start (now()): several
-            # notices of one transaction still list newest first.
-            "created_at": datetime.now(UTC),
-        }
+    notification = Notification(
+        tenant_id=tenant_id,
+        id=uuid4(),
+        kind=kind.value,
+        title=title[:TITLE_LIMIT],
+        detail=detail[:DETAIL_LIMIT] if detail else None,
+        target_type=target_type,
+        target_id=target_id,
+        dedupe_key=key,
+        # The moment of the event, not of its transaction's start (now()): several notices
+        # of one transaction still list newest first.
+        created_at=datetime.now(UTC),
     )
-    if notification is None:
+    if not await repository.add_once(notification):
         existing = await repository.by_dedupe_key(key)
         if existing is None:  # pragma: no cover - the conflicting row is visible to us
             raise RuntimeError(f"notification {key} conflicted but cannot be read")

@@ -98,7 +98,6 @@ export function BrandLogo(props: { logo: Logo | null; canEdit: boolean; onChange
             accept={ACCEPT}
             value={file}
             onChange={setFile}
-            clearable
             w={320}
           />
           <Button onClick={upload} loading={busy === "upload"} disabled={!file || busy !== null}>
