@@ -148,6 +148,16 @@ class Settings(BaseSettings):
         default=2.0, gt=0, description="How often the API process looks for due deliveries."
     )
 
+    # --- run events ---------------------------------------------------------------------
+    run_event_retention_days: int = Field(
+        default=30,
+        ge=1,
+        le=3650,
+        description="Days the live view's run events of finished runs and articles are kept; "
+        "older ones are pruned hourly by the API process (a run still running keeps its "
+        "events however old they are).",
+    )
+
     # --- mail -----------------------------------------------------------------------------
     smtp_host: str | None = Field(
         default=None,

@@ -8,6 +8,7 @@ A route with a path parameter that has no factory below fails loudly: add one.
 
 from __future__ import annotations
 
+import io
 import re
 import uuid
 from collections.abc import Awaitable, Callable, Iterator
@@ -15,6 +16,7 @@ from typing import Any
 
 import pytest
 from fastapi.routing import APIRoute, iter_route_contexts
+from PIL import Image as PILImage
 
 from icop.api.app import create_app
 from icop.articles.repository import ArticleRepository
@@ -152,6 +154,18 @@ async def _article_slug(client: ApiClient, owner: Account) -> str:
     return (await _published(client, owner))[1]
 
 
+async def _logo(client: ApiClient, owner: Account) -> str:
+    png = io.BytesIO()
+    PILImage.new("RGBA", (64, 48), (200, 30, 30, 255)).save(png, format="PNG")
+    response = await client.put(
+        "/api/v1/brand/logo",
+        headers=owner.headers,
+        files={"file": ("logo.png", png.getvalue(), "image/png")},
+    )
+    assert response.status_code == 200, response.text
+    return str(response.json()["id"])
+
+
 async def _pipeline(client: ApiClient, owner: Account) -> str:
     response = await client.post(
         "/api/v1/pipelines",
@@ -236,6 +250,7 @@ FACTORIES: dict[str, Factory] = {
     "object_name": _media_object,
     "document_id": _knowledge_document,
     "sample_id": _voice_sample,
+    "logo_id": _logo,
     "article_id": _article,
     "notification_id": _notification,
     "pipeline_id": _pipeline,

@@ -210,6 +210,7 @@ class ArticleActivities:
                     detail=result.message or "the publishability gate blocked the article",
                     target_type="article",
                     target_id=article_id,
+                    occurrence=_workflow_run(),
                 )
                 return
             path = markdown_path(self.home, tenant_id, article_id)
@@ -246,6 +247,7 @@ class ArticleActivities:
                     title=f"Waiting for approval: {result.title or 'an article'}",
                     target_type="article",
                     target_id=article_id,
+                    occurrence=_workflow_run(),
                 )
 
     @activity.defn(name="article.set_status")
@@ -352,3 +354,9 @@ def write_markdown(path: Path, text: str) -> None:
     temporary = path.with_suffix(".md.tmp")
     temporary.write_text(text, encoding="utf-8")
     temporary.replace(path)
+
+
+def _workflow_run() -> str | None:
+    """The workflow execution this activity serves: the same for every retry of the activity,
+    different when the article is written again by a new workflow."""
+    return activity.info().workflow_run_id if activity.in_activity() else None

@@ -64,6 +64,9 @@ class BrandSpec:
     text: str
     font: str | None = None
     """A ``BrandFont`` value, or None for the renderer's default font."""
+    logo_key: str | None = None
+    """The object storage key of the tenant's logo (a PNG ``icop.brand.logo`` wrote), or
+    None; the machine that renders fetches it."""
 
 
 # A neutral palette (deep slate, warm orange accent, near-white text) with contrast well above

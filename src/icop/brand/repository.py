@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from icop.brand.palette import BrandSpec
 from icop.db.repository import Repository
-from icop.models import BrandVoiceSample, TenantBrandKit
+from icop.models import BrandLogo, BrandVoiceSample, TenantBrandKit
 from icop.models.knowledge import EMBEDDING_DIMENSIONS
 
 
@@ -117,6 +117,38 @@ class BrandKitRepository:
             .returning(TenantBrandKit.tenant_id)
         )
         return result.scalar_one_or_none() is not None
+
+
+class BrandLogoRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, tenant_id: UUID) -> BrandLogo | None:
+        return await self.session.scalar(select(BrandLogo).where(BrandLogo.tenant_id == tenant_id))
+
+    async def replace(self, logo: BrandLogo) -> str | None:
+        """Make ``logo`` the tenant's logo; the storage key of the one it replaces, if any.
+        The old row is locked first, so two admins uploading at once replace in turn."""
+        previous = await self.session.scalar(
+            select(BrandLogo).where(BrandLogo.tenant_id == logo.tenant_id).with_for_update()
+        )
+        old_key = previous.storage_key if previous else None
+        if previous is not None:
+            await self.session.delete(previous)
+            await self.session.flush()
+        self.session.add(logo)
+        await self.session.flush()
+        await self.session.refresh(logo)
+        return old_key
+
+    async def delete(self, tenant_id: UUID) -> str | None:
+        """Remove the tenant's logo; its storage key, or None when it had none."""
+        result = await self.session.execute(
+            delete(BrandLogo)
+            .where(BrandLogo.tenant_id == tenant_id)
+            .returning(BrandLogo.storage_key)
+        )
+        return result.scalar_one_or_none()
 
 
 def _values(tenant_id: UUID, spec: BrandSpec, updated_by: UUID | None) -> dict[str, object]:

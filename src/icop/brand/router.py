@@ -4,16 +4,19 @@ they open their unit of work, so no database connection waits on the model
 
 from __future__ import annotations
 
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, File, Response, UploadFile, status
 
 from icop.auth.dependencies import CurrentPrincipal, DetachedPrincipal, TenantSession, require_role
 from icop.brand import kit, service
+from icop.brand.logo import MAX_LOGO_BYTES
 from icop.brand.schemas import (
     BrandFontOut,
     BrandKitOut,
     BrandKitUpdate,
+    BrandLogoOut,
     VoiceSampleCreate,
     VoiceSampleOut,
     VoiceSimilarityOut,
@@ -24,6 +27,7 @@ from icop.embeddings.dependencies import EmbedderDep
 from icop.gateway.dependencies import Limit, Offset, SessionmakerDep
 from icop.gateway.problems import problem_responses
 from icop.models import Role
+from icop.storage.dependencies import ObjectStoreDep
 
 router = APIRouter(prefix="/brand", tags=["brand"], responses=problem_responses(401, 403, 429))
 
@@ -102,7 +106,7 @@ async def voice_similarity(
 @router.get("/kit", response_model=BrandKitOut)
 async def get_kit(principal: CurrentPrincipal, session: TenantSession) -> BrandKitOut:
     """The colours, name and font the image renderer uses for this tenant: its own kit, or
-    the default (``is_default: true``)."""
+    the default (``is_default: true``), and its logo, if it has one."""
     return await kit.get(session, principal.tenant_id)
 
 
@@ -121,6 +125,64 @@ async def put_kit(
 async def delete_kit(principal: CurrentPrincipal, session: TenantSession) -> None:
     """Back to the default kit."""
     await kit.delete(session, principal)
+
+
+@router.put(
+    "/logo",
+    response_model=BrandLogoOut,
+    dependencies=[require_role(Role.ADMIN)],
+    responses=problem_responses(413, 422),
+)
+async def put_logo(
+    file: Annotated[
+        UploadFile,
+        File(
+            description=f"PNG, JPEG or WebP, at most {MAX_LOGO_BYTES // 1024} KiB, 32 to 4096 "
+            "pixels a side. SVG is refused."
+        ),
+    ],
+    principal: CurrentPrincipal,
+    session: TenantSession,
+    store: ObjectStoreDep,
+) -> BrandLogoOut:
+    """Upload (or replace) the logo drawn on the tenant's cards (multipart). It is stored as a
+    PNG of at most 1024 pixels a side, made from the pixels alone (ADR 0026); too large a file
+    is 413, anything else it cannot use is 422 with a ``reason``."""
+    data = await file.read(MAX_LOGO_BYTES + 1)
+    return await kit.put_logo(session, store, principal, data)
+
+
+@router.delete(
+    "/logo", status_code=status.HTTP_204_NO_CONTENT, dependencies=[require_role(Role.ADMIN)]
+)
+async def delete_logo(
+    principal: CurrentPrincipal, session: TenantSession, store: ObjectStoreDep
+) -> None:
+    """Remove the logo; cards rendered from now on have none."""
+    await kit.delete_logo(session, store, principal)
+
+
+@router.get(
+    "/logo/{logo_id}",
+    response_class=Response,
+    responses={
+        200: {"content": {"image/png": {}}, "description": "The logo, a PNG."},
+        **problem_responses(404),
+    },
+)
+async def get_logo(
+    logo_id: UUID, principal: CurrentPrincipal, session: TenantSession, store: ObjectStoreDep
+) -> Response:
+    """The tenant's current logo; the id changes with every upload, so it may be cached."""
+    data = await kit.logo_png(session, store, principal.tenant_id, logo_id)
+    return Response(
+        data,
+        media_type="image/png",
+        headers={
+            "Cache-Control": "private, max-age=31536000, immutable",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
 
 
 @router.get("/fonts", response_model=list[BrandFontOut], dependencies=[require_role(Role.VIEWER)])

@@ -9,6 +9,7 @@ from pydantic import AfterValidator, Field, model_validator
 from icop.brand.fonts import BrandFont
 from icop.brand.palette import MIN_TEXT_CONTRAST, contrast_ratio, hex_to_rgb, normalise_hex
 from icop.knowledge.schemas import Text
+from icop.models import LogoFormat
 from icop.schemas import RequestModel, ResponseModel
 
 
@@ -84,6 +85,23 @@ class BrandKitUpdate(RequestModel):
         return self
 
 
+LOGO_PATH = "/api/v1/brand/logo/{logo_id}"
+
+
+class BrandLogoOut(ResponseModel):
+    id: UUID = Field(description="New with every upload: the URL names this version.")
+    url: str = Field(
+        description="Where the logo is served (GET, the tenant's members): a PNG, same "
+        "origin as the API, cacheable for good (a new upload has a new URL)."
+    )
+    width: int
+    height: int
+    size_bytes: int = Field(description="Size of the stored PNG.")
+    source_format: LogoFormat = Field(description="What was uploaded; stored as PNG.")
+    uploaded_by: UUID | None
+    uploaded_at: datetime
+
+
 class BrandKitOut(ResponseModel):
     name: str
     background: str
@@ -97,6 +115,10 @@ class BrandKitOut(ResponseModel):
     )
     updated_at: datetime | None
     updated_by: UUID | None
+    logo: BrandLogoOut | None = Field(
+        default=None,
+        description="The logo drawn on cards (PUT /brand/logo); kept when the colours are reset.",
+    )
 
 
 class BrandFontOut(ResponseModel):

@@ -109,3 +109,13 @@ async def public_blog_article(
         )
     ).first()
     return PublicArticle(**row._mapping) if row else None
+
+
+async def prune_run_events(session: AsyncSession, *, older_than_days: int, limit: int) -> int:
+    """Delete up to ``limit`` run events older than ``older_than_days`` whose run and article
+    have finished, across tenants; how many. Audited when it deletes any."""
+    deleted = await session.scalar(
+        text("SELECT icop_system_prune_run_events(make_interval(days => :days), :limit)"),
+        {"days": older_than_days, "limit": limit},
+    )
+    return int(deleted or 0)

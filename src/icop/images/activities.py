@@ -15,8 +15,8 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError, ApplicationErrorCategory
 
 from icop.db.session import unit_of_work
-from icop.images.branding import brand_kit
-from icop.images.generation import produce, store_image
+from icop.images.branding import brand_kit, load_brand_kit
+from icop.images.generation import LOCAL, produce, store_image
 from icop.images.jobs import ImageJob, JobOutcome, ProviderCall, StoredImage
 from icop.images.presets import Preset
 from icop.images.providers.base import (
@@ -76,8 +76,13 @@ class ImageActivities:
             preset=Preset(job.preset),
             seed=job.seed,
             title=job.title,
-            # Resolved here: the font name becomes a file on this worker, not the API's.
-            brand=brand_kit(job.brand),
+            # Resolved here: the font name becomes a file on this worker, not the API's, and
+            # the logo is fetched only for the renderer that draws it.
+            brand=(
+                await load_brand_kit(job.brand, self.store)
+                if call.provider == LOCAL
+                else brand_kit(job.brand)
+            ),
         )
         platform = Platform(job.platform) if job.platform else None
         async with _heartbeats(call.provider) as progress:

@@ -10,6 +10,7 @@ workflow step yields the same bytes and the same storage key.
 from __future__ import annotations
 
 import hashlib
+import io
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -45,6 +46,9 @@ class BrandKit:
     accent: RGB = (249, 115, 22)
     text: RGB = (248, 250, 252)
     font_path: str | None = None
+    logo: bytes | None = None
+    """The tenant's logo as ``icop.brand.logo`` stored it (an RGBA PNG it encoded itself),
+    drawn in the footer's right-hand corner."""
 
     def __post_init__(self) -> None:
         for colour in (self.background, self.accent, self.text):
@@ -126,7 +130,9 @@ def render_card_image(
     dot = round(unit * 0.018)
     dot_y = footer_y + (_line_height(ff) - dot) // 2
     draw.rectangle((left, dot_y, left + dot - 1, dot_y + dot - 1), fill=brand.accent)
-    name = ellipsize(clean(brand.name), ff, box_w - 2 * dot)
+    logo_w = _draw_logo(canvas, brand.logo, safe, unit) if brand.logo else 0
+    name_room = box_w - 2 * dot - (logo_w + round(unit * 0.03) if logo_w else 0)
+    name = ellipsize(clean(brand.name), ff, name_room)
     ink.text(muted, (left + 2 * dot, footer_y), name, ff)
 
     sub_lines: list[str] = []
@@ -155,6 +161,24 @@ def render_card_image(
             y += _line_height(sf)
     ink.apply(canvas, safe)
     return canvas
+
+
+LOGO_MAX_HEIGHT = 0.08  # of the short side: below the title's region (footer_y - 0.05)
+LOGO_MAX_WIDTH = 0.3
+
+
+def _draw_logo(canvas: Image.Image, logo_png: bytes, safe: Box, unit: int) -> int:
+    """The logo scaled to fit its box (up or down, keeping its proportions) in the safe area's
+    bottom-right corner, blended by its alpha; its drawn width."""
+    with Image.open(io.BytesIO(logo_png), formats=["PNG"]) as raw:
+        logo = raw.convert("RGBA")
+    box_w, box_h = round(unit * LOGO_MAX_WIDTH), round(unit * LOGO_MAX_HEIGHT)
+    scale = min(box_w / logo.width, box_h / logo.height)
+    size = (max(1, round(logo.width * scale)), max(1, round(logo.height * scale)))
+    logo = logo.resize(size, Image.Resampling.LANCZOS)
+    _, _, right, bottom = safe
+    canvas.paste(logo, (right - size[0], bottom - size[1]), logo)
+    return size[0]
 
 
 class _Ink:

@@ -93,12 +93,17 @@ async def delete_routing(principal: CurrentPrincipal, session: TenantSession) ->
     dependencies=[require_role(Role.VIEWER)],
     responses={200: {"content": {"image/jpeg": {}}, "description": "The card, a JPEG."}},
 )
-async def card_preview(body: CardPreviewRequest) -> Response:
+async def card_preview(
+    body: CardPreviewRequest,
+    principal: CurrentPrincipal,
+    session: TenantSession,
+    runtime: ImageRuntimeDep,
+) -> Response:
     """The local renderer's card for a brand kit that need not be saved yet (the brand page's
     preview): nothing is stored. The kit must pass the same contrast rule as ``PUT
-    /brand/kit``."""
+    /brand/kit``; ``logo: true`` draws the tenant's saved logo."""
     return Response(
-        await preview.card_preview(body),
+        await preview.card_preview(body, session, runtime.store, principal.tenant_id),
         media_type="image/jpeg",
         headers={"cache-control": "no-store"},
     )

@@ -109,3 +109,8 @@ class CardPreviewRequest(BrandKitUpdate):
     subtitle: Text | None = Field(default=None, max_length=300)
     kicker: Text | None = Field(default=None, max_length=60, description="Above the title.")
     preset: Preset = Preset.PORTRAIT
+    logo: bool = Field(
+        default=False,
+        description="Draw the tenant's saved logo (GET /brand/kit's `logo`) on the card; "
+        "ignored when it has none.",
+    )

@@ -24,7 +24,7 @@ from icop.brand import kit as brand_kits
 from icop.brand.palette import BrandSpec
 from icop.config import Settings
 from icop.errors import ServiceUnavailable
-from icop.images.branding import brand_kit
+from icop.images.branding import load_brand_kit
 from icop.images.generation import (
     LOCAL,
     Attempt,
@@ -207,7 +207,7 @@ async def run_inline(
         preset=Preset(image.preset),
         seed=image.seed,
         title=image.title,
-        brand=brand_kit(brand),
+        brand=await load_brand_kit(brand, runtime.store),
     )
     platform = Platform(image.platform) if image.platform else None
     produced, attempts = await produce_with_fallback(

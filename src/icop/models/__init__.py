@@ -21,7 +21,7 @@ from icop.models.auth import (
     RefreshToken,
 )
 from icop.models.base import Base
-from icop.models.brand import TenantBrandKit
+from icop.models.brand import BrandLogo, LogoFormat, TenantBrandKit
 from icop.models.credential import ApiCredential
 from icop.models.events import RunEvent
 from icop.models.image import Image, ImageRouting, ImageStatus
@@ -79,6 +79,7 @@ __all__ = [
     "AuditEvent",
     "AuthSession",
     "Base",
+    "BrandLogo",
     "BrandVoiceSample",
     "ContentPipeline",
     "DeliveryStatus",
@@ -96,6 +97,7 @@ __all__ = [
     "LlmContestEntry",
     "LlmRoutingOverride",
     "LoginThrottle",
+    "LogoFormat",
     "Notification",
     "NotificationDelivery",
     "NotificationKind",

@@ -41,6 +41,7 @@ class Notification(TenantOwned, TimestampMixin, Base):
         tenants_fk(),
         CheckConstraint(one_of("kind", NotificationKind), name="kind"),
         Index("ix_notifications_tenant_id_created_at", "tenant_id", "created_at"),
+        UniqueConstraint("tenant_id", "dedupe_key"),
     )
 
     kind: Mapped[str] = mapped_column(String(32), nullable=False)
@@ -48,6 +49,9 @@ class Notification(TenantOwned, TimestampMixin, Base):
     detail: Mapped[str | None] = mapped_column(Text)
     target_type: Mapped[str] = mapped_column(String(32), nullable=False)
     target_id: Mapped[UUID] = mapped_column(Uuid, nullable=False)
+    # Derived from the event that causes the notice (``icop.notifications.service.dedupe_key``):
+    # an activity retried after its commit writes the same key, and the insert ignores it.
+    dedupe_key: Mapped[str] = mapped_column(String(200), nullable=False)
 
 
 class NotificationRead(Base):

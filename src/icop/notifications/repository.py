@@ -22,10 +22,30 @@ class NotificationRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def add(self, notification: Notification) -> Notification:
-        self.session.add(notification)
-        await self.session.flush()
-        return notification
+    async def add_once(self, notification: Notification) -> bool:
+        """Insert the notice unless the tenant has one with its ``dedupe_key`` already (an
+        activity retried after its commit); whether it was inserted. ``notification`` carries
+        every value (its id included) and stays a plain object, readable after the unit of work
+        ends however it ends."""
+        values = {
+            column.key: getattr(notification, column.key)
+            for column in Notification.__table__.columns
+            if getattr(notification, column.key) is not None
+        }
+        inserted = await self.session.scalar(
+            insert(Notification)
+            .values(values)
+            .on_conflict_do_nothing(
+                index_elements=[Notification.tenant_id, Notification.dedupe_key]
+            )
+            .returning(Notification.id)
+        )
+        return inserted is not None
+
+    async def by_dedupe_key(self, dedupe_key: str) -> Notification | None:
+        return await self.session.scalar(
+            select(Notification).where(Notification.dedupe_key == dedupe_key)
+        )
 
     def _read_by(self, reader_id: UUID) -> ColumnElement[bool]:
         return and_(

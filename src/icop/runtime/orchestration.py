@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager, nullcontext
 from typing import NoReturn
 
 from icop.config import Settings
+from icop.events.retention import background_pruner
 from icop.notifications.delivery import background_deliverer
 from icop.observability.metrics import record_build_info
 from icop.observability.tracing import flush_tracing, setup_tracing, worker_service_name
@@ -41,6 +42,9 @@ async def api_orchestration(runtime: Runtime) -> AsyncIterator[None]:
             background_sweeper(runtime.sessionmaker, client),
             background_deliverer(
                 runtime.settings, runtime.sessionmaker, runtime.keyring, runtime.http
+            ),
+            background_pruner(
+                runtime.sessionmaker, retention_days=runtime.settings.run_event_retention_days
             ),
         ):
             if not runtime.settings.api_workers:

@@ -554,6 +554,9 @@ class Publisher:
                 detail=reason,
                 target_type="post",
                 target_id=post.id,
+                # A later retry that leaves it unconfirmed again is news; a replay of this
+                # one is not.
+                occurrence=f"attempt-{attempt.attempt_no}",
             )
         return PublishOutcome(PostStatus.UNCONFIRMED, reason=reason)
 

@@ -616,7 +616,7 @@ export interface paths {
         /**
          * Get Kit
          * @description The colours, name and font the image renderer uses for this tenant: its own kit, or
-         *     the default (``is_default: true``).
+         *     the default (``is_default: true``), and its logo, if it has one.
          */
         get: operations["get_kit_api_v1_brand_kit_get"];
         /**
@@ -631,6 +631,52 @@ export interface paths {
          * @description Back to the default kit.
          */
         delete: operations["delete_kit_api_v1_brand_kit_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/brand/logo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Put Logo
+         * @description Upload (or replace) the logo drawn on the tenant's cards (multipart). It is stored as a
+         *     PNG of at most 1024 pixels a side, made from the pixels alone (ADR 0026); too large a file
+         *     is 413, anything else it cannot use is 422 with a ``reason``.
+         */
+        put: operations["put_logo_api_v1_brand_logo_put"];
+        post?: never;
+        /**
+         * Delete Logo
+         * @description Remove the logo; cards rendered from now on have none.
+         */
+        delete: operations["delete_logo_api_v1_brand_logo_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/brand/logo/{logo_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Logo
+         * @description The tenant's current logo; the id changes with every upload, so it may be cached.
+         */
+        get: operations["get_logo_api_v1_brand_logo__logo_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -769,7 +815,7 @@ export interface paths {
          * Card Preview
          * @description The local renderer's card for a brand kit that need not be saved yet (the brand page's
          *     preview): nothing is stored. The kit must pass the same contrast rule as ``PUT
-         *     /brand/kit``.
+         *     /brand/kit``; ``logo: true`` draws the tenant's saved logo.
          */
         post: operations["card_preview_api_v1_images_card_preview_post"];
         delete?: never;
@@ -2251,6 +2297,14 @@ export interface components {
              */
             file: string;
         };
+        /** Body_put_logo_api_v1_brand_logo_put */
+        Body_put_logo_api_v1_brand_logo_put: {
+            /**
+             * File
+             * @description PNG, JPEG or WebP, at most 512 KiB, 32 to 4096 pixels a side. SVG is refused.
+             */
+            file: string;
+        };
         /** Body_upload_document_api_v1_knowledge_documents_upload_post */
         Body_upload_document_api_v1_knowledge_documents_upload_post: {
             /**
@@ -2298,6 +2352,8 @@ export interface components {
              * @description True when the tenant has no kit of its own.
              */
             is_default: boolean;
+            /** @description The logo drawn on cards (PUT /brand/logo); kept when the colours are reset. */
+            logo?: components["schemas"]["BrandLogoOut"] | null;
             /** Name */
             name: string;
             /** Text */
@@ -2339,6 +2395,38 @@ export interface components {
              * @example #14532d
              */
             text: string;
+        };
+        /** BrandLogoOut */
+        BrandLogoOut: {
+            /** Height */
+            height: number;
+            /**
+             * Id
+             * Format: uuid
+             * @description New with every upload: the URL names this version.
+             */
+            id: string;
+            /**
+             * Size Bytes
+             * @description Size of the stored PNG.
+             */
+            size_bytes: number;
+            /** @description What was uploaded; stored as PNG. */
+            source_format: components["schemas"]["LogoFormat"];
+            /**
+             * Uploaded At
+             * Format: date-time
+             */
+            uploaded_at: string;
+            /** Uploaded By */
+            uploaded_by: string | null;
+            /**
+             * Url
+             * @description Where the logo is served (GET, the tenant's members): a PNG, same origin as the API, cacheable for good (a new upload has a new URL).
+             */
+            url: string;
+            /** Width */
+            width: number;
         };
         /** CallOut */
         CallOut: {
@@ -2447,6 +2535,12 @@ export interface components {
              * @description Above the title.
              */
             kicker?: string | null;
+            /**
+             * Logo
+             * @description Draw the tenant's saved logo (GET /brand/kit's `logo`) on the card; ignored when it has none.
+             * @default false
+             */
+            logo: boolean;
             /**
              * Name
              * @description The brand's name, written in the footer of rendered cards.
@@ -3056,6 +3150,12 @@ export interface components {
              */
             tenant_id?: string | null;
         };
+        /**
+         * LogoFormat
+         * @description What the uploaded file was; the stored logo is always a PNG made from it.
+         * @enum {string}
+         */
+        LogoFormat: "png" | "jpeg" | "webp";
         /** MarkedRead */
         MarkedRead: {
             /** Marked */
@@ -8187,6 +8287,260 @@ export interface operations {
             };
             /** @description Forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_logo_api_v1_brand_logo_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_put_logo_api_v1_brand_logo_put"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BrandLogoOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_logo_api_v1_brand_logo_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_logo_api_v1_brand_logo__logo_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                logo_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The logo, a PNG. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": unknown;
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

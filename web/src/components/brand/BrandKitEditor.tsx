@@ -8,10 +8,12 @@ import { useEffect, useState } from "react";
 import type { components } from "@/api/schema";
 import { csrfHeaders, problemMessage } from "@/lib/browser";
 
+import { BrandLogo } from "./BrandLogo";
 import { contrastRatio, grade, MIN_CARD_CONTRAST, parseHex } from "./contrast";
 
 type Kit = components["schemas"]["BrandKitOut"];
 type Font = components["schemas"]["BrandFontOut"];
+type Logo = components["schemas"]["BrandLogoOut"];
 
 function ContrastLine(props: { label: string; foreground: string; background: string; testId: string }) {
   const t = useTranslations("workspace.brand");
@@ -125,11 +127,14 @@ interface CardKit {
  * moment after the last change (not on every keystroke). While the kit cannot be rendered (a
  * colour half typed, contrast under the floor) or the API does not answer, the browser's
  * sketch stands in, labelled as such. */
-function CardPreview(props: { kit: CardKit; fontLabel: string | null; legible: boolean }) {
+function CardPreview(props: { kit: CardKit; fontLabel: string | null; legible: boolean; logoId: string | null }) {
   const t = useTranslations("workspace.brand");
   const [src, setSrc] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
+  // Which logo the card on screen was drawn with (set with the image, not when asked for).
+  const [renderedLogo, setRenderedLogo] = useState<string | null>(null);
   const { name, background, accent, text, font } = props.kit;
+  const logoId = props.logoId;
   const title = t("sampleTitle");
   const subtitle = t("sampleSubtitle");
   const kicker = t("sampleKicker");
@@ -146,7 +151,8 @@ function CardPreview(props: { kit: CardKit; fontLabel: string | null; legible: b
         const response = await fetch("/api/v1/images/card-preview", {
           method: "POST",
           headers: { "content-type": "application/json", ...csrfHeaders() },
-          body: JSON.stringify({ name: name.trim(), background, accent, text, font, title, subtitle, kicker }),
+          // The saved logo, drawn by the renderer (a new id re-renders the card).
+          body: JSON.stringify({ name: name.trim(), background, accent, text, font, title, subtitle, kicker, logo: logoId !== null }),
           signal: abort.signal,
         });
         const url = response.ok ? URL.createObjectURL(await response.blob()) : null;
@@ -154,6 +160,7 @@ function CardPreview(props: { kit: CardKit; fontLabel: string | null; legible: b
           if (previous) URL.revokeObjectURL(previous);
           return url;
         });
+        setRenderedLogo(logoId);
       } catch {
         if (!abort.signal.aborted) setSrc(null);
       }
@@ -163,7 +170,7 @@ function CardPreview(props: { kit: CardKit; fontLabel: string | null; legible: b
       abort.abort();
       window.clearTimeout(timer);
     };
-  }, [name, background, accent, text, font, title, subtitle, kicker, props.legible]);
+  }, [name, background, accent, text, font, title, subtitle, kicker, props.legible, logoId]);
 
   if (!src) return <CardSketch name={name} background={background} accent={accent} text={text} font={props.fontLabel} />;
   return (
@@ -177,6 +184,7 @@ function CardPreview(props: { kit: CardKit; fontLabel: string | null; legible: b
         src={src}
         alt={t("renderedAlt", { title })}
         data-testid="card-rendered"
+        data-logo={renderedLogo ?? "none"}
         aria-busy={pending}
         style={{ maxWidth: 300, width: "100%", borderRadius: 8, opacity: pending ? 0.6 : 1 }}
       />
@@ -195,6 +203,7 @@ export function BrandKitEditor(props: { kit: Kit; fonts: Font[]; canEdit: boolea
   const [accent, setAccent] = useState(props.kit.accent);
   const [text, setText] = useState(props.kit.text);
   const [font, setFont] = useState<string | null>(props.kit.font ?? null);
+  const [logo, setLogo] = useState<Logo | null>(props.kit.logo ?? null);
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
 
@@ -287,11 +296,9 @@ export function BrandKitEditor(props: { kit: Kit; fonts: Font[]; canEdit: boolea
             {message.text}
           </Alert>
         )}
-        <Text size="xs" c="dimmed">
-          {t("logoMissing")}
-        </Text>
+        <BrandLogo logo={logo} canEdit={props.canEdit} onChange={setLogo} />
       </Stack>
-      <CardPreview kit={{ name, background, accent, text, font }} fontLabel={fontLabel} legible={legible} />
+      <CardPreview kit={{ name, background, accent, text, font }} fontLabel={fontLabel} legible={legible} logoId={logo?.id ?? null} />
     </SimpleGrid>
   );
 }

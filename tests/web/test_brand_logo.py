@@ -1,0 +1,72 @@
+"""The brand logo in a real browser (web/e2e/brand-logo.spec.ts): upload a PNG, see it on
+the API-rendered sample card, have an SVG refused, remove it; the same in Korean; a viewer
+sees it and cannot change it (the API refuses anyway)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import uuid
+from pathlib import Path
+
+import httpx
+import pytest
+
+from icop.runtime.web import Dashboard
+
+CHROMIUM = os.environ.get("ICOP_CHROMIUM", "/usr/bin/chromium")
+PASSWORD = "brand-logo-owner-password"
+VIEWER_PASSWORD = "brand-logo-viewer-password"
+
+
+@pytest.fixture(scope="module")
+def logo_workspace(live_api: str) -> dict[str, str]:
+    email = f"logo-{uuid.uuid4().hex[:8]}@example.com"
+    signup = httpx.post(
+        f"{live_api}/api/v1/auth/signup",
+        json={"email": email, "password": PASSWORD, "company_name": "Logo Garden Co"},
+    )
+    assert signup.status_code == 201, signup.text
+    owner = {"authorization": f"Bearer {signup.json()['access_token']}"}
+    viewer = f"logo-viewer-{uuid.uuid4().hex[:8]}@example.com"
+    invitation = httpx.post(
+        f"{live_api}/api/v1/invitations", headers=owner, json={"email": viewer, "role": "viewer"}
+    )
+    assert invitation.status_code == 201, invitation.text
+    accepted = httpx.post(
+        f"{live_api}/api/v1/invitations/accept",
+        json={"token": invitation.json()["token"], "password": VIEWER_PASSWORD},
+    )
+    assert accepted.status_code == 201, accepted.text
+    return {"email": email, "viewer_email": viewer}
+
+
+def test_brand_logo_in_a_real_browser(
+    dashboard: Dashboard, logo_workspace: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
+        pytest.skip("Debian's chromium is not installed (scripts/system-deps.sh installs it)")
+    artefacts = dashboard.directory / "test-artefacts"
+    result = subprocess.run(
+        ["npx", "--no-install", "playwright", "test", "e2e/brand-logo.spec.ts"],
+        cwd=dashboard.directory,
+        env={
+            **os.environ,
+            "ICOP_WEB_URL": dashboard.url,
+            "ICOP_CHROMIUM": CHROMIUM,
+            "ICOP_E2E_ARTEFACTS": str(artefacts),
+            "ICOP_E2E_LOGO_EMAIL": logo_workspace["email"],
+            "ICOP_E2E_LOGO_PASSWORD": PASSWORD,
+            "ICOP_E2E_LOGO_VIEWER_EMAIL": logo_workspace["viewer_email"],
+            "ICOP_E2E_LOGO_VIEWER_PASSWORD": VIEWER_PASSWORD,
+        },
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    with capsys.disabled():
+        print(f"\nbrand logo screenshots: {artefacts / 'screenshots'}")
+    assert result.returncode == 0, result.stdout[-8000:] + result.stderr[-4000:]
+    names = {p.name for p in (artefacts / "screenshots").glob("*.png")}
+    assert {"en-brand-logo.png", "en-brand-logo-refused.png", "ko-brand-logo.png"} <= names
