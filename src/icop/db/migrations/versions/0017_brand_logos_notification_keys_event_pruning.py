@@ -9,7 +9,7 @@
   the app role may not delete events: they are append-only history for it).
 
 Revision ID: 0017
-Revises: 0014
+Revises: 0016
 Create Date: 2026-12-07 13:30:00.000000
 """
 
@@ -24,7 +24,7 @@ from icop.db.migrate import app_role
 from icop.db.rls import disable_tenant_rls, enable_tenant_rls
 
 revision: str = "0017"
-down_revision: str | None = "0014"
+down_revision: str | None = "0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
