@@ -138,13 +138,16 @@ def resolve(design: Design, reference: str) -> Resolution:
 
     if not candidates:
         return Resolution("none", understood=understood)
-    if _mentions(text, ALL_WORDS):
-        understood["quantity"] = "all"
-        return Resolution("found", tuple(item.id for item in candidates), understood)
-
     ordinal = next((n for n, words in ORDINALS.items() if _mentions(text, words)), None)
     position = _first_key(POSITION_WORDS, text)
     size = _first_key(SIZE_WORDS, text)
+    everything = _mentions(text, ALL_WORDS)
+    if not (understood or everything) and ordinal is None and position is None and size is None:
+        # "the unicorn": no word of the reference names anything a design has.
+        return Resolution("none", understood={"unknown": reference.strip()[:80]})
+    if everything:
+        understood["quantity"] = "all"
+        return Resolution("found", tuple(item.id for item in candidates), understood)
     if ordinal is not None:
         understood["order"] = str(ordinal)
         ordered = sorted(candidates, key=lambda item: (round(item.top), item.left))
