@@ -1,105 +1,12 @@
-"""Designs the engine's tests share."""
+"""Designs the engine's tests (and benchmarks.editor) share: a 1080 x 1350 poster with a title,
+two lines of text, two images, a red button, a green dot, a blue band and a logo."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from icop.designs.document import Design
 
-POSTER = Design.model_validate(
-    {
-        "width": 1080,
-        "height": 1350,
-        "objects": [
-            {"type": "Rect", "id": "bg", "width": 1080, "height": 1350, "fill": "#f5f5f4"},
-            {
-                "type": "Rect",
-                "id": "band",
-                "left": 0,
-                "top": 0,
-                "width": 1080,
-                "height": 260,
-                "fill": "#1d4ed8",
-            },
-            {
-                "type": "Textbox",
-                "id": "title",
-                "role": "title",
-                "text": "Compost at home",
-                "left": 80,
-                "top": 60,
-                "width": 920,
-                "fontSize": 80,
-                "fill": "#ffffff",
-            },
-            {
-                "type": "Textbox",
-                "id": "line1",
-                "text": "Greens and browns",
-                "left": 80,
-                "top": 400,
-                "width": 600,
-                "fontSize": 36,
-                "fill": "#111111",
-            },
-            {
-                "type": "Textbox",
-                "id": "line2",
-                "text": "Keep it damp",
-                "left": 80,
-                "top": 480,
-                "width": 600,
-                "fontSize": 36,
-                "fill": "#111111",
-            },
-            {
-                "type": "Image",
-                "id": "photo-left",
-                "src": "media/a.jpg",
-                "left": 80,
-                "top": 700,
-                "width": 400,
-                "height": 400,
-            },
-            {
-                "type": "Image",
-                "id": "photo-right",
-                "src": "media/b.jpg",
-                "left": 600,
-                "top": 700,
-                "width": 400,
-                "height": 300,
-            },
-            {
-                "type": "Rect",
-                "id": "cta",
-                "role": "cta",
-                "left": 80,
-                "top": 1180,
-                "width": 300,
-                "height": 90,
-                "fill": "#dc2626",
-                "rx": 12,
-            },
-            {
-                "type": "Circle",
-                "id": "dot",
-                "left": 950,
-                "top": 1200,
-                "radius": 30,
-                "width": 60,
-                "height": 60,
-                "fill": "#16a34a",
-            },
-            {
-                "type": "Textbox",
-                "id": "brand",
-                "role": "logo",
-                "text": "ICOP",
-                "left": 900,
-                "top": 1280,
-                "width": 140,
-                "fontSize": 28,
-                "fill": "#111111",
-            },
-        ],
-    }
-)
+DATA = Path(__file__).parent / "data"
+POSTER = Design.model_validate(json.loads((DATA / "poster.json").read_text(encoding="utf-8")))

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from pydantic import TypeAdapter
 
 from icop.designs.actions import (
+    Action,
     DeleteObjects,
     Move,
     Resize,
@@ -17,7 +21,9 @@ from icop.designs.actions import (
 )
 from icop.designs.apply import apply
 from icop.designs.commands import parse
-from tests.designs.samples import POSTER
+from tests.designs.samples import DATA, POSTER
+
+ACTIONS: TypeAdapter[list[Action]] = TypeAdapter(list[Action])
 
 YELLOW = Style(fill="#facc15")
 COMMANDS = [
@@ -73,3 +79,16 @@ def test_a_command_the_rules_cannot_read_says_what_it_understood(command: str) -
     parsed = parse(POSTER, command)
     assert parsed.status == "not_understood" and parsed.actions == ()
     assert parsed.understood  # the answer says which part was not understood
+
+
+def test_the_held_out_command_set_is_read_exactly() -> None:
+    """tests/designs/data/commands.json: commands in English and Korean with the actions they
+    mean (benchmarks.editor reports the same set's accuracy)."""
+    cases = json.loads((DATA / "commands.json").read_text(encoding="utf-8"))
+    assert len(cases) >= 100 and {c["language"] for c in cases} == {"en", "ko"}
+    wrong = [
+        case["command"]
+        for case in cases
+        if parse(POSTER, case["command"]).actions != tuple(ACTIONS.validate_python(case["actions"]))
+    ]
+    assert wrong == []
