@@ -139,13 +139,13 @@ test.describe.serial("reviewing and editing an article", () => {
 
     await route.getByRole("button", { name: "Change the routing of seo.meta" }).click();
     // best_judged is for a contest's pool only: the API says so, nothing changes.
-    await route.getByRole("combobox", { name: "Mode" }).selectOption("best_judged");
+    await route.getByRole("combobox", { name: "Mode", exact: true }).selectOption("best_judged");
     await route.getByRole("button", { name: "Save the routing" }).click();
     await expect(route.getByRole("alert")).toContainText("best_judged applies to a judged contest's pool");
     await expectAccessible(page, "the routing editor with the API's refusal");
     await screenshot(page, "en-routing-refused");
 
-    await route.getByRole("combobox", { name: "Mode" }).selectOption("ordered");
+    await route.getByRole("combobox", { name: "Mode", exact: true }).selectOption("ordered");
     const second = (before[1] ?? "").replace(/ \(.*\)$/, "");
     await route.getByRole("button", { name: `Move ${second} up` }).click();
     await route.getByRole("button", { name: "Save the routing" }).click();
