@@ -58,7 +58,9 @@ class Document:
             parts.append(f"---\n{header}\n---\n")
         parts.append(self.body.strip() + "\n")
         if self.sources:
-            parts.append("\n" + self.sources.strip() + "\n")
+            # One blank line before the source list, as the graph writes it: a save of the
+            # SEO fields alone then changes the front matter and nothing else.
+            parts.append(self.sources.strip() + "\n")
         return "\n".join(parts)
 
 

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from icop.models import ArticleImage, ArticleStatus, SocialCopy
 from icop.schemas import Money, RequestModel, ResponseModel
@@ -103,22 +103,51 @@ class ArticleGraphOut(ResponseModel):
     slowest: str | None
 
 
+Keyword = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
+Hashtag = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=40, pattern=r"^[^\s#]+$"),
+]
+
+
 class SeoFields(RequestModel):
-    """The SEO fields as a person sets them; the limits are the ones search results cut at."""
+    """The SEO fields as a person sets them; the limits are the SEO agent's (SeoMeta: the
+    lengths search results cut at), checked rather than cut: a person sees why."""
 
     title: str = Field(min_length=1, max_length=60)
     meta_description: str = Field(min_length=1, max_length=160)
     slug: str = Field(min_length=1, max_length=80, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-    keywords: list[str] = Field(default_factory=list, max_length=10)
-    hashtags: list[str] = Field(default_factory=list, max_length=10)
+    keywords: list[Keyword] = Field(default_factory=list, max_length=10)
+    hashtags: list[Hashtag] = Field(
+        default_factory=list, max_length=10, description="Without '#' (a leading one is dropped)."
+    )
+
+    @field_validator("hashtags", mode="before")
+    @classmethod
+    def _without_hash(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            return [v.strip().removeprefix("#") if isinstance(v, str) else v for v in value]
+        return value
+
+    @field_validator("keywords", "hashtags")
+    @classmethod
+    def _distinct(cls, value: list[str]) -> list[str]:
+        seen: set[str] = set()
+        for item in value:
+            if item.casefold() in seen:
+                raise ValueError(f"{item!r} is listed twice")
+            seen.add(item.casefold())
+        return value
 
 
 class ContentUpdate(RequestModel):
-    markdown: str = Field(
+    markdown: str | None = Field(
+        default=None,
         min_length=1,
         max_length=200_000,
         description="The whole document as ``GET …/markdown`` gives it (front matter and the "
-        "source list included), or its body alone. Front matter is rebuilt from the SEO fields.",
+        "source list included), or its body alone. Front matter is rebuilt from the SEO fields. "
+        "Left out (with ``seo``): the text of the version edited, only the SEO fields change.",
     )
     seo: SeoFields | None = Field(
         default=None, description="Replaces the SEO fields; left out, they stay as they are."
@@ -132,6 +161,12 @@ class ContentUpdate(RequestModel):
         description='The version this edit started from (or send ``If-Match: "v<n>"``): '
         "a stale one is refused, nothing is overwritten.",
     )
+
+    @model_validator(mode="after")
+    def _something(self) -> ContentUpdate:
+        if self.markdown is None and self.seo is None:
+            raise ValueError("send the markdown, the SEO fields, or both")
+        return self
 
 
 class FindingOut(ResponseModel):

@@ -151,7 +151,7 @@ async def save(
     *,
     if_match: str | None,
 ) -> ContentSaved:
-    document = editing.parse(body.markdown)
+    document = editing.parse(body.markdown) if body.markdown is not None else None
     return await _store(
         session,
         settings,
@@ -205,7 +205,7 @@ async def _store(
     principal: Principal,
     article_id: UUID,
     *,
-    document: editing.Document,
+    document: editing.Document | None,
     seo: dict[str, Any] | None,
     summary: str | None,
     source: str,
@@ -216,7 +216,8 @@ async def _store(
     """``precondition``: (If-Match, base_version) when the caller must name the version it
     edited (checked after the article is found: another tenant's article is a 404 first).
     ``verbatim``: the exact text to store (a restore), instead of the document rendered
-    with the SEO fields in its front matter."""
+    with the SEO fields in its front matter. ``document`` None: the latest version's text
+    (an edit of the SEO fields alone)."""
     # The row lock serialises saves of one article: the version check below cannot race.
     article = await ArticleRepository(session).must_get(article_id, lock=True)
     if article.status not in EDITABLE or article.final_markdown is None:
@@ -232,6 +233,8 @@ async def _store(
         stale = f"you edited version {expected[0]}; the article is at version {latest.number}"
         raise PreconditionFailed(stale) if expected[1] else Conflict(stale, current=latest.number)
     seo = seo if seo is not None else dict(latest.seo)
+    if document is None:
+        document = editing.parse(latest.markdown)
     document = editing.with_seo(document, seo, article.language)
     sources = {int(c["number"]) for c in article.citations if isinstance(c, dict) and "number" in c}
     if not sources:
@@ -294,6 +297,7 @@ async def _store(
             "version": version.number,
             "from_version": latest.number,
             **({"restored_from": restored_from} if restored_from else {}),
+            **({"seo_changed": changed} if (changed := _seo_changed(latest.seo, seo)) else {}),
             "blocking_findings": len(blocking),
         },
     )
@@ -308,13 +312,15 @@ async def _store(
     return ContentSaved(article_id=article_id, status=article.status, version=_out(version, latest))
 
 
+def _seo_changed(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    return [key for key in sorted(set(after) | set(before)) if after.get(key) != before.get(key)]
+
+
 def _describe(previous: ArticleVersion, markdown: str, seo: dict[str, Any]) -> str:
     added = removed = 0
     for line in difflib.ndiff(previous.markdown.splitlines(), markdown.splitlines()):
         added += line.startswith("+ ")
         removed += line.startswith("- ")
-    changed = [
-        key for key in sorted(set(seo) | set(previous.seo)) if seo.get(key) != previous.seo.get(key)
-    ]
+    changed = _seo_changed(previous.seo, seo)
     text = f"{added} line(s) added, {removed} removed"
     return f"{text}; SEO: {', '.join(changed)}" if changed else text

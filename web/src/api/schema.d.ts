@@ -2678,9 +2678,9 @@ export interface components {
             base_version?: number | null;
             /**
              * Markdown
-             * @description The whole document as ``GET …/markdown`` gives it (front matter and the source list included), or its body alone. Front matter is rebuilt from the SEO fields.
+             * @description The whole document as ``GET …/markdown`` gives it (front matter and the source list included), or its body alone. Front matter is rebuilt from the SEO fields. Left out (with ``seo``): the text of the version edited, only the SEO fields change.
              */
-            markdown: string;
+            markdown?: string | null;
             /** @description Replaces the SEO fields; left out, they stay as they are. */
             seo?: components["schemas"]["SeoFields"] | null;
             /**
@@ -4192,10 +4192,14 @@ export interface components {
         };
         /**
          * SeoFields
-         * @description The SEO fields as a person sets them; the limits are the ones search results cut at.
+         * @description The SEO fields as a person sets them; the limits are the SEO agent's (SeoMeta: the
+         *     lengths search results cut at), checked rather than cut: a person sees why.
          */
         SeoFields: {
-            /** Hashtags */
+            /**
+             * Hashtags
+             * @description Without '#' (a leading one is dropped).
+             */
             hashtags?: string[];
             /** Keywords */
             keywords?: string[];

@@ -7,7 +7,18 @@ export interface Finding {
 }
 
 /** The publishability gate's findings: what it blocked on, what a reviewer should look at. */
-export function FindingList({ findings, label }: { findings: Finding[]; label?: string }) {
+export function FindingList({
+  findings,
+  label,
+  anchors,
+  anchorLabel,
+}: {
+  findings: Finding[];
+  label?: string;
+  /** The id of the highlight in the article of each finding placed there (by index). */
+  anchors?: Record<number, string>;
+  anchorLabel?: string;
+}) {
   return (
     <List spacing="xs" size="sm" aria-label={label} listStyleType="none">
       {findings.map((finding, index) => (
@@ -22,6 +33,14 @@ export function FindingList({ findings, label }: { findings: Finding[]; label?: 
               </Text>
               {": "}
               {finding.detail}
+              {anchors?.[index] && (
+                <>
+                  {" "}
+                  <a className="link" href={`#${anchors[index]}`} data-testid="finding-anchor">
+                    {anchorLabel}
+                  </a>
+                </>
+              )}
             </Text>
           </Group>
         </ListItem>

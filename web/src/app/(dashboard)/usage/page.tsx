@@ -3,9 +3,11 @@ import type { Metadata } from "next";
 import { getFormatter, getTranslations } from "next-intl/server";
 
 import { must, serverApi } from "@/api/server";
+import { RoutingPolicy } from "@/components/routing/RoutingPolicy";
 import { DataTable } from "@/components/ui/DataTable";
 import { PageTitle } from "@/components/ui/PageTitle";
 import { UsageChart } from "@/components/usage/UsageChart";
+import { atLeast } from "@/lib/roles";
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations("usage"))("title") };
@@ -19,11 +21,13 @@ export default async function UsagePage() {
   const tw = await getTranslations("workspace.usage");
   const ts = await getTranslations();
   const format = await getFormatter();
-  const [usage, models, routing] = await Promise.all([
+  const [usage, models, routing, me] = await Promise.all([
     must(api.GET("/api/v1/usage")),
     must(api.GET("/api/v1/llm/usage", { params: { query: { days: DAYS } } })),
     must(api.GET("/api/v1/llm/routing")),
+    must(api.GET("/api/v1/me")),
   ]);
+  const tr = await getTranslations("review.routing");
   const number = (value: string | null) => (value === null ? t("unlimited") : format.number(Number(value)));
   const money = (value: string | number) => format.number(Number(value), { style: "currency", currency: "USD" });
   return (
@@ -88,23 +92,8 @@ export default async function UsagePage() {
           <Title order={2} size="h4" id="routing-heading">
             {tw("routing")}
           </Title>
-          <Text size="sm">{tw("routingExplain")}</Text>
-          <DataTable
-            caption={tw("routing")}
-            empty={tw("noRoutes")}
-            headers={[tw("task"), tw("mode"), tw("candidates"), tw("source")]}
-            rows={routing.map((route) => [
-              <code key="task">{route.task}</code>,
-              tw(`routingMode.${route.mode}`),
-              route.candidates
-                .map(
-                  (candidate, index) =>
-                    `${index + 1}. ${candidate.provider}/${candidate.model}${candidate.configured ? "" : ` (${tw("notConfigured")})`}`,
-                )
-                .join("  "),
-              route.overridden ? tw("overridden") : tw("platform"),
-            ])}
-          />
+          <Text size="sm">{atLeast(me.role, "admin") ? tr("explainAdmin") : tr("explain")}</Text>
+          <RoutingPolicy routes={routing} canEdit={atLeast(me.role, "admin")} />
         </Stack>
       </Stack>
     </>

@@ -4,14 +4,18 @@ import Link from "next/link";
 import { getFormatter, getTranslations } from "next-intl/server";
 
 import { must, serverApi } from "@/api/server";
+import { annotateArticle } from "@/components/articles/AnnotatedArticle";
 import { ArticleEditor } from "@/components/articles/ArticleEditor";
 import { ArticleMarkdown } from "@/components/articles/ArticleMarkdown";
 import { DiffView } from "@/components/articles/DiffView";
 import { FindingList, type Finding } from "@/components/articles/FindingList";
 import { PublishButtons } from "@/components/articles/PublishButtons";
+import { SeoEditButton } from "@/components/articles/SeoEditButton";
 import { DecisionButtons, RestoreButton } from "@/components/articles/VersionActions";
 import { DataTable } from "@/components/ui/DataTable";
 import { StatusBadge } from "@/components/ui/StatusBadge";
+import type { GateFinding } from "@/lib/findings/anchor";
+import type { SeoValues } from "@/lib/seo";
 
 type Params = { params: Promise<{ id: string }>; searchParams: Promise<{ version?: string | string[] }> };
 
@@ -46,6 +50,18 @@ function gateFindings(quality: Record<string, unknown>): Finding[] {
   );
 }
 
+function seoValues(seo: Record<string, unknown>): SeoValues {
+  const text = (value: unknown) => (typeof value === "string" ? value : "");
+  const list = (value: unknown) => (Array.isArray(value) ? value.filter((item): item is string => typeof item === "string") : []);
+  return {
+    title: text(seo.title),
+    meta_description: text(seo.meta_description),
+    slug: text(seo.slug),
+    keywords: list(seo.keywords),
+    hashtags: list(seo.hashtags),
+  };
+}
+
 export default async function ArticlePage({ params, searchParams }: Params) {
   const { id } = await params;
   const requested = Number((await searchParams).version);
@@ -70,6 +86,19 @@ export default async function ArticlePage({ params, searchParams }: Params) {
   const findings = current ? current.findings : gateFindings(article.quality ?? {});
 
   const t = await getTranslations("articles");
+  const tr = await getTranslations("review");
+  // The findings on the sentences they quote; the list below links to each one placed.
+  const describe = (finding: GateFinding) => {
+    const citation = /^\[\d+\](?:→\[\d+\])?/.exec(finding.detail)?.[0];
+    const action = tr.has(`action.${finding.action}`) ? tr(`action.${finding.action}`) : finding.action;
+    const what = tr.has(`code.${finding.code}`) ? tr(`code.${finding.code}`) : finding.code;
+    return `${action}: ${what}${citation ? ` (${citation})` : ""}`;
+  };
+  const annotated =
+    article.final_markdown && findings.length > 0 ? annotateArticle(article.final_markdown, findings, describe) : null;
+  const anchors = annotated ? Object.fromEntries([...annotated.placed].map(([index, place]) => [index, place.anchor])) : {};
+  const seo = seoValues(current?.seo ?? article.seo ?? {});
+  const editable = Boolean(current && canEdit && EDITABLE.has(article.status));
   const tv = await getTranslations("versions");
   const ts = await getTranslations();
   const format = await getFormatter();
@@ -84,7 +113,17 @@ export default async function ArticlePage({ params, searchParams }: Params) {
         <StatusBadge status={article.status} label={ts(`articleStatus.${article.status}`)} />
         <Text size="sm">{t("language", { language: article.language })}</Text>
       </Group>
-      {article.final_markdown ? (
+      {annotated && annotated.placed.size > 0 && (
+        <Text size="sm" data-testid="findings-in-text">
+          {tr("inText", { count: annotated.placed.size })}{" "}
+          <a className="link" href="#findings">
+            {tr("toList")}
+          </a>
+        </Text>
+      )}
+      {annotated ? (
+        annotated.article
+      ) : article.final_markdown ? (
         <ArticleMarkdown markdown={article.final_markdown} />
       ) : (
         <>
@@ -125,7 +164,27 @@ export default async function ArticlePage({ params, searchParams }: Params) {
           <Title order={2} size="h4" id="findings">
             {t("findings")}
           </Title>
-          <FindingList findings={findings} label={t("findings")} />
+          <FindingList findings={findings} label={t("findings")} anchors={anchors} anchorLabel={tr("showInText")} />
+        </section>
+      )}
+      {article.final_markdown && (
+        <section aria-labelledby="seo">
+          <Title order={2} size="h4" id="seo">
+            {tr("seo.heading")}
+          </Title>
+          <DataTable
+            caption={tr("seo.heading")}
+            empty=""
+            headers={[tr("seo.field"), tr("seo.value")]}
+            rows={[
+              [tr("seo.title"), seo.title],
+              [tr("seo.description"), seo.meta_description],
+              [tr("seo.slug"), <code key="slug">{seo.slug}</code>],
+              [tr("seo.keywords"), seo.keywords.join(", ")],
+              [tr("seo.hashtags"), seo.hashtags.map((tag) => `#${tag}`).join(" ")],
+            ]}
+          />
+          {editable && current && <SeoEditButton articleId={id} version={current.number} seo={seo} />}
         </section>
       )}
       {article.status === "awaiting_approval" && canEdit && (
