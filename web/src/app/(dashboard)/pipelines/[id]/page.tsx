@@ -4,6 +4,7 @@ import Link from "next/link";
 import { getFormatter, getTranslations } from "next-intl/server";
 
 import { must, serverApi } from "@/api/server";
+import { PublishingDefaults } from "@/components/pipelines/PublishingDefaults";
 import { RunNowButton } from "@/components/pipelines/RunNowButton";
 import { ScheduleEditor } from "@/components/pipelines/ScheduleEditor";
 import { DataTable } from "@/components/ui/DataTable";
@@ -42,6 +43,7 @@ export default async function PipelinePage({ params }: Params) {
   const t = await getTranslations("run");
   const tp = await getTranslations("pipelines");
   const ta = await getTranslations("accountPlans.pipelines");
+  const td = await getTranslations("pipelineDefaults");
   const format = await getFormatter();
   const source =
     pipeline.source_type === "google_sheet"
@@ -65,6 +67,12 @@ export default async function PipelinePage({ params }: Params) {
           {ta("scheduleTitle")}
         </Title>
         <ScheduleEditor pipelineId={id} cron={pipeline.schedule_cron} paused={pipeline.schedule_paused} canEdit={canEdit} />
+      </section>
+      <section aria-labelledby="defaults-heading">
+        <Title order={2} size="h4" id="defaults-heading" mb="xs">
+          {td("title")}
+        </Title>
+        <PublishingDefaults pipelineId={id} defaults={pipeline.defaults} canEdit={canEdit} />
       </section>
       <section aria-labelledby="runs-heading">
         <Title order={2} size="h4" id="runs-heading" mb="xs">
