@@ -44,6 +44,9 @@ class Tenant(TimestampMixin, Base):
     blog_slug: Mapped[str | None] = mapped_column(String(80), unique=True)
     """The tenant's public blog at ``/blog/{blog_slug}``: set when it first publishes an
     article. Not secret (it is in every public URL)."""
+    time_zone: Mapped[str] = mapped_column(String(64), nullable=False, server_default="UTC")
+    """The IANA zone (``Asia/Seoul``) the tenant's pipeline schedules run in and its dashboard
+    shows times in (icop.tenants.zones checks the name)."""
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now(), nullable=False
     )
