@@ -126,7 +126,7 @@ export function WebhookSetting(props: { webhook: Webhook }) {
           <Button variant="default" onClick={sendTest} loading={busy === "test"} disabled={busy !== null}>
             {t("test")}
           </Button>
-          <Button variant="subtle" color="red.8" onClick={remove} loading={busy === "remove"} disabled={busy !== null}>
+          <Button variant="default" onClick={remove} loading={busy === "remove"} disabled={busy !== null}>
             {t("remove")}
           </Button>
         </Group>
