@@ -217,3 +217,31 @@ async def test_a_rolled_back_notification_is_never_delivered(
     assert await _deliveries(connection, owner) == []
     assert await _deliverer(context).deliver_due() == 0
     assert hook.bodies == []
+
+
+async def test_a_test_message_reports_what_the_webhook_answered(
+    client: ApiClient, hook: HookServer
+) -> None:
+    owner = await client.signup("Test Hook Co")
+    viewer = await client.add_member(owner, "viewer")
+    url = "/api/v1/notifications/webhook/test"
+    missing = await client.post(url, headers=owner.headers)
+    assert missing.status_code == 404, missing.text
+    assert missing.headers["content-type"].startswith("application/problem+json")
+
+    await client.put("/api/v1/notifications/webhook", headers=owner.headers, json={"url": hook.url})
+    assert (await client.post(url, headers=viewer.headers)).status_code == 403
+    hook.script = [200, 500]
+    sent = await client.post(url, headers=owner.headers)
+    assert sent.status_code == 200, sent.text
+    assert sent.json() == {"delivered": True, "status_code": 200, "error": None}
+    assert hook.bodies[-1]["text"].startswith("*ICOP test notification*")
+    failed = (await client.post(url, headers=owner.headers)).json()
+    assert failed == {"delivered": False, "status_code": 500, "error": "HTTP 500"}
+    # A check, not a notification: nothing is listed or queued for a retry.
+    assert (await client.get("/api/v1/notifications", headers=owner.headers)).json()["items"] == []
+    assert len(hook.bodies) == 2
+
+    audit = (await client.get("/api/v1/audit-log", headers=owner.headers)).json()
+    tested = [e["details"] for e in audit if e["action"] == "notifications.webhook_tested"]
+    assert sorted(d["delivered"] for d in tested) == [False, True]

@@ -1,5 +1,6 @@
 """A pipeline's cron schedule as a Temporal Schedule on the local dev server: create, update,
-pause, resume, trigger now, delete with the pipeline — and it fires on time.
+pause, resume, trigger now, delete with the pipeline — and it fires on time, by the clock of the
+tenant's time zone, and follows the tenant to a new zone.
 
 The time-skipping test server does not implement schedules (CreateSchedule is "unimplemented"
 there), so the firing is observed on the dev server with an every-minute cron (≤ 60 s)."""
@@ -8,8 +9,10 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.service import RPCError
 
 from icop.auth.principal import Principal, PrincipalKind
@@ -20,6 +23,8 @@ from icop.orchestrator.connection import LazyClient
 from icop.planning import schedules, service
 from icop.planning.repository import RunRepository
 from icop.planning.schemas import PipelineUpdate
+from icop.tenants import service as tenants
+from icop.tenants.schemas import TenantUpdate
 from tests.planning.conftest import Setup
 
 
@@ -127,3 +132,48 @@ async def test_trigger_now_and_a_bad_cron(setup: Setup) -> None:
         )
     with pytest.raises(RPCError):
         await handle.describe()
+
+
+async def test_cron_runs_by_the_tenant_clock_and_follows_a_new_zone(setup: Setup) -> None:
+    temporal = LazyClient(setup.settings)
+    principal = _principal(setup, await _creator(setup))
+    handle = setup.client.get_schedule_handle(schedules.schedule_id(setup.pipeline_id))
+
+    async def follow(session: AsyncSession, who: Principal, zone: str) -> int:
+        return await service.follow_time_zone(session, temporal, who, zone)
+
+    async def set_zone(zone: str) -> None:
+        async with unit_of_work(setup.sessionmaker, setup.tenant_id) as session:
+            await tenants.update(session, principal, TenantUpdate(time_zone=zone), follow)
+
+    # A schedule made after the zone is set is read in it.
+    await set_zone("Asia/Seoul")
+    async with unit_of_work(setup.sessionmaker, setup.tenant_id) as session:
+        await service.update(
+            session,
+            temporal,
+            principal,
+            setup.pipeline_id,
+            PipelineUpdate(schedule_cron="30 9 * * 1-5", schedule_paused=True),
+        )
+    described = await handle.describe()
+    assert described.schedule.spec.time_zone_name == "Asia/Seoul"
+    seoul = described.info.next_action_times[0].astimezone(ZoneInfo("Asia/Seoul"))
+    assert (seoul.hour, seoul.minute, seoul.weekday() < 5) == (9, 30, True)
+    # 09:30 in Seoul is 00:30 UTC: not the UTC reading of the same cron.
+    assert described.info.next_action_times[0].astimezone(UTC).hour == 0
+
+    # The tenant moves: the existing (even paused) schedule follows, 09:30 on the new clock.
+    await set_zone("America/New_York")
+    described = await handle.describe()
+    assert described.schedule.spec.time_zone_name == "America/New_York"
+    assert described.schedule.state.paused
+    new_york = described.info.next_action_times[0].astimezone(ZoneInfo("America/New_York"))
+    assert (new_york.hour, new_york.minute) == (9, 30)
+
+    await set_zone("UTC")
+    described = await handle.describe()
+    utc = described.info.next_action_times[0].astimezone(UTC)
+    assert (described.schedule.spec.time_zone_name, utc.hour, utc.minute) == ("UTC", 9, 30)
+    async with unit_of_work(setup.sessionmaker, setup.tenant_id) as session:
+        await service.delete(session, temporal, principal, setup.pipeline_id)

@@ -37,7 +37,7 @@ async function apiGet<T>(page: Page, path: string): Promise<T> {
 test.describe.serial("posting: accounts, composer, calendar", () => {
   test.skip(!POSTING.email, "run by tests/web/test_posting.py, which starts the emulator and Temporal");
 
-  // The dashboard's time zone is UTC here (ICOP_WEB_TIME_ZONE unset): three days ahead at 10:00.
+  // The tenant keeps its default time zone, UTC, here: three days ahead at 10:00.
   const due = addDays(dayOf(new Date()), 3);
 
   test("connects Facebook Pages, Instagram, Threads and X through the emulator's consent pages", async ({ page }) => {

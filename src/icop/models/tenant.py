@@ -49,6 +49,9 @@ class Tenant(TimestampMixin, Base):
     post_links: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False, server_default="{}")
     """Per platform, whether posts link to the article's public page ({"x": false, ...}); a
     platform not named takes its default (``icop.syndication.article_links``)."""
+    time_zone: Mapped[str] = mapped_column(String(64), nullable=False, server_default="UTC")
+    """The IANA zone (``Asia/Seoul``) the tenant's pipeline schedules run in and its dashboard
+    shows times in (icop.tenants.zones checks the name)."""
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now(), nullable=False
     )

@@ -20,12 +20,16 @@ from uuid import UUID
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from icop.audit import service as audit
+from icop.auth.principal import Principal
 from icop.config import Settings
 from icop.credentials.vault import Keyring
 from icop.db import system
 from icop.db.session import unit_of_work
+from icop.errors import NotFound
 from icop.kit.background import in_background
 from icop.notifications.repository import ClaimedDelivery, DeliveryRepository, WebhookRepository
+from icop.notifications.schemas import WebhookTestOut
 from icop.notifications.webhook import decrypt_url
 
 logger = logging.getLogger(__name__)
@@ -146,6 +150,53 @@ class WebhookDeliverer:
                 )
             with suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), self.policy.poll_s)
+
+
+TEST_TITLE = "ICOP test notification"
+
+
+async def send_test(
+    session: AsyncSession,
+    settings: Settings,
+    keyring: Keyring,
+    http: httpx.AsyncClient,
+    principal: Principal,
+) -> WebhookTestOut:
+    """Post one test message to the configured webhook now, once, and say what it answered,
+    so a person setting it up sees at once whether the URL works. Not queued and not retried:
+    it is a check, not a notification. The request waits at most the delivery timeout."""
+    webhook = await WebhookRepository(session).get()
+    if webhook is None:
+        raise NotFound("no notification webhook is configured")
+    text = message_text(
+        TEST_TITLE,
+        "The webhook works: ICOP will post approvals waiting, failed runs and unconfirmed "
+        "posts here.",
+        settings.dashboard_base_url,
+    )
+    status_code: int | None = None
+    error: str | None = None
+    try:
+        response = await http.post(
+            decrypt_url(keyring, webhook),
+            json={"text": text},
+            timeout=settings.notification_webhook_timeout_s,
+        )
+        status_code = response.status_code
+        if not response.is_success:
+            error = f"HTTP {response.status_code}"
+    except httpx.HTTPError as failure:
+        error = f"{type(failure).__name__}: {failure}"[:500]
+    await audit.record(
+        session,
+        tenant_id=principal.tenant_id,
+        actor=principal,
+        action="notifications.webhook_tested",
+        target_type="notification_webhook",
+        target_id=webhook.id,
+        details={"delivered": error is None, "status_code": status_code},
+    )
+    return WebhookTestOut(delivered=error is None, status_code=status_code, error=error)
 
 
 @asynccontextmanager

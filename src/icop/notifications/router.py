@@ -1,22 +1,33 @@
 from __future__ import annotations
 
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, status
+import httpx
+from fastapi import APIRouter, Depends, Query, Request, status
 
 from icop.auth.dependencies import CurrentPrincipal, TenantSession, require_role
 from icop.credentials.dependencies import KeyringDep
-from icop.gateway.dependencies import Limit, Offset
+from icop.gateway.dependencies import Limit, Offset, SettingsDep, process_client
 from icop.gateway.problems import problem_responses
 from icop.models import NotificationKind, NotificationWebhook, Role
-from icop.notifications import service, webhook
+from icop.notifications import delivery, service, webhook
 from icop.notifications.schemas import (
     MarkedRead,
     NotificationOut,
     NotificationPage,
     WebhookOut,
     WebhookSet,
+    WebhookTestOut,
 )
+
+
+def get_http(request: Request) -> httpx.AsyncClient:
+    client: httpx.AsyncClient = process_client(request, "http")
+    return client
+
+
+HttpDep = Annotated[httpx.AsyncClient, Depends(get_http)]
 
 router = APIRouter(
     prefix="/notifications",
@@ -102,6 +113,24 @@ async def get_webhook(session: TenantSession) -> WebhookOut:
 async def delete_webhook(principal: CurrentPrincipal, session: TenantSession) -> None:
     """Stop sending notifications to the webhook (deliveries still queued are marked failed)."""
     await webhook.remove(session, principal)
+
+
+@router.post(
+    "/webhook/test",
+    response_model=WebhookTestOut,
+    dependencies=[require_role(Role.ADMIN)],
+    responses=problem_responses(401, 403, 404, 429),
+)
+async def send_test_notification(
+    principal: CurrentPrincipal,
+    session: TenantSession,
+    settings: SettingsDep,
+    keyring: KeyringDep,
+    http: HttpDep,
+) -> WebhookTestOut:
+    """Post a test message to the configured webhook now and report its answer (200 either
+    way: `delivered` says whether it worked); 404 when none is configured."""
+    return await delivery.send_test(session, settings, keyring, http, principal)
 
 
 @router.post("/read-all", response_model=MarkedRead, responses=problem_responses(401, 403, 429))

@@ -44,3 +44,11 @@ class WebhookOut(ResponseModel):
     hint: str | None = None
     key_id: str | None = None
     created_at: datetime | None = None
+
+
+class WebhookTestOut(ResponseModel):
+    delivered: bool = Field(description="The webhook answered 2xx.")
+    status_code: int | None = Field(
+        default=None, description="Its HTTP status; null when it could not be reached."
+    )
+    error: str | None = Field(default=None, description="Why it was not delivered.")

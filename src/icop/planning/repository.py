@@ -47,6 +47,15 @@ class PipelineRepository(Repository[ContentPipeline]):
         )
         return result.all()
 
+    async def scheduled(self) -> Sequence[ContentPipeline]:
+        """Every pipeline with a cron schedule (paused ones too: they keep their zone)."""
+        result = await self.session.scalars(
+            select(ContentPipeline)
+            .where(ContentPipeline.schedule_cron.is_not(None))
+            .order_by(ContentPipeline.created_at, ContentPipeline.id)
+        )
+        return result.all()
+
     async def delete(self, pipeline: ContentPipeline) -> None:
         await self.session.delete(pipeline)
         await self.session.flush()

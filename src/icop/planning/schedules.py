@@ -1,7 +1,9 @@
 """A pipeline's ``schedule_cron`` as a Temporal Schedule (replaces Celery Beat, PRODUCT.md §3).
 
 The schedule is derived state: ``sync`` makes Temporal match the pipeline row (create, update,
-pause, resume, delete), so calling it again after any change or failure is always right.
+pause, resume, delete), so calling it again after any change or failure is always right. The
+cron is read in the tenant's time zone (``tenants.time_zone``): Temporal computes the firings
+by that zone's clock, daylight-saving changes included.
 """
 
 from __future__ import annotations
@@ -51,7 +53,7 @@ def check_cron(expression: str) -> str:
     )
 
 
-def _schedule(pipeline: ContentPipeline, temporal: TemporalSettings) -> Schedule:
+def _schedule(pipeline: ContentPipeline, temporal: TemporalSettings, time_zone: str) -> Schedule:
     assert pipeline.schedule_cron
     return Schedule(
         action=ScheduleActionStartWorkflow(
@@ -63,7 +65,7 @@ def _schedule(pipeline: ContentPipeline, temporal: TemporalSettings) -> Schedule
             id=f"pipeline-run-{pipeline.id}",
             task_queue=temporal.queue_name(TaskQueue.PLANNING),
         ),
-        spec=ScheduleSpec(cron_expressions=[pipeline.schedule_cron]),
+        spec=ScheduleSpec(cron_expressions=[pipeline.schedule_cron], time_zone_name=time_zone),
         # A run still going when the next one is due: skip, do not stack runs of one plan.
         policy=SchedulePolicy(overlap=ScheduleOverlapPolicy.SKIP),
         state=ScheduleState(
@@ -73,13 +75,16 @@ def _schedule(pipeline: ContentPipeline, temporal: TemporalSettings) -> Schedule
     )
 
 
-async def sync(client: Client, temporal: TemporalSettings, pipeline: ContentPipeline) -> None:
+async def sync(
+    client: Client, temporal: TemporalSettings, pipeline: ContentPipeline, time_zone: str
+) -> None:
+    """``time_zone``: the tenant's IANA zone, which the cron expression is read in."""
     handle = client.get_schedule_handle(schedule_id(pipeline.id))
     try:
         if not pipeline.schedule_cron:
             await _delete_quietly(client, pipeline.id)
             return
-        desired = _schedule(pipeline, temporal)
+        desired = _schedule(pipeline, temporal, time_zone)
 
         def replace(_: ScheduleUpdateInput) -> ScheduleUpdate:
             return ScheduleUpdate(schedule=desired)

@@ -41,6 +41,7 @@ from icop.planning.schemas import (
 from icop.planning.sheets.a1 import column_index, column_letter, parse_a1
 from icop.planning.sheets.layout import ColumnMapping, PlanDefaults, parse_plan
 from icop.planning.workflows import PipelineRunWorkflow
+from icop.tenants.repository import TenantRepository
 
 MAX_IMPORT_BYTES = 2_000_000
 
@@ -97,8 +98,36 @@ async def create(
     if pipeline.schedule_cron:
         client = await require(temporal)()
         assert temporal is not None
-        await schedules.sync(client, temporal.settings, pipeline)
+        await schedules.sync(
+            client, temporal.settings, pipeline, await _time_zone(session, principal)
+        )
     return PipelineOut.model_validate(pipeline)
+
+
+async def _time_zone(session: AsyncSession, principal: Principal) -> str:
+    """The tenant's zone, which its schedules' cron expressions are read in."""
+    zone = await TenantRepository(session).time_zone(principal.tenant_id)
+    if zone is None:
+        raise NotFound("tenant not found")
+    return zone
+
+
+async def follow_time_zone(
+    session: AsyncSession, temporal: LazyClient | None, principal: Principal, time_zone: str
+) -> int:
+    """Move every scheduled pipeline of the tenant to ``time_zone``'s clock: a cron of
+    '0 9 * * *' keeps meaning nine in the morning where the team is. Runs in the zone change's
+    unit of work, before its commit: if the engine refuses one, the change rolls back; the
+    schedules moved before it already run by the new zone, and since a sync always makes the
+    engine match the rows, saving the zone again (or any schedule edit) settles them."""
+    scheduled = await PipelineRepository(session).scheduled()
+    if not scheduled:
+        return 0
+    client = await require(temporal)()
+    assert temporal is not None
+    for pipeline in scheduled:
+        await schedules.sync(client, temporal.settings, pipeline, time_zone)
+    return len(scheduled)
 
 
 def _check_range(sheet_range: str) -> None:
@@ -162,7 +191,9 @@ async def update(
     if schedule_changed:
         client = await require(temporal)()
         assert temporal is not None
-        await schedules.sync(client, temporal.settings, pipeline)
+        await schedules.sync(
+            client, temporal.settings, pipeline, await _time_zone(session, principal)
+        )
     return PipelineOut.model_validate(pipeline)
 
 

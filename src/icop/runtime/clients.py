@@ -17,6 +17,7 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from icop.articles.publishing import PublicLinkListener
+from icop.auth.principal import Principal
 from icop.auth.tokens import TokenService
 from icop.config import Settings
 from icop.credentials.vault import Keyring, build_keyring
@@ -33,6 +34,7 @@ from icop.llm.tenant_keys import ProviderFactory
 from icop.mail.mailer import Mailer, build_mailer
 from icop.orchestrator.connection import LazyClient
 from icop.orchestrator.queues import QUEUE_DEFAULTS, TaskQueue
+from icop.planning import service as planning
 from icop.storage.base import ObjectStore
 from icop.storage.factory import build_object_store
 from icop.syndication import article_links
@@ -122,6 +124,13 @@ class Runtime:
             events=EventHub(engine.url.set(drivername="postgresql").render_as_string(False)),
             mailer=build_mailer(settings),
         )
+
+    async def follow_time_zone(
+        self, session: AsyncSession, principal: Principal, time_zone: str
+    ) -> int:
+        """A tenant's new time zone reaches what runs by its clock (``PATCH /tenant``):
+        the tenants package sits below planning, so the composition root joins them."""
+        return await planning.follow_time_zone(session, self.temporal, principal, time_zone)
 
     async def aclose(self) -> None:
         await self.llm.aclose()

@@ -14,11 +14,24 @@ class TenantOut(ResponseModel):
     company_name: str
     subscription_plan: SubscriptionPlan
     status: str
+    time_zone: str = Field(
+        description="IANA time zone (e.g. `Asia/Seoul`): pipeline schedules fire by its "
+        "clock and the dashboard shows times in it."
+    )
     created_at: datetime
 
 
 class TenantUpdate(RequestModel):
-    company_name: str = Field(min_length=1, max_length=200)
+    """Only the fields sent change."""
+
+    company_name: str | None = Field(default=None, min_length=1, max_length=200)
+    time_zone: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=64,
+        description="An IANA name (`Asia/Seoul`, `UTC`); changing it moves every pipeline "
+        "schedule to the new zone's clock.",
+    )
 
 
 class UserOut(ResponseModel):

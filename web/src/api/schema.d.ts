@@ -1291,6 +1291,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/notifications/webhook/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send Test Notification
+         * @description Post a test message to the configured webhook now and report its answer (200 either
+         *     way: `delivered` says whether it worked); 404 when none is configured.
+         */
+        post: operations["send_test_notification_api_v1_notifications_webhook_test_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/notifications/{notification_id}/read": {
         parameters: {
             query?: never;
@@ -1684,14 +1705,22 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get Tenant */
+        /**
+         * Get Tenant
+         * @description The caller's tenant, its time zone included (any member may read it).
+         */
         get: operations["get_tenant_api_v1_tenant_get"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** Update Tenant */
+        /**
+         * Update Tenant
+         * @description Rename the tenant or change its time zone (owners and admins). A new zone moves every
+         *     pipeline schedule to its clock in the same request; 422 for a name that is no IANA zone,
+         *     503 when schedules exist and the workflow engine is unreachable (nothing changes then).
+         */
         patch: operations["update_tenant_api_v1_tenant_patch"];
         trace?: never;
     };
@@ -4361,11 +4390,24 @@ export interface components {
             /** Status */
             status: string;
             subscription_plan: components["schemas"]["SubscriptionPlan"];
+            /**
+             * Time Zone
+             * @description IANA time zone (e.g. `Asia/Seoul`): pipeline schedules fire by its clock and the dashboard shows times in it.
+             */
+            time_zone: string;
         };
-        /** TenantUpdate */
+        /**
+         * TenantUpdate
+         * @description Only the fields sent change.
+         */
         TenantUpdate: {
             /** Company Name */
-            company_name: string;
+            company_name?: string | null;
+            /**
+             * Time Zone
+             * @description An IANA name (`Asia/Seoul`, `UTC`); changing it moves every pipeline schedule to the new zone's clock.
+             */
+            time_zone?: string | null;
         };
         /** TokenPair */
         TokenPair: {
@@ -4652,6 +4694,24 @@ export interface components {
              * @description A Slack-compatible incoming webhook: https, or http to localhost only.
              */
             url: string;
+        };
+        /** WebhookTestOut */
+        WebhookTestOut: {
+            /**
+             * Delivered
+             * @description The webhook answered 2xx.
+             */
+            delivered: boolean;
+            /**
+             * Error
+             * @description Why it was not delivered.
+             */
+            error?: string | null;
+            /**
+             * Status Code
+             * @description Its HTTP status; null when it could not be reached.
+             */
+            status_code?: number | null;
         };
         /** AttemptOut */
         icop__images__schemas__AttemptOut: {
@@ -12427,6 +12487,96 @@ export interface operations {
             };
         };
     };
+    send_test_notification_api_v1_notifications_webhook_test_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookTestOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     mark_read_api_v1_notifications__notification_id__read_post: {
         parameters: {
             query?: never;
@@ -14995,6 +15145,16 @@ export interface operations {
             };
             /** @description Too Many Requests */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -2,6 +2,7 @@ import { headers } from "next/headers";
 import { getRequestConfig } from "next-intl/server";
 
 import { negotiateLocale } from "./locale";
+import { tenantTimeZone } from "./zone";
 
 // No locale in the URL: the dashboard is private, so it follows the browser's preference.
 export default getRequestConfig(async () => {
@@ -9,7 +10,8 @@ export default getRequestConfig(async () => {
   return {
     locale,
     messages: (await import(`../../messages/${locale}.json`)).default,
-    // Times are shown in UTC, labelled, until the tenant's time zone is part of the API.
-    timeZone: process.env.ICOP_WEB_TIME_ZONE ?? "UTC",
+    // The tenant's time zone (src/i18n/zone.ts): every getTimeZone(), useTimeZone() and
+    // format.dateTime() without an explicit zone uses it, server and client alike.
+    timeZone: await tenantTimeZone(),
   };
 });

@@ -21,7 +21,8 @@ export function ScheduleEditor(props: { pipelineId: string; cron: string | null;
   const [paused, setPaused] = useState(props.paused);
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
-  const preview = useMemo(() => previewCron(cron, locale), [cron, locale]);
+  // Read in the tenant's zone, as the API has Temporal read it.
+  const preview = useMemo(() => previewCron(cron, locale, new Date(), 3, zone), [cron, locale, zone]);
 
   async function save(body: { schedule_cron?: string; schedule_paused?: boolean }) {
     setBusy(true);
@@ -51,7 +52,7 @@ export function ScheduleEditor(props: { pipelineId: string; cron: string | null;
     <Stack gap="sm" maw={640}>
       <TextInput
         label={t("cron")}
-        description={t("cronHelp")}
+        description={t("cronHelp", { zone })}
         value={cron}
         onChange={(event) => setCron(event.currentTarget.value)}
         readOnly={!props.canEdit}
@@ -69,7 +70,7 @@ export function ScheduleEditor(props: { pipelineId: string; cron: string | null;
         {preview.kind === "cron" && (
           <>
             <Text size="sm" fw={500}>
-              {t("cronDescribed", { description: preview.description })}
+              {t("cronDescribed", { description: preview.description, zone })}
             </Text>
             <Text size="sm" mt="xs">
               {t("nextRuns", { zone })}
@@ -78,7 +79,7 @@ export function ScheduleEditor(props: { pipelineId: string; cron: string | null;
               {preview.next.map((time) => (
                 <ListItem key={time.toISOString()}>
                   <time dateTime={time.toISOString()}>
-                    {format.dateTime(time, { weekday: "short", year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" })}
+                    {format.dateTime(time, { weekday: "short", year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZone: zone })}
                   </time>
                 </ListItem>
               ))}

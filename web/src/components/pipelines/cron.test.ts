@@ -19,6 +19,20 @@ describe("previewCron", () => {
     expect(ko.kind === "cron" && /월요일/.test(ko.description)).toBe(true);
   });
 
+  it("reads the fields in the tenant's time zone, as Temporal does", () => {
+    const seoul = previewCron("30 9 * * 1-5", "en", MONDAY_NOON, 2, "Asia/Seoul");
+    // Monday 12:00 UTC is 21:00 in Seoul: the next 09:30 there is Tuesday's, 00:30 UTC.
+    expect(seoul.kind === "cron" && seoul.next.map((d) => d.toISOString())).toEqual([
+      "2026-12-08T00:30:00.000Z",
+      "2026-12-09T00:30:00.000Z",
+    ]);
+    // New York in summer is UTC-4, in winter UTC-5: the same 09:00 moves in UTC.
+    const summer = previewCron("0 9 * * *", "en", new Date("2026-07-01T00:00:00Z"), 1, "America/New_York");
+    const winter = previewCron("0 9 * * *", "en", MONDAY_NOON, 1, "America/New_York");
+    expect(summer.kind === "cron" && summer.next[0]?.toISOString()).toBe("2026-07-01T13:00:00.000Z");
+    expect(winter.kind === "cron" && winter.next[0]?.toISOString()).toBe("2026-12-07T14:00:00.000Z");
+  });
+
   it("reads Temporal's shorthands and intervals", () => {
     const daily = previewCron("@daily", "en", MONDAY_NOON);
     expect(daily.kind === "cron" && daily.next[0]?.toISOString()).toBe("2026-12-08T00:00:00.000Z");

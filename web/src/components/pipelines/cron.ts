@@ -1,8 +1,8 @@
-/** A cron expression as a person reads it, and its next firings. Temporal runs a pipeline's
- * schedule in UTC (src/icop/planning/schedules.py sets no time zone), so the expression is
- * evaluated in UTC here too; the page shows the times in the dashboard's time zone. The API
- * stays the authority: an expression these libraries accept may still be refused there, and
- * the page shows that refusal. */
+/** A cron expression as a person reads it, and its next firings. Temporal reads a pipeline's
+ * schedule in the tenant's time zone (src/icop/planning/schedules.py sets `time_zone_name`),
+ * so the expression is evaluated in that zone here too, daylight-saving changes included. The
+ * API stays the authority: an expression these libraries accept may still be refused there,
+ * and the page shows that refusal. */
 
 import { CronExpressionParser } from "cron-parser";
 import cronstrue from "cronstrue";
@@ -25,7 +25,8 @@ export type CronPreview =
   | { kind: "cron"; description: string; next: Date[] }
   | { kind: "invalid" };
 
-export function previewCron(expression: string, locale: string, now: Date = new Date(), count = 3): CronPreview {
+/** `timeZone`: the tenant's IANA zone, which the fields are read in (UTC when omitted). */
+export function previewCron(expression: string, locale: string, now: Date = new Date(), count = 3, timeZone = "UTC"): CronPreview {
   const text = expression.trim().split(/\s+/).join(" ");
   if (!text) return { kind: "empty" };
   if (text.startsWith("@every ")) return { kind: "interval", every: text.slice("@every ".length) };
@@ -37,7 +38,7 @@ export function previewCron(expression: string, locale: string, now: Date = new 
       use24HourTimeFormat: true,
       throwExceptionOnParseError: true,
     });
-    const times = CronExpressionParser.parse(fields, { currentDate: now, tz: "UTC" });
+    const times = CronExpressionParser.parse(fields, { currentDate: now, tz: timeZone });
     const next: Date[] = [];
     for (let i = 0; i < count && times.hasNext(); i += 1) next.push(times.next().toDate());
     return { kind: "cron", description, next };

@@ -1,6 +1,6 @@
 import { Anchor, Button, Group, Stack, Text, TextInput, Title } from "@mantine/core";
 import Link from "next/link";
-import { getFormatter, getTranslations } from "next-intl/server";
+import { getFormatter, getTimeZone, getTranslations } from "next-intl/server";
 
 import type { components } from "@/api/schema";
 import { DataTable } from "@/components/ui/DataTable";
@@ -22,6 +22,8 @@ function pageHref(action: string, page: number): string {
 export async function AuditLog(props: { events: AuditEvent[]; action: string; page: number; more: boolean }) {
   const t = await getTranslations("workspace.audit");
   const format = await getFormatter();
+  // The tenant's zone, as on every other page (src/i18n/zone.ts); the column says which.
+  const zone = await getTimeZone();
   return (
     <Stack component="section" aria-labelledby="audit-heading">
       <Title order={2} size="h4" id="audit-heading">
@@ -44,9 +46,9 @@ export async function AuditLog(props: { events: AuditEvent[]; action: string; pa
         <DataTable
           caption={t("title")}
           empty={t("empty")}
-          headers={[t("when"), t("action"), t("actor"), t("target"), t("details")]}
+          headers={[t("when", { zone }), t("action"), t("actor"), t("target"), t("details")]}
           rows={props.events.map((event) => [
-            format.dateTime(new Date(event.created_at), { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }),
+            format.dateTime(new Date(event.created_at), { dateStyle: "medium", timeStyle: "short", timeZone: zone }),
             <code key="action">{event.action}</code>,
             `${event.actor_kind}${event.actor_id ? ` ${event.actor_id.slice(0, 8)}` : ""}`,
             event.target_type ? `${event.target_type}${event.target_id ? ` ${event.target_id.slice(0, 8)}` : ""}` : "—",

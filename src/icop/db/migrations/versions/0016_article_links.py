@@ -2,7 +2,7 @@
 its public blog; which link each post carries, and whether its author gave one of their own
 
 Revision ID: 0016
-Revises: 0014
+Revises: 0015
 Create Date: 2026-12-14 13:00:00.000000
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0016"
-down_revision: str | None = "0014"
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

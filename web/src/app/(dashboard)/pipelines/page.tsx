@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { getFormatter, getLocale, getTranslations } from "next-intl/server";
+import { getFormatter, getLocale, getTimeZone, getTranslations } from "next-intl/server";
 
 import { must, serverApi } from "@/api/server";
 import { previewCron } from "@/components/pipelines/cron";
@@ -17,18 +17,20 @@ export default async function PipelinesPage() {
   const t = await getTranslations("pipelines");
   const format = await getFormatter();
   const locale = await getLocale();
+  const zone = await getTimeZone();
   const described = (cron: string) => {
-    const preview = previewCron(cron, locale);
-    return preview.kind === "cron" ? ` · ${ta("cronDescribed", { description: preview.description })}` : "";
+    const preview = previewCron(cron, locale, new Date(), 1, zone);
+    return preview.kind === "cron" ? ` · ${ta("cronDescribed", { description: preview.description, zone })}` : "";
   };
   const ta = await getTranslations("accountPlans.pipelines");
+  const tc = await getTranslations("common");
   const [pipelines, me] = await Promise.all([
     must(api.GET("/api/v1/pipelines", { params: { query: { limit: 100 } } })),
     must(api.GET("/api/v1/me")),
   ]);
   return (
     <>
-      <PageTitle title={t("title")} />
+      <PageTitle title={t("title")} subtitle={tc("timeZone", { zone })} />
       {me.role !== "viewer" && (
         <NewPipelineLink label={ta("newPipeline")} />
       )}

@@ -7,6 +7,8 @@ import { BlogAddress } from "@/components/blog-links/BlogAddress";
 import { ApiKeys } from "@/components/settings/ApiKeys";
 import { AUDIT_PAGE, AuditLog } from "@/components/settings/AuditLog";
 import { Members } from "@/components/settings/Members";
+import { TimeZoneSetting } from "@/components/tenant/TimeZoneSetting";
+import { WebhookSetting } from "@/components/tenant/WebhookSetting";
 import { PageTitle } from "@/components/ui/PageTitle";
 import { atLeast } from "@/lib/roles";
 
@@ -31,7 +33,7 @@ export default async function SettingsPage(props: { searchParams: Promise<Record
   ]);
   const admin = atLeast(me.role, "admin");
   // Keys, invitations and the audit log are the admins' (the API answers 403 to others).
-  const [keys, invitations, events] = admin
+  const [keys, invitations, events, webhook] = admin
     ? await Promise.all([
         must(api.GET("/api/v1/api-keys", { params: { query: { limit: 200 } } })),
         must(api.GET("/api/v1/invitations", { params: { query: { limit: 200 } } })),
@@ -40,18 +42,23 @@ export default async function SettingsPage(props: { searchParams: Promise<Record
             params: { query: { limit: AUDIT_PAGE + 1, offset: (page - 1) * AUDIT_PAGE, ...(action ? { action } : {}) } },
           }),
         ),
+        must(api.GET("/api/v1/notifications/webhook")),
       ])
-    : [null, null, null];
+    : [null, null, null, null];
   return (
     <>
       <PageTitle title={t("title")} subtitle={t("subtitle")} />
       <Stack gap="xl">
+        <TimeZoneSetting zone={me.tenant.time_zone} canEdit={admin} />
+        <Divider />
         <Members users={users} invitations={invitations} canManage={admin} selfId={me.user?.id ?? null} isOwner={me.role === "owner"} />
         <Divider />
         <BlogAddress blog={blog} canEdit={admin} />
         <Divider />
-        {admin && keys && events ? (
+        {admin && keys && events && webhook ? (
           <>
+            <WebhookSetting webhook={webhook} />
+            <Divider />
             <ApiKeys keys={keys} />
             <Divider />
             <AuditLog events={events.slice(0, AUDIT_PAGE)} action={action} page={page} more={events.length > AUDIT_PAGE} />
