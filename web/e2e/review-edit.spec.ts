@@ -70,6 +70,26 @@ test.describe.serial("reviewing and editing an article", () => {
     await expect(link).toHaveAttribute("href", `#${await focusable.first().getAttribute("id")}`);
   });
 
+  test("in Korean", async ({ browser }) => {
+    const page = await korean(browser);
+    await logIn(page, R.email, R.password);
+    await page.goto(`/articles/${R.articleId}`);
+    await expect(page.getByRole("heading", { name: "SEO 항목" })).toBeVisible();
+    await expect(page.getByRole("link", { name: "본문에서 보기" })).toHaveCount(2);
+    const first = page.locator("mark.finding-mark[tabindex='0']").first();
+    await first.focus();
+    await expect(first).toHaveAccessibleDescription("확인 필요: 앞 문장을 반복합니다");
+    await page.getByRole("button", { name: "SEO 항목 편집" }).click();
+    await expect(page.getByRole("textbox", { name: "제목" })).toBeVisible();
+    await expectAccessible(page, "the article page in Korean");
+    await screenshot(page, "ko-review-findings");
+    await page.goto("/usage");
+    await expect(page.getByRole("button", { name: "seo.meta 라우팅 변경" })).toBeVisible();
+    await expectAccessible(page, "usage in Korean");
+    await screenshot(page, "ko-routing");
+    await page.context().close();
+  });
+
   test("the SEO fields: counters at the schema's limits, the API's refusal, a version with its diff, a restore", async ({ page }) => {
     await logIn(page, R.email, R.password);
     await page.goto(`/articles/${R.articleId}`);
@@ -160,26 +180,6 @@ test.describe.serial("reviewing and editing an article", () => {
     await route.getByRole("button", { name: "Put seo.meta back on the platform's policy" }).click();
     await expect(route).toContainText("The platform's policy");
     expect(await models()).toEqual(before);
-  });
-
-  test("in Korean", async ({ browser }) => {
-    const page = await korean(browser);
-    await logIn(page, R.email, R.password);
-    await page.goto(`/articles/${R.articleId}`);
-    await expect(page.getByRole("heading", { name: "SEO 항목" })).toBeVisible();
-    await expect(page.getByRole("link", { name: "본문에서 보기" })).toHaveCount(2);
-    const first = page.locator("mark.finding-mark[tabindex='0']").first();
-    await first.focus();
-    await expect(first).toHaveAccessibleDescription("확인 필요: 앞 문장을 반복합니다");
-    await page.getByRole("button", { name: "SEO 항목 편집" }).click();
-    await expect(page.getByRole("textbox", { name: "제목" })).toBeVisible();
-    await expectAccessible(page, "the article page in Korean");
-    await screenshot(page, "ko-review-findings");
-    await page.goto("/usage");
-    await expect(page.getByRole("button", { name: "seo.meta 라우팅 변경" })).toBeVisible();
-    await expectAccessible(page, "usage in Korean");
-    await screenshot(page, "ko-routing");
-    await page.context().close();
   });
 
   test("a viewer reads the findings and the fields but changes nothing, and the API refuses", async ({ page }) => {

@@ -30,6 +30,9 @@ export const LIVE = {
 
 /** No serious or critical WCAG 2 A/AA violation on the page as it is now. */
 export async function expectAccessible(page: Page, name: string): Promise<void> {
+  // Next.js 15 streams a dynamic page's metadata after its body: the <title> can land a moment
+  // after the content a test waited for. Judge the page once it has one.
+  await expect.poll(() => page.title(), { message: `${name} has a title` }).not.toBe("");
   const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
   const blocking = results.violations
     .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
