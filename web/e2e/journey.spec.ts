@@ -12,7 +12,11 @@ const JOURNEY = {
   emulator: process.env.ICOP_E2E_EMULATOR ?? "",
 };
 const PLATFORMS = ["facebook", "instagram", "threads", "x"] as const;
-const MOVED_TEXT = "Moved and published: this week's composting tips from our blog.";
+// One text per locale: X refuses a post that repeats one of the account's earlier posts.
+const MOVED_TEXT: Record<Locale, string> = {
+  en: "Moved and published: this week's composting tips from our blog.",
+  ko: "옮겨서 게시했습니다: 이번 주 블로그의 퇴비 만들기 팁.",
+};
 // A sentence of the fake writers' article (tests/agents/fakes.py), and the editor's change.
 const PARAGRAPH = "Begin small with one bin";
 const EDITED = "Begin with a single small bin";
@@ -223,7 +227,7 @@ async function journey(browser: Browser, baseURL: string | undefined, locale: Lo
   const due = addDays(today, 3);
   await review.goto("/calendar/compose");
   await review.getByRole("checkbox", { name: /\(X\)$/ }).check();
-  await review.getByLabel(startingWith(t("posting.composer.text"))).fill(MOVED_TEXT);
+  await review.getByLabel(startingWith(t("posting.composer.text"))).fill(MOVED_TEXT[locale]);
   await review.getByLabel(startingWith(t("posting.composer.when"))).fill(`${due}T10:00`);
   await checked(review, "composer");
   await review.getByRole("button", { name: t("posting.composer.schedule") }).click();
