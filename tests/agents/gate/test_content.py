@@ -272,6 +272,13 @@ def test_statements_in_none_of_the_sources_are_noted_and_an_article_of_them_bloc
     result = review(f"# Compost\n\n{mostly}", context(sources=sources))
     blocking = [f.detail for f in result.findings if f.action == "blocking"]
     assert blocking == ["8 of 12 statements are in none of the sources"]
+    # A Korean article from English sources: lexical support cannot judge across scripts.
+    korean = "\n\n".join(
+        ["퇴비 더미는 일주일에 한 번 뒤집어 주면 냄새가 줄어듭니다."] * 1
+        + [f"{n}번째 문장은 정원 가꾸기에 관한 이야기를 합니다 {n}." for n in range(1, 12)]
+    )
+    across = review(f"# 퇴비\n\n{korean}", context("ko", 60, sources))
+    assert not [f for f in across.findings if f.code == "unsourced"]
     # Sources of a line or two cannot say what is not in them: nothing is judged.
     assert not [
         f for f in review(f"# Compost\n\n{mostly}", context()).findings if f.code == "unsourced"

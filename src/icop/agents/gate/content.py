@@ -544,7 +544,13 @@ def _judge(original: str, result: Reviewed, context: GateContext) -> None:
 def _unsourced(result: Reviewed, context: GateContext) -> None:
     """Statements no source passage supports, noted one by one (the dashboard shows them next to
     the sentence); an article made mostly of them is blocked. Headings are not statements."""
-    passages = list(_passages(context.sources).values())
+    # Lexical support cannot judge a statement against a passage in another script (a Korean
+    # article from English web results): only passages in the article's script count.
+    passages = [
+        passage
+        for passage in _passages(context.sources).values()
+        if script_share(passage, context.language) >= MIN_PASSAGE_SCRIPT
+    ]
     if len(set().union(*(terms(p, context.language) for p in passages))) < MIN_PASSAGE_TERMS:
         return
     prose = "\n".join(line for line in result.text.splitlines() if not _HEADING.match(line))
