@@ -77,6 +77,7 @@ async def ask_post(
     account_id = await make_account(runtime.sessionmaker, runtime.keyring, principal.tenant_id)
     [post] = await posts.create(
         session,
+        runtime.settings,
         TemporalPostScheduler(temporal),
         principal,
         PostCreate(account_ids=[account_id], text="Rain barrels fill faster than you think."),

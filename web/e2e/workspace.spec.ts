@@ -95,7 +95,8 @@ test.describe.serial("the workspace pages", () => {
     await expect(page.getByTestId("voice-sample")).toHaveCount(1, { timeout: 60_000 });
     await expect(page.getByTestId("voice-sample")).toContainText("Spring newsletter");
 
-    await page.locator('input[type="file"]').setInputFiles({
+    // The brand logo has a file input of its own on this page.
+    await page.getByRole("region", { name: "Knowledge documents" }).locator('input[type="file"]').setInputFiles({
       name: "mulch-guide.md",
       mimeType: "text/markdown",
       buffer: Buffer.from("# Mulching guide\n\nA five centimetre layer of mulch keeps the soil moist through summer.\n"),
