@@ -101,7 +101,7 @@ test.describe.serial("the workspace pages", () => {
       mimeType: "text/markdown",
       buffer: Buffer.from("# Mulching guide\n\nA five centimetre layer of mulch keeps the soil moist through summer.\n"),
     });
-    await page.getByRole("button", { name: "Upload" }).click();
+    await page.getByRole("button", { name: "Upload", exact: true }).click();
     await expect(page.getByTestId("knowledge-documents")).toContainText("Mulching guide", { timeout: 60_000 });
     await page.getByLabel("Search for").fill("keeping soil moist");
     await page.getByRole("button", { name: "Search the documents" }).click();
