@@ -160,6 +160,31 @@ async def test_run_status_has_per_row_progress(client: ApiClient, tmp_path: Path
     assert wrong.status_code == 404
 
 
+async def test_a_run_counts_its_rows_as_they_finish(client: ApiClient, tmp_path: Path) -> None:
+    """A partial row counts as done (some of its articles are ready); an error as failed;
+    a row still writing as neither."""
+    owner = await client.signup("Counts")
+    pipeline = await _file_pipeline(client, owner, tmp_path)
+    pipeline_id = uuid.UUID(str(pipeline["id"]))
+    context = client.http._transport.app.state.runtime  # type: ignore[attr-defined]
+    run_id = uuid.uuid4()
+    async with unit_of_work(context.sessionmaker, owner.tenant_id) as session:
+        runs = RunRepository(session)
+        await runs.add(
+            PipelineRun(
+                id=run_id,
+                tenant_id=owner.tenant_id,
+                pipeline_id=pipeline_id,
+                trigger="manual",
+                status="running",
+                workflow_id=f"pipeline-run-{pipeline_id}-{run_id}",
+            )
+        )
+        for number, status in ((2, "done"), (3, "partial"), (4, "error"), (5, "writing")):
+            await runs.upsert_row(owner.tenant_id, run_id, number, status=status)
+        assert await runs.tally(run_id) == (2, 1)
+
+
 async def test_starting_a_run_without_temporal_is_a_clear_503(
     client: ApiClient, tmp_path: Path
 ) -> None:

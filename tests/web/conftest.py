@@ -4,21 +4,18 @@ Next.js production server in front of it, started by the same code `icop up` use
 
 from __future__ import annotations
 
+import os
 import shutil
-import socket
 import subprocess
-import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import uvicorn
 
-from icop.api.app import create_app
 from icop.config import Settings
-from icop.db.engine import DatabaseUrls, create_engine
-from icop.runtime.clients import Runtime
+from icop.db.engine import DatabaseUrls
 from icop.runtime.web import Dashboard, Unavailable
 from tests.system_services import free_port, served_api
 
@@ -72,3 +69,52 @@ def dashboard(
         yield prepared
     finally:
         prepared.stop()
+
+
+CHROMIUM = os.environ.get("ICOP_CHROMIUM", "/usr/bin/chromium")
+
+
+@dataclass(frozen=True)
+class Played:
+    """What a Playwright run left: its output and the names of the screenshots it took."""
+
+    stdout: str
+    screenshots: frozenset[str]
+
+
+def play(
+    dashboard: Dashboard,
+    *specs: str,
+    env: Mapping[str, str],
+    label: str,
+    capsys: pytest.CaptureFixture[str],
+) -> Played:
+    """Runs ``specs`` (web/e2e/*.spec.ts; none: every spec) with web/'s Playwright in Debian's
+    Chromium against ``dashboard``, ``env`` passed to the specs, and fails the test with the
+    run's output unless every spec passed. A machine without Chromium skips."""
+    if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
+        pytest.skip("Debian's chromium is not installed (scripts/system-deps.sh installs it)")
+    artefacts = dashboard.directory / "test-artefacts"
+    started = time.monotonic()
+    result = subprocess.run(
+        ["npx", "--no-install", "playwright", "test", *specs],
+        cwd=dashboard.directory,
+        env={
+            **os.environ,
+            "ICOP_WEB_URL": dashboard.url,
+            "ICOP_CHROMIUM": CHROMIUM,
+            "ICOP_E2E_ARTEFACTS": str(artefacts),
+            **env,
+        },
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    with capsys.disabled():  # the path is worth seeing even when the suite passes
+        print(
+            f"\n{label}: {time.monotonic() - started:.0f} s in the browser; "
+            f"screenshots: {artefacts / 'screenshots'}"
+        )
+    assert result.returncode == 0, result.stdout[-8000:] + result.stderr[-4000:]
+    shots = frozenset(p.name for p in (artefacts / "screenshots").glob("*.png"))
+    return Played(result.stdout, shots)

@@ -7,9 +7,6 @@ page starts stays queued, which is enough to open its live view)."""
 from __future__ import annotations
 
 import asyncio
-import os
-import shutil
-import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
@@ -25,9 +22,9 @@ from icop.orchestrator.dev_server import EmbeddedTemporal
 from icop.runtime.web import Dashboard
 from tests.storage.seaweed import free_port_pairs
 from tests.system_services import served_api
+from tests.web.conftest import play
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = os.environ.get("ICOP_CHROMIUM", "/usr/bin/chromium")
 PASSWORD = "account-pages-password"
 
 
@@ -72,24 +69,11 @@ def test_account_and_pipeline_pages_in_a_real_browser(
     settings: Settings,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
-        pytest.skip("Debian's chromium is not installed (scripts/system-deps.sh installs it)")
-    artefacts = dashboard.directory / "test-artefacts"
-    result = subprocess.run(
-        [
-            "npx",
-            "--no-install",
-            "playwright",
-            "test",
-            "e2e/account.spec.ts",
-            "e2e/pipelines.spec.ts",
-        ],
-        cwd=dashboard.directory,
+    play(
+        dashboard,
+        "e2e/account.spec.ts",
+        "e2e/pipelines.spec.ts",
         env={
-            **os.environ,
-            "ICOP_WEB_URL": dashboard.url,
-            "ICOP_CHROMIUM": CHROMIUM,
-            "ICOP_E2E_ARTEFACTS": str(artefacts),
             "ICOP_E2E_ACCOUNT_EMAIL": account["email"],
             "ICOP_E2E_ACCOUNT_PASSWORD": account["password"],
             # The spec reads the API's mail sink with the product's own reader.
@@ -98,10 +82,6 @@ def test_account_and_pipeline_pages_in_a_real_browser(
             "ICOP_E2E_PYTHONPATH": str(ROOT / "src"),
             "ICOP_E2E_PLAN": str(ROOT / "examples" / "plan.csv"),
         },
-        capture_output=True,
-        text=True,
-        timeout=600,
+        label="account and pipeline pages",
+        capsys=capsys,
     )
-    with capsys.disabled():
-        print(f"\naccount and pipeline screenshots: {artefacts / 'screenshots'}")
-    assert result.returncode == 0, result.stdout[-8000:] + result.stderr[-4000:]

@@ -7,9 +7,6 @@ it a 404. The API's canonical URLs are the dashboard's own (``ICOP_DASHBOARD_URL
 from __future__ import annotations
 
 import asyncio
-import os
-import shutil
-import subprocess
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -25,7 +22,7 @@ from icop.db.session import unit_of_work
 from icop.models import GeneratedArticle
 from icop.runtime.web import Dashboard, Unavailable
 from tests.system_services import free_port, served_api
-from tests.web.test_dashboard import CHROMIUM
+from tests.web.conftest import play
 
 PASSWORD = "blog-workspace-password"
 TITLE = "Composting at home in 30 days"
@@ -161,8 +158,6 @@ def test_public_blog_in_a_real_browser(
     settings: Settings,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
-        pytest.skip("Debian's chromium is not installed (scripts/system-deps.sh installs it)")
     dashboard, api = blog_site
     owner = _signup(api, "Blog Garden")
     viewer = _viewer(api, owner)
@@ -184,15 +179,10 @@ def test_public_blog_in_a_real_browser(
     )
     assert published.status_code == 200, published.text
 
-    artefacts = dashboard.directory / "test-artefacts"
-    result = subprocess.run(
-        ["npx", "--no-install", "playwright", "test", "e2e/blog.spec.ts"],
-        cwd=dashboard.directory,
+    played = play(
+        dashboard,
+        "e2e/blog.spec.ts",
         env={
-            **os.environ,
-            "ICOP_WEB_URL": dashboard.url,
-            "ICOP_CHROMIUM": CHROMIUM,
-            "ICOP_E2E_ARTEFACTS": str(artefacts),
             "ICOP_E2E_BLOG_EMAIL": owner["email"],
             "ICOP_E2E_BLOG_PASSWORD": PASSWORD,
             "ICOP_E2E_BLOG_VIEWER_EMAIL": viewer,
@@ -201,13 +191,9 @@ def test_public_blog_in_a_real_browser(
             "ICOP_E2E_BLOG_DRAFT_SLUG": "a-draft-in-review",
             "ICOP_E2E_BLOG_OTHER": published.json()["blog_slug"],
         },
-        capture_output=True,
-        text=True,
-        timeout=600,
+        label="public blog",
+        capsys=capsys,
     )
-    with capsys.disabled():
-        print(f"\npublic blog screenshots: {artefacts / 'screenshots'}")
-    assert result.returncode == 0, result.stdout[-8000:] + result.stderr[-4000:]
-    assert "6 skipped" not in result.stdout
-    shots = {p.name for p in (artefacts / "screenshots").glob("*blog*.png")}
+    assert "6 skipped" not in played.stdout
+    shots = played.screenshots
     assert {"en-blog-article.png", "en-blog-index.png", "ko-blog-index.png"} <= shots

@@ -8,12 +8,8 @@ reconnect; a viewer changes nothing; in English and Korean, axe-checked, with sc
 from __future__ import annotations
 
 import asyncio
-import os
-import shutil
-import subprocess
 import uuid
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import httpx
 import pytest
@@ -26,6 +22,7 @@ from icop.models import GeneratedArticle, Post, SocialAccount
 from icop.runtime.web import Dashboard
 from icop.syndication.platforms.base import TokenGrant
 from icop.syndication.tokens import store_grant
+from tests.web.conftest import play
 from tests.web.test_blog import (  # noqa: F401 - blog_site is a fixture
     PASSWORD,
     _article,
@@ -34,7 +31,6 @@ from tests.web.test_blog import (  # noqa: F401 - blog_site is a fixture
     _viewer,
     blog_site,
 )
-from tests.web.test_dashboard import CHROMIUM
 
 SOCIAL = {
     "facebook": {"text": "Compost at home: greens, browns and patience."},
@@ -102,8 +98,6 @@ def test_blog_links_in_a_real_browser(
     settings: Settings,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
-        pytest.skip("Debian's chromium is not installed (scripts/system-deps.sh installs it)")
     dashboard, api = blog_site
     owner = _signup(api, "Link Garden")
     viewer = _viewer(api, owner)
@@ -123,15 +117,10 @@ def test_blog_links_in_a_real_browser(
     )
     assert claimed.status_code == 200, claimed.text
 
-    artefacts = dashboard.directory / "test-artefacts"
-    result = subprocess.run(
-        ["npx", "--no-install", "playwright", "test", "e2e/blog-links.spec.ts"],
-        cwd=dashboard.directory,
+    played = play(
+        dashboard,
+        "e2e/blog-links.spec.ts",
         env={
-            **os.environ,
-            "ICOP_WEB_URL": dashboard.url,
-            "ICOP_CHROMIUM": CHROMIUM,
-            "ICOP_E2E_ARTEFACTS": str(artefacts),
             "ICOP_E2E_LINKS_EMAIL": owner["email"],
             "ICOP_E2E_LINKS_PASSWORD": PASSWORD,
             "ICOP_E2E_LINKS_VIEWER_EMAIL": viewer,
@@ -140,15 +129,11 @@ def test_blog_links_in_a_real_browser(
             "ICOP_E2E_LINKS_FACEBOOK_POST": posts["facebook"],
             "ICOP_E2E_LINKS_TAKEN": taken_slug,
         },
-        capture_output=True,
-        text=True,
-        timeout=600,
+        label="blog links",
+        capsys=capsys,
     )
-    with capsys.disabled():
-        print(f"\nblog links screenshots: {artefacts / 'screenshots'}")
-    assert result.returncode == 0, result.stdout[-8000:] + result.stderr[-4000:]
-    assert "skipped" not in result.stdout
-    shots = {p.name for p in (artefacts / "screenshots").glob("*-links-*.png")}
+    assert "skipped" not in played.stdout
+    shots = played.screenshots
     assert {
         "en-links-settings.png",
         "en-links-accounts.png",

@@ -4,18 +4,14 @@ sees it and cannot change it (the API refuses anyway)."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 import uuid
-from pathlib import Path
 
 import httpx
 import pytest
 
 from icop.runtime.web import Dashboard
+from tests.web.conftest import play
 
-CHROMIUM = os.environ.get("ICOP_CHROMIUM", "/usr/bin/chromium")
 PASSWORD = "brand-logo-owner-password"
 VIEWER_PASSWORD = "brand-logo-viewer-password"
 
@@ -45,28 +41,17 @@ def logo_workspace(live_api: str) -> dict[str, str]:
 def test_brand_logo_in_a_real_browser(
     dashboard: Dashboard, logo_workspace: dict[str, str], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
-        pytest.skip("Debian's chromium is not installed (scripts/system-deps.sh installs it)")
-    artefacts = dashboard.directory / "test-artefacts"
-    result = subprocess.run(
-        ["npx", "--no-install", "playwright", "test", "e2e/brand-logo.spec.ts"],
-        cwd=dashboard.directory,
+    played = play(
+        dashboard,
+        "e2e/brand-logo.spec.ts",
         env={
-            **os.environ,
-            "ICOP_WEB_URL": dashboard.url,
-            "ICOP_CHROMIUM": CHROMIUM,
-            "ICOP_E2E_ARTEFACTS": str(artefacts),
             "ICOP_E2E_LOGO_EMAIL": logo_workspace["email"],
             "ICOP_E2E_LOGO_PASSWORD": PASSWORD,
             "ICOP_E2E_LOGO_VIEWER_EMAIL": logo_workspace["viewer_email"],
             "ICOP_E2E_LOGO_VIEWER_PASSWORD": VIEWER_PASSWORD,
         },
-        capture_output=True,
-        text=True,
-        timeout=600,
+        label="brand logo",
+        capsys=capsys,
     )
-    with capsys.disabled():
-        print(f"\nbrand logo screenshots: {artefacts / 'screenshots'}")
-    assert result.returncode == 0, result.stdout[-8000:] + result.stderr[-4000:]
-    names = {p.name for p in (artefacts / "screenshots").glob("*.png")}
+    names = played.screenshots
     assert {"en-brand-logo.png", "en-brand-logo-refused.png", "ko-brand-logo.png"} <= names

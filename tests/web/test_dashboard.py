@@ -5,9 +5,6 @@ screenshot of each under web/test-artefacts/screenshots."""
 from __future__ import annotations
 
 import asyncio
-import os
-import shutil
-import subprocess
 import threading
 import time
 import uuid
@@ -25,9 +22,9 @@ from icop.events import service as events
 from icop.models import ArticleStatus, GeneratedArticle, RunStatus
 from icop.planning.repository import RunRepository
 from icop.runtime.web import Dashboard
+from tests.web.conftest import play
 from tests.web.seeding import add_live_run
 
-CHROMIUM = os.environ.get("ICOP_CHROMIUM", "/usr/bin/chromium")
 PASSWORD = "first-workspace-password"
 
 # A model wrote it: the page must render it without running anything it smuggles in.
@@ -242,22 +239,14 @@ def test_dashboard_in_a_real_browser(
     settings: Settings,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
-        pytest.skip("Debian's chromium is not installed (scripts/system-deps.sh installs it)")
-    artefacts = dashboard.directory / "test-artefacts"
-    signal = artefacts / "live-view-open"
+    signal = dashboard.directory / "test-artefacts" / "live-view-open"
     signal.unlink(missing_ok=True)
     finisher = _finish_when_watched(
         signal, database_urls, settings, first_workspace["tenant"], first_workspace
     )
-    result = subprocess.run(
-        ["npx", "--no-install", "playwright", "test"],
-        cwd=dashboard.directory,
+    played = play(
+        dashboard,
         env={
-            **os.environ,
-            "ICOP_WEB_URL": dashboard.url,
-            "ICOP_CHROMIUM": CHROMIUM,
-            "ICOP_E2E_ARTEFACTS": str(artefacts),
             "ICOP_E2E_FIRST_EMAIL": first_workspace["email"],
             "ICOP_E2E_FIRST_PASSWORD": first_workspace["password"],
             "ICOP_E2E_FIRST_ARTICLE": first_workspace["article"],
@@ -266,12 +255,8 @@ def test_dashboard_in_a_real_browser(
             "ICOP_E2E_RUN": first_workspace["run"],
             "ICOP_E2E_LIVE_SIGNAL": str(signal),
         },
-        capture_output=True,
-        text=True,
-        timeout=600,
+        label="dashboard",
+        capsys=capsys,
     )
-    with capsys.disabled():  # the path is worth seeing even when the suite passes
-        print(f"\ndashboard screenshots: {artefacts / 'screenshots'}")
     finisher.join(timeout=30)
-    assert result.returncode == 0, result.stdout[-8000:] + result.stderr[-4000:]
-    assert sorted(p.name for p in (artefacts / "screenshots").glob("*.png"))
+    assert played.screenshots

@@ -13,11 +13,7 @@ real publisher to the platform emulator."""
 from __future__ import annotations
 
 import asyncio
-import os
-import shutil
-import subprocess
 import threading
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -57,9 +53,9 @@ from icop.syndication.scheduler import TemporalPostScheduler
 from tests.agents.fakes import harness
 from tests.storage.seaweed import free_port_pairs
 from tests.system_services import free_port, served_api
+from tests.web.conftest import play
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = os.environ.get("ICOP_CHROMIUM", "/usr/bin/chromium")
 QUEUES = [
     TaskQueue.AGENTS,
     TaskQueue.IMAGES,
@@ -226,33 +222,18 @@ def journey_stack(
 def test_the_whole_journey_in_one_browser(
     journey_stack: Dashboard, emulator: EmulatorServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
-        pytest.skip("Debian's chromium is not installed (scripts/system-deps.sh installs it)")
-    artefacts = journey_stack.directory / "test-artefacts"
-    started = time.monotonic()
-    result = subprocess.run(
-        ["npx", "--no-install", "playwright", "test", "e2e/journey.spec.ts"],
-        cwd=journey_stack.directory,
+    played = play(
+        journey_stack,
+        "e2e/journey.spec.ts",
         env={
-            **os.environ,
-            "ICOP_WEB_URL": journey_stack.url,
-            "ICOP_CHROMIUM": CHROMIUM,
-            "ICOP_E2E_ARTEFACTS": str(artefacts),
             "ICOP_E2E_JOURNEY_PLAN": str(ROOT / "examples" / "plan.csv"),
             "ICOP_E2E_EMULATOR": emulator.url,
         },
-        capture_output=True,
-        text=True,
-        timeout=600,
+        label="journey",
+        capsys=capsys,
     )
-    with capsys.disabled():
-        print(
-            f"\njourney: {time.monotonic() - started:.0f} s in the browser; "
-            f"screenshots: {artefacts / 'screenshots'}"
-        )
-    assert result.returncode == 0, result.stdout[-8000:] + result.stderr[-4000:]
-    assert " skipped" not in result.stdout, result.stdout[-4000:]
-    shots = {p.name for p in (artefacts / "screenshots").glob("journey-*.png")}
+    assert " skipped" not in played.stdout, played.stdout[-4000:]
+    shots = played.screenshots
     for locale in ("en", "ko"):
         expected = {f"journey-{locale}-{name}.png" for name in ("run-live", "calendar", "blog")}
         assert expected <= shots, sorted(shots)

@@ -7,9 +7,6 @@ is the platform's word, not ours."""
 from __future__ import annotations
 
 import asyncio
-import os
-import shutil
-import subprocess
 import threading
 import uuid
 from collections.abc import Iterator
@@ -33,8 +30,8 @@ from icop.syndication.activities import PublishActivities
 from icop.syndication.runtime import SyndicationRuntime
 from tests.storage.seaweed import free_port_pairs
 from tests.system_services import free_port, served_api
+from tests.web.conftest import play
 
-CHROMIUM = os.environ.get("ICOP_CHROMIUM", "/usr/bin/chromium")
 PASSWORD = "posting-workspace-password"
 
 
@@ -147,8 +144,6 @@ def test_posting_in_a_real_browser(
     emulator: EmulatorServer,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
-        pytest.skip("Debian's chromium is not installed (scripts/system-deps.sh installs it)")
     dashboard, api = posting_stack
     email = f"poster-{uuid.uuid4().hex[:8]}@example.com"
     answer = httpx.post(
@@ -156,26 +151,17 @@ def test_posting_in_a_real_browser(
         json={"email": email, "password": PASSWORD, "company_name": "Posting Workspace"},
     )
     assert answer.status_code == 201, answer.text
-    artefacts = dashboard.directory / "test-artefacts"
-    result = subprocess.run(
-        ["npx", "--no-install", "playwright", "test", "e2e/posting.spec.ts"],
-        cwd=dashboard.directory,
+    play(
+        dashboard,
+        "e2e/posting.spec.ts",
         env={
-            **os.environ,
-            "ICOP_WEB_URL": dashboard.url,
-            "ICOP_CHROMIUM": CHROMIUM,
-            "ICOP_E2E_ARTEFACTS": str(artefacts),
             "ICOP_E2E_POSTING_EMAIL": email,
             "ICOP_E2E_POSTING_PASSWORD": PASSWORD,
             "ICOP_E2E_EMULATOR": emulator.url,
         },
-        capture_output=True,
-        text=True,
-        timeout=600,
+        label="posting",
+        capsys=capsys,
     )
-    with capsys.disabled():
-        print(f"\nposting screenshots: {artefacts / 'screenshots'}")
-    assert result.returncode == 0, result.stdout[-8000:] + result.stderr[-4000:]
     # What the browser published is on the platform, once.
     published = [p for p in emulator.state.posts_of(None, None) if "calendar" in p.text]
     assert len(published) == 1, [p.text for p in published]

@@ -8,11 +8,7 @@ is seeded the way the graph stores one that ends ``needs_review``."""
 from __future__ import annotations
 
 import asyncio
-import os
-import shutil
-import subprocess
 import uuid
-from pathlib import Path
 
 import httpx
 import pytest
@@ -23,8 +19,8 @@ from icop.db.engine import DatabaseUrls, create_engine, create_sessionmaker
 from icop.db.session import unit_of_work
 from icop.models import GeneratedArticle
 from icop.runtime.web import Dashboard
+from tests.web.conftest import play
 
-CHROMIUM = os.environ.get("ICOP_CHROMIUM", "/usr/bin/chromium")
 PASSWORD = "review-owner-password"
 VIEWER_PASSWORD = "review-viewer-password"
 REPEATED = "Turning the pile every week lets air reach the microbes that do the work."
@@ -142,31 +138,20 @@ def reviewing(live_api: str, database_urls: DatabaseUrls, settings: Settings) ->
 def test_review_and_edit_in_a_real_browser(
     dashboard: Dashboard, reviewing: dict[str, str], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
-        pytest.skip("Debian's chromium is not installed (scripts/system-deps.sh installs it)")
-    artefacts = dashboard.directory / "test-artefacts"
-    result = subprocess.run(
-        ["npx", "--no-install", "playwright", "test", "e2e/review-edit.spec.ts"],
-        cwd=dashboard.directory,
+    played = play(
+        dashboard,
+        "e2e/review-edit.spec.ts",
         env={
-            **os.environ,
-            "ICOP_WEB_URL": dashboard.url,
-            "ICOP_CHROMIUM": CHROMIUM,
-            "ICOP_E2E_ARTEFACTS": str(artefacts),
             "ICOP_E2E_REVIEW_EMAIL": reviewing["email"],
             "ICOP_E2E_REVIEW_PASSWORD": reviewing["password"],
             "ICOP_E2E_REVIEW_VIEWER_EMAIL": reviewing["viewer_email"],
             "ICOP_E2E_REVIEW_VIEWER_PASSWORD": reviewing["viewer_password"],
             "ICOP_E2E_REVIEW_NEEDS_REVIEW": reviewing["article"],
         },
-        capture_output=True,
-        text=True,
-        timeout=600,
+        label="review and edit",
+        capsys=capsys,
     )
-    with capsys.disabled():
-        print(f"\nreview and edit screenshots: {artefacts / 'screenshots'}")
-    assert result.returncode == 0, result.stdout[-8000:] + result.stderr[-4000:]
-    names = {p.name for p in (artefacts / "screenshots").glob("*.png")}
+    names = played.screenshots
     assert {
         "en-review-findings.png",
         "en-review-seo-refused.png",

@@ -10,15 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import shutil
-import subprocess
 import threading
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import httpx
 import pytest
@@ -28,8 +24,8 @@ from icop.credentials.vault import build_keyring
 from icop.db.engine import DatabaseUrls, create_engine, create_sessionmaker
 from icop.runtime.web import Dashboard
 from tests.syndication.support import make_account, make_post
+from tests.web.conftest import play
 
-CHROMIUM = os.environ.get("ICOP_CHROMIUM", "/usr/bin/chromium")
 PASSWORD = "time-zone-owner-password"
 VIEWER_PASSWORD = "time-zone-viewer-password"
 SECRET_PATH = f"/hook/T000/B000/{uuid.uuid4().hex}"
@@ -121,18 +117,11 @@ def test_time_zone_and_webhook_in_a_real_browser(
     hook: tuple[str, list[dict[str, str]]],
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
-        pytest.skip("Debian's chromium is not installed (scripts/system-deps.sh installs it)")
     hook_url, received = hook
-    artefacts = dashboard.directory / "test-artefacts"
-    result = subprocess.run(
-        ["npx", "--no-install", "playwright", "test", "e2e/timezone.spec.ts"],
-        cwd=dashboard.directory,
+    played = play(
+        dashboard,
+        "e2e/timezone.spec.ts",
         env={
-            **os.environ,
-            "ICOP_WEB_URL": dashboard.url,
-            "ICOP_CHROMIUM": CHROMIUM,
-            "ICOP_E2E_ARTEFACTS": str(artefacts),
             "ICOP_E2E_TZ_EMAIL": workspace["email"],
             "ICOP_E2E_TZ_PASSWORD": PASSWORD,
             "ICOP_E2E_TZ_VIEWER_EMAIL": workspace["viewer_email"],
@@ -141,14 +130,10 @@ def test_time_zone_and_webhook_in_a_real_browser(
             "ICOP_E2E_TZ_POST_DAY": workspace["post_day"],
             "ICOP_E2E_TZ_HOOK": hook_url,
         },
-        capture_output=True,
-        text=True,
-        timeout=600,
+        label="time zone",
+        capsys=capsys,
     )
-    with capsys.disabled():
-        print(f"\ntime zone screenshots: {artefacts / 'screenshots'}")
-    assert result.returncode == 0, result.stdout[-8000:] + result.stderr[-4000:]
-    names = {p.name for p in (artefacts / "screenshots").glob("*.png")}
+    names = played.screenshots
     assert {"en-settings-time-zone.png", "en-calendar-kst.png", "en-cron-kst.png"} <= names
     assert {"en-settings-webhook.png", "ko-settings-time-zone.png", "ko-calendar-kst.png"} <= names
     # What the browser did is what the API holds, and Slack's stand-in got the two tests.

@@ -7,13 +7,9 @@ calls the pages show are seeded the way the workers would record them."""
 from __future__ import annotations
 
 import asyncio
-import os
-import shutil
-import subprocess
 import uuid
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import httpx
 import pytest
@@ -25,8 +21,8 @@ from icop.llm.ledger.repository import LedgerRepository
 from icop.models import LlmCall, NotificationKind
 from icop.notifications import service as notifications
 from icop.runtime.web import Dashboard
+from tests.web.conftest import play
 
-CHROMIUM = os.environ.get("ICOP_CHROMIUM", "/usr/bin/chromium")
 PASSWORD = "workspace-admin-password"
 VIEWER_PASSWORD = "workspace-viewer-password"
 
@@ -119,30 +115,19 @@ def workspace(live_api: str, database_urls: DatabaseUrls, settings: Settings) ->
 def test_workspace_pages_in_a_real_browser(
     dashboard: Dashboard, workspace: dict[str, str], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
-        pytest.skip("Debian's chromium is not installed (scripts/system-deps.sh installs it)")
-    artefacts = dashboard.directory / "test-artefacts"
-    result = subprocess.run(
-        ["npx", "--no-install", "playwright", "test", "e2e/workspace.spec.ts"],
-        cwd=dashboard.directory,
+    played = play(
+        dashboard,
+        "e2e/workspace.spec.ts",
         env={
-            **os.environ,
-            "ICOP_WEB_URL": dashboard.url,
-            "ICOP_CHROMIUM": CHROMIUM,
-            "ICOP_E2E_ARTEFACTS": str(artefacts),
             "ICOP_E2E_WORKSPACE_EMAIL": workspace["email"],
             "ICOP_E2E_WORKSPACE_PASSWORD": workspace["password"],
             "ICOP_E2E_WORKSPACE_VIEWER_EMAIL": workspace["viewer_email"],
             "ICOP_E2E_WORKSPACE_VIEWER_PASSWORD": workspace["viewer_password"],
             "ICOP_E2E_WORKSPACE_NOTIFIED_ARTICLE": workspace["notified_article"],
         },
-        capture_output=True,
-        text=True,
-        timeout=600,
+        label="workspace",
+        capsys=capsys,
     )
-    with capsys.disabled():
-        print(f"\nworkspace screenshots: {artefacts / 'screenshots'}")
-    assert result.returncode == 0, result.stdout[-8000:] + result.stderr[-4000:]
-    names = {p.name for p in (artefacts / "screenshots").glob("*.png")}
+    names = played.screenshots
     assert {"en-brand-editor.png", "ko-brand-editor.png", "en-usage-chart.png"} <= names
     assert {"ko-usage-chart.png", "en-settings.png"} <= names

@@ -82,6 +82,12 @@ class CandidateOut(ResponseModel):
     configured: bool
     input_usd_per_million: Money
     output_usd_per_million: Money
+    # The candidate's own tuning (null: the policy's default). A client that saves the route
+    # again sends these back, so reordering a task's models does not reset their temperature.
+    temperature: float | None = None
+    max_tokens: int | None = None
+    timeout_s: float | None = None
+    max_attempts: int | None = None
 
 
 class TaskRouteOut(ResponseModel):

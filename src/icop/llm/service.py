@@ -101,6 +101,10 @@ def _candidate_out(router: SmartRouter, candidate: Candidate) -> CandidateOut:
         configured=provider is not None and provider.configured(),
         input_usd_per_million=input_price,
         output_usd_per_million=output_price,
+        temperature=candidate.temperature,
+        max_tokens=candidate.max_tokens,
+        timeout_s=candidate.timeout_s,
+        max_attempts=candidate.max_attempts,
     )
 
 

@@ -589,6 +589,10 @@ class PlanningActivities:
                 cost_usd=cost,
                 error=None if status == RowStatus.DONE else notes,
             )
+            # The run's counts move with each row, so a live view never says "0 of 3 rows
+            # done" beside a row marked done (they were only counted at the run's end).
+            rows_done, rows_failed = await runs.tally(run_id)
+            await runs.update(run_id, rows_done=rows_done, rows_failed=rows_failed)
             await events.record(
                 session,
                 pipeline.tenant_id,
@@ -624,8 +628,7 @@ class PlanningActivities:
         async with self._tenant(run.tenant_id) as session:
             runs = RunRepository(session)
             counts = await runs.count_rows(run_id)
-            done = counts.get(RowStatus.DONE, 0) + counts.get(RowStatus.PARTIAL, 0)
-            failed = counts.get(RowStatus.ERROR, 0)
+            done, failed = await runs.tally(run_id)
             if cancelled:
                 status = RunStatus.CANCELLED
             elif failed and not done:

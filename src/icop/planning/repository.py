@@ -158,6 +158,13 @@ class RunRepository(Repository[PipelineRun]):
         )
         return {status: count for status, count in result.all()}
 
+    async def tally(self, run_id: UUID) -> tuple[int, int]:
+        """The run's rows done (a partial row counts: some of its articles are ready) and
+        failed, as its ``rows_done``/``rows_failed`` say them."""
+        counts = await self.count_rows(run_id)
+        done = counts.get(RowStatus.DONE, 0) + counts.get(RowStatus.PARTIAL, 0)
+        return done, counts.get(RowStatus.ERROR, 0)
+
 
 class SubTopicRepository:
     def __init__(self, session: AsyncSession) -> None:

@@ -77,6 +77,33 @@ async def test_failed_calls_are_recorded_and_reported(client: ApiClient, context
     assert calls[0]["status"] == "failed" and "model crashed" in calls[0]["error"]
 
 
+async def test_a_route_lists_each_candidates_tuning_and_an_override_keeps_it(
+    client: ApiClient,
+) -> None:
+    """What the dashboard's routing editor sends back is what it was shown: a writer's
+    temperature survives a reorder."""
+    owner = await client.signup()
+    listed = await client.get("/api/v1/llm/routing", headers=owner.headers)
+    routes = {r["task"]: r for r in listed.json()}
+    shown = routes["write.draft.a"]["candidates"]
+    assert [c["temperature"] for c in shown] == [0.7, 0.7]
+    assert routes["research.summarize"]["candidates"][0]["temperature"] is None
+    tuning = ("temperature", "max_tokens", "timeout_s", "max_attempts")
+    reordered = [
+        {"provider": c["provider"], "model": c["model"]}
+        | {k: c[k] for k in tuning if c[k] is not None}
+        for c in reversed(shown)
+    ]
+    saved = await client.put(
+        "/api/v1/llm/routing/write.draft.a", headers=owner.headers, json={"candidates": reordered}
+    )
+    assert saved.status_code == 200, saved.text
+    relisted = await client.get("/api/v1/llm/routing", headers=owner.headers)
+    again = {r["task"]: r for r in relisted.json()}
+    kept = again["write.draft.a"]["candidates"]
+    assert [(c["provider"], c["temperature"]) for c in kept] == [("local", 0.7), ("openai", 0.7)]
+
+
 async def test_routing_overrides_are_per_tenant(client: ApiClient) -> None:
     first = await client.signup("First")
     second = await client.signup("Second")

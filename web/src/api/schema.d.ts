@@ -2532,12 +2532,20 @@ export interface components {
             configured: boolean;
             /** Input Usd Per Million */
             input_usd_per_million: string;
+            /** Max Attempts */
+            max_attempts?: number | null;
+            /** Max Tokens */
+            max_tokens?: number | null;
             /** Model */
             model: string;
             /** Output Usd Per Million */
             output_usd_per_million: string;
             /** Provider */
             provider: string;
+            /** Temperature */
+            temperature?: number | null;
+            /** Timeout S */
+            timeout_s?: number | null;
         };
         /**
          * CardPreviewRequest

@@ -8,7 +8,7 @@ import { useState } from "react";
 import type { components } from "@/api/schema";
 import { csrfHeaders, problemMessage } from "@/lib/browser";
 
-import { choicesOf, keyOf, moved, type Choice } from "./choices";
+import { choicesOf, keyOf, moved, tuningOf, type Choice } from "./choices";
 
 type Route = components["schemas"]["TaskRouteOut"];
 type Mode = Route["mode"];
@@ -52,7 +52,8 @@ function TaskRoute({ route, choices, canEdit }: { route: Route; choices: Choice[
       const body = {
         candidates: list.map((key) => {
           const [provider, ...model] = key.split("/");
-          return { provider: provider ?? "", model: model.join("/") };
+          // A model the task already had keeps its own tuning (its temperature…).
+          return { provider: provider ?? "", model: model.join("/"), ...tuningOf(route.candidates.find((c) => keyOf(c) === key)) };
         }),
         mode,
       };

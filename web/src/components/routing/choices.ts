@@ -19,6 +19,25 @@ export function keyOf(candidate: { provider: string; model: string }): string {
   return `${candidate.provider}/${candidate.model}`;
 }
 
+export interface Tuning {
+  temperature?: number | null;
+  max_tokens?: number | null;
+  timeout_s?: number | null;
+  max_attempts?: number | null;
+}
+
+/** The tuning a candidate carries (the fields the API set), to send back when its route is
+ * saved again: leaving them out would reset them to the policy's defaults. */
+export function tuningOf(candidate: Tuning | undefined): Tuning {
+  const kept: Tuning = {};
+  if (!candidate) return kept;
+  for (const field of ["temperature", "max_tokens", "timeout_s", "max_attempts"] as const) {
+    const value = candidate[field];
+    if (value !== null && value !== undefined) kept[field] = value;
+  }
+  return kept;
+}
+
 /** Distinct provider/model pairs, configured ones first, then by name; each labelled with its
  * price per million tokens in and out and whether its provider is configured. */
 export function choicesOf(routes: { candidates: CandidateLike[] }[], notConfigured = "not configured"): Choice[] {
