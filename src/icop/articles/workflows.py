@@ -4,12 +4,13 @@ that touches I/O (the workflow sandbox re-imports it)."""
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from datetime import timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
-from temporalio.exceptions import ActivityError
+from temporalio.exceptions import ActivityError, FailureError
 
 with workflow.unsafe.imports_passed_through():
     from icop.articles.activities import (
@@ -30,6 +31,10 @@ GENERATE_RETRY = RetryPolicy(
 )
 STATUS_STORED_BY_GENERATE = "status-stored-by-generate"
 FAILURE_STORED = "failure-stored"
+SLOT_GIVEN_BACK = "slot-given-back-while-awaiting-approval"
+ARTICLE_WRITTEN = "article_written"
+"""The signal a pipeline run's workflow takes from its child article once it is written and
+waits for a decision: the run's writing slot is free again."""
 BOOKKEEPING_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_attempts=20)
 
 
@@ -96,6 +101,7 @@ class ArticleWorkflow:
         self._status = ArticleStatus.AWAITING_APPROVAL
         if not stored:
             await self._set(request, self._status)
+        await self._give_back_the_slot(request)
         timeout = timedelta(seconds=request.approval_timeout_s)
         try:
             await workflow.wait_condition(lambda: self._decision is not None, timeout=timeout)
@@ -108,6 +114,16 @@ class ArticleWorkflow:
         self._status = ArticleStatus.READY if decision.approved else ArticleStatus.REJECTED
         await self._set(request, self._status, decision.user_id, decision.reason)
         return ArticleResult(request.article_id, self._status)
+
+    async def _give_back_the_slot(self, request: ArticleWorkflowInput) -> None:
+        parent = workflow.info().parent
+        if parent is None or not workflow.patched(SLOT_GIVEN_BACK):
+            return
+        # A run that ended (cancelled) refuses the signal: nobody waits for the slot.
+        with contextlib.suppress(FailureError):
+            await workflow.get_external_workflow_handle(
+                parent.workflow_id, run_id=parent.run_id
+            ).signal(ARTICLE_WRITTEN, request.article_id)
 
     async def _set(
         self,

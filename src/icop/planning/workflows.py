@@ -11,6 +11,7 @@ are derived from them, and the child workflow id is ``article-{id}``.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from datetime import timedelta
 
 from temporalio import workflow
@@ -24,7 +25,7 @@ from temporalio.exceptions import (
 from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
-    from icop.articles.workflows import ArticleWorkflow
+    from icop.articles.workflows import ARTICLE_WRITTEN, ArticleWorkflow
     from icop.models.planning import RunStatus
     from icop.planning.activities import (
         ArticleSlot,
@@ -73,6 +74,12 @@ class PipelineRunWorkflow:
     def __init__(self) -> None:
         self._rows_done = 0
         self._rows_total = 0
+        self._written: set[str] = set()
+
+    @workflow.signal(name=ARTICLE_WRITTEN)
+    def article_written(self, article_id: str) -> None:
+        """A child article is written and waits for a person's decision."""
+        self._written.add(article_id)
 
     @workflow.query
     def progress(self) -> tuple[int, int]:
@@ -150,7 +157,7 @@ class PipelineRunWorkflow:
     async def _write_article(self, slot: ArticleSlot, articles: asyncio.Semaphore) -> None:
         async with articles:
             try:
-                await workflow.execute_child_workflow(
+                child = await workflow.start_child_workflow(
                     ArticleWorkflow.run,
                     slot.article_input,
                     id=slot.workflow_id,
@@ -161,9 +168,14 @@ class PipelineRunWorkflow:
                 )
             except WorkflowAlreadyStartedError:
                 await self._await_existing(slot)
-            except ChildWorkflowError:
-                # The article's own status (failed, no_sources …) is what the row reports.
-                pass
+                return
+            # A slot is for writing. An article that is written and waits for a person's
+            # decision gives it back (its workflow signals this one), so two articles awaiting
+            # approval do not stop the rest of the plan from being written.
+            await workflow.wait_condition(lambda: child.done() or slot.article_id in self._written)
+        # A failed article's own status (failed, no_sources …) is what the row reports.
+        with contextlib.suppress(ChildWorkflowError):
+            await child
 
     async def _await_existing(self, slot: ArticleSlot) -> None:
         """The article's workflow was started by an earlier run (still going or finished):
