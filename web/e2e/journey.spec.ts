@@ -155,8 +155,8 @@ async function journey(browser: Browser, baseURL: string | undefined, locale: Lo
   await expect(page.getByTestId("live-connection")).toHaveAttribute("data-state", "live");
   const waiting = page.locator("[data-article]").filter({ hasText: t("articleStatus.awaiting_approval") });
   // Two at a time (the pipeline's max_concurrent_articles); an article waiting for approval
-  // gives its slot back, so the third is written while the first two wait.
-  await expect.poll(() => waiting.count(), { timeout: 120_000 }).toBeGreaterThanOrEqual(2);
+  // gives its slot back, so the third is written while the first two wait: all three wait.
+  await expect(waiting).toHaveCount(3, { timeout: 180_000 });
   const articleId = (await waiting.first().getAttribute("data-article")) ?? "";
   expect(articleId).toMatch(/^[0-9a-f-]{36}$/);
   const row = page.locator("tr[data-row]").filter({ has: page.locator(`[data-article="${articleId}"]`) });

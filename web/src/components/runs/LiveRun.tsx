@@ -103,8 +103,9 @@ export function LiveRun({ initial }: { initial: Run }) {
                 <Table.Td>{row.row_number}</Table.Td>
                 <Table.Td>{row.topic ?? "—"}</Table.Td>
                 <Table.Td>
+                  {/* The row's step is the API's English note ("writing 2 article(s)"): the
+                      status says it in the page's language and the next column lists them. */}
                   {t(`rowStatuses.${row.status}`)}
-                  {row.step ? ` · ${row.step}` : ""}
                 </Table.Td>
                 <Table.Td>
                   <Stack gap={4}>
