@@ -115,6 +115,9 @@ class CallRecord:
     repaired: bool
     reference: str | None
     error: str | None = None
+    context: dict[str, Any] | None = None
+    """The context debugger's record: each layer's size before and after minimisation, the
+    fields dropped, trimmed and never named by the prompt (``PreparedPrompt.report``)."""
 
 
 class LedgerSink(Protocol):
@@ -671,6 +674,7 @@ class SmartRouter:
                 repaired=repaired,
                 reference=reference,
                 error=error,
+                context=prompt.report() if prompt else None,
             )
         )
 
