@@ -16,7 +16,7 @@ from icop.db.engine import DatabaseUrls, create_engine, create_sessionmaker
 from icop.db.session import unit_of_work
 from icop.errors import NotFound
 from icop.llm import service
-from icop.llm.context import prepare
+from icop.llm.context import prepare, unreferenced
 from icop.llm.ledger.sinks import DatabaseLedger
 from icop.llm.policy import Candidate, PolicyDefaults, RoutingPolicy
 from icop.llm.providers.fake import FakeProvider
@@ -124,3 +124,11 @@ def test_a_call_records_its_context_and_the_cli_shows_it_to_its_tenant_only(
     hidden = runner.invoke(app, ["llm", "context", str(call_id), "--tenant", str(other)], env=env)
     assert hidden.exit_code == 1
     assert f"no model call {call_id}" in hidden.output and "Traceback" not in hidden.output
+
+
+def test_a_field_counts_as_named_by_its_words_or_its_singular() -> None:
+    kept = {"drafts": [], "brand_voice": [], "rubric": "", "topic": ""}
+    system = "Score every draft on the rubric, in the brand voice."
+    assert unreferenced(system, None, kept) == ["topic"]
+    assert unreferenced(system, "Stay on the topic.", kept) == []
+    assert unreferenced("", None, {"brief": "the whole message"}) == []

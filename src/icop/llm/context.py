@@ -184,7 +184,8 @@ def _layers(
 
 
 def unreferenced(system: str, instructions: str | None, kept: dict[str, Any]) -> list[str]:
-    """Kept fields the prompt never names (``brand_voice`` counts as named by "brand voice").
+    """Kept fields the prompt never names (``brand_voice`` counts as named by "brand voice",
+    ``drafts`` by "draft").
     A field the model gets but is never told about is paid for in tokens and often ignored;
     the lone prose ``brief`` is the message itself and needs no naming."""
     if set(kept) == {BRIEF}:
@@ -192,7 +193,9 @@ def unreferenced(system: str, instructions: str | None, kept: dict[str, Any]) ->
     prompt = f"{system}\n{instructions or ''}".lower()
     missing = []
     for name in kept:
-        words = [name.lower(), name.lower().replace("_", " "), name.lower().replace("_", "-")]
+        # "drafts" is named by "every draft": the singular counts too.
+        base = name.lower().removesuffix("s") if len(name) > 3 else name.lower()
+        words = {base, base.replace("_", " "), base.replace("_", "-")}
         if not any(re.search(rf"\b{re.escape(word)}", prompt) for word in words):
             missing.append(name)
     return missing
