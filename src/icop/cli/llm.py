@@ -21,7 +21,7 @@ from icop.llm.local.assembly import ModelStore
 from icop.llm.local.catalog import CATALOG, get_model
 from icop.llm.providers.base import LLMProvider
 from icop.llm.registry import default_providers, load_policy, load_prices
-from icop.llm.schemas import LeaderboardRow
+from icop.llm.schemas import CallContextOut, LeaderboardRow
 from icop.llm.smart_router import RoutedCall, SmartRouter
 from icop.llm.tasks import TaskKind
 from icop.llm.throttle import Throttle
@@ -203,3 +203,91 @@ _CAPTION = (
 
 def _score(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}"
+
+
+@app.command("calls")
+@friendly_errors
+def calls(
+    limit: int = typer.Option(20, min=1, max=500, help="How many, newest first."),
+    task: TaskKind | None = typer.Option(None, help="Only this task (e.g. write.draft)."),
+    tenant: UUID | None = typer.Option(None, help="Tenant id (default: the local workspace)."),
+) -> None:
+    """Recent model calls from the ledger, with their ids for ``icop llm context``."""
+    current = settings()
+    tenant_id = tenant or saved_workspace_tenant(current)
+
+    async def run() -> list[tuple[str, ...]]:
+        async with app_session(current, tenant_id) as session:
+            found = await service.calls(session, limit=limit, offset=0, task=task)
+            return [
+                (
+                    str(call.id),
+                    call.created_at.strftime("%Y-%m-%d %H:%M:%S"),
+                    call.task,
+                    f"{call.provider}:{call.model}" if call.provider else "—",
+                    call.status,
+                    f"{call.context_tokens_before} → {call.context_tokens_after}",
+                    ", ".join((call.context or {}).get("dropped", [])),
+                )
+                for call in found
+            ]
+
+    rows = run_async(run())
+    if not rows:
+        console.print("No model calls recorded for this tenant yet.")
+        return
+    table = Table("id", "at (UTC)", "task", "model", "status", "context tokens", "dropped")
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
+
+
+@app.command("context")
+@friendly_errors
+def context(
+    call_id: UUID = typer.Argument(..., help="The call's id (icop llm calls lists them)."),
+    tenant: UUID | None = typer.Option(None, help="Tenant id (default: the local workspace)."),
+) -> None:
+    """The context debugger: each context layer of one model call, its size before and after
+    minimisation, the fields dropped or trimmed, and kept fields the role's prompt never
+    names."""
+    current = settings()
+    tenant_id = tenant or saved_workspace_tenant(current)
+
+    async def run() -> CallContextOut:
+        async with app_session(current, tenant_id) as session:
+            return await service.call_context(session, call_id)
+
+    shown = run_async(run())
+    model = f"{shown.provider}:{shown.model}" if shown.provider else "no model answered"
+    budget = f" (budget {shown.budget_tokens})" if shown.budget_tokens else ""
+    console.print(
+        f"[bold]{shown.task}[/] · {model} · {shown.status} · "
+        f"{shown.created_at:%Y-%m-%d %H:%M:%S} UTC\n"
+        f"context tokens: {shown.tokens_before} → {shown.tokens_after}{budget}"
+    )
+    if not shown.recorded:
+        console.print(
+            "No layers stored: the call was recorded before the context debugger, or never "
+            "reached a model."
+        )
+        return
+    table = Table("layer", "kind", "chars before", "chars after", "state", "flag")
+    for layer in shown.layers:
+        table.add_row(
+            layer.name,
+            layer.kind,
+            str(layer.chars_before),
+            str(layer.chars_after),
+            layer.state,
+            "prompt never names it" if layer.unreferenced else "",
+        )
+    console.print(table)
+    console.print(f"dropped: {', '.join(shown.dropped) or 'none'}")
+    console.print(f"trimmed: {', '.join(shown.trimmed) or 'none'}")
+    if shown.unreferenced:
+        console.print(
+            f"never named by the prompt: {', '.join(shown.unreferenced)} — the model gets "
+            "them without being told what they are for; name them in the role's prompt or "
+            "leave them out of the task's consumes (icop/llm/tasks.py)"
+        )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from icop.cli import (
+    agents,
     article,
     db,
     emulator,
@@ -42,6 +43,8 @@ app.add_typer(llm.app, name="llm")
 app.add_typer(image.app, name="image")
 app.add_typer(mail.app, name="mail")
 app.command("article")(article.article)
+app.add_typer(agents.articles_app, name="articles")
+app.add_typer(agents.app, name="agents")
 app.add_typer(pipeline.app, name="pipeline")
 app.command("emulator")(emulator.emulator)
 app.command("eval")(evaluate.evaluate_command)

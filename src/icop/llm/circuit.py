@@ -25,6 +25,8 @@ class CircuitBreaker:
     failure_threshold: int = 3
     reset_timeout_s: float = 30.0
     clock: Callable[[], float] = time.monotonic
+    on_change: Callable[[bool], None] | None = None
+    """Told ``True`` when the circuit opens and ``False`` when it closes again (metrics)."""
     _failures: int = 0
     _opened_at: float | None = None
     _probe_in_flight: bool = False
@@ -55,6 +57,8 @@ class CircuitBreaker:
     def record_success(self) -> None:
         if self._opened_at is not None:
             self.transitions.append((self.state, CircuitState.CLOSED))
+            if self.on_change is not None:
+                self.on_change(False)
         self._failures = 0
         self._opened_at = None
         self._probe_in_flight = False
@@ -70,3 +74,5 @@ class CircuitBreaker:
         if previous is CircuitState.CLOSED and self._failures >= self.failure_threshold:
             self._opened_at = self.clock()
             self.transitions.append((previous, CircuitState.OPEN))
+            if self.on_change is not None:
+                self.on_change(True)

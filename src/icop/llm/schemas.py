@@ -176,3 +176,33 @@ class ArticleEstimateOut(ResponseModel):
     )
     month_budget_remaining_usd: Money | None
     fits_budget: bool | None
+
+
+class ContextLayerOut(ResponseModel):
+    name: str = Field(description="system, instructions, or the input field's name.")
+    kind: Literal["system", "instructions", "input"]
+    chars_before: int
+    chars_after: int
+    state: Literal["kept", "trimmed", "dropped"]
+    unreferenced: bool = Field(
+        default=False, description="Kept, but the role's prompt never names this field."
+    )
+
+
+class CallContextOut(ResponseModel):
+    """The context debugger's view of one model call."""
+
+    id: UUID
+    task: str
+    status: str
+    provider: str | None
+    model: str | None
+    created_at: datetime
+    tokens_before: int
+    tokens_after: int
+    budget_tokens: int | None
+    recorded: bool = Field(description="False: the call predates the context record.")
+    layers: list[ContextLayerOut]
+    dropped: list[str]
+    trimmed: list[str]
+    unreferenced: list[str]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from uuid import UUID
 
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,10 +22,12 @@ from icop.llm.schemas import (
     ArticleEstimateOut,
     ArticleEstimateRequest,
     AttemptOut,
+    CallContextOut,
     CandidateEstimate,
     CandidateOut,
     ChatRequest,
     ChatResponse,
+    ContextLayerOut,
     LeaderboardRow,
     LlmUsageOut,
     RouteOverride,
@@ -69,6 +72,35 @@ async def calls(
 ) -> Sequence[LlmCall]:
     return await LedgerRepository(session).recent(
         limit=limit, offset=offset, task=task.value if task else None
+    )
+
+
+async def call_context(session: AsyncSession, call_id: UUID) -> CallContextOut:
+    """What one model call was given: each context layer's size before and after
+    minimisation, the fields dropped or trimmed, and those the prompt never names."""
+    call = await LedgerRepository(session).get(call_id)
+    if call is None:
+        raise NotFound(f"no model call {call_id} in this tenant")
+    context = call.context or {}
+    unreferenced = list(context.get("unreferenced", []))
+    return CallContextOut(
+        id=call.id,
+        task=call.task,
+        status=call.status,
+        provider=call.provider,
+        model=call.model,
+        created_at=call.created_at,
+        tokens_before=call.context_tokens_before,
+        tokens_after=call.context_tokens_after,
+        budget_tokens=context.get("budget_tokens"),
+        recorded=call.context is not None,
+        layers=[
+            ContextLayerOut(**layer, unreferenced=layer["name"] in unreferenced)
+            for layer in context.get("layers", [])
+        ],
+        dropped=list(context.get("dropped", [])),
+        trimmed=list(context.get("trimmed", [])),
+        unreferenced=unreferenced,
     )
 
 

@@ -46,7 +46,7 @@ from icop.llm.providers.base import (
 from icop.llm.tasks import TaskKind, TaskSpec, seat_of, spec_for
 from icop.llm.throttle import Throttle
 from icop.models.llm import RoutingMode
-from icop.observability.metrics import record_model_call
+from icop.observability.metrics import record_circuit_change, record_model_call
 from icop.observability.tracing import model_span, set_model_result
 
 logger = logging.getLogger(__name__)
@@ -115,6 +115,9 @@ class CallRecord:
     repaired: bool
     reference: str | None
     error: str | None = None
+    context: dict[str, Any] | None = None
+    """The context debugger's record: each layer's size before and after minimisation, the
+    fields dropped, trimmed and never named by the prompt (``PreparedPrompt.report``)."""
 
 
 class LedgerSink(Protocol):
@@ -176,16 +179,23 @@ class SmartRouter:
         self.judged = BestJudged(standings, policy.best_judged)
         self._failure_threshold = failure_threshold
         self._reset_timeout_s = reset_timeout_s
-        self.breakers = {name: self._new_breaker() for name in self.providers}
+        self.breakers = {name: self._new_breaker(name) for name in self.providers}
         self._backoff = wait_exponential_jitter(initial=backoff_initial_s, max=backoff_max_s)
         self._backoff_max_s = backoff_max_s
 
-    def _new_breaker(self) -> CircuitBreaker:
-        return CircuitBreaker(self._failure_threshold, self._reset_timeout_s)
+    def _new_breaker(self, key: str) -> CircuitBreaker:
+        # A tenant's own key ("openai@<tenant>") counts under its provider, scope "tenant":
+        # the metric's labels stay bounded however many tenants bring keys.
+        provider, _, tenant = key.partition("@")
+        return CircuitBreaker(
+            self._failure_threshold,
+            self._reset_timeout_s,
+            on_change=functools.partial(record_circuit_change, provider, shared=not tenant),
+        )
 
     def _breaker(self, key: str) -> CircuitBreaker:
         if key not in self.breakers:
-            self.breakers[key] = self._new_breaker()
+            self.breakers[key] = self._new_breaker(key)
         return self.breakers[key]
 
     async def resolve(self, tenant_id: UUID | None) -> dict[str, tuple[LLMProvider, str]]:
@@ -664,6 +674,7 @@ class SmartRouter:
                 repaired=repaired,
                 reference=reference,
                 error=error,
+                context=prompt.report() if prompt else None,
             )
         )
 

@@ -60,6 +60,9 @@ class LlmCall(TenantOwned, TimestampMixin, Base):
     attempts: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, nullable=False)
     reference: Mapped[str | None] = mapped_column(String(200))
     error: Mapped[str | None] = mapped_column(Text)
+    # The context debugger's record (icop.llm.context.PreparedPrompt.report); None for calls
+    # recorded before it existed and for calls that never reached a provider.
+    context: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
 
 
 class LlmRoutingOverride(Base):

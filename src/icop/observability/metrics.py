@@ -10,18 +10,25 @@ objects, so names and labels stay in one place.
 from __future__ import annotations
 
 import logging
+import shutil
+import threading
+from collections.abc import Callable, Iterator
 from decimal import Decimal
+from pathlib import Path
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
     CollectorRegistry,
     Counter,
+    Gauge,
     Histogram,
     Info,
     generate_latest,
     start_http_server,
 )
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
 
 from icop import __version__
 
@@ -33,15 +40,23 @@ __all__ = [
     "exposition",
     "record_activity",
     "record_build_info",
+    "record_circuit_change",
     "record_http_client_request",
     "record_http_request",
     "record_model_call",
+    "record_monitor_check",
     "record_outbox_failure",
     "record_outbox_published",
     "record_publish",
+    "record_quota_refusal",
+    "record_quota_threshold",
     "record_quota_wait",
+    "record_schedule_health",
+    "record_task_queue_pollers",
     "record_workflow",
     "start_metrics_server",
+    "watch_disk",
+    "watch_pool",
 ]
 
 # The process's default registry: it also carries the process_* and python_* collectors.
@@ -134,6 +149,57 @@ OUTBOX_FAILURES = Counter(
     ["reason"],
     registry=_REGISTRY,
 )
+TASK_QUEUE_POLLERS = Gauge(
+    "icop_task_queue_pollers",
+    "Workers that polled the task queue recently, by queue and kind (workflow, activity), "
+    "as Temporal describes it to the API's monitor.",
+    ["task_queue", "kind"],
+    registry=_REGISTRY,
+)
+CIRCUITS_OPEN = Gauge(
+    "icop_model_circuits_open",
+    "Model provider circuits not closed (open or probing) in this process, by provider and "
+    "scope ('shared': the platform's own key; 'tenant': tenants' own keys, summed).",
+    ["provider", "scope"],
+    registry=_REGISTRY,
+)
+QUOTA_THRESHOLDS = Counter(
+    "icop_quota_threshold_crossings_total",
+    "A tenant's monthly usage crossed a share (0.8, 0.9) of its plan's quota, by metric.",
+    ["metric", "threshold"],
+    registry=_REGISTRY,
+)
+QUOTA_REFUSALS = Counter(
+    "icop_quota_refusals_total",
+    "Work refused because a tenant's monthly quota was exhausted, by metric.",
+    ["metric"],
+    registry=_REGISTRY,
+)
+SCHEDULES = Gauge(
+    "icop_schedules",
+    "Temporal schedules seen by the last check, by kind (pipeline, trend, ...).",
+    ["kind"],
+    registry=_REGISTRY,
+)
+SCHEDULES_MISSED = Gauge(
+    "icop_schedule_missed_runs",
+    "Firings the schedules of a kind skipped because they were past the catch-up window "
+    "(Temporal's count over each schedule's life: an increase is a missed run).",
+    ["kind"],
+    registry=_REGISTRY,
+)
+SCHEDULES_OVERDUE = Gauge(
+    "icop_schedules_overdue",
+    "Active schedules whose next firing is overdue by more than the grace period.",
+    ["kind"],
+    registry=_REGISTRY,
+)
+MONITOR_CHECKS = Gauge(
+    "icop_monitor_check_timestamp_seconds",
+    "When the API's monitor last completed a check (task_queues, schedules), Unix time.",
+    ["check"],
+    registry=_REGISTRY,
+)
 BUILD = Info("icop_build", "The running ICOP version and build.", registry=_REGISTRY)
 
 
@@ -199,6 +265,114 @@ def record_outbox_published(event_type: str, count: int = 1) -> None:
 
 def record_outbox_failure(reason: str) -> None:
     OUTBOX_FAILURES.labels(reason).inc()
+
+
+def record_task_queue_pollers(task_queue: str, kind: str, pollers: int) -> None:
+    TASK_QUEUE_POLLERS.labels(task_queue, kind).set(pollers)
+
+
+def record_monitor_check(check: str, at: float) -> None:
+    MONITOR_CHECKS.labels(check).set(at)
+
+
+def record_circuit_change(provider: str, is_open: bool, *, shared: bool) -> None:
+    """A provider's circuit opened (``is_open``) or closed again."""
+    gauge = CIRCUITS_OPEN.labels(provider, "shared" if shared else "tenant")
+    if is_open:
+        gauge.inc()
+    else:
+        gauge.dec()
+
+
+def record_quota_threshold(metric: str, threshold: str) -> None:
+    QUOTA_THRESHOLDS.labels(metric, threshold).inc()
+
+
+def record_quota_refusal(metric: str) -> None:
+    QUOTA_REFUSALS.labels(metric).inc()
+
+
+def record_schedule_health(kind: str, *, schedules: int, missed: int, overdue: int) -> None:
+    SCHEDULES.labels(kind).set(schedules)
+    SCHEDULES_MISSED.labels(kind).set(missed)
+    SCHEDULES_OVERDUE.labels(kind).set(overdue)
+
+
+class _DiskCollector(Collector):
+    """Free and total bytes of the filesystems holding ICOP's data, read at scrape time."""
+
+    def __init__(self) -> None:
+        self.paths: dict[str, Path] = {}
+        self.lock = threading.Lock()
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        free = GaugeMetricFamily(
+            "icop_disk_free_bytes", "Bytes free for ICOP's data, by use.", labels=["use"]
+        )
+        size = GaugeMetricFamily(
+            "icop_disk_size_bytes", "Size of the filesystem holding ICOP's data.", labels=["use"]
+        )
+        with self.lock:
+            paths = dict(self.paths)
+        for use, path in sorted(paths.items()):
+            try:
+                usage = shutil.disk_usage(path)
+            except OSError:
+                continue  # not there (yet): absent rather than a made-up number
+            free.add_metric([use], usage.free)
+            size.add_metric([use], usage.total)
+        yield free
+        yield size
+
+
+PoolReading = Callable[[], tuple[int, int]]
+"""(connections checked out, connections the pool may open at most)."""
+
+
+class _PoolCollector(Collector):
+    """The database connection pools of this process, read at scrape time."""
+
+    def __init__(self) -> None:
+        self.pools: dict[str, PoolReading] = {}
+        self.lock = threading.Lock()
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        used = GaugeMetricFamily(
+            "icop_db_pool_checked_out",
+            "Database connections in use, by pool.",
+            labels=["pool"],
+        )
+        limit = GaugeMetricFamily(
+            "icop_db_pool_limit",
+            "Connections the pool may hold at most (pool size plus overflow), by pool.",
+            labels=["pool"],
+        )
+        with self.lock:
+            pools = dict(self.pools)
+        for name, read in sorted(pools.items()):
+            checked_out, most = read()
+            used.add_metric([name], checked_out)
+            limit.add_metric([name], most)
+        yield used
+        yield limit
+
+
+_DISKS = _DiskCollector()
+_POOLS = _PoolCollector()
+_REGISTRY.register(_DISKS)
+_REGISTRY.register(_POOLS)
+
+
+def watch_disk(use: str, path: Path) -> None:
+    """Export the free space of the filesystem holding ``path`` as ``use`` (data, storage)."""
+    with _DISKS.lock:
+        _DISKS.paths[use] = path
+
+
+def watch_pool(name: str, read: PoolReading) -> None:
+    """Export a connection pool's use; a second pool of the same name replaces the first."""
+    with _POOLS.lock:
+        _POOLS.pools[name] = read
 
 
 def exposition() -> bytes:

@@ -3,6 +3,7 @@ model dollars) and ``release`` when the spend did not happen."""
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from uuid import UUID
@@ -11,10 +12,39 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from icop.errors import NotFound, QuotaExceeded
 from icop.models import SubscriptionPlan
+from icop.observability.metrics import record_quota_refusal, record_quota_threshold
 from icop.quotas.plans import Metric, quota
 from icop.quotas.repository import UsageRepository
 from icop.quotas.schemas import MetricUsage, UsageOut
 from icop.tenants.repository import TenantRepository
+
+logger = logging.getLogger(__name__)
+
+# Shares of a quota whose crossing the metrics count (the "near exhaustion" alert's input).
+WARN_AT = (Decimal("0.8"), Decimal("0.9"))
+
+
+def note_thresholds(
+    tenant_id: UUID, metric: Metric, used: Decimal, amount: Decimal, limit: Decimal | None
+) -> list[Decimal]:
+    """Count each warning share this spend crossed (from below ``share * limit`` to at or
+    above it), so an alert sees a tenant nearing its quota once, not on every later spend.
+    The metric has no tenant label (bounded labels); the log line names the tenant."""
+    if limit is None or limit <= 0 or amount <= 0:
+        return []
+    before = used - amount
+    crossed = [share for share in WARN_AT if before < limit * share <= used]
+    for share in crossed:
+        record_quota_threshold(metric.value, str(share))
+        logger.warning(
+            "tenant %s used %s of its monthly %s quota (%s of %s)",
+            tenant_id,
+            f"{share:.0%}",
+            metric.value,
+            used,
+            limit,
+        )
+    return crossed
 
 
 def current_period(now: datetime | None = None) -> date:
@@ -46,11 +76,13 @@ async def consume(
         limit=limit,
     )
     if used is None:
+        record_quota_refusal(metric.value)
         raise QuotaExceeded(
             f"the monthly {metric.value} quota ({limit}) would be exceeded",
             metric=metric.value,
             limit=str(limit),
         )
+    note_thresholds(tenant_id, metric, used, amount, limit)
     return used
 
 
@@ -102,4 +134,5 @@ async def record_spend(
         limit=None,
     )
     assert used is not None
+    note_thresholds(tenant_id, metric, used, amount, quota(await _plan(session, tenant_id), metric))
     return used

@@ -32,6 +32,7 @@ from icop.llm.registry import build_router
 from icop.llm.smart_router import SmartRouter
 from icop.llm.tenant_keys import ProviderFactory
 from icop.mail.mailer import Mailer, build_mailer
+from icop.observability.metrics import watch_disk, watch_pool
 from icop.orchestrator.connection import LazyClient
 from icop.orchestrator.queues import QUEUE_DEFAULTS, TaskQueue
 from icop.planning import service as planning
@@ -53,6 +54,16 @@ def pool_size(settings: Settings, queues: Iterable[TaskQueue]) -> tuple[int, int
         settings.db_pool_size + sum(q.db_pool for q in served),
         settings.db_max_overflow + sum(q.db_overflow for q in served),
     )
+
+
+def pool_reading(engine: AsyncEngine, limit: int) -> Callable[[], tuple[int, int]]:
+    """(connections checked out, the most the pool may hold) for the metrics' scrape."""
+
+    def read() -> tuple[int, int]:
+        checked_out = getattr(engine.pool, "checkedout", None)
+        return (int(checked_out()) if callable(checked_out) else 0), limit
+
+    return read
 
 
 @dataclass
@@ -105,9 +116,14 @@ class Runtime:
                 max_overflow=overflow,
                 application_name="icop",
             )
+            watch_pool("app", pool_reading(engine, size + overflow))
         sessionmaker = sessionmaker or create_sessionmaker(engine)
         keyring = build_keyring(settings)
         store = build_object_store(settings)
+        watch_disk("home", settings.home)
+        local_root = getattr(store, "root", None)
+        if local_root is not None:
+            watch_disk("storage", local_root)
         return cls(
             settings=settings,
             engine=engine,

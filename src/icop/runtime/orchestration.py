@@ -16,6 +16,7 @@ from icop.notifications.delivery import background_deliverer
 from icop.observability.metrics import record_build_info
 from icop.observability.tracing import flush_tracing, setup_tracing, worker_service_name
 from icop.orchestrator.connection import LazyClient
+from icop.orchestrator.monitor import background_monitor
 from icop.orchestrator.queues import TaskQueue
 from icop.orchestrator.readiness import readiness_check
 from icop.orchestrator.starts import background_sweeper
@@ -40,6 +41,8 @@ async def api_orchestration(runtime: Runtime) -> AsyncIterator[None]:
     try:
         async with (
             background_sweeper(runtime.sessionmaker, client),
+            # Task-queue pollers and schedule health as gauges for the alert rules.
+            background_monitor(client, [temporal.queue_name(queue) for queue in TaskQueue]),
             background_deliverer(
                 runtime.settings, runtime.sessionmaker, runtime.keyring, runtime.http
             ),

@@ -35,6 +35,7 @@ from icop.models import (
     PublishAttempt,
 )
 from icop.notifications import service as notifications
+from icop.observability.metrics import record_publish, record_quota_wait
 from icop.syndication import events
 from icop.syndication.exceptions import AccountNeedsReconnect
 from icop.syndication.ledger import QuotaLedger
@@ -93,7 +94,17 @@ class Publisher:
         run_or_outcome = await self._start(tenant_id, post_id)
         if isinstance(run_or_outcome, PublishOutcome):
             return run_or_outcome
-        run = run_or_outcome
+        outcome = await self._publish(run_or_outcome)
+        # Counted once per run that reached the platform step: the alerts on unconfirmed and
+        # failed posts and the quota-wait panel read these.
+        record_publish(run_or_outcome.platform.value, outcome.status.value)
+        if outcome.status is Pause.QUOTA and outcome.wait_until is not None:
+            wait = (outcome.wait_until - self.clock()).total_seconds()
+            record_quota_wait(run_or_outcome.platform.value, wait)
+        return outcome
+
+    async def _publish(self, run: PublishRun) -> PublishOutcome:
+        tenant_id = run.tenant_id
         try:
             run.auth = await self.tokens.auth(tenant_id, run.account_id)
         except AccountNeedsReconnect as error:

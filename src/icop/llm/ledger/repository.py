@@ -20,6 +20,10 @@ class LedgerRepository:
         self.session.add(call)
         await self.session.flush()
 
+    async def get(self, call_id: UUID) -> LlmCall | None:
+        """One call of the session's tenant (row-level security hides the others')."""
+        return await self.session.scalar(select(LlmCall).where(LlmCall.id == call_id))
+
     async def recent(self, *, limit: int, offset: int, task: str | None) -> Sequence[LlmCall]:
         statement = select(LlmCall).order_by(LlmCall.created_at.desc(), LlmCall.id)
         if task:

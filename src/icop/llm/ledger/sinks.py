@@ -44,6 +44,7 @@ class DatabaseLedger:
                     attempts=call.attempts,
                     reference=call.reference,
                     error=call.error,
+                    context=call.context,
                 )
             )
             if call.cost_usd > 0:
