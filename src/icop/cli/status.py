@@ -1,6 +1,10 @@
 """``icop status``: the operator's view — services, task queues with their pollers, running
 workflows, recent failures and unconfirmed posts (every tenant, through the audited system
-listing of tenants). It starts nothing: what is down is reported as down."""
+listing of tenants). It starts nothing: what is down is reported as down.
+
+What it needs to find a service down is imported at the top; the Temporal SDK and SQLAlchemy
+only once Temporal or the database answers, so that the command answers at once when nothing
+runs (benchmarks/cli.py)."""
 
 from __future__ import annotations
 
@@ -9,27 +13,22 @@ import os
 import sys
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 import httpx
 import typer
 from rich.table import Table
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from icop.cli.common import console, settings
 from icop.config import Settings
 from icop.db.embedded import EmbeddedPostgres
-from icop.db.engine import create_engine, create_sessionmaker, resolve_urls
-from icop.db.session import unit_of_work
-from icop.llm.registry import local_llm_server
-from icop.models import ArticleStatus, GeneratedArticle, PipelineRun, Post, PostStatus, RunStatus
-from icop.orchestrator.connection import connect
+from icop.llm.local.server import local_llm_server
 from icop.orchestrator.dev_server import EmbeddedTemporal
-from icop.orchestrator.queues import TaskQueue
-from icop.orchestrator.readiness import check_task_queues
 from icop.runtime.services import temporal_settings
-from icop.tenants.repository import TenantRepository
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 RECENT = timedelta(hours=24)
 
@@ -99,6 +98,10 @@ async def _temporal(current: Settings, report: Report, limit: int) -> None:
     if temporal.embedded and EmbeddedTemporal.from_settings(temporal).running() is None:
         report.services.append(("Temporal", "down", "embedded dev server"))
         return
+    from icop.orchestrator.connection import connect
+    from icop.orchestrator.queues import TaskQueue
+    from icop.orchestrator.readiness import check_task_queues
+
     try:
         client = await asyncio.wait_for(connect(temporal), timeout=5)
     except (TimeoutError, RuntimeError, OSError) as error:
@@ -124,6 +127,8 @@ async def _temporal(current: Settings, report: Report, limit: int) -> None:
 
 
 async def _database_rows(current: Settings, report: Report, limit: int) -> None:
+    from icop.db.engine import create_engine, create_sessionmaker, resolve_urls
+
     engine = create_engine(resolve_urls(current).app, current, pool_size=1, max_overflow=1)
     try:
         await collect_rows(create_sessionmaker(engine), report, limit)
@@ -134,6 +139,9 @@ async def _database_rows(current: Settings, report: Report, limit: int) -> None:
 async def collect_rows(
     sessionmaker: async_sessionmaker[AsyncSession], report: Report, limit: int
 ) -> None:
+    from icop.db.session import unit_of_work
+    from icop.tenants.repository import TenantRepository
+
     since = datetime.now(UTC) - RECENT
     async with unit_of_work(sessionmaker, None) as session:
         tenants = await TenantRepository(session).all_ids("icop status")
@@ -148,6 +156,18 @@ async def _tenant_rows(
     report: Report,
     limit: int,
 ) -> None:
+    from sqlalchemy import select
+
+    from icop.db.session import unit_of_work
+    from icop.models import (
+        ArticleStatus,
+        GeneratedArticle,
+        PipelineRun,
+        Post,
+        PostStatus,
+        RunStatus,
+    )
+
     async with unit_of_work(sessionmaker, tenant_id) as session:
         articles = await session.scalars(
             select(GeneratedArticle)
