@@ -1,6 +1,6 @@
 """``icop`` imports a command when it runs: ``icop --help`` loads no domain, ``icop status``
-with nothing running loads neither SQLAlchemy nor the Temporal SDK, and what the help lists
-for each command is still the command's own help."""
+with nothing running loads neither SQLAlchemy, the Temporal SDK nor an HTTP client, and what
+the help lists for each command is still the command's own help."""
 
 from __future__ import annotations
 
@@ -45,6 +45,7 @@ HEAVY = (
     "icop.models",
     "icop.runtime.database",
     "icop.llm.registry",
+    "httpx",  # a closed local port needs no HTTP client
 )
 
 

@@ -2,21 +2,22 @@
 workflows, recent failures and unconfirmed posts (every tenant, through the audited system
 listing of tenants). It starts nothing: what is down is reported as down.
 
-What it needs to find a service down is imported at the top; the Temporal SDK and SQLAlchemy
-only once Temporal or the database answers, so that the command answers at once when nothing
-runs (benchmarks/cli.py)."""
+What it needs to find a service down is imported at the top; the Temporal SDK, SQLAlchemy and
+the HTTP client only once Temporal, the database or a port answers, so that the command answers
+at once when nothing runs (benchmarks/cli.py)."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sys
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 from uuid import UUID
 
-import httpx
 import typer
 from rich.table import Table
 
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 RECENT = timedelta(hours=24)
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
 @dataclass
@@ -75,11 +77,35 @@ async def _collect(current: Settings, limit: int) -> Report:
 
 
 async def _probe(url: str) -> bool:
+    if not await _local_port_open(url):
+        return False
+    # Imported only when something may answer: a closed local port needs no HTTP client.
+    import httpx
+
     try:
         async with httpx.AsyncClient(timeout=2.0) as http:
             return (await http.get(url)).status_code < 500
     except httpx.HTTPError:
         return False
+
+
+async def _local_port_open(url: str) -> bool:
+    """False when the URL's host is this machine and its port refuses connections; True
+    otherwise, leaving remote hosts (a proxy may stand between) to the HTTP probe."""
+    parts = urlsplit(url)
+    if parts.hostname not in LOOPBACK:
+        return True
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        _, writer = await asyncio.wait_for(asyncio.open_connection(parts.hostname, port), 2.0)
+    except TimeoutError:
+        return True
+    except OSError:
+        return False
+    writer.close()
+    with contextlib.suppress(OSError):
+        await writer.wait_closed()
+    return True
 
 
 async def _database_up(current: Settings, report: Report) -> bool:

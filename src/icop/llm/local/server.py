@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import httpx
 import psutil
 
 from icop.llm.local._locks import file_lock
@@ -133,6 +132,10 @@ def _wait_gone(pid: int, timeout_s: float) -> bool:
 
 
 def check_health(base_url: str, timeout_s: float = 2.0) -> bool:
+    # Imported here: asking whether a server runs (`icop status`) mostly ends at the run file,
+    # and the HTTP client is a fifth of that command's start-up.
+    import httpx
+
     try:
         response = httpx.get(f"{base_url}/health", timeout=timeout_s)
     except httpx.HTTPError:
