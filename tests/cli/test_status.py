@@ -3,13 +3,14 @@ tenant are listed (through the audited system listing of tenants)."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from icop.articles.repository import ArticleRepository
-from icop.cli.status import Report, _collect, collect_rows
+from icop.cli.status import Report, _collect, _probe, collect_rows
 from icop.config import Settings
 from icop.db.session import unit_of_work
 from icop.models import GeneratedArticle
@@ -23,6 +24,20 @@ async def test_a_home_with_nothing_running_reports_everything_down(tmp_path: Pat
     assert states["PostgreSQL"] == "down" and states["Temporal"] == "down"
     assert states["API"] == "down" and states["platform emulator"] == "down"
     assert report.queues == [] and report.workflows == []
+
+
+async def test_a_local_service_is_up_when_it_answers_and_down_when_its_port_is_closed() -> None:
+    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(answer, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    async with server:
+        assert await _probe(f"http://127.0.0.1:{port}/healthz")
+    assert not await _probe(f"http://127.0.0.1:{port}/healthz")
 
 
 async def test_failures_of_every_tenant_are_listed(

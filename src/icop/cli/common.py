@@ -6,19 +6,18 @@ import asyncio
 import functools
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 from uuid import UUID
 
 import typer
 from rich.console import Console
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from icop.config import Settings, get_settings
-from icop.db.engine import create_engine, create_sessionmaker
-from icop.db.session import unit_of_work
 from icop.errors import ICOPError
 from icop.logging import configure
-from icop.runtime.database import prepare_database
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 console = Console()
 error_console = Console(stderr=True)
@@ -62,6 +61,12 @@ def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
 @asynccontextmanager
 async def app_session(current: Settings, tenant_id: UUID | None) -> AsyncIterator[AsyncSession]:
     """A unit of work as the application role (row-level security applies, as for the API)."""
+    # Imported here: every command imports this module, and only some use the database
+    # (`icop status` must say the database is down without loading SQLAlchemy).
+    from icop.db.engine import create_engine, create_sessionmaker
+    from icop.db.session import unit_of_work
+    from icop.runtime.database import prepare_database
+
     status = await asyncio.to_thread(prepare_database, current)
     engine = create_engine(
         status.urls.app, current, pool_size=1, max_overflow=0, application_name="icop-cli"

@@ -1,25 +1,107 @@
-"""The ``icop`` command."""
+"""The ``icop`` command.
+
+Its commands are imported when they run (icop.cli.lazy): ``icop --help`` and ``icop status``
+start in well under a second instead of importing every domain first.
+"""
 
 from __future__ import annotations
 
 import typer
 
-from icop.cli import (
-    agents,
-    article,
-    db,
-    emulator,
-    evaluate,
-    image,
-    keys,
-    llm,
-    mail,
-    ops,
-    pipeline,
-    status,
-    tenant,
-    up,
-)
+from icop.cli.lazy import LazyCommand, LazyGroup
+
+
+class _Commands(LazyGroup):
+    # The order `icop --help` lists them in: the single commands, then the groups.
+    lazy_commands = (
+        LazyCommand(
+            "up",
+            "icop.cli.up:up",
+            "Start the embedded services and the API (foreground until Ctrl-C, or --detach).",
+        ),
+        LazyCommand(
+            "down",
+            "icop.cli.up:down",
+            "Stop the API started by `icop up` and the embedded services.",
+        ),
+        LazyCommand(
+            "status",
+            "icop.cli.status:status",
+            "Services, queues and pollers, running workflows, recent failures, unconfirmed posts.",
+        ),
+        LazyCommand(
+            "worker",
+            "icop.cli.up:worker",
+            "Run Temporal workers for some task queues in this process (production scaling: one\n"
+            "process per queue and machine); until Ctrl-C or SIGTERM.",
+        ),
+        LazyCommand(
+            "relay",
+            "icop.cli.ops:relay",
+            "Publish outbox events to RabbitMQ (AMQP_URL) until Ctrl-C: a dedicated relay "
+            "process\n(set ICOP_OUTBOX_RELAY_IN_WORKERS=false on the others, or keep both: rows "
+            "are locked).",
+        ),
+        LazyCommand(
+            "backup",
+            "icop.cli.ops:backup",
+            "Write the database, the local media files and the keys into one .tar.gz.",
+        ),
+        LazyCommand(
+            "restore",
+            "icop.cli.ops:restore",
+            "Restore a backup into an empty home or database (or replace one with --force).",
+        ),
+        LazyCommand(
+            "article",
+            "icop.cli.article:article",
+            "Research, write (three writers), edit, illustrate and format one article.",
+        ),
+        LazyCommand("articles", "icop.cli.agents:articles_app", "Articles written so far."),
+        LazyCommand(
+            "agents",
+            "icop.cli.agents:app",
+            "The agents: their graph and the workflows around it.",
+        ),
+        LazyCommand(
+            "emulator",
+            "icop.cli.emulator:emulator",
+            "Serve emulated Facebook Pages, Instagram, Threads and X APIs for offline publishing.",
+        ),
+        LazyCommand(
+            "eval",
+            "icop.cli.evaluate:evaluate_command",
+            "Write and score one article per evaluation topic (fresh tenant, its reference "
+            "documents).",
+        ),
+        LazyCommand("db", "icop.cli.db:app", "Database schema: migrate, downgrade, reset."),
+        LazyCommand("tenant", "icop.cli.tenant:tenant_app", "Tenants."),
+        LazyCommand("user", "icop.cli.tenant:user_app", "Users."),
+        LazyCommand("keys", "icop.cli.keys:app", "Credential vault keys."),
+        LazyCommand(
+            "llm",
+            "icop.cli.llm:app",
+            "Language models: the bundled catalog, chat, and the writers' leaderboard.",
+        ),
+        LazyCommand(
+            "image",
+            "icop.cli.image:app",
+            'Images: `icop image "PROMPT"` generates one, `icop image convert IN OUT` converts.',
+        ),
+        LazyCommand("mail", "icop.cli.mail:app", "E-mails in the local mail sink."),
+        LazyCommand(
+            "pipeline",
+            "icop.cli.pipeline:app",
+            "Content pipelines: a plan (sheet or file) → sub-topics → articles.",
+        ),
+    )
+
+
+def _no_options() -> None:
+    # Typer builds a group only for an app with a callback or registered commands; this one's
+    # commands are all lazy, so it gets a callback that takes and does nothing.
+    pass
+
 
 app = typer.Typer(
     name="icop",
@@ -27,24 +109,6 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    cls=_Commands,
+    callback=_no_options,
 )
-app.command("up")(up.up)
-app.command("down")(up.down)
-app.command("status")(status.status)
-app.command("worker")(up.worker)
-app.command("relay")(ops.relay)
-app.command("backup")(ops.backup)
-app.command("restore")(ops.restore)
-app.add_typer(db.app, name="db")
-app.add_typer(tenant.tenant_app, name="tenant")
-app.add_typer(tenant.user_app, name="user")
-app.add_typer(keys.app, name="keys")
-app.add_typer(llm.app, name="llm")
-app.add_typer(image.app, name="image")
-app.add_typer(mail.app, name="mail")
-app.command("article")(article.article)
-app.add_typer(agents.articles_app, name="articles")
-app.add_typer(agents.app, name="agents")
-app.add_typer(pipeline.app, name="pipeline")
-app.command("emulator")(emulator.emulator)
-app.command("eval")(evaluate.evaluate_command)

@@ -1,37 +1,38 @@
 """``icop status``: the operator's view — services, task queues with their pollers, running
 workflows, recent failures and unconfirmed posts (every tenant, through the audited system
-listing of tenants). It starts nothing: what is down is reported as down."""
+listing of tenants). It starts nothing: what is down is reported as down.
+
+What it needs to find a service down is imported at the top; the Temporal SDK, SQLAlchemy and
+the HTTP client only once Temporal, the database or a port answers, so that the command answers
+at once when nothing runs (benchmarks/cli.py)."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sys
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 from uuid import UUID
 
-import httpx
 import typer
 from rich.table import Table
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from icop.cli.common import console, settings
 from icop.config import Settings
 from icop.db.embedded import EmbeddedPostgres
-from icop.db.engine import create_engine, create_sessionmaker, resolve_urls
-from icop.db.session import unit_of_work
-from icop.llm.registry import local_llm_server
-from icop.models import ArticleStatus, GeneratedArticle, PipelineRun, Post, PostStatus, RunStatus
-from icop.orchestrator.connection import connect
+from icop.llm.local.server import local_llm_server
 from icop.orchestrator.dev_server import EmbeddedTemporal
-from icop.orchestrator.queues import TaskQueue
-from icop.orchestrator.readiness import check_task_queues
 from icop.runtime.services import temporal_settings
-from icop.tenants.repository import TenantRepository
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 RECENT = timedelta(hours=24)
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
 @dataclass
@@ -76,11 +77,35 @@ async def _collect(current: Settings, limit: int) -> Report:
 
 
 async def _probe(url: str) -> bool:
+    if not await _local_port_open(url):
+        return False
+    # Imported only when something may answer: a closed local port needs no HTTP client.
+    import httpx
+
     try:
         async with httpx.AsyncClient(timeout=2.0) as http:
             return (await http.get(url)).status_code < 500
     except httpx.HTTPError:
         return False
+
+
+async def _local_port_open(url: str) -> bool:
+    """False when the URL's host is this machine and its port refuses connections; True
+    otherwise, leaving remote hosts (a proxy may stand between) to the HTTP probe."""
+    parts = urlsplit(url)
+    if parts.hostname not in LOOPBACK:
+        return True
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        _, writer = await asyncio.wait_for(asyncio.open_connection(parts.hostname, port), 2.0)
+    except TimeoutError:
+        return True
+    except OSError:
+        return False
+    writer.close()
+    with contextlib.suppress(OSError):
+        await writer.wait_closed()
+    return True
 
 
 async def _database_up(current: Settings, report: Report) -> bool:
@@ -99,6 +124,10 @@ async def _temporal(current: Settings, report: Report, limit: int) -> None:
     if temporal.embedded and EmbeddedTemporal.from_settings(temporal).running() is None:
         report.services.append(("Temporal", "down", "embedded dev server"))
         return
+    from icop.orchestrator.connection import connect
+    from icop.orchestrator.queues import TaskQueue
+    from icop.orchestrator.readiness import check_task_queues
+
     try:
         client = await asyncio.wait_for(connect(temporal), timeout=5)
     except (TimeoutError, RuntimeError, OSError) as error:
@@ -124,6 +153,8 @@ async def _temporal(current: Settings, report: Report, limit: int) -> None:
 
 
 async def _database_rows(current: Settings, report: Report, limit: int) -> None:
+    from icop.db.engine import create_engine, create_sessionmaker, resolve_urls
+
     engine = create_engine(resolve_urls(current).app, current, pool_size=1, max_overflow=1)
     try:
         await collect_rows(create_sessionmaker(engine), report, limit)
@@ -134,6 +165,9 @@ async def _database_rows(current: Settings, report: Report, limit: int) -> None:
 async def collect_rows(
     sessionmaker: async_sessionmaker[AsyncSession], report: Report, limit: int
 ) -> None:
+    from icop.db.session import unit_of_work
+    from icop.tenants.repository import TenantRepository
+
     since = datetime.now(UTC) - RECENT
     async with unit_of_work(sessionmaker, None) as session:
         tenants = await TenantRepository(session).all_ids("icop status")
@@ -148,6 +182,18 @@ async def _tenant_rows(
     report: Report,
     limit: int,
 ) -> None:
+    from sqlalchemy import select
+
+    from icop.db.session import unit_of_work
+    from icop.models import (
+        ArticleStatus,
+        GeneratedArticle,
+        PipelineRun,
+        Post,
+        PostStatus,
+        RunStatus,
+    )
+
     async with unit_of_work(sessionmaker, tenant_id) as session:
         articles = await session.scalars(
             select(GeneratedArticle)

@@ -16,7 +16,7 @@ from icop.credentials.vault import Keyring
 from icop.errors import ConfigurationError
 from icop.llm.contests.sinks import DatabaseStandings
 from icop.llm.ledger.sinks import DatabaseBudget, DatabaseLedger, DatabaseOverrides
-from icop.llm.local.server import LocalServer, ServerConfig
+from icop.llm.local.server import local_llm_server as local_llm_server
 from icop.llm.policy import RoutingPolicy, default_policy, parse_policy
 from icop.llm.providers.base import LLMProvider
 from icop.llm.smart_router import SmartRouter
@@ -45,19 +45,6 @@ def load_prices(raw: str | None) -> dict[str, tuple[Decimal, Decimal]] | None:
         raise ConfigurationError(
             'ICOP_LLM_PRICES must be JSON like {"openai:gpt-4.1": [2.0, 8.0]}'
         ) from error
-
-
-def local_llm_server(settings: Settings) -> LocalServer:
-    return LocalServer(
-        ServerConfig(
-            home=settings.home,
-            model=settings.llm_local_model,
-            port=settings.llm_local_port,
-            parallel=settings.llm_local_parallel,
-            ctx_per_slot=settings.llm_local_ctx_per_slot,
-            speculative=settings.llm_local_speculative,
-        )
-    )
 
 
 def default_providers(settings: Settings) -> dict[str, LLMProvider]:

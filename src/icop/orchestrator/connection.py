@@ -14,15 +14,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-
-from temporalio.client import Client, Interceptor, Plugin
-from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.service import TLSConfig
+from typing import TYPE_CHECKING
 
 from icop import __version__
 from icop.errors import ConfigurationError, ServiceUnavailable
-from icop.observability.temporal import temporal_interceptors
 from icop.orchestrator.exceptions import TemporalUnavailable
+
+# The SDK is imported where a client is made, not with this module: `icop status` reads
+# these settings to say that Temporal is down without loading the SDK (~1 s on 2 cores).
+if TYPE_CHECKING:
+    from temporalio.client import Client, Interceptor, Plugin
+    from temporalio.service import TLSConfig
 
 EMBEDDED_HOST = "127.0.0.1"
 DEFAULT_PORT = 7233
@@ -101,6 +103,8 @@ class TemporalSettings:
 
     def tls_config(self) -> bool | TLSConfig:
         """What ``Client.connect(tls=...)`` needs; validates the mTLS pair up front."""
+        from temporalio.service import TLSConfig
+
         cert, key = self.tls_client_cert_path, self.tls_client_key_path
         if (cert is None) != (key is None):
             raise ConfigurationError(
@@ -145,6 +149,11 @@ async def connect(
     that is also a worker interceptor is applied to every worker built from this client, so
     one list covers both sides. ``interceptors`` adds to them.
     """
+    from temporalio.client import Client
+    from temporalio.contrib.pydantic import pydantic_data_converter
+
+    from icop.observability.temporal import temporal_interceptors
+
     try:
         return await Client.connect(
             settings.target,

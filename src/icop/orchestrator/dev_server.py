@@ -27,9 +27,6 @@ from pathlib import Path
 from typing import IO
 
 import psutil
-from temporalio.api.workflowservice.v1 import DescribeNamespaceRequest
-from temporalio.client import Client
-from temporalio.service import RPCError
 
 from icop.orchestrator.binaries import temporal_cli
 from icop.orchestrator.connection import (
@@ -73,6 +70,12 @@ class DevServerProcess:
 
 async def probe(address: str, namespace: str, timeout_s: float = 2.0) -> None:
     """A real round trip: gRPC health, then the namespace we will use. Raises when not ready."""
+    # The SDK is imported on the first probe, not with this module: `icop status` asks
+    # whether the server runs (a run file and a pid) without loading it.
+    from temporalio.api.workflowservice.v1 import DescribeNamespaceRequest
+    from temporalio.client import Client
+    from temporalio.service import RPCError
+
     timeout = timedelta(seconds=timeout_s)
     try:
         async with asyncio.timeout(timeout_s):

@@ -8,10 +8,9 @@ import asyncio
 from dataclasses import dataclass, field
 
 from icop.config import Settings
-from icop.llm.registry import local_llm_server
+from icop.llm.local.server import local_llm_server
 from icop.orchestrator.connection import TemporalSettings
 from icop.orchestrator.dev_server import EmbeddedTemporal, ensure_server
-from icop.runtime.database import prepare_database, stop_embedded
 
 
 @dataclass
@@ -29,6 +28,10 @@ def temporal_settings(settings: Settings) -> TemporalSettings:
 
 
 def start_services(settings: Settings, *, llm: bool) -> StartedServices:
+    # Imported here, as in stop_services: `icop status` reads temporal_settings from this
+    # module and must not load SQLAlchemy and Alembic to say that nothing runs.
+    from icop.runtime.database import prepare_database
+
     started = StartedServices()
     started.database = prepare_database(settings).started_embedded
     temporal = temporal_settings(settings)
@@ -52,6 +55,8 @@ def start_services(settings: Settings, *, llm: bool) -> StartedServices:
 
 def stop_services(settings: Settings, only: StartedServices | None = None) -> list[str]:
     """Stop the embedded services (all of them, or those ``only`` says this process started)."""
+    from icop.runtime.database import stop_embedded
+
     stopped: list[str] = []
     if (only is None or only.llm) and local_llm_server(settings).stop():
         stopped.append("local model server")

@@ -19,9 +19,8 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 import psutil
 
 from icop.llm.local._locks import file_lock
@@ -29,6 +28,9 @@ from icop.llm.local._worker import CONFIG_ENV
 from icop.llm.local.assembly import ModelStore
 from icop.llm.local.catalog import DEFAULT_MODEL
 from icop.llm.local.errors import ServerConflict, ServerStartError
+
+if TYPE_CHECKING:
+    from icop.config import Settings
 
 DEFAULT_PORT = 8786
 NGRAM = "ngram"
@@ -130,6 +132,10 @@ def _wait_gone(pid: int, timeout_s: float) -> bool:
 
 
 def check_health(base_url: str, timeout_s: float = 2.0) -> bool:
+    # Imported here: asking whether a server runs (`icop status`) mostly ends at the run file,
+    # and the HTTP client is a fifth of that command's start-up.
+    import httpx
+
     try:
         response = httpx.get(f"{base_url}/health", timeout=timeout_s)
     except httpx.HTTPError:
@@ -392,3 +398,19 @@ class LocalServer:
     def invalidate(self) -> None:
         """Forget the cached endpoint so the next call re-checks (and restarts if needed)."""
         self._cached = None
+
+
+def local_llm_server(settings: Settings) -> LocalServer:
+    """The bundled model's server as the platform's settings describe it. Here rather than
+    in icop.llm.registry (which re-exports it), so that ``icop status`` can ask whether it
+    runs without importing the router, its database sinks and the SDKs."""
+    return LocalServer(
+        ServerConfig(
+            home=settings.home,
+            model=settings.llm_local_model,
+            port=settings.llm_local_port,
+            parallel=settings.llm_local_parallel,
+            ctx_per_slot=settings.llm_local_ctx_per_slot,
+            speculative=settings.llm_local_speculative,
+        )
+    )
