@@ -60,6 +60,7 @@ def test_workflow_steps_come_from_the_source() -> None:
         "prepare_row",
         "ArticleWorkflow",
         "await_article",
+        "wait_condition",  # the writing slot, held until the article is written or done
         "publish_article",
         "finish_row",
         "finish_run",
@@ -68,6 +69,7 @@ def test_workflow_steps_come_from_the_source() -> None:
     assert by_name["ArticleWorkflow"].kind == "child" and by_name["ArticleWorkflow"].repeated
     assert by_name["publish_article"].conditional  # only rows with platforms publish
     assert not by_name["finish_run"].conditional and not by_name["start_run"].repeated
+    assert planning.signals == ("article_written",)
     publishing = workflow_steps(PublishPostWorkflow)
     assert [(s.kind, s.name) for s in publishing.steps] == [
         ("wait", "wait_condition"),

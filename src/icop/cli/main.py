@@ -57,12 +57,6 @@ class _Commands(LazyGroup):
             "icop.cli.article:article",
             "Research, write (three writers), edit, illustrate and format one article.",
         ),
-        LazyCommand("articles", "icop.cli.agents:articles_app", "Articles written so far."),
-        LazyCommand(
-            "agents",
-            "icop.cli.agents:app",
-            "The agents: their graph and the workflows around it.",
-        ),
         LazyCommand(
             "emulator",
             "icop.cli.emulator:emulator",
@@ -73,6 +67,12 @@ class _Commands(LazyGroup):
             "icop.cli.evaluate:evaluate_command",
             "Write and score one article per evaluation topic (fresh tenant, its reference "
             "documents).",
+        ),
+        LazyCommand("articles", "icop.cli.agents:articles_app", "Articles written so far."),
+        LazyCommand(
+            "agents",
+            "icop.cli.agents:app",
+            "The agents: their graph and the workflows around it.",
         ),
         LazyCommand("db", "icop.cli.db:app", "Database schema: migrate, downgrade, reset."),
         LazyCommand("tenant", "icop.cli.tenant:tenant_app", "Tenants."),
