@@ -39,7 +39,7 @@ from icop.designs.actions import (
 from icop.designs.contrast import text_anchor
 from icop.designs.document import Design, DesignObject, Group, Textbox
 from icop.designs.targets import COLOUR_WORDS, colour_name, resolve
-from icop.designs.tree import fresh_id
+from icop.designs.tree import new_group_id
 from icop.errors import ValidationFailed
 from icop.llm.smart_router import SmartRouter
 from icop.llm.tasks import TaskKind
@@ -261,9 +261,7 @@ def _action(design: Design, step: EditorStep, brand: BrandColours | None) -> Act
         direction = "vertical" if value.startswith("vert") else "horizontal"
         return Distribute(targets=_ids(design, step, 3), direction=direction)
     if step.kind == "group":
-        ids = _ids(design, step, 2)
-        taken = {item.id for item in design.walk()}
-        return GroupObjects(targets=ids, id=fresh_id("group", taken))
+        return GroupObjects(targets=_ids(design, step, 2), id=new_group_id(design))
     ids = _ids(design, step)
     if step.kind == "resize":
         scale = step.amount if step.amount and 0 < step.amount <= 20 else None
