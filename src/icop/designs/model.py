@@ -51,19 +51,39 @@ MAX_LISTED = 40
 NUDGE = 0.05
 
 SYSTEM = """You turn a user's command about a graphic design into edit steps (JSON).
-The design's objects are listed one per line: id, type, role, name, text, colour, position.
-Name targets by their id from the list. Kinds of step:
-resize (amount = factor, 1.25 bigger, 0.8 smaller); colour (value = colour of the object's
-fill/text); background (value = canvas colour; no targets); text (value = new text);
-move (value = left/right/up/down, amount = pixels); rotate (amount = degrees);
-delete; duplicate; bold; text_align (value = left/center/right); font (value = family);
-opacity (amount 0-1); z_order (value = front/back/forward/backward);
-align (value = left/center/right/top/middle/bottom: to the canvas with one target, to each
-other with several); distribute (value = horizontal/vertical, three or more targets);
-group (two or more targets); ungroup (a group); brand_kit (apply the brand's colours and font;
-no targets); preset (value = portrait/square/landscape; no targets).
+The design's objects are listed one per line: id | type | role | name | text | colour | position.
+Name each target by its id from the list. Kinds of step:
+- resize: amount = factor (1.25 bigger, 0.8 smaller, 2 twice as big)
+- colour: value = the fill or text colour (#rrggbb or a colour name)
+- background: value = the canvas colour, no targets
+- text: value = the new text
+- move: value = left/right/up/down, amount = pixels
+- rotate: amount = degrees
+- delete, duplicate, bold, ungroup: targets only
+- text_align: value = left/center/right (text within its box)
+- font: value = font family; opacity: amount from 0 to 1
+- z_order: value = front/back/forward/backward
+- align: value = left/center/right/top/middle/bottom; one target aligns to the canvas (a
+  corner is two steps, e.g. right and bottom), several targets align with each other
+- distribute: value = horizontal/vertical, three or more targets
+- group: two or more targets
+- brand_kit: apply the brand's colours and font, no targets
+- preset: value = portrait/square/landscape, no targets
 If the command is not an edit of these objects, answer understood=false with no steps.
-The command may be in Korean or English."""
+The command may be in Korean or English.
+
+Example objects:
+head | textbox | role=title | text="Summer sale" | white | top center
+box | rect | red | bottom left
+pic | image | middle right
+Command: put the picture in the top left corner
+{"understood": true, "steps": [{"kind": "align", "targets": ["pic"], "value": "left"},
+{"kind": "align", "targets": ["pic"], "value": "top"}]}
+Command: 상자를 반쯤 투명하게 하고 크게 해줘
+{"understood": true, "steps": [{"kind": "opacity", "targets": ["box"], "amount": 0.5},
+{"kind": "resize", "targets": ["box"], "amount": 1.25}]}
+Command: write me a poem
+{"understood": false, "steps": []}"""
 
 
 @dataclass(frozen=True)
