@@ -273,3 +273,13 @@ def test_the_history_laws_hold_for_the_arranging_actions(
             branched.undone == () and branched.versions[: len(history.versions)] == history.versions
         )
         assert branched.current.parent == undone.head
+
+
+def test_a_new_background_colour_reaches_the_shape_that_is_the_background() -> None:
+    """The poster's (and every card's) background is a full-canvas shape over the canvas
+    colour: "make the background black" must change what shows, not only what is hidden."""
+    design = apply(POSTER, [SetBackground(colour="#111111")])
+    bg, band = design.find("bg"), design.find("band")
+    assert design.background == "#111111"
+    assert bg is not None and bg.fill == "#111111"
+    assert band is not None and band.fill == "#1d4ed8"  # a band is not the background
