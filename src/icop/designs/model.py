@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Literal
 from uuid import UUID
 
-from icop.agents.schemas.editing import EditorAnswer, EditorBrand, EditorCommandInput, EditorStep
+from icop.agents.schemas.editing import EditorAnswer, EditorCommandInput, EditorStep
 from icop.designs.actions import (
     Action,
     Align,
@@ -146,12 +146,9 @@ async def ask_model(
     tenant_id: UUID | None,
     brand: BrandColours | None,
 ) -> ModelAnswer:
-    given = EditorCommandInput(
-        command=sentence[:500],
-        document=outline(design)[:8000],
-        brand=EditorBrand(**brand.model_dump()) if brand is not None else None,
-    )
-    inputs = given.model_dump(exclude_none=True)
+    # The kit's colours are not the model's business: a brand_kit step applies them here.
+    given = EditorCommandInput(document=outline(design)[:8000], command=sentence[:500])
+    inputs = given.model_dump()
     call = await router.complete(
         TaskKind.EDITOR_COMMAND,
         system=SYSTEM,
