@@ -11,6 +11,11 @@ from icop.agents.schemas.common import (
     shorten,
     slugify,
 )
+from icop.agents.schemas.editing import (
+    EditorAnswer,
+    EditorCommandInput,
+    EditorStep,
+)
 from icop.agents.schemas.envelope import (
     AgentError,
     AgentRequest,
@@ -76,8 +81,11 @@ __all__ = [
     "DraftRecord",
     "DraftScore",
     "DraftText",
+    "EditorAnswer",
+    "EditorCommandInput",
     "EditorInput",
     "EditorJudgement",
+    "EditorStep",
     "ErrorCode",
     "Finding",
     "GateReport",
