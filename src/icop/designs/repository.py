@@ -84,6 +84,13 @@ class DesignRepository(Repository[DesignRecord]):
         )
         return result.scalar_one_or_none() is not None
 
+    async def head_of(self, design_id: UUID) -> int | None:
+        """The head as committed now (not the loaded row's)."""
+        head: int | None = await self.session.scalar(
+            select(DesignRecord.head).where(DesignRecord.id == design_id)
+        )
+        return head
+
     async def mark_published(self, design_id: UUID, **values: Any) -> None:
         await self.update(design_id, **values, updated_at=func.now())
 

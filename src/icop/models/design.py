@@ -49,9 +49,7 @@ class DesignRecord(TenantOwned, TimestampMixin, Base):
     width: Mapped[int] = mapped_column(Integer, nullable=False)
     height: Mapped[int] = mapped_column(Integer, nullable=False)
     head: Mapped[int] = mapped_column(Integer, nullable=False, server_default="1")
-    undone: Mapped[list[int]] = mapped_column(
-        ARRAY(Integer), nullable=False, server_default="{}"
-    )
+    undone: Mapped[list[int]] = mapped_column(ARRAY(Integer), nullable=False, server_default="{}")
     published_version: Mapped[int | None] = mapped_column(Integer)
     # The published JPEG's object key: the "old image" the next publish replaces.
     published_key: Mapped[str | None] = mapped_column(String(500))

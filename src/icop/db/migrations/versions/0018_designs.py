@@ -44,9 +44,7 @@ def upgrade() -> None:
         sa.Column("width", sa.Integer(), nullable=False),
         sa.Column("height", sa.Integer(), nullable=False),
         sa.Column("head", sa.Integer(), server_default="1", nullable=False),
-        sa.Column(
-            "undone", postgresql.ARRAY(sa.Integer()), server_default="{}", nullable=False
-        ),
+        sa.Column("undone", postgresql.ARRAY(sa.Integer()), server_default="{}", nullable=False),
         sa.Column("published_version", sa.Integer(), nullable=True),
         sa.Column("published_key", sa.String(length=500), nullable=True),
         sa.Column("published_url", sa.String(length=2000), nullable=True),
