@@ -13,8 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
+from icop.brand.palette import DEFAULT_SPEC
 from icop.designs.actions import (
     Action,
+    ApplyBrandKit,
+    BrandColours,
     DeleteObjects,
     Move,
     Resize,
@@ -23,11 +26,16 @@ from icop.designs.actions import (
     SetStyle,
     SetText,
     Style,
+    SwitchPreset,
     ZOrder,
 )
 from icop.designs.document import Design
 from icop.designs.targets import COLOUR_WORDS, Resolution, resolve
 
+DEFAULT_BRAND_COLOURS = BrandColours(
+    background=DEFAULT_SPEC.background, accent=DEFAULT_SPEC.accent, text=DEFAULT_SPEC.text
+)
+"""The kit "apply the brand colours" applies for a tenant without one."""
 STEP = 0.25
 """"Bigger" grows by a quarter; "much bigger" by half; "a bit bigger" by a tenth."""
 NUDGE = 0.05
@@ -50,14 +58,18 @@ class Parsed:
     """What each clause was read as, in words, for the answer to the user."""
 
 
-def parse(design: Design, sentence: str) -> Parsed:
+def parse(design: Design, sentence: str, *, brand: BrandColours | None = None) -> Parsed:
+    """The actions ``sentence`` asks for; ``brand`` is the kit "apply the brand kit" applies
+    (None: the default kit)."""
     quoted = _QUOTED.search(sentence)
     text = sentence if quoted is None else sentence.replace(quoted.group(0), " \x00 ")
     actions: list[Action] = []
     understood: list[str] = []
     last_targets: tuple[str, ...] = ()
     for clause in (c for c in _CLAUSES.split(text) if c.strip()):
-        reading = _read(clause.replace("\x00", ""), quoted.group(1) if quoted else None)
+        reading = _canvas_rule(clause, brand) or _read(
+            clause.replace("\x00", ""), quoted.group(1) if quoted else None
+        )
         if reading is None:
             return Parsed("not_understood", understood=[*understood, f"? {clause.strip()}"])
         if not reading.targeted:
@@ -94,6 +106,40 @@ class Reading:
     description: str
     targeted: bool = True
     """False for a change of the canvas itself (its background colour)."""
+
+
+def _canvas_rule(clause: str, brand: BrandColours | None) -> Reading | None:
+    """Changes of the whole design: the brand kit, the platform preset."""
+    low = f" {clause.lower().strip()} "
+    if re.search(r"\bbrand(?:ing)?\b|\bbrand kit\b|브랜드", low) and re.search(
+        r"\bapply\b|\buse\b|\bmatch\b|\bon[- ]brand\b|\bcolou?rs\b|적용|맞춰|입혀", low
+    ):
+        kit = brand or DEFAULT_BRAND_COLOURS
+        return Reading(_made(ApplyBrandKit(brand=kit)), "", "brand kit", targeted=False)
+    for preset, pattern in _PRESETS.items():
+        if re.search(pattern, low) and re.search(
+            r"\b(?:switch|change|convert|make|resize|turn|format|to)\b|바꿔|변경|전환|로|으로|만들",
+            low,
+        ):
+            return Reading(
+                _made(SwitchPreset(preset=preset)), "", f"preset {preset}", targeted=False
+            )
+    return None
+
+
+_PRESETS: dict[Literal["portrait", "square", "landscape"], str] = {
+    "portrait": (
+        r"\bportrait\b|\b4:5\b|\bvertical format\b"
+        r"|세로\s*(?:형|형식|포맷|비율)?|인스타(?:그램)?\s*피드"
+    ),
+    "square": (
+        r"\bsquare (?:format|post|preset|size)\b|\b1:1\b|\binto a square\b"
+        r"|\bto (?:a )?square\b|정사각형"
+    ),
+    "landscape": (
+        r"\blandscape\b|\bwide\b|\b1\.91:1\b|\b16:9\b|가로\s*(?:형|형식|포맷|비율)?|와이드"
+    ),
+}
 
 
 def _read(clause: str, quoted: str | None) -> Reading | None:

@@ -112,11 +112,11 @@ def _layer(
 
 def _text(item: Textbox) -> PILImage.Image | None:
     size = max(4, round(item.font_size * item.scale_y))
-    font = typeset.load_font(
-        _font_file(item.font_family, item.font_weight in ("bold", 700, 800, 900)),
-        size,
-        cjk=typeset.needs_cjk(item.text),
-    )
+    cjk = typeset.needs_cjk(item.text)
+    # No family of the catalog has Hangul or CJK glyphs: such text takes a CJK font (as the
+    # module's docstring promises) rather than drawing boxes in the family's font.
+    bold = item.font_weight in ("bold", 700, 800, 900)
+    font = typeset.load_font(None if cjk else _font_file(item.font_family, bold), size, cjk=cjk)
     box_width = max(1.0, item.width * item.scale_x)
     lines = [
         wrapped

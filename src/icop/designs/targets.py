@@ -134,7 +134,7 @@ def resolve(design: Design, reference: str) -> Resolution:
     colour = _first_key({name: words for name, (_, words) in COLOUR_WORDS.items()}, text)
     if colour is not None:
         understood["colour"] = colour
-        candidates = [item for item in candidates if _colour_name(item) == colour]
+        candidates = [item for item in candidates if colour_name(item) == colour]
 
     if not candidates:
         return Resolution("none", understood=understood)
@@ -234,7 +234,7 @@ def _by_position(
     return [item for item in ranked if score(ranked[0]) - score(item) <= tolerance]
 
 
-def _colour_name(item: DesignObject) -> str | None:
+def colour_name(item: DesignObject) -> str | None:
     rgb = _rgb(item.fill or item.stroke)
     if rgb is None:
         return None
