@@ -9,7 +9,9 @@ from tests.helpers import Account, ApiClient
 PROBLEM = "application/problem+json"
 
 
-async def image(client: ApiClient, owner: Account, title: str = "Compost at home") -> dict[str, Any]:
+async def image(
+    client: ApiClient, owner: Account, title: str = "Compost at home"
+) -> dict[str, Any]:
     """A local card (rendered inline: no Temporal here)."""
     response = await client.post(
         "/api/v1/images",

@@ -135,7 +135,7 @@ class ArticleImages:
             article = await _stored_article(session, article_id)
             for image_id in image_ids:
                 await design_for_image(
-                    session, tenant_id, image_id, actor=None, article_id=article
+                    session, self.runtime.store, tenant_id, image_id, actor=None, article_id=article
                 )
 
     async def _finished(self, tenant_id: UUID, job: Image) -> Image:

@@ -16,17 +16,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from icop.auth.principal import Principal
 from icop.brand import kit as brand_kits
 from icop.designs import service
-from icop.designs.cards import card_design, image_design
+from icop.designs.cards import card_design, card_seed, image_design
 from icop.designs.document import Design
 from icop.designs.repository import DesignRepository
 from icop.designs.service import StoredDesign
 from icop.errors import Conflict
-from icop.images.branding import brand_kit
+from icop.images.branding import load_brand_kit
 from icop.images.generation import LOCAL
 from icop.images.presets import Preset
 from icop.images.repository import ImageRepository
 from icop.models.design import DesignRecord
 from icop.models.image import Image, ImageStatus
+from icop.storage.base import ObjectStore
 
 
 class ImageNotReady(Conflict):
@@ -36,6 +37,7 @@ class ImageNotReady(Conflict):
 
 async def design_for_image(
     session: AsyncSession,
+    store: ObjectStore,
     tenant_id: UUID,
     image_id: UUID,
     *,
@@ -50,7 +52,7 @@ async def design_for_image(
     image = await ImageRepository(session).must_get(image_id)
     if image.status != ImageStatus.READY or not image.storage_key:
         raise ImageNotReady(f"image {image_id} is {image.status}: it becomes a design once ready")
-    design = await _document(session, tenant_id, image)
+    design = await _document(session, store, tenant_id, image)
     preset = Preset(image.preset)
     record = await repository.add_for_image(
         DesignRecord(
@@ -72,7 +74,9 @@ async def design_for_image(
     return await service.start(session, record, design, actor=actor), True
 
 
-async def _document(session: AsyncSession, tenant_id: UUID, image: Image) -> Design:
+async def _document(
+    session: AsyncSession, store: ObjectStore, tenant_id: UUID, image: Image
+) -> Design:
     assert image.storage_key is not None  # checked by the caller
     preset = Preset(image.preset).card
     if image.provider == LOCAL:
@@ -82,8 +86,8 @@ async def _document(session: AsyncSession, tenant_id: UUID, image: Image) -> Des
             # As the local renderer drew it (icop.images.providers.local).
             title=image.title or image.prompt,
             subtitle=None,
-            brand=brand_kit(spec),
-            seed=image.seed,
+            brand=await load_brand_kit(spec, store),
+            seed=card_seed(str(image.seed)),
             logo_src=spec.logo_key,
         )
     return image_design(

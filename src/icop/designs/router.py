@@ -50,8 +50,10 @@ Version = Annotated[int | None, Query(alias="v", ge=1, description="A version (d
     status_code=status.HTTP_201_CREATED,
     response_model=DesignOut,
     dependencies=[require_role(Role.EDITOR)],
-    responses={200: {"model": DesignOut, "description": "The image's existing design."}}
-    | problem_responses(409),
+    responses={
+        200: {"model": DesignOut, "description": "The image's existing design."},
+        **problem_responses(409),
+    },
 )
 async def create_design(
     body: DesignCreate,
@@ -64,7 +66,7 @@ async def create_design(
     a blank canvas of a preset's size."""
     if body.image_id is not None:
         stored, created = await design_for_image(
-            session, principal.tenant_id, body.image_id, actor=principal
+            session, store, principal.tenant_id, body.image_id, actor=principal
         )
         if not created:
             response.status_code = status.HTTP_200_OK

@@ -16,8 +16,8 @@ from uuid import UUID
 
 from PIL import Image as PILImage
 
-from icop.designs.apply import InvalidAction
 from icop.designs.document import Design, Image
+from icop.designs.errors import InvalidAction
 from icop.designs.render import render, render_png
 from icop.images.errors import ImageRejected
 from icop.images.jpeg import JpegResult, image_to_platform_jpeg
