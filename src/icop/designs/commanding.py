@@ -101,6 +101,8 @@ async def apply_actions(
 ) -> StoredDesign:
     """Hand edits from the canvas: the same checks as a command's actions, one new version."""
     stored = await service.load(session, design_id)
+    if not raw:
+        raise ValidationFailed("send at least one action")
     service.expect_head(stored.history, expected_head)
     actions = service.parse_actions(raw, principal.tenant_id)
     validate(
