@@ -73,7 +73,8 @@ def command(
     console.print(escape(result.description), soft_wrap=True)
     console.print(
         f"version {result.stored.history.head} of design {design_id} "
-        f"({len(result.actions)} action(s), {result.source.replace('_', ' ')})"
+        f"({len(result.actions)} action(s), {result.source.replace('_', ' ')})",
+        soft_wrap=True,
     )
 
 
@@ -118,7 +119,8 @@ def render(
     out.write_bytes(data)
     console.print(
         f"wrote {escape(str(out))} ({width}x{height}, {len(data) / 1024:.0f} KB): "
-        f"version {number} of design {design_id}"
+        f"version {number} of design {design_id}",
+        soft_wrap=True,
     )
 
 
