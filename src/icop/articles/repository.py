@@ -23,7 +23,6 @@ class ArticleRepository(Repository[GeneratedArticle]):
         await self.session.refresh(article)
         return article
 
-
     async def carrying_objects(self, shas: Sequence[str]) -> Sequence[GeneratedArticle]:
         """Articles whose images or thumbnail name one of these stored objects (by content
         hash, which every URL of ours carries), locked: a published design replaces them."""
