@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from icop.brand.palette import contrast_ratio, hex_to_rgb, rgb_to_hex
+from icop.brand.palette import RGB, contrast_ratio, hex_to_rgb, rgb_to_hex
 from icop.designs.actions import (
     PRESET_SIZES,
     Align,
@@ -273,14 +273,23 @@ def _apply_brand(document: Document, action: ApplyBrandKit) -> Document:
                 item["stroke"] = _with_alpha(rgb_to_hex(accent), item.get("stroke"))
     # Texts last: their backdrops have their new colours now.
     design = Design.model_validate(document)
-    choices = (text, background, accent, (17, 17, 17), (255, 255, 255))
     for item in texts:
-        behind = backdrop(design, item["id"])
-        chosen = text
-        if behind is not None and contrast_ratio(text, behind) < BRAND_TEXT_CONTRAST:
-            chosen = max(choices, key=lambda colour: contrast_ratio(colour, behind))
-        item["fill"] = rgb_to_hex(chosen)
+        item["fill"] = rgb_to_hex(
+            _legible((text, accent, background), backdrop(design, item["id"]))
+        )
     return document
+
+
+def _legible(kit: tuple[RGB, RGB, RGB], behind: RGB | None) -> RGB:
+    """The first kit colour (text, accent, background) that reaches the contrast on
+    ``behind``, else black or white, whichever contrasts more (a picture behind: the text
+    colour)."""
+    if behind is None:
+        return kit[0]
+    for colour in kit:
+        if contrast_ratio(colour, behind) >= BRAND_TEXT_CONTRAST:
+            return colour
+    return max(((17, 17, 17), (255, 255, 255)), key=lambda c: contrast_ratio(c, behind))
 
 
 def _covers(box: Box, canvas: Box) -> bool:

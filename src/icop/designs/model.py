@@ -1,8 +1,9 @@
 """The model path: a sentence the fast path did not understand goes to the router's
 ``editor.command`` task. The model sees a compact list of the design's objects (id, type,
 role, name, text, colour name, position words) and returns steps as structured output — a
-small, bounded schema (``EditorAnswer``) that names targets by object id (or by a reference
-such as "the title", which target selection resolves). Each step becomes a typed action here;
+small, bounded schema (``icop.agents.schemas.EditorAnswer``, in the agent I/O catalog) that
+names targets by object id (or by a reference such as "the title", which target selection
+resolves). Each step becomes a typed action here;
 an unknown id, a reference that fits several objects or one that fits none, and a step that
 lacks what it needs are reported, never guessed.
 """
@@ -11,11 +12,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from typing import Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
-
+from icop.agents.schemas.editing import EditorAnswer, EditorBrand, EditorCommandInput, EditorStep
 from icop.designs.actions import (
     Action,
     Align,
@@ -39,73 +39,16 @@ from icop.designs.actions import (
 from icop.designs.contrast import text_anchor
 from icop.designs.document import Design, DesignObject, Group, Textbox
 from icop.designs.targets import COLOUR_WORDS, colour_name, resolve
-from icop.designs.tree import fresh_id
+from icop.designs.tree import new_group_id
 from icop.errors import ValidationFailed
 from icop.llm.smart_router import SmartRouter
 from icop.llm.tasks import TaskKind
 
-MAX_STEPS = 4
+_ID_SHAPED = re.compile(r"[A-Za-z0-9_]*[0-9_-][A-Za-z0-9_-]*")
+"""A target with a digit, hyphen or underscore is an id ("photo-2"), not a reference."""
 MAX_LISTED = 40
 """Objects listed for the model: a design has at most 200, a prompt should not."""
 NUDGE = 0.05
-
-StepKind = Literal[
-    "resize",
-    "colour",
-    "background",
-    "text",
-    "move",
-    "rotate",
-    "delete",
-    "duplicate",
-    "bold",
-    "text_align",
-    "font",
-    "opacity",
-    "z_order",
-    "align",
-    "distribute",
-    "group",
-    "ungroup",
-    "brand_kit",
-    "preset",
-]
-
-
-class EditorStep(BaseModel):
-    """One change: its kind, the objects it changes, and its value/amount where it has one."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    kind: StepKind
-    targets: Annotated[
-        list[Annotated[str, Field(max_length=60)]], Field(default_factory=list, max_length=8)
-    ]
-    value: str | None = Field(
-        default=None,
-        max_length=200,
-        description=(
-            "colour (#rrggbb or a colour name), new text, font family, direction "
-            "(left/right/up/down), alignment (left/center/right/top/middle/bottom), z-order "
-            "(front/back/forward/backward), preset (portrait/square/landscape)"
-        ),
-    )
-    amount: float | None = Field(
-        default=None,
-        ge=-2000,
-        le=2000,
-        description="scale factor for resize (1.25 = 25% bigger), degrees, pixels, opacity 0-1",
-    )
-
-
-class EditorAnswer(BaseModel):
-    """The edit a command asks for, as steps on the design's objects."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    understood: bool = Field(description="false when the command is not an edit of this design")
-    steps: Annotated[list[EditorStep], Field(default_factory=list, max_length=MAX_STEPS)]
-
 
 SYSTEM = """You turn a user's command about a graphic design into edit steps (JSON).
 The design's objects are listed one per line: id, type, role, name, text, colour, position.
@@ -183,9 +126,12 @@ async def ask_model(
     tenant_id: UUID | None,
     brand: BrandColours | None,
 ) -> ModelAnswer:
-    inputs: dict[str, object] = {"command": sentence[:500], "document": outline(design)}
-    if brand is not None:
-        inputs["brand"] = brand.model_dump(exclude_none=True)
+    given = EditorCommandInput(
+        command=sentence[:500],
+        document=outline(design)[:8000],
+        brand=EditorBrand(**brand.model_dump()) if brand is not None else None,
+    )
+    inputs = given.model_dump(exclude_none=True)
     call = await router.complete(
         TaskKind.EDITOR_COMMAND,
         system=SYSTEM,
@@ -223,6 +169,8 @@ def _ids(design: Design, step: EditorStep, least: int = 1) -> list[str]:
         if design.find(target) is not None:
             found.append(target)
             continue
+        if _ID_SHAPED.fullmatch(target):  # an id the design does not have: never a guess
+            raise _Unusable(f"the design has no object with the id {target!r}")
         resolution = resolve(design, target)
         if resolution.status == "ambiguous":
             raise _Ambiguous(resolution.ids)
@@ -261,9 +209,7 @@ def _action(design: Design, step: EditorStep, brand: BrandColours | None) -> Act
         direction = "vertical" if value.startswith("vert") else "horizontal"
         return Distribute(targets=_ids(design, step, 3), direction=direction)
     if step.kind == "group":
-        ids = _ids(design, step, 2)
-        taken = {item.id for item in design.walk()}
-        return GroupObjects(targets=ids, id=fresh_id("group", taken))
+        return GroupObjects(targets=_ids(design, step, 2), id=new_group_id(design))
     ids = _ids(design, step)
     if step.kind == "resize":
         scale = step.amount if step.amount and 0 < step.amount <= 20 else None

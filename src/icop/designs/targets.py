@@ -94,7 +94,8 @@ SIZE_WORDS: dict[str, tuple[str, ...]] = {
     "smallest": ("small", "smaller", "smallest", "tiny", "작은", "가장 작은"),
 }
 _PARTICLE = (
-    r"(?:을|를|이|가|은|는|의|에|에서|에게|도|만|으로|로|과|와|색|쪽|들)?(?![\uac00-\ud7af])"
+    r"(?:들)?(?:을|를|이|가|은|는|의|에|에서|에게|도|만|으로|로|과|와|색|쪽|들)?"
+    r"(?![\uac00-\ud7af])"
 )
 COLOUR_MATCH_MAX_DELTA_E = 40.0
 """A fill farther than this (CIE76 ΔE) from every named colour matches no colour word."""

@@ -46,3 +46,9 @@ def extent(item: DesignObject) -> tuple[float, float, float, float]:
         left, top, right, _ = item.box
         return left, top, right, top + item.font_size * item.line_height
     return item.box
+
+
+def new_group_id(design: Design) -> str:
+    """An id for a new group: "group", or "group-2", "group-3"… when taken."""
+    taken = {item.id for item in design.walk()}
+    return "group" if "group" not in taken else fresh_id("group", taken)
