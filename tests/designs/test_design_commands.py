@@ -11,6 +11,8 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from icop.api.app import create_app
@@ -152,3 +154,17 @@ async def test_two_edits_of_one_version_in_two_transactions_one_lands(
         final = await service.load(session, design_id)
     assert final.history.head == 3 and len(final.history.versions) == 3
     assert final.history.current.note == "theirs"
+
+
+async def test_versions_are_append_only_for_the_app_role(
+    client: ApiClient, context: Runtime
+) -> None:
+    owner = await client.signup("Design Append Only")
+    design = await card_design(client, owner)
+    for statement in ("UPDATE design_versions SET note = 'x'", "DELETE FROM design_versions"):
+        with pytest.raises(DBAPIError, match="permission denied"):
+            async with unit_of_work(context.sessionmaker, owner.tenant_id) as session:
+                await session.execute(text(statement))
+    async with unit_of_work(context.sessionmaker, owner.tenant_id) as session:
+        loaded = await service.load(session, uuid.UUID(design["id"]))
+    assert [version.note for version in loaded.history.versions] == ["created"]
