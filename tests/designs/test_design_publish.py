@@ -8,6 +8,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+from icop.articles.activities import markdown_path
 from icop.articles.repository import ArticleRepository
 from icop.db.session import unit_of_work
 from icop.models import GeneratedArticle, Post
@@ -31,6 +32,7 @@ async def _article(context: Runtime, owner: Account, url: str) -> uuid.UUID:
                 title="Compost at home",
                 final_markdown=f"# Compost at home\n\n![A heap]({url})\n\nTurn it weekly.\n",
                 thumbnail_url=url,
+                final_markdown_url=f"http://testserver/api/v1/articles/{article_id}/markdown",
                 images=[
                     {"index": 0, "url": url, "alt": "A heap", "width": 1080, "height": 1350},
                     {"index": 1, "url": "https://example.org/other.jpg", "width": 10, "height": 10},
@@ -126,6 +128,9 @@ async def test_publish_replaces_the_picture_where_it_is_not_sent_yet(
     assert key_in_url(article.thumbnail_url or "", owner.tenant_id) == new_key
     assert made["url"] not in (article.final_markdown or "")
     assert article.images[0].url in (article.final_markdown or "")
+    # The Markdown file the graph wrote follows, once committed.
+    path = markdown_path(context.settings.home, owner.tenant_id, article_id)
+    assert path.read_text(encoding="utf-8") == article.final_markdown
 
     # Another edit, published: the previously published picture is the one replaced now.
     again = await client.post(

@@ -86,10 +86,7 @@ class Runtime:
     public_link_listeners: tuple[PublicLinkListener, ...] = (article_links.relink,)
     # Who follows a published design (ADR 0027): the articles and the posts not sent yet that
     # show the picture it replaces.
-    design_published_listeners: tuple[DesignPublishedListener, ...] = (
-        design_images.replace_in_articles,
-        design_media.replace_in_unsent_posts,
-    )
+    design_published_listeners: tuple[DesignPublishedListener, ...] = ()
 
     @classmethod
     def from_settings(
@@ -131,6 +128,10 @@ class Runtime:
             http=httpx.AsyncClient(timeout=HTTP_TIMEOUT_S),
             events=EventHub(engine.url.set(drivername="postgresql").render_as_string(False)),
             mailer=build_mailer(settings),
+            design_published_listeners=(
+                design_images.ArticlePictures(settings.home),
+                design_media.replace_in_unsent_posts,
+            ),
         )
 
     async def follow_time_zone(
