@@ -9,6 +9,7 @@ import pytest
 from PIL import Image as PILImage
 from PIL import ImageDraw
 
+from icop.designs.actions import SwitchPreset
 from icop.designs.apply import apply
 from icop.designs.cards import card_design, card_seed, image_design
 from icop.designs.commands import parse
@@ -101,3 +102,22 @@ def test_a_provider_picture_covers_the_preset_and_keeps_its_title_out_of_the_pic
     source = PILImage.new("RGB", (1600, 900), (30, 120, 200))
     drawn = render(design, lambda src: source)
     assert drawn.size == (1080, 1350) and drawn.getpixel((540, 675)) == (30, 120, 200)
+
+
+@pytest.mark.parametrize("preset", ["square", "landscape"])
+def test_a_card_switched_to_another_preset_keeps_its_text_whole_and_legible(preset: str) -> None:
+    card = card_design(
+        preset=CardPreset.PORTRAIT,
+        title="Compost at home: a beginner's guide",
+        subtitle="Greens, browns, patience",
+        brand=DEFAULT_BRAND,
+        seed=11,
+        logo_src=None,
+    )
+    switched = apply(card, [SwitchPreset(preset=preset)])
+    for item in switched.walk():
+        if isinstance(item, Textbox):
+            left, top, right, _ = item.box
+            assert left >= 0 and top >= 0 and right <= switched.width, item.id
+            assert item.font_size >= 0.022 * min(switched.width, switched.height), item.id
+    render(switched, lambda src: None)  # and it draws

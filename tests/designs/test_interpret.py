@@ -102,6 +102,22 @@ async def test_the_model_path_turns_steps_into_checked_actions() -> None:
     assert request.json_schema is not None and request.json_schema.name == "EditorAnswer"
 
 
+async def test_a_model_alignment_naming_a_corner_becomes_two_alignments() -> None:
+    router, _ = _router(
+        {
+            "understood": True,
+            "steps": [{"kind": "align", "targets": ["dot"], "value": "Top left corner"}],
+        }
+    )
+    result = await interpret(
+        POSTER, "tuck the circle into the corner", router=router, tenant_id=None, context=CONTEXT
+    )
+    assert result.status == "ok" and result.actions == (
+        Align(targets=["dot"], to="top"),
+        Align(targets=["dot"], to="left"),
+    )
+
+
 @pytest.mark.parametrize(
     ("answer", "expected"),
     [
@@ -135,6 +151,13 @@ async def test_the_model_path_turns_steps_into_checked_actions() -> None:
         (
             {"understood": True, "steps": [{"kind": "resize", "targets": ["title"]}]},
             "a resize needs a factor",
+        ),
+        (
+            {
+                "understood": True,
+                "steps": [{"kind": "align", "targets": ["dot"], "value": "up high"}],
+            },
+            "'up high' is not an alignment",
         ),
     ],
 )

@@ -7,6 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from icop.brand.fonts import BrandFont, font_installed
+from icop.brand.palette import BrandSpec
 from icop.designs.actions import (
     PRESET_SIZES,
     Align,
@@ -28,7 +30,7 @@ from icop.designs.apply import InvalidAction, apply
 from icop.designs.contrast import text_contrast
 from icop.designs.document import Design, Group, Image, Rect, Textbox
 from icop.designs.history import History
-from icop.designs.interpret import EditContext, default_context, validate
+from icop.designs.interpret import EditContext, brand_colours, default_context, validate
 from icop.designs.tree import extent
 from tests.designs.samples import POSTER
 
@@ -273,3 +275,26 @@ def test_the_history_laws_hold_for_the_arranging_actions(
             branched.undone == () and branched.versions[: len(history.versions)] == history.versions
         )
         assert branched.current.parent == undone.head
+
+
+def test_a_new_background_colour_reaches_the_shape_that_is_the_background() -> None:
+    """The poster's (and every card's) background is a full-canvas shape over the canvas
+    colour: "make the background black" must change what shows, not only what is hidden."""
+    design = apply(POSTER, [SetBackground(colour="#111111")])
+    bg, band = design.find("bg"), design.find("band")
+    assert design.background == "#111111"
+    assert bg is not None and bg.fill == "#111111"
+    assert band is not None and band.fill == "#1d4ed8"  # a band is not the background
+
+
+def test_a_stored_brand_kit_becomes_the_colours_and_installed_family_the_editor_applies() -> None:
+    spec = BrandSpec(
+        name="Acme", background="#fef3c7", accent="#1e3a8a", text="#111111", font="dejavu-serif"
+    )
+    kit = brand_colours(spec)
+    assert (kit.background, kit.accent, kit.text) == ("#fef3c7", "#1e3a8a", "#111111")
+    assert kit.font_family == ("DejaVu Serif" if font_installed(BrandFont.DEJAVU_SERIF) else None)
+    assert (
+        brand_colours(BrandSpec("Acme", "#ffffff", "#000000", "#111111", "nope")).font_family
+        is None
+    )

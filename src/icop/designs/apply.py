@@ -180,6 +180,16 @@ def _set_background(document: Document, action: SetBackground) -> Document:
         document["background"] = colour(action.colour)
     except ValueError as error:
         raise InvalidAction(str(error)) from error
+    # A shape that is the background (its role, or a plain shape over the whole canvas, as a
+    # card's is) hides the canvas colour: it takes the colour too, or nothing would change.
+    width, height = document["width"], document["height"]
+    for item in objects_of(document):
+        if item.get("type") not in ("Rect", "Circle"):
+            continue
+        covers = Design.model_validate({**document, "objects": [item]}).objects[0].box
+        whole = covers[0] <= 0 and covers[1] <= 0 and covers[2] >= width and covers[3] >= height
+        if item.get("role") == "background" or (whole and item.get("role") is None):
+            item["fill"] = document["background"]
     return document
 
 

@@ -41,6 +41,17 @@ _ROLES_KO = {
     "cta": "버튼",
 }
 
+_STYLE_KO = {
+    "fill": "색",
+    "stroke": "테두리",
+    "strokeWidth": "테두리 두께",
+    "opacity": "불투명도",
+    "fontFamily": "글꼴",
+    "fontSize": "글자 크기",
+    "fontWeight": "굵기",
+    "textAlign": "정렬",
+}
+
 
 def is_korean(sentence: str) -> bool:
     return _HANGUL.search(sentence) is not None
@@ -68,7 +79,8 @@ def _one(design: Design, action: Action, korean: bool) -> str:
         return f"{who}: {'크기' if ko else 'size'} {size}"
     if isinstance(action, SetStyle):
         style = action.style.model_dump(exclude_none=True, by_alias=True)
-        parts = ", ".join(f"{key} {value}" for key, value in style.items())
+        names = _STYLE_KO if ko else {}
+        parts = ", ".join(f"{names.get(key, key)} {value}" for key, value in style.items())
         return f"{who}: {parts}"
     if isinstance(action, SetText):
         return f'{who}: {"텍스트" if ko else "text"} "{action.text[:40]}"'

@@ -80,9 +80,13 @@ def brand_colours(spec: BrandSpec) -> BrandColours:
     family: str | None = None
     if spec.font is not None:
         try:
-            family = CATALOG[BrandFont(spec.font)].label
+            font = BrandFont(spec.font)
         except ValueError:
-            family = None  # a family this version does not know: the texts keep theirs
+            font = None  # a family this version does not know: the texts keep theirs
+        # A family not installed here could not be drawn (nor pass ``validate``): the texts
+        # keep theirs rather than the kit failing as a whole.
+        if font is not None and font_installed(font):
+            family = CATALOG[font].label
     return BrandColours(
         background=spec.background, accent=spec.accent, text=spec.text, font_family=family
     )

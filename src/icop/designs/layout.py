@@ -292,6 +292,16 @@ def _legible(kit: tuple[RGB, RGB, RGB], behind: RGB | None) -> RGB:
     return max(((17, 17, 17), (255, 255, 255)), key=lambda c: contrast_ratio(c, behind))
 
 
+def _inside(box: Box, canvas: Box) -> bool:
+    slack = 0.5
+    return (
+        box[0] >= canvas[0] - slack
+        and box[1] >= canvas[1] - slack
+        and box[2] <= canvas[2] + slack
+        and box[3] <= canvas[3] + slack
+    )
+
+
 def _covers(box: Box, canvas: Box) -> bool:
     return (
         box[0] <= canvas[0] and box[1] <= canvas[1] and box[2] >= canvas[2] and box[3] >= canvas[3]
@@ -321,13 +331,37 @@ def _switch_preset(document: Document, action: SwitchPreset) -> Document:
             item["width"], item["height"] = width, height
         else:
             width, height = _shrink(item, sx, uniform, least_font)
-        # The centre moves proportionally; the object is then kept whole on the new canvas.
+        # The centre moves proportionally; an object that was whole on the old canvas is kept
+        # whole on the new one (one that bled off the edge, a corner motif, may still do so).
         centre_x, centre_y = (box[0] + box[2]) / 2 * sx, (box[1] + box[3]) / 2 * sy
-        left = centre_x - width / 2
-        top = centre_y - height / 2
-        item["left"] = max(0.0, min(left, new_w - width))
-        item["top"] = max(0.0, min(top, new_h - height))
+        left, top = centre_x - width / 2, centre_y - height / 2
+        if _inside(box, canvas):
+            left = max(0.0, min(left, new_w - width))
+            top = max(0.0, min(top, new_h - height))
+        item["left"], item["top"] = left, top
     document["width"], document["height"] = new_w, new_h
+    return _drop_lost_members(document)
+
+
+def _drop_lost_members(document: Document) -> Document:
+    """A member of a group that the new aspect pushed entirely off the canvas (a stripe of a
+    motif that bled off the old edge) showed nothing and is left out; a group left empty
+    goes with it."""
+    canvas = (0.0, 0.0, float(document["width"]), float(document["height"]))
+    boxes = _boxes(document)
+
+    def shows(object_id: str) -> bool:
+        left, top, right, bottom = boxes[object_id]
+        return right > canvas[0] and bottom > canvas[1] and left < canvas[2] and top < canvas[3]
+
+    kept = []
+    for item in document["objects"]:
+        if item.get("type") == "Group":
+            item["objects"] = [m for m in item.get("objects", []) if shows(m["id"])]
+            if not item["objects"]:
+                continue
+        kept.append(item)
+    document["objects"] = kept
     return document
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Literal
 from uuid import UUID
 
-from icop.agents.schemas.editing import EditorAnswer, EditorBrand, EditorCommandInput, EditorStep
+from icop.agents.schemas.editing import EditorAnswer, EditorCommandInput, EditorStep
 from icop.designs.actions import (
     Action,
     Align,
@@ -51,19 +51,42 @@ MAX_LISTED = 40
 NUDGE = 0.05
 
 SYSTEM = """You turn a user's command about a graphic design into edit steps (JSON).
-The design's objects are listed one per line: id, type, role, name, text, colour, position.
-Name targets by their id from the list. Kinds of step:
-resize (amount = factor, 1.25 bigger, 0.8 smaller); colour (value = colour of the object's
-fill/text); background (value = canvas colour; no targets); text (value = new text);
-move (value = left/right/up/down, amount = pixels); rotate (amount = degrees);
-delete; duplicate; bold; text_align (value = left/center/right); font (value = family);
-opacity (amount 0-1); z_order (value = front/back/forward/backward);
-align (value = left/center/right/top/middle/bottom: to the canvas with one target, to each
-other with several); distribute (value = horizontal/vertical, three or more targets);
-group (two or more targets); ungroup (a group); brand_kit (apply the brand's colours and font;
-no targets); preset (value = portrait/square/landscape; no targets).
+The design's objects are listed one per line: id | type | role | name | text | colour | position.
+Name each target by its id from the list. Kinds of step:
+- resize: amount = factor (1.25 bigger, 0.8 smaller, 2 twice as big)
+- colour: value = the fill or text colour (#rrggbb or a colour name)
+- background: value = the canvas colour, no targets
+- text: value = the new text
+- move: value = left/right/up/down, amount = pixels
+- rotate: amount = degrees
+- delete, duplicate, bold, ungroup: targets only
+- text_align: value = left/center/right (text within its box)
+- font: value = font family; opacity: amount from 0 to 1
+- z_order: value = front/back/forward/backward
+- align: value = left/center/right/top/middle/bottom; one target aligns to the canvas,
+  several targets align with each other. Putting an object at an edge of the page is one align
+  step, in a corner two (e.g. right and bottom), in the middle of the page two (center and
+  middle); move only nudges an object in a direction
+- distribute: value = horizontal/vertical, three or more targets
+- group: two or more targets
+- brand_kit: apply the brand's colours and font, no targets
+- preset: value = portrait/square/landscape, no targets
 If the command is not an edit of these objects, answer understood=false with no steps.
-The command may be in Korean or English."""
+The command may be in Korean or English.
+
+Example objects:
+head | textbox | role=title | text="Summer sale" | white | top center
+box | rect | red | bottom left
+pic | image | middle right
+Command: put the picture in the top left corner
+{"understood": true, "steps": [{"kind": "align", "targets": ["pic"], "value": "left"},
+{"kind": "align", "targets": ["pic"], "value": "top"}]}
+Command: make the box see-through
+{"understood": true, "steps": [{"kind": "opacity", "targets": ["box"], "amount": 0.5}]}
+Command: 제목을 맨 앞으로 가져와
+{"understood": true, "steps": [{"kind": "z_order", "targets": ["head"], "value": "front"}]}
+Command: write me a poem
+{"understood": false, "steps": []}"""
 
 
 @dataclass(frozen=True)
@@ -126,12 +149,9 @@ async def ask_model(
     tenant_id: UUID | None,
     brand: BrandColours | None,
 ) -> ModelAnswer:
-    given = EditorCommandInput(
-        command=sentence[:500],
-        document=outline(design)[:8000],
-        brand=EditorBrand(**brand.model_dump()) if brand is not None else None,
-    )
-    inputs = given.model_dump(exclude_none=True)
+    # The kit's colours are not the model's business: a brand_kit step applies them here.
+    given = EditorCommandInput(document=outline(design)[:8000], command=sentence[:500])
+    inputs = given.model_dump()
     call = await router.complete(
         TaskKind.EDITOR_COMMAND,
         system=SYSTEM,
@@ -153,7 +173,10 @@ def to_actions(design: Design, answer: EditorAnswer, brand: BrandColours | None)
     actions: list[Action] = []
     try:
         for step in answer.steps:
-            actions.append(_action(design, step, brand))
+            if step.kind == "align":  # "bottom right": one step, two alignments
+                actions.extend(_align(_ids(design, step), (step.value or "").strip().lower()))
+            else:
+                actions.append(_action(design, step, brand))
     except _Ambiguous as ambiguous:
         return ModelAnswer("ambiguous", candidates=ambiguous.ids)
     except _Unusable as error:
@@ -191,6 +214,19 @@ def _colour(value: str | None) -> str:
         if text in words or any(word in text for word in words):
             return "#{:02x}{:02x}{:02x}".format(*rgb)
     raise _Unusable(f"{value!r} is not a colour")
+
+
+_EDGES = ("left", "center", "right", "top", "middle", "bottom")
+
+
+def _align(ids: list[str], value: str) -> list[Action]:
+    """One align action per edge the value names: "bottom right" (a corner) is two."""
+    words = [{"centre": "center"}.get(word, word) for word in re.findall(r"[a-z]+", value)]
+    words = [word for word in words if word != "corner"]
+    if not words or any(word not in _EDGES for word in words) or len(words) > 2:
+        raise _Unusable(f"{value!r} is not an alignment")
+    frame: Literal["canvas", "selection"] = "canvas" if len(ids) == 1 else "selection"
+    return [Align(targets=ids, to=word, relative_to=frame) for word in words]
 
 
 def _action(design: Design, step: EditorStep, brand: BrandColours | None) -> Action:
@@ -256,12 +292,7 @@ def _action(design: Design, step: EditorStep, brand: BrandColours | None) -> Act
             raise _Unusable(f"{step.value!r} is not a z-order (front, back, forward, backward)")
         return ZOrder(targets=ids, to=value)
     if step.kind == "align":
-        if value == "centre":
-            value = "center"
-        if value not in ("left", "center", "right", "top", "middle", "bottom"):
-            raise _Unusable(f"{step.value!r} is not an alignment")
-        frame = "canvas" if len(ids) == 1 else "selection"
-        return Align(targets=ids, to=value, relative_to=frame)
+        return _align(ids, value)[0]
     if step.kind == "ungroup":
         return Ungroup(targets=ids)
     raise _Unusable(f"{step.kind!r} is not an edit this editor makes")

@@ -13,7 +13,6 @@ from icop.agents.schemas.common import (
 )
 from icop.agents.schemas.editing import (
     EditorAnswer,
-    EditorBrand,
     EditorCommandInput,
     EditorStep,
 )
@@ -83,7 +82,6 @@ __all__ = [
     "DraftScore",
     "DraftText",
     "EditorAnswer",
-    "EditorBrand",
     "EditorCommandInput",
     "EditorInput",
     "EditorJudgement",

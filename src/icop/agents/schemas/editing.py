@@ -40,24 +40,15 @@ EditStepKind = Literal[
 ]
 
 
-class EditorBrand(InputModel):
-    """The tenant's brand kit as the editor applies it."""
-
-    background: str = Field(max_length=7)
-    accent: str = Field(max_length=7)
-    text: str = Field(max_length=7)
-    font_family: str | None = Field(default=None, max_length=80)
-
-
 class EditorCommandInput(InputModel):
-    """A command about one design, with the design described one object a line."""
+    """A command about one design, with the design described one object a line (the command
+    last: small models attend best to what they read last)."""
 
-    command: str = Field(max_length=500, description="the user's sentence, English or Korean")
     document: str = Field(
         max_length=8000,
         description="one line per object: id | type | role | name | text | colour | position",
     )
-    brand: EditorBrand | None = None
+    command: str = Field(max_length=500, description="the user's sentence, English or Korean")
 
 
 class EditorStep(OutputModel):
