@@ -50,11 +50,13 @@ TWO_RED_BOXES = [
 
 def _editor(request: CompletionRequest) -> FakeReply:
     """The model's answer to the editor task: yellow for a sunny title, nothing else."""
-    prompt = "\n".join(message.content for message in request.messages)
-    title = re.search(r"([A-Za-z0-9_-]+) \| textbox \| role=title", prompt)
-    if "sunshine" not in prompt or title is None:
+    # The design's outline is in the user's message (the system prompt has examples of its own).
+    prompt = request.messages[-1].content
+    titles = re.findall(r'(?:^|\n|\\n|")([A-Za-z0-9_-]+) \| textbox \| role=title', prompt)
+    if "sunshine" not in prompt or not titles:
         return FakeReply(data={"understood": False, "steps": []})
-    step = {"kind": "colour", "targets": [title.group(1)], "value": "#ffd400"}
+    title = titles[-1]
+    step = {"kind": "colour", "targets": [title], "value": "#ffd400"}
     return FakeReply(data={"understood": True, "steps": [step]})
 
 
