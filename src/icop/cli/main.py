@@ -88,6 +88,12 @@ class _Commands(LazyGroup):
             "icop.cli.image:app",
             'Images: `icop image "PROMPT"` generates one, `icop image convert IN OUT` converts.',
         ),
+        LazyCommand(
+            "design",
+            "icop.cli.design:app",
+            'Designs: `icop design command ID "make the title bigger"`, `icop design render ID '
+            "OUT.jpg`.",
+        ),
         LazyCommand("mail", "icop.cli.mail:app", "E-mails in the local mail sink."),
         LazyCommand(
             "pipeline",

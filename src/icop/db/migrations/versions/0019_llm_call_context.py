@@ -6,11 +6,8 @@
   covers the new column as it does the others.
 
 Revision ID: 0019
-Revises: 0017
+Revises: 0018
 Create Date: 2026-12-07 17:00:00.000000
-
-The integrator re-chains this revision after 0018 (another branch adds 0018) by setting
-``down_revision`` to "0018".
 """
 
 from __future__ import annotations
@@ -22,7 +19,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0019"
-down_revision: str | None = "0017"
+down_revision: str | None = "0018"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
