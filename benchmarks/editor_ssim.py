@@ -26,6 +26,7 @@ import argparse
 import json
 import os
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
@@ -105,18 +106,44 @@ def ssim(first: Image.Image, second: Image.Image) -> float:
     return float(index[border:-border, border:-border].mean())
 
 
+def web_font(data: bytes) -> bytes:
+    """The same font without the tables Chromium's font sanitiser (OTS) refuses: a TrueType
+    file's ``TSI*`` tables (the VTT hinting tool's sources; NanumGothic ships a zero-length
+    ``TSI3``, which makes the browser reject the whole file) and empty ones. Outlines, metrics
+    and kerning are untouched: the glyphs drawn are Pillow's."""
+    flavour, count = struct.unpack(">IH", data[:6])
+    if flavour not in (0x00010000, 0x4F54544F):  # TrueType, CFF; a collection is left as it is
+        return data
+    records = [struct.unpack(">4sIII", data[12 + 16 * i : 28 + 16 * i]) for i in range(count)]
+    kept = [record for record in records if not record[0].startswith(b"TSI") and record[3] > 0]
+    selector = len(kept).bit_length() - 1
+    search_range = (1 << selector) * 16
+    directory = struct.pack(
+        ">IHHHH", flavour, len(kept), search_range, selector, len(kept) * 16 - search_range
+    )
+    body = b""
+    start = 12 + 16 * len(kept)
+    for tag, checksum, offset, length in kept:
+        directory += struct.pack(">4sIII", tag, checksum, start + len(body), length)
+        body += data[offset : offset + length] + b"\0" * (-length % 4)
+    return directory + body
+
+
 def browser_job(named: dict[str, Design], work: Path) -> dict[str, Any]:
     """The driver's job: each design's Fabric JSON with its textboxes' families replaced by an
     alias of the font file Pillow uses, and its pictures by the page's URLs of the same files."""
-    fonts: dict[str, str] = {}
+    fonts: dict[str, tuple[str, str]] = {}  # Pillow's file -> the page's family, file
     images: dict[str, str] = {}
 
     def textbox(item: Textbox, document: dict[str, Any]) -> None:
         path = text_font_path(item)
         if path is None:
             return  # Pillow's bundled font: the browser has nothing to match it with
-        alias = fonts.setdefault(path, f"icopfont{len(fonts)}")
-        document["fontFamily"] = alias
+        if path not in fonts:
+            served = work / f"font{len(fonts)}{Path(path).suffix}"
+            served.write_bytes(web_font(Path(path).read_bytes()))
+            fonts[path] = (f"icopfont{len(fonts)}", str(served))
+        document["fontFamily"] = fonts[path][0]
 
     def image(item: ImageObject, document: dict[str, Any]) -> None:
         if item.src not in images:
@@ -136,7 +163,7 @@ def browser_job(named: dict[str, Design], work: Path) -> dict[str, Any]:
         jobs.append({"name": name, "document": document})
     return {
         "fabric": str(FABRIC),
-        "fonts": [{"family": alias, "path": path} for path, alias in fonts.items()],
+        "fonts": [{"family": alias, "path": served} for alias, served in fonts.values()],
         "images": list(images.values()),
         "designs": jobs,
         "out": str(work),
