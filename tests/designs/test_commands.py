@@ -81,14 +81,19 @@ def test_a_command_the_rules_cannot_read_says_what_it_understood(command: str) -
     assert parsed.understood  # the answer says which part was not understood
 
 
-def test_the_held_out_command_set_is_read_exactly() -> None:
+def test_the_held_out_command_set_is_read_exactly_or_left_to_the_model() -> None:
     """tests/designs/data/commands.json: commands in English and Korean with the actions they
-    mean (benchmarks.editor reports the same set's accuracy)."""
+    mean (benchmarks.editor reports the same set's accuracy). The fast path answers most of
+    them exactly; the rest it leaves to the model path (not understood) — it never answers
+    one wrongly or asks which object is meant."""
     cases = json.loads((DATA / "commands.json").read_text(encoding="utf-8"))
-    assert len(cases) >= 100 and {c["language"] for c in cases} == {"en", "ko"}
-    wrong = [
-        case["command"]
-        for case in cases
-        if parse(POSTER, case["command"]).actions != tuple(ACTIONS.validate_python(case["actions"]))
-    ]
+    assert len(cases) >= 200 and {c["language"] for c in cases} == {"en", "ko"}
+    wrong, deferred = [], []
+    for case in cases:
+        parsed = parse(POSTER, case["command"])
+        if parsed.status == "not_understood":
+            deferred.append(case["command"])
+        elif parsed.actions != tuple(ACTIONS.validate_python(case["actions"])):
+            wrong.append(case["command"])
     assert wrong == []
+    assert 8 <= len(deferred) <= 20, deferred  # the model path's share of the set

@@ -100,6 +100,15 @@ async def _image(client: ApiClient, owner: Account) -> str:
     return str(response.json()["id"])
 
 
+async def _design(client: ApiClient, owner: Account) -> str:
+    image_id = await _image(client, owner)
+    response = await client.post(
+        "/api/v1/designs", headers=owner.headers, json={"image_id": image_id}
+    )
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
+
+
 async def _media_tenant(client: ApiClient, owner: Account) -> str:
     return str(owner.tenant_id)
 
@@ -246,6 +255,7 @@ FACTORIES: dict[str, Factory] = {
     "api_key_id": _api_key,
     "invitation_id": _invitation,
     "image_id": _image,
+    "design_id": _design,
     "tenant": _media_tenant,
     "object_name": _media_object,
     "document_id": _knowledge_document,

@@ -15,7 +15,7 @@ from icop.agents.prompts import RUBRIC
 from icop.agents.roles import TOOLS, RoleBook, default_roles
 from icop.agents.schemas import SCHEMA_VERSION, is_prose
 from icop.llm.policy import default_policy
-from icop.llm.tasks import spec_for
+from icop.llm.tasks import TaskKind, spec_for
 
 ENVELOPE: tuple[type[BaseModel], ...] = (
     schemas.AgentRequest,
@@ -243,6 +243,21 @@ def render(roles: RoleBook | None = None) -> str:
             if model.__name__ not in documented:
                 documented.add(model.__name__)
                 out += _model(model, seen)
+    out += [
+        "## Design editor",
+        "",
+        "Outside the article graph: the design editor (`icop.designs`, issue #14) maps a "
+        "command to its actions by rules first and asks the model only for a sentence the "
+        f"rules did not understand: task `{TaskKind.EDITOR_COMMAND.value}` "
+        f"({_route(TaskKind.EDITOR_COMMAND.value)}). Each step the model returns becomes one "
+        "of the editor's typed actions (`icop.designs.actions`), checked against the document "
+        "(targets exist, one object per reference, bounds, fonts, contrast); a step that does "
+        "not fit is answered as not understood, never guessed.",
+        "",
+    ]
+    for model in (schemas.EditorCommandInput, schemas.EditorAnswer):
+        documented.add(model.__name__)
+        out += _model(model, seen)
     out += [
         "## Envelope",
         "",

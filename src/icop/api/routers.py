@@ -13,6 +13,7 @@ from icop.audit.router import router as audit_router
 from icop.auth.router import router as auth_router
 from icop.brand.router import router as brand_router
 from icop.credentials.router import router as credentials_router
+from icop.designs.router import router as designs_router
 from icop.gateway.problems import problem_responses
 from icop.images.router import router as images_router
 from icop.invitations.router import router as invitations_router
@@ -43,6 +44,7 @@ DOMAIN_ROUTERS = (
     brand_router,
     media_router,
     images_router,
+    designs_router,
     articles_router,
     web_publishing_router,
     public_blog_router,

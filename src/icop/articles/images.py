@@ -7,6 +7,9 @@ images. Its id is derived from the article and the prompt, so when a crashed art
 step runs again it finds its jobs and waits for them instead of ordering (and paying for) the
 same images twice. Without Temporal to reach, a job renders inline with the local renderer,
 as an image job from the API does.
+
+Every image made becomes a design (ADR 0027): the card as objects, a provider's picture as a
+layer, editable later. At most one design per image, so a step run again finds them.
 """
 
 from __future__ import annotations
@@ -23,7 +26,9 @@ from temporalio.client import WorkflowFailureError
 from temporalio.service import RPCError, RPCStatusCode
 
 from icop.agents.schemas import ImageAsset, ImagePrompt
+from icop.articles.repository import ArticleRepository
 from icop.db.session import unit_of_work
+from icop.designs.from_images import design_for_image
 from icop.errors import ICOPError
 from icop.images import service as images
 from icop.images.presets import Preset
@@ -58,6 +63,16 @@ def image_id_for(article_id: str, index: int, prompt: ImagePrompt) -> UUID:
 def _seed(text: str) -> int:
     """A stable seed for a prompt, in the range an image job stores."""
     return int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "big") & MAX_SEED
+
+
+async def _stored_article(session: AsyncSession, article_id: str) -> UUID | None:
+    """The article's id when it is a stored article (an evaluation's or a test's graph runs
+    under ids of its own that no row has)."""
+    try:
+        candidate = UUID(article_id)
+    except ValueError:
+        return None
+    return candidate if await ArticleRepository(session).get(candidate) is not None else None
 
 
 class ArticleImages:
@@ -112,7 +127,16 @@ class ArticleImages:
                     provider=image.provider or "",
                 )
             )
+        await self._designs(tenant_id, article_id, [job.id for job in jobs])
         return assets
+
+    async def _designs(self, tenant_id: UUID, article_id: str, image_ids: list[UUID]) -> None:
+        async with unit_of_work(self.sessionmaker, tenant_id) as session:
+            article = await _stored_article(session, article_id)
+            for image_id in image_ids:
+                await design_for_image(
+                    session, self.runtime.store, tenant_id, image_id, actor=None, article_id=article
+                )
 
     async def _finished(self, tenant_id: UUID, job: Image) -> Image:
         if job.workflow_id is not None and not ImageStatus(job.status).finished:

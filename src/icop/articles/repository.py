@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import select, update
+from sqlalchemy import Text, cast, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,6 +22,22 @@ class ArticleRepository(Repository[GeneratedArticle]):
         await self.session.flush()
         await self.session.refresh(article)
         return article
+
+    async def carrying_objects(self, shas: Sequence[str]) -> Sequence[GeneratedArticle]:
+        """Articles whose images or thumbnail name one of these stored objects (by content
+        hash, which every URL of ours carries), locked: a published design replaces them."""
+        if not shas:
+            return []
+        mentions = [cast(GeneratedArticle.images, Text).contains(sha) for sha in shas] + [
+            GeneratedArticle.thumbnail_url.contains(sha) for sha in shas
+        ]
+        result = await self.session.scalars(
+            select(GeneratedArticle)
+            .where(or_(*mentions))
+            .order_by(GeneratedArticle.id)
+            .with_for_update()
+        )
+        return result.all()
 
     async def list_recent(
         self, *, limit: int, offset: int, status: ArticleStatus | None

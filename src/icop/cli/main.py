@@ -7,6 +7,7 @@ import typer
 from icop.cli import (
     article,
     db,
+    design,
     emulator,
     evaluate,
     image,
@@ -40,6 +41,7 @@ app.add_typer(tenant.user_app, name="user")
 app.add_typer(keys.app, name="keys")
 app.add_typer(llm.app, name="llm")
 app.add_typer(image.app, name="image")
+app.add_typer(design.app, name="design")
 app.add_typer(mail.app, name="mail")
 app.command("article")(article.article)
 app.add_typer(pipeline.app, name="pipeline")

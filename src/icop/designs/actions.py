@@ -102,6 +102,98 @@ class SetBackground(_Action):
     colour: str
 
 
+class Align(_Action):
+    """Line the targets' edges or centres up with the canvas or with their own bounding box
+    (the selection): "centre the title", "align the texts to the left"."""
+
+    kind: Literal["align"] = "align"
+    targets: Ids
+    to: Literal["left", "center", "right", "top", "middle", "bottom"]
+    relative_to: Literal["canvas", "selection"] = "canvas"
+
+
+class Distribute(_Action):
+    """Equal gaps between three or more targets, the outermost two staying where they are."""
+
+    kind: Literal["distribute"] = "distribute"
+    targets: Annotated[list[str], Field(min_length=3, max_length=200)]
+    direction: Literal["horizontal", "vertical"]
+
+
+class GroupObjects(_Action):
+    """Top-level targets become members of a new group ``id`` (placed where they were)."""
+
+    kind: Literal["group"] = "group"
+    targets: Annotated[list[str], Field(min_length=2, max_length=200)]
+    id: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
+
+
+class Ungroup(_Action):
+    kind: Literal["ungroup"] = "ungroup"
+    targets: Ids
+
+
+class ReplaceImage(_Action):
+    """A new picture in the targets' frames: the frame (its drawn box) stays, the new picture
+    covers it (scaled to fill, the overflow cropped evenly)."""
+
+    kind: Literal["replace_image"] = "replace_image"
+    targets: Ids
+    src: str = Field(min_length=1, max_length=2000)
+    natural_width: int = Field(gt=0, le=20_000)
+    natural_height: int = Field(gt=0, le=20_000)
+
+
+class Crop(_Action):
+    """The part of an image's source that shows, in the source's pixels: it must lie within
+    the picture's natural size. The drawn scale stays, so the frame shrinks with the crop."""
+
+    kind: Literal["crop"] = "crop"
+    targets: Ids
+    crop_x: Length = 0.0
+    crop_y: Length = 0.0
+    width: Annotated[float, Field(gt=0, le=20_000)]
+    height: Annotated[float, Field(gt=0, le=20_000)]
+
+
+class BrandColours(BaseModel):
+    """A brand kit's colours (``#rrggbb``) and font family, carried by the action itself so
+    that applying it stays a pure function of the document."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    background: str = Field(max_length=7)
+    accent: str = Field(max_length=7)
+    text: str = Field(max_length=7)
+    font_family: str | None = Field(default=None, max_length=80)
+
+
+class ApplyBrandKit(_Action):
+    """The kit's background on the canvas and background shapes, its accent on decoration
+    and buttons, its text colour and font on the texts. A text whose backdrop the kit's text
+    colour does not contrast with gets the kit colour (or black/white) that contrasts most."""
+
+    kind: Literal["apply_brand"] = "apply_brand"
+    brand: BrandColours
+
+
+PRESET_SIZES: dict[str, tuple[int, int]] = {
+    "portrait": (1080, 1350),
+    "square": (1080, 1080),
+    "landscape": (1200, 630),
+}
+"""The card presets' sizes (``icop.images.render.CardPreset``), by the names the API uses."""
+
+
+class SwitchPreset(_Action):
+    """Re-layout to another platform preset: positions move proportionally, objects keep
+    their proportions (scaled by the smaller ratio), full-canvas layers cover the new canvas,
+    and everything is kept on it."""
+
+    kind: Literal["switch_preset"] = "switch_preset"
+    preset: Literal["portrait", "square", "landscape"]
+
+
 Action = Annotated[
     AddObject
     | DeleteObjects
@@ -112,6 +204,14 @@ Action = Annotated[
     | Resize
     | Rotate
     | ZOrder
-    | SetBackground,
+    | SetBackground
+    | Align
+    | Distribute
+    | GroupObjects
+    | Ungroup
+    | ReplaceImage
+    | Crop
+    | ApplyBrandKit
+    | SwitchPreset,
     Field(discriminator="kind"),
 ]

@@ -21,13 +21,18 @@ from icop.designs.actions import (
     SetText,
     ZOrder,
 )
-from icop.designs.document import Design, DesignObject, Group, Textbox, colour
-from icop.errors import ValidationFailed
-
-
-class InvalidAction(ValidationFailed):
-    code = "invalid_design_action"
-    title = "The action cannot apply to this design"
+from icop.designs.contrast import placed
+from icop.designs.document import Design, colour
+from icop.designs.errors import InvalidAction as InvalidAction
+from icop.designs.layout import LAYOUT_ACTIONS
+from icop.designs.tree import (
+    Document,
+    copy_document,
+    extent,
+    fresh_id,
+    objects_of,
+    targets_of,
+)
 
 
 def apply(design: Design, actions: Sequence[Action]) -> Design:
@@ -45,45 +50,22 @@ def apply(design: Design, actions: Sequence[Action]) -> Design:
 
 # --- the actions, on the Fabric JSON (dicts: copies, never the caller's) ---------------------
 
-Document = dict[str, Any]
-
-
-def _objects(document: Document) -> list[dict[str, Any]]:
-    return list(document.get("objects", []))
-
-
-def _targets(document: Document, ids: Sequence[str]) -> list[dict[str, Any]]:
-    """The objects named by ``ids`` (top-level or inside a group), each once."""
-    by_id: dict[str, dict[str, Any]] = {}
-    for item in document.get("objects", []):
-        by_id[item["id"]] = item
-        for member in item.get("objects", []) if item.get("type") == "Group" else []:
-            by_id[member["id"]] = member
-    missing = [object_id for object_id in ids if object_id not in by_id]
-    if missing:
-        raise InvalidAction(f"no object with the id {', '.join(map(repr, missing))}")
-    return [by_id[object_id] for object_id in dict.fromkeys(ids)]
-
-
-def _copy(document: Document) -> Document:
-    return Design.model_validate(document).fabric_json()
-
 
 def _add(document: Document, action: AddObject) -> Document:
-    document = _copy(document)
+    document = copy_document(document)
     document["objects"] = [
-        *_objects(document),
+        *objects_of(document),
         action.object.model_dump(mode="json", by_alias=True, exclude_none=True),
     ]
     return document
 
 
 def _delete(document: Document, action: DeleteObjects) -> Document:
-    document = _copy(document)
-    _targets(document, action.targets)
+    document = copy_document(document)
+    targets_of(document, action.targets)
     gone = set(action.targets)
     kept = []
-    for item in _objects(document):
+    for item in objects_of(document):
         if item["id"] in gone:
             continue
         if item.get("type") == "Group":
@@ -94,33 +76,25 @@ def _delete(document: Document, action: DeleteObjects) -> Document:
 
 
 def _duplicate(document: Document, action: DuplicateObjects) -> Document:
-    document = _copy(document)
+    document = copy_document(document)
     taken = {item.id for item in Design.model_validate(document).walk()}
     copies = []
-    for item in _targets(document, action.targets):
-        copy = {**item, "id": _fresh(item["id"], taken)}
+    for item in targets_of(document, action.targets):
+        copy = {**item, "id": fresh_id(item["id"], taken)}
         copy["left"] = item.get("left", 0) + action.offset
         copy["top"] = item.get("top", 0) + action.offset
         if copy.get("type") == "Group":
             copy["objects"] = [
-                {**member, "id": _fresh(member["id"], taken)} for member in item["objects"]
+                {**member, "id": fresh_id(member["id"], taken)} for member in item["objects"]
             ]
         copies.append(copy)
-    document["objects"] = [*_objects(document), *copies]
+    document["objects"] = [*objects_of(document), *copies]
     return document
 
 
-def _fresh(base: str, taken: set[str]) -> str:
-    number = 2
-    while f"{base}-{number}" in taken:
-        number += 1
-    taken.add(f"{base}-{number}")
-    return f"{base}-{number}"
-
-
 def _set_text(document: Document, action: SetText) -> Document:
-    document = _copy(document)
-    for item in _targets(document, action.targets):
+    document = copy_document(document)
+    for item in targets_of(document, action.targets):
         if item.get("type") != "Textbox":
             raise InvalidAction(f"{item['id']!r} is a {item.get('type')}, not text")
         item["text"] = action.text
@@ -128,7 +102,7 @@ def _set_text(document: Document, action: SetText) -> Document:
 
 
 def _set_style(document: Document, action: SetStyle) -> Document:
-    document = _copy(document)
+    document = copy_document(document)
     style = action.style.model_dump(by_alias=True, exclude_none=True)
     for key in ("fill", "stroke"):
         if key in style:
@@ -137,7 +111,7 @@ def _set_style(document: Document, action: SetStyle) -> Document:
             except ValueError as error:
                 raise InvalidAction(str(error)) from error
     text_only = {"fontFamily", "fontSize", "fontWeight", "textAlign"} & set(style)
-    for item in _targets(document, action.targets):
+    for item in targets_of(document, action.targets):
         if text_only and item.get("type") != "Textbox":
             raise InvalidAction(f"{item['id']!r} has no text to set {sorted(text_only)} on")
         item.update(style)
@@ -145,8 +119,8 @@ def _set_style(document: Document, action: SetStyle) -> Document:
 
 
 def _move(document: Document, action: Move) -> Document:
-    document = _copy(document)
-    for item in _targets(document, action.targets):
+    document = copy_document(document)
+    for item in targets_of(document, action.targets):
         item["left"] = item.get("left", 0) + action.x if action.relative else action.x
         item["top"] = item.get("top", 0) + action.y if action.relative else action.y
     return document
@@ -155,8 +129,8 @@ def _move(document: Document, action: Move) -> Document:
 def _resize(document: Document, action: Resize) -> Document:
     if action.scale is None and action.width is None and action.height is None:
         raise InvalidAction("a resize needs a scale, a width or a height")
-    document = _copy(document)
-    for item in _targets(document, action.targets):
+    document = copy_document(document)
+    for item in targets_of(document, action.targets):
         if action.scale is not None and item.get("type") == "Textbox":
             # Text grows by its font, not by stretching its letters.
             item["fontSize"] = item.get("fontSize", 40) * action.scale
@@ -172,17 +146,17 @@ def _resize(document: Document, action: Resize) -> Document:
 
 
 def _rotate(document: Document, action: Rotate) -> Document:
-    document = _copy(document)
-    for item in _targets(document, action.targets):
+    document = copy_document(document)
+    for item in targets_of(document, action.targets):
         angle = item.get("angle", 0) + action.angle if action.relative else action.angle
         item["angle"] = ((angle + 180) % 360) - 180  # one turn either way
     return document
 
 
 def _z_order(document: Document, action: ZOrder) -> Document:
-    document = _copy(document)
-    objects = _objects(document)
-    chosen = {item["id"] for item in _targets(document, action.targets)}
+    document = copy_document(document)
+    objects = objects_of(document)
+    chosen = {item["id"] for item in targets_of(document, action.targets)}
     if not chosen <= {item["id"] for item in objects}:
         raise InvalidAction("only top-level objects change order (ungroup first)")
     if action.to in ("front", "back"):
@@ -201,7 +175,7 @@ def _z_order(document: Document, action: ZOrder) -> Document:
 
 
 def _set_background(document: Document, action: SetBackground) -> Document:
-    document = _copy(document)
+    document = copy_document(document)
     try:
         document["background"] = colour(action.colour)
     except ValueError as error:
@@ -220,22 +194,18 @@ _APPLY: dict[type[Any], Callable[[Document, Any], Document]] = {
     Rotate: _rotate,
     ZOrder: _z_order,
     SetBackground: _set_background,
+    **LAYOUT_ACTIONS,
 }
 
 
 def _on_canvas(design: Design) -> None:
     """Every visible object keeps part of itself on the canvas: one moved entirely off it is
-    lost to the reader and to the next command."""
-    for item in design.walk():
-        if not item.visible or isinstance(item, Group):
+    lost to the reader and to the next command. A group's members are placed relative to its
+    corner."""
+    for item, dx, dy in placed(design):
+        if not item.visible:
             continue
-        left, top, right, bottom = _extent(item)
+        left, top, right, bottom = extent(item)
+        left, right, top, bottom = left + dx, right + dx, top + dy, bottom + dy
         if right <= 0 or bottom <= 0 or left >= design.width or top >= design.height:
             raise InvalidAction(f"{item.id!r} would be entirely off the canvas")
-
-
-def _extent(item: DesignObject) -> tuple[float, float, float, float]:
-    if isinstance(item, Textbox) and item.height == 0:  # Fabric measures text height itself
-        left, top, right, _ = item.box
-        return left, top, right, top + item.font_size * item.line_height
-    return item.box

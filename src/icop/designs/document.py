@@ -108,6 +108,10 @@ class Image(DesignObject):
     """An object-storage reference or an https/data URL the server resolves itself."""
     crop_x: Length = Field(default=0.0, alias="cropX")
     crop_y: Length = Field(default=0.0, alias="cropY")
+    natural_width: int | None = Field(default=None, alias="naturalWidth", gt=0, le=20_000)
+    natural_height: int | None = Field(default=None, alias="naturalHeight", gt=0, le=20_000)
+    """The source picture's own size, when known: what a crop must stay within and what a
+    re-layout covers the canvas from. Fabric keeps it as a custom property."""
 
 
 class Group(DesignObject):

@@ -163,16 +163,15 @@ def text_font_path(item: Textbox) -> str | None:
     knows and this machine has it, else the default's, a CJK one when the text needs it; None
     for Pillow's bundled font. The editor's canvas loads the same file so the two agree."""
     bold = item.font_weight in ("bold", 700, 800, 900)
-    chosen = _font_file(item.font_family, bold)
+    cjk = typeset.needs_cjk(item.text)
+    # No family of the catalog has Hangul or CJK glyphs: such text takes a CJK font rather than
+    # drawing boxes in the family's font.
+    chosen = None if cjk else _font_file(item.font_family, bold)
     if chosen is not None:
         return chosen
     # The default's lists put bold first (cards set titles in bold); regular text takes the
     # first regular file this machine has, and a CJK text a CJK font whatever its weight.
-    lists = (
-        (typeset.CJK_FONTS, typeset.LATIN_FONTS)
-        if typeset.needs_cjk(item.text)
-        else (typeset.LATIN_FONTS,)
-    )
+    lists = (typeset.CJK_FONTS, typeset.LATIN_FONTS) if cjk else (typeset.LATIN_FONTS,)
     for names in lists:
         installed = [found for name in names if (found := find_font(name)) is not None]
         weighted = [found for found in installed if ("bold" in found.lower()) == bold]

@@ -94,7 +94,8 @@ SIZE_WORDS: dict[str, tuple[str, ...]] = {
     "smallest": ("small", "smaller", "smallest", "tiny", "작은", "가장 작은"),
 }
 _PARTICLE = (
-    r"(?:을|를|이|가|은|는|의|에|에서|에게|도|만|으로|로|과|와|색|쪽|들)?(?![\uac00-\ud7af])"
+    r"(?:들)?(?:을|를|이|가|은|는|의|에|에서|에게|도|만|으로|로|과|와|색|쪽|들)?"
+    r"(?![\uac00-\ud7af])"
 )
 COLOUR_MATCH_MAX_DELTA_E = 40.0
 """A fill farther than this (CIE76 ΔE) from every named colour matches no colour word."""
@@ -134,7 +135,7 @@ def resolve(design: Design, reference: str) -> Resolution:
     colour = _first_key({name: words for name, (_, words) in COLOUR_WORDS.items()}, text)
     if colour is not None:
         understood["colour"] = colour
-        candidates = [item for item in candidates if _colour_name(item) == colour]
+        candidates = [item for item in candidates if colour_name(item) == colour]
 
     if not candidates:
         return Resolution("none", understood=understood)
@@ -234,7 +235,7 @@ def _by_position(
     return [item for item in ranked if score(ranked[0]) - score(item) <= tolerance]
 
 
-def _colour_name(item: DesignObject) -> str | None:
+def colour_name(item: DesignObject) -> str | None:
     rgb = _rgb(item.fill or item.stroke)
     if rgb is None:
         return None

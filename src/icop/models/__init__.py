@@ -23,6 +23,7 @@ from icop.models.auth import (
 from icop.models.base import Base
 from icop.models.brand import BrandLogo, LogoFormat, TenantBrandKit
 from icop.models.credential import ApiCredential
+from icop.models.design import DesignRecord, DesignVersionRecord
 from icop.models.events import RunEvent
 from icop.models.image import Image, ImageRouting, ImageStatus
 from icop.models.knowledge import BrandVoiceSample, KnowledgeChunk, KnowledgeDocument
@@ -83,6 +84,8 @@ __all__ = [
     "BrandVoiceSample",
     "ContentPipeline",
     "DeliveryStatus",
+    "DesignRecord",
+    "DesignVersionRecord",
     "GeneratedArticle",
     "GraphCheckpoint",
     "GraphCheckpointWrite",

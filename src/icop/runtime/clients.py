@@ -16,12 +16,14 @@ from dataclasses import dataclass, field
 import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from icop.articles import design_images
 from icop.articles.publishing import PublicLinkListener
 from icop.auth.principal import Principal
 from icop.auth.tokens import TokenService
 from icop.config import Settings
 from icop.credentials.vault import Keyring, build_keyring
 from icop.db.engine import create_engine, create_sessionmaker, resolve_urls
+from icop.designs.publishing import DesignPublishedListener
 from icop.embeddings import default_embedder
 from icop.embeddings.base import Embedder
 from icop.events.hub import EventHub
@@ -37,7 +39,7 @@ from icop.orchestrator.queues import QUEUE_DEFAULTS, TaskQueue
 from icop.planning import service as planning
 from icop.storage.base import ObjectStore
 from icop.storage.factory import build_object_store
-from icop.syndication import article_links
+from icop.syndication import article_links, design_media
 from icop.syndication.runtime import SyndicationRuntime
 
 ReadinessCheck = Callable[[], Awaitable[None]]
@@ -82,6 +84,9 @@ class Runtime:
     # Who follows an article's public URL (publish, unpublish, a new blog address): the
     # social posts not sent yet that link to it (ADR 0025).
     public_link_listeners: tuple[PublicLinkListener, ...] = (article_links.relink,)
+    # Who follows a published design (ADR 0027): the articles and the posts not sent yet that
+    # show the picture it replaces.
+    design_published_listeners: tuple[DesignPublishedListener, ...] = ()
 
     @classmethod
     def from_settings(
@@ -123,6 +128,10 @@ class Runtime:
             http=httpx.AsyncClient(timeout=HTTP_TIMEOUT_S),
             events=EventHub(engine.url.set(drivername="postgresql").render_as_string(False)),
             mailer=build_mailer(settings),
+            design_published_listeners=(
+                design_images.ArticlePictures(settings.home),
+                design_media.replace_in_unsent_posts,
+            ),
         )
 
     async def follow_time_zone(

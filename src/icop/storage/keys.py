@@ -26,6 +26,11 @@ CONTENT_TYPES: dict[str, str] = {
 }
 EXTENSION_TYPES = {ext: content_type for content_type, ext in CONTENT_TYPES.items()}
 _EXT = "|".join(sorted(EXTENSION_TYPES))
+# A key in any of our URLs: local ``/media/{tenant}/{sha}.{ext}`` and S3 ``{tenant}/{xx}/...``.
+_KEY_IN_URL = re.compile(
+    r"(?P<tenant>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/"
+    r"(?:[0-9a-f]{2}/)?(?P<sha>[0-9a-f]{64})\.(?P<ext>[a-z]{3,4})(?:[?#]|$)"
+)
 KEY_PATTERN = re.compile(
     rf"^(?P<tenant>[0-9a-f]{{8}}-[0-9a-f]{{4}}-[0-9a-f]{{4}}-[0-9a-f]{{4}}-[0-9a-f]{{12}})/"
     rf"(?P<fan>[0-9a-f]{{2}})/(?P<sha>[0-9a-f]{{64}})\.(?P<ext>{_EXT})$"
@@ -75,3 +80,16 @@ def tenant_of(key: str) -> UUID:
 
 def sha256_of(key: str) -> str:
     return validate_key(key).rsplit("/", 1)[1].split(".", 1)[0]
+
+
+def key_in_url(url: str, tenant_id: UUID) -> str | None:
+    """The object key a URL (or a bare key) of ours names, if it belongs to ``tenant_id``: a
+    post can never send, and a design never draw, another tenant's media, whatever URL it
+    carries."""
+    match = _KEY_IN_URL.search(url)
+    if match is None or match["tenant"] != str(tenant_id):
+        return None
+    try:
+        return validate_key(f"{match['tenant']}/{match['sha'][:2]}/{match['sha']}.{match['ext']}")
+    except ObjectNotFound:
+        return None

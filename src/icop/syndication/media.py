@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import io
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from uuid import UUID
@@ -31,28 +30,11 @@ from icop.platforms import Platform as ImagePlatform
 from icop.platforms.validation import PLATFORM_RULES
 from icop.platforms.validation.media import normalize_format
 from icop.storage.base import ObjectNotFound, ObjectStore
-from icop.storage.keys import validate_key
+from icop.storage.keys import key_in_url
 from icop.syndication.platforms.base import MediaUpload, Platform, PlatformBadRequest
 
-# A key in any of our URLs: local ``/media/{tenant}/{sha}.{ext}`` and S3 ``{tenant}/{xx}/...``.
-_KEY_IN_URL = re.compile(
-    r"(?P<tenant>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/"
-    r"(?:[0-9a-f]{2}/)?(?P<sha>[0-9a-f]{64})\.(?P<ext>[a-z]{3,4})(?:[?#]|$)"
-)
 # Decoding only the header is enough to check format and size.
 _MAX_PIXELS = 100_000_000
-
-
-def key_in_url(url: str, tenant_id: UUID) -> str | None:
-    """The object key a URL of ours names, if it belongs to ``tenant_id`` (a post can never
-    send another tenant's media, whatever URL it carries)."""
-    match = _KEY_IN_URL.search(url)
-    if match is None or match["tenant"] != str(tenant_id):
-        return None
-    try:
-        return validate_key(f"{match['tenant']}/{match['sha'][:2]}/{match['sha']}.{match['ext']}")
-    except ObjectNotFound:
-        return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Text, cast, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from icop.db.repository import Repository
@@ -96,6 +96,22 @@ class PostRepository(Repository[Post]):
     model = Post
     not_found = PostNotFound
     noun = "post"
+
+    async def unsent_carrying(self, shas: Sequence[str]) -> Sequence[Post]:
+        """Posts not sent yet whose media name one of these stored objects (by content hash,
+        which every URL of ours carries), locked so a publish run cannot take one meanwhile."""
+        if not shas:
+            return []
+        result = await self.session.scalars(
+            select(Post)
+            .where(
+                Post.status.in_((PostStatus.SCHEDULED, PostStatus.WAITING_QUOTA)),
+                or_(*(cast(Post.parts, Text).contains(sha) for sha in shas)),
+            )
+            .order_by(Post.scheduled_at, Post.id)
+            .with_for_update()
+        )
+        return result.all()
 
     async def add(self, post: Post) -> Post:
         self.session.add(post)

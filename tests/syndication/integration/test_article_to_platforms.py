@@ -33,9 +33,9 @@ from icop.orchestrator.queues import TaskQueue
 from icop.orchestrator.worker import WorkerRegistry, running_workers
 from icop.runtime.clients import Runtime
 from icop.storage.factory import build_object_store
+from icop.storage.keys import key_in_url
 from icop.syndication.activities import PublishActivities
 from icop.syndication.dependencies import get_scheduler
-from icop.syndication.media import key_in_url
 from icop.syndication.runtime import SyndicationRuntime
 from icop.syndication.scheduler import TemporalPostScheduler
 from icop.syndication.workflows import PostFinished, PublishPostWorkflow, workflow_id

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from icop.syndication.media import key_in_url
+from icop.storage.keys import key_in_url
 
 SHA = "ab" + "c" * 62
 

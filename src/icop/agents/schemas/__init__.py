@@ -11,6 +11,12 @@ from icop.agents.schemas.common import (
     shorten,
     slugify,
 )
+from icop.agents.schemas.editing import (
+    EditorAnswer,
+    EditorBrand,
+    EditorCommandInput,
+    EditorStep,
+)
 from icop.agents.schemas.envelope import (
     AgentError,
     AgentRequest,
@@ -76,8 +82,12 @@ __all__ = [
     "DraftRecord",
     "DraftScore",
     "DraftText",
+    "EditorAnswer",
+    "EditorBrand",
+    "EditorCommandInput",
     "EditorInput",
     "EditorJudgement",
+    "EditorStep",
     "ErrorCode",
     "Finding",
     "GateReport",
