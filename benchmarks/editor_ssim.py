@@ -8,7 +8,8 @@ group, picture layers with a crop) is drawn twice at 1:1:
 
 - by ``icop.designs.render.render_png`` (Pillow), and
 - by Fabric.js 6 in Debian's Chromium (benchmarks/editor_ssim_driver.mjs, web/'s Playwright and
-  web/'s ``fabric`` package: what the editor page draws), with every textbox set in the very
+  web/'s ``fabric`` package: what the editor page draws, a group's members moved to Fabric's
+  centre origin as the page does), with every textbox set in the very
   font file Pillow uses (``render.text_font_path``, served to the page by ``@font-face``) and
   the same pictures.
 
@@ -160,6 +161,10 @@ def browser_job(named: dict[str, Design], work: Path) -> dict[str, Any]:
                 textbox(item, serialised)
             elif isinstance(item, ImageObject):
                 image(item, serialised)
+        for item in document["objects"]:  # ICOP: from the group's corner; Fabric 6: its centre
+            for member in item.get("objects", []):
+                member["left"] -= item["width"] / 2
+                member["top"] -= item["height"] / 2
         jobs.append({"name": name, "document": document})
     return {
         "fabric": str(FABRIC),

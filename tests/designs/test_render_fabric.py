@@ -1,6 +1,6 @@
 """Where the server renderer puts things that Fabric.js 6 places by its own conventions: text
 lines 1.13 x fontSize x lineHeight apart, the stroke inside the box whose corner is left/top,
-square corners unless both rx and ry, group members from the group's centre, and the font
+square corners unless both rx and ry, and the font
 file a textbox is drawn with (the editor's canvas and the SSIM benchmark load the same one)."""
 
 from __future__ import annotations
@@ -75,32 +75,6 @@ def test_corners_round_only_with_both_radii() -> None:
     assert _draw({**square, "fill": "#000000", "rx": 30, "ry": 0}).getpixel((1, 1)) == (0, 0, 0)
     rounded = _draw({**square, "fill": "#000000", "rx": 30, "ry": 30})
     assert rounded.getpixel((1, 1)) == (255, 255, 255)
-
-
-def test_group_members_are_placed_from_the_group_centre() -> None:
-    picture = _draw(
-        {
-            "type": "Group",
-            "id": "g",
-            "left": 100,
-            "top": 100,
-            "width": 200,
-            "height": 200,
-            "objects": [
-                {
-                    "type": "Rect",
-                    "id": "m",
-                    "left": -10,
-                    "top": -10,
-                    "width": 20,
-                    "height": 20,
-                    "fill": "#ff0000",
-                },
-            ],
-        }
-    )
-    assert picture.getpixel((200, 200)) == (255, 0, 0)  # the centre of the group
-    assert picture.getpixel((105, 105)) == (255, 255, 255)  # not its corner
 
 
 def test_a_regular_text_in_an_unknown_family_takes_a_regular_file() -> None:

@@ -27,8 +27,8 @@ from icop.images import text as typeset
 
 # Fabric.js 6 Text: a line's height is fontSize * _fontSizeMult * lineHeight, and the baseline
 # sits _fontSizeFraction of the first part above the line's bottom.
-_FONT_SIZE_MULT = 1.13
-_FONT_SIZE_FRACTION = 0.222
+FONT_SIZE_MULT = 1.13
+FONT_SIZE_FRACTION = 0.222
 
 ImageLoader = Callable[[str], PILImage.Image | None]
 """Loads an image object's ``src`` (an object-storage reference) or returns None."""
@@ -59,12 +59,10 @@ def _draw(
     if not item.visible or item.opacity == 0:
         return
     if isinstance(item, Group):
-        # Fabric 6 keeps a group's members in the group's own plane, whose origin is the
-        # group's centre (Group.fromObject; the group's own turn and scale are not drawn).
-        centre_x = item.left + (item.width + item.stroke_width) * item.scale_x / 2
-        centre_y = item.top + (item.height + item.stroke_width) * item.scale_y / 2
+        # ICOP places a group's members from the group's corner; Fabric 6 from its centre: the
+        # editor's canvas converts on loading (web/src/components/designs/DesignCanvas.tsx).
         for member in item.objects:
-            _draw(canvas, member, load, dx + centre_x, dy + centre_y)
+            _draw(canvas, member, load, dx + item.left, dy + item.top)
         return
     layer, (offset_x, offset_y) = _layer(item, load)
     if layer is None:
@@ -142,9 +140,9 @@ def _text(item: Textbox) -> PILImage.Image | None:
     # Fabric's text metrics (Text._fontSizeMult, _fontSizeFraction): a line is
     # fontSize * 1.13 * lineHeight tall, the last one fontSize * 1.13, and each baseline sits
     # fontSize * 1.13 * (1 - 0.222) below its line's top.
-    em = size * _FONT_SIZE_MULT
+    em = size * FONT_SIZE_MULT
     step = em * item.line_height
-    baseline = em * (1 - _FONT_SIZE_FRACTION)
+    baseline = em * (1 - FONT_SIZE_FRACTION)
     height = max(1, math.ceil(step * (len(lines) - 1) + em))
     layer = PILImage.new("RGBA", (math.ceil(box_width), height), (0, 0, 0, 0))
     draw = ImageDraw.Draw(layer)

@@ -34,13 +34,22 @@ function placeholder(item: DesignObject): string {
   return `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
 }
 
+/** The stored document as Fabric 6 loads it: ICOP places a group's members from the group's
+ * corner, Fabric from its centre; pictures the browser cannot fetch get a stand-in. */
 function browserDocument(document: DesignDocument): DesignDocument {
   const fix = (item: DesignObject): DesignObject => ({
     ...item,
     ...(item.type === "Image" && typeof item.src === "string" && !loadableSource(item.src) ? { src: placeholder(item) } : {}),
-    ...(item.objects ? { objects: item.objects.map(fix) } : {}),
   });
-  return { ...document, objects: document.objects.map(fix) };
+  const fromCentre = (group: DesignObject) => (member: DesignObject): DesignObject => ({
+    ...fix(member),
+    left: (member.left ?? 0) - (group.width ?? 0) / 2,
+    top: (member.top ?? 0) - (group.height ?? 0) / 2,
+  });
+  return {
+    ...document,
+    objects: document.objects.map((item) => (item.objects ? { ...fix(item), objects: item.objects.map(fromCentre(item)) } : fix(item))),
+  };
 }
 
 /**
