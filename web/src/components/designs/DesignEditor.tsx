@@ -1,6 +1,7 @@
 "use client";
 
 import { Alert, Anchor, Badge, Button, Group, Stack, Table, TableScrollContainer, TableTbody, TableTd, TableTh, TableThead, TableTr, Text, TextInput, Title } from "@mantine/core";
+import Link from "next/link";
 import { useFormatter, useTranslations } from "next-intl";
 import { useCallback, useEffect, useRef, useState, type FormEvent } from "react";
 
@@ -231,6 +232,11 @@ export function DesignEditor(props: { initial: Design; canEdit: boolean }) {
               {design.published_url && (
                 <Anchor href={design.published_url} target="_blank" rel="noreferrer" size="sm">
                   {t("publish.open")}
+                </Anchor>
+              )}
+              {props.canEdit && (
+                <Anchor component={Link} href={`/calendar/compose?design=${design.id}`} size="sm">
+                  {t("publish.usePost")}
                 </Anchor>
               )}
             </Group>
