@@ -78,13 +78,6 @@ test.describe.serial("the image editor", () => {
     const korean_ = await stored(page.request);
     expect(title(korean_).fontSize ?? 0).toBeGreaterThan(title(bigger).fontSize ?? 0);
 
-    // A sentence the editor cannot map says what it understood and changes nothing.
-    const unchanged = await head(page);
-    await page.getByRole("textbox", { name: /Say what to change/ }).fill("sing the chorus twice");
-    await page.getByRole("button", { name: /^Apply$/ }).click();
-    await expect(page.getByTestId("command-not-understood")).toBeVisible();
-    expect(await head(page)).toBe(unchanged);
-
     // Undo with the button, redo with the keyboard, undo again with Ctrl-Z and redo with Ctrl-Y.
     await page.getByRole("button", { name: /^Undo$/ }).click();
     await expect.poll(async () => title(await stored(page.request)).fontSize).toBe(title(bigger).fontSize);
@@ -126,7 +119,9 @@ test.describe.serial("the image editor", () => {
     expect(published.published_version).toBe(published.head);
     expect(published.published_url).toBeTruthy();
     const article = (await (await page.request.get(`/api/v1/articles/${E.articleId}`)).json()) as { images: { url: string }[] };
-    expect(article.images.map((image) => image.url)).toContain(published.published_url);
+    // Both are signed links to the same object, signed at different times: compare the object.
+    const object = (url: string | null) => (url ?? "").split("?")[0];
+    expect(article.images.map((image) => object(image.url))).toContain(object(published.published_url));
   });
 
   test("a change made elsewhere meanwhile is refused and the design reloaded", async ({ page }) => {

@@ -42,6 +42,10 @@ describe("handActions", () => {
   it("re-wraps a text box whose width changed", () => {
     const title: DesignObject = { ...BOX, id: "title", type: "Textbox" };
     expect(handActions(title, state({ width: 320 }))).toEqual([{ kind: "resize", targets: ["title"], width: 320 }]);
+    // Fabric computes a text box's height from its text: a drag alone is a move.
+    expect(handActions({ ...title, height: 0 }, state({ height: 93, left: 120 }))).toEqual([
+      { kind: "move", targets: ["title"], x: 120, y: 50, relative: false },
+    ]);
   });
 
   it("turns a rotation about the centre into the angle, then the corner it moved", () => {

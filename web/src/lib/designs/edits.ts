@@ -65,9 +65,10 @@ export function handActions(before: DesignObject, after: CanvasState): HandActio
         height: round(after.height * after.scaleY),
       });
     }
-  } else if (differs(after.width, width) && before.type === "Textbox") {
-    // A text box's side handles change its width (the text re-wraps), not its scale.
-    actions.push({ kind: "resize", targets: [id], width: round(after.width * after.scaleX) });
+  } else if (before.type === "Textbox") {
+    // A text box's side handles change its width (the text re-wraps), not its scale; its
+    // height is Fabric's to compute from the text.
+    if (differs(after.width, width)) actions.push({ kind: "resize", targets: [id], width: round(after.width * after.scaleX) });
   } else if (differs(after.width, width) || differs(after.height, height)) {
     actions.push({
       kind: "resize",
