@@ -78,9 +78,9 @@ def test_corners_round_only_with_both_radii() -> None:
 
 
 def test_a_regular_text_in_an_unknown_family_takes_a_regular_file() -> None:
-    regular = Textbox(id="a", text="Hello", fontFamily="Inter")
-    bold = Textbox(id="b", text="Hello", fontFamily="Inter", fontWeight="bold")
-    korean = Textbox(id="c", text="안녕하세요", fontFamily="Inter")
+    regular = Textbox(id="a", text="Hello", font_family="Inter")
+    bold = Textbox(id="b", text="Hello", font_family="Inter", font_weight="bold")
+    korean = Textbox(id="c", text="안녕하세요", font_family="Inter")
     found = text_font_path(regular)
     if found is None:  # a machine without any of the default fonts: Pillow's bundled one
         return
