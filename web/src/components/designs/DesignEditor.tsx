@@ -215,7 +215,7 @@ export function DesignEditor(props: { initial: Design; canEdit: boolean }) {
                 <Button variant="default" onClick={() => void redo()} disabled={!design.can_redo || busy} aria-keyshortcuts="Control+Shift+Z Control+Y Meta+Shift+Z">
                   {t("redo")}
                 </Button>
-                <Button onClick={() => void publish()} loading={busy} color="teal">
+                <Button onClick={() => void publish()} loading={busy}>
                   {t("publish.button")}
                 </Button>
               </Group>
@@ -226,7 +226,7 @@ export function DesignEditor(props: { initial: Design; canEdit: boolean }) {
           )}
           {design.published_version !== null && (
             <Group gap="xs" data-testid="editor-published">
-              <Badge color="teal" variant="light">
+              <Badge color="teal" variant="dot">
                 {t("publish.published", { number: design.published_version })}
               </Badge>
               {design.published_url && (
@@ -268,7 +268,7 @@ export function DesignEditor(props: { initial: Design; canEdit: boolean }) {
                     <TableTd>
                       {version.number}
                       {version.is_head && (
-                        <Badge ml="xs" size="sm" variant="light">
+                        <Badge ml="xs" size="sm" variant="dot">
                           {t("versions.current")}
                         </Badge>
                       )}
