@@ -854,7 +854,8 @@ export interface paths {
          * @description A sentence ("make the title bigger and yellow", "제목을 더 크게") as one new version.
          *     Not understood: 422 ``command_not_understood`` (the detail says what was understood);
          *     an ambiguous reference: 422 ``ambiguous_reference`` with the ``candidates``; nothing is
-         *     stored in either case.
+         *     stored in either case. Sent again with ``targets`` (some of the candidates' ids), the
+         *     reference means those.
          */
         post: operations["run_command_api_v1_designs__design_id__commands_post"];
         delete?: never;
@@ -3057,6 +3058,11 @@ export interface components {
              * @description The version the caller saw; another one is a conflict (409).
              */
             expected_head: number;
+            /**
+             * Targets
+             * @description The objects the person picked among an ambiguous reference's candidates (the editor's retry after a 422 ambiguous_reference).
+             */
+            targets?: string[] | null;
             /**
              * Text
              * @description One sentence.
