@@ -28,6 +28,7 @@ from PIL import ImageFont
 
 from icop.brand.fonts import CATALOG, find_font
 from icop.designs.document import Design
+from icop.designs.render import FONT_SIZE_FRACTION, FONT_SIZE_MULT
 from icop.images.render import BrandKit, CardPreset, safe_area
 from icop.images.text import LATIN_FONTS, Font, clean, ellipsize, load_font, needs_cjk, wrap
 
@@ -225,19 +226,24 @@ def _text(
     colour: RGB,
 ) -> Json:
     size = font.size if isinstance(font, ImageFont.FreeTypeFont) else 10
+    ascent = font.getmetrics()[0] if isinstance(font, ImageFont.FreeTypeFont) else size
+    # The local renderer sets a line's baseline its font's ascent below the line's top; a
+    # textbox (Fabric, and the design renderer after it) fontSize * 1.13 * 0.778 below.
+    baseline = size * FONT_SIZE_MULT * (1 - FONT_SIZE_FRACTION)
     return {
         "type": "Textbox",
         "id": object_id,
         "role": role,
         "text": text,
         "left": float(left),
-        "top": float(top),
+        "top": float(top + ascent - baseline),
         "width": float(width),
         "fill": _hex(colour),
         "fontSize": float(size),
         "fontWeight": "bold",
-        # The renderer's line step is the font's ascent + descent.
-        "lineHeight": _line_height(font) / size,
+        # The local renderer's line step is the font's ascent + descent; a textbox's is
+        # fontSize * 1.13 * lineHeight.
+        "lineHeight": _line_height(font) / (size * FONT_SIZE_MULT),
     }
 
 

@@ -66,7 +66,10 @@ async def run_command(
     design_id: UUID,
     text: str,
     expected_head: int,
+    *,
+    chosen: tuple[str, ...] = (),
 ) -> CommandResult:
+    """``chosen``: the candidates the person picked after an ``ambiguous_reference``."""
     async with unit_of_work(sessionmaker, principal.tenant_id) as session:
         stored = await service.load(session, design_id)
         context = await edit_context(session, principal.tenant_id)
@@ -75,6 +78,17 @@ async def run_command(
     understood = await interpret(
         design, text, router=router, tenant_id=principal.tenant_id, context=context
     )
+    picked = set(chosen) & {item.id for item in understood.candidates}
+    if understood.status == "ambiguous" and picked:
+        # The sentence read again without the candidates the person did not pick: its
+        # reference now means the picked ones; the actions apply to the whole design.
+        dropped = {item.id for item in understood.candidates} - picked
+        narrowed = design.model_copy(
+            update={"objects": [item for item in design.objects if item.id not in dropped]}
+        )
+        understood = await interpret(
+            narrowed, text, router=router, tenant_id=principal.tenant_id, context=context
+        )
     if understood.status == "ambiguous":
         raise AmbiguousReference(
             understood.description,

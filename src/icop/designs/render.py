@@ -4,10 +4,11 @@ draws it in the browser, so the JPEG a post carries is the picture the editor sh
 Fabric's conventions followed here: objects in array order (later on top); ``left``/``top``
 are the top-left corner (origin left/top) and rotation turns about it; a rect's or image's
 drawn size is ``width * scaleX`` by ``height * scaleY``; a circle's is its ``radius`` scaled;
-the stroke is centred on the outline; a textbox wraps its words at ``width`` and sets lines
-``fontSize * lineHeight`` apart. Fonts are the brand catalog's families, by label ("Noto Sans")
-or id ("noto-sans"); an unknown family falls back to the default font (Hangul to a CJK font)
-instead of failing, as the card renderer does.
+the stroke is centred on the outline and the bounding box (whose corner ``left``/``top`` is)
+holds it; a textbox wraps its words at ``width`` and sets lines ``fontSize * 1.13 *
+lineHeight`` apart, baselines where Fabric puts them. Fonts are the brand catalog's families,
+by label ("Noto Sans") or id ("noto-sans"); an unknown family falls back to the default font
+(Hangul to a CJK font) instead of failing, as the card renderer does.
 """
 
 from __future__ import annotations
@@ -17,12 +18,17 @@ import math
 from collections.abc import Callable
 
 from PIL import Image as PILImage
-from PIL import ImageDraw
+from PIL import ImageDraw, ImageFont
 
 from icop.brand.fonts import CATALOG, find_font
 from icop.designs.document import Circle, Design, DesignObject, Group, Image, Line, Rect, Textbox
 from icop.errors import ValidationFailed
 from icop.images import text as typeset
+
+# Fabric.js 6 Text: a line's height is fontSize * _fontSizeMult * lineHeight, and the baseline
+# sits _fontSizeFraction of the first part above the line's bottom.
+FONT_SIZE_MULT = 1.13
+FONT_SIZE_FRACTION = 0.222
 
 ImageLoader = Callable[[str], PILImage.Image | None]
 """Loads an image object's ``src`` (an object-storage reference) or returns None."""
@@ -53,7 +59,9 @@ def _draw(
     if not item.visible or item.opacity == 0:
         return
     if isinstance(item, Group):
-        for member in item.objects:  # members are placed relative to the group's corner
+        # ICOP places a group's members from the group's corner; Fabric 6 from its centre: the
+        # editor's canvas converts on loading (web/src/components/designs/DesignCanvas.tsx).
+        for member in item.objects:
             _draw(canvas, member, load, dx + item.left, dy + item.top)
         return
     layer, (offset_x, offset_y) = _layer(item, load)
@@ -80,9 +88,9 @@ def _layer(
     item: DesignObject, load: ImageLoader
 ) -> tuple[PILImage.Image | None, tuple[float, float]]:
     """The object drawn on its own transparent layer, and where the layer's corner sits
-    relative to the object's ``left``/``top`` (a stroke reaches half its width outside)."""
-    half = item.stroke_width / 2 if item.stroke else 0.0
-    pad = math.ceil(half)
+    relative to the object's ``left``/``top`` (on it: Fabric's box holds the whole stroke)."""
+    # Fabric counts strokeWidth in an object's box even when it has no stroke colour.
+    pad = math.ceil(item.stroke_width / 2)
     if isinstance(item, Textbox):
         return _text(item), (0.0, 0.0)
     if isinstance(item, Image):
@@ -96,9 +104,12 @@ def _layer(
     fill = _rgba(item.fill) if item.fill else None
     stroke = _rgba(item.stroke) if item.stroke and item.stroke_width else None
     line_width = max(1, round(item.stroke_width)) if stroke else 0
-    box = (pad, pad, pad + width - 1, pad + height - 1)
+    # Pillow paints an outline inside its box; Fabric centres the stroke on the path, so the
+    # box is the stroke's outer edge: the whole layer.
+    box = (0, 0, width + 2 * pad - 1, height + 2 * pad - 1)
     if isinstance(item, Rect):
-        radius = round(max(item.rx, item.ry) * item.scale_x)
+        # Fabric rounds a corner by rx across and ry down; with either at 0 it stays square.
+        radius = round(min(item.rx, item.ry) * item.scale_x + (pad if item.rx and item.ry else 0))
         draw.rounded_rectangle(box, radius=radius, fill=fill, outline=stroke, width=line_width)
     elif isinstance(item, Circle):
         draw.ellipse(box, fill=fill, outline=stroke, width=line_width)
@@ -107,24 +118,32 @@ def _layer(
         start = (pad + (item.x1 - min(item.x1, item.x2)), pad + (item.y1 - min(item.y1, item.y2)))
         end = (pad + (item.x2 - min(item.x1, item.x2)), pad + (item.y2 - min(item.y1, item.y2)))
         draw.line([start, end], fill=colour, width=max(1, line_width))
-    return layer, (-pad, -pad)
+    # Fabric's left/top is the corner of the bounding box with the stroke in it.
+    return layer, (0.0, 0.0)
 
 
 def _text(item: Textbox) -> PILImage.Image | None:
     size = max(4, round(item.font_size * item.scale_y))
-    cjk = typeset.needs_cjk(item.text)
-    # No family of the catalog has Hangul or CJK glyphs: such text takes a CJK font (as the
-    # module's docstring promises) rather than drawing boxes in the family's font.
-    bold = item.font_weight in ("bold", 700, 800, 900)
-    font = typeset.load_font(None if cjk else _font_file(item.font_family, bold), size, cjk=cjk)
+    path = text_font_path(item)
+    try:
+        font: typeset.Font = (
+            ImageFont.truetype(path, size) if path else ImageFont.load_default(size=size)
+        )
+    except OSError:  # a damaged or vanished file must not block publishing
+        font = ImageFont.load_default(size=size)
     box_width = max(1.0, item.width * item.scale_x)
     lines = [
         wrapped
         for paragraph in item.text.split("\n")
         for wrapped in (typeset.wrap(paragraph, font, box_width) or [""])
     ]
-    step = size * item.line_height
-    height = max(1, math.ceil(step * len(lines)))
+    # Fabric's text metrics (Text._fontSizeMult, _fontSizeFraction): a line is
+    # fontSize * 1.13 * lineHeight tall, the last one fontSize * 1.13, and each baseline sits
+    # fontSize * 1.13 * (1 - 0.222) below its line's top.
+    em = size * FONT_SIZE_MULT
+    step = em * item.line_height
+    baseline = em * (1 - FONT_SIZE_FRACTION)
+    height = max(1, math.ceil(step * (len(lines) - 1) + em))
     layer = PILImage.new("RGBA", (math.ceil(box_width), height), (0, 0, 0, 0))
     draw = ImageDraw.Draw(layer)
     colour = _rgba(item.fill or "#000000")
@@ -133,8 +152,30 @@ def _text(item: Textbox) -> PILImage.Image | None:
         x = {"center": (box_width - line_width) / 2, "right": box_width - line_width}.get(
             item.text_align, 0.0
         )
-        draw.text((x, index * step), line, font=font, fill=colour)
+        draw.text((x, index * step + baseline), line, font=font, fill=colour, anchor="ls")
     return layer
+
+
+def text_font_path(item: Textbox) -> str | None:
+    """The font file a textbox is drawn with: its family's (bold or regular) when the catalog
+    knows and this machine has it, else the default's, a CJK one when the text needs it; None
+    for Pillow's bundled font. The editor's canvas loads the same file so the two agree."""
+    bold = item.font_weight in ("bold", 700, 800, 900)
+    cjk = typeset.needs_cjk(item.text)
+    # No family of the catalog has Hangul or CJK glyphs: such text takes a CJK font rather than
+    # drawing boxes in the family's font.
+    chosen = None if cjk else _font_file(item.font_family, bold)
+    if chosen is not None:
+        return chosen
+    # The default's lists put bold first (cards set titles in bold); regular text takes the
+    # first regular file this machine has, and a CJK text a CJK font whatever its weight.
+    lists = (typeset.CJK_FONTS, typeset.LATIN_FONTS) if cjk else (typeset.LATIN_FONTS,)
+    for names in lists:
+        installed = [found for name in names if (found := find_font(name)) is not None]
+        weighted = [found for found in installed if ("bold" in found.lower()) == bold]
+        if weighted or installed:
+            return (weighted or installed)[0]
+    return None
 
 
 def _picture(item: Image, load: ImageLoader) -> PILImage.Image:

@@ -114,9 +114,16 @@ async def run_command(
     """A sentence ("make the title bigger and yellow", "제목을 더 크게") as one new version.
     Not understood: 422 ``command_not_understood`` (the detail says what was understood);
     an ambiguous reference: 422 ``ambiguous_reference`` with the ``candidates``; nothing is
-    stored in either case."""
+    stored in either case. Sent again with ``targets`` (some of the candidates' ids), the
+    reference means those."""
     result = await commanding.run_command(
-        sessionmaker, llm, principal, design_id, body.text, body.expected_head
+        sessionmaker,
+        llm,
+        principal,
+        design_id,
+        body.text,
+        body.expected_head,
+        chosen=tuple(body.targets or ()),
     )
     return CommandOut(
         design=service.to_out(result.stored, store),

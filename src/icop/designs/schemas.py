@@ -39,6 +39,13 @@ class ExpectedHead(RequestModel):
 
 class CommandIn(ExpectedHead):
     text: str = Field(min_length=1, max_length=MAX_COMMAND_CHARS, description="One sentence.")
+    targets: list[str] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        description="The objects the person picked among an ambiguous reference's candidates "
+        "(the editor's retry after a 422 ambiguous_reference).",
+    )
 
 
 class ActionsIn(ExpectedHead):

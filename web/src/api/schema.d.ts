@@ -780,6 +780,222 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/designs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Designs */
+        get: operations["list_designs_api_v1_designs_get"];
+        put?: never;
+        /**
+         * Create Design
+         * @description An image of the workspace as a design (a second call returns the same design, 200), or
+         *     a blank canvas of a preset's size.
+         */
+        post: operations["create_design_api_v1_designs_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/designs/{design_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Design */
+        get: operations["get_design_api_v1_designs__design_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/designs/{design_id}/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Apply Actions
+         * @description Hand edits from the canvas as one new version; an invalid one (off the canvas, a font
+         *     the workspace lacks, too little contrast) is a 422 ``invalid_design_action``.
+         */
+        post: operations["apply_actions_api_v1_designs__design_id__actions_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/designs/{design_id}/commands": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run Command
+         * @description A sentence ("make the title bigger and yellow", "제목을 더 크게") as one new version.
+         *     Not understood: 422 ``command_not_understood`` (the detail says what was understood);
+         *     an ambiguous reference: 422 ``ambiguous_reference`` with the ``candidates``; nothing is
+         *     stored in either case. Sent again with ``targets`` (some of the candidates' ids), the
+         *     reference means those.
+         */
+        post: operations["run_command_api_v1_designs__design_id__commands_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/designs/{design_id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish
+         * @description The head's JPEG becomes the picture of the article and of its posts not sent yet (the
+         *     old picture's URL is replaced; posts already sent never change).
+         */
+        post: operations["publish_api_v1_designs__design_id__publish_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/designs/{design_id}/redo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Redo */
+        post: operations["redo_api_v1_designs__design_id__redo_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/designs/{design_id}/render.jpg": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Render Jpeg
+         * @description The version as the JPEG a post would carry (the image service's pipeline).
+         */
+        get: operations["render_jpeg_api_v1_designs__design_id__render_jpg_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/designs/{design_id}/render.png": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Render Png */
+        get: operations["render_png_api_v1_designs__design_id__render_png_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/designs/{design_id}/undo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Undo */
+        post: operations["undo_api_v1_designs__design_id__undo_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/designs/{design_id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Versions
+         * @description Every version, oldest first, the undone ones included (restorable).
+         */
+        get: operations["list_versions_api_v1_designs__design_id__versions_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/designs/{design_id}/versions/{number}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Restore Version
+         * @description Version ``number``'s document as a new version (the history is never rewritten).
+         */
+        post: operations["restore_version_api_v1_designs__design_id__versions__number__restore_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/images": {
         parameters: {
             query?: never;
@@ -1907,6 +2123,61 @@ export interface components {
          * @enum {string}
          */
         AccountStatus: "connected" | "needs_reconnect" | "disconnected";
+        /** ActionsIn */
+        ActionsIn: {
+            /** Actions */
+            actions: (components["schemas"]["AddObject-Input"] | components["schemas"]["DeleteObjects"] | components["schemas"]["DuplicateObjects"] | components["schemas"]["SetText"] | components["schemas"]["SetStyle"] | components["schemas"]["Move"] | components["schemas"]["Resize"] | components["schemas"]["Rotate"] | components["schemas"]["ZOrder"] | components["schemas"]["SetBackground"] | components["schemas"]["Align"] | components["schemas"]["Distribute"] | components["schemas"]["GroupObjects"] | components["schemas"]["Ungroup"] | components["schemas"]["ReplaceImage"] | components["schemas"]["Crop"] | components["schemas"]["ApplyBrandKit"] | components["schemas"]["SwitchPreset"])[];
+            /**
+             * Expected Head
+             * @description The version the caller saw; another one is a conflict (409).
+             */
+            expected_head: number;
+        };
+        /** AddObject */
+        "AddObject-Input": {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "add";
+            /** Object */
+            object: components["schemas"]["Textbox"] | components["schemas"]["Rect"] | components["schemas"]["Circle"] | components["schemas"]["Line"] | components["schemas"]["Image"] | components["schemas"]["Group"];
+        };
+        /** AddObject */
+        "AddObject-Output": {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "add";
+            /** Object */
+            object: components["schemas"]["Textbox"] | components["schemas"]["Rect"] | components["schemas"]["Circle"] | components["schemas"]["Line"] | components["schemas"]["Image"] | components["schemas"]["Group"];
+        };
+        /**
+         * Align
+         * @description Line the targets' edges or centres up with the canvas or with their own bounding box
+         *     (the selection): "centre the title", "align the texts to the left".
+         */
+        Align: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "align";
+            /**
+             * Relative To
+             * @default canvas
+             * @enum {string}
+             */
+            relative_to: "canvas" | "selection";
+            /** Targets */
+            targets: string[];
+            /**
+             * To
+             * @enum {string}
+             */
+            to: "left" | "center" | "right" | "top" | "middle" | "bottom";
+        };
         /** ApiKeyCreate */
         ApiKeyCreate: {
             /** Expires In Days */
@@ -1982,6 +2253,20 @@ export interface components {
             /** Name */
             name: string;
             role: components["schemas"]["Role"];
+        };
+        /**
+         * ApplyBrandKit
+         * @description The kit's background on the canvas and background shapes, its accent on decoration
+         *     and buttons, its text colour and font on the texts. A text whose backdrop the kit's text
+         *     colour does not contrast with gets the kit colour (or black/white) that contrasts most.
+         */
+        ApplyBrandKit: {
+            brand: components["schemas"]["BrandColours"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "apply_brand";
         };
         /** ArticleAccepted */
         ArticleAccepted: {
@@ -2349,6 +2634,21 @@ export interface components {
             title?: string | null;
         };
         /**
+         * BrandColours
+         * @description A brand kit's colours (``#rrggbb``) and font family, carried by the action itself so
+         *     that applying it stays a pure function of the document.
+         */
+        BrandColours: {
+            /** Accent */
+            accent: string;
+            /** Background */
+            background: string;
+            /** Font Family */
+            font_family?: string | null;
+            /** Text */
+            text: string;
+        };
+        /**
          * BrandFont
          * @enum {string}
          */
@@ -2632,6 +2932,79 @@ export interface components {
             /** Text */
             text: string;
         };
+        /** Circle */
+        Circle: {
+            /**
+             * Angle
+             * @default 0
+             */
+            angle: number;
+            /** Fill */
+            fill?: string | null;
+            /**
+             * Height
+             * @default 0
+             */
+            height: number;
+            /** Id */
+            id: string;
+            /**
+             * Left
+             * @default 0
+             */
+            left: number;
+            /** Name */
+            name?: string | null;
+            /**
+             * Opacity
+             * @default 1
+             */
+            opacity: number;
+            /**
+             * Radius
+             * @default 0
+             */
+            radius: number;
+            /** Role */
+            role?: ("title" | "subtitle" | "body" | "logo" | "background" | "image" | "decoration" | "cta") | null;
+            /**
+             * Scalex
+             * @default 1
+             */
+            scaleX: number;
+            /**
+             * Scaley
+             * @default 1
+             */
+            scaleY: number;
+            /** Stroke */
+            stroke?: string | null;
+            /**
+             * Strokewidth
+             * @default 0
+             */
+            strokeWidth: number;
+            /**
+             * Top
+             * @default 0
+             */
+            top: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "Circle";
+            /**
+             * Visible
+             * @default true
+             */
+            visible: boolean;
+            /**
+             * Width
+             * @default 0
+             */
+            width: number;
+        };
         /**
          * ColumnMapping
          * @description The column letter of each field. Optional fields left ``None`` take the pipeline default;
@@ -2686,6 +3059,40 @@ export interface components {
              */
             topic: string;
         };
+        /** CommandIn */
+        CommandIn: {
+            /**
+             * Expected Head
+             * @description The version the caller saw; another one is a conflict (409).
+             */
+            expected_head: number;
+            /**
+             * Targets
+             * @description The objects the person picked among an ambiguous reference's candidates (the editor's retry after a 422 ambiguous_reference).
+             */
+            targets?: string[] | null;
+            /**
+             * Text
+             * @description One sentence.
+             */
+            text: string;
+        };
+        /** CommandOut */
+        CommandOut: {
+            /** Actions */
+            actions: (components["schemas"]["AddObject-Output"] | components["schemas"]["DeleteObjects"] | components["schemas"]["DuplicateObjects"] | components["schemas"]["SetText"] | components["schemas"]["SetStyle"] | components["schemas"]["Move"] | components["schemas"]["Resize"] | components["schemas"]["Rotate"] | components["schemas"]["ZOrder"] | components["schemas"]["SetBackground"] | components["schemas"]["Align"] | components["schemas"]["Distribute"] | components["schemas"]["GroupObjects"] | components["schemas"]["Ungroup"] | components["schemas"]["ReplaceImage"] | components["schemas"]["Crop"] | components["schemas"]["ApplyBrandKit"] | components["schemas"]["SwitchPreset"])[];
+            /**
+             * Description
+             * @description What changed, in the command's language.
+             */
+            description: string;
+            design: components["schemas"]["DesignOut"];
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "fast_path" | "model";
+        };
         /** ConnectStarted */
         ConnectStarted: {
             /** Authorization Url */
@@ -2704,7 +3111,7 @@ export interface components {
              */
             article_id: string;
             status: components["schemas"]["ArticleStatus"];
-            version: components["schemas"]["VersionOut"];
+            version: components["schemas"]["icop__articles__schemas__VersionOut"];
         };
         /** ContentUpdate */
         ContentUpdate: {
@@ -2781,10 +3188,139 @@ export interface components {
              */
             updated_at: string;
         };
+        /**
+         * Crop
+         * @description The part of an image's source that shows, in the source's pixels: it must lie within
+         *     the picture's natural size. The drawn scale stays, so the frame shrinks with the crop.
+         */
+        Crop: {
+            /**
+             * Crop X
+             * @default 0
+             */
+            crop_x: number;
+            /**
+             * Crop Y
+             * @default 0
+             */
+            crop_y: number;
+            /** Height */
+            height: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "crop";
+            /** Targets */
+            targets: string[];
+            /** Width */
+            width: number;
+        };
         /** DecisionRequest */
         DecisionRequest: {
             /** Reason */
             reason?: string | null;
+        };
+        /** DeleteObjects */
+        DeleteObjects: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "delete";
+            /** Targets */
+            targets: string[];
+        };
+        /**
+         * DesignCreate
+         * @description An image of the tenant as a design (``image_id``), or a blank canvas (``preset``).
+         */
+        DesignCreate: {
+            /**
+             * Image Id
+             * @description The image to edit; its design is returned if it has one.
+             */
+            image_id?: string | null;
+            /** @description A blank design of this size. */
+            preset?: components["schemas"]["Preset"] | null;
+        };
+        /** DesignOut */
+        DesignOut: {
+            /** Article Id */
+            article_id: string | null;
+            /** Can Redo */
+            can_redo: boolean;
+            /** Can Undo */
+            can_undo: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Document
+             * @description The head as Fabric.js 6 JSON (canvas.loadFromJSON); images as signed URLs.
+             */
+            document: {
+                [key: string]: unknown;
+            };
+            /**
+             * Head
+             * @description The version shown (and edited next).
+             */
+            head: number;
+            /** Height */
+            height: number;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Image Id */
+            image_id: string | null;
+            preset: components["schemas"]["Preset"];
+            /**
+             * Preview Url
+             * @description The head's PNG (same API, authenticated).
+             */
+            preview_url: string;
+            /**
+             * Published Url
+             * @description The published JPEG (a signed link).
+             */
+            published_url: string | null;
+            /** Published Version */
+            published_version: number | null;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /**
+             * Versions
+             * @description How many versions the history holds.
+             */
+            versions: number;
+            /** Width */
+            width: number;
+        };
+        /**
+         * Distribute
+         * @description Equal gaps between three or more targets, the outermost two staying where they are.
+         */
+        Distribute: {
+            /**
+             * Direction
+             * @enum {string}
+             */
+            direction: "horizontal" | "vertical";
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "distribute";
+            /** Targets */
+            targets: string[];
         };
         /** DocumentCreate */
         DocumentCreate: {
@@ -2852,6 +3388,29 @@ export interface components {
             /** Writer */
             writer: string;
         };
+        /** DuplicateObjects */
+        DuplicateObjects: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "duplicate";
+            /**
+             * Offset
+             * @default 20
+             */
+            offset: number;
+            /** Targets */
+            targets: string[];
+        };
+        /** ExpectedHead */
+        ExpectedHead: {
+            /**
+             * Expected Head
+             * @description The version the caller saw; another one is a conflict (409).
+             */
+            expected_head: number;
+        };
         /** FindingOut */
         FindingOut: {
             /**
@@ -2888,6 +3447,175 @@ export interface components {
              * @description pending | running | finished | stopped | failed | skipped
              */
             status: string;
+        };
+        /** Group */
+        Group: {
+            /**
+             * Angle
+             * @default 0
+             */
+            angle: number;
+            /** Fill */
+            fill?: string | null;
+            /**
+             * Height
+             * @default 0
+             */
+            height: number;
+            /** Id */
+            id: string;
+            /**
+             * Left
+             * @default 0
+             */
+            left: number;
+            /** Name */
+            name?: string | null;
+            /** Objects */
+            objects?: (components["schemas"]["Textbox"] | components["schemas"]["Rect"] | components["schemas"]["Circle"] | components["schemas"]["Line"] | components["schemas"]["Image"])[];
+            /**
+             * Opacity
+             * @default 1
+             */
+            opacity: number;
+            /** Role */
+            role?: ("title" | "subtitle" | "body" | "logo" | "background" | "image" | "decoration" | "cta") | null;
+            /**
+             * Scalex
+             * @default 1
+             */
+            scaleX: number;
+            /**
+             * Scaley
+             * @default 1
+             */
+            scaleY: number;
+            /** Stroke */
+            stroke?: string | null;
+            /**
+             * Strokewidth
+             * @default 0
+             */
+            strokeWidth: number;
+            /**
+             * Top
+             * @default 0
+             */
+            top: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "Group";
+            /**
+             * Visible
+             * @default true
+             */
+            visible: boolean;
+            /**
+             * Width
+             * @default 0
+             */
+            width: number;
+        };
+        /**
+         * GroupObjects
+         * @description Top-level targets become members of a new group ``id`` (placed where they were).
+         */
+        GroupObjects: {
+            /** Id */
+            id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "group";
+            /** Targets */
+            targets: string[];
+        };
+        /** Image */
+        Image: {
+            /**
+             * Angle
+             * @default 0
+             */
+            angle: number;
+            /**
+             * Cropx
+             * @default 0
+             */
+            cropX: number;
+            /**
+             * Cropy
+             * @default 0
+             */
+            cropY: number;
+            /** Fill */
+            fill?: string | null;
+            /**
+             * Height
+             * @default 0
+             */
+            height: number;
+            /** Id */
+            id: string;
+            /**
+             * Left
+             * @default 0
+             */
+            left: number;
+            /** Name */
+            name?: string | null;
+            /** Naturalheight */
+            naturalHeight?: number | null;
+            /** Naturalwidth */
+            naturalWidth?: number | null;
+            /**
+             * Opacity
+             * @default 1
+             */
+            opacity: number;
+            /** Role */
+            role?: ("title" | "subtitle" | "body" | "logo" | "background" | "image" | "decoration" | "cta") | null;
+            /**
+             * Scalex
+             * @default 1
+             */
+            scaleX: number;
+            /**
+             * Scaley
+             * @default 1
+             */
+            scaleY: number;
+            /** Src */
+            src: string;
+            /** Stroke */
+            stroke?: string | null;
+            /**
+             * Strokewidth
+             * @default 0
+             */
+            strokeWidth: number;
+            /**
+             * Top
+             * @default 0
+             */
+            top: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "Image";
+            /**
+             * Visible
+             * @default true
+             */
+            visible: boolean;
+            /**
+             * Width
+             * @default 0
+             */
+            width: number;
         };
         /** ImageActionOut */
         ImageActionOut: {
@@ -3151,6 +3879,94 @@ export interface components {
              */
             wins: number;
         };
+        /** Line */
+        Line: {
+            /**
+             * Angle
+             * @default 0
+             */
+            angle: number;
+            /** Fill */
+            fill?: string | null;
+            /**
+             * Height
+             * @default 0
+             */
+            height: number;
+            /** Id */
+            id: string;
+            /**
+             * Left
+             * @default 0
+             */
+            left: number;
+            /** Name */
+            name?: string | null;
+            /**
+             * Opacity
+             * @default 1
+             */
+            opacity: number;
+            /** Role */
+            role?: ("title" | "subtitle" | "body" | "logo" | "background" | "image" | "decoration" | "cta") | null;
+            /**
+             * Scalex
+             * @default 1
+             */
+            scaleX: number;
+            /**
+             * Scaley
+             * @default 1
+             */
+            scaleY: number;
+            /** Stroke */
+            stroke?: string | null;
+            /**
+             * Strokewidth
+             * @default 0
+             */
+            strokeWidth: number;
+            /**
+             * Top
+             * @default 0
+             */
+            top: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "Line";
+            /**
+             * Visible
+             * @default true
+             */
+            visible: boolean;
+            /**
+             * Width
+             * @default 0
+             */
+            width: number;
+            /**
+             * X1
+             * @default 0
+             */
+            x1: number;
+            /**
+             * X2
+             * @default 0
+             */
+            x2: number;
+            /**
+             * Y1
+             * @default 0
+             */
+            y1: number;
+            /**
+             * Y2
+             * @default 0
+             */
+            y2: number;
+        };
         /** LlmUsageOut */
         LlmUsageOut: {
             /** Month Budget Usd */
@@ -3275,6 +4091,34 @@ export interface components {
             remaining: string | null;
             /** Used */
             used: string;
+        };
+        /**
+         * Move
+         * @description To a position (``relative`` false) or by an offset (true).
+         */
+        Move: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "move";
+            /**
+             * Relative
+             * @default true
+             */
+            relative: boolean;
+            /** Targets */
+            targets: string[];
+            /**
+             * X
+             * @default 0
+             */
+            x: number;
+            /**
+             * Y
+             * @default 0
+             */
+            y: number;
         };
         /**
          * NotificationKind
@@ -4013,10 +4857,108 @@ export interface components {
              */
             used: number;
         };
+        /** Rect */
+        Rect: {
+            /**
+             * Angle
+             * @default 0
+             */
+            angle: number;
+            /** Fill */
+            fill?: string | null;
+            /**
+             * Height
+             * @default 0
+             */
+            height: number;
+            /** Id */
+            id: string;
+            /**
+             * Left
+             * @default 0
+             */
+            left: number;
+            /** Name */
+            name?: string | null;
+            /**
+             * Opacity
+             * @default 1
+             */
+            opacity: number;
+            /** Role */
+            role?: ("title" | "subtitle" | "body" | "logo" | "background" | "image" | "decoration" | "cta") | null;
+            /**
+             * Rx
+             * @default 0
+             */
+            rx: number;
+            /**
+             * Ry
+             * @default 0
+             */
+            ry: number;
+            /**
+             * Scalex
+             * @default 1
+             */
+            scaleX: number;
+            /**
+             * Scaley
+             * @default 1
+             */
+            scaleY: number;
+            /** Stroke */
+            stroke?: string | null;
+            /**
+             * Strokewidth
+             * @default 0
+             */
+            strokeWidth: number;
+            /**
+             * Top
+             * @default 0
+             */
+            top: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "Rect";
+            /**
+             * Visible
+             * @default true
+             */
+            visible: boolean;
+            /**
+             * Width
+             * @default 0
+             */
+            width: number;
+        };
         /** RefreshRequest */
         RefreshRequest: {
             /** Refresh Token */
             refresh_token: string;
+        };
+        /**
+         * ReplaceImage
+         * @description A new picture in the targets' frames: the frame (its drawn box) stays, the new picture
+         *     covers it (scaled to fill, the overflow cropped evenly).
+         */
+        ReplaceImage: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "replace_image";
+            /** Natural Height */
+            natural_height: number;
+            /** Natural Width */
+            natural_width: number;
+            /** Src */
+            src: string;
+            /** Targets */
+            targets: string[];
         };
         /** RescheduleRequest */
         RescheduleRequest: {
@@ -4025,6 +4967,25 @@ export interface components {
              * Format: date-time
              */
             scheduled_at: string;
+        };
+        /**
+         * Resize
+         * @description By a factor (``scale``) or to a size in pixels; the top-left corner stays put.
+         */
+        Resize: {
+            /** Height */
+            height?: number | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "resize";
+            /** Scale */
+            scale?: number | null;
+            /** Targets */
+            targets: string[];
+            /** Width */
+            width?: number | null;
         };
         /** RetryRequest */
         RetryRequest: {
@@ -4041,6 +5002,23 @@ export interface components {
          * @enum {string}
          */
         Role: "viewer" | "editor" | "admin" | "owner";
+        /** Rotate */
+        Rotate: {
+            /** Angle */
+            angle: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "rotate";
+            /**
+             * Relative
+             * @default true
+             */
+            relative: boolean;
+            /** Targets */
+            targets: string[];
+        };
         /** RouteOverride */
         RouteOverride: {
             /** Candidates */
@@ -4247,6 +5225,39 @@ export interface components {
             /** Title */
             title: string;
         };
+        /** SetBackground */
+        SetBackground: {
+            /** Colour */
+            colour: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "set_background";
+        };
+        /** SetStyle */
+        SetStyle: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "set_style";
+            style: components["schemas"]["Style"];
+            /** Targets */
+            targets: string[];
+        };
+        /** SetText */
+        SetText: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "set_text";
+            /** Targets */
+            targets: string[];
+            /** Text */
+            text: string;
+        };
         /** SignupRequest */
         SignupRequest: {
             /** Company Name */
@@ -4316,6 +5327,28 @@ export interface components {
             task: components["schemas"]["TaskKind"];
         };
         /**
+         * Style
+         * @description Style properties to set; the ones left out stay as they are.
+         */
+        Style: {
+            /** Fill */
+            fill?: string | null;
+            /** Fontfamily */
+            fontFamily?: string | null;
+            /** Fontsize */
+            fontSize?: number | null;
+            /** Fontweight */
+            fontWeight?: ("normal" | "bold") | null;
+            /** Opacity */
+            opacity?: number | null;
+            /** Stroke */
+            stroke?: string | null;
+            /** Strokewidth */
+            strokeWidth?: number | null;
+            /** Textalign */
+            textAlign?: ("left" | "center" | "right" | "justify") | null;
+        };
+        /**
          * SubscriptionPlan
          * @enum {string}
          */
@@ -4340,6 +5373,24 @@ export interface components {
              * @description Model labels replaced as off topic.
              */
             labels_off_topic: number;
+        };
+        /**
+         * SwitchPreset
+         * @description Re-layout to another platform preset: positions move proportionally, objects keep
+         *     their proportions (scaled by the smaller ratio), full-canvas layers cover the new canvas,
+         *     and everything is kept on it.
+         */
+        SwitchPreset: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "switch_preset";
+            /**
+             * Preset
+             * @enum {string}
+             */
+            preset: "portrait" | "square" | "landscape";
         };
         /** TaskEstimateOut */
         TaskEstimateOut: {
@@ -4417,6 +5468,103 @@ export interface components {
              */
             time_zone?: string | null;
         };
+        /** Textbox */
+        Textbox: {
+            /**
+             * Angle
+             * @default 0
+             */
+            angle: number;
+            /** Fill */
+            fill?: string | null;
+            /**
+             * Fontfamily
+             * @default Inter
+             */
+            fontFamily: string;
+            /**
+             * Fontsize
+             * @default 40
+             */
+            fontSize: number;
+            /**
+             * Fontweight
+             * @default normal
+             * @enum {unknown}
+             */
+            fontWeight: "normal" | "bold" | 400 | 500 | 600 | 700 | 800 | 900;
+            /**
+             * Height
+             * @default 0
+             */
+            height: number;
+            /** Id */
+            id: string;
+            /**
+             * Left
+             * @default 0
+             */
+            left: number;
+            /**
+             * Lineheight
+             * @default 1.16
+             */
+            lineHeight: number;
+            /** Name */
+            name?: string | null;
+            /**
+             * Opacity
+             * @default 1
+             */
+            opacity: number;
+            /** Role */
+            role?: ("title" | "subtitle" | "body" | "logo" | "background" | "image" | "decoration" | "cta") | null;
+            /**
+             * Scalex
+             * @default 1
+             */
+            scaleX: number;
+            /**
+             * Scaley
+             * @default 1
+             */
+            scaleY: number;
+            /** Stroke */
+            stroke?: string | null;
+            /**
+             * Strokewidth
+             * @default 0
+             */
+            strokeWidth: number;
+            /** Text */
+            text: string;
+            /**
+             * Textalign
+             * @default left
+             * @enum {string}
+             */
+            textAlign: "left" | "center" | "right" | "justify";
+            /**
+             * Top
+             * @default 0
+             */
+            top: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "Textbox";
+            /**
+             * Visible
+             * @default true
+             */
+            visible: boolean;
+            /**
+             * Width
+             * @default 0
+             */
+            width: number;
+        };
         /** TokenPair */
         TokenPair: {
             /** Access Token */
@@ -4444,6 +5592,16 @@ export interface components {
              * Format: uuid
              */
             user_id: string;
+        };
+        /** Ungroup */
+        Ungroup: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "ungroup";
+            /** Targets */
+            targets: string[];
         };
         /** UsageOut */
         UsageOut: {
@@ -4537,47 +5695,6 @@ export interface components {
              * @description The token from the link.
              */
             token: string;
-        };
-        /** VersionOut */
-        VersionOut: {
-            /** Author Id */
-            author_id: string | null;
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /**
-             * Diff
-             * @description Unified diff from the previous version (or from nothing).
-             */
-            diff: string;
-            /** Findings */
-            findings: components["schemas"]["FindingOut"][];
-            /** Markdown */
-            markdown: string;
-            /** Number */
-            number: number;
-            /** Restored From */
-            restored_from: number | null;
-            /** Seo */
-            seo: {
-                [key: string]: unknown;
-            };
-            /**
-             * Seo Changes
-             * @description SEO fields that differ from the previous version: {field: [before, after]}.
-             */
-            seo_changes: {
-                [key: string]: unknown;
-            };
-            /**
-             * Source
-             * @description graph (what the agents wrote) | edit | restore
-             */
-            source: string;
-            /** Summary */
-            summary: string | null;
         };
         /** VersionSummary */
         VersionSummary: {
@@ -4720,6 +5837,82 @@ export interface components {
              * @description Its HTTP status; null when it could not be reached.
              */
             status_code?: number | null;
+        };
+        /** ZOrder */
+        ZOrder: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "z_order";
+            /** Targets */
+            targets: string[];
+            /**
+             * To
+             * @enum {string}
+             */
+            to: "front" | "back" | "forward" | "backward";
+        };
+        /** VersionOut */
+        icop__articles__schemas__VersionOut: {
+            /** Author Id */
+            author_id: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Diff
+             * @description Unified diff from the previous version (or from nothing).
+             */
+            diff: string;
+            /** Findings */
+            findings: components["schemas"]["FindingOut"][];
+            /** Markdown */
+            markdown: string;
+            /** Number */
+            number: number;
+            /** Restored From */
+            restored_from: number | null;
+            /** Seo */
+            seo: {
+                [key: string]: unknown;
+            };
+            /**
+             * Seo Changes
+             * @description SEO fields that differ from the previous version: {field: [before, after]}.
+             */
+            seo_changes: {
+                [key: string]: unknown;
+            };
+            /**
+             * Source
+             * @description graph (what the agents wrote) | edit | restore
+             */
+            source: string;
+            /** Summary */
+            summary: string | null;
+        };
+        /** VersionOut */
+        icop__designs__schemas__VersionOut: {
+            /** Actions Count */
+            actions_count: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Is Head */
+            is_head: boolean;
+            /** Note */
+            note: string;
+            /** Number */
+            number: number;
+            /** Parent */
+            parent: number | null;
+            /** Preview Url */
+            preview_url: string;
         };
         /** AttemptOut */
         icop__images__schemas__AttemptOut: {
@@ -6969,7 +8162,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["VersionOut"];
+                    "application/json": components["schemas"]["icop__articles__schemas__VersionOut"];
                 };
             };
             /** @description Bad Request */
@@ -9460,6 +10653,1215 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_designs_api_v1_designs_get: {
+        parameters: {
+            query?: {
+                article_id?: string | null;
+                image_id?: string | null;
+                /** @description Page size. */
+                limit?: number;
+                /** @description Rows to skip. */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DesignOut"][];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_design_api_v1_designs_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DesignCreate"];
+            };
+        };
+        responses: {
+            /** @description The image's existing design. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DesignOut"];
+                };
+            };
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DesignOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_design_api_v1_designs__design_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                design_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DesignOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    apply_actions_api_v1_designs__design_id__actions_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                design_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActionsIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DesignOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    run_command_api_v1_designs__design_id__commands_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                design_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommandIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommandOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    publish_api_v1_designs__design_id__publish_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                design_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DesignOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    redo_api_v1_designs__design_id__redo_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                design_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExpectedHead"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DesignOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    render_jpeg_api_v1_designs__design_id__render_jpg_get: {
+        parameters: {
+            query?: {
+                /** @description Fit this platform's rules. */
+                platform?: components["schemas"]["Platform"] | null;
+                /** @description A version (default: head). */
+                v?: number | null;
+            };
+            header?: never;
+            path: {
+                design_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The platform JPEG. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": unknown;
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    render_png_api_v1_designs__design_id__render_png_get: {
+        parameters: {
+            query?: {
+                /** @description A version (default: head). */
+                v?: number | null;
+            };
+            header?: never;
+            path: {
+                design_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The version as a PNG. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": unknown;
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    undo_api_v1_designs__design_id__undo_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                design_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExpectedHead"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DesignOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_versions_api_v1_designs__design_id__versions_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                design_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["icop__designs__schemas__VersionOut"][];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    restore_version_api_v1_designs__design_id__versions__number__restore_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                design_id: string;
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExpectedHead"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DesignOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

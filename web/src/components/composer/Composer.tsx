@@ -56,14 +56,15 @@ export function cropAspect(preview: Preview | undefined, platform: Platform, pic
  * (`POST /posts/validate`, nothing saved) for each chosen platform — the length counted the
  * platform's way, the fixed text, what changed, warnings and errors, image crops — before
  * `POST /posts` schedules it. */
-export function Composer(props: { accounts: SocialAccount[]; timeZone: string }) {
+export function Composer(props: { accounts: SocialAccount[]; timeZone: string; image?: { url: string; designId: string } }) {
   const t = useTranslations("posting.composer");
   const tp = useTranslations("posting.platform");
   const format = useFormatter();
   const [text, setText] = useState("");
   const [hashtags, setHashtags] = useState("");
   const [link, setLink] = useState("");
-  const [imageUrl, setImageUrl] = useState("");
+  const [imageUrl, setImageUrl] = useState(props.image?.url ?? "");
+  const te = useTranslations("designEditor");
   const [picture, setPicture] = useState<Picture | null>(null);
   const [chosen, setChosen] = useState<string[]>([]);
   const [when, setWhen] = useState(() => localInputValue(new Date(Date.now() + 3600_000), props.timeZone));
@@ -206,6 +207,11 @@ export function Composer(props: { accounts: SocialAccount[]; timeZone: string })
           <TextInput label={t("hashtags")} description={t("hashtagsHint")} value={hashtags} onChange={(event) => setHashtags(event.currentTarget.value)} />
           <TextInput label={t("link")} type="url" value={link} onChange={(event) => setLink(event.currentTarget.value)} />
           <TextInput label={t("image")} description={picture ? t("imageSize", { width: picture.width, height: picture.height }) : t("imageHint")} type="url" value={imageUrl} onChange={(event) => setImageUrl(event.currentTarget.value)} />
+          {props.image && (
+            <Anchor component={Link} href={`/designs/${props.image.designId}`} size="sm" data-testid="composer-edit-image">
+              {te("open")}
+            </Anchor>
+          )}
           <TextInput type="datetime-local" label={t("when", { zone: props.timeZone })} value={when} onChange={(event) => setWhen(event.currentTarget.value)} required />
           <Group>
             <Button type="submit" loading={busy} disabled={chosen.length === 0 || !text.trim() || blocked || checking}>

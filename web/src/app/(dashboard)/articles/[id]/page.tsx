@@ -12,6 +12,7 @@ import { FindingList, type Finding } from "@/components/articles/FindingList";
 import { PublishButtons } from "@/components/articles/PublishButtons";
 import { SeoEditButton } from "@/components/articles/SeoEditButton";
 import { DecisionButtons, RestoreButton } from "@/components/articles/VersionActions";
+import { ArticleDesigns } from "@/components/designs/ArticleDesigns";
 import { DataTable } from "@/components/ui/DataTable";
 import { StatusBadge } from "@/components/ui/StatusBadge";
 import type { GateFinding } from "@/lib/findings/anchor";
@@ -133,6 +134,7 @@ export default async function ArticlePage({ params, searchParams }: Params) {
           <Text>{t("notWritten", { status: ts(`articleStatus.${article.status}`) })}</Text>
         </>
       )}
+      <ArticleDesigns articleId={id} />
       <section aria-labelledby="sources">
         <Title order={2} size="h4" id="sources">
           {t("sources")}
