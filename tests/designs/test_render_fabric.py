@@ -88,3 +88,27 @@ def test_a_regular_text_in_an_unknown_family_takes_a_regular_file() -> None:
     assert "bold" in (text_font_path(bold) or "bold").lower()
     cjk = [path for name in CJK_FONTS if (path := find_font(name)) is not None]
     assert text_font_path(korean) == (cjk[0] if cjk else found)
+
+
+def test_an_object_without_a_fill_tells_fabric_so() -> None:
+    """Fabric fills an object that names no fill black; the server draws none. The document
+    the browser loads says ``"fill": null``, for members of a group too."""
+    design = Design.model_validate(
+        {
+            "width": 400,
+            "height": 400,
+            "objects": [
+                {"type": "Circle", "id": "ring", "radius": 50, "stroke": "#f97316"},
+                {
+                    "type": "Group",
+                    "id": "g",
+                    "objects": [{"type": "Rect", "id": "frame", "width": 10, "height": 10}],
+                },
+                {"type": "Rect", "id": "band", "width": 10, "height": 10, "fill": "#112233"},
+            ],
+        }
+    )
+    ring, group, band = design.fabric_json()["objects"]
+    assert ring["fill"] is None and group["objects"][0]["fill"] is None
+    assert band["fill"] == "#112233"
+    assert Design.model_validate(design.fabric_json()) == design  # it reads back the same

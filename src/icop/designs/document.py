@@ -164,5 +164,14 @@ class Design(BaseModel):
         return next((item for item in self.walk() if item.id == object_id), None)
 
     def fabric_json(self) -> dict[str, Any]:
-        """The document as Fabric.js 6 loads it (``canvas.loadFromJSON``)."""
-        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+        """The document as Fabric.js 6 loads it (``canvas.loadFromJSON``).
+
+        An object without a fill says ``"fill": null`` outright: Fabric fills an object that
+        names none black (its default is ``rgb(0,0,0)``), where ICOP draws nothing, so a card's
+        ring would show as a black disc in the editor."""
+        document = self.model_dump(mode="json", by_alias=True, exclude_none=True)
+        for item in document["objects"]:
+            item.setdefault("fill", None)
+            for member in item.get("objects", ()):
+                member.setdefault("fill", None)
+        return document
