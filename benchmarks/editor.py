@@ -1,7 +1,7 @@
 """The editor engine's fast path, model path, target selection, apply and render (issue #14).
 
     .venv/bin/python -m benchmarks.editor [--repeat 200] [--model | --no-model]
-                                          [--screenshots DIR]
+                                          [--ssim | --no-ssim]
 
 On the held-out command set (tests/designs/data/commands.json, English and Korean, with the
 actions each command means) and the poster design the tests share (a 1080 x 1350 canvas):
@@ -16,9 +16,9 @@ actions each command means) and the poster design the tests share (a 1080 x 1350
   with ``--no-model``; then those commands count as wrong in ``command_accuracy``);
 - ``apply_p95_ms`` / ``render_p95_ms``: parse + apply of one fast-path command, and a full
   render of the poster (PNG), over ``--repeat`` runs, measured side by side in this process;
-- ``render_ssim_min``: with ``--screenshots DIR`` (pairs NAME.json, a design, and NAME.png,
-  the browser's rendering of it; pictures the designs use by file name in DIR), the lowest
-  SSIM between the Pillow rendering and the browser's; n/a without.
+- ``render_ssim_min``: the lowest SSIM between the Pillow rendering of each test design and
+  Fabric.js's in Chromium (benchmarks.editor_ssim, which also prints each design's; n/a with
+  ``--no-ssim`` or without Node.js and web's ``fabric``).
 
 ``--model`` (the default when the bundled model's file is found: ICOP_BENCH_MODEL, this
 checkout's ``.icop``/``.icop-test/llm``) starts the bundled model (llama.cpp) in a temporary
@@ -46,14 +46,14 @@ from uuid import UUID
 from PIL import Image
 from pydantic import TypeAdapter
 
+from benchmarks.editor_ssim import FABRIC, measure
 from icop.designs.actions import Action
 from icop.designs.apply import apply
 from icop.designs.commands import parse
 from icop.designs.document import Design
 from icop.designs.errors import InvalidAction
 from icop.designs.interpret import EditContext, default_context, interpret
-from icop.designs.render import render, render_png
-from icop.images.similarity import ssim
+from icop.designs.render import render_png
 from icop.llm.local import DEFAULT_MODEL, LocalServer, ModelStore, ServerConfig, get_model
 from icop.llm.policy import default_policy
 from icop.llm.providers.local import LocalProvider
@@ -135,23 +135,17 @@ async def ask_model(
     return answers, seconds
 
 
-def screenshot_ssim(folder: Path) -> float | None:
-    scores = []
-    for document in sorted(folder.glob("*.json")):
-        shot = document.with_suffix(".png")
-        if not shot.exists():
-            continue
-        design = Design.model_validate(json.loads(document.read_text("utf-8")))
-
-        def load(src: str) -> Image.Image | None:
-            path = folder / Path(src).name
-            return Image.open(path) if path.exists() else None
-
-        with Image.open(shot) as browser:
-            drawn = render(design, load)
-            scores.append(ssim(drawn, browser.convert("RGB").resize(drawn.size)))
-            print(f"  ssim {document.stem}: {scores[-1]:.4f}")
-    return min(scores) if scores else None
+def _browser_ssim() -> float | None:
+    """The lowest SSIM between the server's and the browser's rendering of the test designs
+    (benchmarks.editor_ssim); None where Node, Chromium or web's fabric is missing."""
+    if not FABRIC.exists() or shutil.which("node") is None:
+        print("  ssim: n/a (web/node_modules lacks fabric, or Node.js is missing)")
+        return None
+    with tempfile.TemporaryDirectory(prefix="icop-editor-ssim-") as out:
+        scores = measure(Path(out))
+    for name, score in scores.items():
+        print(f"  ssim {name}: {score:.4f}")
+    return min(scores.values())
 
 
 def main() -> None:
@@ -163,7 +157,12 @@ def main() -> None:
         default=None,
         help="ask the bundled model for the commands the fast path leaves (default: when found)",
     )
-    parser.add_argument("--screenshots", type=Path, default=None)
+    parser.add_argument(
+        "--ssim",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="draw the test designs in Chromium with Fabric.js too (benchmarks.editor_ssim)",
+    )
     args = parser.parse_args()
 
     poster = Design.model_validate(json.loads((DATA / "poster.json").read_text("utf-8")))
@@ -223,7 +222,7 @@ def main() -> None:
         )
     wrong = [cases[i]["command"] for i, ok in enumerate(right) if not ok]
     print("not right:", wrong)
-    ssim_min = screenshot_ssim(args.screenshots) if args.screenshots else None
+    ssim_min = _browser_ssim() if args.ssim else None
     print(
         "RESULT "
         f"command_accuracy={sum(right) / len(cases):.3f} "

@@ -13,10 +13,9 @@ group, picture layers with a crop) is drawn twice at 1:1:
   font file Pillow uses (``render.text_font_path``, served to the page by ``@font-face``) and
   the same pictures.
 
-SSIM is computed on the luma of the two (Wang et al. 2004: Gaussian window sigma 1.5,
-K1 0.01, K2 0.03, data range 255, the 5-pixel border left out: scikit-image's
-``structural_similarity(gaussian_weights=True, use_sample_covariance=False)``, written here with
-SciPy). Both renderings and a difference picture per design go to ``--out``.
+SSIM is computed on the luma of the two by ``icop.images.similarity.ssim`` (Wang et al. 2004:
+Gaussian window sigma 1.5, K1 0.01, K2 0.03, the window's valid region only), the one the JPEG
+pipeline's tests use. Both renderings and a difference picture per design go to ``--out``.
 
 Last line: RESULT render_ssim_min=… render_ssim_mean=… designs=N
 """
@@ -40,6 +39,7 @@ from PIL import Image, ImageChops, ImageDraw
 from icop.designs.document import Design, Group, Textbox
 from icop.designs.document import Image as ImageObject
 from icop.designs.render import render_png, text_font_path
+from icop.images.similarity import ssim
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "designs" / "data"
@@ -70,41 +70,6 @@ def picture(src: str) -> Image.Image:
     draw.ellipse((300 + seed, 300, 800 + seed, 800), fill=(240, 220, 40))
     draw.rectangle((100, 900, 500, 1000), fill=(20, 20, 90))
     return image
-
-
-def _blur(values: np.ndarray) -> np.ndarray:
-    """A Gaussian filter (sigma 1.5, 11 taps, edges mirrored), one axis after the other: what
-    ``scipy.ndimage.gaussian_filter(values, 1.5, truncate=3.5)`` computes."""
-    taps = np.arange(-5, 6)
-    kernel = np.exp(-(taps**2) / (2 * 1.5**2))
-    kernel /= kernel.sum()
-    for axis in (0, 1):
-        padded = np.pad(values, [(5, 5) if a == axis else (0, 0) for a in (0, 1)], "symmetric")
-        length = values.shape[axis]
-        values = sum(
-            weight * np.take(padded, np.arange(offset, offset + length), axis=axis)
-            for offset, weight in enumerate(kernel)
-        )
-    return values
-
-
-def ssim(first: Image.Image, second: Image.Image) -> float:
-    """Mean structural similarity of two same-sized pictures' luma."""
-    a = np.asarray(first.convert("L"), dtype=np.float64)
-    b = np.asarray(second.convert("L"), dtype=np.float64)
-    if a.shape != b.shape:
-        raise ValueError(f"sizes differ: {a.shape} and {b.shape}")
-
-    c1, c2 = (0.01 * 255) ** 2, (0.03 * 255) ** 2
-    mean_a, mean_b = _blur(a), _blur(b)
-    var_a = _blur(a * a) - mean_a**2
-    var_b = _blur(b * b) - mean_b**2
-    cov = _blur(a * b) - mean_a * mean_b
-    index = ((2 * mean_a * mean_b + c1) * (2 * cov + c2)) / (
-        (mean_a**2 + mean_b**2 + c1) * (var_a + var_b + c2)
-    )
-    border = 5  # (window 11 - 1) / 2: the values the window's edge padding reaches
-    return float(index[border:-border, border:-border].mean())
 
 
 def web_font(data: bytes) -> bytes:
