@@ -38,8 +38,9 @@ lint: install
 typecheck: install
 	$(VENV)/bin/mypy
 
+# The 30 slowest tests close the report: where CI's time goes, run after run.
 unit: install system-deps
-	$(VENV)/bin/python -m pytest
+	$(VENV)/bin/python -m pytest --durations=30
 
 # RabbitMQ, Prometheus and Chromium for the tests that start them (scripts/system-deps.sh).
 system-deps:

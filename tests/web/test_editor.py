@@ -9,11 +9,7 @@ the API (``POST /designs {image_id}`` answers with the existing one)."""
 from __future__ import annotations
 
 import asyncio
-import os
-import shutil
-import subprocess
 import uuid
-from pathlib import Path
 
 import httpx
 import pytest
@@ -29,8 +25,8 @@ from icop.models.article import ArticleImage
 from icop.runtime.clients import Runtime
 from icop.runtime.web import Dashboard
 from tests.helpers import fake_providers
+from tests.web.conftest import play
 
-CHROMIUM = os.environ.get("ICOP_CHROMIUM", "/usr/bin/chromium")
 PASSWORD = "editor-owner-password"
 VIEWER_PASSWORD = "editor-viewer-password"
 PROMPT = ImagePrompt(prompt="a compost heap at dawn", alt="Compost heap", aspect="4:5")
@@ -117,17 +113,10 @@ def editing(live_api: str, database_urls: DatabaseUrls, settings: Settings) -> d
 def test_the_image_editor_in_a_real_browser(
     dashboard: Dashboard, editing: dict[str, str], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
-        pytest.skip("Debian's chromium is not installed (scripts/system-deps.sh installs it)")
-    artefacts = dashboard.directory / "test-artefacts"
-    result = subprocess.run(
-        ["npx", "--no-install", "playwright", "test", "e2e/editor.spec.ts"],
-        cwd=dashboard.directory,
+    played = play(
+        dashboard,
+        "e2e/editor.spec.ts",
         env={
-            **os.environ,
-            "ICOP_WEB_URL": dashboard.url,
-            "ICOP_CHROMIUM": CHROMIUM,
-            "ICOP_E2E_ARTEFACTS": str(artefacts),
             "ICOP_E2E_EDITOR_EMAIL": editing["email"],
             "ICOP_E2E_EDITOR_PASSWORD": editing["password"],
             "ICOP_E2E_EDITOR_VIEWER_EMAIL": editing["viewer_email"],
@@ -135,12 +124,7 @@ def test_the_image_editor_in_a_real_browser(
             "ICOP_E2E_EDITOR_ARTICLE": editing["article"],
             "ICOP_E2E_EDITOR_DESIGN": editing["design"],
         },
-        capture_output=True,
-        text=True,
-        timeout=600,
+        label="image editor",
+        capsys=capsys,
     )
-    with capsys.disabled():
-        print(f"\nimage editor screenshots: {artefacts / 'screenshots'}")
-    assert result.returncode == 0, result.stdout[-8000:] + result.stderr[-4000:]
-    names = {p.name for p in (artefacts / "screenshots").glob("*.png")}
-    assert {"en-editor.png", "ko-editor.png"} <= names
+    assert {"en-editor.png", "ko-editor.png"} <= played.screenshots
