@@ -7,6 +7,7 @@ import { useCallback, useEffect, useRef, useState, type FormEvent } from "react"
 
 import { designsApi, type Answer } from "@/lib/designs/client";
 import { historyKey } from "@/lib/designs/edits";
+import { readNote } from "@/lib/designs/notes";
 import type { Candidate, Design, DesignVersion, HandAction, Problem } from "@/lib/designs/types";
 
 import { DesignCanvas } from "./DesignCanvas";
@@ -32,6 +33,17 @@ function typing(target: EventTarget | null): boolean {
 export function DesignEditor(props: { initial: Design; canEdit: boolean }) {
   const t = useTranslations("designEditor");
   const format = useFormatter();
+  // The API's own notes in the page's language; a command's description stays as typed.
+  const noteText = (note: string | null | undefined): string => {
+    const read = readNote(note);
+    if (read.kind === "created") return t("versions.notes.created");
+    if (read.kind === "restored") return t("versions.notes.restored", { number: read.number });
+    if (read.kind === "edited") {
+      const actions = read.actions.map((action) => (t.has(`versions.actions.${action}`) ? t(`versions.actions.${action}`) : action));
+      return t("versions.notes.edited", { actions: format.list(actions) });
+    }
+    return read.text;
+  };
   const [design, setDesign] = useState(props.initial);
   const [revision, setRevision] = useState(0);
   const [versions, setVersions] = useState<DesignVersion[]>([]);
@@ -277,7 +289,7 @@ export function DesignEditor(props: { initial: Design; canEdit: boolean }) {
                       {/* eslint-disable-next-line @next/next/no-img-element -- the API's PNG of that version */}
                       <img src={version.preview_url} alt={t("versions.previewAlt", { number: version.number })} width={72} loading="lazy" style={{ border: "1px solid var(--mantine-color-gray-3)" }} />
                     </TableTd>
-                    <TableTd>{version.note ?? ""}</TableTd>
+                    <TableTd>{noteText(version.note)}</TableTd>
                     <TableTd>{format.dateTime(new Date(version.created_at), { dateStyle: "medium", timeStyle: "medium" })}</TableTd>
                     {props.canEdit && (
                       <TableTd>
