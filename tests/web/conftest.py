@@ -8,10 +8,12 @@ import os
 import shutil
 import subprocess
 import time
+import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 
 from icop.config import Settings
@@ -118,3 +120,19 @@ def play(
     assert result.returncode == 0, result.stdout[-8000:] + result.stderr[-4000:]
     shots = frozenset(p.name for p in (artefacts / "screenshots").glob("*.png"))
     return Played(result.stdout, shots)
+
+
+def add_viewer(api: str, owner: Mapping[str, str], password: str, prefix: str = "viewer") -> str:
+    """A read-only member of the owner's workspace, invited and accepted through the API (as a
+    person would, by the invitation's token); returns the viewer's e-mail address."""
+    email = f"{prefix}-{uuid.uuid4().hex[:8]}@example.com"
+    invitation = httpx.post(
+        f"{api}/api/v1/invitations", headers=dict(owner), json={"email": email, "role": "viewer"}
+    )
+    assert invitation.status_code == 201, invitation.text
+    accepted = httpx.post(
+        f"{api}/api/v1/invitations/accept",
+        json={"token": invitation.json()["token"], "password": password},
+    )
+    assert accepted.status_code == 201, accepted.text
+    return email

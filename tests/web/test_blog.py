@@ -22,7 +22,7 @@ from icop.db.session import unit_of_work
 from icop.models import GeneratedArticle
 from icop.runtime.web import Dashboard, Unavailable
 from tests.system_services import free_port, served_api
-from tests.web.conftest import play
+from tests.web.conftest import add_viewer, play
 
 PASSWORD = "blog-workspace-password"
 TITLE = "Composting at home in 30 days"
@@ -106,18 +106,8 @@ def _signup(api: str, company: str) -> dict[str, str]:
 
 
 def _viewer(api: str, owner: dict[str, str]) -> str:
-    email = f"blog-viewer-{uuid.uuid4().hex[:8]}@example.com"
     headers = {"authorization": f"Bearer {owner['access_token']}"}
-    invited = httpx.post(
-        f"{api}/api/v1/invitations", headers=headers, json={"email": email, "role": "viewer"}
-    )
-    assert invited.status_code == 201, invited.text
-    accepted = httpx.post(
-        f"{api}/api/v1/invitations/accept",
-        json={"token": invited.json()["token"], "password": PASSWORD},
-    )
-    assert accepted.status_code == 201, accepted.text
-    return email
+    return add_viewer(api, headers, PASSWORD, "blog-viewer")
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from icop.runtime.web import Dashboard
-from tests.web.conftest import play
+from tests.web.conftest import add_viewer, play
 
 PASSWORD = "brand-logo-owner-password"
 VIEWER_PASSWORD = "brand-logo-viewer-password"
@@ -25,16 +25,7 @@ def logo_workspace(live_api: str) -> dict[str, str]:
     )
     assert signup.status_code == 201, signup.text
     owner = {"authorization": f"Bearer {signup.json()['access_token']}"}
-    viewer = f"logo-viewer-{uuid.uuid4().hex[:8]}@example.com"
-    invitation = httpx.post(
-        f"{live_api}/api/v1/invitations", headers=owner, json={"email": viewer, "role": "viewer"}
-    )
-    assert invitation.status_code == 201, invitation.text
-    accepted = httpx.post(
-        f"{live_api}/api/v1/invitations/accept",
-        json={"token": invitation.json()["token"], "password": VIEWER_PASSWORD},
-    )
-    assert accepted.status_code == 201, accepted.text
+    viewer = add_viewer(live_api, owner, VIEWER_PASSWORD, "logo-viewer")
     return {"email": email, "viewer_email": viewer}
 
 

@@ -25,7 +25,7 @@ from icop.models.article import ArticleImage
 from icop.runtime.clients import Runtime
 from icop.runtime.web import Dashboard
 from tests.helpers import fake_providers
-from tests.web.conftest import play
+from tests.web.conftest import add_viewer, play
 
 PASSWORD = "editor-owner-password"
 VIEWER_PASSWORD = "editor-viewer-password"
@@ -90,16 +90,7 @@ def editing(live_api: str, database_urls: DatabaseUrls, settings: Settings) -> d
     )
     assert design.status_code == 200, design.text
     assert design.json()["article_id"] == article_id
-    viewer = f"viewer-{uuid.uuid4().hex[:8]}@example.com"
-    invitation = httpx.post(
-        f"{live_api}/api/v1/invitations", headers=owner, json={"email": viewer, "role": "viewer"}
-    )
-    assert invitation.status_code == 201, invitation.text
-    accepted = httpx.post(
-        f"{live_api}/api/v1/invitations/accept",
-        json={"token": invitation.json()["token"], "password": VIEWER_PASSWORD},
-    )
-    assert accepted.status_code == 201, accepted.text
+    viewer = add_viewer(live_api, owner, VIEWER_PASSWORD, "viewer")
     return {
         "email": email,
         "password": PASSWORD,

@@ -19,7 +19,7 @@ from icop.db.engine import DatabaseUrls, create_engine, create_sessionmaker
 from icop.db.session import unit_of_work
 from icop.models import GeneratedArticle
 from icop.runtime.web import Dashboard
-from tests.web.conftest import play
+from tests.web.conftest import add_viewer, play
 
 PASSWORD = "review-owner-password"
 VIEWER_PASSWORD = "review-viewer-password"
@@ -116,16 +116,7 @@ def reviewing(live_api: str, database_urls: DatabaseUrls, settings: Settings) ->
     assert signup.status_code == 201, signup.text
     owner = {"authorization": f"Bearer {signup.json()['access_token']}"}
     article_id = asyncio.run(_seed(database_urls, settings, signup.json()["tenant_id"]))
-    viewer = f"viewer-{uuid.uuid4().hex[:8]}@example.com"
-    invitation = httpx.post(
-        f"{live_api}/api/v1/invitations", headers=owner, json={"email": viewer, "role": "viewer"}
-    )
-    assert invitation.status_code == 201, invitation.text
-    accepted = httpx.post(
-        f"{live_api}/api/v1/invitations/accept",
-        json={"token": invitation.json()["token"], "password": VIEWER_PASSWORD},
-    )
-    assert accepted.status_code == 201, accepted.text
+    viewer = add_viewer(live_api, owner, VIEWER_PASSWORD, "viewer")
     return {
         "email": email,
         "password": PASSWORD,

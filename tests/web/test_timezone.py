@@ -24,7 +24,7 @@ from icop.credentials.vault import build_keyring
 from icop.db.engine import DatabaseUrls, create_engine, create_sessionmaker
 from icop.runtime.web import Dashboard
 from tests.syndication.support import make_account, make_post
-from tests.web.conftest import play
+from tests.web.conftest import add_viewer, play
 
 PASSWORD = "time-zone-owner-password"
 VIEWER_PASSWORD = "time-zone-viewer-password"
@@ -91,16 +91,7 @@ def workspace(live_api: str, database_urls: DatabaseUrls, settings: Settings) ->
     day = (datetime.now(UTC) + timedelta(days=3)).date()
     at = datetime.combine(day, time(23, 30), tzinfo=UTC)
     asyncio.run(_seed_post(database_urls, settings, signup.json()["tenant_id"], at))
-    viewer = f"zone-viewer-{uuid.uuid4().hex[:8]}@example.com"
-    invitation = httpx.post(
-        f"{live_api}/api/v1/invitations", headers=owner, json={"email": viewer, "role": "viewer"}
-    )
-    assert invitation.status_code == 201, invitation.text
-    accepted = httpx.post(
-        f"{live_api}/api/v1/invitations/accept",
-        json={"token": invitation.json()["token"], "password": VIEWER_PASSWORD},
-    )
-    assert accepted.status_code == 201, accepted.text
+    viewer = add_viewer(live_api, owner, VIEWER_PASSWORD, "zone-viewer")
     return {
         "email": email,
         "token": signup.json()["access_token"],

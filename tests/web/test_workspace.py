@@ -21,7 +21,7 @@ from icop.llm.ledger.repository import LedgerRepository
 from icop.models import LlmCall, NotificationKind
 from icop.notifications import service as notifications
 from icop.runtime.web import Dashboard
-from tests.web.conftest import play
+from tests.web.conftest import add_viewer, play
 
 PASSWORD = "workspace-admin-password"
 VIEWER_PASSWORD = "workspace-viewer-password"
@@ -93,16 +93,7 @@ def workspace(live_api: str, database_urls: DatabaseUrls, settings: Settings) ->
     owner = {"authorization": f"Bearer {signup.json()['access_token']}"}
     seeded = asyncio.run(_seed(database_urls, settings, signup.json()["tenant_id"]))
     # A viewer, invited and accepted through the API, for the read-only pages.
-    viewer = f"viewer-{uuid.uuid4().hex[:8]}@example.com"
-    invitation = httpx.post(
-        f"{live_api}/api/v1/invitations", headers=owner, json={"email": viewer, "role": "viewer"}
-    )
-    assert invitation.status_code == 201, invitation.text
-    accepted = httpx.post(
-        f"{live_api}/api/v1/invitations/accept",
-        json={"token": invitation.json()["token"], "password": VIEWER_PASSWORD},
-    )
-    assert accepted.status_code == 201, accepted.text
+    viewer = add_viewer(live_api, owner, VIEWER_PASSWORD, "viewer")
     return {
         "email": email,
         "password": PASSWORD,
