@@ -30,7 +30,11 @@ class Settings(BaseSettings):
         description="Directory for all embedded state (database, keys, logs).",
     )
     environment: Literal["development", "test", "production"] = Field(
-        default="development", description="Deployment environment."
+        default="development",
+        description=(
+            "Deployment environment. `test` also makes password hashing trivially cheap: never"
+            " run real users on it."
+        ),
     )
     log_level: str = Field(default="INFO", description="Python logging level.")
 

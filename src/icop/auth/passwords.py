@@ -3,21 +3,41 @@ run it in a worker thread to keep the event loop responsive."""
 
 from __future__ import annotations
 
-from argon2 import PasswordHasher
+from functools import cache
+
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from starlette.concurrency import run_in_threadpool
 
-# RFC 9106's second recommended option (64 MiB, t=3, p=4) is argon2-cffi's default profile.
-_hasher = PasswordHasher()
-# Verified when an e-mail is unknown so that the response time does not reveal it.
-_DUMMY_HASH = _hasher.hash("icop-timing-equaliser")
+from icop.config import get_settings
 
 MIN_LENGTH = 10
 MAX_LENGTH = 256
 
 
+def _hasher() -> PasswordHasher:
+    return hasher_for(get_settings().environment)
+
+
+@cache
+def hasher_for(environment: str) -> PasswordHasher:
+    # RFC 9106's second recommended option (64 MiB, t=3, p=4) is argon2-cffi's default
+    # profile: ~0.2 s a hash on two cores. The test environment signs up thousands of users,
+    # so it takes argon2-cffi's profile made for tests (same algorithm, trivial cost) — a hash
+    # made there is rehashed to the real profile at its next login anywhere else.
+    if environment == "test":
+        return PasswordHasher.from_parameters(profiles.CHEAPEST)
+    return PasswordHasher()
+
+
+@cache
+def _dummy_hash() -> str:
+    # Verified when an e-mail is unknown so that the response time does not reveal it.
+    return _hasher().hash("icop-timing-equaliser")
+
+
 async def hash_password(password: str) -> str:
-    return await run_in_threadpool(_hasher.hash, password)
+    return await run_in_threadpool(_hasher().hash, password)
 
 
 async def verify_password(password_hash: str | None, password: str) -> bool:
@@ -26,10 +46,12 @@ async def verify_password(password_hash: str | None, password: str) -> bool:
 
 def _verify(password_hash: str | None, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return (
+            _hasher().verify(password_hash or _dummy_hash(), password) and password_hash is not None
+        )
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 
 
 def needs_rehash(password_hash: str) -> bool:
-    return _hasher.check_needs_rehash(password_hash)
+    return _hasher().check_needs_rehash(password_hash)
