@@ -42,11 +42,30 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from benchmarks.e2e import _drive, _free_port, _plan, _record_calls
+from benchmarks.e2e import _drive, _free_port, _plan
 
 ROOT = Path(__file__).resolve().parents[1]
 DRILL_CRON = "0 9 * * 1-5"
 SCHEDULE_PREFIX = "pipeline-"  # icop.planning.schedules.schedule_id
+
+
+def _fake_models(latency_s: float) -> None:
+    """Fake providers of a fixed latency whose writers answer with a publishable article
+    (tests.agents.fakes.writes_well): the drill needs posts on the platforms, and the bare
+    fake's 60 words never pass the publishability gate."""
+    from icop.llm import registry
+    from icop.llm.providers.fake import FakeProvider
+    from tests.agents.fakes import writes_well
+
+    def providers(settings: Any) -> dict[str, Any]:
+        return {
+            name: FakeProvider(
+                name, latency_s=latency_s, is_configured=name == "local", script=writes_well
+            )
+            for name in ("local", "openai", "anthropic", "gemini", "ollama")
+        }
+
+    registry.default_providers = providers
 
 
 async def _schedule_demo_pipeline(settings: Any) -> None:
@@ -126,7 +145,9 @@ def drill(latency_s: float) -> None:
     from icop.runtime.services import start_services, stop_services
 
     configure()
-    calls, tokens = _record_calls(latency_s)
+    _fake_models(latency_s)
+    calls: list[Any] = []  # e2e's call timing is not the drill's concern
+    tokens: list[int] = []
     settings = get_settings()
     archive = settings.home.parent / "drill-backup.tar.gz"
     started = start_services(settings, llm=False)
@@ -165,6 +186,7 @@ def drill(latency_s: float) -> None:
             "undecryptable": len(check.undecryptable),
             "schedules_resumed": resumed.schedules,
             "posts_resumed": resumed.posts,
+            "articles_resumed": resumed.articles,
             "schedules_in_temporal": schedules_in_temporal,
             "restore_s": restore_s,
             "emulator_posts": [posts_before, posts_after],
@@ -187,7 +209,7 @@ def main() -> None:
     parser.add_argument("--drill", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--latency", type=float, default=0.2, help="fake seconds per model call")
     parser.add_argument("--rows", type=int, default=2, help="plan rows the demo runs")
-    parser.add_argument("--words", type=int, default=300, help="article length (the demo's)")
+    parser.add_argument("--words", type=int, default=150, help="article length (the demo's)")
     args = parser.parse_args()
     if args.drill:
         drill(args.latency)

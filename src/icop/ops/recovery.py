@@ -25,14 +25,26 @@ from uuid import UUID
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from icop.articles import service as articles
+from icop.articles.workflows import ArticleWorkflow
 from icop.config import Settings
 from icop.credentials.service import decrypt
 from icop.credentials.vault import Keyring
 from icop.db.engine import create_engine, create_sessionmaker
 from icop.db.session import unit_of_work
 from icop.errors import ICOPError
-from icop.models import ApiCredential, ContentPipeline, GeneratedArticle, Image, Post, Tenant
+from icop.models import (
+    ApiCredential,
+    ArticleStatus,
+    ContentPipeline,
+    GeneratedArticle,
+    Image,
+    Post,
+    Tenant,
+)
 from icop.orchestrator.connection import LazyClient, require
+from icop.orchestrator.queues import TaskQueue
+from icop.orchestrator.starts import StartRequest, start_after_commit
 from icop.planning import schedules
 from icop.planning.repository import PipelineRepository
 from icop.storage.base import ObjectStore
@@ -135,10 +147,19 @@ def compare(before: Inventory, after: Inventory) -> RecoveryCheck:
     return RecoveryCheck({k: v for k, v in lost.items() if v}, sorted(after.undecryptable))
 
 
+# An article in one of these has a workflow that died with the engine's history.
+UNFINISHED_ARTICLES = (
+    ArticleStatus.QUEUED,
+    ArticleStatus.RUNNING,
+    ArticleStatus.AWAITING_APPROVAL,
+)
+
+
 @dataclass(frozen=True)
 class Resumed:
     schedules: int
     posts: int
+    articles: int
 
 
 async def resume_after_engine_loss(
@@ -147,13 +168,16 @@ async def resume_after_engine_loss(
     sessionmaker: async_sessionmaker[AsyncSession],
     temporal: LazyClient,
 ) -> Resumed:
-    """Give a fresh Temporal what the database says it should hold: every pipeline schedule
-    and a publish workflow for every post not yet sent. Safe to run again: a sync makes the
-    schedule match the row, and a post's workflow id is fixed (a running one is not doubled;
-    the start outbox retries until Temporal answers)."""
+    """Give a fresh Temporal what the database says it should hold: every pipeline schedule,
+    a publish workflow for every post not yet sent and an article workflow for every article
+    still being written or awaiting approval (its graph resumes from the checkpoints kept in
+    PostgreSQL). Safe to run again: a sync makes the schedule match the row, and workflow ids
+    are fixed (a running one is not doubled; the start outbox retries until Temporal
+    answers). Pipeline runs that were in flight are not restarted: start the pipeline again
+    (rows already done are skipped)."""
     client = await require(temporal)()
     tenants = await _tenants(owner_url, settings)
-    synced = started = 0
+    synced = started = restarted = 0
     # Each start is written to the start outbox and sent after its commit (the sweeper
     # retries one Temporal refused).
     scheduler = TemporalPostScheduler(temporal)
@@ -166,7 +190,20 @@ async def resume_after_engine_loss(
             for post in pending:
                 await scheduler.start(session, tenant_id, post.id, post.scheduled_at)
             started += len(pending)
-    return Resumed(synced, started)
+            for article in await _unfinished_articles(session):
+                await start_after_commit(
+                    session,
+                    temporal,
+                    tenant_id,
+                    StartRequest(
+                        ArticleWorkflow,
+                        articles.workflow_id(article.id),
+                        TaskQueue.AGENTS,
+                        articles.workflow_input(settings, tenant_id, article.id),
+                    ),
+                )
+                restarted += 1
+    return Resumed(synced, started, restarted)
 
 
 async def _tenants(owner_url: str, settings: Settings) -> list[tuple[UUID, str]]:
@@ -182,3 +219,12 @@ async def _tenants(owner_url: str, settings: Settings) -> list[tuple[UUID, str]]
 async def _pending_posts(session: AsyncSession) -> Sequence[Post]:
     posts = await session.scalars(select(Post).order_by(Post.scheduled_at, Post.id))
     return [post for post in posts if not post.status.final]
+
+
+async def _unfinished_articles(session: AsyncSession) -> Sequence[GeneratedArticle]:
+    found = await session.scalars(
+        select(GeneratedArticle)
+        .where(GeneratedArticle.status.in_(UNFINISHED_ARTICLES))
+        .order_by(GeneratedArticle.created_at)
+    )
+    return found.all()
