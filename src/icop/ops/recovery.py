@@ -18,11 +18,9 @@ reconciliation against the platform before anything is sent twice.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from uuid import UUID
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from icop.articles import service as articles
@@ -33,15 +31,7 @@ from icop.credentials.vault import Keyring
 from icop.db.engine import create_engine, create_sessionmaker
 from icop.db.session import unit_of_work
 from icop.errors import ICOPError
-from icop.models import (
-    ApiCredential,
-    ArticleStatus,
-    ContentPipeline,
-    GeneratedArticle,
-    Image,
-    Post,
-    Tenant,
-)
+from icop.ops.recovery_repository import RecoveryRepository
 from icop.orchestrator.connection import LazyClient, require
 from icop.orchestrator.queues import TaskQueue
 from icop.orchestrator.starts import StartRequest, start_after_commit
@@ -97,24 +87,23 @@ async def take_inventory(
 
 async def _inventory(session: AsyncSession, keyring: Keyring, store: ObjectStore) -> Inventory:
     found = Inventory()
-    for article in await session.scalars(select(GeneratedArticle)):
+    rows = RecoveryRepository(session)
+    for article in await rows.articles():
         found.items["articles"][str(article.id)] = _digest(
             article.status.value, article.title, article.final_markdown
         )
-    for image in await session.scalars(select(Image)):
+    for image in await rows.images():
         found.items["images"][str(image.id)] = _digest(
             image.status.value, image.sha256, await _object_digest(store, image.storage_key)
         )
-    for post in await session.scalars(select(Post)):
+    for post in await rows.posts():
         found.items["posts"][str(post.id)] = _digest(post.status.value, post.platform_post_ids)
         found.items["schedules"][f"post:{post.id}"] = _digest(post.scheduled_at.isoformat())
-    for pipeline in await session.scalars(
-        select(ContentPipeline).where(ContentPipeline.schedule_cron.is_not(None))
-    ):
+    for pipeline in await rows.scheduled_pipelines():
         found.items["schedules"][f"pipeline:{pipeline.id}"] = _digest(
             pipeline.schedule_cron, pipeline.schedule_paused
         )
-    for credential in await session.scalars(select(ApiCredential)):
+    for credential in await rows.credentials():
         found.items["credentials"][str(credential.id)] = _digest(
             credential.platform, credential.key_id, credential.encrypted_access_token.hex()
         )
@@ -145,14 +134,6 @@ def compare(before: Inventory, after: Inventory) -> RecoveryCheck:
         for category in CATEGORIES
     }
     return RecoveryCheck({k: v for k, v in lost.items() if v}, sorted(after.undecryptable))
-
-
-# An article in one of these has a workflow that died with the engine's history.
-UNFINISHED_ARTICLES = (
-    ArticleStatus.QUEUED,
-    ArticleStatus.RUNNING,
-    ArticleStatus.AWAITING_APPROVAL,
-)
 
 
 @dataclass(frozen=True)
@@ -186,11 +167,11 @@ async def resume_after_engine_loss(
             for pipeline in await PipelineRepository(session).scheduled():
                 await schedules.sync(client, temporal.settings, pipeline, time_zone)
                 synced += 1
-            pending = await _pending_posts(session)
+            pending = [p for p in await RecoveryRepository(session).posts() if not p.status.final]
             for post in pending:
                 await scheduler.start(session, tenant_id, post.id, post.scheduled_at)
             started += len(pending)
-            for article in await _unfinished_articles(session):
+            for article in await RecoveryRepository(session).unfinished_articles():
                 await start_after_commit(
                     session,
                     temporal,
@@ -210,21 +191,6 @@ async def _tenants(owner_url: str, settings: Settings) -> list[tuple[UUID, str]]
     engine = create_engine(owner_url, settings, pool_size=1, max_overflow=0)
     try:
         async with create_sessionmaker(engine)() as session:
-            rows = await session.execute(select(Tenant.id, Tenant.time_zone).order_by(Tenant.id))
-            return [(row[0], row[1]) for row in rows]
+            return await RecoveryRepository(session).tenants()
     finally:
         await engine.dispose()
-
-
-async def _pending_posts(session: AsyncSession) -> Sequence[Post]:
-    posts = await session.scalars(select(Post).order_by(Post.scheduled_at, Post.id))
-    return [post for post in posts if not post.status.final]
-
-
-async def _unfinished_articles(session: AsyncSession) -> Sequence[GeneratedArticle]:
-    found = await session.scalars(
-        select(GeneratedArticle)
-        .where(GeneratedArticle.status.in_(UNFINISHED_ARTICLES))
-        .order_by(GeneratedArticle.created_at)
-    )
-    return found.all()
