@@ -1,6 +1,7 @@
 """The disaster-recovery drill's checks (icop.ops.recovery) on a small seeded database: after a
 real backup and restore nothing is reported lost, and each kind of loss the drill exists to
-catch — a row gone, an image's file gone, a schedule changed, the vault keys lost — is reported.
+catch — a row gone, an image's file gone, a plan file gone, a schedule changed, the vault keys
+lost — is reported.
 The whole drill (the demo, the home destroyed, Temporal's history with it) is benchmarks/dr.py.
 """
 
@@ -34,7 +35,9 @@ def drill_settings(settings: Settings, database_urls: object) -> Settings:
     return settings.model_copy(update={"db_name": f"icop_dr_{uuid.uuid4().hex[:8]}"})
 
 
-async def _seed(current: Settings, storage: StorageSettings, keyring: Keyring) -> uuid.UUID:
+async def _seed(
+    current: Settings, storage: StorageSettings, keyring: Keyring, plan: Path
+) -> uuid.UUID:
     engine = create_engine(resolve_urls(current).app, current, pool_size=1, max_overflow=0)
     sessionmaker = create_sessionmaker(engine)
     try:
@@ -72,7 +75,7 @@ async def _seed(current: Settings, storage: StorageSettings, keyring: Keyring) -
                         tenant_id=tenant,
                         name="weekly",
                         source_type="file",
-                        file_path="plan.csv",
+                        file_path=str(plan),
                         schedule_cron="0 9 * * 1",
                     ),
                 ]
@@ -104,7 +107,11 @@ def test_the_drill_checks_find_nothing_lost_after_a_restore_and_every_kind_of_lo
     storage = StorageSettings(storage_dir=tmp_path / "media")
     prepare_database(current)
     keyring = build_keyring(current)
-    asyncio.run(_seed(current, storage, keyring))
+    # A file-sourced plan under the home: its rows' statuses are written back into it.
+    plan = current.home / "plans" / f"{current.db_name}.csv"
+    plan.parent.mkdir(parents=True, exist_ok=True)
+    plan.write_text("Topic,Status\ncomposting,done\n", encoding="utf-8")
+    asyncio.run(_seed(current, storage, keyring, plan))
     before = _inventory(current, storage, keyring)
     assert {name: len(items) for name, items in before.items.items()} == {
         "articles": 1,
@@ -112,21 +119,25 @@ def test_the_drill_checks_find_nothing_lost_after_a_restore_and_every_kind_of_lo
         "posts": 1,
         "credentials": 1,
         "schedules": 2,  # the post's time and the pipeline's cron
+        "plans": 1,
     }
     assert before.undecryptable == []
 
     archive = tmp_path / "backup.tar.gz"
     create_backup(current, archive, storage=storage)
-    # The disaster: the database replaced by the backup's, the media directory gone.
+    # The disaster: the database replaced by the backup's, the media and the plan file gone.
+    plan.unlink()
     for path in sorted((tmp_path / "media").rglob("*"), reverse=True):
         path.unlink() if path.is_file() else path.rmdir()
     restore_backup(current, archive, force=True, storage=storage)
     restored = compare(before, _inventory(current, storage, keyring))
     assert restored.complete and restored.lost_rows == 0, restored
+    assert plan.read_text(encoding="utf-8") == "Topic,Status\ncomposting,done\n"
 
     # Each loss is reported where it happened.
     (image_file,) = [path for path in (tmp_path / "media").rglob("*") if path.is_file()]
     image_file.unlink()
+    plan.unlink()
     asyncio.run(
         _owner_sql(
             current,
@@ -137,7 +148,7 @@ def test_the_drill_checks_find_nothing_lost_after_a_restore_and_every_kind_of_lo
     )
     other_keys = Keyring(KeySource(generate_env_key(), tmp_path / "unused-vault-keys"))
     damaged = compare(before, _inventory(current, storage, other_keys))
-    assert set(damaged.lost) == {"articles", "images", "posts", "schedules"}
-    assert damaged.lost_rows == 4
+    assert set(damaged.lost) == {"articles", "images", "posts", "schedules", "plans"}
+    assert damaged.lost_rows == 5
     assert damaged.undecryptable == list(before.items["credentials"])
     assert not damaged.complete

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from pathlib import Path
 from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -40,7 +41,7 @@ from icop.planning.repository import PipelineRepository
 from icop.storage.base import ObjectStore
 from icop.syndication.scheduler import TemporalPostScheduler
 
-CATEGORIES = ("articles", "images", "posts", "credentials", "schedules")
+CATEGORIES = ("articles", "images", "posts", "credentials", "schedules", "plans")
 
 
 @dataclass
@@ -103,6 +104,10 @@ async def _inventory(session: AsyncSession, keyring: Keyring, store: ObjectStore
         found.items["schedules"][f"pipeline:{pipeline.id}"] = _digest(
             pipeline.schedule_cron, pipeline.schedule_paused
         )
+    for pipeline in await rows.file_pipelines():
+        # A plan file holds each row's status: lost, the next run redoes every row.
+        assert pipeline.file_path is not None
+        found.items["plans"][str(pipeline.id)] = _file_digest(Path(pipeline.file_path))
     for credential in await rows.credentials():
         found.items["credentials"][str(credential.id)] = _digest(
             credential.platform, credential.key_id, credential.encrypted_access_token.hex()
@@ -121,6 +126,13 @@ async def _object_digest(store: ObjectStore, key: str | None) -> str:
     try:
         return hashlib.sha256(await store.get(key)).hexdigest()
     except ICOPError:
+        return "missing"
+
+
+def _file_digest(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
         return "missing"
 
 

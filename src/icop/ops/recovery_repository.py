@@ -46,6 +46,12 @@ class RecoveryRepository:
         )
         return found.all()
 
+    async def file_pipelines(self) -> Sequence[ContentPipeline]:
+        found = await self.session.scalars(
+            select(ContentPipeline).where(ContentPipeline.file_path.is_not(None))
+        )
+        return found.all()
+
     async def credentials(self) -> Sequence[ApiCredential]:
         return (await self.session.scalars(select(ApiCredential))).all()
 
