@@ -43,7 +43,8 @@ async def test_the_seo_agent_answers_with_valid_metadata_for_the_article() -> No
     assert isinstance(meta, SeoMeta)
     assert meta.slug == meta.slug.lower() and " " not in meta.slug
     assert "compost" in (meta.title + meta.meta_description).lower()
-    assert_responds_within(result, 60.0)  # the bundled 0.5B on two cores, when recorded
+    # The bundled 0.5B on two shared cores when recorded, its server started by this first call.
+    assert_responds_within(result, 120.0)
     assert cassette.replayed or cassette.recorded
 
 
