@@ -135,13 +135,13 @@ def _emulator_duplicates(state: Any) -> int:
     return sum(count - 1 for count in seen.values() if count > 1)
 
 
-def drill(latency_s: float) -> None:
+def drill(latency_s: float, *, control: bool = False) -> None:
     """The drill itself, in a child process (its environment is its settings)."""
     from icop.config import get_settings
     from icop.emulators.platforms import EmulatorServer
     from icop.logging import configure
-    from icop.ops.backup import create_backup, restore_backup
-    from icop.ops.recovery import compare
+    from icop.ops.backup import RestoreResult, create_backup, restore_backup
+    from icop.ops.recovery import Resumed, compare
     from icop.runtime.services import start_services, stop_services
 
     configure()
@@ -160,13 +160,17 @@ def drill(latency_s: float) -> None:
         posts_before = len(emulator.state.posts)
         manifest = create_backup(settings, archive)
 
-        stop_services(settings, only=started)
-        shutil.rmtree(settings.home)
-
         clock = time.perf_counter()
-        restored = restore_backup(settings, archive)
-        started = start_services(settings, llm=False)
-        resumed, schedules_in_temporal = asyncio.run(_resume(settings))
+        if control:  # the same steps without the disaster: what a second run does anyway
+            restored = RestoreResult(manifest, manifest.alembic_revision, 0, [], {})
+            resumed, schedules_in_temporal = Resumed(0, 0, 0), 1
+        else:
+            stop_services(settings, only=started)
+            shutil.rmtree(settings.home)
+            clock = time.perf_counter()
+            restored = restore_backup(settings, archive)
+            started = start_services(settings, llm=False)
+            resumed, schedules_in_temporal = asyncio.run(_resume(settings))
         restore_s = time.perf_counter() - clock
 
         after = asyncio.run(_inventory(settings))
@@ -207,12 +211,15 @@ def drill(latency_s: float) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--drill", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--control", action="store_true", help="everything but the disaster (a baseline)"
+    )
     parser.add_argument("--latency", type=float, default=0.2, help="fake seconds per model call")
     parser.add_argument("--rows", type=int, default=2, help="plan rows the demo runs")
     parser.add_argument("--words", type=int, default=150, help="article length (the demo's)")
     args = parser.parse_args()
     if args.drill:
-        drill(args.latency)
+        drill(args.latency, control=args.control)
         return
     work = Path(tempfile.mkdtemp(prefix="icop-bench-dr-"))
     env = {
@@ -235,7 +242,15 @@ def main() -> None:
     )
     try:
         child = subprocess.run(  # noqa: S603 (this module, by path)
-            [sys.executable, "-m", "benchmarks.dr", "--drill", "--latency", str(args.latency)],
+            [
+                sys.executable,
+                "-m",
+                "benchmarks.dr",
+                "--drill",
+                "--latency",
+                str(args.latency),
+                *(["--control"] if args.control else []),
+            ],
             env=env,
             cwd=ROOT,
             stdout=subprocess.PIPE,
