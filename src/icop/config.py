@@ -690,6 +690,9 @@ def reference_markdown() -> str:
         "| `OTEL_SERVICE_NAME` | `icop-api` / `icop-worker-<queue>` / `icop-relay` | "
         "Overrides the per-process service name. |",
         "| `OTEL_RESOURCE_ATTRIBUTES` | — | Extra resource attributes, `k=v,…`. |",
+        "| `ICOP_TRACE_PROMPTS` | `false` | Debugging only: `true` puts each model call's "
+        "prompt (system text and inputs, truncated) on its span. Prompts carry tenants' "
+        "content. |",
     ]
     return "\n".join(lines) + "\n"
 

@@ -211,6 +211,9 @@ def render(roles: RoleBook | None = None) -> str:
         "default the research node takes the claims from the passages it retrieved "
         "(ADR 0022).",
         "",
+        "Testing an agent (fixtures, recorded model answers, assertions): "
+        "[agent-test-kit.md](agent-test-kit.md).",
+        "",
         "## Flow",
         "",
         "```",

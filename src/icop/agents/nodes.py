@@ -63,6 +63,7 @@ from icop.agents.social import fit_post, from_article
 from icop.agents.state import ArticleState, SocialTask
 from icop.agents.visuals import english_prompts, is_english
 from icop.llm.tasks import spec_for
+from icop.observability.tracing import graph_node_span
 
 logger = logging.getLogger(__name__)
 
@@ -97,7 +98,10 @@ class ArticleNodes:
             article_id = str(state.get("article_id", ""))
             await self._report(ProgressEvent(article_id, name, "started"))
             try:
-                update = await node(state)
+                # The node's span is the parent of its model calls' spans (the trace's
+                # activity -> node -> llm.route -> llm.attempt chain).
+                with graph_node_span(name, article_id=article_id):
+                    update = await node(state)
             except BaseException as error:
                 await self._report(ProgressEvent(article_id, name, "failed", str(error)[:300]))
                 raise

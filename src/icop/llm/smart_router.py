@@ -47,7 +47,7 @@ from icop.llm.tasks import TaskKind, TaskSpec, seat_of, spec_for
 from icop.llm.throttle import Throttle
 from icop.models.llm import RoutingMode
 from icop.observability.metrics import record_circuit_change, record_model_call
-from icop.observability.tracing import model_span, set_model_result
+from icop.observability.tracing import model_span, set_model_prompt, set_model_result
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T", bound=BaseModel)
@@ -234,8 +234,9 @@ class SmartRouter:
     ) -> RoutedCall[T]:
         kind = TaskKind(task)
         # One span per routed call (the provider attempts are its children); what it says is
-        # the task, who answered and the spend, never the prompt.
+        # the task, who answered and the spend, never the prompt (unless ICOP_TRACE_PROMPTS).
         with model_span("llm.route", task=kind.value) as span:
+            set_model_prompt(span, system=system, inputs=inputs)
             call = await self._complete(
                 kind,
                 system=system,

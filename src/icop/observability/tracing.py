@@ -15,6 +15,7 @@ child spans here.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import time
@@ -97,7 +98,44 @@ def worker_service_name(queues: list[str]) -> str:
     return "icop-worker-" + ("all" if len(queues) > 1 else queues[0] if queues else "all")
 
 
+# -- the article graph's nodes ---------------------------------------------------------------
+
+
+@contextmanager
+def graph_node_span(step: str, *, article_id: str) -> Iterator[Span]:
+    """A span around one node of the article graph (``node writer_a`` …): inside the
+    activity's span, around the node's model calls. An exception ends it as an error."""
+    with tracer().start_as_current_span(
+        f"node {step}",
+        kind=SpanKind.INTERNAL,
+        attributes={"icop.graph.node": step, "icop.article_id": article_id},
+    ) as span:
+        yield span
+
+
 # -- model calls -----------------------------------------------------------------------------
+
+# Debugging only: ICOP_TRACE_PROMPTS=true also puts the prompt (system text and inputs,
+# truncated) on each routed call's span. Off by default: prompts carry tenants' content.
+TRACE_PROMPTS_VARIABLE = "ICOP_TRACE_PROMPTS"
+PROMPT_ATTRIBUTE_CHARS = 8000
+
+
+def prompt_capture_enabled(environ: Mapping[str, str] | None = None) -> bool:
+    env = os.environ if environ is None else environ
+    return _truthy(env.get(TRACE_PROMPTS_VARIABLE))
+
+
+def set_model_prompt(span: Span, *, system: str, inputs: Mapping[str, Any]) -> None:
+    """The prompt on the span, only when prompt capture is on (debugging)."""
+    if not span.is_recording() or not prompt_capture_enabled():
+        return
+    span.set_attributes(
+        {
+            "icop.llm.system_prompt": system[:PROMPT_ATTRIBUTE_CHARS],
+            "icop.llm.inputs": json.dumps(inputs, default=str)[:PROMPT_ATTRIBUTE_CHARS],
+        }
+    )
 
 
 @contextmanager

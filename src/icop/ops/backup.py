@@ -9,6 +9,10 @@ Inside the archive:
   the embedded server — it dumps an external PostgreSQL up to 16 as well;
 - ``media/…``: the local object store's files (the S3 backend's objects are not copied:
   bucket versioning or replication is their backup);
+- ``home/…``: the plan files of file-sourced pipelines that live under ``ICOP_HOME`` (the
+  demo's ``demo/plan.csv``): a run writes each row's status back into its file, and a plan
+  restored without it would be run again from the top — its articles written and posted a
+  second time (found by the disaster-recovery drill, benchmarks/dr.py);
 - ``secrets/…``: the vault keys, the JWT signing key and the media signing key, unless
   ``--exclude-keys`` (then the vault's credentials cannot be decrypted without the keys kept
   elsewhere, e.g. ``ICOP_VAULT_KEYS``).
@@ -53,6 +57,7 @@ FORMAT = 1
 MANIFEST = "manifest.json"
 DUMP = "database.dump"
 MEDIA_DIR = "media"
+HOME_DIR = "home"
 SECRETS_DIR = "secrets"
 SECRET_FILES = (VAULT_KEY_FILE, JWT_KEY_FILE, MEDIA_KEY_FILE)
 TOOL_TIMEOUT_S = 3600
@@ -79,6 +84,7 @@ class Manifest:
     storage_backend: str
     objects: int = 0
     object_bytes: int = 0
+    home_files: int = 0
     secrets: list[str] = field(default_factory=list)
 
     def to_json(self) -> bytes:
@@ -155,6 +161,29 @@ async def table_counts(owner_url: str) -> dict[str, int]:
         await conn.close()
 
 
+async def pipeline_files(owner_url: str) -> list[str]:
+    """The files file-sourced pipelines read and write their plans in."""
+    conn = await asyncpg.connect(owner_url)
+    try:
+        rows = await conn.fetch(
+            "SELECT DISTINCT file_path FROM public.content_pipelines WHERE file_path IS NOT NULL"
+        )
+        return sorted(str(row["file_path"]) for row in rows)
+    except asyncpg.UndefinedTableError:
+        return []
+    finally:
+        await conn.close()
+
+
+def _home_files(home: Path, paths: list[str]) -> Iterator[Path]:
+    """Those of ``paths`` that are files under ``home`` (a plan elsewhere is the operator's)."""
+    root = home.expanduser().resolve()
+    for name in paths:
+        path = Path(name).expanduser().resolve()
+        if path.is_file() and path.is_relative_to(root):
+            yield path
+
+
 def _known_revision(revision: str | None) -> bool:
     if revision is None:
         return True
@@ -191,6 +220,7 @@ def create_backup(
     urls = prepare_database(settings, migrate_to_head=False).urls
     revision = asyncio.run(migrate.current_revision(urls.owner))
     tables = asyncio.run(table_counts(urls.owner))
+    plans = asyncio.run(pipeline_files(urls.owner))
     manifest = Manifest(
         format=FORMAT,
         icop_version=__version__,
@@ -228,6 +258,10 @@ def create_backup(
                         tar.add(path, arcname=f"{MEDIA_DIR}/{path.relative_to(root).as_posix()}")
                         manifest.objects += 1
                         manifest.object_bytes += path.stat().st_size
+                home = settings.home.expanduser().resolve()
+                for path in _home_files(home, plans):
+                    tar.add(path, arcname=f"{HOME_DIR}/{path.relative_to(home).as_posix()}")
+                    manifest.home_files += 1
                 if include_keys:
                     step("adding the key files")
                     for name in SECRET_FILES:
@@ -322,6 +356,7 @@ def restore_backup(
         written = _restore_media(tar, storage, settings) if local else 0
         if not local and manifest.objects:
             step("skipping media files: the S3 backend is configured (restore the bucket)")
+        _restore_home_files(tar, settings, force=force)
         secrets = _restore_secrets(tar, settings, force=force) if include_keys else []
     step("upgrading the schema to this version")
     migrate.upgrade(urls.owner, settings)
@@ -373,6 +408,26 @@ def _restore_media(tar: tarfile.TarFile, storage: StorageSettings, settings: Set
             continue  # content-addressed: the same key holds the same bytes
         source = tar.extractfile(member)
         if source is None:
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        with open(path, "wb") as target:
+            shutil.copyfileobj(source, target)
+        written += 1
+    return written
+
+
+def _restore_home_files(tar: tarfile.TarFile, settings: Settings, *, force: bool) -> int:
+    """Plan files back to their place under ``ICOP_HOME``; an existing one is kept unless
+    ``force`` (it may be newer than the backup)."""
+    home = settings.home.expanduser().resolve()
+    written = 0
+    for member in tar.getmembers():
+        relative = _safe_member(member.name, HOME_DIR)
+        if relative is None or not member.isfile():
+            continue
+        path = home.joinpath(*relative.parts)
+        source = tar.extractfile(member)
+        if source is None or (path.exists() and not force):
             continue
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         with open(path, "wb") as target:
