@@ -21,7 +21,38 @@ _SCRIPTS: tuple[tuple[str, str], ...] = (
     ("hi", "\u0900-\u097f"),
 )
 _SCRIPT_PATTERNS = [(code, re.compile(f"[{ranges}]")) for code, ranges in _SCRIPTS]
-_FUNCTION_WORDS: dict[str, frozenset[str]] = {}
+_FUNCTION_WORDS: dict[str, frozenset[str]] = {
+    "en": frozenset(
+        (
+            "the and of to in is that for it with as was on are be this by at from or an "
+            "have not you your how what new can more a into within over about after their "
+            "they we our has had will"
+        ).split()
+    ),
+    "de": frozenset(
+        (
+            "der die und das ist nicht ein eine zu den mit sich des auf für im dem von "
+            "auch wie ich sie"
+        ).split()
+    ),
+    "fr": frozenset(
+        (
+            "le la les et des est une un du en que pour dans pas qui sur au avec ce sont plus par"
+        ).split()
+    ),
+    "es": frozenset(
+        ("el la los las y de que en es un una por con para del se no su al como más lo").split()
+    ),
+    "pt": frozenset(
+        ("o a os as e de que em um uma para com não do da dos das no na por mais se é").split()
+    ),
+    "it": frozenset(
+        ("il lo la gli le e di che è un una per con non del della in sono nel alla più").split()
+    ),
+    "nl": frozenset(
+        ("de het een en van is dat op te in voor niet met zijn er aan ook als maar bij").split()
+    ),
+}
 MIN_WORDS = 4
 
 
