@@ -18,12 +18,13 @@ from icop.trends.sources.youtube import YouTubeMostPopularSource
 FAST = RateLimit(per_minute=60_000)
 
 RSS = b"""<?xml version="1.0" encoding="UTF-8"?>
-<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">
+<rss version="2.0"\n xmlns:content="http://purl.org/rss/1.0/modules/content/">
 <channel><title>Garden news</title><link>https://news.example</link><language>en-gb</language>
 <item><title>Worm bins are back</title><link>https://news.example/worms</link>
 <guid isPermaLink="false">g-1</guid><pubDate>Mon, 07 Dec 2026 08:00:00 GMT</pubDate>
 <description>Short summary</description>
-<content:encoded><![CDATA[<p>Worm bins turn scraps into soil.</p><p>Read more</p>]]></content:encoded>
+<content:encoded><![CDATA[<p>Worm bins turn scraps into soil.</p><p>Read more</p>]]>
+</content:encoded>
 </item>
 <item><title>Older news</title><link>https://news.example/old</link>
 <pubDate>Sun, 06 Dec 2026 08:00:00 +0000</pubDate><description>Old &amp; good</description></item>

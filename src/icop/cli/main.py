@@ -103,7 +103,7 @@ class _Commands(LazyGroup):
         LazyCommand(
             "trends",
             "icop.cli.trends:app",
-            "Trends: the nightly TrendPipeline (`icop trends run --wait`, `icop trends list`).",
+            "Trends: the nightly TrendPipeline (collect → clean → embed → ingest → cluster).",
         ),
     )
 

@@ -55,7 +55,7 @@ async def start_run(
     temporal: TemporalDep,
 ) -> TrendRunOut:
     """Run the TrendPipeline now (besides its nightly schedule). Follow it with
-    `GET /trends/runs/{run_id}`."""
+    `GET /trends/runs/{trend_run_id}`."""
     return service.run_out(await service.start_run(session, settings, temporal, principal))
 
 
@@ -68,11 +68,11 @@ async def list_runs(
     ]
 
 
-@router.get("/runs/{run_id}", response_model=TrendRunOut)
-async def get_run(run_id: UUID, session: TenantSession) -> TrendRunOut:
+@router.get("/runs/{trend_run_id}", response_model=TrendRunOut)
+async def get_run(trend_run_id: UUID, session: TenantSession) -> TrendRunOut:
     """A run's step, what it collected per source, what it dropped by reason, and the sources
     that failed after their retries."""
-    return service.run_out(await service.get_run(session, run_id))
+    return service.run_out(await service.get_run(session, trend_run_id))
 
 
 @router.get("/config", response_model=TrendConfigOut, dependencies=[require_role(Role.EDITOR)])

@@ -118,7 +118,8 @@ class FeedSource:
     """One RSS or Atom feed. A feed is one request a run; the limit guards a shared host."""
 
     kind = "rss"
-    retry = RetryPolicySpec(maximum_attempts=3, initial_interval_s=5.0, timeout_s=60.0)
+    # A feed host that blips is usually back within seconds: retry soon, three attempts.
+    retry = RetryPolicySpec(maximum_attempts=3, initial_interval_s=2.0, timeout_s=60.0)
 
     def __init__(self, url: str, *, rate: RateLimit | None = None) -> None:
         self.url = url
