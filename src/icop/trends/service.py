@@ -12,14 +12,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from icop.audit import service as audit
 from icop.auth.principal import Principal
 from icop.config import Settings
-from icop.errors import Conflict
+from icop.errors import Conflict, ValidationFailed
 from icop.models import SuggestionStatus, TrendConfig, TrendRun
 from icop.orchestrator.connection import LazyClient, require
 from icop.orchestrator.queues import TaskQueue
 from icop.orchestrator.starts import StartRequest, start_after_commit
 from icop.planning import schedules as planning_schedules
 from icop.planning import service as planning
-from icop.planning.repository import ImportedPlanRepository
+from icop.planning.repository import ImportedPlanRepository, PipelineRepository
 from icop.planning.schemas import PlanImport, PlanImportRow
 from icop.tenants.repository import TenantRepository
 from icop.trends import schedules
@@ -254,6 +254,9 @@ async def promote(
     suggestion = await repository.must_get(suggestion_id, lock=True)
     if suggestion.status != SuggestionStatus.OPEN:
         raise Conflict(f"this suggestion is already {suggestion.status}")
+    if await PipelineRepository(session).get(pipeline_id) is None:
+        # The pipeline is named in the body, not the path: a bad reference is invalid input.
+        raise ValidationFailed(f"pipeline_id: there is no pipeline {pipeline_id}")
     row_topic = (topic or suggestion.topic).strip()
     await planning.import_plan(
         session,
