@@ -79,6 +79,26 @@ async def _sync(session: AsyncSession, temporal: LazyClient | None, config: Tren
     )
 
 
+async def follow_time_zone(
+    session: AsyncSession, temporal: LazyClient | None, principal: Principal, time_zone: str
+) -> int:
+    """The tenant's trend schedule moves to its new zone's clock (02:00 stays 02:00 where the
+    team is), in the zone change's unit of work, like the pipelines' schedules."""
+    config = await TrendConfigRepository(session).get()
+    if config is None or temporal is None:
+        return 0
+    client = await temporal()
+    await schedules.sync(
+        client,
+        temporal.settings,
+        config.tenant_id,
+        cron=config.schedule_cron,
+        paused=config.schedule_paused,
+        time_zone=time_zone,
+    )
+    return 1
+
+
 async def config_out(
     session: AsyncSession, settings: Settings, config: TrendConfig
 ) -> TrendConfigOut:
