@@ -101,16 +101,18 @@ async def test_nightly_run_on_the_emulator_fills_the_store_and_proposes_plan_row
 
     embedder = MiniLMEmbedder()
     registry = WorkerRegistry()
+    # The workers and this test share the test's one connection: they take turns on it.
+    shared = serial(sessionmaker)
     async with httpx.AsyncClient(timeout=10) as http:
         register_trends(
             registry,
-            TrendActivities(serial(sessionmaker), local, embedder, http, build_keyring(local)),
+            TrendActivities(shared, local, embedder, http, build_keyring(local)),
         )
         async with running_workers(
             temporal_client, [TaskQueue.PLANNING], registry, settings=temporal_settings
         ):
             await handle.trigger()  # the schedule fires now instead of at 02:00
-            run = await _finished_run(sessionmaker, owner.tenant_id)
+            run = await _finished_run(shared, owner.tenant_id)
         await handle.delete()
 
     # One feed failed all three attempts; the others were collected and ingested.
