@@ -305,6 +305,36 @@ class Settings(BaseSettings):
     knowledge_min_score: float = Field(
         default=0.3, description="Cosine similarity below which a chunk is no usable source."
     )
+    # --- the nightly TrendPipeline (issue #15) ------------------------------------------------
+    trends_schedule_cron: str = Field(
+        default="0 2 * * *",
+        description="When a tenant's TrendPipeline runs (cron, read in the tenant's time zone).",
+    )
+    trends_max_items_per_source: int = Field(
+        default=100, ge=1, le=1000, description="Items one source may contribute to one run."
+    )
+    trends_max_age_days: int = Field(
+        default=30,
+        ge=1,
+        description="Trend items older than this leave the knowledge store (aged out each run).",
+    )
+    trends_min_chars: int = Field(
+        default=40, ge=1, description="Shorter cleaned items are dropped (reason too_short)."
+    )
+    trends_topic_similarity: float = Field(
+        default=0.35,
+        description="Cosine similarity of a trend to one of the tenant's topics that makes it a "
+        "plan suggestion.",
+    )
+    trends_suggestions: int = Field(
+        default=5, ge=0, le=50, description="Plan rows proposed per run, best trends first."
+    )
+    pinterest_api_url: str = Field(
+        default="https://api.pinterest.com", description="Pinterest API v5 host (trends)."
+    )
+    youtube_api_url: str = Field(
+        default="https://www.googleapis.com", description="YouTube Data API v3 host (trends)."
+    )
     research_providers: str | None = Field(
         default=None,
         description="Comma-separated: knowledge, tavily, brave, searxng. Unset: "

@@ -12,6 +12,7 @@ import io
 import re
 import uuid
 from collections.abc import Awaitable, Callable, Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -22,7 +23,15 @@ from icop.api.app import create_app
 from icop.articles.repository import ArticleRepository
 from icop.auth.dependencies import RoleGuard, get_detached_principal, get_principal
 from icop.db.session import unit_of_work
-from icop.models import GeneratedArticle, NotificationKind, PipelineRun, Role
+from icop.models import (
+    GeneratedArticle,
+    NotificationKind,
+    PipelineRun,
+    Role,
+    Trend,
+    TrendRun,
+    TrendSuggestion,
+)
 from icop.planning.repository import PipelineRepository, RunRepository
 from tests.helpers import Account, ApiClient
 
@@ -206,6 +215,56 @@ async def _run(client: ApiClient, owner: Account) -> str:
     return str(run_id)
 
 
+async def _trend_run(client: ApiClient, owner: Account) -> str:
+    # Trend runs are started through Temporal (503 here): the row is inserted as a run has it.
+    context = client.http._transport.app.state.runtime  # type: ignore[attr-defined]
+    run_id = uuid.uuid4()
+    async with unit_of_work(context.sessionmaker, owner.tenant_id) as session:
+        session.add(
+            TrendRun(
+                id=run_id,
+                tenant_id=owner.tenant_id,
+                trigger="manual",
+                status="succeeded",
+                workflow_id=f"trend-run-{owner.tenant_id}-manual-{run_id}",
+            )
+        )
+    return str(run_id)
+
+
+async def _suggestion(client: ApiClient, owner: Account) -> str:
+    # Suggestions are made by a trend run's cluster step: inserted as that step does.
+    context = client.http._transport.app.state.runtime  # type: ignore[attr-defined]
+    run_id = uuid.UUID(await _trend_run(client, owner))
+    trend_id, suggestion_id = uuid.uuid4(), uuid.uuid4()
+    async with unit_of_work(context.sessionmaker, owner.tenant_id) as session:
+        session.add(
+            Trend(
+                id=trend_id,
+                tenant_id=owner.tenant_id,
+                run_id=run_id,
+                label="matrix trend",
+                size=1,
+                score=1.0,
+                centroid=[1.0] + [0.0] * 383,
+                first_seen_at=datetime.now(UTC),
+            )
+        )
+        await session.flush()
+        session.add(
+            TrendSuggestion(
+                id=suggestion_id,
+                tenant_id=owner.tenant_id,
+                trend_id=trend_id,
+                topic="matrix topic",
+                matched_topic="matrix",
+                similarity=0.5,
+                score=0.5,
+            )
+        )
+    return str(suggestion_id)
+
+
 async def _social_account(client: ApiClient, owner: Account) -> str:
     from tests.syndication.support import make_account
 
@@ -265,6 +324,8 @@ FACTORIES: dict[str, Factory] = {
     "notification_id": _notification,
     "pipeline_id": _pipeline,
     "run_id": _run,
+    "trend_run_id": _trend_run,
+    "suggestion_id": _suggestion,
     "account_id": _social_account,
     "post_id": _post,
     "provider": _provider,

@@ -26,6 +26,7 @@ from icop.storage.router import router as media_router
 from icop.syndication.article_links_router import router as post_links_router
 from icop.syndication.router import accounts_router, posts_router
 from icop.tenants.router import router as tenants_router
+from icop.trends.router import router as trends_router
 from icop.users.router import router as users_router
 
 API_PREFIX = "/api/v1"
@@ -50,6 +51,7 @@ DOMAIN_ROUTERS = (
     public_blog_router,
     blog_settings_router,
     pipelines_router,
+    trends_router,
     accounts_router,
     posts_router,
     post_links_router,

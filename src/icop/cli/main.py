@@ -100,6 +100,11 @@ class _Commands(LazyGroup):
             "icop.cli.pipeline:app",
             "Content pipelines: a plan (sheet or file) → sub-topics → articles.",
         ),
+        LazyCommand(
+            "trends",
+            "icop.cli.trends:app",
+            "Trends: the nightly TrendPipeline (collect → clean → embed → ingest → cluster).",
+        ),
     )
 
 

@@ -61,6 +61,15 @@ from icop.models.syndication import (
     SocialAccount,
 )
 from icop.models.tenant import SubscriptionPlan, Tenant, TenantStatus
+from icop.models.trend import (
+    SuggestionStatus,
+    Trend,
+    TrendConfig,
+    TrendItem,
+    TrendRun,
+    TrendRunStatus,
+    TrendSuggestion,
+)
 from icop.models.usage import UsageCounter
 from icop.models.user import Role, User, UserStatus
 from icop.models.workflow import WorkflowStart
@@ -126,9 +135,16 @@ __all__ = [
     "SocialCopy",
     "SubTopic",
     "SubscriptionPlan",
+    "SuggestionStatus",
     "Tenant",
     "TenantBrandKit",
     "TenantStatus",
+    "Trend",
+    "TrendConfig",
+    "TrendItem",
+    "TrendRun",
+    "TrendRunStatus",
+    "TrendSuggestion",
     "UsageCounter",
     "User",
     "UserStatus",

@@ -42,6 +42,7 @@ from icop.storage.base import ObjectStore
 from icop.storage.factory import build_object_store
 from icop.syndication import article_links, design_media
 from icop.syndication.runtime import SyndicationRuntime
+from icop.trends import service as trends
 
 ReadinessCheck = Callable[[], Awaitable[None]]
 # Outgoing calls that are not a provider's own (research APIs, Google Sheets): generous, since
@@ -154,8 +155,10 @@ class Runtime:
         self, session: AsyncSession, principal: Principal, time_zone: str
     ) -> int:
         """A tenant's new time zone reaches what runs by its clock (``PATCH /tenant``):
-        the tenants package sits below planning, so the composition root joins them."""
-        return await planning.follow_time_zone(session, self.temporal, principal, time_zone)
+        the tenants package sits below planning and trends, so the composition root joins
+        them."""
+        moved = await planning.follow_time_zone(session, self.temporal, principal, time_zone)
+        return moved + await trends.follow_time_zone(session, self.temporal, principal, time_zone)
 
     async def aclose(self) -> None:
         await self.llm.aclose()

@@ -36,6 +36,8 @@ from icop.runtime.clients import Runtime
 from icop.syndication.activities import PublishActivities
 from icop.syndication.scheduler import TemporalPostScheduler
 from icop.syndication.workflows import PublishPostWorkflow
+from icop.trends.activities import TrendActivities
+from icop.trends.workflows import TrendRunWorkflow
 
 
 def register_articles(registry: WorkerRegistry, activities: ArticleActivities) -> None:
@@ -76,6 +78,25 @@ def register_planning(registry: WorkerRegistry, activities: PlanningActivities) 
             activities.publish_article,
         ],
         source="planning",
+    )
+
+
+def register_trends(registry: WorkerRegistry, activities: TrendActivities) -> None:
+    """The nightly TrendPipeline beside the plan it feeds (``planning``: little CPU but the
+    embed step, which runs in a thread)."""
+    registry.register(
+        TaskQueue.PLANNING,
+        workflows=[TrendRunWorkflow],
+        activities=[
+            activities.start_run,
+            activities.collect,
+            activities.clean,
+            activities.embed,
+            activities.ingest,
+            activities.cluster,
+            activities.finish,
+        ],
+        source="trends",
     )
 
 
@@ -132,6 +153,10 @@ def service_registry(runtime: Runtime) -> WorkerRegistry:
             agents_queue=runtime.temporal.settings.queue_name(TaskQueue.AGENTS),
             posts=TemporalPostScheduler(runtime.temporal),
         ),
+    )
+    register_trends(
+        registry,
+        TrendActivities(sessionmaker, settings, runtime.embedder, runtime.http, runtime.keyring),
     )
     if runtime.syndication is not None:
         register_syndication(

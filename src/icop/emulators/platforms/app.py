@@ -8,6 +8,7 @@ from icop.emulators.platforms.admin import admin_router
 from icop.emulators.platforms.meta_api import graph_router
 from icop.emulators.platforms.state import EmulatorState
 from icop.emulators.platforms.threads_api import threads_router
+from icop.emulators.platforms.trends_api import trends_router
 from icop.emulators.platforms.x_api import x_router
 from icop.gateway.docs import install_offline_docs
 
@@ -16,7 +17,8 @@ def create_app(state: EmulatorState | None = None) -> FastAPI:
     state = state or EmulatorState()
     app = FastAPI(
         title="ICOP platform emulator",
-        description="Facebook Pages, Instagram, Threads and X, as far as ICOP uses them.",
+        description="Facebook Pages, Instagram, Threads and X, as far as ICOP uses them, and "
+        "the trend sources (feeds, hashtag search, Pinterest trends, YouTube most popular).",
         docs_url=None,
         openapi_url="/_emulator/openapi.json",
         redoc_url=None,
@@ -27,6 +29,8 @@ def create_app(state: EmulatorState | None = None) -> FastAPI:
     app.state.emulator = state
     # The admin router first: its fixed paths must win over the APIs' path parameters.
     app.include_router(admin_router(state))
+    # Before the Graph router: its /{version}/{node} catches ig_hashtag_search otherwise.
+    app.include_router(trends_router())
     app.include_router(graph_router(state))
     app.include_router(threads_router(state))
     app.include_router(x_router(state))
