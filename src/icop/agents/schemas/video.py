@@ -129,14 +129,6 @@ class DirectorNotes(OutputModel):
     music: MusicBed = MusicBed.NONE
 
 
-class ReviewInput(InputModel):
-    """One rendered segment as the reviewer sees it: its prompt and what the frames show."""
-
-    visual_prompt: str = Field(max_length=400)
-    scene: str = Field(max_length=600)
-    frames: str = Field(max_length=1000, description="the sampled frames' measurements")
-
-
 class SegmentVerdict(OutputModel):
     """Whether one segment is kept, and why not."""
 
