@@ -36,6 +36,8 @@ from icop.runtime.clients import Runtime
 from icop.syndication.activities import PublishActivities
 from icop.syndication.scheduler import TemporalPostScheduler
 from icop.syndication.workflows import PublishPostWorkflow
+from icop.video.activities import VideoActivities
+from icop.video.workflows import VideoWorkflow
 
 
 def register_articles(registry: WorkerRegistry, activities: ArticleActivities) -> None:
@@ -45,6 +47,18 @@ def register_articles(registry: WorkerRegistry, activities: ArticleActivities) -
         activities=[activities.generate, activities.set_status],
         source="articles",
     )
+
+
+def register_video(registry: WorkerRegistry, activities: VideoActivities) -> None:
+    """The video workflow and its activities on ``images`` (the edit is CPU work like the
+    image pipeline's); segment rendering on ``gpu`` too, for providers that need one."""
+    registry.register(
+        TaskQueue.IMAGES,
+        workflows=[VideoWorkflow],
+        activities=[activities.plan, activities.render_segment, activities.assemble_video],
+        source="video",
+    )
+    registry.register(TaskQueue.GPU, activities=[activities.render_segment], source="video")
 
 
 def register_images(registry: WorkerRegistry, activities: ImageActivities) -> None:

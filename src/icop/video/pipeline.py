@@ -64,6 +64,11 @@ class VideoPlan:
     calls: list[agents.AgentCall] = field(default_factory=list)
 
 
+def max_total(video: VideoFormat, target_seconds: int) -> float:
+    """The timeline's limit: the platform's, and a quarter over the asked length at most."""
+    return min(float(video.max_seconds), target_seconds * 1.25)
+
+
 async def plan_video(
     router: SmartRouter | None,
     *,
@@ -136,7 +141,7 @@ async def plan_video(
     timeline = plan_timeline(
         [scene.narration for scene in ordered_scenes],
         [scene.duration_s for scene in ordered_scenes],
-        max_total_s=min(video.max_seconds, target_seconds * 1.25),
+        max_total_s=max_total(video, target_seconds),
         cuts=[shot.transition is Transition.CUT for shot in ordered_shots],
     )
     kept = len(timeline.scenes)  # trailing scenes may not fit the limit
