@@ -10,9 +10,12 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from temporalio.client import Client
 
+from icop.db.session import unit_of_work
 from icop.images.providers.local import LocalRendererProvider
+from icop.models.video import SegmentStatus, Video, VideoStatus
 from icop.orchestrator.connection import TemporalSettings, connect
 from icop.orchestrator.dev_server import EmbeddedTemporal
 from icop.orchestrator.queues import TaskQueue
@@ -23,7 +26,9 @@ from icop.storage.signing import UrlSigner
 from icop.video.activities import VideoActivities
 from icop.video.jobs import VideoJob, VideoOutcome
 from icop.video.media import probe
+from icop.video.repository import VideoRepository
 from icop.video.workflows import VideoWorkflow
+from tests.helpers import committed_tenant
 from tests.storage.seaweed import free_port_pairs
 from tests.video.test_render import FPS, SIZE, FlakyOnce
 
@@ -41,8 +46,20 @@ async def dev_server(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[
 
 
 async def test_a_refused_segment_is_regenerated_alone_and_costs_are_kept(
-    dev_server: EmbeddedTemporal, tmp_path: Path
+    dev_server: EmbeddedTemporal, tmp_path: Path, app_engine: AsyncEngine
 ) -> None:
+    sessionmaker = async_sessionmaker(app_engine, expire_on_commit=False)
+    tenant_id = await committed_tenant(sessionmaker, "Video")
+    async with unit_of_work(sessionmaker, tenant_id) as session:
+        video = await VideoRepository(session).add(
+            Video(
+                tenant_id=tenant_id,
+                title="Home composting",
+                provider="local",
+                platform="instagram",
+                target_seconds=8,
+            )
+        )
     settings = dataclasses.replace(
         TemporalSettings(home=dev_server.home, port=dev_server.port),
         task_queue_prefix=f"vid{uuid.uuid4().hex[:8]}-",
@@ -58,11 +75,11 @@ async def test_a_refused_segment_is_regenerated_alone_and_costs_are_kept(
     registry = WorkerRegistry()
     register_video(
         registry,
-        VideoActivities({"local": flaky}, store, images=LocalRendererProvider()),  # type: ignore[dict-item]
+        VideoActivities(sessionmaker, {"local": flaky}, store, images=LocalRendererProvider()),  # type: ignore[dict-item]
     )
     job = VideoJob(
-        tenant_id=str(uuid.uuid4()),
-        video_id=str(uuid.uuid4()),
+        tenant_id=str(tenant_id),
+        video_id=str(video.id),
         title="Home composting in a small garden",
         text="Composting turns kitchen scraps into soil that feeds your plants for free.\n"
         "Keep the pile as damp as a wrung-out sponge and turn it every week or two.",
@@ -94,3 +111,12 @@ async def test_a_refused_segment_is_regenerated_alone_and_costs_are_kept(
     assert outcome.key is not None
     facts = probe(await store.get(outcome.key))
     assert (facts.video_codec, facts.audio_codec, facts.width) == ("h264", "aac", SIZE[0])
+    async with unit_of_work(sessionmaker, tenant_id) as session:
+        repository = VideoRepository(session)
+        row = await repository.must_get(video.id)
+        rows = await repository.segments(video.id)
+    assert row.status is VideoStatus.READY and row.storage_key == outcome.key
+    assert row.valid_for == outcome.valid_for and row.duration_s == facts.duration_s
+    assert [(s.index, s.attempts, s.status) for s in rows] == [
+        (s.index, 2 if s.index == 1 else 1, SegmentStatus.OK) for s in rows
+    ]

@@ -63,6 +63,7 @@ from icop.models.syndication import (
 from icop.models.tenant import SubscriptionPlan, Tenant, TenantStatus
 from icop.models.usage import UsageCounter
 from icop.models.user import Role, User, UserStatus
+from icop.models.video import SegmentStatus, Video, VideoSegment, VideoStatus
 from icop.models.workflow import WorkflowStart
 
 __all__ = [
@@ -122,6 +123,7 @@ __all__ = [
     "RowStatus",
     "RunEvent",
     "RunStatus",
+    "SegmentStatus",
     "SocialAccount",
     "SocialCopy",
     "SubTopic",
@@ -132,6 +134,9 @@ __all__ = [
     "UsageCounter",
     "User",
     "UserStatus",
+    "Video",
+    "VideoSegment",
+    "VideoStatus",
     "WebPublication",
     "WorkflowStart",
 ]

@@ -55,7 +55,12 @@ def register_video(registry: WorkerRegistry, activities: VideoActivities) -> Non
     registry.register(
         TaskQueue.IMAGES,
         workflows=[VideoWorkflow],
-        activities=[activities.plan, activities.render_segment, activities.assemble_video],
+        activities=[
+            activities.plan,
+            activities.render_segment,
+            activities.assemble_video,
+            activities.fail,
+        ],
         source="video",
     )
     registry.register(TaskQueue.GPU, activities=[activities.render_segment], source="video")

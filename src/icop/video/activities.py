@@ -4,17 +4,21 @@ Segments and the finished video live in the object store; only keys cross Tempor
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import Mapping
 from uuid import UUID
 
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 from temporalio.exceptions import ApplicationError, ApplicationErrorCategory
 
+from icop.db.session import unit_of_work
 from icop.embeddings.base import Embedder
 from icop.images.providers.base import ImageProvider, ImageProviderError
 from icop.images.render import BrandKit
 from icop.llm.smart_router import SmartRouter
+from icop.models.video import SegmentStatus, VideoStatus
 from icop.storage.base import ObjectStore
 from icop.video import plan_document
 from icop.video.compose import assemble
@@ -30,6 +34,7 @@ from icop.video.pipeline import (
     still_for,
 )
 from icop.video.providers.base import VideoProvider
+from icop.video.repository import VideoRepository
 from icop.video.review import valid_for
 
 logger = logging.getLogger(__name__)
@@ -43,6 +48,7 @@ def video_format(job: VideoJob) -> VideoFormat:
 class VideoActivities:
     def __init__(
         self,
+        sessionmaker: async_sessionmaker[AsyncSession],
         providers: Mapping[str, VideoProvider],
         store: ObjectStore,
         *,
@@ -51,6 +57,7 @@ class VideoActivities:
         embedder: Embedder | None = None,
         brand: BrandKit | None = None,
     ) -> None:
+        self.sessionmaker = sessionmaker
         self.providers = providers
         self.store = store
         self.router = router
@@ -72,7 +79,16 @@ class VideoActivities:
             embedder=self.embedder,
             tenant_id=UUID(job.tenant_id),
         )
-        return plan_document.dump(plan, max_total(video, job.target_seconds))
+        document = plan_document.dump(plan, max_total(video, job.target_seconds))
+        async with unit_of_work(self.sessionmaker, UUID(job.tenant_id)) as session:
+            found = await VideoRepository(session).planned(
+                UUID(job.video_id), UUID(job.tenant_id), json.loads(document), len(plan.scenes)
+            )
+        if not found:
+            raise ApplicationError(
+                f"video {job.video_id} does not exist", type="VideoNotFound", non_retryable=True
+            )
+        return document
 
     @activity.defn(name="video.render_segment")
     async def render_segment(self, call: SegmentCall) -> StoredSegment:
@@ -108,6 +124,18 @@ class VideoActivities:
             ) from None
         verdict = await asyncio.to_thread(check_segment, call.index, plan, video, rendered.data)
         stored = await self.store.put(UUID(job.tenant_id), rendered.data, MP4)
+        async with unit_of_work(self.sessionmaker, UUID(job.tenant_id)) as session:
+            await VideoRepository(session).record_segment(
+                UUID(job.video_id),
+                call.index,
+                attempt=call.attempt,
+                status=SegmentStatus.OK if verdict.ok else SegmentStatus.REFUSED,
+                provider=rendered.provider,
+                model=rendered.model,
+                storage_key=stored.key,
+                cost_usd=rendered.cost_usd,
+                reasons=list(verdict.reasons),
+            )
         return StoredSegment(
             index=call.index,
             attempt=call.attempt,
@@ -119,6 +147,13 @@ class VideoActivities:
             reasons=list(verdict.reasons),
         )
 
+    @activity.defn(name="video.fail")
+    async def fail(self, job: VideoJob, error: str) -> None:
+        async with unit_of_work(self.sessionmaker, UUID(job.tenant_id)) as session:
+            await VideoRepository(session).finish(
+                UUID(job.video_id), status=VideoStatus.FAILED, error=error[:2000]
+            )
+
     @activity.defn(name="video.assemble")
     async def assemble_video(self, job: VideoJob, plan: str, keys: list[str]) -> VideoOutcome:
         loaded = plan_document.load(plan)
@@ -128,6 +163,21 @@ class VideoActivities:
         )
         stored = await self.store.put(UUID(job.tenant_id), data, MP4)
         facts = probe(data)
+        async with unit_of_work(self.sessionmaker, UUID(job.tenant_id)) as session:
+            repository = VideoRepository(session)
+            cost = sum(
+                segment.cost_usd for segment in await repository.segments(UUID(job.video_id))
+            )
+            await repository.finish(
+                UUID(job.video_id),
+                status=VideoStatus.READY,
+                storage_key=stored.key,
+                url=stored.url,
+                duration_s=facts.duration_s,
+                valid_for=valid_for(facts),
+                cost_usd=cost,
+                error=None,
+            )
         return VideoOutcome(
             video_id=job.video_id,
             key=stored.key,

@@ -15,6 +15,7 @@ from datetime import timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from icop.video.activities import VideoActivities
@@ -48,21 +49,39 @@ class VideoWorkflow:
 
     @workflow.run
     async def run(self, job: VideoJob) -> VideoOutcome:
-        plan = await workflow.execute_activity_method(
-            VideoActivities.plan, job, start_to_close_timeout=PLAN_TIMEOUT, retry_policy=RETRY
-        )
-        count = len(_scenes(plan))
-        finals = await asyncio.gather(*(self._segment(job, plan, i) for i in range(count)))
-        outcome = await workflow.execute_activity_method(
-            VideoActivities.assemble_video,
-            args=[job, plan, [segment.key for segment in finals]],
-            start_to_close_timeout=ASSEMBLE_TIMEOUT,
-            retry_policy=RETRY,
-        )
-        every = [s for index in sorted(self._segments) for s in self._segments[index]]
-        outcome.segments = every
-        outcome.cost_usd = round(sum(s.cost_usd for s in every), 4)
+        try:
+            plan = await workflow.execute_activity_method(
+                VideoActivities.plan, job, start_to_close_timeout=PLAN_TIMEOUT, retry_policy=RETRY
+            )
+            count = len(_scenes(plan))
+            finals = await asyncio.gather(*(self._segment(job, plan, i) for i in range(count)))
+            outcome = await workflow.execute_activity_method(
+                VideoActivities.assemble_video,
+                args=[job, plan, [segment.key for segment in finals]],
+                start_to_close_timeout=ASSEMBLE_TIMEOUT,
+                retry_policy=RETRY,
+            )
+        except ActivityError as error:
+            cause = error.cause
+            detail = cause.message if isinstance(cause, ApplicationError) else str(cause or error)
+            await workflow.execute_activity_method(
+                VideoActivities.fail,
+                args=[job, detail],
+                start_to_close_timeout=timedelta(seconds=30),
+                retry_policy=RETRY,
+            )
+            return VideoOutcome(
+                job.video_id, None, None, 0.0, self._all(), [], self._cost(), detail
+            )
+        outcome.segments = self._all()
+        outcome.cost_usd = self._cost()
         return outcome
+
+    def _all(self) -> list[StoredSegment]:
+        return [s for index in sorted(self._segments) for s in self._segments[index]]
+
+    def _cost(self) -> float:
+        return round(sum(s.cost_usd for s in self._all()), 4)
 
     async def _segment(self, job: VideoJob, plan: str, index: int) -> StoredSegment:
         attempts = self._segments.setdefault(index, [])
