@@ -88,7 +88,6 @@ async def test_a_refused_segment_is_regenerated_alone_and_costs_are_kept(
         height=SIZE[1],
         fps=FPS,
         seed=1,
-        gpu_task_queue=settings.queue_name(TaskQueue.GPU),
     )
     async with running_workers(
         client, [TaskQueue.IMAGES, TaskQueue.GPU], registry, settings=settings

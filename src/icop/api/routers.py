@@ -27,6 +27,7 @@ from icop.syndication.article_links_router import router as post_links_router
 from icop.syndication.router import accounts_router, posts_router
 from icop.tenants.router import router as tenants_router
 from icop.users.router import router as users_router
+from icop.video.router import router as videos_router
 
 API_PREFIX = "/api/v1"
 DOMAIN_ROUTERS = (
@@ -53,6 +54,7 @@ DOMAIN_ROUTERS = (
     accounts_router,
     posts_router,
     post_links_router,
+    videos_router,
 )
 
 

@@ -37,6 +37,7 @@ from icop.syndication.activities import PublishActivities
 from icop.syndication.scheduler import TemporalPostScheduler
 from icop.syndication.workflows import PublishPostWorkflow
 from icop.video.activities import VideoActivities
+from icop.video.providers.local import LocalVideoProvider
 from icop.video.workflows import VideoWorkflow
 
 
@@ -136,6 +137,18 @@ def service_registry(runtime: Runtime) -> WorkerRegistry:
     register_images(
         registry,
         ImageActivities(sessionmaker, runtime.images.providers, runtime.object_store),
+    )
+    register_video(
+        registry,
+        VideoActivities(
+            sessionmaker,
+            # The embedded default; Veo and AnimateDiff need settings not wired yet (docs/video.md).
+            {"local": LocalVideoProvider()},
+            runtime.object_store,
+            router=runtime.llm,
+            images=runtime.images.providers.get("local"),
+            embedder=runtime.embedder,
+        ),
     )
     register_planning(
         registry,

@@ -23,7 +23,6 @@ class VideoJob:
     fps: int = 30
     seed: int = 1
     max_attempts: int = 3
-    gpu_task_queue: str = "gpu"
 
 
 @dataclass

@@ -18,6 +18,7 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
+    from icop.orchestrator.queues import TaskQueue
     from icop.video.activities import VideoActivities
     from icop.video.jobs import SegmentCall, StoredSegment, VideoJob, VideoOutcome
 
@@ -89,7 +90,7 @@ class VideoWorkflow:
             stored = await workflow.execute_activity_method(
                 VideoActivities.render_segment,
                 SegmentCall(job=job, plan=plan, index=index, attempt=attempt),
-                task_queue=job.gpu_task_queue if job.gpu_provider else None,
+                task_queue=_gpu_queue() if job.gpu_provider else None,
                 start_to_close_timeout=SEGMENT_TIMEOUT,
                 retry_policy=RETRY,
             )
@@ -97,6 +98,13 @@ class VideoWorkflow:
             if stored.ok:
                 return stored
         return attempts[-1]
+
+
+def _gpu_queue() -> str:
+    """The ``gpu`` queue under the same prefix as the queue this workflow runs on
+    (``TemporalSettings.queue_name``): the request that started it need not know Temporal."""
+    own = workflow.info().task_queue
+    return own.removesuffix(TaskQueue.IMAGES.value) + TaskQueue.GPU.value
 
 
 def _scenes(plan: str) -> list[object]:
