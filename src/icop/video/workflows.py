@@ -4,8 +4,11 @@ Plan once; then every segment concurrently, each in its own loop: render (Tempor
 provider's transient failures with backoff; a segment whose provider needs a GPU runs on the
 ``gpu`` queue), review, and when the reviewer refuses it, regenerate *that segment alone* with
 a new seed, up to ``job.max_attempts``. Every attempt's cost is kept per segment. Then the
-edit. A segment still refused after its last attempt is used anyway and reported: a video
-with one weak shot beats none."""
+edit. A segment still refused after its last attempt is used anyway and reported: a video with
+one weak shot beats none.
+
+Activities are called by name (``video.*``, ``activities.py``), so this module, which the
+service imports to start the workflow, does not import the encoder."""
 
 from __future__ import annotations
 
@@ -19,7 +22,6 @@ from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from icop.orchestrator.queues import TaskQueue
-    from icop.video.activities import VideoActivities
     from icop.video.jobs import SegmentCall, StoredSegment, VideoJob, VideoOutcome
 
 PLAN_TIMEOUT = timedelta(minutes=10)
@@ -51,22 +53,27 @@ class VideoWorkflow:
     @workflow.run
     async def run(self, job: VideoJob) -> VideoOutcome:
         try:
-            plan = await workflow.execute_activity_method(
-                VideoActivities.plan, job, start_to_close_timeout=PLAN_TIMEOUT, retry_policy=RETRY
+            plan: str = await workflow.execute_activity(
+                "video.plan",
+                job,
+                result_type=str,
+                start_to_close_timeout=PLAN_TIMEOUT,
+                retry_policy=RETRY,
             )
             count = len(_scenes(plan))
             finals = await asyncio.gather(*(self._segment(job, plan, i) for i in range(count)))
-            outcome = await workflow.execute_activity_method(
-                VideoActivities.assemble_video,
+            outcome: VideoOutcome = await workflow.execute_activity(
+                "video.assemble",
                 args=[job, plan, [segment.key for segment in finals]],
+                result_type=VideoOutcome,
                 start_to_close_timeout=ASSEMBLE_TIMEOUT,
                 retry_policy=RETRY,
             )
         except ActivityError as error:
             cause = error.cause
             detail = cause.message if isinstance(cause, ApplicationError) else str(cause or error)
-            await workflow.execute_activity_method(
-                VideoActivities.fail,
+            await workflow.execute_activity(
+                "video.fail",
                 args=[job, detail],
                 start_to_close_timeout=timedelta(seconds=30),
                 retry_policy=RETRY,
@@ -87,9 +94,10 @@ class VideoWorkflow:
     async def _segment(self, job: VideoJob, plan: str, index: int) -> StoredSegment:
         attempts = self._segments.setdefault(index, [])
         for attempt in range(1, job.max_attempts + 1):
-            stored = await workflow.execute_activity_method(
-                VideoActivities.render_segment,
+            stored: StoredSegment = await workflow.execute_activity(
+                "video.render_segment",
                 SegmentCall(job=job, plan=plan, index=index, attempt=attempt),
+                result_type=StoredSegment,
                 task_queue=_gpu_queue() if job.gpu_provider else None,
                 start_to_close_timeout=SEGMENT_TIMEOUT,
                 retry_policy=RETRY,
