@@ -15,6 +15,7 @@ from temporalio.exceptions import ApplicationError, ApplicationErrorCategory
 
 from icop.db.session import unit_of_work
 from icop.embeddings.base import Embedder
+from icop.images.branding import load_brand_kit
 from icop.images.providers.base import ImageProvider, ImageProviderError
 from icop.images.render import BrandKit
 from icop.llm.smart_router import SmartRouter
@@ -65,6 +66,10 @@ class VideoActivities:
         self.embedder = embedder
         self.brand = brand or BrandKit()
 
+    async def _brand(self, job: VideoJob) -> BrandKit:
+        """The job's kit with the logo fetched here (the worker's fonts, the store's logo)."""
+        return await load_brand_kit(job.brand, self.store) if job.brand else self.brand
+
     @activity.defn(name="video.plan")
     async def plan(self, job: VideoJob) -> str:
         video = video_format(job)
@@ -73,7 +78,7 @@ class VideoActivities:
             title=job.title,
             text=job.text,
             language=job.language,
-            brand=self.brand,
+            brand=await self._brand(job),
             target_seconds=job.target_seconds,
             video=video,
             embedder=self.embedder,
@@ -107,12 +112,13 @@ class VideoActivities:
         plan = plan_document.load(call.plan)
         video = video_format(job)
         seed = job.seed + call.index + 1000 * call.attempt
+        brand = await self._brand(job)
         still = (
-            await still_for(call.index, plan, self.images, self.brand, video, job.seed + call.index)
+            await still_for(call.index, plan, self.images, brand, video, job.seed + call.index)
             if provider.needs_still
             else None
         )
-        request = segment_request(call.index, plan, video, self.brand, still, seed)
+        request = segment_request(call.index, plan, video, brand, still, seed)
         try:
             rendered = await provider.render(request)
         except ImageProviderError as error:
@@ -159,7 +165,7 @@ class VideoActivities:
         loaded = plan_document.load(plan)
         segments = [await self.store.get(key) for key in keys]
         data = await asyncio.to_thread(
-            assemble, segments, edit_spec(loaded, video_format(job), self.brand)
+            assemble, segments, edit_spec(loaded, video_format(job), await self._brand(job))
         )
         stored = await self.store.put(UUID(job.tenant_id), data, MP4)
         facts = probe(data)

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from icop.brand.palette import BrandSpec
+
 
 @dataclass
 class VideoJob:
@@ -23,6 +25,8 @@ class VideoJob:
     fps: int = 30
     seed: int = 1
     max_attempts: int = 3
+    brand: BrandSpec | None = None
+    """The tenant's brand kit when the video was asked for (None: the default kit)."""
 
 
 @dataclass

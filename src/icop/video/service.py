@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from icop.articles.repository import ArticleRepository
 from icop.auth.principal import Principal
+from icop.brand import kit as brand_kits
 from icop.errors import Conflict
 from icop.models.video import Video, VideoSegment
 from icop.orchestrator.connection import LazyClient
@@ -50,6 +51,7 @@ async def create(
     workflow_id = f"video-{video.id}"
     await repository.update(video.id, workflow_id=workflow_id)
     await session.refresh(video)
+    brand = await brand_kits.spec_for(session, principal.tenant_id)
     job = VideoJob(
         tenant_id=str(video.tenant_id),
         video_id=str(video.id),
@@ -60,6 +62,7 @@ async def create(
         gpu_provider=body.provider in GPU_PROVIDERS,
         platform=body.platform,
         target_seconds=body.target_seconds,
+        brand=brand,
     )
     await start_after_commit(
         session,
