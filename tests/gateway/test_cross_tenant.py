@@ -118,6 +118,17 @@ async def _design(client: ApiClient, owner: Account) -> str:
     return str(response.json()["id"])
 
 
+async def _video(client: ApiClient, owner: Account) -> str:
+    # Without Temporal here the start waits in workflow_starts (the sweeper's): the row exists.
+    response = await client.post(
+        "/api/v1/videos",
+        headers=owner.headers,
+        json={"brief": {"title": "Matrix", "text": "A short brief for the matrix video."}},
+    )
+    assert response.status_code == 202, response.text
+    return str(response.json()["id"])
+
+
 async def _media_tenant(client: ApiClient, owner: Account) -> str:
     return str(owner.tenant_id)
 
@@ -315,6 +326,7 @@ FACTORIES: dict[str, Factory] = {
     "invitation_id": _invitation,
     "image_id": _image,
     "design_id": _design,
+    "video_id": _video,
     "tenant": _media_tenant,
     "object_name": _media_object,
     "document_id": _knowledge_document,

@@ -17,6 +17,7 @@ from icop.planning.workflows import PipelineRunWorkflow
 from icop.runtime.clients import Runtime, pool_size
 from icop.runtime.workers import candidate_pool, service_registry
 from icop.syndication.workflows import PublishPostWorkflow
+from icop.video.workflows import VideoWorkflow
 from tests.helpers import fake_providers
 
 
@@ -36,6 +37,7 @@ async def test_every_queue_serves_its_services_over_one_runtime(
             assert PingWorkflow in registry.workflows(queue)
         assert ArticleWorkflow in registry.workflows(TaskQueue.AGENTS)
         assert ImageGenerationWorkflow in registry.workflows(TaskQueue.IMAGES)
+        assert VideoWorkflow in registry.workflows(TaskQueue.IMAGES)
         assert registry.workflows(TaskQueue.GPU) == [PingWorkflow]
         assert PipelineRunWorkflow in registry.workflows(TaskQueue.PLANNING)
         assert PublishPostWorkflow in registry.workflows(TaskQueue.SYNDICATION)
@@ -44,9 +46,17 @@ async def test_every_queue_serves_its_services_over_one_runtime(
             "images.mark_running",
             "images.record_outcome",
             "ping",
+            "video.assemble",
+            "video.fail",
+            "video.plan",
+            "video.render_segment",
         ]
-        # The provider call alone goes to the GPU queue, whose worker runs one job at a time.
-        assert _names(registry.activities(TaskQueue.GPU)) == ["images.generate", "ping"]
+        # The provider calls alone go to the GPU queue, whose worker runs one job at a time.
+        assert _names(registry.activities(TaskQueue.GPU)) == [
+            "images.generate",
+            "ping",
+            "video.render_segment",
+        ]
         assert QUEUE_DEFAULTS[TaskQueue.GPU].max_concurrent_activities == 1
         assert "planning.publish_article" in _names(registry.activities(TaskQueue.PLANNING))
         assert _names(registry.activities(TaskQueue.SYNDICATION)) == [

@@ -194,6 +194,72 @@ def _route(task: str) -> str:
     )
 
 
+VIDEO_AGENTS: tuple[tuple[str, str, TaskKind | None, str, str], ...] = (
+    (
+        "ScenePlanner",
+        "the article or brief → scenes",
+        TaskKind.VIDEO_SCENES,
+        "ScenePlannerInput",
+        "ScenePlan",
+    ),
+    ("Storyboard", "one scene → its shot", TaskKind.VIDEO_STORYBOARD, "StoryboardInput", "Shot"),
+    (
+        "VideoDirector",
+        "the edit's order, title card, captions, music bed",
+        TaskKind.VIDEO_DIRECT,
+        "DirectorInput",
+        "DirectorNotes",
+    ),
+    (
+        "Reviewer",
+        "each segment against its shot, the whole against the platform",
+        None,
+        "Shot",
+        "VideoReview",
+    ),
+)
+
+
+def _video(seen: dict[str, dict[str, Any]], documented: set[str]) -> list[str]:
+    out = [
+        "## Video",
+        "",
+        "Outside the article graph: the video pipeline (`icop.video`, issue #18, docs/video.md). "
+        "Each model call has a deterministic answer when no model gives a usable one; the "
+        "timing is computed (`icop.video.timing`: transitions on narration boundaries, the "
+        "total within the platform's limit). The Reviewer makes no model call: it measures "
+        "sampled frames, checks the prompt criteria and compares each prompt with its scene "
+        "through the bundled embedding model.",
+        "",
+        "| agent | does | task kind (default route) | input | output |",
+        "|---|---|---|---|---|",
+    ]
+    for name, does, task, given, answer in VIDEO_AGENTS:
+        route = f"`{task.value}` ({_route(task.value)})" if task else "— (code and embeddings)"
+        out.append(
+            f"| {name} | {does} | {route} | [{given}](#{given.lower()}) | "
+            f"[{answer}](#{answer.lower()}) |"
+        )
+    out += ["", "Prompt criteria (enforced by the Reviewer before a provider is paid):", ""]
+    out += [f"- `{key}`: {text}" for key, text in schemas.PROMPT_CRITERIA.items()]
+    out.append("")
+    for model in (
+        schemas.ScenePlannerInput,
+        schemas.ScenePlan,
+        schemas.PlannedScene,
+        schemas.StoryboardInput,
+        schemas.Shot,
+        schemas.DirectorInput,
+        schemas.DirectorNotes,
+        schemas.VideoReview,
+        schemas.SegmentVerdict,
+    ):
+        if model.__name__ not in documented:
+            documented.add(model.__name__)
+            out += _model(model, seen)
+    return out
+
+
 def render(roles: RoleBook | None = None) -> str:
     roles = roles or default_roles()
     seen: dict[str, dict[str, Any]] = {}
@@ -261,6 +327,7 @@ def render(roles: RoleBook | None = None) -> str:
     for model in (schemas.EditorCommandInput, schemas.EditorAnswer):
         documented.add(model.__name__)
         out += _model(model, seen)
+    out += _video(seen, documented)
     out += [
         "## Envelope",
         "",

@@ -28,6 +28,7 @@ from icop.syndication.router import accounts_router, posts_router
 from icop.tenants.router import router as tenants_router
 from icop.trends.router import router as trends_router
 from icop.users.router import router as users_router
+from icop.video.router import router as videos_router
 
 API_PREFIX = "/api/v1"
 DOMAIN_ROUTERS = (
@@ -55,6 +56,7 @@ DOMAIN_ROUTERS = (
     accounts_router,
     posts_router,
     post_links_router,
+    videos_router,
 )
 
 

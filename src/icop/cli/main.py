@@ -58,6 +58,11 @@ class _Commands(LazyGroup):
             "Research, write (three writers), edit, illustrate and format one article.",
         ),
         LazyCommand(
+            "video",
+            "icop.cli.video:video",
+            "Make a short vertical video (1080x1920, H.264/AAC) from an article.",
+        ),
+        LazyCommand(
             "emulator",
             "icop.cli.emulator:emulator",
             "Serve emulated Facebook Pages, Instagram, Threads and X APIs for offline publishing.",

@@ -27,6 +27,9 @@ class TaskKind(StrEnum):
     EDITOR_COMMAND = "editor.command"
     SOCIAL_COPY = "social.copy"
     CHAT = "chat"
+    VIDEO_SCENES = "video.scenes"
+    VIDEO_STORYBOARD = "video.storyboard"
+    VIDEO_DIRECT = "video.direct"
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +109,14 @@ TASKS: dict[TaskKind, TaskSpec] = {
             500,
         ),
         _spec(TaskKind.CHAT, {"prompt"}, 4000, 512, structured=False),
+        _spec(
+            TaskKind.VIDEO_SCENES,
+            {"title", "text", "language", "target_seconds", "max_scenes"},
+            3000,
+            900,
+        ),
+        _spec(TaskKind.VIDEO_STORYBOARD, {"title", "scene", "brand"}, 1000, 400),
+        _spec(TaskKind.VIDEO_DIRECT, {"scenes", "platform", "max_seconds"}, 1500, 200),
     )
 }
 

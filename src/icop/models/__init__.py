@@ -72,6 +72,7 @@ from icop.models.trend import (
 )
 from icop.models.usage import UsageCounter
 from icop.models.user import Role, User, UserStatus
+from icop.models.video import SegmentStatus, Video, VideoSegment, VideoStatus
 from icop.models.workflow import WorkflowStart
 
 __all__ = [
@@ -131,6 +132,7 @@ __all__ = [
     "RowStatus",
     "RunEvent",
     "RunStatus",
+    "SegmentStatus",
     "SocialAccount",
     "SocialCopy",
     "SubTopic",
@@ -148,6 +150,9 @@ __all__ = [
     "UsageCounter",
     "User",
     "UserStatus",
+    "Video",
+    "VideoSegment",
+    "VideoStatus",
     "WebPublication",
     "WorkflowStart",
 ]

@@ -38,6 +38,9 @@ from icop.syndication.scheduler import TemporalPostScheduler
 from icop.syndication.workflows import PublishPostWorkflow
 from icop.trends.activities import TrendActivities
 from icop.trends.workflows import TrendRunWorkflow
+from icop.video.activities import VideoActivities
+from icop.video.providers.local import LocalVideoProvider
+from icop.video.workflows import VideoWorkflow
 
 
 def register_articles(registry: WorkerRegistry, activities: ArticleActivities) -> None:
@@ -47,6 +50,23 @@ def register_articles(registry: WorkerRegistry, activities: ArticleActivities) -
         activities=[activities.generate, activities.set_status],
         source="articles",
     )
+
+
+def register_video(registry: WorkerRegistry, activities: VideoActivities) -> None:
+    """The video workflow and its activities on ``images`` (the edit is CPU work like the
+    image pipeline's); segment rendering on ``gpu`` too, for providers that need one."""
+    registry.register(
+        TaskQueue.IMAGES,
+        workflows=[VideoWorkflow],
+        activities=[
+            activities.plan,
+            activities.render_segment,
+            activities.assemble_video,
+            activities.fail,
+        ],
+        source="video",
+    )
+    registry.register(TaskQueue.GPU, activities=[activities.render_segment], source="video")
 
 
 def register_images(registry: WorkerRegistry, activities: ImageActivities) -> None:
@@ -138,6 +158,18 @@ def service_registry(runtime: Runtime) -> WorkerRegistry:
     register_images(
         registry,
         ImageActivities(sessionmaker, runtime.images.providers, runtime.object_store),
+    )
+    register_video(
+        registry,
+        VideoActivities(
+            sessionmaker,
+            # The embedded default; Veo and AnimateDiff need settings not wired yet (docs/video.md).
+            {"local": LocalVideoProvider()},
+            runtime.object_store,
+            router=runtime.llm,
+            images=runtime.images.providers.get("local"),
+            embedder=runtime.embedder,
+        ),
     )
     register_planning(
         registry,

@@ -1,0 +1,124 @@
+"""``icop video ARTICLE_ID``: a short vertical video from an article, through the durable video
+workflow, with per-segment progress.
+
+Like ``icop article``, it starts (or reuses) the embedded services and, with ``--wait``, serves
+the image and GPU queues itself while it waits. The video belongs to the local workspace tenant
+unless ``--tenant`` names one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from uuid import UUID
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from icop.cli.common import console, fail, settings
+from icop.cli.workspace import workspace
+from icop.config import Settings
+from icop.db.session import unit_of_work
+from icop.errors import ICOPError
+from icop.models.video import SegmentStatus, VideoStatus
+from icop.orchestrator.connection import LazyClient
+from icop.orchestrator.queues import TaskQueue
+from icop.orchestrator.worker import running_workers
+from icop.runtime.clients import Runtime
+from icop.runtime.services import start_services, temporal_settings
+from icop.runtime.workers import service_registry
+from icop.video import service
+from icop.video.repository import VideoRepository
+from icop.video.schemas import VideoCreate
+
+
+def video(
+    article_id: UUID = typer.Argument(..., help="The article to make a video of."),
+    platform: str = typer.Option("instagram", help="instagram, facebook, threads or x."),
+    seconds: int = typer.Option(30, min=10, max=90, help="Target length in seconds."),
+    tenant: UUID | None = typer.Option(None, help="Tenant id (default: the local workspace)."),
+    wait: bool = typer.Option(False, "--wait", help="Wait and show progress until it is done."),
+) -> None:
+    """Make a short vertical video (1080x1920, H.264/AAC) from an article."""
+    current = settings()
+    try:
+        body = VideoCreate.model_validate(
+            {"article_id": article_id, "platform": platform, "target_seconds": seconds}
+        )
+    except ValueError as error:
+        raise fail(str(error).splitlines()[-1]) from None
+    with console.status("starting PostgreSQL, Temporal and the local model …"):
+        start_services(current, llm=True)
+    try:
+        status = asyncio.run(_run(current, body, tenant, wait))
+    except ICOPError as error:
+        raise fail(error.detail) from None
+    # The Temporal SDK's threads can abort interpreter finalisation (sdk-python#300).
+    sys.stdout.flush()
+    os._exit(1 if status is VideoStatus.FAILED else 0)
+
+
+async def _run(
+    current: Settings, body: VideoCreate, tenant: UUID | None, wait: bool
+) -> VideoStatus:
+    queues = [TaskQueue.IMAGES, TaskQueue.GPU]
+    runtime = Runtime.from_settings(current, queues=queues)
+    runtime.temporal = temporal = LazyClient(temporal_settings(current))
+    sessionmaker = runtime.sessionmaker
+    try:
+        principal = await workspace(current, sessionmaker, tenant)
+        async with unit_of_work(sessionmaker, principal.tenant_id) as session:
+            created = await service.create(session, principal, body, temporal)
+        console.print(f"video {created.id} accepted (workflow {created.workflow_id})")
+        if not wait:
+            console.print("follow it with GET /api/v1/videos/{id}, or pass --wait")
+            return created.status
+        async with running_workers(
+            await temporal(), queues, service_registry(runtime), settings=temporal.settings
+        ):
+            status = await _follow(sessionmaker, principal.tenant_id, created.id)
+        async with unit_of_work(sessionmaker, principal.tenant_id) as session:
+            row = await VideoRepository(session).must_get(created.id)
+        if status is VideoStatus.READY:
+            console.print(
+                f"[bold green]ready[/]: {row.duration_s:.1f} s, valid for "
+                f"{', '.join(row.valid_for) or 'no platform'}; {row.url}"
+            )
+        else:
+            console.print(f"[bold red]{status}[/]: {row.error or ''}")
+        return status
+    finally:
+        await runtime.aclose()
+
+
+async def _follow(
+    sessionmaker: async_sessionmaker[AsyncSession], tenant_id: UUID, video_id: UUID
+) -> VideoStatus:
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console) as progress:
+        task = progress.add_task("planning", total=None)
+        while True:
+            async with unit_of_work(sessionmaker, tenant_id) as session:
+                repository = VideoRepository(session)
+                row = await repository.must_get(video_id)
+                segments = await repository.segments(video_id)
+            if segments:
+                done = sum(1 for s in segments if s.status is SegmentStatus.OK)
+                retried = sum(max(0, s.attempts - 1) for s in segments)
+                note = f" ({retried} regenerated)" if retried else ""
+                progress.update(
+                    task,
+                    total=len(segments),
+                    completed=done,
+                    description=f"segments{note}" if done < len(segments) else "editing",
+                )
+            if row.status in (VideoStatus.READY, VideoStatus.FAILED):
+                return row.status
+            await asyncio.sleep(1.0)

@@ -1,0 +1,341 @@
+"""The video pipeline's steps as plain functions: planning (the agents and the timeline),
+stills, one segment, the review, the edit. The Temporal workflow (``workflows.py``) runs them
+as activities; ``make_video`` runs them in one process (the benchmark, and tests)."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from uuid import UUID
+
+from PIL import Image
+
+from icop.agents.schemas.video import (
+    CaptionStyle,
+    DirectorNotes,
+    PlannedScene,
+    ScenePurpose,
+    Shot,
+    Transition,
+    VideoReview,
+)
+from icop.embeddings.base import Embedder
+from icop.images.presets import Preset
+from icop.images.providers.base import GenerationRequest, ImageProvider, ImageProviderError
+from icop.images.render import BrandKit
+from icop.llm.smart_router import SmartRouter
+from icop.video import agents
+from icop.video.cards import caption_overlay, end_card, title_card
+from icop.video.compose import EditSpec, assemble
+from icop.video.media import probe
+from icop.video.providers.base import RenderedSegment, SegmentRequest, VideoProvider
+from icop.video.review import (
+    FrameStats,
+    on_topic,
+    prompt_failures,
+    review_segment,
+    review_whole,
+    sample_frames,
+)
+from icop.video.timing import Timeline, plan_timeline
+
+MAX_ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class VideoFormat:
+    width: int = 1080
+    height: int = 1920
+    fps: int = 30
+    platform: str = "instagram"
+    max_seconds: int = 90
+
+
+@dataclass
+class VideoPlan:
+    title: str
+    scenes: list[PlannedScene]
+    shots: list[Shot]
+    notes: DirectorNotes
+    timeline: Timeline
+    calls: list[agents.AgentCall] = field(default_factory=list)
+
+
+def max_total(video: VideoFormat, target_seconds: int) -> float:
+    """The timeline's limit: the platform's, and a quarter over the asked length at most."""
+    return min(float(video.max_seconds), target_seconds * 1.25)
+
+
+async def plan_video(
+    router: SmartRouter | None,
+    *,
+    title: str,
+    text: str,
+    language: str,
+    brand: BrandKit,
+    target_seconds: int,
+    video: VideoFormat,
+    embedder: Embedder | None = None,
+    tenant_id: UUID | None = None,
+) -> VideoPlan:
+    """ScenePlanner → Storyboard (the scenes in parallel) → VideoDirector → the timeline, with
+    each shot's prompt held to the prompt criteria before anything is rendered."""
+    plan, planned = await agents.plan_scenes(
+        router,
+        title=title,
+        text=text,
+        language=language,
+        target_seconds=target_seconds,
+        tenant_id=tenant_id,
+    )
+    scenes = plan.scenes
+    subject = title if agents._ascii(title) else "the article's subject"
+    boards = await asyncio.gather(
+        *(
+            agents.storyboard(
+                router,
+                scene,
+                index=i,
+                title=title,
+                brand=brand.name,
+                english_subject=subject,
+                tenant_id=tenant_id,
+            )
+            for i, scene in enumerate(scenes)
+        )
+    )
+    shots: list[Shot] = []
+    for index, (shot, _call) in enumerate(boards):
+        similarity = await on_topic(
+            embedder,
+            shot.visual_prompt,
+            f"{scenes[index].on_screen_text}. {scenes[index].narration}",
+        )
+        broken = prompt_failures(shot.visual_prompt) or (
+            similarity is not None and similarity < 0.15
+        )
+        shots.append(
+            shot.model_copy(
+                update={
+                    "visual_prompt": agents.fallback_shot(
+                        scenes[index], index, subject
+                    ).visual_prompt
+                }
+            )
+            if broken
+            else shot
+        )
+    notes, directed = await agents.direct(
+        router,
+        scenes,
+        title=title,
+        platform=video.platform,
+        max_seconds=video.max_seconds,
+        tenant_id=tenant_id,
+    )
+    ordered_scenes = [scenes[i] for i in notes.order]
+    ordered_shots = [shots[i] for i in notes.order]
+    timeline = plan_timeline(
+        [scene.narration for scene in ordered_scenes],
+        [scene.duration_s for scene in ordered_scenes],
+        max_total_s=max_total(video, target_seconds),
+        cuts=[shot.transition is Transition.CUT for shot in ordered_shots],
+    )
+    kept = len(timeline.scenes)  # trailing scenes may not fit the limit
+    return VideoPlan(
+        title=notes.title or title,
+        scenes=ordered_scenes[:kept],
+        shots=ordered_shots[:kept],
+        notes=notes,
+        timeline=timeline,
+        calls=[planned, *(call for _shot, call in boards), directed],
+    )
+
+
+async def still_for(
+    index: int,
+    plan: VideoPlan,
+    images: ImageProvider | None,
+    brand: BrandKit,
+    video: VideoFormat,
+    seed: int,
+) -> bytes | None:
+    """The picture a still-animating provider moves over: the title card for the hook, the
+    end card for the call to action, else the image service's picture for the shot (None when
+    the image provider fails: the segment then animates a title card of the caption)."""
+    scene = plan.scenes[index]
+    size = (video.width, video.height)
+    if scene.purpose is ScenePurpose.HOOK and index == 0:
+        picture = title_card(plan.title, brand, size)
+    elif scene.purpose is ScenePurpose.CALL_TO_ACTION:
+        picture = end_card(scene.on_screen_text, brand, size)
+    elif images is None:
+        return None
+    else:
+        try:
+            generated = await images.generate(
+                GenerationRequest(
+                    prompt=plan.shots[index].visual_prompt,
+                    preset=Preset.PORTRAIT,
+                    seed=seed,
+                    title=scene.on_screen_text,
+                    brand=brand,
+                )
+            )
+        except ImageProviderError:
+            return None
+        if generated.image is not None:
+            picture = generated.image
+        elif generated.data is not None:
+            return generated.data
+        else:
+            return None
+    buffer = io.BytesIO()
+    picture.save(buffer, format="PNG", compress_level=1)
+    return buffer.getvalue()
+
+
+def segment_request(
+    index: int,
+    plan: VideoPlan,
+    video: VideoFormat,
+    brand: BrandKit,
+    still: bytes | None,
+    seed: int,
+) -> SegmentRequest:
+    start, end = plan.timeline.render_window(index)
+    shot = plan.shots[index]
+    return SegmentRequest(
+        prompt=shot.visual_prompt if still is not None else plan.scenes[index].on_screen_text,
+        duration_s=end - start,
+        width=video.width,
+        height=video.height,
+        fps=video.fps,
+        seed=seed,
+        motion=shot.camera_motion,
+        still=still,
+        brand=brand,
+    )
+
+
+def edit_spec(plan: VideoPlan, video: VideoFormat, brand: BrandKit) -> EditSpec:
+    size = (video.width, video.height)
+    style = plan.notes.caption_style
+    captions = tuple(
+        None
+        if style is CaptionStyle.NONE
+        or scene.purpose in (ScenePurpose.HOOK, ScenePurpose.CALL_TO_ACTION)
+        else caption_overlay(scene.narration, brand, size, centre=style is CaptionStyle.CENTRE)
+        for scene in plan.scenes
+    )
+    return EditSpec(
+        width=video.width,
+        height=video.height,
+        fps=video.fps,
+        timeline=plan.timeline,
+        transitions=tuple(shot.transition for shot in plan.shots),
+        captions=captions,
+    )
+
+
+def check_segment(index: int, plan: VideoPlan, video: VideoFormat, data: bytes):  # type: ignore[no-untyped-def]
+    start, end = plan.timeline.render_window(index)
+    stats: FrameStats = sample_frames(data)
+    return review_segment(
+        index,
+        plan.shots[index],
+        stats,
+        expected_frames=round((end - start) * video.fps),
+        similarity=None,
+    )
+
+
+@dataclass
+class MadeVideo:
+    data: bytes
+    plan: VideoPlan
+    review: VideoReview
+    segments: list[RenderedSegment]
+    attempts: list[int]
+    render_s: float
+
+    @property
+    def regenerated(self) -> int:
+        return sum(count - 1 for count in self.attempts)
+
+
+async def make_video(
+    router: SmartRouter | None,
+    provider: VideoProvider,
+    *,
+    title: str,
+    text: str,
+    language: str = "en",
+    brand: BrandKit | None = None,
+    target_seconds: int = 30,
+    video: VideoFormat | None = None,
+    images: ImageProvider | None = None,
+    embedder: Embedder | None = None,
+    seed: int = 1,
+) -> MadeVideo:
+    """The whole pipeline in this process: each segment rendered concurrently, reviewed, and
+    regenerated alone (new seed) up to ``MAX_ATTEMPTS``; then the edit."""
+    brand = brand or BrandKit()
+    video = video or VideoFormat()
+    started = time.perf_counter()
+    plan = await plan_video(
+        router,
+        title=title,
+        text=text,
+        language=language,
+        brand=brand,
+        target_seconds=target_seconds,
+        video=video,
+        embedder=embedder,
+    )
+
+    async def one(index: int) -> tuple[RenderedSegment, int]:
+        still = (
+            await still_for(index, plan, images, brand, video, seed + index)
+            if provider.needs_still
+            else None
+        )
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            request = segment_request(
+                index, plan, video, brand, still, seed + index + 1000 * attempt
+            )
+            rendered = await provider.render(request)
+            verdict = await asyncio.to_thread(check_segment, index, plan, video, rendered.data)
+            if verdict.ok or attempt == MAX_ATTEMPTS:
+                return rendered, attempt
+        raise AssertionError("unreachable")
+
+    results = await asyncio.gather(*(one(i) for i in range(len(plan.scenes))))
+    segments = [rendered for rendered, _ in results]
+    data = await asyncio.to_thread(
+        assemble, [segment.data for segment in segments], edit_spec(plan, video, brand)
+    )
+    verdicts = [
+        await asyncio.to_thread(check_segment, i, plan, video, s.data)
+        for i, s in enumerate(segments)
+    ]
+    review = review_whole(verdicts, probe(data), [video.platform])
+    return MadeVideo(
+        data=data,
+        plan=plan,
+        review=review,
+        segments=segments,
+        attempts=[attempts for _, attempts in results],
+        render_s=time.perf_counter() - started,
+    )
+
+
+def picture_size(data: bytes) -> tuple[int, int]:
+    with Image.open(io.BytesIO(data)) as opened:
+        return opened.size
+
+
+__all__: Sequence[str] = ("MadeVideo", "VideoFormat", "VideoPlan", "make_video", "plan_video")

@@ -1,0 +1,60 @@
+"""The embedded default: a still (from the image service, or a brand card) animated with a Ken
+Burns pan or zoom and encoded as an intermediate H.264 segment. Offline, free, deterministic."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+
+from PIL import Image
+
+from icop.images.providers.base import Progress, ProviderBadOutput
+from icop.video.cards import fit_still, title_card
+from icop.video.media import SEGMENT_CRF, SEGMENT_PRESET, encode
+from icop.video.motion import ken_burns
+from icop.video.providers.base import RenderedSegment, SegmentRequest
+
+MODEL = "ken-burns"
+
+
+class LocalVideoProvider:
+    name = "local"
+    model = MODEL
+    gpu = False
+    needs_still = True
+
+    def configured(self) -> bool:
+        return True
+
+    async def render(
+        self, request: SegmentRequest, progress: Progress | None = None
+    ) -> RenderedSegment:
+        data = await asyncio.to_thread(render_segment, request)
+        if progress:
+            progress("rendered", 1.0)
+        return RenderedSegment(provider=self.name, model=self.model, data=data)
+
+    async def aclose(self) -> None:
+        return None
+
+
+def render_segment(request: SegmentRequest) -> bytes:
+    size = (request.width, request.height)
+    if request.still is None:
+        still = title_card(request.prompt, request.brand, size)
+    else:
+        try:
+            with Image.open(io.BytesIO(request.still)) as opened:
+                still = fit_still(opened, size, request.brand.background)
+        except (OSError, ValueError) as error:
+            raise ProviderBadOutput("local", f"the still cannot be read: {error}") from None
+    frames = max(1, round(request.duration_s * request.fps))
+    return encode(
+        ken_burns(still, size=size, frames=frames, motion=request.motion),
+        width=request.width,
+        height=request.height,
+        fps=request.fps,
+        silent_audio=False,
+        preset=SEGMENT_PRESET,
+        crf=SEGMENT_CRF,
+    )
