@@ -21,6 +21,7 @@ CONTENT_TYPES: dict[str, str] = {
     "image/png": "png",
     "image/webp": "webp",
     "image/gif": "gif",
+    "video/mp4": "mp4",
     "text/markdown": "md",
     "application/json": "json",
 }

@@ -8,6 +8,7 @@ from icop.emulators.platforms.admin import admin_router
 from icop.emulators.platforms.meta_api import graph_router
 from icop.emulators.platforms.state import EmulatorState
 from icop.emulators.platforms.threads_api import threads_router
+from icop.emulators.platforms.video_api import video_router
 from icop.emulators.platforms.x_api import x_router
 from icop.gateway.docs import install_offline_docs
 
@@ -27,6 +28,8 @@ def create_app(state: EmulatorState | None = None) -> FastAPI:
     app.state.emulator = state
     # The admin router first: its fixed paths must win over the APIs' path parameters.
     app.include_router(admin_router(state))
+    # Before the Graph API's generic ``/{node}`` routes (and with the admin view of videos).
+    app.include_router(video_router(state))
     app.include_router(graph_router(state))
     app.include_router(threads_router(state))
     app.include_router(x_router(state))
