@@ -30,7 +30,7 @@ _EXT = "|".join(sorted(EXTENSION_TYPES))
 # A key in any of our URLs: local ``/media/{tenant}/{sha}.{ext}`` and S3 ``{tenant}/{xx}/...``.
 _KEY_IN_URL = re.compile(
     r"(?P<tenant>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/"
-    r"(?:[0-9a-f]{2}/)?(?P<sha>[0-9a-f]{64})\.(?P<ext>[a-z]{3,4})(?:[?#]|$)"
+    r"(?:[0-9a-f]{2}/)?(?P<sha>[0-9a-f]{64})\.(?P<ext>[a-z0-9]{3,4})(?:[?#]|$)"
 )
 KEY_PATTERN = re.compile(
     rf"^(?P<tenant>[0-9a-f]{{8}}-[0-9a-f]{{4}}-[0-9a-f]{{4}}-[0-9a-f]{{4}}-[0-9a-f]{{12}})/"
