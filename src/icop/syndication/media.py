@@ -27,7 +27,6 @@ from PIL import Image
 from icop.images import ImageRejected, to_platform_jpeg
 from icop.models import PostMedia, PostPart
 from icop.platforms import Platform as ImagePlatform
-from icop.platforms import video
 from icop.platforms.validation import PLATFORM_RULES
 from icop.platforms.validation.media import normalize_format
 from icop.storage.base import ObjectNotFound, ObjectStore
@@ -129,6 +128,8 @@ class MediaPreparer:
         by the video pipeline (icop.platforms.video.prepare_for) and stored; its cover frame
         is stored beside it unless the post names one. Every platform gets the URL and the
         bytes: Instagram and X upload the bytes, Facebook and Threads fetch the URL."""
+        # PyAV loads FFmpeg's libraries: only a process that publishes a video pays for that.
+        from icop.platforms import video
         key = key_in_url(item.url, tenant_id)
         if key is None:
             # An external https URL: the platform fetches it; nothing of ours to check.
