@@ -130,6 +130,7 @@ class MediaPreparer:
         bytes: Instagram and X upload the bytes, Facebook and Threads fetch the URL."""
         # PyAV loads FFmpeg's libraries: only a process that publishes a video pays for that.
         from icop.platforms import video
+
         key = key_in_url(item.url, tenant_id)
         if key is None:
             # An external https URL: the platform fetches it; nothing of ours to check.
