@@ -200,3 +200,19 @@ async def test_an_ambiguous_reel_publish_is_found_by_reconciliation_not_posted_a
     )
     [post] = await received(http, emulator, Platform.INSTAGRAM, ig.account_id)
     assert found is not None and found.platform_post_id == post["id"]
+
+
+async def test_an_external_video_url_goes_to_instagram_as_video_url(
+    clients: Mapping[Platform, PlatformClient],
+    emulator: EmulatorServer,
+    http: httpx.AsyncClient,
+    wire: Wire,
+) -> None:
+    """Not ours, so no bytes: Instagram fetches it, no resumable upload."""
+    ig = await add_account(http, emulator, Platform.INSTAGRAM)
+    external = MediaUpload(url="https://videos.example/clip.mp4", mime_type="video/mp4")
+    await clients[Platform.INSTAGRAM].publish(ig, OutgoingPost(text="Linked", media=[external]))
+    [video] = await videos(http, emulator)
+    assert video["source_url"] == "https://videos.example/clip.mp4"
+    assert not any(path.startswith("/rupload.facebook.com/") for _, path in wire.calls)
+    assert len(await received(http, emulator, Platform.INSTAGRAM, ig.account_id)) == 1

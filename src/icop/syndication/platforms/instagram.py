@@ -88,14 +88,17 @@ class InstagramClient(GraphClient):
         """Container → resumable upload of the bytes → status polling → media_publish. Nothing
         is visible before media_publish, so only that call can leave the outcome unknown."""
         video = post.media[0]
-        if video.content is None:
-            raise PlatformBadRequest(
-                "instagram: a reel is uploaded from its bytes; the video was not read",
-                platform=self.platform,
-            )
-        data = {"media_type": "REELS", "upload_type": "resumable", "caption": post.text}
+        data = {"media_type": "REELS", "caption": post.text}
         if video.cover_url:
             data["cover_url"] = video.cover_url
+        if video.content is None:
+            # Not ours (an external https URL): Instagram fetches it, as it does an image.
+            if not video.url:
+                raise PlatformBadRequest(
+                    "instagram: a reel needs its bytes or a public URL", platform=self.platform
+                )
+            return await self._publish_container(auth, FLOW, {**data, "video_url": video.url})
+        data["upload_type"] = "resumable"
         body, _ = await self._call(
             auth, "POST", f"{auth.account_id}/media", step="reel container", data=data
         )

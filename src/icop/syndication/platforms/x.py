@@ -230,17 +230,7 @@ class XClient:
     async def _upload(self, auth: AccountAuth, item: MediaUpload) -> str:
         if item.is_video:
             return await self._upload_video(auth, item)
-        content = item.content
-        if content is None:
-            if not item.url:
-                raise PlatformBadRequest("x: an image needs bytes or a URL", platform=PLATFORM)
-            fetched = await _http.send(self._http, PLATFORM, "GET", item.url, step="image fetch")
-            if fetched.status_code >= 400:
-                raise TransientError(
-                    f"x: could not fetch the image (HTTP {fetched.status_code})",
-                    platform=PLATFORM,
-                )
-            content = fetched.content
+        content = item.content if item.content is not None else await self._fetch(item)
         body, _ = await self._call(
             auth,
             "POST",
@@ -261,12 +251,22 @@ class XClient:
             )
         return media_id
 
+    async def _fetch(self, item: MediaUpload) -> bytes:
+        """X takes bytes: media that is not ours (a URL a user typed) is fetched first."""
+        kind = "video" if item.is_video else "image"
+        if not item.url:
+            raise PlatformBadRequest(f"x: the {kind} needs bytes or a URL", platform=PLATFORM)
+        fetched = await _http.send(self._http, PLATFORM, "GET", item.url, step=f"{kind} fetch")
+        if fetched.status_code >= 400:
+            raise TransientError(
+                f"x: could not fetch the {kind} (HTTP {fetched.status_code})", platform=PLATFORM
+            )
+        return fetched.content
+
     async def _upload_video(self, auth: AccountAuth, item: MediaUpload) -> str:
         """INIT → APPEND (in segments) → FINALIZE → STATUS until processed. Nothing is visible
         until POST /2/tweets, so every step here is safe to fail (a transient error at worst)."""
-        content = item.content
-        if content is None:
-            raise PlatformBadRequest("x: a video is uploaded from its bytes", platform=PLATFORM)
+        content = item.content if item.content is not None else await self._fetch(item)
         body, _ = await self._call(
             auth,
             "POST",
