@@ -47,6 +47,7 @@ _AUDIO_BITRATE = 128_000
 # Cropping keeps the picture's centre; below this share of the frame we pad instead.
 _MIN_CROP_KEEP = 0.75
 _COVER_AT_S = 1.0
+_RENDER_LONG_SIDE = 1920
 
 
 class VideoRejected(ICOPError):
@@ -148,10 +149,18 @@ def fits(facts: VideoFacts, platform: Platform) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class _Geometry:
-    crop: tuple[int, int, int, int] | None  # x, y, width, height of the source kept
-    pad: tuple[int, int] | None  # canvas width, height the kept picture is centred in
+    """Output ``width`` x ``height``. ``crop``: the part of the source kept (x, y, w, h).
+    ``content``: the size the (cropped) picture is scaled to; smaller than the output when the
+    picture is padded (centred on black bars)."""
+
+    crop: tuple[int, int, int, int] | None
+    content: tuple[int, int]
     width: int
     height: int
+
+    @property
+    def padded(self) -> bool:
+        return self.content != (self.width, self.height)
 
 
 def _even(value: float) -> int:
@@ -163,8 +172,9 @@ def _geometry(width: int, height: int, spec: VideoSpec) -> _Geometry:
     wanted: float | None = None
     if not spec.min_aspect <= aspect <= spec.max_aspect:
         wanted = spec.target_aspect or min(max(aspect, spec.min_aspect), spec.max_aspect)
-    crop = pad = None
-    src_w, src_h = width, height
+    crop = None
+    kept_w, kept_h = width, height  # the picture shown
+    frame_w, frame_h = width, height  # the frame it is shown in (larger when padded)
     if wanted is not None:
         if aspect > wanted:  # too wide: keep the centre columns
             keep_w, keep_h = round(height * wanted), height
@@ -172,17 +182,22 @@ def _geometry(width: int, height: int, spec: VideoSpec) -> _Geometry:
             keep_w, keep_h = width, round(width / wanted)
         if keep_w * keep_h >= _MIN_CROP_KEEP * width * height:
             crop = ((width - keep_w) // 2, (height - keep_h) // 2, keep_w, keep_h)
-            src_w, src_h = keep_w, keep_h
-        else:  # cropping would lose too much: bars instead
-            if aspect < wanted:
-                canvas = (round(height * wanted), height)
-            else:
-                canvas = (width, round(width / wanted))
-            pad = canvas
-            src_w, src_h = canvas
-    max_width, max_height = spec.bounds(src_w, src_h)
-    scale = min(1.0, max_width / src_w, max_height / src_h)
-    return _Geometry(crop, pad, _even(src_w * scale), _even(src_h * scale))
+            kept_w, kept_h = frame_w, frame_h = keep_w, keep_h
+        elif aspect < wanted:  # cropping would lose too much: bars instead
+            frame_w = round(height * wanted)
+        else:
+            frame_h = round(width / wanted)
+    max_width, max_height = spec.bounds(frame_w, frame_h)
+    # Padding a wide video to 9:16 makes a tall frame (1920x3413 from 1080p): never render
+    # a longer side than 1080x1920's, the platforms' recommended size.
+    scale = min(
+        1.0, max_width / frame_w, max_height / frame_h, _RENDER_LONG_SIDE / max(frame_w, frame_h)
+    )
+    out_w, out_h = _even(frame_w * scale), _even(frame_h * scale)
+    content = (min(out_w, _even(kept_w * scale)), min(out_h, _even(kept_h * scale)))
+    if (frame_w, frame_h) == (kept_w, kept_h):
+        content = (out_w, out_h)
+    return _Geometry(crop, content, out_w, out_h)
 
 
 def _frames(container: Any, stream: Any) -> Iterator[tuple[float, Any]]:
@@ -191,18 +206,32 @@ def _frames(container: Any, stream: Any) -> Iterator[tuple[float, Any]]:
             yield float(frame.time), frame
 
 
-def _picture(frame: Any, geometry: _Geometry) -> np.ndarray:
-    image: np.ndarray = frame.to_ndarray(format="rgb24")
-    if geometry.crop is not None:
-        x, y, w, h = geometry.crop
-        image = image[y : y + h, x : x + w]
-    if geometry.pad is not None:
-        canvas = np.zeros((geometry.pad[1], geometry.pad[0], 3), dtype=np.uint8)
-        top = (geometry.pad[1] - image.shape[0]) // 2
-        left = (geometry.pad[0] - image.shape[1]) // 2
-        canvas[top : top + image.shape[0], left : left + image.shape[1]] = image
-        image = canvas
-    return image
+class _Framer:
+    """Source frame → output frame: crop (numpy slice), scale (FFmpeg's swscale), pad onto a
+    black canvas of the output size (reused between frames), as YUV 4:2:0."""
+
+    def __init__(self, geometry: _Geometry) -> None:
+        self.geometry = geometry
+        self.canvas = (
+            np.zeros((geometry.height, geometry.width, 3), dtype=np.uint8)
+            if geometry.padded
+            else None
+        )
+
+    def __call__(self, frame: Any) -> Any:
+        geometry = self.geometry
+        if geometry.crop is not None:
+            x, y, w, h = geometry.crop
+            picture = frame.to_ndarray(format="rgb24")[y : y + h, x : x + w]
+            frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(picture), format="rgb24")
+        if self.canvas is None:
+            return frame.reformat(width=geometry.width, height=geometry.height, format="yuv420p")
+        content_w, content_h = geometry.content
+        small = frame.reformat(width=content_w, height=content_h, format="rgb24").to_ndarray()
+        top = (geometry.height - content_h) // 2
+        left = (geometry.width - content_w) // 2
+        self.canvas[top : top + content_h, left : left + content_w] = small
+        return av.VideoFrame.from_ndarray(self.canvas, format="rgb24").reformat(format="yuv420p")
 
 
 def _target_fps(facts: VideoFacts, spec: VideoSpec) -> int:
@@ -306,6 +335,7 @@ def _encode_video(
     total = math.floor(duration * fps + 1e-6)
     index = 0
     last: Any = None
+    framer = _Framer(geometry)
     for at, frame in _frames(source, in_video):
         while index < total and index / fps < at:
             if last is not None:
@@ -313,9 +343,7 @@ def _encode_video(
             index += 1
         if index >= total:
             break
-        last = av.VideoFrame.from_ndarray(_picture(frame, geometry), format="rgb24").reformat(
-            width=geometry.width, height=geometry.height, format="yuv420p"
-        )
+        last = framer(frame)
     while last is not None and index < total:
         _emit(last, index, fps, out_video, target)
         index += 1
