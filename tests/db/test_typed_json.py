@@ -75,7 +75,14 @@ SERVICE_PARTS = [
     {
         "text": "A long thought, part one 1/2",
         "length": 28,
-        "media": [{"url": "https://cdn.example.com/media/a.jpg", "alt": "A compost bin"}],
+        "media": [
+            {
+                "url": "https://cdn.example.com/media/a.jpg",
+                "alt": "A compost bin",
+                "kind": "image",
+                "cover_url": None,
+            }
+        ],
         "link_url": None,
         "topic_tag": None,
         "reply_to": None,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
 from pydantic import Field
@@ -81,10 +81,13 @@ class AttemptOutcome(StrEnum):
 
 
 class PostMedia(StoredModel):
-    """An image of a post part: where it is and its alt text."""
+    """An image or a video of a post part: where it is and its alt text. A video may name a
+    cover frame (``cover_url``); without one the platform picks its own."""
 
     url: str = Field(min_length=1, max_length=2000)
     alt: str | None = Field(default=None, max_length=1000)
+    kind: Literal["image", "video"] = "image"
+    cover_url: str | None = Field(default=None, max_length=2000)
 
 
 class PostPart(StoredModel):

@@ -51,10 +51,17 @@ def changes(result: ValidationResult) -> list[dict[str, Any]]:
 
 
 def warnings(result: ValidationResult) -> list[dict[str, Any]]:
-    return [
-        {"code": w.code.value, "message": w.message, "suggestion": w.suggestion}
-        for w in result.warnings
-    ] + [
-        {"code": "image_conversion", "message": action.detail, "suggestion": None}
-        for action in result.image_actions
-    ]
+    return (
+        [
+            {"code": w.code.value, "message": w.message, "suggestion": w.suggestion}
+            for w in result.warnings
+        ]
+        + [
+            {"code": "image_conversion", "message": action.detail, "suggestion": None}
+            for action in result.image_actions
+        ]
+        + [
+            {"code": "video_conversion", "message": action.detail, "suggestion": None}
+            for action in result.video_actions
+        ]
+    )

@@ -27,6 +27,7 @@ from icop.syndication.schemas import (
     PostPreview,
     PostValidateRequest,
     PreparedPostOut,
+    VideoActionOut,
 )
 from icop.syndication.service import DUPLICATE_LOOKBACK
 
@@ -63,7 +64,18 @@ async def _recent_texts(session: AsyncSession, body: PostValidateRequest) -> tup
 async def preview(session: AsyncSession, body: PostValidateRequest) -> PostPreview:
     rules = PLATFORM_RULES[body.platform]
     media = tuple(
-        MediaItem(m.format, m.width, m.height, m.size_bytes, kind=m.kind, animated=m.animated)
+        MediaItem(
+            m.format,
+            m.width,
+            m.height,
+            m.size_bytes,
+            kind=m.kind,
+            animated=m.animated,
+            duration_s=m.duration_s,
+            fps=m.fps,
+            video_codec=m.video_codec,
+            audio_codec=m.audio_codec,
+        )
         for m in body.media
     )
     result = validate(
@@ -115,6 +127,10 @@ async def preview(session: AsyncSession, body: PostValidateRequest) -> PostPrevi
                 detail=a.detail,
             )
             for a in result.image_actions
+        ],
+        video_actions=[
+            VideoActionOut(media_index=a.media_index, problems=list(a.problems), detail=a.detail)
+            for a in result.video_actions
         ],
         estimated_cost_usd=result.estimated_cost_usd,
         dropped_hashtags=list(result.dropped_hashtags),

@@ -75,6 +75,13 @@ class MediaIn(RequestModel):
     format: str = Field(default="jpeg", max_length=16)
     size_bytes: int = Field(default=0, ge=0)
     alt: str | None = Field(default=None, max_length=1000)
+    kind: MediaKind = Field(
+        default=MediaKind.IMAGE, description="A video is posted alone (a Reel on Instagram)."
+    )
+    duration_s: float | None = Field(default=None, ge=0, description="Videos: the length.")
+    cover_url: str | None = Field(
+        default=None, max_length=2000, description="Videos: a cover frame; unset: made for you."
+    )
 
 
 class PostCreate(RequestModel):
@@ -178,6 +185,11 @@ class MediaDescription(RequestModel):
     kind: MediaKind = MediaKind.IMAGE
     animated: bool = False
     alt: str | None = Field(default=None, max_length=1000)
+    # Videos, where the composer knows them (unknown facts are checked at publish time).
+    duration_s: float | None = Field(default=None, ge=0)
+    fps: float | None = Field(default=None, ge=0)
+    video_codec: str | None = Field(default=None, max_length=32)
+    audio_codec: str | None = Field(default=None, max_length=32)
 
 
 class PostValidateRequest(RequestModel):
@@ -232,6 +244,14 @@ class ImageActionOut(ResponseModel):
     detail: str
 
 
+class VideoActionOut(ResponseModel):
+    """A video the publisher will convert before upload (icop.platforms.video.prepare_for)."""
+
+    media_index: int
+    problems: list[str]
+    detail: str
+
+
 class PostPreview(ResponseModel):
     platform: Platform
     ok: bool = Field(description="False when ``errors`` is not empty: the post cannot be sent.")
@@ -244,5 +264,6 @@ class PostPreview(ResponseModel):
     warnings: list[IssueOut]
     errors: list[IssueOut]
     image_actions: list[ImageActionOut]
+    video_actions: list[VideoActionOut] = Field(default_factory=list)
     estimated_cost_usd: Decimal | None
     dropped_hashtags: list[str]

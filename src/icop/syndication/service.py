@@ -58,7 +58,16 @@ def _draft(
     (``article_link``, where the tenant links on this platform), else to the copy's own."""
     if article is None:
         media = tuple(
-            MediaItem(m.format, m.width, m.height, m.size_bytes, ref=m.url) for m in body.media
+            MediaItem(
+                m.format,
+                m.width,
+                m.height,
+                m.size_bytes,
+                kind=m.kind,
+                ref=m.url,
+                duration_s=m.duration_s,
+            )
+            for m in body.media
         )
         draft = DraftPost(
             text=body.text or "",
@@ -67,7 +76,10 @@ def _draft(
             media=media,
             carousel=len(media) > 1,
         )
-        return draft, [PostMedia(url=m.url, alt=m.alt) for m in body.media]
+        return draft, [
+            PostMedia(url=m.url, alt=m.alt, kind=m.kind.value, cover_url=m.cover_url)
+            for m in body.media
+        ]
     link = body.link_url or article_link or drafts.copy_link(article, platform)
     return drafts.article_draft(article, platform, link)
 

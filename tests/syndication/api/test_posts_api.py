@@ -214,7 +214,12 @@ async def test_schedule_an_articles_social_copy(api: Api) -> None:
     assert posts["x"]["article_id"] == str(article_id)
     assert posts["x"]["parts"][0]["text"].startswith("Compost at home")
     assert posts["x"]["parts"][0]["media"] == [
-        {"url": "https://cdn.example.com/a.jpg", "alt": "A compost bin"}
+        {
+            "url": "https://cdn.example.com/a.jpg",
+            "alt": "A compost bin",
+            "kind": "image",
+            "cover_url": None,
+        }
     ]
     assert posts["facebook"]["parts"][0]["text"].startswith("How to compost")
 

@@ -188,11 +188,12 @@ def test_heic_is_converted_webp_is_not() -> None:
     assert action.target_format == "jpeg" and action.max_bytes == 5_000_000
 
 
-def test_video_is_not_supported_in_the_mvp() -> None:
+def test_a_video_is_posted_alone_and_scaled_into_xs_bounds() -> None:
     video = MediaItem("mp4", 1920, 1080, 9_000_000, kind=MediaKind.VIDEO)
     result = validate(DraftPost(text="Watch", media=(video,)), Platform.X)
-    assert codes(result.errors) == [IssueCode.VIDEO_NOT_SUPPORTED]
-    assert result.errors[0].media_index == 0
+    assert result.ok and result.posts[0].media == (0,)
+    [action] = result.video_actions
+    assert action.problems == ("size",) and "1920x1080 px is larger than 1280x1024" in action.detail
 
 
 def test_invisible_characters_x_refuses_are_removed() -> None:

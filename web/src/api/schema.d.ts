@@ -4259,11 +4259,17 @@ export interface components {
              * @default false
              */
             animated: boolean;
+            /** Audio Codec */
+            audio_codec?: string | null;
+            /** Duration S */
+            duration_s?: number | null;
             /**
              * Format
              * @default jpeg
              */
             format: string;
+            /** Fps */
+            fps?: number | null;
             /** Height */
             height: number;
             /** @default image */
@@ -4273,6 +4279,8 @@ export interface components {
              * @default 0
              */
             size_bytes: number;
+            /** Video Codec */
+            video_codec?: string | null;
             /** Width */
             width: number;
         };
@@ -4281,12 +4289,27 @@ export interface components {
             /** Alt */
             alt?: string | null;
             /**
+             * Cover Url
+             * @description Videos: a cover frame; unset: made for you.
+             */
+            cover_url?: string | null;
+            /**
+             * Duration S
+             * @description Videos: the length.
+             */
+            duration_s?: number | null;
+            /**
              * Format
              * @default jpeg
              */
             format: string;
             /** Height */
             height: number;
+            /**
+             * @description A video is posted alone (a Reel on Instagram).
+             * @default image
+             */
+            kind: components["schemas"]["MediaKind"];
             /**
              * Size Bytes
              * @default 0
@@ -4687,11 +4710,20 @@ export interface components {
         };
         /**
          * PostMedia
-         * @description An image of a post part: where it is and its alt text.
+         * @description An image or a video of a post part: where it is and its alt text. A video may name a
+         *     cover frame (``cover_url``); without one the platform picks its own.
          */
         PostMedia: {
             /** Alt */
             alt?: string | null;
+            /** Cover Url */
+            cover_url?: string | null;
+            /**
+             * Kind
+             * @default image
+             * @enum {string}
+             */
+            kind: "image" | "video";
             /** Url */
             url: string;
         };
@@ -4831,6 +4863,8 @@ export interface components {
             posts: components["schemas"]["PreparedPostOut"][];
             /** Unit */
             unit: string;
+            /** Video Actions */
+            video_actions?: components["schemas"]["VideoActionOut"][];
             /** Warnings */
             warnings: components["schemas"]["IssueOut"][];
         };
@@ -6175,6 +6209,18 @@ export interface components {
             source: string;
             /** Summary */
             summary: string | null;
+        };
+        /**
+         * VideoActionOut
+         * @description A video the publisher will convert before upload (icop.platforms.video.prepare_for).
+         */
+        VideoActionOut: {
+            /** Detail */
+            detail: string;
+            /** Media Index */
+            media_index: number;
+            /** Problems */
+            problems: string[];
         };
         /** VideoBrief */
         VideoBrief: {

@@ -9,6 +9,7 @@ from icop.emulators.platforms.meta_api import graph_router
 from icop.emulators.platforms.state import EmulatorState
 from icop.emulators.platforms.threads_api import threads_router
 from icop.emulators.platforms.trends_api import trends_router
+from icop.emulators.platforms.video_api import video_router
 from icop.emulators.platforms.x_api import x_router
 from icop.gateway.docs import install_offline_docs
 
@@ -31,6 +32,8 @@ def create_app(state: EmulatorState | None = None) -> FastAPI:
     app.include_router(admin_router(state))
     # Before the Graph router: its /{version}/{node} catches ig_hashtag_search otherwise.
     app.include_router(trends_router())
+    # Before the Graph API's generic ``/{node}`` routes (and with the admin view of videos).
+    app.include_router(video_router(state))
     app.include_router(graph_router(state))
     app.include_router(threads_router(state))
     app.include_router(x_router(state))

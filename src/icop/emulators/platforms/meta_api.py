@@ -383,6 +383,8 @@ def graph_router(state: EmulatorState) -> APIRouter:
                 item = state.containers.get(child)
                 if item is None or item.account_id != node or not item.is_carousel_item:
                     return meta_error(400, f"Invalid carousel child {child}.", 100, subcode=2207004)
+        elif media_type == "REELS":
+            return await reel_container(node, values, request, fault)
         elif media_type == "IMAGE":
             if not image_url:
                 return meta_error(400, "(#100) The parameter image_url is required", 100)
@@ -404,6 +406,39 @@ def graph_router(state: EmulatorState) -> APIRouter:
         )
         state.containers[container.container_id] = container
         return await common.after(fault, JSONResponse({"id": container.container_id}))
+
+    async def reel_container(
+        node: str, values: dict[str, str], request: Request, fault: Fault | None
+    ) -> Response:
+        """A Reels container: ``upload_type=resumable`` waits for its bytes on the rupload
+        host (the answer carries that ``uri``); otherwise the ``video_url`` is "fetched"."""
+        resumable = values.get("upload_type") == "resumable"
+        if not resumable and not values.get("video_url", "").startswith(("http://", "https://")):
+            return meta_error(400, "(#100) The parameter video_url is required", 100)
+        video = state.add_video(
+            Platform.INSTAGRAM, node, source_url=None if resumable else values["video_url"]
+        )
+        if not resumable:
+            state.fail_processing(Platform.INSTAGRAM, node, video)
+        container = Container(
+            platform=Platform.INSTAGRAM,
+            account_id=node,
+            container_id=state.new_id(),
+            media_type="REELS",
+            text=values.get("caption", ""),
+            created_at=state.now(),
+            image_url=values.get("cover_url"),
+            video_id=video.video_id,
+        )
+        state.containers[container.container_id] = container
+        body = {"id": container.container_id}
+        if resumable:
+            version = request.path_params.get("version", "v21.0")
+            base = str(request.base_url).rstrip("/")
+            body["uri"] = (
+                f"{base}/rupload.facebook.com/ig-api-upload/{version}/{container.container_id}"
+            )
+        return await common.after(fault, JSONResponse(body))
 
     @router.post("/graph.facebook.com/{version}/{node}/media_publish")
     async def ig_publish(node: str, request: Request) -> Response:
@@ -470,10 +505,21 @@ def token_body(value: str, ttl_s: int) -> dict[str, Any]:
     return {"access_token": value, "token_type": "bearer", "expires_in": ttl_s}
 
 
+def video_ref(video_id: str) -> str:
+    """Where the admin API serves a video's bytes (what a post's ``media`` lists)."""
+    return f"/_emulator/videos/{video_id}"
+
+
 def container_status(state: EmulatorState, container: Container) -> str:
     with state.lock:
         if container.published_id is not None:
             return "PUBLISHED"
+        video = state.videos.get(container.video_id or "")
+        if video is not None:
+            if video.error:
+                container.error = video.error
+                return "ERROR"
+            return video.status(state.now())
         if container.error:
             return "ERROR"
         if state.now() - container.created_at > DAY_S:
@@ -520,7 +566,10 @@ def publish_refusal(
         )
     if state.now() - container.created_at > DAY_S:
         return meta_error(400, "The media container has expired.", 100, subcode=2207008)
-    if container.polls_until_finished > 0:
+    video = state.videos.get(container.video_id or "")
+    if container.polls_until_finished > 0 or (
+        video is not None and video.status(state.now()) != "FINISHED"
+    ):
         return meta_error(400, "Media ID is not available", 9007, subcode=2207027)
     if platform is Platform.THREADS and container.reply_to:
         return None
@@ -549,6 +598,8 @@ def publish_container(state: EmulatorState, container: Container) -> Post:
     with state.lock:
         if container.children:
             media = tuple(state.containers[child].image_url or "" for child in container.children)
+        elif container.video_id is not None:
+            media = (video_ref(container.video_id),)
         else:
             media = (container.image_url,) if container.image_url else ()
         post = state.add_post(

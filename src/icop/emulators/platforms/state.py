@@ -16,7 +16,17 @@ from typing import Literal
 
 from icop.platforms import Platform
 
-FaultKind = Literal["rate_limit", "server_error", "expire_token", "drop_after_create", "timeout"]
+FaultKind = Literal[
+    "rate_limit",
+    "server_error",
+    "expire_token",
+    "drop_after_create",
+    "timeout",
+    # Videos: the upload connection dies halfway (the bytes received so far are kept, as a
+    # resumable upload server keeps them), or processing ends in an error.
+    "interrupt_upload",
+    "processing_error",
+]
 # Which calls a fault applies to: "create" is the call that makes the post visible (Facebook
 # /feed or a published /photos, media_publish, threads_publish, POST /2/tweets).
 FaultScope = Literal["any", "create", "read", "container", "upload"]
@@ -90,6 +100,30 @@ class Container:
     polls_until_finished: int = 0
     error: str | None = None
     published_id: str | None = None
+    video_id: str | None = None  # a video container: its Video in ``EmulatorState.videos``
+
+
+@dataclass(slots=True)
+class Video:
+    """One uploaded (or fetched-by-URL) video: the bytes received so far, and when its
+    processing ends. ``ready_at`` is None until every byte has arrived."""
+
+    video_id: str
+    platform: Platform
+    account_id: str
+    created_at: float
+    file_size: int | None = None
+    data: bytearray = field(default_factory=bytearray)
+    source_url: str | None = None
+    ready_at: float | None = None
+    error: str | None = None
+
+    def status(self, now: float) -> str:
+        if self.error:
+            return "ERROR"
+        if self.ready_at is None or now < self.ready_at:
+            return "IN_PROGRESS"
+        return "FINISHED"
 
 
 @dataclass(slots=True)
@@ -130,6 +164,7 @@ _CONFIG_FIELDS = (
     "ig_default_limit",
     "threads_default_limit",
     "x_default_window_limit",
+    "video_processing_s",
 )
 
 
@@ -141,6 +176,8 @@ class EmulatorState:
     ig_default_limit: int = 100
     threads_default_limit: int = 250
     x_default_window_limit: int = 100
+    # How long a complete video takes to process (the emulator's clock, so tests can advance it).
+    video_processing_s: float = 0.0
     lock: threading.RLock = field(default_factory=threading.RLock)
     clock_offset_s: float = 0.0
     accounts: dict[tuple[Platform, str], Account] = field(default_factory=dict)
@@ -152,6 +189,7 @@ class EmulatorState:
     post_ids: set[tuple[Platform, str]] = field(default_factory=set)
     containers: dict[str, Container] = field(default_factory=dict)
     media: dict[str, str] = field(default_factory=dict)
+    videos: dict[str, Video] = field(default_factory=dict)
     faults: list[Fault] = field(default_factory=list)
     codes: dict[str, AuthCode] = field(default_factory=dict)
     windows: dict[tuple[str, str], Window] = field(default_factory=dict)
@@ -339,6 +377,56 @@ class EmulatorState:
                 self.windows[key] = window
             return window
 
+    # --- videos -------------------------------------------------------------------------------
+    def add_video(
+        self,
+        platform: Platform,
+        account_id: str,
+        *,
+        file_size: int | None = None,
+        source_url: str | None = None,
+    ) -> Video:
+        """A video waiting for its bytes, or (``source_url``) one fetched from a URL: that one
+        is complete at once and processes from now."""
+        with self.lock:
+            video = Video(
+                video_id=self.new_id(),
+                platform=platform,
+                account_id=account_id,
+                created_at=self.now(),
+                file_size=file_size,
+                source_url=source_url,
+            )
+            if source_url is not None:
+                video.ready_at = self.now() + self.video_processing_s
+            self.videos[video.video_id] = video
+            return video
+
+    def receive_video_bytes(self, video: Video, offset: int, chunk: bytes) -> None:
+        with self.lock:
+            del video.data[offset:]
+            video.data.extend(chunk)
+            if video.file_size is None or len(video.data) >= video.file_size:
+                video.ready_at = self.now() + self.video_processing_s
+
+    def fail_processing(self, platform: Platform, account_id: str, video: Video) -> None:
+        """An armed ``processing_error`` fault turns this video's processing into an error."""
+        with self.lock:
+            fault = next(
+                (
+                    f
+                    for f in self.faults
+                    if f.kind == "processing_error"
+                    and f.platform is platform
+                    and f.account_id in (None, account_id)
+                    and (f.count is None or f.fired < f.count)
+                ),
+                None,
+            )
+            if fault is not None:
+                fault.fired += 1
+                video.error = "The video could not be processed (emulated processing error)."
+
     # --- faults -------------------------------------------------------------------------------
     def add_fault(self, fault: Fault) -> Fault:
         with self.lock:
@@ -354,7 +442,7 @@ class EmulatorState:
         probability, from the seeded generator)."""
         with self.lock:
             for fault in self.faults:
-                if fault.platform is not platform:
+                if fault.platform is not platform or fault.kind == "processing_error":
                     continue
                 if fault.account_id is not None and fault.account_id != account_id:
                     continue

@@ -34,7 +34,7 @@ from icop.platforms import Platform
 
 THREADS_TEXT_MAX = 500
 THREADS_CAROUSEL = (2, 20)
-MEDIA_TYPES = ("TEXT", "IMAGE", "CAROUSEL")
+MEDIA_TYPES = ("TEXT", "IMAGE", "CAROUSEL", "VIDEO")
 
 
 def is_threads_image(url: str) -> bool:
@@ -147,6 +147,11 @@ def threads_router(state: EmulatorState) -> APIRouter:
         if refused is not None:
             return refused
         media_type = values.get("media_type", "TEXT").upper()
+        video_id = None
+        if media_type == "VIDEO":
+            video = state.add_video(Platform.THREADS, node, source_url=values["video_url"])
+            state.fail_processing(Platform.THREADS, node, video)
+            video_id = video.video_id
         container = Container(
             platform=Platform.THREADS,
             account_id=node,
@@ -160,6 +165,7 @@ def threads_router(state: EmulatorState) -> APIRouter:
             topic_tag=values.get("topic_tag"),
             is_carousel_item=values.get("is_carousel_item") == "true",
             polls_until_finished=0 if media_type == "TEXT" else state.threads_polls_until_finished,
+            video_id=video_id,
         )
         state.containers[container.container_id] = container
         return await common.after(fault, JSONResponse({"id": container.container_id}))
@@ -223,6 +229,7 @@ def threads_router(state: EmulatorState) -> APIRouter:
         if not state.covers(token, Platform.THREADS, item.account_id):
             return meta_error(403, "(#200) Permissions error", 200)
         body: dict[str, Any] = {"id": node, "status": container_status(state, item)}
+        # container_status copies a video's processing error onto the container.
         if item.error:
             body["error_message"] = item.error
         return JSONResponse(body)
@@ -245,6 +252,10 @@ def container_refusal(state: EmulatorState, node: str, values: dict[str, str]) -
         url = values.get("image_url", "")
         if not url or not is_threads_image(url):
             return meta_error(400, "Only JPEG and PNG images are supported.", 100, subcode=2207052)
+    if media_type == "VIDEO" and not values.get("video_url", "").startswith(
+        ("http://", "https://")
+    ):
+        return meta_error(400, "(#100) The parameter video_url is required", 100)
     if media_type == "CAROUSEL":
         children = [c for c in values.get("children", "").split(",") if c]
         if not THREADS_CAROUSEL[0] <= len(children) <= THREADS_CAROUSEL[1]:

@@ -259,7 +259,9 @@ def x_router(state: EmulatorState) -> APIRouter:
                 created_at=state.now(),
                 media=media_ids,
                 reply_to=reply.get("in_reply_to_tweet_id"),
-                kind="MEDIA" if media_ids else "TEXT",
+                kind=("VIDEO" if any(m in state.videos for m in media_ids) else "MEDIA")
+                if media_ids
+                else "TEXT",
             )
         )
         data = {"id": post.post_id, "text": post.text, "edit_history_tweet_ids": [post.post_id]}

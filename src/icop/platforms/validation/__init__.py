@@ -23,6 +23,7 @@ from icop.platforms.validation.model import (
     PreparedPost,
     ValidationOptions,
     ValidationResult,
+    VideoAction,
 )
 from icop.platforms.validation.rules import PLATFORM_RULES, PlatformRules
 from icop.platforms.validation.twitter_text import weighted_length
@@ -44,6 +45,7 @@ __all__ = [
     "PreparedPost",
     "ValidationOptions",
     "ValidationResult",
+    "VideoAction",
     "validate",
     "weighted_length",
 ]

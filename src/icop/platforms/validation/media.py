@@ -20,8 +20,10 @@ from icop.platforms.validation.model import (
     IssueCode,
     MediaItem,
     MediaKind,
+    VideoAction,
 )
 from icop.platforms.validation.rules import MediaRules, PlatformRules
+from icop.platforms.video_specs import video_problems
 
 # Spellings callers use for the same container (file extensions, MIME subtypes).
 _FORMAT_ALIASES: Final = {
@@ -42,11 +44,12 @@ def normalize_format(value: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class MediaPlan:
-    images: tuple[int, ...]  # indexes of the images that will be posted, in order
+    images: tuple[int, ...]  # indexes of the media (images or one video) posted, in order
     groups: tuple[tuple[int, ...], ...]  # how they split into posts (several only on X)
     actions: tuple[ImageAction, ...]
     errors: tuple[Issue, ...]
     warnings: tuple[Issue, ...]
+    video_actions: tuple[VideoAction, ...] = ()
 
 
 def _mb(size: int) -> str:
@@ -131,7 +134,75 @@ def _group(images: list[int], gifs: set[int], media: MediaRules) -> list[tuple[i
     return groups
 
 
+def _plan_video(draft: DraftPost, rules: PlatformRules) -> MediaPlan:
+    """A video post: one video, nothing else beside it (an Instagram Reel, a Facebook Page
+    video, a Threads video post and an X post each carry exactly one video)."""
+    name = rules.display_name
+    errors: list[Issue] = []
+    actions: list[VideoAction] = []
+    videos = [i for i, item in enumerate(draft.media) if item.kind is MediaKind.VIDEO]
+    if len(draft.media) > 1:
+        errors.append(
+            Issue(
+                IssueCode.VIDEO_MUST_BE_ALONE,
+                f"A {name} video post carries one video and nothing else; this one has "
+                f"{len(videos)} video(s) and {len(draft.media) - len(videos)} image(s).",
+                suggestion="Post the video on its own, and the images in a separate post.",
+                media_index=videos[1] if len(videos) > 1 else videos[0],
+            )
+        )
+    index = videos[0]
+    item = draft.media[index]
+    if item.width <= 0 or item.height <= 0 or item.size_bytes <= 0:
+        errors.append(
+            Issue(
+                IssueCode.INVALID_MEDIA,
+                f"Video {index + 1} has no valid size ({item.width}x{item.height} px, "
+                f"{item.size_bytes} bytes).",
+                suggestion="Upload the video again so that it can be read.",
+                media_index=index,
+            )
+        )
+        return MediaPlan((), (), (), tuple(errors), ())
+    found = video_problems(
+        rules.platform,
+        container=normalize_format(item.format),
+        width=item.width,
+        height=item.height,
+        size_bytes=item.size_bytes,
+        video_codec=item.video_codec,
+        audio_codec=item.audio_codec,
+        fps=item.fps,
+        duration_s=item.duration_s,
+    )
+    for problem in found:
+        if not problem.fixable:
+            errors.append(
+                Issue(
+                    IssueCode.VIDEO_TOO_SHORT,
+                    f"Video {index + 1} for {name}: {problem.message}.",
+                    suggestion="Use a longer video.",
+                    media_index=index,
+                )
+            )
+    fixable = [problem for problem in found if problem.fixable]
+    if fixable:
+        actions.append(
+            VideoAction(
+                media_index=index,
+                platform=rules.platform,
+                problems=tuple(problem.code for problem in fixable),
+                detail=f"Video {index + 1} for {name}: "
+                + "; ".join(problem.message for problem in fixable)
+                + ". It will be converted before upload.",
+            )
+        )
+    return MediaPlan((index,), ((index,),), (), tuple(errors), (), video_actions=tuple(actions))
+
+
 def plan_media(draft: DraftPost, rules: PlatformRules, *, allow_thread: bool) -> MediaPlan:
+    if any(item.kind is MediaKind.VIDEO for item in draft.media):
+        return _plan_video(draft, rules)
     media = rules.media
     errors: list[Issue] = []
     warnings: list[Issue] = []
@@ -139,16 +210,6 @@ def plan_media(draft: DraftPost, rules: PlatformRules, *, allow_thread: bool) ->
     images: list[int] = []
     gifs: set[int] = set()
     for index, item in enumerate(draft.media):
-        if item.kind is MediaKind.VIDEO:
-            errors.append(
-                Issue(
-                    IssueCode.VIDEO_NOT_SUPPORTED,
-                    f"Item {index + 1} is a video; this version publishes images only.",
-                    suggestion="Remove the video or replace it with a still image.",
-                    media_index=index,
-                )
-            )
-            continue
         if item.width <= 0 or item.height <= 0 or item.size_bytes <= 0:
             errors.append(
                 Issue(

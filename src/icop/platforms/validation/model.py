@@ -30,6 +30,7 @@ __all__ = [
     "PreparedPost",
     "ValidationOptions",
     "ValidationResult",
+    "VideoAction",
 ]
 
 
@@ -53,6 +54,12 @@ class MediaItem:
     kind: MediaKind = MediaKind.IMAGE
     animated: bool = False
     ref: str | None = None
+    # Videos only, where known (a probe's VideoFacts): unknown facts are not checked here,
+    # the publisher probes the file itself before uploading.
+    duration_s: float | None = None
+    fps: float | None = None
+    video_codec: str | None = None
+    audio_codec: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +132,9 @@ class IssueCode(StrEnum):
     # errors: the post cannot be sent as it is and we cannot fix it without the author
     EMPTY_POST = "empty_post"
     MEDIA_REQUIRED = "media_required"
-    VIDEO_NOT_SUPPORTED = "video_not_supported"
+    VIDEO_NOT_SUPPORTED = "video_not_supported"  # kept for stored results; no longer raised
+    VIDEO_MUST_BE_ALONE = "video_must_be_alone"
+    VIDEO_TOO_SHORT = "video_too_short"
     INVALID_MEDIA = "invalid_media"
     TOO_MANY_MEDIA = "too_many_media"
     CAROUSEL_TOO_FEW_ITEMS = "carousel_too_few_items"
@@ -176,6 +185,18 @@ class ImageAction:
 
 
 @dataclass(frozen=True, slots=True)
+class VideoAction:
+    """What the video pipeline (icop.platforms.video.prepare_for) must do to one attached video
+    before it is uploaded: re-encode, reframe, rescale, resample, trim or shrink, in one pass.
+    `problems` are the rule codes broken (icop.platforms.video_specs.VideoProblem.code)."""
+
+    media_index: int
+    platform: Platform
+    problems: tuple[str, ...]
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
 class PreparedPost:
     """One post exactly as it should be sent.
 
@@ -201,11 +222,12 @@ class ValidationResult:
     warnings: tuple[Issue, ...] = ()
     errors: tuple[Issue, ...] = ()
     image_actions: tuple[ImageAction, ...] = ()
+    video_actions: tuple[VideoAction, ...] = ()
     # X bills per post (pay-per-use); None for platforms that do not charge per post.
     estimated_cost_usd: Decimal | None = None
     dropped_hashtags: tuple[str, ...] = field(default=())
 
     @property
     def ok(self) -> bool:
-        """True when the posts can be sent (after the image actions are applied)."""
+        """True when the posts can be sent (after the image and video actions are applied)."""
         return not self.errors

@@ -391,6 +391,7 @@ def validate(
         warnings=tuple(report.warnings),
         errors=tuple(report.errors),
         image_actions=media.actions,
+        video_actions=media.video_actions,
         estimated_cost_usd=cost,
         dropped_hashtags=hashtags.dropped_hashtags,
     )

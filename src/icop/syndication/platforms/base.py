@@ -77,14 +77,21 @@ class TokenGrant:
 
 @dataclass(frozen=True, slots=True)
 class MediaUpload:
-    """One JPEG, already through the image pipeline for this platform.
+    """One JPEG, or one MP4, already through the image or video pipeline for this platform.
 
-    Meta's APIs fetch media from a public URL (``url``); X takes the bytes (``content``)."""
+    Meta's APIs fetch images from a public URL (``url``); X takes the bytes (``content``). A
+    video carries both where it can: Instagram's resumable upload and X's chunked upload send
+    the bytes, Facebook and Threads fetch the URL. ``cover_url`` is a video's cover frame."""
 
     url: str | None = None
     content: bytes | None = None
     mime_type: str = "image/jpeg"
     alt_text: str | None = None
+    cover_url: str | None = None
+
+    @property
+    def is_video(self) -> bool:
+        return self.mime_type.startswith("video/")
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,11 @@ Sources:
   (``POST /{page-id}/photos`` with ``url`` and ``caption`` answers ``{"id", "post_id"}``;
   ``published=false`` uploads a photo that a feed post then attaches through
   ``attached_media[i]={"media_fbid": id}`` — a multi-photo post).
+- Page videos: https://developers.facebook.com/docs/video-api/guides/publishing and
+  https://developers.facebook.com/docs/graph-api/reference/page/videos (``POST /{page-id}/videos``
+  with ``file_url`` (non-resumable: the platform fetches the file) and ``description``; answers
+  ``{"id": video-id}``; the video post appears on the Page's feed with the description as its
+  message).
 """
 
 from __future__ import annotations
@@ -38,6 +43,8 @@ class FacebookPagesClient(GraphClient):
 
     async def publish(self, auth: AccountAuth, post: OutgoingPost) -> PublishedPost:
         page = auth.account_id
+        if post.media and post.media[0].is_video:
+            return await self._publish_video(auth, post)
         urls = [item.url for item in post.media]
         if any(not url for url in urls):
             raise PlatformBadRequest(
@@ -70,6 +77,25 @@ class FacebookPagesClient(GraphClient):
             auth, "POST", f"{page}/feed", step="feed post", creates=True, data=data
         )
         return self._published(body.get("id"), rate)
+
+    async def _publish_video(self, auth: AccountAuth, post: OutgoingPost) -> PublishedPost:
+        video = post.media[0]
+        if not video.url:
+            raise PlatformBadRequest(
+                "facebook: a Page video is posted from a public URL", platform=self.platform
+            )
+        data = {"file_url": video.url, "description": post.text}
+        body, rate = await self._call(
+            auth, "POST", f"{auth.account_id}/videos", step="video post", creates=True, data=data
+        )
+        video_id = body.get("id")
+        if not video_id:
+            raise AmbiguousOutcome("facebook: video created without an id", platform=self.platform)
+        return PublishedPost(
+            platform_post_id=str(video_id),
+            permalink=f"https://www.facebook.com/{auth.account_id}/videos/{video_id}",
+            rate=rate,
+        )
 
     def _published(self, post_id: object, rate: RateState | None) -> PublishedPost:
         if not post_id:

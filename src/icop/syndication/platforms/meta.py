@@ -261,6 +261,13 @@ class GraphClient:
             await self._wait_for_container(auth, child_id, flow)
         data = {**container, "children": ",".join(child_ids)} if child_ids else dict(container)
         container_id = await self._create(auth, flow.create_edge, data, step=flow.create_step)
+        return await self._publish_created(auth, flow, container_id, wait=wait)
+
+    async def _publish_created(
+        self, auth: AccountAuth, flow: ContainerFlow, container_id: str, *, wait: bool = True
+    ) -> PublishedPost:
+        """Wait for a created container (unless ``wait`` is false), then publish it: the one
+        call that makes a post visible, and so the only one that can be ambiguous."""
         if wait:
             await self._wait_for_container(auth, container_id, flow)
         body, rate = await self._call(

@@ -4,7 +4,9 @@ Sources:
 - Posts: https://developers.facebook.com/docs/threads/posts (``POST /{threads-user-id}/threads``
   with ``media_type`` TEXT/IMAGE/CAROUSEL, ``text``, ``image_url``, ``is_carousel_item``,
   ``children``, ``reply_to_id``, ``topic_tag``; then ``POST /{threads-user-id}/threads_publish``
-  with ``creation_id``; media containers report ``status`` FINISHED/IN_PROGRESS/ERROR/EXPIRED).
+  with ``creation_id``; media containers report ``status`` FINISHED/IN_PROGRESS/ERROR/EXPIRED;
+  a video post is ``media_type=VIDEO`` with ``video_url``, polled until FINISHED before
+  ``threads_publish``, and reports ``error_message`` when processing fails).
 - Publishing limit: https://developers.facebook.com/docs/threads/troubleshooting#rate-limiting
   (250 posts per profile per rolling 24 h; ``GET /{id}/threads_publishing_limit?fields=
   quota_usage,config``).
@@ -78,6 +80,10 @@ class ThreadsClient(GraphClient):
             common["reply_to_id"] = post.reply_to
         if post.topic_tag:
             common["topic_tag"] = post.topic_tag
+        if post.media and post.media[0].is_video:
+            return await self._publish_container(
+                auth, FLOW, {"media_type": "VIDEO", "video_url": str(urls[0]), **common}
+            )
         if not urls:
             # Text only: nothing for the platform to fetch, so nothing to wait for.
             return await self._publish_container(

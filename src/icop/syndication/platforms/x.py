@@ -6,6 +6,13 @@ Sources:
 - Media upload: https://docs.x.com/x-api/media/upload-media (``POST /2/media/upload``,
   multipart ``media`` + ``media_category=tweet_image``; answers ``{"data": {"id", "media_key",
   "size", "expires_after_secs"}}``) and ``POST /2/media/metadata`` for alt text.
+- Chunked (video) upload: https://docs.x.com/x-api/media/quickstart/media-upload-chunked and
+  the v2 endpoints it uses (``POST /2/media/upload/initialize`` with JSON ``media_type``,
+  ``total_bytes``, ``media_category=tweet_video`` → ``{"data": {"id", "media_key",
+  "expires_after_secs"}}``; ``POST /2/media/upload/{id}/append`` multipart ``media`` +
+  ``segment_index``; ``POST /2/media/upload/{id}/finalize`` → ``data.processing_info``
+  ``{"state": "pending"|"in_progress"|"succeeded"|"failed", "check_after_secs", "error"}``;
+  ``GET /2/media/upload?command=STATUS&media_id={id}`` until ``succeeded``).
 - User posts: https://docs.x.com/x-api/users/get-posts (``GET /2/users/{id}/tweets`` with
   ``start_time``, ``max_results`` 5-100, ``tweet.fields``).
 - Rate limits: https://docs.x.com/x-api/fundamentals/rate-limits (``x-rate-limit-limit``,
@@ -21,6 +28,7 @@ Sources:
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -49,6 +57,8 @@ from icop.syndication.platforms.base import (
 )
 
 PLATFORM = Platform.X
+# APPEND segments: X takes up to 5 MB per request; 4 MiB leaves room for the multipart frame.
+CHUNK_BYTES = 4 * 1024 * 1024
 # No reset header at all on a 429 is rare; the shortest documented window is 15 minutes.
 DEFAULT_X_BACKOFF = timedelta(minutes=15)
 
@@ -160,9 +170,13 @@ class XClient:
         base_url: str,
         client_id: str | None = None,
         client_secret: str | None = None,
+        chunk_bytes: int = CHUNK_BYTES,
+        poll_timeout_s: float = 120.0,
     ) -> None:
         self._http = http
         self._base = base_url.rstrip("/")
+        self._chunk_bytes = chunk_bytes
+        self._poll_timeout_s = poll_timeout_s
         self._client_id = client_id
         self._client_secret = client_secret
 
@@ -214,17 +228,9 @@ class XClient:
         )
 
     async def _upload(self, auth: AccountAuth, item: MediaUpload) -> str:
-        content = item.content
-        if content is None:
-            if not item.url:
-                raise PlatformBadRequest("x: an image needs bytes or a URL", platform=PLATFORM)
-            fetched = await _http.send(self._http, PLATFORM, "GET", item.url, step="image fetch")
-            if fetched.status_code >= 400:
-                raise TransientError(
-                    f"x: could not fetch the image (HTTP {fetched.status_code})",
-                    platform=PLATFORM,
-                )
-            content = fetched.content
+        if item.is_video:
+            return await self._upload_video(auth, item)
+        content = item.content if item.content is not None else await self._fetch(item)
         body, _ = await self._call(
             auth,
             "POST",
@@ -244,6 +250,88 @@ class XClient:
                 json={"id": media_id, "metadata": {"alt_text": {"text": item.alt_text[:1000]}}},
             )
         return media_id
+
+    async def _fetch(self, item: MediaUpload) -> bytes:
+        """X takes bytes: media that is not ours (a URL a user typed) is fetched first."""
+        kind = "video" if item.is_video else "image"
+        if not item.url:
+            raise PlatformBadRequest(f"x: the {kind} needs bytes or a URL", platform=PLATFORM)
+        fetched = await _http.send(self._http, PLATFORM, "GET", item.url, step=f"{kind} fetch")
+        if fetched.status_code >= 400:
+            raise TransientError(
+                f"x: could not fetch the {kind} (HTTP {fetched.status_code})", platform=PLATFORM
+            )
+        return fetched.content
+
+    async def _upload_video(self, auth: AccountAuth, item: MediaUpload) -> str:
+        """INIT → APPEND (in segments) → FINALIZE → STATUS until processed. Nothing is visible
+        until POST /2/tweets, so every step here is safe to fail (a transient error at worst)."""
+        content = item.content if item.content is not None else await self._fetch(item)
+        body, _ = await self._call(
+            auth,
+            "POST",
+            "/2/media/upload/initialize",
+            step="video upload init",
+            json={
+                "media_type": item.mime_type,
+                "total_bytes": len(content),
+                "media_category": "tweet_video",
+            },
+        )
+        data = body.get("data") if isinstance(body.get("data"), dict) else {}
+        media_id = _http.require_id(data or {}, "id", PLATFORM, step="video upload init")
+        for segment, start in enumerate(range(0, len(content), self._chunk_bytes)):
+            chunk = content[start : start + self._chunk_bytes]
+            # A 2xx is all APPEND promises: its body may be empty (the guide's example).
+            response = await _http.send(
+                self._http,
+                PLATFORM,
+                "POST",
+                f"{self._base}/2/media/upload/{media_id}/append",
+                step="video upload append",
+                headers={"Authorization": f"Bearer {auth.access_token}"},
+                files={"media": ("chunk", chunk, "application/octet-stream")},
+                data={"segment_index": str(segment)},
+            )
+            if response.status_code >= 400:
+                raise map_error(response, creates=False)
+        body, _ = await self._call(
+            auth, "POST", f"/2/media/upload/{media_id}/finalize", step="video upload finalize"
+        )
+        await self._wait_processed(auth, media_id, body)
+        return media_id
+
+    async def _wait_processed(self, auth: AccountAuth, media_id: str, body: dict[str, Any]) -> None:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self._poll_timeout_s
+        while True:
+            data = body.get("data") if isinstance(body.get("data"), dict) else {}
+            info = (data or {}).get("processing_info")
+            if not isinstance(info, dict) or info.get("state") == "succeeded":
+                return  # no processing_info: the media is ready as it is
+            if info.get("state") == "failed":
+                error = info.get("error") if isinstance(info.get("error"), dict) else {}
+                message = str((error or {}).get("message") or "processing failed")
+                raise PlatformBadRequest(
+                    f"x: the video could not be processed: {message}",
+                    platform=PLATFORM,
+                    platform_message=message,
+                    platform_code=str((error or {}).get("name") or "processing_failed"),
+                )
+            wait = float(_http.safe_int(info.get("check_after_secs")) or 1)
+            if loop.time() + wait > deadline:
+                raise TransientError(
+                    f"x: video still processing after {self._poll_timeout_s:.0f} s",
+                    platform=PLATFORM,
+                )
+            await asyncio.sleep(wait)
+            body, _ = await self._call(
+                auth,
+                "GET",
+                "/2/media/upload",
+                step="video upload status",
+                params={"command": "STATUS", "media_id": media_id},
+            )
 
     async def recent_posts(
         self,
