@@ -22,6 +22,7 @@ from icop.cli.workspace import workspace
 from icop.config import Settings
 from icop.db.session import unit_of_work
 from icop.errors import ICOPError
+from icop.models import PostStatus
 from icop.models.video import SegmentStatus, VideoStatus
 from icop.orchestrator.connection import LazyClient
 from icop.orchestrator.queues import TaskQueue
@@ -29,9 +30,11 @@ from icop.orchestrator.worker import running_workers
 from icop.runtime.clients import Runtime
 from icop.runtime.services import start_services, temporal_settings
 from icop.runtime.workers import service_registry
+from icop.syndication import service as posts_service
+from icop.syndication.scheduler import TemporalPostScheduler
 from icop.video import service
 from icop.video.repository import VideoRepository
-from icop.video.schemas import VideoCreate
+from icop.video.schemas import VideoCreate, VideoPublish
 
 
 def video(
@@ -40,6 +43,11 @@ def video(
     seconds: int = typer.Option(30, min=10, max=90, help="Target length in seconds."),
     tenant: UUID | None = typer.Option(None, help="Tenant id (default: the local workspace)."),
     wait: bool = typer.Option(False, "--wait", help="Wait and show progress until it is done."),
+    publish: bool = typer.Option(
+        False,
+        "--publish",
+        help="Once ready, post it on every connected account (needs --wait) and follow the posts.",
+    ),
 ) -> None:
     """Make a short vertical video (1080x1920, H.264/AAC) from an article."""
     current = settings()
@@ -49,10 +57,12 @@ def video(
         )
     except ValueError as error:
         raise fail(str(error).splitlines()[-1]) from None
+    if publish and not wait:
+        raise fail("--publish needs --wait: the video is posted once it is ready")
     with console.status("starting PostgreSQL, Temporal and the local model …"):
         start_services(current, llm=True)
     try:
-        status = asyncio.run(_run(current, body, tenant, wait))
+        status = asyncio.run(_run(current, body, tenant, wait, publish))
     except ICOPError as error:
         raise fail(error.detail) from None
     # The Temporal SDK's threads can abort interpreter finalisation (sdk-python#300).
@@ -61,9 +71,9 @@ def video(
 
 
 async def _run(
-    current: Settings, body: VideoCreate, tenant: UUID | None, wait: bool
+    current: Settings, body: VideoCreate, tenant: UUID | None, wait: bool, publish: bool
 ) -> VideoStatus:
-    queues = [TaskQueue.IMAGES, TaskQueue.GPU]
+    queues = [TaskQueue.IMAGES, TaskQueue.GPU, *([TaskQueue.SYNDICATION] if publish else [])]
     runtime = Runtime.from_settings(current, queues=queues)
     runtime.temporal = temporal = LazyClient(temporal_settings(current))
     sessionmaker = runtime.sessionmaker
@@ -79,15 +89,22 @@ async def _run(
             await temporal(), queues, service_registry(runtime), settings=temporal.settings
         ):
             status = await _follow(sessionmaker, principal.tenant_id, created.id)
-        async with unit_of_work(sessionmaker, principal.tenant_id) as session:
-            row = await VideoRepository(session).must_get(created.id)
-        if status is VideoStatus.READY:
+            async with unit_of_work(sessionmaker, principal.tenant_id) as session:
+                row = await VideoRepository(session).must_get(created.id)
+            if status is not VideoStatus.READY:
+                console.print(f"[bold red]{status}[/]: {row.error or ''}")
+                return status
             console.print(
                 f"[bold green]ready[/]: {row.duration_s:.1f} s, valid for "
                 f"{', '.join(row.valid_for) or 'no platform'}; {row.url}"
             )
-        else:
-            console.print(f"[bold red]{status}[/]: {row.error or ''}")
+            if publish:
+                scheduler = TemporalPostScheduler(temporal)
+                async with unit_of_work(sessionmaker, principal.tenant_id) as session:
+                    posts = await service.publish(
+                        session, current, scheduler, principal, created.id, VideoPublish()
+                    )
+                await _follow_posts(sessionmaker, principal.tenant_id, [p.id for p in posts])
         return status
     finally:
         await runtime.aclose()
@@ -122,3 +139,23 @@ async def _follow(
             if row.status in (VideoStatus.READY, VideoStatus.FAILED):
                 return row.status
             await asyncio.sleep(1.0)
+
+
+async def _follow_posts(
+    sessionmaker: async_sessionmaker[AsyncSession], tenant_id: UUID, post_ids: list[UUID]
+) -> None:
+    """Each post's status until it is final (published, failed, unconfirmed, cancelled)."""
+    if not post_ids:
+        console.print("every connected account already has this video: nothing posted again")
+        return
+    with console.status("publishing …") as spinner:
+        while True:
+            async with unit_of_work(sessionmaker, tenant_id) as session:
+                posts = [await posts_service.get(session, post_id) for post_id in post_ids]
+            spinner.update("publishing: " + ", ".join(f"{p.platform} {p.status}" for p in posts))
+            if all(PostStatus(p.status).final for p in posts):
+                break
+            await asyncio.sleep(1.0)
+    for post in posts:
+        colour = "green" if post.status == PostStatus.PUBLISHED else "red"
+        console.print(f"[bold {colour}]{post.platform}[/]: {post.status} {post.permalink or ''}")

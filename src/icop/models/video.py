@@ -8,6 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import (
+    BigInteger,
     CheckConstraint,
     Float,
     Index,
@@ -62,6 +63,9 @@ class Video(TenantOwned, TimestampMixin, Base):
     storage_key: Mapped[str | None] = mapped_column(String(500))
     url: Mapped[str | None] = mapped_column(String(2000))
     duration_s: Mapped[float | None] = mapped_column(Float)
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+    size_bytes: Mapped[int | None] = mapped_column(BigInteger)
     valid_for: Mapped[list[str]] = mapped_column(JSONB, nullable=False, server_default="[]")
     cost_usd: Mapped[Decimal] = mapped_column(Numeric(14, 6), nullable=False, server_default="0")
     plan: Mapped[dict[str, Any] | None] = mapped_column(JSONB)

@@ -5,6 +5,7 @@ calendar and a post with every attempt, and steer it (cancel, reschedule, publis
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
@@ -55,33 +56,38 @@ def _draft(
 ) -> tuple[DraftPost | None, list[PostMedia]]:
     """The draft for one platform, and each of its media items as a post part keeps it. An
     article's post links to the link its author gave, else to the article's public page
-    (``article_link``, where the tenant links on this platform), else to the copy's own."""
-    if article is None:
-        media = tuple(
-            MediaItem(
-                m.format,
-                m.width,
-                m.height,
-                m.size_bytes,
-                kind=m.kind,
-                ref=m.url,
-                duration_s=m.duration_s,
-            )
-            for m in body.media
+    (``article_link``, where the tenant links on this platform), else to the copy's own; media
+    given with an article (its video, say) replace the article's images."""
+    items = tuple(
+        MediaItem(
+            m.format,
+            m.width,
+            m.height,
+            m.size_bytes,
+            kind=m.kind,
+            ref=m.url,
+            duration_s=m.duration_s,
         )
+        for m in body.media
+    )
+    given = [
+        PostMedia(url=m.url, alt=m.alt, kind=m.kind.value, cover_url=m.cover_url)
+        for m in body.media
+    ]
+    if article is None:
         draft = DraftPost(
             text=body.text or "",
             hashtags=tuple(body.hashtags),
             link_url=body.link_url,
-            media=media,
-            carousel=len(media) > 1,
+            media=items,
+            carousel=len(items) > 1,
         )
-        return draft, [
-            PostMedia(url=m.url, alt=m.alt, kind=m.kind.value, cover_url=m.cover_url)
-            for m in body.media
-        ]
+        return draft, given
     link = body.link_url or article_link or drafts.copy_link(article, platform)
-    return drafts.article_draft(article, platform, link)
+    copy, media = drafts.article_draft(article, platform, link)
+    if copy is None or not body.media:
+        return copy, media
+    return replace(copy, media=items, carousel=len(items) > 1), given
 
 
 def _issue(account: SocialAccount, code: str, message: str, suggestion: str | None = None) -> Any:

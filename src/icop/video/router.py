@@ -5,12 +5,14 @@ from uuid import UUID
 from fastapi import APIRouter, Response, status
 
 from icop.auth.dependencies import CurrentPrincipal, TenantSession, require_role
-from icop.gateway.dependencies import Limit, Offset
+from icop.gateway.dependencies import Limit, Offset, SettingsDep
 from icop.gateway.problems import problem_responses
 from icop.models import Role
 from icop.orchestrator.dependencies import TemporalDep
+from icop.syndication.dependencies import SchedulerDep
+from icop.syndication.schemas import PostOut
 from icop.video import service
-from icop.video.schemas import VideoCreate, VideoOut
+from icop.video.schemas import VideoCreate, VideoOut, VideoPublish
 
 router = APIRouter(
     prefix="/videos",
@@ -55,3 +57,24 @@ async def get_video(video_id: UUID, session: TenantSession) -> VideoOut:
     """The video with each segment's status, attempts, cost and the reviewer's reasons."""
     video, segments = await service.get(session, video_id)
     return service.to_out(video, segments)
+
+
+@router.post(
+    "/{video_id}/publish",
+    status_code=status.HTTP_201_CREATED,
+    response_model=list[PostOut],
+    dependencies=[require_role(Role.EDITOR)],
+    responses=problem_responses(409, 503),
+)
+async def publish_video(
+    video_id: UUID,
+    body: VideoPublish,
+    principal: CurrentPrincipal,
+    session: TenantSession,
+    settings: SettingsDep,
+    scheduler: SchedulerDep,
+) -> list[PostOut]:
+    """Post a ready video now on the tenant's connected accounts (per platform: a Reel, a Page
+    video, a Threads video, an X video), each with the article's copy for that platform.
+    Accounts that already have a post of this video are skipped (an empty list: nothing new)."""
+    return await service.publish(session, settings, scheduler, principal, video_id, body)

@@ -40,6 +40,15 @@ class VideoCreate(BaseModel):
         return self
 
 
+class VideoPublish(BaseModel):
+    """Where a ready video goes: the tenant's connected accounts on ``platforms`` (unset: every
+    platform), each with the article's own copy for it (a brief's video: its title)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    platforms: list[Platform] | None = Field(default=None, min_length=1, max_length=4)
+
+
 class SegmentOut(BaseModel):
     index: int
     status: SegmentStatus
@@ -61,6 +70,9 @@ class VideoOut(BaseModel):
     workflow_id: str | None
     url: str | None
     duration_s: float | None
+    width: int | None
+    height: int | None
+    size_bytes: int | None
     valid_for: list[str]
     cost_usd: Decimal
     error: str | None

@@ -11,17 +11,26 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from icop.articles.repository import ArticleRepository
 from icop.auth.principal import Principal
 from icop.brand import kit as brand_kits
+from icop.config import Settings
 from icop.errors import Conflict
+from icop.models import VideoStatus
 from icop.models.video import Video, VideoSegment
 from icop.orchestrator.connection import LazyClient
 from icop.orchestrator.queues import TaskQueue
 from icop.orchestrator.starts import StartRequest, start_after_commit
+from icop.platforms.validation.model import MediaKind
+from icop.storage.keys import key_in_url
+from icop.syndication import service as posts_service
+from icop.syndication.repository import AccountRepository, PostRepository
+from icop.syndication.scheduler import PostScheduler
+from icop.syndication.schemas import MediaIn, PostCreate, PostOut
 from icop.video.jobs import VideoJob
 from icop.video.repository import VideoRepository
-from icop.video.schemas import SegmentOut, VideoCreate, VideoOut
+from icop.video.schemas import SegmentOut, VideoCreate, VideoOut, VideoPublish
 from icop.video.workflows import VideoWorkflow
 
 GPU_PROVIDERS = frozenset({"animatediff"})
+PLATFORMS = ("instagram", "facebook", "threads", "x")
 
 
 async def create(
@@ -95,6 +104,9 @@ def to_out(video: Video, segments: Sequence[VideoSegment] = ()) -> VideoOut:
         workflow_id=video.workflow_id,
         url=video.url,
         duration_s=video.duration_s,
+        width=video.width,
+        height=video.height,
+        size_bytes=video.size_bytes,
         valid_for=list(video.valid_for),
         cost_usd=video.cost_usd,
         error=video.error,
@@ -112,3 +124,54 @@ def to_out(video: Video, segments: Sequence[VideoSegment] = ()) -> VideoOut:
             for s in segments
         ],
     )
+
+
+async def publish(
+    session: AsyncSession,
+    settings: Settings,
+    scheduler: PostScheduler,
+    principal: Principal,
+    video_id: UUID,
+    body: VideoPublish,
+) -> list[PostOut]:
+    """Schedule a ready video, now, as one post per connected account on the asked platforms:
+    a Reel on Instagram, a Page video, a Threads video, an X video. The publisher fits the file
+    to each platform (icop.platforms.video) and sends each post exactly once; an account that
+    already has a post of this video is skipped, so asking twice posts nothing twice."""
+    video = await VideoRepository(session).must_get(video_id)
+    if video.status is not VideoStatus.READY or video.url is None:
+        raise Conflict(f"the video is {video.status}: publish it once it is ready")
+    key = key_in_url(video.url, video.tenant_id)
+    accounts = await AccountRepository(session).connected(body.platforms or PLATFORMS)
+    if not accounts:
+        wanted = ", ".join(body.platforms or PLATFORMS)
+        raise Conflict(f"no connected account on {wanted}: connect one first")
+    posted = (
+        {
+            post.social_account_id
+            for post in await PostRepository(session).for_article(video.article_id)
+            if any(
+                key_in_url(m.url, video.tenant_id) == key for part in post.parts for m in part.media
+            )
+        }
+        if video.article_id is not None and key is not None
+        else set()
+    )
+    targets = [account.id for account in accounts if account.id not in posted]
+    if not targets:
+        return []
+    media = MediaIn(
+        url=video.url,
+        width=video.width or 1080,
+        height=video.height or 1920,
+        format="mp4",
+        size_bytes=video.size_bytes or 0,
+        kind=MediaKind.VIDEO,
+        duration_s=video.duration_s,
+    )
+    post = (
+        PostCreate(account_ids=targets, article_id=video.article_id, media=[media])
+        if video.article_id is not None
+        else PostCreate(account_ids=targets, text=video.title, media=[media])
+    )
+    return await posts_service.create(session, settings, scheduler, principal, post)

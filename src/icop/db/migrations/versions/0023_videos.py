@@ -61,6 +61,9 @@ def upgrade() -> None:
         sa.Column("storage_key", sa.String(length=500), nullable=True),
         sa.Column("url", sa.String(length=2000), nullable=True),
         sa.Column("duration_s", sa.Float(), nullable=True),
+        sa.Column("width", sa.Integer(), nullable=True),
+        sa.Column("height", sa.Integer(), nullable=True),
+        sa.Column("size_bytes", sa.BigInteger(), nullable=True),
         sa.Column(
             "valid_for",
             postgresql.JSONB(astext_type=sa.Text()),
