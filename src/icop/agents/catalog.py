@@ -52,6 +52,8 @@ CONTEXT: dict[str, dict[str, str]] = {
         "(icop.agents.claims), or with ICOP_RESEARCH_CLAIMS=model the researcher's, checked "
         "against the passages and topped up from them)",
         "brand_voice": "state.brand_voice (deps: BrandVoice.retrieve)",
+        "brand_tone": "state.brand_tone (deps: BrandVoice.tone: the brand kit's tone profile, "
+        "icop.brand.learning)",
         "length_words": "brief.length_words",
         "audience": "brief.audience",
     },
@@ -67,6 +69,7 @@ CONTEXT: dict[str, dict[str, str]] = {
         "language": "brief.language",
         "drafts": "state.drafts (ok ones)",
         "brand_voice": "state.brand_voice",
+        "brand_tone": "state.brand_tone",
         "research": "state.research",
     },
     "seo": {

@@ -98,6 +98,9 @@ class BrandVoiceAdapter:
     async def similarity(self, tenant_id: UUID, text: str) -> float | None:
         return await self.service.similarity(tenant_id, text)
 
+    async def tone(self, tenant_id: UUID) -> str | None:
+        return await self.service.tone(tenant_id)
+
 
 # -- the generator ----------------------------------------------------------------------------
 class GraphArticleGenerator:
