@@ -73,7 +73,11 @@ async def learn(
     ] = None,
     samples: Annotated[
         list[UploadFile] | None,
-        File(description="Text samples and past articles, UTF-8 (at most 20).", max_length=20),
+        File(
+            description="Text samples and past articles: .txt, .md or .html, UTF-8 (at most "
+            "20); an HTML article gives its declared fonts and colours too.",
+            max_length=20,
+        ),
     ] = None,
     sample_text: Annotated[
         list[str] | None, Form(description="Text samples given inline.", max_length=20)
@@ -88,7 +92,14 @@ async def learn(
     A URL is fetched now, once, with the fetch guard (public addresses only)."""
     image_bytes = [await _read(file, MAX_LOGO_BYTES) for file in images or []]
     page_texts = [_text(await _read(file, MAX_TEXT_FILE_BYTES)) for file in pages or []]
-    sample_texts = [_text(await _read(file, MAX_TEXT_FILE_BYTES)) for file in samples or []]
+    sample_texts: list[str] = []
+    for file in samples or []:
+        text, page = proposals.read_sample(
+            await _read(file, MAX_TEXT_FILE_BYTES), file.filename, file.content_type
+        )
+        sample_texts.append(text)
+        if page is not None:
+            page_texts.append(page)
     material, sources = await proposals.gather(
         name=name,
         images=image_bytes,

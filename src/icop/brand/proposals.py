@@ -33,6 +33,7 @@ from icop.brand.schemas import (
 from icop.brand.snapshot import KitSnapshot, diff, snapshot_of
 from icop.config import Settings
 from icop.errors import Conflict, ValidationFailed
+from icop.knowledge.extract import decode, extract
 from icop.models import (
     BrandKitVersion,
     BrandProposal,
@@ -78,6 +79,16 @@ async def gather(
         "samples": len([s for s in samples if s.strip()]),
     }
     return material, sources
+
+
+def read_sample(
+    data: bytes, filename: str | None, media_type: str | None
+) -> tuple[str, str | None]:
+    """A text sample file's words, and its HTML too when it is a page: a past article saved
+    from the brand's site carries its declared fonts and colours as well as its voice."""
+    extracted = extract(data, filename, media_type)
+    page = decode(data) if extracted.kind == "html" else None
+    return extracted.text, page
 
 
 async def learn(

@@ -222,21 +222,26 @@ def _top_terms(words: list[str], limit: int = 12) -> list[str]:
 
 
 def _recurring_phrases(texts: list[str], limit: int = 10) -> list[str]:
+    """Two- to four-word phrases found in more than one sample, longest first at equal
+    spread; a phrase inside a longer one kept already is dropped ("grow your" in "grow your
+    own soil")."""
     seen_in: Counter[str] = Counter()
     for text in texts:
         words = words_of(text)
         grams = {
             " ".join(words[i : i + n])
-            for n in (2, 3)
+            for n in (2, 3, 4)
             for i in range(len(words) - n + 1)
-            if not all(word in _STOPWORDS for word in words[i : i + n])
-            and words[i] not in _STOPWORDS
+            if words[i] not in _STOPWORDS and words[i + n - 1] not in _STOPWORDS
         }
         seen_in.update(grams)
     recurring = [(phrase, count) for phrase, count in seen_in.items() if count > 1]
-    # Longer phrases first at equal spread: "grow your own" says more than "grow your".
     ranked = sorted(recurring, key=lambda item: (-item[1], -len(item[0].split()), item[0]))
-    return [phrase for phrase, _ in ranked[:limit]]
+    kept: list[str] = []
+    for phrase, _count in ranked:
+        if not any(f" {phrase} " in f" {longer} " for longer in kept):
+            kept.append(phrase)
+    return kept[:limit]
 
 
 def formality_label(score: float) -> str:
