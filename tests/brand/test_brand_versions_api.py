@@ -132,6 +132,9 @@ async def test_learn_accept_edit_and_roll_back(
     assert (await client.get(f"{BRAND}/diff?from=1&to=3", headers=owner.headers)).json()[
         "changes"
     ] == []
+    latest = (await client.get(f"{BRAND}/diff", headers=owner.headers)).json()
+    assert (latest["from_version"], latest["to_version"]) == (2, 3)
+    assert {c["field"] for c in latest["changes"]} == {"background", "text", "font"}
     back = (await client.get(f"{BRAND}/kit", headers=owner.headers)).json()
     assert (back["version"], back["background"], back["font"]) == (3, "#14532d", "noto-serif")
     missing = await client.get(f"{BRAND}/versions/9", headers=owner.headers)

@@ -14,6 +14,12 @@ from icop.agents.graph import FLOW
 from icop.agents.prompts import RUBRIC
 from icop.agents.roles import TOOLS, RoleBook, default_roles
 from icop.agents.schemas import SCHEMA_VERSION, is_prose
+from icop.brand.learning.schemas import (
+    BrandKitProposal,
+    BrandLearningInput,
+    ToneDescription,
+    ToneDescriptionInput,
+)
 from icop.llm.policy import default_policy
 from icop.llm.tasks import TaskKind, spec_for
 
@@ -261,6 +267,30 @@ def render(roles: RoleBook | None = None) -> str:
     for model in (schemas.EditorCommandInput, schemas.EditorAnswer):
         documented.add(model.__name__)
         out += _model(model, seen)
+    out += [
+        "## BrandLearningAgent",
+        "",
+        "Outside the article graph: `icop.brand.learning` proposes a brand kit from what a "
+        "tenant gives (`BrandLearningInput`; images travel as files beside it) and answers "
+        "`BrandKitProposal`, which a person accepts (a kit version), edits or rejects. Colours "
+        "are clustered in OKLab from the images and read from the declared CSS; fonts are the "
+        "declared families, mapped to the renderer's catalog; tone is measured (sentence "
+        "length, person, formality markers, vocabulary, recurring phrases) and described by "
+        f"one model call, task `{TaskKind.BRAND_TONE.value}` ({_route(TaskKind.BRAND_TONE.value)}"
+        "): `ToneDescriptionInput` → `ToneDescription`. The voice embedding is the samples' "
+        "centroid (pgvector). The accepted `ToneProfile` reaches the writers and the merger "
+        "as `brand_tone`.",
+        "",
+    ]
+    for model in (
+        BrandLearningInput,
+        BrandKitProposal,
+        ToneDescriptionInput,
+        ToneDescription,
+    ):
+        if model.__name__ not in documented:
+            documented.add(model.__name__)
+            out += _model(model, seen)
     out += [
         "## Envelope",
         "",

@@ -197,14 +197,24 @@ async def get_version(number: int, session: TenantSession) -> BrandKitVersionOut
 @router.get("/diff", response_model=BrandKitDiffOut, responses=problem_responses(404))
 async def diff_versions(
     session: TenantSession,
-    from_version: Annotated[int, Query(alias="from", ge=1)],
-    to_version: Annotated[int, Query(alias="to", ge=1)],
+    from_version: Annotated[
+        int | None,
+        Query(
+            alias="from",
+            ge=0,
+            description="Default: the version before `to`; 0 is the default kit.",
+        ),
+    ] = None,
+    to_version: Annotated[
+        int | None, Query(alias="to", ge=0, description="Default: the current version.")
+    ] = None,
 ) -> BrandKitDiffOut:
-    """What changed from one version to another, field by field."""
-    changes = await versions.compare(session, from_version, to_version)
+    """What changed from one version to another, field by field (by default: what the
+    latest version changed)."""
+    first, second, changes = await versions.compare_or_latest(session, from_version, to_version)
     return BrandKitDiffOut(
-        from_version=from_version,
-        to_version=to_version,
+        from_version=first,
+        to_version=second,
         changes=[KitChangeOut.model_validate(change.model_dump()) for change in changes],
     )
 

@@ -288,10 +288,14 @@ class RelearnRepository:
         self.session = session
 
     async def last_change(self) -> datetime | None:
-        """The latest proposal or version: triggers count what came after it."""
-        proposal = await self.session.scalar(select(func.max(BrandProposal.created_at)))
+        """The latest proposal, decision on one, or version: triggers count what came after."""
+        proposed, decided = (
+            await self.session.execute(
+                select(func.max(BrandProposal.created_at), func.max(BrandProposal.decided_at))
+            )
+        ).one()
         version = await self.session.scalar(select(func.max(BrandKitVersion.created_at)))
-        found = [moment for moment in (proposal, version) if moment is not None]
+        found = [moment for moment in (proposed, decided, version) if moment is not None]
         return max(found) if found else None
 
     async def samples_since(self, since: datetime | None) -> int:

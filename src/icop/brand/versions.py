@@ -101,10 +101,28 @@ async def rollback(
     )
 
 
+async def snapshot_at(session: AsyncSession, number: int) -> KitSnapshot:
+    """Version ``number``'s kit; version 0 is the default kit every tenant starts with."""
+    if number == 0:
+        return snapshot_of(None)
+    return KitSnapshot.model_validate((await get_version(session, number)).kit)
+
+
 async def compare(session: AsyncSession, first: int, second: int) -> list[KitChange]:
-    a = await get_version(session, first)
-    b = await get_version(session, second)
-    return diff(KitSnapshot.model_validate(a.kit), KitSnapshot.model_validate(b.kit))
+    return diff(await snapshot_at(session, first), await snapshot_at(session, second))
+
+
+async def compare_or_latest(
+    session: AsyncSession, first: int | None, second: int | None
+) -> tuple[int, int, list[KitChange]]:
+    """``compare`` with defaults: ``second`` the latest version (0 when there is none),
+    ``first`` the one before ``second``."""
+    if second is None:
+        latest = await BrandKitVersionRepository(session).latest()
+        second = latest.number if latest else 0
+    if first is None:
+        first = max(second - 1, 0)
+    return first, second, await compare(session, first, second)
 
 
 async def list_versions(
