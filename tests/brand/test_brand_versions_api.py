@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from icop.articles import service as articles
 from icop.articles.schemas import ArticleCreate
 from icop.auth.principal import Principal, PrincipalKind
+from icop.brand import kit as brand_kits
 from icop.brand.service import BrandVoiceService
 from icop.db.session import unit_of_work
 from icop.embeddings import HashingEmbedder
@@ -101,6 +102,11 @@ async def test_learn_accept_edit_and_roll_back(
     # The writers get the accepted tone in their brief.
     guide = await BrandVoiceService(sessionmaker, HashingEmbedder()).tone(owner.tenant_id)
     assert guide is not None and "address the reader as 'you'" in guide
+    # The visual director gets its colours and fonts in words.
+    async with unit_of_work(sessionmaker, owner.tenant_id) as session:
+        look = await brand_kits.look_for(session, owner.tenant_id)
+    assert look is not None and look.startswith("Green Thumbs. Brand colours: background #14532d")
+    assert "Typography: Playfair Display / Inter" in look
 
     # An edit (PUT /brand/kit, as before) is version 2; the learned tone stays.
     edited = await client.put(

@@ -22,7 +22,7 @@ from icop.brand.fonts import CATALOG, BrandFont, font_installed
 from icop.brand.palette import DEFAULT_SPEC, BrandSpec, contrast_ratio, hex_to_rgb
 from icop.brand.repository import BrandKitRepository, BrandLogoRepository
 from icop.brand.schemas import LOGO_PATH, BrandFontOut, BrandKitOut, BrandKitUpdate, BrandLogoOut
-from icop.brand.snapshot import snapshot_of
+from icop.brand.snapshot import KitSnapshot, snapshot_of
 from icop.db.session import after_commit
 from icop.errors import NotFound
 from icop.models import BrandLogo, KitChangeReason, LogoFormat, TenantBrandKit
@@ -239,3 +239,26 @@ def fonts() -> list[BrandFontOut]:
         BrandFontOut(name=font, label=family.label, installed=font_installed(font))
         for font, family in CATALOG.items()
     ]
+
+
+async def look_for(session: AsyncSession, tenant_id: UUID) -> str | None:
+    """The kit as words for the visual director's image prompts (``VisualInput.brand``):
+    name, colours and fonts; None for a tenant on the default kit (no brand to speak of)."""
+    kit = await BrandKitRepository(session).get(tenant_id)
+    if kit is None:
+        return None
+    return describe_look(snapshot_of(kit))
+
+
+def describe_look(snapshot: KitSnapshot) -> str:
+    colours = f"background {snapshot.background}, accent {snapshot.accent}, text {snapshot.text}"
+    extra = [entry.hex for entry in snapshot.palette if entry.hex not in colours][:3]
+    parts = [f"{snapshot.name}. Brand colours: {colours}"]
+    if extra:
+        parts[-1] += f"; also {', '.join(extra)}"
+    fonts = [name for name in (snapshot.heading_font, snapshot.body_font) if name]
+    if fonts:
+        parts.append(f"Typography: {' / '.join(dict.fromkeys(fonts))}")
+    elif snapshot.font:
+        parts.append(f"Typography: {CATALOG[snapshot.font].label}")
+    return (". ".join(parts) + ".")[:500]
