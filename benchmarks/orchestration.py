@@ -121,6 +121,9 @@ async def run(articles: int, latency_s: float, home: Path) -> None:
         async def similarity(self, tenant_id: UUID, text: str) -> float | None:
             return 0.5
 
+        async def tone(self, tenant_id: UUID) -> str | None:
+            return None
+
     class Images:
         async def make(
             self, tenant_id: UUID, article_id: str, prompts: list[ImagePrompt]

@@ -381,6 +381,42 @@ class Settings(BaseSettings):
         "cloud model.",
     )
 
+    # --- brand learning ----------------------------------------------------------------------
+    brand_fetch_allow_private: bool = Field(
+        default=False,
+        description="Let brand learning fetch pages on loopback and private addresses (a local "
+        "test site). Ignored in production (`ICOP_ENVIRONMENT=production`): there, only public "
+        "addresses are ever fetched (ADR 0030).",
+    )
+    brand_fetch_max_bytes: int = Field(
+        default=2_000_000, ge=10_000, description="Largest page brand learning reads."
+    )
+    brand_fetch_timeout_s: float = Field(
+        default=10.0, gt=0, description="Deadline of one page fetch, redirects included."
+    )
+    brand_relearn_samples: int = Field(
+        default=10,
+        ge=1,
+        description="New voice samples since the last proposal that make the engine propose "
+        "a re-learned kit.",
+    )
+    brand_relearn_articles: int = Field(
+        default=20,
+        ge=1,
+        description="Articles finished (ready) since the last proposal that make the engine "
+        "propose a re-learned kit.",
+    )
+    brand_drift_threshold: float = Field(
+        default=0.45,
+        ge=-1,
+        le=1,
+        description="Mean brand-voice similarity of the recent drafts below which the voice "
+        "has drifted and the engine proposes a re-learned kit.",
+    )
+    brand_drift_window: int = Field(
+        default=6, ge=2, description="How many recent drafts the drift check averages."
+    )
+
     # --- planning: sub-topics ----------------------------------------------------------------
     subtopic_relevance: bool = Field(
         default=True,

@@ -118,8 +118,9 @@ class MemoryBrandVoice:
     """Similarity is the share of the samples' words that the text uses (a stand-in for the
     embedding cosine, monotonic in the same direction)."""
 
-    def __init__(self, samples: Sequence[str] = BRAND_SAMPLES) -> None:
+    def __init__(self, samples: Sequence[str] = BRAND_SAMPLES, tone: str | None = None) -> None:
         self.samples = list(samples)
+        self.tone_guide = tone
         self.words = {w for s in samples for w in re.findall(r"\w+", s.lower())}
 
     async def retrieve(
@@ -132,6 +133,9 @@ class MemoryBrandVoice:
             return None
         used = set(re.findall(r"\w+", text.lower()))
         return round(len(used & self.words) / len(self.words), 4)
+
+    async def tone(self, tenant_id: UUID) -> str | None:
+        return self.tone_guide
 
 
 class MemoryImageMaker:

@@ -135,6 +135,23 @@ async def test_brand_voice_reaches_every_writer_and_similarity_is_recorded() -> 
         assert draft.brand_voice_similarity == expected is not None
 
 
+async def test_the_brand_tone_reaches_the_writers_and_the_merger() -> None:
+    h = harness()
+    h.brand_voice.tone_guide = "Casual; address the reader as 'you'. Never write: \"synergy\"."
+    await _run(h, WriterBrief(length_words=200, topic="composting", mode="merge"))
+    calls = [c for c in all_calls(h.fakes) if role_of(c).startswith("writer_")]
+    calls += [c for c in all_calls(h.fakes) if role_of(c) == "merger"]
+    assert len(calls) == 4
+    for call in calls:
+        assert "The brand's tone of voice: Casual; address the reader as 'you'." in (
+            call.messages[-1].content
+        )
+    # Without a tone the brief has no tone line (and costs no tokens for one).
+    plain = harness()
+    await _run(plain, WriterBrief(length_words=200, topic="composting"))
+    assert all("tone of voice" not in c.messages[-1].content for c in all_calls(plain.fakes))
+
+
 async def test_each_draft_records_the_model_that_actually_wrote_it() -> None:
     """openai configured, anthropic and gemini not: writer_a on GPT, the others fall back."""
     h = harness(cloud=["openai"])

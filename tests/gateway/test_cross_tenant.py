@@ -313,6 +313,16 @@ async def _notification(client: ApiClient, owner: Account) -> str:
     return str(notification.id)
 
 
+async def _brand_proposal(client: ApiClient, owner: Account) -> str:
+    response = await client.post(
+        "/api/v1/brand/learn",
+        headers=owner.headers,
+        data={"sample_text": "We grow our own soil. You can too, with kitchen scraps."},
+    )
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
+
+
 async def _version_number(client: ApiClient, owner: Account) -> str:
     # An article's version 1 is recorded when its history is first read or edited.
     return "1"
@@ -342,6 +352,7 @@ FACTORIES: dict[str, Factory] = {
     "post_id": _post,
     "provider": _provider,
     "number": _version_number,
+    "proposal_id": _brand_proposal,
     "blog_slug": _blog_slug,
     "article_slug": _article_slug,
 }

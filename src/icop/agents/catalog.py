@@ -14,6 +14,12 @@ from icop.agents.graph import FLOW
 from icop.agents.prompts import RUBRIC
 from icop.agents.roles import TOOLS, RoleBook, default_roles
 from icop.agents.schemas import SCHEMA_VERSION, is_prose
+from icop.brand.learning.schemas import (
+    BrandKitProposal,
+    BrandLearningInput,
+    ToneDescription,
+    ToneDescriptionInput,
+)
 from icop.llm.policy import default_policy
 from icop.llm.tasks import TaskKind, spec_for
 
@@ -52,6 +58,8 @@ CONTEXT: dict[str, dict[str, str]] = {
         "(icop.agents.claims), or with ICOP_RESEARCH_CLAIMS=model the researcher's, checked "
         "against the passages and topped up from them)",
         "brand_voice": "state.brand_voice (deps: BrandVoice.retrieve)",
+        "brand_tone": "state.brand_tone (deps: BrandVoice.tone: the brand kit's tone profile, "
+        "icop.brand.learning)",
         "length_words": "brief.length_words",
         "audience": "brief.audience",
     },
@@ -67,6 +75,7 @@ CONTEXT: dict[str, dict[str, str]] = {
         "language": "brief.language",
         "drafts": "state.drafts (ok ones)",
         "brand_voice": "state.brand_voice",
+        "brand_tone": "state.brand_tone",
         "research": "state.research",
     },
     "seo": {
@@ -328,6 +337,30 @@ def render(roles: RoleBook | None = None) -> str:
         documented.add(model.__name__)
         out += _model(model, seen)
     out += _video(seen, documented)
+    out += [
+        "## BrandLearningAgent",
+        "",
+        "Outside the article graph: `icop.brand.learning` proposes a brand kit from what a "
+        "tenant gives (`BrandLearningInput`; images travel as files beside it) and answers "
+        "`BrandKitProposal`, which a person accepts (a kit version), edits or rejects. Colours "
+        "are clustered in OKLab from the images and read from the declared CSS; fonts are the "
+        "declared families, mapped to the renderer's catalog; tone is measured (sentence "
+        "length, person, formality markers, vocabulary, recurring phrases) and described by "
+        f"one model call, task `{TaskKind.BRAND_TONE.value}` ({_route(TaskKind.BRAND_TONE.value)}"
+        "): `ToneDescriptionInput` → `ToneDescription`. The voice embedding is the samples' "
+        "centroid (pgvector). The accepted `ToneProfile` reaches the writers and the merger "
+        "as `brand_tone`.",
+        "",
+    ]
+    for model in (
+        BrandLearningInput,
+        BrandKitProposal,
+        ToneDescriptionInput,
+        ToneDescription,
+    ):
+        if model.__name__ not in documented:
+            documented.add(model.__name__)
+            out += _model(model, seen)
     out += [
         "## Envelope",
         "",

@@ -168,12 +168,14 @@ class ArticleNodes:
 
     async def research(self, state: ArticleState) -> Update:
         brief, tenant_id = state["brief"], UUID(state["tenant_id"])
-        found, samples = await asyncio.gather(
+        found, samples, tone = await asyncio.gather(
             self.deps.researcher.research(tenant_id, brief.subject, brief.language),
             self.deps.brand_voice.retrieve(
                 tenant_id, brief.subject, brief.language, self.deps.brand_voice_samples
             ),
+            self.deps.brand_voice.tone(tenant_id),
         )
+        tone_update = {"brand_tone": shorten(tone, 1200)} if tone else {}
         sources = citations.usable_sources(found, self.deps.max_sources)
         samples = [shorten(sample, 1500) for sample in samples[:5]]
         if not sources:
@@ -183,6 +185,7 @@ class ArticleNodes:
                 "the article was not written rather than written without citations.",
                 "sources": [],
                 "brand_voice": samples,
+                **tone_update,
             }
         summary = None
         usage = []
@@ -210,6 +213,7 @@ class ArticleNodes:
             "sources": sources,
             "research": claims.digest(sources, brief.subject, brief.language, summary),
             "brand_voice": samples,
+            **tone_update,
             "usage": usage,
         }
 
@@ -228,6 +232,7 @@ class ArticleNodes:
                         outline=brief.outline,
                         research=state["research"],
                         brand_voice=state.get("brand_voice", []),
+                        brand_tone=state.get("brand_tone"),
                         length_words=brief.length_words,
                         audience=brief.audience,
                     ),
@@ -316,6 +321,7 @@ class ArticleNodes:
                     language=brief.language,
                     drafts=[draft],
                     brand_voice=state.get("brand_voice", []),
+                    brand_tone=state.get("brand_tone"),
                     research=state["research"],
                 ),
                 MergedText,
@@ -341,6 +347,7 @@ class ArticleNodes:
                     language=brief.language,
                     drafts=for_review(drafts, self._budget("merger")),
                     brand_voice=state.get("brand_voice", []),
+                    brand_tone=state.get("brand_tone"),
                     research=state["research"],
                 ),
                 MergedText,

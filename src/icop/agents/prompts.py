@@ -143,6 +143,7 @@ BRIEF_OUTLINE = "Cover these points, in this order: {points}."
 BRIEF_RESEARCH = "What the research established: {summary}"
 BRIEF_FACTS = "Facts you can use, each with the number of the source to cite for it:"
 BRIEF_VOICE = "The brand's own writing, to match in tone (never copy it):"
+BRIEF_TONE = "The brand's tone of voice: {tone}"
 BRIEF_DRAFTS = "The drafts to merge:"
 
 
@@ -155,6 +156,7 @@ def writer_brief(inputs: WriterInput) -> str:
         inputs.outline,
         inputs.research,
         inputs.brand_voice,
+        inputs.brand_tone,
     )
 
 
@@ -163,7 +165,9 @@ def merger_brief(inputs: MergerInput) -> str:
         f"Draft {index}:\n\n{draft.text}" for index, draft in enumerate(inputs.drafts, start=1)
     )
     facts = _brief(inputs.topic, inputs.language, None, None, [], inputs.research, [])
-    voice = _voice(inputs.brand_voice)
+    voice = "\n\n".join(
+        part for part in (_tone(inputs.brand_tone), _voice(inputs.brand_voice)) if part
+    )
     return "\n\n".join(part for part in (facts, voice, f"{BRIEF_DRAFTS}\n\n{drafts}") if part)
 
 
@@ -175,6 +179,7 @@ def _brief(
     outline: Sequence[str],
     research: ResearchDigest,
     voice: Sequence[str],
+    tone: str | None = None,
 ) -> str:
     opening = BRIEF_OPENING.format(
         words=words or "the drafts' length",
@@ -193,8 +198,13 @@ def _brief(
             for claim in research.claims
         )
         parts.append(f"{BRIEF_FACTS}\n{facts}")
+    parts.append(_tone(tone))
     parts.append(_voice(voice))
     return "\n\n".join(part for part in parts if part)
+
+
+def _tone(tone: str | None) -> str:
+    return BRIEF_TONE.format(tone=" ".join(tone.split())) if tone and tone.strip() else ""
 
 
 def _voice(samples: Sequence[str]) -> str:

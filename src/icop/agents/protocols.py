@@ -36,6 +36,11 @@ class BrandVoice(Protocol):
         """Cosine similarity of ``text`` to the tenant's brand voice (None: no samples)."""
         ...
 
+    async def tone(self, tenant_id: UUID) -> str | None:
+        """The brand kit's tone profile as guidance for the writers (None: the kit has no
+        tone yet)."""
+        ...
+
 
 class ImageMaker(Protocol):
     async def make(

@@ -51,6 +51,7 @@ class ArticleState(GraphInput, total=False):
     sources: list[Source]
     research: ResearchDigest
     brand_voice: list[str]
+    brand_tone: str
     drafts: Annotated[dict[str, DraftRecord], merge_by_key]
     article: ArticleText
     gate: GateReport

@@ -11,6 +11,7 @@ from icop.articles.publishing_router import router as web_publishing_router
 from icop.articles.router import router as articles_router
 from icop.audit.router import router as audit_router
 from icop.auth.router import router as auth_router
+from icop.brand.learning_router import router as brand_learning_router
 from icop.brand.router import router as brand_router
 from icop.credentials.router import router as credentials_router
 from icop.designs.router import router as designs_router
@@ -44,6 +45,7 @@ DOMAIN_ROUTERS = (
     llm_router,
     knowledge_router,
     brand_router,
+    brand_learning_router,
     media_router,
     images_router,
     designs_router,

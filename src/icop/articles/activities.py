@@ -73,11 +73,14 @@ class ArticleActivities:
         generator: ArticleGenerator,
         home: Path,
         base_url: str,
+        after_written: Callable[[UUID], Awaitable[None]] | None = None,
     ) -> None:
         self.sessionmaker = sessionmaker
         self.generator = generator
         self.home = home
         self.base_url = base_url
+        # The brand's re-learning check (icop.brand.triggers), after the result commits.
+        self.after_written = after_written
 
     @activity.defn(name="article.generate")
     async def generate(self, request: ArticleWorkflowInput) -> GenerationOutcome:
@@ -162,6 +165,8 @@ class ArticleActivities:
         finally:
             await notes.close()
         await self._save(tenant_id, article_id, result, approval_required)
+        if self.after_written is not None:
+            await self.after_written(tenant_id)
         return GenerationOutcome(status=result.status, approval_required=approval_required)
 
     async def _save(

@@ -40,8 +40,10 @@ from icop.articles.generation import (
     ProgressCallback,
     StepProgress,
 )
+from icop.brand import kit as brand_kits
 from icop.brand.service import BrandVoiceService
 from icop.config import ResearchClaims
+from icop.db.session import unit_of_work
 from icop.llm.contests.record import Contest, JudgedDraft
 from icop.llm.tasks import TaskKind
 from icop.models.article import ArticleImage, SocialCopy
@@ -98,6 +100,9 @@ class BrandVoiceAdapter:
     async def similarity(self, tenant_id: UUID, text: str) -> float | None:
         return await self.service.similarity(tenant_id, text)
 
+    async def tone(self, tenant_id: UUID) -> str | None:
+        return await self.service.tone(tenant_id)
+
 
 # -- the generator ----------------------------------------------------------------------------
 class GraphArticleGenerator:
@@ -150,6 +155,10 @@ class GraphArticleGenerator:
         self, *, tenant_id: UUID, article_id: UUID, brief: Brief, progress: ProgressCallback
     ) -> GenerationResult:
         key = str(article_id)
+        async with unit_of_work(self.sessionmaker, tenant_id) as session:
+            # The visual director gets the kit's colours and fonts in words (the renderer
+            # gets the kit itself, through the image jobs' BrandSpec).
+            look = await brand_kits.look_for(session, tenant_id)
         start = start_state(
             tenant_id=tenant_id,
             article_id=key,
@@ -161,6 +170,7 @@ class GraphArticleGenerator:
                 mode=brief.mode,
                 length_words=brief.length_words,
                 article_url=brief.url,
+                brand=look,
             ),
         )
         self._listeners[key] = progress

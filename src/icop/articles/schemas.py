@@ -69,6 +69,9 @@ class ArticleOut(ArticleSummary):
         "(code, action: removed | repaired | blocking, detail).",
     )
     error: str | None
+    brand_kit_version: int | None = Field(
+        default=None, description="The brand kit version the article was written with."
+    )
     decided_by: UUID | None
     decided_at: datetime | None
     drafts: list[DraftOut] = Field(default_factory=list)

@@ -21,6 +21,7 @@ from icop.articles.schemas import (
 from icop.articles.workflows import ArticleWorkflow, Decision
 from icop.audit import service as audit
 from icop.auth.principal import Principal
+from icop.brand import versions as brand_versions
 from icop.config import Settings
 from icop.errors import Conflict
 from icop.events.repository import EventRepository
@@ -64,6 +65,9 @@ async def register(
             status=ArticleStatus.QUEUED,
             workflow_id=workflow_id(article_id),
             created_by=principal.user_id,
+            # Read in the same transaction as the article is registered: the workflow that
+            # writes it starts after this commit and reads the kit then (ADR 0030).
+            brand_kit_version=await brand_versions.current_number(session, principal.tenant_id),
         )
     )
     await audit.record(

@@ -17,13 +17,15 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from icop.audit import service as audit
 from icop.auth.principal import Principal
 from icop.brand import logo as logos
+from icop.brand import versions
 from icop.brand.fonts import CATALOG, BrandFont, font_installed
 from icop.brand.palette import DEFAULT_SPEC, BrandSpec, contrast_ratio, hex_to_rgb
 from icop.brand.repository import BrandKitRepository, BrandLogoRepository
 from icop.brand.schemas import LOGO_PATH, BrandFontOut, BrandKitOut, BrandKitUpdate, BrandLogoOut
+from icop.brand.snapshot import KitSnapshot, snapshot_of
 from icop.db.session import after_commit
 from icop.errors import NotFound
-from icop.models import BrandLogo, LogoFormat, TenantBrandKit
+from icop.models import BrandLogo, KitChangeReason, LogoFormat, TenantBrandKit
 from icop.storage.base import ObjectStore
 
 logger = logging.getLogger(__name__)
@@ -54,14 +56,27 @@ async def get(session: AsyncSession, tenant_id: UUID) -> BrandKitOut:
 
 
 async def put(session: AsyncSession, principal: Principal, body: BrandKitUpdate) -> BrandKitOut:
-    spec = BrandSpec(
-        name=body.name,
-        background=body.background,
-        accent=body.accent,
-        text=body.text,
-        font=body.font.value if body.font else None,
+    """Replace the kit's colours, name and font as a new version (reason ``edited``); the
+    learned palette and tone stay as they were."""
+    current = snapshot_of(await BrandKitRepository(session).get(principal.tenant_id))
+    snapshot = current.model_copy(
+        update={
+            "name": body.name,
+            "background": body.background,
+            "accent": body.accent,
+            "text": body.text,
+            "font": body.font,
+        }
     )
-    kit = await BrandKitRepository(session).put(principal.tenant_id, spec, principal.user_id)
+    kit, _version = await versions.commit(
+        session,
+        principal,
+        principal.tenant_id,
+        snapshot,
+        reason=KitChangeReason.EDITED,
+        note="edited by hand",
+    )
+    spec = snapshot.spec()
     await audit.record(
         session,
         tenant_id=principal.tenant_id,
@@ -191,6 +206,7 @@ def logo_out(logo: BrandLogo) -> BrandLogoOut:
 
 def to_out(kit: TenantBrandKit | None, logo: BrandLogo | None = None) -> BrandKitOut:
     spec = DEFAULT_SPEC if kit is None else _spec(kit)
+    snapshot = snapshot_of(kit)
     background = hex_to_rgb(spec.background)
     return BrandKitOut(
         name=spec.name,
@@ -204,6 +220,9 @@ def to_out(kit: TenantBrandKit | None, logo: BrandLogo | None = None) -> BrandKi
         updated_at=kit.updated_at if kit else None,
         updated_by=kit.updated_by if kit else None,
         logo=logo_out(logo) if logo else None,
+        version=kit.version if kit else None,
+        palette=snapshot.palette,
+        tone=snapshot.tone,
     )
 
 
@@ -220,3 +239,26 @@ def fonts() -> list[BrandFontOut]:
         BrandFontOut(name=font, label=family.label, installed=font_installed(font))
         for font, family in CATALOG.items()
     ]
+
+
+async def look_for(session: AsyncSession, tenant_id: UUID) -> str | None:
+    """The kit as words for the visual director's image prompts (``VisualInput.brand``):
+    name, colours and fonts; None for a tenant on the default kit (no brand to speak of)."""
+    kit = await BrandKitRepository(session).get(tenant_id)
+    if kit is None:
+        return None
+    return describe_look(snapshot_of(kit))
+
+
+def describe_look(snapshot: KitSnapshot) -> str:
+    colours = f"background {snapshot.background}, accent {snapshot.accent}, text {snapshot.text}"
+    extra = [entry.hex for entry in snapshot.palette if entry.hex not in colours][:3]
+    parts = [f"{snapshot.name}. Brand colours: {colours}"]
+    if extra:
+        parts[-1] += f"; also {', '.join(extra)}"
+    fonts = [name for name in (snapshot.heading_font, snapshot.body_font) if name]
+    if fonts:
+        parts.append(f"Typography: {' / '.join(dict.fromkeys(fonts))}")
+    elif snapshot.font:
+        parts.append(f"Typography: {CATALOG[snapshot.font].label}")
+    return (". ".join(parts) + ".")[:500]

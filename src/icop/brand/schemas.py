@@ -1,15 +1,18 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from pydantic import AfterValidator, Field, model_validator
 
 from icop.brand.fonts import BrandFont
+from icop.brand.learning.schemas import BrandKitProposal as LearnedProposal
+from icop.brand.learning.schemas import PaletteEntry, ToneProfile
 from icop.brand.palette import MIN_TEXT_CONTRAST, contrast_ratio, hex_to_rgb, normalise_hex
+from icop.brand.snapshot import KitSnapshot
 from icop.knowledge.schemas import Text
-from icop.models import LogoFormat
+from icop.models import KitChangeReason, LogoFormat, ProposalStatus, ProposalTrigger
 from icop.schemas import RequestModel, ResponseModel
 
 
@@ -119,6 +122,11 @@ class BrandKitOut(ResponseModel):
         default=None,
         description="The logo drawn on cards (PUT /brand/logo); kept when the colours are reset.",
     )
+    version: int | None = Field(
+        default=None, description="The kit's version (GET /brand/versions); null: none yet."
+    )
+    palette: list[PaletteEntry] = Field(default_factory=list)
+    tone: ToneProfile | None = Field(default=None, description="How the brand writes.")
 
 
 class BrandFontOut(ResponseModel):
@@ -126,4 +134,89 @@ class BrandFontOut(ResponseModel):
     label: str
     installed: bool = Field(
         description="Installed on this API server; a worker without it renders the default font."
+    )
+
+
+# -- versions and proposals ---------------------------------------------------------------------
+class KitChangeOut(ResponseModel):
+    field: str
+    before: Any = None
+    after: Any = None
+
+
+class BrandKitVersionOut(ResponseModel):
+    number: int
+    reason: KitChangeReason = Field(description="learned, edited or rollback.")
+    kit: KitSnapshot
+    changes: list[KitChangeOut] = Field(description="What changed from the version before.")
+    note: str | None
+    proposal_id: UUID | None
+    restored_from: int | None = Field(description="The version a rollback restored.")
+    created_by: UUID | None
+    created_at: datetime
+
+
+class BrandKitDiffOut(ResponseModel):
+    from_version: int
+    to_version: int
+    changes: list[KitChangeOut]
+
+
+class BrandProposalOut(ResponseModel):
+    id: UUID
+    status: ProposalStatus
+    trigger: ProposalTrigger = Field(
+        description="user (asked for), or what re-learning noticed: samples, articles, drift."
+    )
+    reason: str | None
+    proposal: LearnedProposal
+    sources: dict[str, Any]
+    changes: list[KitChangeOut] = Field(
+        default_factory=list, description="How the proposal differs from the current kit."
+    )
+    created_by: UUID | None
+    created_at: datetime
+    decided_by: UUID | None
+    decided_at: datetime | None
+    version_number: int | None
+
+
+class ProposalEdits(RequestModel):
+    """Changes a person makes to a proposal before accepting it (any subset)."""
+
+    name: Text | None = Field(default=None, min_length=1, max_length=80)
+    background: Colour | None = None
+    accent: Colour | None = None
+    text: Colour | None = None
+    font: BrandFont | None = None
+    tone_description: Text | None = Field(default=None, max_length=600)
+    do_phrases: list[Annotated[str, Field(min_length=1, max_length=120)]] | None = Field(
+        default=None, max_length=16
+    )
+    dont_phrases: list[Annotated[str, Field(min_length=1, max_length=120)]] | None = Field(
+        default=None, max_length=16
+    )
+
+
+class AcceptProposal(RequestModel):
+    edits: ProposalEdits | None = None
+    note: Text | None = Field(default=None, max_length=500)
+
+
+class RejectProposal(RequestModel):
+    reason: Text | None = Field(default=None, max_length=500)
+
+
+class LearnFromText(RequestModel):
+    """Learning from text and public pages only (JSON; files go to ``POST /brand/learn``)."""
+
+    name: Text | None = Field(default=None, max_length=80)
+    samples: list[Annotated[str, Field(min_length=1, max_length=50_000)]] = Field(
+        default_factory=list, max_length=20
+    )
+    html: list[Annotated[str, Field(min_length=1, max_length=2_000_000)]] = Field(
+        default_factory=list, max_length=5
+    )
+    urls: list[Annotated[str, Field(min_length=1, max_length=2000)]] = Field(
+        default_factory=list, max_length=5
     )

@@ -16,8 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from icop.audit import service as audit
 from icop.auth.principal import Principal
-from icop.brand.repository import BrandVoiceRepository
+from icop.brand.learning.guide import tone_guide
+from icop.brand.repository import BrandKitRepository, BrandVoiceRepository
 from icop.brand.schemas import VoiceSampleOut
+from icop.brand.snapshot import snapshot_of
 from icop.db.session import unit_of_work
 from icop.embeddings.base import Embedder, cosine, mean_vector
 from icop.errors import Conflict, ValidationFailed
@@ -139,6 +141,13 @@ class BrandVoiceService:
             )
             for sample, distance in nearest
         ]
+
+    async def tone(self, tenant_id: UUID) -> str | None:
+        """The kit's tone profile as guidance for the writers' brief; None without one."""
+        async with unit_of_work(self._sessionmaker, tenant_id) as session:
+            kit = await BrandKitRepository(session).get(tenant_id)
+        profile = snapshot_of(kit).tone
+        return tone_guide(profile) if profile else None
 
     async def similarity(self, tenant_id: UUID, text: str) -> float | None:
         """How close a draft is to the brand's voice; None when the brand has no samples."""

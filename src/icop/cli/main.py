@@ -99,6 +99,12 @@ class _Commands(LazyGroup):
             'Designs: `icop design command ID "make the title bigger"`, `icop design render ID '
             "OUT.jpg`.",
         ),
+        LazyCommand(
+            "brand",
+            "icop.cli.brand:app",
+            "Brand kit: `icop brand learn --logo F --sample F …`, proposals, accept/reject, "
+            "versions, diff, rollback.",
+        ),
         LazyCommand("mail", "icop.cli.mail:app", "E-mails in the local mail sink."),
         LazyCommand(
             "pipeline",

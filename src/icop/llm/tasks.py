@@ -30,6 +30,7 @@ class TaskKind(StrEnum):
     VIDEO_SCENES = "video.scenes"
     VIDEO_STORYBOARD = "video.storyboard"
     VIDEO_DIRECT = "video.direct"
+    BRAND_TONE = "brand.tone"
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +59,7 @@ _WRITER_INPUTS = {
     "outline",
     "research",
     "brand_voice",
+    "brand_tone",
     "length_words",
     "audience",
 }
@@ -82,7 +84,7 @@ TASKS: dict[TaskKind, TaskSpec] = {
         ),
         _spec(
             TaskKind.EDIT_MERGE,
-            {"brief", "topic", "drafts", "language", "brand_voice", "research"},
+            {"brief", "topic", "drafts", "language", "brand_voice", "brand_tone", "research"},
             7000,
             1800,
             structured=False,
@@ -102,6 +104,8 @@ TASKS: dict[TaskKind, TaskSpec] = {
         _spec(TaskKind.TOPICS_EXPAND, {"topic", "language", "count", "audience"}, 1000, 1200),
         _spec(TaskKind.TOPICS_LABEL, {"phrases", "keywords", "topic", "language"}, 1500, 120),
         _spec(TaskKind.EDITOR_COMMAND, {"command", "selection", "document", "brand"}, 3000, 800),
+        # Brand learning (icop.brand.learning): excerpts and measured figures in, a voice out.
+        _spec(TaskKind.BRAND_TONE, {"samples", "measures"}, 4000, 500),
         _spec(
             TaskKind.SOCIAL_COPY,
             {"title", "summary", "url", "platform", "language", "hashtags", "brand_voice"},

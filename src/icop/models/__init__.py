@@ -21,7 +21,16 @@ from icop.models.auth import (
     RefreshToken,
 )
 from icop.models.base import Base
-from icop.models.brand import BrandLogo, LogoFormat, TenantBrandKit
+from icop.models.brand import (
+    BrandKitVersion,
+    BrandLogo,
+    BrandProposal,
+    KitChangeReason,
+    LogoFormat,
+    ProposalStatus,
+    ProposalTrigger,
+    TenantBrandKit,
+)
 from icop.models.credential import ApiCredential
 from icop.models.design import DesignRecord, DesignVersionRecord
 from icop.models.events import RunEvent
@@ -90,7 +99,9 @@ __all__ = [
     "AuditEvent",
     "AuthSession",
     "Base",
+    "BrandKitVersion",
     "BrandLogo",
+    "BrandProposal",
     "BrandVoiceSample",
     "ContentPipeline",
     "DeliveryStatus",
@@ -104,6 +115,7 @@ __all__ = [
     "ImageStatus",
     "ImportedPlanRow",
     "Invitation",
+    "KitChangeReason",
     "KnowledgeChunk",
     "KnowledgeDocument",
     "LlmCall",
@@ -124,6 +136,8 @@ __all__ = [
     "PostMedia",
     "PostPart",
     "PostStatus",
+    "ProposalStatus",
+    "ProposalTrigger",
     "PublishAttempt",
     "PublishLedgerEntry",
     "RefreshToken",

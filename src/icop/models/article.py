@@ -109,6 +109,9 @@ class GeneratedArticle(TenantOwned, TimestampMixin, Base):
         EnumText(ArticleStatus, 24), nullable=False, server_default=ArticleStatus.QUEUED.value
     )
     current_step: Mapped[str | None] = mapped_column(String(64))
+    # The brand kit version (brand_kit_versions.number) current when the article was
+    # registered; null when the tenant had no versioned kit.
+    brand_kit_version: Mapped[int | None] = mapped_column(Integer)
     workflow_id: Mapped[str | None] = mapped_column(String(200))
     title: Mapped[str | None] = mapped_column(String(300))
     final_markdown: Mapped[str | None] = mapped_column(Text)

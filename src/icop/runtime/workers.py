@@ -15,7 +15,9 @@ from icop.articles.activities import ArticleActivities
 from icop.articles.generator import BrandVoiceAdapter, GraphArticleGenerator, ResearchAdapter
 from icop.articles.images import ArticleImages
 from icop.articles.workflows import ArticleWorkflow
+from icop.brand.learning.agent import BrandLearningAgent
 from icop.brand.service import BrandVoiceService
+from icop.brand.triggers import BrandRelearner, RelearnPolicy
 from icop.config import Settings
 from icop.embeddings.base import Embedder
 from icop.embeddings.e5 import MultilingualE5Embedder
@@ -153,7 +155,18 @@ def service_registry(runtime: Runtime) -> WorkerRegistry:
         editor_polish=settings.editor_polish,
     )
     register_articles(
-        registry, ArticleActivities(sessionmaker, generator, settings.home, settings.base_url)
+        registry,
+        ArticleActivities(
+            sessionmaker,
+            generator,
+            settings.home,
+            settings.base_url,
+            after_written=BrandRelearner(
+                sessionmaker,
+                BrandLearningAgent(runtime.llm, runtime.embedder),
+                RelearnPolicy.from_settings(settings),
+            ).check_quietly,
+        ),
     )
     register_images(
         registry,

@@ -586,6 +586,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/brand/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Diff Versions
+         * @description What changed from one version to another, field by field (by default: what the
+         *     latest version changed).
+         */
+        get: operations["diff_versions_api_v1_brand_diff_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/brand/fonts": {
         parameters: {
             query?: never;
@@ -636,6 +657,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/brand/learn": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Learn
+         * @description Learn a kit from what is given and store it as a proposal (never applied by itself):
+         *     colours from the images and declared CSS, fonts from the pages, tone from the samples.
+         *     A URL is fetched now, once, with the fetch guard (public addresses only).
+         */
+        post: operations["learn_api_v1_brand_learn_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/brand/logo": {
         parameters: {
             query?: never;
@@ -676,6 +719,137 @@ export interface paths {
         get: operations["get_logo_api_v1_brand_logo__logo_id__get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/brand/proposals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Proposals
+         * @description Proposals, newest first; a pending one lists how it differs from the current kit.
+         */
+        get: operations["list_proposals_api_v1_brand_proposals_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/brand/proposals/{proposal_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Proposal */
+        get: operations["get_proposal_api_v1_brand_proposals__proposal_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/brand/proposals/{proposal_id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept Proposal
+         * @description Make the proposal (with ``edits`` laid over it, if any) the kit: a new version.
+         */
+        post: operations["accept_proposal_api_v1_brand_proposals__proposal_id__accept_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/brand/proposals/{proposal_id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject Proposal */
+        post: operations["reject_proposal_api_v1_brand_proposals__proposal_id__reject_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/brand/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Versions
+         * @description The kit's versions, newest first: who, when, why and what changed.
+         */
+        get: operations["list_versions_api_v1_brand_versions_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/brand/versions/{number}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Version */
+        get: operations["get_version_api_v1_brand_versions__number__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/brand/versions/{number}/rollback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rollback
+         * @description Make version ``number`` current again, as a new version equal to it.
+         */
+        post: operations["rollback_api_v1_brand_versions__number__rollback_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2200,6 +2374,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/videos/{video_id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish Video
+         * @description Post a ready video now on the tenant's connected accounts (per platform: a Reel, a Page
+         *     video, a Threads video, an X video), each with the article's copy for that platform.
+         *     Accounts that already have a post of this video are skipped (an empty list: nothing new).
+         */
+        post: operations["publish_video_api_v1_videos__video_id__publish_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -2238,6 +2434,12 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** AcceptProposal */
+        AcceptProposal: {
+            edits?: components["schemas"]["ProposalEdits"] | null;
+            /** Note */
+            note?: string | null;
+        };
         /** Accepted */
         Accepted: {
             /** Detail */
@@ -2622,6 +2824,11 @@ export interface components {
             approval_required: boolean;
             /** Audience */
             audience: string | null;
+            /**
+             * Brand Kit Version
+             * @description The brand kit version the article was written with.
+             */
+            brand_kit_version?: number | null;
             /** Citations */
             citations: {
                 [key: string]: unknown;
@@ -2804,6 +3011,36 @@ export interface components {
              */
             blog_slug: string;
         };
+        /** Body_learn_api_v1_brand_learn_post */
+        Body_learn_api_v1_brand_learn_post: {
+            /**
+             * Images
+             * @description Logo and images: PNG, JPEG or WebP (at most 8).
+             */
+            images?: string[] | null;
+            /** Name */
+            name?: string | null;
+            /**
+             * Pages
+             * @description HTML pages or CSS files (at most 5).
+             */
+            pages?: string[] | null;
+            /**
+             * Sample Text
+             * @description Text samples given inline.
+             */
+            sample_text?: string[] | null;
+            /**
+             * Samples
+             * @description Text samples and past articles: .txt, .md or .html, UTF-8 (at most 20); an HTML article gives its declared fonts and colours too.
+             */
+            samples?: string[] | null;
+            /**
+             * Url
+             * @description Public pages to fetch now (at most 5).
+             */
+            url?: string[] | null;
+        };
         /** Body_preview_plan_api_v1_pipelines_preview_post */
         Body_preview_plan_api_v1_pipelines_preview_post: {
             /**
@@ -2865,6 +3102,15 @@ export interface components {
             label: string;
             name: components["schemas"]["BrandFont"];
         };
+        /** BrandKitDiffOut */
+        BrandKitDiffOut: {
+            /** Changes */
+            changes: components["schemas"]["KitChangeOut"][];
+            /** From Version */
+            from_version: number;
+            /** To Version */
+            to_version: number;
+        };
         /** BrandKitOut */
         BrandKitOut: {
             /** Accent */
@@ -2886,6 +3132,8 @@ export interface components {
             logo?: components["schemas"]["BrandLogoOut"] | null;
             /** Name */
             name: string;
+            /** Palette */
+            palette?: components["schemas"]["PaletteEntry"][];
             /** Text */
             text: string;
             /**
@@ -2893,10 +3141,50 @@ export interface components {
              * @description Contrast ratio of text on background (1 … 21).
              */
             text_contrast: number;
+            /** @description How the brand writes. */
+            tone?: components["schemas"]["ToneProfile"] | null;
             /** Updated At */
             updated_at: string | null;
             /** Updated By */
             updated_by: string | null;
+            /**
+             * Version
+             * @description The kit's version (GET /brand/versions); null: none yet.
+             */
+            version?: number | null;
+        };
+        /**
+         * BrandKitProposal
+         * @description The agent's answer: a complete kit, and the evidence it was drawn from.
+         */
+        BrandKitProposal: {
+            /** Accent */
+            accent: string;
+            /** Background */
+            background: string;
+            /** Body Font */
+            body_font?: string | null;
+            /** Contrast Pairs */
+            contrast_pairs?: components["schemas"]["ContrastPairOut"][];
+            /** Declared Fonts */
+            declared_fonts?: string[];
+            /** @description The renderer's family closest to the brand's. */
+            font: components["schemas"]["BrandFont"] | null;
+            /** Heading Font */
+            heading_font?: string | null;
+            /** Name */
+            name: string;
+            /** Palette */
+            palette?: components["schemas"]["PaletteEntry"][];
+            /**
+             * Samples
+             * @description Text samples the tone was learned from.
+             * @default 0
+             */
+            samples: number;
+            /** Text */
+            text: string;
+            tone?: components["schemas"]["ToneProfile"] | null;
         };
         /** BrandKitUpdate */
         BrandKitUpdate: {
@@ -2925,6 +3213,35 @@ export interface components {
              * @example #14532d
              */
             text: string;
+        };
+        /** BrandKitVersionOut */
+        BrandKitVersionOut: {
+            /**
+             * Changes
+             * @description What changed from the version before.
+             */
+            changes: components["schemas"]["KitChangeOut"][];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By */
+            created_by: string | null;
+            kit: components["schemas"]["KitSnapshot"];
+            /** Note */
+            note: string | null;
+            /** Number */
+            number: number;
+            /** Proposal Id */
+            proposal_id: string | null;
+            /** @description learned, edited or rollback. */
+            reason: components["schemas"]["KitChangeReason"];
+            /**
+             * Restored From
+             * @description The version a rollback restored.
+             */
+            restored_from: number | null;
         };
         /** BrandLogoOut */
         BrandLogoOut: {
@@ -2957,6 +3274,42 @@ export interface components {
             url: string;
             /** Width */
             width: number;
+        };
+        /** BrandProposalOut */
+        BrandProposalOut: {
+            /**
+             * Changes
+             * @description How the proposal differs from the current kit.
+             */
+            changes?: components["schemas"]["KitChangeOut"][];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By */
+            created_by: string | null;
+            /** Decided At */
+            decided_at: string | null;
+            /** Decided By */
+            decided_by: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            proposal: components["schemas"]["BrandKitProposal"];
+            /** Reason */
+            reason: string | null;
+            /** Sources */
+            sources: {
+                [key: string]: unknown;
+            };
+            status: components["schemas"]["ProposalStatus"];
+            /** @description user (asked for), or what re-learning noticed: samples, articles, drift. */
+            trigger: components["schemas"]["ProposalTrigger"];
+            /** Version Number */
+            version_number: number | null;
         };
         /** CallOut */
         CallOut: {
@@ -3333,6 +3686,15 @@ export interface components {
              * @description What changed, for the version history.
              */
             summary?: string | null;
+        };
+        /** ContrastPairOut */
+        ContrastPairOut: {
+            /** Background */
+            background: string;
+            /** Foreground */
+            foreground: string;
+            /** Ratio */
+            ratio: number;
         };
         /** CredentialCreate */
         CredentialCreate: {
@@ -4059,6 +4421,44 @@ export interface components {
             /** Suggestion */
             suggestion?: string | null;
         };
+        /** KitChangeOut */
+        KitChangeOut: {
+            /** After */
+            after?: unknown;
+            /** Before */
+            before?: unknown;
+            /** Field */
+            field: string;
+        };
+        /**
+         * KitChangeReason
+         * @enum {string}
+         */
+        KitChangeReason: "learned" | "edited" | "rollback";
+        /**
+         * KitSnapshot
+         * @description A whole kit as one version stores it.
+         */
+        KitSnapshot: {
+            /** Accent */
+            accent: string;
+            /** Background */
+            background: string;
+            /** Body Font */
+            body_font?: string | null;
+            /** Declared Fonts */
+            declared_fonts?: string[];
+            font?: components["schemas"]["BrandFont"] | null;
+            /** Heading Font */
+            heading_font?: string | null;
+            /** Name */
+            name: string;
+            /** Palette */
+            palette?: components["schemas"]["PaletteEntry"][];
+            /** Text */
+            text: string;
+            tone?: components["schemas"]["ToneProfile"] | null;
+        };
         /**
          * LeaderboardRow
          * @description One model's record in one judged task, over the period asked for.
@@ -4415,6 +4815,20 @@ export interface components {
              * @description The caller's unread notifications in all.
              */
             unread: number;
+        };
+        /** PaletteEntry */
+        PaletteEntry: {
+            /** Chroma */
+            chroma: number;
+            /** Hex */
+            hex: string;
+            /** Share */
+            share: number;
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "image" | "css";
         };
         /** PasswordReset */
         PasswordReset: {
@@ -5001,6 +5415,37 @@ export interface components {
             topic?: string | null;
         };
         /**
+         * ProposalEdits
+         * @description Changes a person makes to a proposal before accepting it (any subset).
+         */
+        ProposalEdits: {
+            /** Accent */
+            accent?: string | null;
+            /** Background */
+            background?: string | null;
+            /** Do Phrases */
+            do_phrases?: string[] | null;
+            /** Dont Phrases */
+            dont_phrases?: string[] | null;
+            font?: components["schemas"]["BrandFont"] | null;
+            /** Name */
+            name?: string | null;
+            /** Text */
+            text?: string | null;
+            /** Tone Description */
+            tone_description?: string | null;
+        };
+        /**
+         * ProposalStatus
+         * @enum {string}
+         */
+        ProposalStatus: "pending" | "accepted" | "rejected";
+        /**
+         * ProposalTrigger
+         * @enum {string}
+         */
+        ProposalTrigger: "user" | "samples" | "articles" | "drift";
+        /**
          * ProviderName
          * @enum {string}
          */
@@ -5230,6 +5675,11 @@ export interface components {
         RefreshRequest: {
             /** Refresh Token */
             refresh_token: string;
+        };
+        /** RejectProposal */
+        RejectProposal: {
+            /** Reason */
+            reason?: string | null;
         };
         /**
          * ReplaceImage
@@ -5774,7 +6224,7 @@ export interface components {
          * TaskKind
          * @enum {string}
          */
-        TaskKind: "research.summarize" | "write.draft" | "write.draft.a" | "write.draft.b" | "write.draft.c" | "edit.judge" | "edit.merge" | "seo.meta" | "visual.prompt" | "translate" | "topics.expand" | "topics.label" | "editor.command" | "social.copy" | "chat" | "video.scenes" | "video.storyboard" | "video.direct";
+        TaskKind: "research.summarize" | "write.draft" | "write.draft.a" | "write.draft.b" | "write.draft.c" | "edit.judge" | "edit.merge" | "seo.meta" | "visual.prompt" | "translate" | "topics.expand" | "topics.label" | "editor.command" | "social.copy" | "chat" | "video.scenes" | "video.storyboard" | "video.direct" | "brand.tone";
         /** TaskRouteOut */
         TaskRouteOut: {
             /** Candidates */
@@ -5945,6 +6395,50 @@ export interface components {
              * Format: uuid
              */
             user_id: string;
+        };
+        /**
+         * ToneProfile
+         * @description How the brand writes: measured figures plus the model's description. Stored with the
+         *     kit and given to the writers.
+         */
+        ToneProfile: {
+            /**
+             * Described By
+             * @description provider/model that wrote the description.
+             */
+            described_by?: string | null;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /** Do Phrases */
+            do_phrases?: string[];
+            /** Dont Phrases */
+            dont_phrases?: string[];
+            /**
+             * Formality
+             * @enum {string}
+             */
+            formality: "formal" | "neutral" | "casual";
+            /**
+             * Formality Score
+             * @description Measured: 0 chatty … 1 formal.
+             */
+            formality_score: number;
+            /** Mean Sentence Words */
+            mean_sentence_words: number;
+            /**
+             * Person
+             * @enum {string}
+             */
+            person: "first_singular" | "first_plural" | "second" | "third";
+            /** Sentence Words Stdev */
+            sentence_words_stdev: number;
+            /** Type Token Ratio */
+            type_token_ratio: number;
+            /** Vocabulary */
+            vocabulary?: string[];
         };
         /** TrendConfigOut */
         TrendConfigOut: {
@@ -6275,6 +6769,8 @@ export interface components {
             duration_s: number | null;
             /** Error */
             error: string | null;
+            /** Height */
+            height: number | null;
             /**
              * Id
              * Format: uuid
@@ -6286,6 +6782,8 @@ export interface components {
             provider: string;
             /** Segments */
             segments?: components["schemas"]["SegmentOut"][];
+            /** Size Bytes */
+            size_bytes: number | null;
             status: components["schemas"]["VideoStatus"];
             /** Target Seconds */
             target_seconds: number;
@@ -6295,8 +6793,19 @@ export interface components {
             url: string | null;
             /** Valid For */
             valid_for: string[];
+            /** Width */
+            width: number | null;
             /** Workflow Id */
             workflow_id: string | null;
+        };
+        /**
+         * VideoPublish
+         * @description Where a ready video goes: the tenant's connected accounts on ``platforms`` (unset: every
+         *     platform), each with the article's own copy for it (a brief's video: its title).
+         */
+        VideoPublish: {
+            /** Platforms */
+            platforms?: ("instagram" | "facebook" | "threads" | "x")[] | null;
         };
         /**
          * VideoStatus
@@ -9871,6 +10380,101 @@ export interface operations {
             };
         };
     };
+    diff_versions_api_v1_brand_diff_get: {
+        parameters: {
+            query?: {
+                /** @description Default: the version before `to`; 0 is the default kit. */
+                from?: number | null;
+                /** @description Default: the current version. */
+                to?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BrandKitDiffOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_fonts_api_v1_brand_fonts_get: {
         parameters: {
             query?: never;
@@ -10193,6 +10797,100 @@ export interface operations {
             };
         };
     };
+    learn_api_v1_brand_learn_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_learn_api_v1_brand_learn_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BrandProposalOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     put_logo_api_v1_brand_logo_put: {
         parameters: {
             query?: never;
@@ -10373,6 +11071,665 @@ export interface operations {
                 };
                 content: {
                     "image/png": unknown;
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_proposals_api_v1_brand_proposals_get: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["ProposalStatus"] | null;
+                /** @description Page size. */
+                limit?: number;
+                /** @description Rows to skip. */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BrandProposalOut"][];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_proposal_api_v1_brand_proposals__proposal_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                proposal_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BrandProposalOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    accept_proposal_api_v1_brand_proposals__proposal_id__accept_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                proposal_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcceptProposal"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BrandKitVersionOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reject_proposal_api_v1_brand_proposals__proposal_id__reject_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                proposal_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RejectProposal"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BrandProposalOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_versions_api_v1_brand_versions_get: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: number;
+                /** @description Rows to skip. */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BrandKitVersionOut"][];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_version_api_v1_brand_versions__number__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BrandKitVersionOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rollback_api_v1_brand_versions__number__rollback_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BrandKitVersionOut"];
                 };
             };
             /** @description Bad Request */
@@ -19849,6 +21206,122 @@ export interface operations {
             };
             /** @description Too Many Requests */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    publish_video_api_v1_videos__video_id__publish_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                video_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VideoPublish"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostOut"][];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -59,6 +59,12 @@ class WriterInput(InputModel):
     brand_voice: list[Annotated[str, Field(max_length=1500)]] = Field(
         max_length=5, description="Samples of the brand's own writing, closest first."
     )
+    brand_tone: str | None = Field(
+        default=None,
+        max_length=1200,
+        description="The brand kit's tone profile: formality, person, sentence length, "
+        "phrases to use and to avoid.",
+    )
     length_words: int = Field(ge=100, le=4000)
     audience: str | None = Field(default=None, max_length=300)
 
@@ -137,6 +143,7 @@ class MergerInput(InputModel):
     language: Language
     drafts: list[DraftForReview] = Field(min_length=1, max_length=3)
     brand_voice: list[Annotated[str, Field(max_length=1500)]] = Field(max_length=5)
+    brand_tone: str | None = Field(default=None, max_length=1200)
     research: ResearchDigest
 
 

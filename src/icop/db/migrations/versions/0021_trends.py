@@ -28,7 +28,7 @@ from icop.db.rls import disable_tenant_rls, enable_tenant_rls
 
 revision: str = "0021"
 # The integrator re-chains this at merge (0020 is brand learning's).
-down_revision: str | None = "0019"
+down_revision: str | None = "0020"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
