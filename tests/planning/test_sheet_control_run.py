@@ -1,7 +1,7 @@
 """The sheet as a control panel on the Temporal dev server: a run's articles await approval, a
-person types 승인 (Korean for "approved") into one row's Decision cell and "rejected: …" into the other's, and the run's
-sheet watcher applies both through the API's own decision (the article workflows' signal, the
-audit trail), so the run ends without anyone touching the API."""
+person types 승인 (Korean for "approved") into one row's Decision cell and "rejected: …" into
+the other's, and the run's sheet watcher applies both through the API's own decision (the
+article workflows' signal, the audit trail), so the run ends without anyone touching the API."""
 
 from __future__ import annotations
 

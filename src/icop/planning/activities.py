@@ -237,7 +237,8 @@ class PlanningActivities:
         sheet are applied within ``planning_sheet_poll_s`` (one read of the plan), and a post's
         new status or live link reaches its row within ``WATCH_CHECK_S`` of the change. Ends
         when the run's rows are finished and their posts are published, failed or
-        unconfirmed (or an hour later); the workflow cancels it on a cancelled run."""
+        unconfirmed (or an hour later); the workflow cancels it on a cancelled run. A plan
+        without a Decision or Posts column is not watched."""
         run_id = UUID(run.run_id)
         last_read = float("-inf")
         synced: tuple[str, ...] | None = None
@@ -246,6 +247,9 @@ class PlanningActivities:
         while True:
             async with self._tenant(run.tenant_id) as session:
                 pipeline = await self._pipeline(session, run.pipeline_id)
+                mapping = ColumnMapping.model_validate(pipeline.column_mapping)
+                if mapping.decision is None and mapping.posts is None:
+                    return  # a plan without control columns: nothing to watch
                 runs = RunRepository(session)
                 record = await runs.get(run_id)
                 rows = await runs.rows(run_id)
