@@ -462,6 +462,14 @@ class Settings(BaseSettings):
         "the workflow's retry policy.",
     )
     google_sheets_timeout_s: float = Field(default=30.0, description="Per Sheets API request.")
+    planning_sheet_poll_s: float = Field(
+        default=60.0,
+        ge=1.0,
+        description="While a run lasts, how often its plan is read for decisions typed into the "
+        "Decision column (approved / rejected, 승인 / 반려): the longest a decision waits to be "
+        "applied. One read per run each time; post status changes are written back within "
+        "seconds regardless.",
+    )
 
     # --- models -----------------------------------------------------------------------------
     llm_policy_file: Path | None = Field(

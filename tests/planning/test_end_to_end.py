@@ -52,9 +52,9 @@ from tests.helpers import ApiClient
 from tests.planning.conftest import pipeline_registry
 
 PLAN = [
-    ["Topic", "Status", "Sub-topics", "Articles", "Notes", "Mode", "Sub-topic count"],
-    ["home composting", "ready", "", "", "", "compare", "2"],
-    ["rain barrels", "", "", "", "", "merge", "1"],
+    ["Topic", "Status", "Sub-topics", "Articles", "Notes", "Mode", "Sub-topic count", "Posts"],
+    ["home composting", "ready", "", "", "", "compare", "2", ""],
+    ["rain barrels", "", "", "", "", "merge", "1", ""],
 ]
 
 
@@ -189,6 +189,15 @@ async def test_a_plan_becomes_published_posts_on_all_four_platforms(
     assert header == PLAN[0]
     assert composting[1] == "done" and composting[2].count("part") == 2
     assert len(composting[3].split()) == 2 and barrels[1] == "done"
+    # Each row's posts, with their live links, as they published (the run's sheet watcher).
+    permalinks = {p.permalink for p in posts}
+    for row, articles in ((composting, 2), (barrels, 1)):
+        lines = row[7].split("\n")
+        assert len(lines) == 4 * articles, row[7]
+        assert all(": published" in line for line in lines), row[7]
+        # The live link where the platform gave one (the emulator's Instagram and Threads do not).
+        links = {line.split(": published", 1)[1].strip() for line in lines} - {""}
+        assert len(links) == 2 * articles and links <= permalinks, row[7]
     assert example.read_text(encoding="utf-8").count("done") == 0  # the example stays clean
 
     table, published = await summary(settings, sessions, owner.tenant_id, pipeline_id)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Any
 from uuid import UUID, uuid4
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from temporalio.client import Client
 
 from icop.articles import graph_view
 from icop.articles.activities import ArticleWorkflowInput
@@ -164,17 +166,21 @@ async def list_articles(
 
 async def decide(
     session: AsyncSession,
-    temporal: LazyClient | None,
+    temporal: LazyClient | Callable[[], Awaitable[Client]] | None,
     principal: Principal,
     article_id: UUID,
     *,
     approved: bool,
     reason: str | None,
+    origin: Mapping[str, Any] | None = None,
 ) -> None:
+    """Approve or reject an article that awaits a decision: the API's endpoints and the plan
+    sheet's decision column both come here (``origin`` says where a sheet decision was typed,
+    for the audit trail)."""
     article = await ArticleRepository(session).must_get(article_id)
     if article.status != ArticleStatus.AWAITING_APPROVAL:
         raise Conflict(f"the article is {article.status}, not awaiting approval")
-    client = await require(temporal)()
+    client = await (temporal if temporal is not None else require(None))()
     handle = client.get_workflow_handle(article.workflow_id or workflow_id(article_id))
     await handle.signal(
         ArticleWorkflow.decide,
@@ -191,5 +197,5 @@ async def decide(
         action="article.approved" if approved else "article.rejected",
         target_type="article",
         target_id=article_id,
-        details={"reason": reason} if reason else {},
+        details={**({"reason": reason} if reason else {}), **(origin or {})},
     )

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -45,3 +46,27 @@ class AuditRepository:
             statement = statement.where(AuditEvent.action == action)
         result = await self.session.scalars(statement.limit(limit).offset(offset))
         return result.all()
+
+    async def targets_with(
+        self,
+        *,
+        actions: Sequence[str],
+        target_type: str,
+        target_ids: Sequence[str],
+        since: datetime,
+    ) -> set[str]:
+        """Which of ``target_ids`` have an event with one of ``actions`` since ``since`` (a
+        window that keeps the query on the tenant's (tenant_id, created_at) index)."""
+        if not target_ids:
+            return set()
+        result = await self.session.scalars(
+            select(AuditEvent.target_id)
+            .where(
+                AuditEvent.action.in_(actions),
+                AuditEvent.target_type == target_type,
+                AuditEvent.target_id.in_(target_ids),
+                AuditEvent.created_at >= since,
+            )
+            .distinct()
+        )
+        return {target for target in result.all() if target is not None}

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
 import logging
-import unicodedata
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -22,6 +20,7 @@ from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
+from temporalio.client import Client
 from temporalio.exceptions import ApplicationError, ApplicationErrorCategory
 
 from icop.articles import service as articles
@@ -46,7 +45,9 @@ from icop.models import (
 from icop.notifications import service as notifications
 from icop.orchestrator.heartbeat import heartbeating
 from icop.outbox import service as outbox
+from icop.planning import control
 from icop.planning.generated import SubtopicGenerator
+from icop.planning.keys import topic_key
 from icop.planning.repository import PipelineRepository, RunRepository, SubTopicRepository
 from icop.planning.sheets.a1 import parse_a1
 from icop.planning.sheets.layout import (
@@ -68,6 +69,12 @@ from icop.syndication.schemas import PostCreate
 logger = logging.getLogger(__name__)
 HEARTBEAT_EVERY_S = 10.0
 POLL_ARTICLE_S = 5.0
+# How often the sheet watcher looks at the database (cheap: the run's rows and posts); the
+# sheet itself is read every ``planning_sheet_poll_s`` or as soon as a post's status changed.
+WATCH_CHECK_S = 2.0
+# After the run's rows are finished, posts still on their way are followed this long.
+WATCH_POSTS_AFTER_ROWS_S = 3600.0
+_FINISHED_ROWS = frozenset({RowStatus.DONE, RowStatus.PARTIAL, RowStatus.ERROR, RowStatus.SKIPPED})
 # uuid5 namespace for article ids derived from a pipeline's sub-topics.
 ARTICLE_NAMESPACE = uuid.UUID("6f1d2b1e-8a52-4a55-9d3c-3c1b0c0a7e11")
 
@@ -137,11 +144,6 @@ class PlanSources(Protocol):
     async def open(self, pipeline: ContentPipeline) -> SheetSource: ...
 
 
-def topic_key(topic: str) -> str:
-    normal = " ".join(unicodedata.normalize("NFKC", topic).casefold().split())
-    return hashlib.sha256(normal.encode()).hexdigest()[:32]
-
-
 def article_id_for(pipeline_id: UUID, key: str, position: int) -> UUID:
     return uuid.uuid5(ARTICLE_NAMESPACE, f"{pipeline_id}:{key}:{position}")
 
@@ -162,6 +164,10 @@ def _fail(error: ICOPError) -> ApplicationError:
     )
 
 
+async def _worker_client() -> Client:
+    return activity.client()
+
+
 class PlanningActivities:
     def __init__(
         self,
@@ -171,6 +177,7 @@ class PlanningActivities:
         subtopics: SubtopicGenerator,
         agents_queue: str,
         posts: PostScheduler | None = None,
+        temporal: Callable[[], Awaitable[Client]] | None = None,
     ) -> None:
         self.sessionmaker = sessionmaker
         self.settings = settings
@@ -178,6 +185,8 @@ class PlanningActivities:
         self.subtopics = subtopics
         self.agents_queue = agents_queue
         self.posts = posts
+        # Sheet decisions signal article workflows: with the worker's own client by default.
+        self.temporal = temporal or _worker_client
 
     @contextlib.asynccontextmanager
     async def _tenant(self, tenant_id: str) -> AsyncIterator[AsyncSession]:
@@ -202,6 +211,69 @@ class PlanningActivities:
             await source.write(updates)
         except ICOPError as error:
             raise _fail(error) from error
+
+    async def _control(
+        self, pipeline: ContentPipeline, values: Sequence[Sequence[str]]
+    ) -> tuple[list[RowUpdate], bool]:
+        """The control panel's part of a sheet read: decisions typed into rows applied, posts
+        cells brought up to date (updates for the step's one write) and whether anything is
+        still outstanding. A failure here never fails the step that read the sheet."""
+        mapping = ColumnMapping.model_validate(pipeline.column_mapping)
+        rows = control.rows_of(values, pipeline.sheet_range, mapping)
+        try:
+            async with self._tenant(str(pipeline.tenant_id)) as session:
+                plan = await control.plan_sync(session, pipeline.id, rows, mapping)
+            failures = await control.apply_decisions(
+                self.sessionmaker, pipeline, plan.verdicts, self.temporal
+            )
+        except ICOPError as error:
+            logger.warning("sheet decisions of pipeline %s: %s", pipeline.id, error.detail)
+            return [], True
+        return plan.updates + failures, plan.outstanding
+
+    @activity.defn(name="planning.watch_sheet")
+    async def watch_sheet(self, run: RunRef) -> None:
+        """Keep the plan and the run in step while the run lasts: decisions typed into the
+        sheet are applied within ``planning_sheet_poll_s`` (one read of the plan), and a post's
+        new status or live link reaches its row within ``WATCH_CHECK_S`` of the change. Ends
+        when the run's rows are finished and their posts are published, failed or
+        unconfirmed (or an hour later); the workflow cancels it on a cancelled run. A plan
+        without a Decision or Posts column is not watched."""
+        run_id = UUID(run.run_id)
+        last_read = float("-inf")
+        synced: tuple[str, ...] | None = None
+        finished_at: float | None = None
+        loop = asyncio.get_running_loop()
+        while True:
+            async with self._tenant(run.tenant_id) as session:
+                pipeline = await self._pipeline(session, run.pipeline_id)
+                mapping = ColumnMapping.model_validate(pipeline.column_mapping)
+                if mapping.decision is None and mapping.posts is None:
+                    return  # a plan without control columns: nothing to watch
+                runs = RunRepository(session)
+                record = await runs.get(run_id)
+                rows = await runs.rows(run_id)
+                ids = await runs.article_ids(record) if record is not None else []
+                marks, posts_waiting = await control.post_fingerprint(session, ids)
+            rows_finished = all(row.status in _FINISHED_ROWS for row in rows)
+            now = loop.time()
+            if rows_finished and finished_at is None:
+                finished_at = now
+            if now - last_read >= self.settings.planning_sheet_poll_s or marks != synced:
+                try:
+                    values = await (await self.sources.open(pipeline)).read(pipeline.sheet_range)
+                    updates, _ = await self._control(pipeline, values)
+                    await self._write(pipeline, updates)
+                except ICOPError as error:
+                    raise _fail(error) from error
+                last_read, synced = now, marks
+            if rows_finished and (
+                not posts_waiting
+                or (finished_at is not None and now - finished_at > WATCH_POSTS_AFTER_ROWS_S)
+            ):
+                return
+            activity.heartbeat()
+            await asyncio.sleep(WATCH_CHECK_S)
 
     @activity.defn(name="planning.start_run")
     async def start_run(self, request: PipelineRunInput) -> RunPlan:
@@ -240,6 +312,7 @@ class PlanningActivities:
                 mapping=ColumnMapping.model_validate(pipeline.column_mapping),
                 defaults=defaults,
             )
+            controlled, _ = await self._control(pipeline, values)
         except ICOPError as error:
             async with self._tenant(request.tenant_id) as session:
                 await RunRepository(session).update(
@@ -321,7 +394,8 @@ class PlanningActivities:
                 )
         await self._write(
             pipeline,
-            [
+            controlled
+            + [
                 RowUpdate(row_number=bad.row_number, status=STATUS_ERROR, notes=bad.message)
                 for bad in errors
             ]
@@ -593,6 +667,11 @@ class PlanningActivities:
             # done" beside a row marked done (they were only counted at the run's end).
             rows_done, rows_failed = await runs.tally(run_id)
             await runs.update(run_id, rows_done=rows_done, rows_failed=rows_failed)
+            posts = (
+                await control.row_post_lines(session, UUID(run.pipeline_id), key)
+                if key and ColumnMapping.model_validate(pipeline.column_mapping).posts
+                else None
+            )
             await events.record(
                 session,
                 pipeline.tenant_id,
@@ -617,6 +696,7 @@ class PlanningActivities:
                     status=sheet_status,
                     article_urls=urls,
                     notes=notes,
+                    posts=posts,
                 )
             ],
         )

@@ -65,6 +65,11 @@ SUBTOPICS_RETRY = RetryPolicy(
         "SubtopicRequestInvalid",
     ],
 )
+# The sheet watcher (decisions typed into the plan, posts' status written back) lasts as long
+# as the run: its articles may wait days for approval. It beats every few seconds.
+SHEET_WATCH_TIMEOUT = timedelta(days=30)
+SHEET_WATCH_HEARTBEAT = timedelta(minutes=2)
+SHEET_CONTROL = "sheet-control-panel"
 # Sub-topic generation is model-heavy: one row at a time per run keeps the model for writers.
 SUBTOPIC_CONCURRENCY = 1
 
@@ -97,12 +102,34 @@ class PipelineRunWorkflow:
         self._rows_total = len(plan.rows)
         articles = asyncio.Semaphore(plan.max_concurrent_articles)
         subtopics = asyncio.Semaphore(SUBTOPIC_CONCURRENCY)
+        # Runs recorded before the sheet became a control panel replay without the watcher.
+        watcher = (
+            asyncio.ensure_future(
+                workflow.execute_activity_method(
+                    PlanningActivities.watch_sheet,
+                    run,
+                    start_to_close_timeout=SHEET_WATCH_TIMEOUT,
+                    heartbeat_timeout=SHEET_WATCH_HEARTBEAT,
+                    retry_policy=SHEET_RETRY,
+                )
+            )
+            if workflow.patched(SHEET_CONTROL)
+            else None
+        )
         try:
             await asyncio.gather(*(self._row(run, work, articles, subtopics) for work in plan.rows))
         except asyncio.CancelledError:
+            if watcher is not None:
+                watcher.cancel()
             await self._finish(run, cancelled=True)
             raise
-        return await self._finish(run, cancelled=False)
+        status = await self._finish(run, cancelled=False)
+        if watcher is not None:
+            # Posts still on their way keep reaching the sheet; a sheet that stopped answering
+            # has had its errors reported by the rows already.
+            with contextlib.suppress(ActivityError):
+                await watcher
+        return status
 
     async def _finish(self, run: RunRef, *, cancelled: bool) -> RunStatus:
         status: RunStatus = await workflow.execute_activity_method(

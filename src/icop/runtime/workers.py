@@ -98,6 +98,7 @@ def register_planning(registry: WorkerRegistry, activities: PlanningActivities) 
             activities.finish_row,
             activities.finish_run,
             activities.publish_article,
+            activities.watch_sheet,
         ],
         source="planning",
     )

@@ -124,6 +124,15 @@ class PostRepository(Repository[Post]):
         )
         return result.all()
 
+    async def for_articles(self, article_ids: Sequence[UUID]) -> Sequence[Post]:
+        """Posts of several articles (a plan row's), oldest first."""
+        if not article_ids:
+            return []
+        result = await self.session.scalars(
+            select(Post).where(Post.article_id.in_(article_ids)).order_by(Post.created_at, Post.id)
+        )
+        return result.all()
+
     async def calendar(
         self,
         *,

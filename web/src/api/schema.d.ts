@@ -3574,6 +3574,10 @@ export interface components {
             article_urls: string;
             /** Audience */
             audience?: string | null;
+            /** Comment */
+            comment?: string | null;
+            /** Decision */
+            decision?: string | null;
             /** Language */
             language?: string | null;
             /** Mode */
@@ -3585,6 +3589,8 @@ export interface components {
             notes: string;
             /** Platforms */
             platforms?: string | null;
+            /** Posts */
+            posts?: string | null;
             /**
              * Ready Statuses
              * @description Status values (case-insensitive) that make a row run; '' is an empty cell.

@@ -58,7 +58,11 @@ INPUT_FIELDS = (
     "approval",
     "platforms",
 )
-OUTPUT_FIELDS = ("status", "sub_topics", "article_urls", "notes")
+OUTPUT_FIELDS = ("status", "sub_topics", "article_urls", "notes", "posts")
+# The control-panel columns: a person's decision on the row's articles (approved / rejected,
+# 승인 / 반려) and an optional comment, read back while the row's articles await approval.
+# They never stop a row from running, so they are not among the INPUT_FIELDS.
+CONTROL_FIELDS = ("decision", "comment")
 
 
 class ColumnMapping(BaseModel):
@@ -78,6 +82,9 @@ class ColumnMapping(BaseModel):
     sub_topic_count: str | None = None
     approval: str | None = None
     platforms: str | None = None
+    decision: str | None = None
+    comment: str | None = None
+    posts: str | None = None
     ready_statuses: list[str] = Field(
         default_factory=lambda: [STATUS_READY, ""],
         description="Status values (case-insensitive) that make a row run; '' is an empty cell.",
@@ -105,6 +112,9 @@ class ColumnMapping(BaseModel):
         "sub_topic_count",
         "approval",
         "platforms",
+        "decision",
+        "comment",
+        "posts",
     )
     @classmethod
     def _letters(cls, value: str | None) -> str | None:
@@ -135,7 +145,7 @@ class ColumnMapping(BaseModel):
 
     def columns(self) -> dict[str, str]:
         """Every mapped field and its letter."""
-        names = (*INPUT_FIELDS, "sub_topics", "article_urls", "notes")
+        names = (*INPUT_FIELDS, *CONTROL_FIELDS, "sub_topics", "article_urls", "notes", "posts")
         return {name: letter for name in names if (letter := getattr(self, name)) is not None}
 
     def index(self, name: str) -> int | None:
@@ -165,6 +175,35 @@ _HEADER_NAMES = {
     "approvalrequired": "approval",
     "platforms": "platforms",
     "publishto": "platforms",
+    "decision": "decision",
+    "approve": "decision",
+    "approved": "decision",
+    "review": "decision",
+    "comment": "comment",
+    "reviewcomment": "comment",
+    "posts": "posts",
+    "poststatus": "posts",
+    "postlinks": "posts",
+}
+# Korean headers (compared as typed, spaces squeezed out).
+_HEADER_NAMES_KO = {
+    "주제": "topic",
+    "상태": "status",
+    "세부주제": "sub_topics",
+    "하위주제": "sub_topics",
+    "기사": "article_urls",
+    "아티클": "article_urls",
+    "메모": "notes",
+    "비고": "notes",
+    "언어": "language",
+    "승인": "decision",
+    "승인여부": "decision",
+    "결정": "decision",
+    "의견": "comment",
+    "코멘트": "comment",
+    "게시": "posts",
+    "게시물": "posts",
+    "게시상태": "posts",
 }
 
 
@@ -176,7 +215,7 @@ def mapping_from_header(header: Sequence[str]) -> tuple[ColumnMapping, str]:
     found: dict[str, str] = {}
     for position, title in enumerate(header, start=1):
         key = re.sub(r"[^a-z]", "", title.lower())
-        name = _HEADER_NAMES.get(key)
+        name = _HEADER_NAMES.get(key) or _HEADER_NAMES_KO.get(re.sub(r"[\s_\-/()]", "", title))
         if name is not None and name not in found:
             found[name] = column_letter(position)
     defaults = ColumnMapping()
@@ -246,6 +285,8 @@ class RowUpdate:
     sub_topics: list[str] | None = None
     article_urls: list[str] | None = None
     notes: str | None = None
+    # The row's posts, one line per post (platform, status, live link).
+    posts: list[str] | None = None
 
     @classmethod
     def failed(cls, error: RowError) -> RowUpdate:
@@ -488,6 +529,7 @@ def update_cells(update: RowUpdate, mapping: ColumnMapping) -> dict[int, str]:
             None if update.article_urls is None else LIST_SEPARATOR.join(update.article_urls)
         ),
         "notes": update.notes,
+        "posts": None if update.posts is None else LIST_SEPARATOR.join(update.posts),
     }
     cells: dict[int, str] = {}
     for name, value in given.items():
