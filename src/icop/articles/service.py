@@ -22,6 +22,7 @@ from icop.articles.workflows import ArticleWorkflow, Decision
 from icop.audit import service as audit
 from icop.auth.principal import Principal
 from icop.config import Settings
+from icop.db.keyset import Cursor
 from icop.errors import Conflict
 from icop.events.repository import EventRepository
 from icop.models import ArticleStatus, GeneratedArticle
@@ -153,9 +154,16 @@ async def markdown(session: AsyncSession, article_id: UUID) -> str:
 
 
 async def list_articles(
-    session: AsyncSession, *, limit: int, offset: int, status: ArticleStatus | None
+    session: AsyncSession,
+    *,
+    limit: int,
+    offset: int,
+    status: ArticleStatus | None,
+    after: Cursor | None = None,
 ) -> Sequence[GeneratedArticle]:
-    return await ArticleRepository(session).list_recent(limit=limit, offset=offset, status=status)
+    return await ArticleRepository(session).list_recent(
+        limit=limit, offset=offset, status=status, after=after
+    )
 
 
 async def decide(
