@@ -235,7 +235,8 @@ PLAN_QUERIES = {
 def index_scans(plan: dict[str, Any]) -> list[tuple[str, str]]:
     """(node type, index name) of every scan node in a JSON plan."""
     found = []
-    if "Scan" in plan["Node Type"]:
+    # A bitmap heap scan reads the pages its bitmap index scan (its child, listed) found.
+    if "Scan" in plan["Node Type"] and plan["Node Type"] != "Bitmap Heap Scan":
         found.append((plan["Node Type"], plan.get("Index Name", "")))
     for child in plan.get("Plans", []):
         found.extend(index_scans(child))

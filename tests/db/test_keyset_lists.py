@@ -103,8 +103,9 @@ async def _all_pages(
 async def test_filters_and_cursor_return_each_row_exactly_once(sessionmaker: SessionMaker) -> None:
     tenant, account = await _seed(sessionmaker)
     page = 7  # not a divisor of the tie groups: pages end inside a group of equal timestamps
-    start = datetime(2026, 1, 3, tzinfo=UTC)
-    end = start + timedelta(days=5)
+    # The rows span 30 hours from 2026-01-01; the range cuts both ends.
+    start = datetime(2026, 1, 1, 5, tzinfo=UTC)
+    end = start + timedelta(hours=15)
     async with unit_of_work(sessionmaker, tenant) as session:
         articles = ArticleRepository(session)
         posts = PostRepository(session)
