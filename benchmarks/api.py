@@ -4,8 +4,12 @@ measured side by side: the same query as the app role through the policies vs as
 (BYPASSRLS, so no policies), interleaved in one run.
 
     .venv/bin/python -m benchmarks.api [--requests 3000] [--concurrency 4]
+    .venv/bin/python -m benchmarks.api --scale --fresh [--rounds 40]
 
 Last line: RESULT rps=… p50_ms=… p99_ms=… rls_overhead_ratio=…
+With ``--scale`` (benchmarks/api_scale.py): the dashboard's lists at 1,000 tenants and
+1,000,000 rows vs a near-empty database, same run:
+RESULT p99_ms=… empty_p99_ms=… scale_ratio=… rls_overhead_ratio=… rows=…
 """
 
 from __future__ import annotations
@@ -143,7 +147,15 @@ def main() -> None:
     # Two cores: a load generator and the server; more clients only measure queueing.
     parser.add_argument("--concurrency", type=int, default=2)
     parser.add_argument("--fresh", action="store_true", help="delete the benchmark home first")
+    parser.add_argument(
+        "--scale", action="store_true", help="lists at 1,000 tenants and 1,000,000 rows"
+    )
+    parser.add_argument("--rounds", type=int, default=40, help="--scale: rounds per request")
+    parser.add_argument("--rows", type=int, default=1_000_000, help="--scale: rows to seed")
+    parser.add_argument("--tenants", type=int, default=1_000, help="--scale: tenants")
     args = parser.parse_args()
+    if args.scale and not args.fresh:
+        raise SystemExit("--scale seeds a million rows: run it with --fresh")
     if args.fresh and HOME.exists():
         shutil.rmtree(HOME)
     port = _free_port()
@@ -175,6 +187,13 @@ def main() -> None:
             if time.monotonic() > deadline or server.poll() is not None:
                 raise SystemExit("the API did not start; run `icop up` by hand to see why")
             time.sleep(0.3)
+        if args.scale:
+            from benchmarks import api_scale
+            from icop.db.embedded import EmbeddedPostgres
+
+            socket_dir = str(EmbeddedPostgres(HOME).socket_dir)
+            asyncio.run(api_scale.run(base, socket_dir, args.rounds, args.rows, args.tenants))
+            return
         token, tenant_id = asyncio.run(_seed(base))
         elapsed, latencies = asyncio.run(_load(base, token, args.requests, args.concurrency))
         from icop.db.embedded import EmbeddedPostgres

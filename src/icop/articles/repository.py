@@ -4,11 +4,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import Text, cast, or_, select, update
+from sqlalchemy import Text, cast, or_, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from icop.articles.generation import DraftRecord
+from icop.db.keyset import Cursor
 from icop.db.repository import Repository
 from icop.models import ArticleDraft, ArticleStatus, ArticleVersion, GeneratedArticle
 
@@ -40,13 +41,25 @@ class ArticleRepository(Repository[GeneratedArticle]):
         return result.all()
 
     async def list_recent(
-        self, *, limit: int, offset: int, status: ArticleStatus | None
+        self,
+        *,
+        limit: int,
+        offset: int,
+        status: ArticleStatus | None,
+        after: Cursor | None = None,
     ) -> Sequence[GeneratedArticle]:
+        """Newest first. Served by ``(tenant_id, created_at, id)`` or, filtered by status,
+        ``(tenant_id, status, created_at, id)``: a page reads ``limit`` index entries however
+        many rows the tenant has (migration 0026)."""
         statement = select(GeneratedArticle).order_by(
-            GeneratedArticle.created_at.desc(), GeneratedArticle.id
+            GeneratedArticle.created_at.desc(), GeneratedArticle.id.desc()
         )
         if status is not None:
             statement = statement.where(GeneratedArticle.status == status)
+        if after is not None:
+            statement = statement.where(
+                tuple_(GeneratedArticle.created_at, GeneratedArticle.id) < (after.at, after.id)
+            )
         result = await self.session.scalars(statement.limit(limit).offset(offset))
         return result.all()
 

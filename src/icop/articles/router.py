@@ -20,7 +20,8 @@ from icop.articles.schemas import (
     VersionSummary,
 )
 from icop.auth.dependencies import CurrentPrincipal, TenantSession, require_role
-from icop.gateway.dependencies import Limit, Offset, SettingsDep
+from icop.db.keyset import NEXT_CURSOR_HEADER, Cursor
+from icop.gateway.dependencies import Limit, Offset, PageCursor, SettingsDep
 from icop.gateway.problems import problem_responses
 from icop.models import ArticleStatus, Role
 from icop.orchestrator.dependencies import TemporalDep
@@ -52,14 +53,26 @@ async def create_article(
 @router.get("", response_model=list[ArticleSummary])
 async def list_articles(
     session: TenantSession,
+    response: Response,
     limit: Limit = 50,
     offset: Offset = 0,
     status: ArticleStatus | None = Query(default=None),
+    cursor: PageCursor = None,
 ) -> list[ArticleSummary]:
-    return [
-        ArticleSummary.model_validate(a)
-        for a in await service.list_articles(session, limit=limit, offset=offset, status=status)
-    ]
+    """Newest first. A full page carries ``X-Next-Cursor``: pass it back as ``cursor`` for the
+    next one (keyset pagination; ``offset`` still works for small lists)."""
+    articles = await service.list_articles(
+        session,
+        limit=limit,
+        offset=offset,
+        status=status,
+        after=Cursor.decode(cursor) if cursor else None,
+    )
+    if len(articles) == limit:
+        response.headers[NEXT_CURSOR_HEADER] = Cursor(
+            articles[-1].created_at, articles[-1].id
+        ).encode()
+    return [ArticleSummary.model_validate(a) for a in articles]
 
 
 @router.get("/{article_id}", response_model=ArticleOut)

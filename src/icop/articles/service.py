@@ -25,6 +25,7 @@ from icop.audit import service as audit
 from icop.auth.principal import Principal
 from icop.brand import versions as brand_versions
 from icop.config import Settings
+from icop.db.keyset import Cursor
 from icop.errors import Conflict
 from icop.events.repository import EventRepository
 from icop.models import ArticleStatus, GeneratedArticle
@@ -159,9 +160,16 @@ async def markdown(session: AsyncSession, article_id: UUID) -> str:
 
 
 async def list_articles(
-    session: AsyncSession, *, limit: int, offset: int, status: ArticleStatus | None
+    session: AsyncSession,
+    *,
+    limit: int,
+    offset: int,
+    status: ArticleStatus | None,
+    after: Cursor | None = None,
 ) -> Sequence[GeneratedArticle]:
-    return await ArticleRepository(session).list_recent(limit=limit, offset=offset, status=status)
+    return await ArticleRepository(session).list_recent(
+        limit=limit, offset=offset, status=status, after=after
+    )
 
 
 async def decide(

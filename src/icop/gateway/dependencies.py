@@ -67,6 +67,13 @@ def client_address(request: Request) -> str:
 
 Limit = Annotated[int, Query(ge=1, le=200, description="Page size.")]
 Offset = Annotated[int, Query(ge=0, le=1_000_000, description="Rows to skip.")]
+PageCursor = Annotated[
+    str | None,
+    Query(
+        max_length=200,
+        description="The previous page's X-Next-Cursor header: the page after it (keyset).",
+    ),
+]
 
 
 async def limit_anonymous(request: Request, limiter: RateLimiterDep) -> None:

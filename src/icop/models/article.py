@@ -94,7 +94,15 @@ class GeneratedArticle(TenantOwned, TimestampMixin, Base):
         tenants_fk(),
         CheckConstraint(one_of("status", ArticleStatus), name="status"),
         CheckConstraint("mode IN ('compare', 'merge')", name="mode"),
-        Index("ix_generated_articles_tenant_id_created_at", "tenant_id", "created_at"),
+        # Keyset pages of the articles list, unfiltered and by status (migration 0026).
+        Index("ix_generated_articles_tenant_id_created_at_id", "tenant_id", "created_at", "id"),
+        Index(
+            "ix_generated_articles_tenant_id_status_created_at_id",
+            "tenant_id",
+            "status",
+            "created_at",
+            "id",
+        ),
     )
 
     pipeline_id: Mapped[UUID | None] = mapped_column(Uuid)

@@ -146,8 +146,18 @@ class Post(TenantOwned, TimestampMixin, Base):
         tenant_fk(["social_account_id"], "social_accounts", ondelete=None),
         tenant_fk(["article_id"], "generated_articles", ondelete="SET NULL (article_id)"),
         CheckConstraint(one_of("status", PostStatus), name="status"),
-        Index("ix_posts_tenant_id_scheduled_at", "tenant_id", "scheduled_at"),
-        Index("ix_posts_tenant_id_social_account_id", "tenant_id", "social_account_id"),
+        # Keyset pages of the calendar, unfiltered, by account and by status (migration 0026).
+        Index("ix_posts_tenant_id_scheduled_at_id", "tenant_id", "scheduled_at", "id"),
+        Index(
+            "ix_posts_tenant_id_social_account_id_scheduled_at_id",
+            "tenant_id",
+            "social_account_id",
+            "scheduled_at",
+            "id",
+        ),
+        Index(
+            "ix_posts_tenant_id_status_scheduled_at_id", "tenant_id", "status", "scheduled_at", "id"
+        ),
     )
 
     social_account_id: Mapped[UUID] = mapped_column(Uuid, nullable=False)

@@ -8,9 +8,10 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Text, cast, delete, func, or_, select, update
+from sqlalchemy import Text, cast, delete, func, or_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from icop.db.keyset import Cursor
 from icop.db.repository import Repository
 from icop.models import (
     AccountRateState,
@@ -142,8 +143,13 @@ class PostRepository(Repository[Post]):
         account_id: UUID | None,
         limit: int,
         offset: int,
+        after: Cursor | None = None,
     ) -> Sequence[Post]:
+        """Earliest first. Each filter has an index leading with ``tenant_id`` and ending in
+        ``(scheduled_at, id)`` (migration 0026), so a page costs the same at any depth."""
         statement = select(Post).order_by(Post.scheduled_at, Post.id)
+        if after is not None:
+            statement = statement.where(tuple_(Post.scheduled_at, Post.id) > (after.at, after.id))
         if start is not None:
             statement = statement.where(Post.scheduled_at >= start)
         if end is not None:

@@ -4,14 +4,22 @@ from datetime import datetime
 from urllib.parse import urlencode
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, Request, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 from fastapi.responses import RedirectResponse
 
 from icop.auth.dependencies import CurrentPrincipal, TenantSession, require_role
 from icop.config import Settings
 from icop.credentials.dependencies import KeyringDep
+from icop.db.keyset import NEXT_CURSOR_HEADER, Cursor
 from icop.errors import ICOPError
-from icop.gateway.dependencies import Limit, Offset, SessionDep, SettingsDep, limit_anonymous
+from icop.gateway.dependencies import (
+    Limit,
+    Offset,
+    PageCursor,
+    SessionDep,
+    SettingsDep,
+    limit_anonymous,
+)
 from icop.gateway.problems import problem_responses
 from icop.models import PostStatus, Role
 from icop.syndication import accounts, preview, quota_view, service
@@ -179,14 +187,17 @@ async def validate_post(body: PostValidateRequest, session: TenantSession) -> Po
 @posts_router.get("", response_model=list[PostOut])
 async def calendar(
     session: TenantSession,
+    response: Response,
     start: datetime | None = Query(default=None, alias="from"),
     end: datetime | None = Query(default=None, alias="to"),
     status: PostStatus | None = Query(default=None),
     account_id: UUID | None = None,
     limit: Limit = 200,
     offset: Offset = 0,
+    cursor: PageCursor = None,
 ) -> list[PostOut]:
-    """Posts scheduled in [from, to), earliest first (a calendar)."""
+    """Posts scheduled in [from, to), earliest first (a calendar). A full page carries
+    ``X-Next-Cursor``: pass it back as ``cursor`` for the next one (keyset pagination)."""
     posts = await service.calendar(
         session,
         start=start,
@@ -195,7 +206,10 @@ async def calendar(
         account_id=account_id,
         limit=limit,
         offset=offset,
+        after=Cursor.decode(cursor) if cursor else None,
     )
+    if len(posts) == limit:
+        response.headers[NEXT_CURSOR_HEADER] = Cursor(posts[-1].scheduled_at, posts[-1].id).encode()
     return [PostOut.model_validate(p) for p in posts]
 
 

@@ -16,6 +16,7 @@ from icop.articles.repository import ArticleRepository
 from icop.audit import service as audit
 from icop.auth.principal import Principal
 from icop.config import Settings
+from icop.db.keyset import Cursor
 from icop.errors import Conflict, ServiceUnavailable, ValidationFailed
 from icop.models import (
     AccountStatus,
@@ -212,9 +213,16 @@ async def calendar(
     account_id: UUID | None,
     limit: int,
     offset: int,
+    after: Cursor | None = None,
 ) -> Sequence[Post]:
     return await PostRepository(session).calendar(
-        start=start, end=end, status=status, account_id=account_id, limit=limit, offset=offset
+        start=start,
+        end=end,
+        status=status,
+        account_id=account_id,
+        limit=limit,
+        offset=offset,
+        after=after,
     )
 
 

@@ -152,7 +152,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List Articles */
+        /**
+         * List Articles
+         * @description Newest first. A full page carries ``X-Next-Cursor``: pass it back as ``cursor`` for the
+         *     next one (keyset pagination; ``offset`` still works for small lists).
+         */
         get: operations["list_articles_api_v1_articles_get"];
         put?: never;
         /**
@@ -1914,7 +1918,8 @@ export interface paths {
         };
         /**
          * Calendar
-         * @description Posts scheduled in [from, to), earliest first (a calendar).
+         * @description Posts scheduled in [from, to), earliest first (a calendar). A full page carries
+         *     ``X-Next-Cursor``: pass it back as ``cursor`` for the next one (keyset pagination).
          */
         get: operations["calendar_api_v1_posts_get"];
         put?: never;
@@ -8035,6 +8040,8 @@ export interface operations {
                 /** @description Rows to skip. */
                 offset?: number;
                 status?: components["schemas"]["ArticleStatus"] | null;
+                /** @description The previous page's X-Next-Cursor header: the page after it (keyset). */
+                cursor?: string | null;
             };
             header?: never;
             path?: never;
@@ -18367,6 +18374,8 @@ export interface operations {
                 limit?: number;
                 /** @description Rows to skip. */
                 offset?: number;
+                /** @description The previous page's X-Next-Cursor header: the page after it (keyset). */
+                cursor?: string | null;
             };
             header?: never;
             path?: never;
