@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import os
+import socket
 import sys
+from urllib.parse import urlsplit
 from uuid import UUID
 
 import typer
@@ -59,6 +61,11 @@ def video(
         raise fail(str(error).splitlines()[-1]) from None
     if publish and not wait:
         raise fail("--publish needs --wait: the video is posted once it is ready")
+    if publish and not _emulator_answers(current):
+        raise fail(
+            f"the platform emulator at {current.emulator_url} is not running: start `icop up` "
+            "(which serves it and connects the demo accounts) in another terminal first"
+        )
     with console.status("starting PostgreSQL, Temporal and the local model …"):
         start_services(current, llm=True)
     try:
@@ -68,6 +75,19 @@ def video(
     # The Temporal SDK's threads can abort interpreter finalisation (sdk-python#300).
     sys.stdout.flush()
     os._exit(1 if status is VideoStatus.FAILED else 0)
+
+
+def _emulator_answers(current: Settings) -> bool:
+    """Real platforms always answer; on the embedded default the emulator must be up (it lives
+    in `icop up`'s process), or every post would wait out its retries."""
+    if current.platforms != "emulator" or current.emulator_url is None:
+        return True
+    address = urlsplit(current.emulator_url)
+    try:
+        with socket.create_connection((address.hostname or "127.0.0.1", address.port or 80), 2):
+            return True
+    except OSError:
+        return False
 
 
 async def _run(
