@@ -9,6 +9,7 @@ import httpx
 import pytest
 import respx
 
+from icop.brand.learning.fetch import FetchLimits
 from icop.trends.sources.base import RateLimit, SourceFailed, SourceRefused
 from icop.trends.sources.instagram import InstagramHashtagSource
 from icop.trends.sources.pinterest import PinterestTrendsSource
@@ -284,3 +285,36 @@ async def test_rate_limit_spaces_requests() -> None:
     for _ in range(3):
         await limit.wait()
     assert (datetime.now(UTC) - started).total_seconds() >= 0.09
+
+
+async def test_a_feed_on_an_internal_address_or_redirecting_there_is_never_requested() -> None:
+    """Feed URLs are a tenant admin's input fetched by our server: the brand fetch guard checks
+    the URL and each redirect hop (DNS answers included) before any request."""
+    addresses = {
+        "news.example": ["93.184.216.34"],
+        "metadata.example": ["169.254.169.254"],
+        "intranet.example": ["10.0.0.1"],
+        "127.0.0.1": ["127.0.0.1"],
+    }
+
+    async def resolver(host: str, port: int) -> list[str]:
+        return addresses[host]
+
+    guard = FetchLimits()
+    with respx.mock(assert_all_called=False) as mock:
+        mock.get("https://news.example/feed.xml").respond(
+            302, headers={"location": "http://metadata.example/latest/meta-data/"}
+        )
+        internal = mock.get("http://metadata.example/latest/meta-data/").respond(200, content=RSS)
+        async with httpx.AsyncClient() as http:
+            redirected = FeedSource(
+                "https://news.example/feed.xml", rate=FAST, guard=guard, resolver=resolver
+            )
+            with pytest.raises(SourceRefused, match="link-local"):
+                await redirected.fetch(http, limit=5)
+            for url in ("http://127.0.0.1/feed.xml", "https://intranet.example/feed.xml"):
+                direct = FeedSource(url, rate=FAST, guard=guard, resolver=resolver)
+                with pytest.raises(SourceRefused, match="only public pages"):
+                    await direct.fetch(http, limit=5)
+    assert not internal.called
+    assert len(mock.calls) == 1  # the public feed's answer, and nothing after it

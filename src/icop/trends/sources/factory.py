@@ -7,6 +7,7 @@ from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from icop.brand.learning.fetch import FetchLimits
 from icop.config import Settings
 from icop.credentials import service as credentials
 from icop.credentials.vault import Keyring
@@ -15,7 +16,7 @@ from icop.trends.schemas import TrendSources
 from icop.trends.sources.base import TrendSource
 from icop.trends.sources.instagram import InstagramHashtagSource
 from icop.trends.sources.pinterest import PinterestTrendsSource
-from icop.trends.sources.rss import FeedSource
+from icop.trends.sources.rss import MAX_FEED_BYTES, FeedSource
 from icop.trends.sources.youtube import YouTubeMostPopularSource
 
 # Not a secret: the emulator accepts any token; real sources need a vault credential.
@@ -41,6 +42,19 @@ def default_sources(settings: Settings) -> TrendSources:
     )
 
 
+def _on_emulator(url: str, settings: Settings) -> bool:
+    """Our own configured emulator is trusted; every other feed host is checked."""
+    return settings.emulator_url is not None and url.startswith(f"{settings.emulator_url}/")
+
+
+def _feed_guard(settings: Settings) -> FetchLimits:
+    return FetchLimits(
+        max_bytes=MAX_FEED_BYTES,
+        timeout_s=settings.brand_fetch_timeout_s,
+        allow_private=settings.brand_fetch_allow_private and settings.environment != "production",
+    )
+
+
 async def _token(
     session: AsyncSession,
     keyring: Keyring,
@@ -63,7 +77,10 @@ async def build_sources(
     graph = f"{emulator}/graph.facebook.com" if emulator else settings.meta_graph_url
     pinterest = f"{emulator}/api.pinterest.com" if emulator else settings.pinterest_api_url
     youtube = f"{emulator}/www.googleapis.com" if emulator else settings.youtube_api_url
-    sources: list[TrendSource] = [FeedSource(url) for url in config.feeds]
+    sources: list[TrendSource] = [
+        FeedSource(url, guard=None if _on_emulator(url, settings) else _feed_guard(settings))
+        for url in config.feeds
+    ]
     if config.instagram is not None:
         token = await _token(
             session, keyring, settings, config.instagram.credential_id, "Instagram"

@@ -17,11 +17,20 @@ from email.utils import parsedate_to_datetime
 
 import httpx
 
+from icop.brand.learning.fetch import (
+    MAX_REDIRECTS,
+    FetchLimits,
+    FetchRefused,
+    Resolver,
+    check_url,
+    system_resolver,
+)
 from icop.trends.sources.base import (
     RateLimit,
     RawItem,
     RetryPolicySpec,
     SourceFailed,
+    SourceRefused,
     error_for,
     rank_signal,
 )
@@ -121,24 +130,50 @@ class FeedSource:
     # A feed host that blips is usually back within seconds: retry soon, three attempts.
     retry = RetryPolicySpec(maximum_attempts=3, initial_interval_s=2.0, timeout_s=60.0)
 
-    def __init__(self, url: str, *, rate: RateLimit | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        rate: RateLimit | None = None,
+        guard: FetchLimits | None = None,
+        resolver: Resolver = system_resolver,
+    ) -> None:
         self.url = url
         self.rate = rate or RateLimit(per_minute=30)
+        # A feed URL is a tenant admin's input fetched by our server: like brand learning's
+        # pages, it and every redirect hop must be a public address (ADR 0030).
+        self.guard = guard
+        self.resolver = resolver
 
     @property
     def name(self) -> str:
         return f"rss:{self.url}"[:200]
 
+    async def _get(self, http: httpx.AsyncClient) -> httpx.Response:
+        """The feed, redirects followed hop by hop, each hop checked against the guard."""
+        url = self.url
+        for _ in range(MAX_REDIRECTS + 1):
+            if self.guard is not None:
+                try:
+                    await check_url(url, self.guard, self.resolver)
+                except FetchRefused as error:
+                    raise SourceRefused(f"{self.url}: {error.detail}") from error
+            try:
+                response = await http.get(
+                    url,
+                    headers={"accept": "application/rss+xml, application/atom+xml, text/xml"},
+                    follow_redirects=False,
+                )
+            except httpx.HTTPError as error:
+                raise SourceFailed(f"{self.url}: {type(error).__name__}: {error}") from error
+            if not response.is_redirect:
+                return response
+            url = str(response.next_request.url) if response.next_request else url
+        raise SourceRefused(f"{self.url}: more than {MAX_REDIRECTS} redirects")
+
     async def fetch(self, http: httpx.AsyncClient, *, limit: int) -> list[RawItem]:
         await self.rate.wait()
-        try:
-            response = await http.get(
-                self.url,
-                headers={"accept": "application/rss+xml, application/atom+xml, text/xml"},
-                follow_redirects=True,
-            )
-        except httpx.HTTPError as error:
-            raise SourceFailed(f"{self.url}: {type(error).__name__}: {error}") from error
+        response = await self._get(http)
         if response.status_code >= 400:
             raise error_for(self.url, response)
         entries = parse_feed(response.content)
