@@ -316,5 +316,5 @@ async def test_a_feed_on_an_internal_address_or_redirecting_there_is_never_reque
                 direct = FeedSource(url, rate=FAST, guard=guard, resolver=resolver)
                 with pytest.raises(SourceRefused, match="only public pages"):
                     await direct.fetch(http, limit=5)
-    assert not internal.called
-    assert len(mock.calls) == 1  # the public feed's answer, and nothing after it
+        assert not internal.called
+        assert len(mock.calls) == 1  # the public feed's redirect, and nothing after it
