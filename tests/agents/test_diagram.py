@@ -57,6 +57,7 @@ def test_workflow_steps_come_from_the_source() -> None:
     names = [step.name for step in planning.steps]
     assert names == [
         "start_run",
+        "watch_sheet",  # the sheet's Decision and Posts columns, beside the rows (ADR 0032)
         "prepare_row",
         "ArticleWorkflow",
         "await_article",

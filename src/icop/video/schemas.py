@@ -41,12 +41,13 @@ class VideoCreate(BaseModel):
 
 
 class VideoPublish(BaseModel):
-    """Where a ready video goes: the tenant's connected accounts on ``platforms`` (unset: every
-    platform), each with the article's own copy for it (a brief's video: its title)."""
+    """Where a ready video goes: the tenant's connected accounts on ``platforms`` (unset or
+    empty: every platform), each with the article's own copy for it (a brief's video: its
+    title)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    platforms: list[Platform] | None = Field(default=None, min_length=1, max_length=4)
+    platforms: list[Platform] | None = Field(default=None, max_length=4)
 
 
 class SegmentOut(BaseModel):

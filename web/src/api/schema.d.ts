@@ -6811,8 +6811,9 @@ export interface components {
         };
         /**
          * VideoPublish
-         * @description Where a ready video goes: the tenant's connected accounts on ``platforms`` (unset: every
-         *     platform), each with the article's own copy for it (a brief's video: its title).
+         * @description Where a ready video goes: the tenant's connected accounts on ``platforms`` (unset or
+         *     empty: every platform), each with the article's own copy for it (a brief's video: its
+         *     title).
          */
         VideoPublish: {
             /** Platforms */
