@@ -59,3 +59,11 @@ def test_the_bundle_holds_together() -> None:
     assert len(dashboards) == 8
     assert sorted(placed) == sorted(chart_uuids), "every chart on exactly one dashboard"
     assert len({d["uuid"] for d in dashboards.values()}) == 8
+
+
+def test_compose_imports_the_same_bundle() -> None:
+    deploy = ROOT.parent
+    compose = yaml.safe_load((deploy / "docker-compose.yml").read_text())["services"]
+    assert {"superset", "superset-init"} <= set(compose)
+    assert "./superset:/app/icop/bundle:ro" in compose["superset-init"]["volumes"]
+    assert URI_PLACEHOLDER in (deploy / "superset-init.sh").read_text()

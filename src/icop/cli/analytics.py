@@ -7,7 +7,10 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from icop.cli.common import console, friendly_errors, settings
 
-app = typer.Typer(no_args_is_help=True, help="Superset's dashboards over the analytics views.")
+app = typer.Typer(
+    no_args_is_help=True,
+    help="Superset's eight dashboards over the read-only analytics views (up, down).",
+)
 
 
 @app.command("up")
