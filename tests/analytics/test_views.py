@@ -13,13 +13,12 @@ import pytest
 
 from icop.analytics.bundle import CHARTS, DATASETS
 from icop.analytics.reference import REFERENCE_SQL
+from icop.analytics.superset import LOGIN_USER, ensure_login_user
 from icop.config import Settings
 from icop.db.embedded import EmbeddedPostgres
 from icop.db.engine import DatabaseUrls
 from icop.quotas.plans import PLAN_QUOTAS
 from tests.analytics.seed import make_tenant, seed
-
-PROBE = "icop_analytics_probe"
 
 
 @pytest.fixture(scope="module")
@@ -41,22 +40,16 @@ async def admin(
 async def probe(
     database_urls: DatabaseUrls, settings: Settings
 ) -> AsyncIterator[asyncpg.Connection]:
-    """A login role that is a member of the analytics role, as Superset's user is."""
+    """Superset's login user, made the way `icop analytics up` makes it."""
     assert database_urls.admin is not None
-    admin = await asyncpg.connect(database_urls.admin)
+    await ensure_login_user(database_urls.admin, settings, secrets.token_urlsafe(16))
+    conn = await asyncpg.connect(EmbeddedPostgres(settings.home).dsn(LOGIN_USER, settings.db_name))
     try:
-        await admin.execute(f'DROP ROLE IF EXISTS "{PROBE}"')
-        await admin.execute(
-            f"CREATE ROLE \"{PROBE}\" LOGIN PASSWORD '{secrets.token_hex(16)}' "
-            f'IN ROLE "{settings.db_analytics_role}"'
-        )
-        conn = await asyncpg.connect(EmbeddedPostgres(settings.home).dsn(PROBE, settings.db_name))
-        try:
-            yield conn
-        finally:
-            await conn.close()
+        yield conn
     finally:
-        await admin.execute(f'DROP ROLE IF EXISTS "{PROBE}"')
+        await conn.close()
+        admin = await asyncpg.connect(database_urls.admin)
+        await admin.execute(f'DROP ROLE IF EXISTS "{LOGIN_USER}"')
         await admin.close()
 
 
@@ -89,6 +82,8 @@ async def test_the_analytics_role_reads_every_view_and_nothing_writes(
 ) -> None:
     for dataset in DATASETS:
         await probe.fetch(f"SELECT * FROM analytics.{dataset.view} LIMIT 1")  # noqa: S608
+    # Unqualified, as SQL Lab users write it: the login user's search_path is the schema.
+    await probe.fetch("SELECT count(*) FROM model_calls")
     with pytest.raises(asyncpg.InsufficientPrivilegeError):
         await probe.execute("DELETE FROM analytics.model_calls")
     with pytest.raises(asyncpg.InsufficientPrivilegeError):

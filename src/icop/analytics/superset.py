@@ -253,7 +253,7 @@ def start_server(paths: AnalyticsPaths, host: str, port: int, timeout_s: float =
         log = paths.log_file.open("ab")
         process = subprocess.Popen(  # noqa: S603 - our venv's binary, arguments we built
             [str(paths.superset), "run", "-h", host, "-p", str(port), "--with-threads"],
-            env={**os.environ, **superset_env(paths)},
+            env=_environment(superset_env(paths)),
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -285,10 +285,20 @@ def stop_server(paths: AnalyticsPaths) -> bool:
     return True
 
 
+def _environment(extra: dict[str, str]) -> dict[str, str]:
+    # ICOP's own PYTHONPATH and venv must not leak into Superset's interpreter.
+    inherited = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME"}
+    }
+    return {**inherited, **extra}
+
+
 def _run(command: list[str], env: dict[str, str] | None = None) -> str:
     result = subprocess.run(  # noqa: S603 - our venv's binaries and uv, arguments we built
         command,
-        env={**os.environ, **(env or {})},
+        env=_environment(env or {}),
         capture_output=True,
         text=True,
         check=False,
