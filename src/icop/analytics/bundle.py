@@ -727,7 +727,15 @@ def dashboard_config(dashboard: Dashboard) -> dict[str, Any]:
             position[chart_id] = {
                 "children": [],
                 "id": chart_id,
-                "meta": {"height": 50, "sliceName": chart.title, "uuid": chart.uuid, "width": 6},
+                # chartId: the exporting instance's id, which the importer maps to the new
+                # one through the uuid; any distinct number does.
+                "meta": {
+                    "chartId": CHARTS.index(chart) + 1,
+                    "height": 50,
+                    "sliceName": chart.title,
+                    "uuid": chart.uuid,
+                    "width": 6,
+                },
                 "parents": ["ROOT_ID", "GRID_ID", row_id],
                 "type": "CHART",
             }

@@ -35,7 +35,13 @@ from icop.fs import write_private_file
 SUPERSET_VERSION = "6.1.0"
 # What apache-superset's own requirements leave out but its CLI and our database need:
 # the CLI imports rich, and psycopg2 is the PostgreSQL driver Superset's engine spec expects.
-EXTRA_PACKAGES = ("rich==15.0.0", "psycopg2-binary==2.9.13")
+EXTRA_PACKAGES = (
+    "rich==15.0.0",
+    "psycopg2-binary==2.9.13",
+    # 2.5.1, the newest its range allows, passes ignore_delete_many_errors to cache
+    # factories and SupersetMetastoreCache rejects it (`superset db upgrade` fails).
+    "flask-caching==2.3.1",
+)
 LOGIN_USER = "icop_superset"
 ADMIN_USER = "admin"
 
@@ -181,7 +187,7 @@ async def ensure_login_user(admin_dsn: str, settings: Settings, password: str) -
 def prepare_metadata(paths: AnalyticsPaths, keys: AnalyticsSecrets, step: Step) -> None:
     env = superset_env(paths)
     step("superset db upgrade")
-    _run([str(paths.superset), "db", "upgrade"], env=env)
+    _run([str(paths.superset), "db", "upgrade"], env=env, log=paths.log_file)
     step("admin user and roles")
     listed = _run([str(paths.superset), "fab", "list-users"], env=env)
     if f"username:{ADMIN_USER}" not in listed.replace(" ", ""):
@@ -216,7 +222,7 @@ def prepare_metadata(paths: AnalyticsPaths, keys: AnalyticsSecrets, step: Step) 
             ],
             env=env,
         )
-    _run([str(paths.superset), "init"], env=env)
+    _run([str(paths.superset), "init"], env=env, log=paths.log_file)
 
 
 def import_dashboards(paths: AnalyticsPaths, uri: str, step: Step) -> None:
@@ -233,6 +239,7 @@ def import_dashboards(paths: AnalyticsPaths, uri: str, step: Step) -> None:
         _run(
             [str(paths.superset), "import-dashboards", "-p", str(archive), "-u", ADMIN_USER],
             env=superset_env(paths),
+            log=paths.log_file,
         )
 
 
@@ -295,7 +302,7 @@ def _environment(extra: dict[str, str]) -> dict[str, str]:
     return {**inherited, **extra}
 
 
-def _run(command: list[str], env: dict[str, str] | None = None) -> str:
+def _run(command: list[str], env: dict[str, str] | None = None, log: Path | None = None) -> str:
     result = subprocess.run(  # noqa: S603 - our venv's binaries and uv, arguments we built
         command,
         env=_environment(env or {}),
@@ -304,6 +311,13 @@ def _run(command: list[str], env: dict[str, str] | None = None) -> str:
         check=False,
     )
     if result.returncode != 0:
+        # Superset's CLI hides the cause behind its last lines: keep all of it beside the log.
+        if log is not None:
+            with log.open("a") as handle:
+                handle.write(f"$ {' '.join(command[:2])}\n{result.stdout}\n{result.stderr}\n")
         tail = (result.stderr or result.stdout).strip().splitlines()[-5:]
-        raise AnalyticsFailed(f"{Path(command[0]).name} {command[1]} failed: " + " | ".join(tail))
+        where = f" (full output in {log})" if log is not None else ""
+        raise AnalyticsFailed(
+            f"{Path(command[0]).name} {command[1]} failed{where}: " + " | ".join(tail)
+        )
     return result.stdout
