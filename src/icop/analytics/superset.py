@@ -41,6 +41,8 @@ EXTRA_PACKAGES = (
     # 2.5.1, the newest its range allows, passes ignore_delete_many_errors to cache
     # factories and SupersetMetastoreCache rejects it (`superset db upgrade` fails).
     "flask-caching==2.3.1",
+    # Imported by its AWS IAM engine spec, which importing a database entry loads.
+    "cachetools==8.0.3",
 )
 LOGIN_USER = "icop_superset"
 ADMIN_USER = "admin"
