@@ -7,9 +7,15 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
-from icop.analytics.bundle import URI_PLACEHOLDER, bundle_files
+from icop.analytics.bundle import (
+    TENANT_FILTER_FILE,
+    URI_PLACEHOLDER,
+    bundle_files,
+    tenant_filter_rule,
+)
 
 ROOT = Path(__file__).resolve().parents[2] / "deploy" / "superset"
 
@@ -19,7 +25,7 @@ def _load(pattern: str) -> dict[str, dict[str, Any]]:
 
 
 def test_the_committed_bundle_is_the_generated_one() -> None:
-    committed = {str(p.relative_to(ROOT)): p.read_text() for p in ROOT.rglob("*.yaml")}
+    committed = {str(p.relative_to(ROOT)): p.read_text() for p in ROOT.rglob("*") if p.is_file()}
     assert committed == bundle_files(), "run: PYTHONPATH=src python -m icop.analytics.bundle"
 
 
@@ -67,3 +73,18 @@ def test_compose_imports_the_same_bundle() -> None:
     assert {"superset", "superset-init"} <= set(compose)
     assert "./superset:/app/icop/bundle:ro" in compose["superset-init"]["volumes"]
     assert URI_PLACEHOLDER in (deploy / "superset-init.sh").read_text()
+
+
+def test_the_tenant_filter_scopes_every_dataset_by_tenant_id() -> None:
+    tenant = "0b6f6c6e-8d1e-4a53-9a57-5d0f3f1b2c3d"
+    rule = tenant_filter_rule(tenant, [1, 2], [7])
+    assert rule["clause"] == f"tenant_id = '{tenant}'"
+    assert rule["filter_type"] == "Regular" and rule["tables"] == [1, 2] and rule["roles"] == [7]
+    with pytest.raises(ValueError):
+        tenant_filter_rule("x' OR '1'='1", [1], [1])
+    template = json.loads((ROOT / TENANT_FILTER_FILE).read_text())
+    assert template["group_key"] == "tenant_id"
+    datasets = _load("datasets/*/*.yaml").values()
+    assert all(
+        "tenant_id" in {c["column_name"] for c in dataset["columns"]} for dataset in datasets
+    )

@@ -763,6 +763,29 @@ def dashboard_config(dashboard: Dashboard) -> dict[str, Any]:
     }
 
 
+# -- tenant scoping ------------------------------------------------------------------------------
+
+# Superset's import bundle has no place for row-level-security rules, so the rule is shipped as
+# the body of POST /api/v1/rowlevelsecurity/ (docs/analytics.md). Every view's tenant column is
+# named tenant_id, so one clause fits all nine datasets.
+TENANT_FILTER_FILE = "rls/tenant_filter.json"
+
+
+def tenant_filter_rule(
+    tenant_id: str, dataset_ids: list[int], role_ids: list[int], name: str | None = None
+) -> dict[str, Any]:
+    canonical = str(uuid.UUID(tenant_id))  # refuses anything but a uuid before it is quoted
+    return {
+        "name": name or f"tenant {canonical}",
+        "description": "ICOP tenant scope: rows of this tenant only (docs/analytics.md).",
+        "filter_type": "Regular",
+        "group_key": "tenant_id",
+        "clause": f"tenant_id = '{canonical}'",
+        "tables": dataset_ids,
+        "roles": role_ids,
+    }
+
+
 # The database entry in the bundle: Superset's importer needs a URI; `icop analytics up` and
 # the compose init replace the placeholder with the real one (the password never lands here).
 URI_PLACEHOLDER = "postgresql+psycopg2://icop_superset:XXXXXXXXXX@localhost:5432/icop"
@@ -786,6 +809,10 @@ def bundle_files(sqlalchemy_uri: str = URI_PLACEHOLDER) -> dict[str, str]:
         files[f"charts/{chart.slug}.yaml"] = dump(chart_config(chart))
     for dashboard in DASHBOARDS:
         files[f"dashboards/{dashboard.slug}.yaml"] = dump(dashboard_config(dashboard))
+    template = tenant_filter_rule(str(uuid.UUID(int=0)), [], [], name="tenant <name>")
+    template["tables"] = "<ids of the nine analytics datasets: GET /api/v1/dataset/>"
+    template["roles"] = "<id of the tenant's Superset role>"
+    files[TENANT_FILTER_FILE] = json.dumps(template, indent=2) + "\n"
     return files
 
 
