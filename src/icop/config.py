@@ -56,6 +56,11 @@ class Settings(BaseSettings):
         default="icop_app", description="Unprivileged role that serves requests (RLS applies)."
     )
     db_app_password: SecretStr | None = Field(default=None, description="Password of the app role.")
+    db_analytics_role: str = Field(
+        default="icop_analytics",
+        description="Read-only NOLOGIN role granted SELECT on the analytics views only "
+        "(docs/analytics.md); Superset's login user is a member.",
+    )
     db_pool_size: int = Field(default=10, description="Connections kept per process.")
     db_max_overflow: int = Field(default=10, description="Extra connections under load.")
     db_pool_timeout_s: float = Field(

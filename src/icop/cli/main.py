@@ -107,6 +107,11 @@ class _Commands(LazyGroup):
         ),
         LazyCommand("mail", "icop.cli.mail:app", "E-mails in the local mail sink."),
         LazyCommand(
+            "analytics",
+            "icop.cli.analytics:app",
+            "Superset's eight dashboards over the read-only analytics views (up, down).",
+        ),
+        LazyCommand(
             "pipeline",
             "icop.cli.pipeline:app",
             "Content pipelines: a plan (sheet or file) → sub-topics → articles.",

@@ -5,6 +5,8 @@ Roles (ADR 0002):
   it owns (the named system bypass) can see across tenants. Never used to serve requests.
 - app: serves requests and runs workers; NOSUPERUSER, NOBYPASSRLS, owns nothing, so every query
   it makes is filtered by the tenant policies.
+- analytics: NOLOGIN, may connect and read the ``analytics`` schema's views (migration 0027
+  grants them) and nothing else; Superset's login user is made a member (ADR 0037).
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ def _literal(value: str) -> str:
 async def bootstrap(admin_dsn: str, settings: Settings) -> None:
     """Idempotently create the owner and app roles, the database and its extensions."""
     owner, app, database = settings.db_owner_role, settings.db_app_role, settings.db_name
+    analytics = settings.db_analytics_role
     app_password = settings.db_app_password.get_secret_value() if settings.db_app_password else None
     conn = await asyncpg.connect(admin_dsn)
     try:
@@ -45,6 +48,11 @@ async def bootstrap(admin_dsn: str, settings: Settings) -> None:
         await _ensure_role(
             conn, app, "NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS NOINHERIT", app_password
         )
+        if not await conn.fetchval("SELECT 1 FROM pg_roles WHERE rolname = $1", analytics):
+            await conn.execute(
+                f"CREATE ROLE {_ident(analytics)} WITH NOLOGIN NOSUPERUSER NOCREATEDB "
+                "NOCREATEROLE NOBYPASSRLS"
+            )
         if not await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", database):
             await conn.execute(f"CREATE DATABASE {_ident(database)} OWNER {_ident(owner)}")
     finally:
@@ -59,6 +67,7 @@ async def bootstrap(admin_dsn: str, settings: Settings) -> None:
         await conn.execute(f"GRANT USAGE ON SCHEMA public TO {_ident(app)}")
         await conn.execute(f"REVOKE ALL ON DATABASE {_ident(database)} FROM PUBLIC")
         await conn.execute(f"GRANT CONNECT ON DATABASE {_ident(database)} TO {_ident(app)}")
+        await conn.execute(f"GRANT CONNECT ON DATABASE {_ident(database)} TO {_ident(analytics)}")
     finally:
         await conn.close()
 

@@ -25,6 +25,7 @@ def alembic_config(owner_url: str, settings: Settings) -> Config:
         asyncpg_url(owner_url).render_as_string(hide_password=False).replace("%", "%%"),
     )
     config.attributes["app_role"] = settings.db_app_role
+    config.attributes["analytics_role"] = settings.db_analytics_role
     return config
 
 
@@ -33,6 +34,15 @@ def app_role(default: str = "icop_app") -> str:
     from alembic import op
 
     role: str = op.get_context().config.attributes.get("app_role", default)  # type: ignore[union-attr]
+    return role
+
+
+def analytics_role(default: str = "icop_analytics") -> str:
+    """The read-only analytics role's name, for use inside migration scripts."""
+    from alembic import op
+
+    config = op.get_context().config
+    role: str = config.attributes.get("analytics_role", default)  # type: ignore[union-attr]
     return role
 
 
