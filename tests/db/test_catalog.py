@@ -33,7 +33,10 @@ async def test_every_tenant_table_has_forced_rls_with_the_policy(
     for table in [*tables, "tenants"]:
         enabled, forced = (
             await connection.execute(
-                text("SELECT relrowsecurity, relforcerowsecurity FROM pg_class WHERE relname = :t"),
+                text(
+                    "SELECT relrowsecurity, relforcerowsecurity FROM pg_class "
+                    "WHERE oid = to_regclass('public.' || quote_ident(:t))"
+                ),
                 {"t": table},
             )
         ).one()
@@ -41,7 +44,8 @@ async def test_every_tenant_table_has_forced_rls_with_the_policy(
         policies = (
             await connection.execute(
                 text(
-                    "SELECT policyname, qual, with_check, cmd FROM pg_policies WHERE tablename = :t"
+                    "SELECT policyname, qual, with_check, cmd FROM pg_policies "
+                    "WHERE schemaname = 'public' AND tablename = :t"
                 ),
                 {"t": table},
             )
