@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -32,6 +33,7 @@ from icop.credentials.vault import Keyring
 from icop.db.engine import create_engine, create_sessionmaker
 from icop.db.session import unit_of_work
 from icop.errors import ICOPError
+from icop.models import Post, PublishAttempt
 from icop.ops.recovery_repository import RecoveryRepository
 from icop.orchestrator.connection import LazyClient, require
 from icop.orchestrator.queues import TaskQueue
@@ -39,6 +41,8 @@ from icop.orchestrator.starts import StartRequest, start_after_commit
 from icop.planning import schedules
 from icop.planning.repository import PipelineRepository
 from icop.storage.base import ObjectStore
+from icop.syndication.publisher import OPEN_OUTCOMES, RESTORED_CHECK
+from icop.syndication.repository import PostRepository
 from icop.syndication.scheduler import TemporalPostScheduler
 
 CATEGORIES = ("articles", "images", "posts", "credentials", "schedules", "plans")
@@ -153,6 +157,8 @@ class Resumed:
     schedules: int
     posts: int
     articles: int
+    checked: int = 0
+    """Posts due before now, to be looked for on the platform before they are sent."""
 
 
 async def resume_after_engine_loss(
@@ -170,7 +176,7 @@ async def resume_after_engine_loss(
     (rows already done are skipped)."""
     client = await require(temporal)()
     tenants = await _tenants(owner_url, settings)
-    synced = started = restarted = 0
+    synced = started = restarted = checked = 0
     # Each start is written to the start outbox and sent after its commit (the sweeper
     # retries one Temporal refused).
     scheduler = TemporalPostScheduler(temporal)
@@ -180,7 +186,10 @@ async def resume_after_engine_loss(
                 await schedules.sync(client, temporal.settings, pipeline, time_zone)
                 synced += 1
             pending = [p for p in await RecoveryRepository(session).posts() if not p.status.final]
+            now = datetime.now(UTC)
             for post in pending:
+                if post.scheduled_at <= now and await open_restore_check(session, post):
+                    checked += 1
                 await scheduler.start(session, tenant_id, post.id, post.scheduled_at)
             started += len(pending)
             for article in await RecoveryRepository(session).unfinished_articles():
@@ -196,7 +205,38 @@ async def resume_after_engine_loss(
                     ),
                 )
                 restarted += 1
-    return Resumed(synced, started, restarted)
+    return Resumed(synced, started, restarted, checked)
+
+
+async def open_restore_check(session: AsyncSession, post: Post) -> bool:
+    """A post that was due before now may have been sent after the backup was taken, and the
+    backup cannot know: open a check attempt on its first unsent part, so that the publisher
+    reads the platform before it sends anything (found: recorded; absent: sent). A part that
+    already has an open attempt is reconciled anyway. True: a check was opened."""
+    ids = list(post.platform_post_ids) + [None] * (len(post.parts) - len(post.platform_post_ids))
+    index = next((i for i, platform_id in enumerate(ids) if platform_id is None), None)
+    if index is None:
+        return False
+    posts = PostRepository(session)
+    attempts = await posts.attempts(post.id)
+    if any(a.part_index == index and a.outcome in OPEN_OUTCOMES for a in attempts):
+        return False
+    part = post.parts[index]
+    reply_to = ids[index - 1] if index > 0 and part.reply_to_previous else part.reply_to
+    await posts.add_attempt(
+        PublishAttempt(
+            tenant_id=post.tenant_id,
+            id=uuid4(),
+            post_id=post.id,
+            attempt_no=await posts.next_attempt_no(post.id),
+            part_index=index,
+            reply_to=reply_to or None,
+            intent_at=post.scheduled_at,
+            error_code=RESTORED_CHECK,
+            error_message="restored from a backup: the platform is read before it is sent",
+        )
+    )
+    return True
 
 
 async def _tenants(owner_url: str, settings: Settings) -> list[tuple[UUID, str]]:

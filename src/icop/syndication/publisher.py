@@ -63,6 +63,9 @@ from icop.syndication.tokens import Clock, TokenManager, utcnow
 # stays refused fails it like any other lasting error (syndication_max_transient_failures).
 MAX_AUTH_REFRESHES = 3
 OPEN_OUTCOMES = (None, AttemptOutcome.AMBIGUOUS)
+# The error code of the check attempt a disaster recovery opens on a restored post that was due
+# before the disaster (icop.ops.recovery): the platform is read before anything is sent.
+RESTORED_CHECK = "restored_unsent"
 Sleep = Callable[[float], Awaitable[None]]
 
 
@@ -117,6 +120,13 @@ class Publisher:
             if run.ids[index] is not None:
                 continue
             attempt = run.open_attempts.get(index)
+            if attempt is not None and attempt.error_code == RESTORED_CHECK:
+                outcome = await self._restored(run, attempt, index)
+                if outcome is not None:
+                    return outcome
+                if run.ids[index] is not None:
+                    continue  # it was posted before the disaster: recorded, not sent again
+                attempt = None
             outcome = (
                 await self._reconcile(run, attempt, index)
                 if attempt is not None
@@ -125,6 +135,32 @@ class Publisher:
             if outcome is not None:
                 return outcome
         return await self._finish(run)
+
+    async def _restored(
+        self, run: PublishRun, attempt: PublishAttempt, index: int
+    ) -> PublishOutcome | None:
+        """A post restored from a backup that was due before the disaster may have been sent
+        after the backup was taken: look on the platform first. Found → recorded as
+        published; absent → the check is closed and the part is sent. One look is enough: a
+        post made before the disaster is long listed (no grace for listing lag)."""
+        found = await self._look(run, attempt, index)
+        if isinstance(found, PublishOutcome):
+            return found
+        if found is not None:
+            await self._confirmed(
+                run,
+                attempt,
+                index,
+                found.platform_post_id,
+                None,
+                outcome=AttemptOutcome.RECONCILED_PUBLISHED,
+            )
+            return None
+        async with unit_of_work(self.sessionmaker, run.tenant_id) as session:
+            await PostRepository(session).update_attempt(
+                attempt.id, outcome=AttemptOutcome.RECONCILED_ABSENT, reconciled_at=self.clock()
+            )
+        return None
 
     async def _start(self, tenant_id: UUID, post_id: UUID) -> PublishRun | PublishOutcome:
         async with unit_of_work(self.sessionmaker, tenant_id) as session:
