@@ -53,6 +53,13 @@ class _Commands(LazyGroup):
             "Restore a backup into an empty home or database (or replace one with --force).",
         ),
         LazyCommand(
+            "resume",
+            "icop.cli.ops:resume",
+            "After a restore that lost the workflow engine's history: re-create the schedules and\n"
+            "restart unfinished articles and unsent posts (a post due before now is looked for\n"
+            "on its platform first, so nothing is posted twice).",
+        ),
+        LazyCommand(
             "article",
             "icop.cli.article:article",
             "Research, write (three writers), edit, illustrate and format one article.",

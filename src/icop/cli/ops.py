@@ -7,12 +7,17 @@ import contextlib
 import signal
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from icop.cli.common import console, fail, friendly_errors, settings
+
+if TYPE_CHECKING:
+    from icop.config import Settings
+    from icop.ops.recovery import Resumed
 
 
 def _progress() -> Progress:
@@ -100,6 +105,48 @@ def restore(
             console.print(f"[red]{name}: {found} rows, the backup had {expected}[/]")
         raise typer.Exit(code=1)
     console.print("[green]restore complete[/]")
+
+
+@friendly_errors
+def resume() -> None:
+    """After a restore that lost the workflow engine's history: re-create the schedules and
+    restart unfinished articles and unsent posts (a post due before now is looked for
+    on its platform first, so nothing is posted twice)."""
+    from icop.runtime.services import start_services
+
+    current = settings()
+    with console.status("starting PostgreSQL and Temporal …"):
+        start_services(current, llm=False)
+    resumed = asyncio.run(_resume(current))
+    table = Table("resumed", "count")
+    table.add_row("pipeline schedules synced", str(resumed.schedules))
+    table.add_row("unsent posts restarted", str(resumed.posts))
+    table.add_row("… of which checked on the platform first", str(resumed.checked))
+    table.add_row("articles restarted", str(resumed.articles))
+    console.print(table)
+    console.print(
+        "[green]resumed[/]: pipeline runs that were in flight are not restarted; run "
+        "their pipelines again (rows already done are skipped)"
+    )
+
+
+async def _resume(current: Settings) -> Resumed:
+    from icop.db.engine import resolve_urls
+    from icop.ops.recovery import resume_after_engine_loss
+    from icop.orchestrator.connection import LazyClient
+    from icop.runtime.clients import Runtime
+    from icop.runtime.services import temporal_settings
+
+    runtime = Runtime.from_settings(current, queues=[])
+    try:
+        return await resume_after_engine_loss(
+            resolve_urls(current).owner,
+            current,
+            runtime.sessionmaker,
+            LazyClient(temporal_settings(current)),
+        )
+    finally:
+        await runtime.aclose()
 
 
 @friendly_errors
