@@ -18,7 +18,7 @@ from icop.analytics.superset import (
     write_config,
 )
 from icop.cli.main import app
-from icop.config import Settings
+from icop.config import Settings, get_settings
 
 
 def test_secrets_are_generated_once_and_private(tmp_path: Path) -> None:
@@ -42,7 +42,13 @@ def test_up_refuses_an_external_database_with_a_clear_message(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("DATABASE_URL", "postgresql://icop_owner:x@db.invalid:5432/icop")
-    result = CliRunner().invoke(app, ["analytics", "up"])
+    # The CLI reads the cached settings: without a fresh read it would see the embedded
+    # database and really install and start Superset.
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(app, ["analytics", "up"])
+    finally:
+        get_settings.cache_clear()
     assert result.exit_code == 1
     assert "docker-compose" in result.output
     assert "Traceback" not in result.output
