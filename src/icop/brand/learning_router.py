@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, File, Form, Query, UploadFile, status
+from fastapi import APIRouter, File, Form, Path, Query, UploadFile, status
 
 from icop.auth.dependencies import CurrentPrincipal, DetachedPrincipal, TenantSession, require_role
 from icop.brand import proposals, versions
@@ -33,6 +33,10 @@ from icop.gateway.dependencies import Limit, Offset, SessionmakerDep, SettingsDe
 from icop.gateway.problems import problem_responses
 from icop.llm.dependencies import LLMDep
 from icop.models import BrandKitVersion, ProposalStatus, Role
+
+# Version numbers are a PostgreSQL integer: a larger one is a 422, not a database error.
+MAX_VERSION = 2**31 - 1
+VersionNumber = Annotated[int, Path(ge=0, le=MAX_VERSION)]
 
 router = APIRouter(prefix="/brand", tags=["brand"], responses=problem_responses(401, 403, 429))
 MAX_TEXT_FILE_BYTES = 2_000_000
@@ -190,7 +194,7 @@ async def list_versions(
 @router.get(
     "/versions/{number}", response_model=BrandKitVersionOut, responses=problem_responses(404)
 )
-async def get_version(number: int, session: TenantSession) -> BrandKitVersionOut:
+async def get_version(number: VersionNumber, session: TenantSession) -> BrandKitVersionOut:
     return version_out(await versions.get_version(session, number))
 
 
@@ -202,11 +206,13 @@ async def diff_versions(
         Query(
             alias="from",
             ge=0,
+            le=MAX_VERSION,
             description="Default: the version before `to`; 0 is the default kit.",
         ),
     ] = None,
     to_version: Annotated[
-        int | None, Query(alias="to", ge=0, description="Default: the current version.")
+        int | None,
+        Query(alias="to", ge=0, le=MAX_VERSION, description="Default: the current version."),
     ] = None,
 ) -> BrandKitDiffOut:
     """What changed from one version to another, field by field (by default: what the
@@ -227,7 +233,7 @@ async def diff_versions(
     responses=problem_responses(404),
 )
 async def rollback(
-    number: int, principal: CurrentPrincipal, session: TenantSession
+    number: VersionNumber, principal: CurrentPrincipal, session: TenantSession
 ) -> BrandKitVersionOut:
     """Make version ``number`` current again, as a new version equal to it."""
     _kit, version = await versions.rollback(session, principal, number)
