@@ -704,6 +704,11 @@ class Settings(BaseSettings):
     def secrets_dir(self) -> Path:
         return self.home / "secrets"
 
+    @property
+    def emulator_state_file(self) -> Path:
+        """Where the embedded platform emulator keeps its accounts, tokens and posts."""
+        return self.home / "emulator" / "state.pickle"
+
 
 @lru_cache
 def get_settings() -> Settings:

@@ -561,11 +561,18 @@ CHARTS: tuple[Chart, ...] = tuple(chart for board in DASHBOARDS for chart in boa
 # -- Superset's import format -------------------------------------------------------------------
 
 
+# How old a chart's data may be (seconds): dashboards refresh every five minutes and each view is
+# cheap (tests/analytics measure them), so a minute keeps repeated opens from re-querying.
+CHART_DATA_CACHE_S = 60
+
+
 def database_config(sqlalchemy_uri: str) -> dict[str, Any]:
     return {
         "database_name": DATABASE_NAME,
         "sqlalchemy_uri": sqlalchemy_uri,
-        "cache_timeout": None,
+        # Charts and datasets inherit this. Superset's own default is a day, so a dashboard
+        # opened during a run showed the run as it was at the first look, long after it ended.
+        "cache_timeout": CHART_DATA_CACHE_S,
         "expose_in_sqllab": True,
         "allow_run_async": False,
         "allow_ctas": False,

@@ -7,7 +7,7 @@ import uvicorn
 
 from icop.cli.common import console, settings
 from icop.emulators.platforms.app import create_app
-from icop.emulators.platforms.state import EmulatorState
+from icop.emulators.platforms.persistence import StateKeeper, load_state
 
 
 def emulator(
@@ -23,11 +23,16 @@ def emulator(
         f"platform emulator on http://{bind_host}:{bind_port} — set "
         f"ICOP_PLATFORM_EMULATOR_URL=http://{bind_host}:{bind_port} to use it"
     )
-    uvicorn.run(
-        create_app(EmulatorState(seed=seed)),
-        host=bind_host,
-        port=bind_port,
-        http="h11",
-        lifespan="off",
-        log_level="warning",
-    )
+    state = load_state(current.emulator_state_file, seed=seed)
+    keeper = StateKeeper(state, current.emulator_state_file).start()
+    try:
+        uvicorn.run(
+            create_app(state),
+            host=bind_host,
+            port=bind_port,
+            http="h11",
+            lifespan="off",
+            log_level="warning",
+        )
+    finally:
+        keeper.stop()

@@ -257,7 +257,11 @@ def _start_emulator(current: Settings) -> EmulatorServer | None:
             f"the platform emulator's port {current.emulator_host}:{current.emulator_port} is "
             "in use (ICOP_EMULATOR_PORT picks another)"
         )
-    return EmulatorServer(host=current.emulator_host, port=current.emulator_port).start()
+    return EmulatorServer(
+        host=current.emulator_host,
+        port=current.emulator_port,
+        state_file=current.emulator_state_file,
+    ).start()
 
 
 @friendly_errors

@@ -9,10 +9,12 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import uvicorn
 
 from icop.emulators.platforms.app import create_app
+from icop.emulators.platforms.persistence import StateKeeper, load_state
 from icop.emulators.platforms.state import EmulatorState
 
 
@@ -27,11 +29,21 @@ class EmulatorServer:
     (it has its own lock), so a test can inspect or arrange it directly."""
 
     def __init__(
-        self, *, host: str = "127.0.0.1", port: int = 0, state: EmulatorState | None = None
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        state: EmulatorState | None = None,
+        state_file: Path | None = None,
     ) -> None:
+        """``state_file``: keep the state there across restarts (``icop up``); tests leave it
+        out and start from nothing."""
         self.host = host
         self.port = port or free_port(host)
+        if state is None and state_file is not None:
+            state = load_state(state_file)
         self.state = state or EmulatorState()
+        self._keeper = StateKeeper(self.state, state_file) if state_file is not None else None
         config = uvicorn.Config(
             create_app(self.state),
             host=self.host,
@@ -62,6 +74,8 @@ class EmulatorServer:
             if not self._thread.is_alive() or time.monotonic() > deadline:
                 raise RuntimeError(f"the platform emulator did not start on {self.url}")
             time.sleep(0.02)
+        if self._keeper is not None:
+            self._keeper.start()
         return self
 
     def stop(self) -> None:
@@ -69,6 +83,8 @@ class EmulatorServer:
         if self._thread is not None:
             self._thread.join(timeout=10)
             self._thread = None
+        if self._keeper is not None:
+            self._keeper.stop()
 
     def __enter__(self) -> EmulatorServer:
         return self.start()

@@ -193,6 +193,8 @@ class EmulatorState:
     faults: list[Fault] = field(default_factory=list)
     codes: dict[str, AuthCode] = field(default_factory=dict)
     windows: dict[tuple[str, str], Window] = field(default_factory=dict)
+    # Bumped by every request (the app's middleware): what tells the keeper the state changed.
+    revision: int = 0
     _next_id: int = 1_000_000_000_000_000
     _next_fault: int = 0
     _rng: random.Random = field(default_factory=random.Random)
@@ -219,8 +221,9 @@ class EmulatorState:
             config = {name: getattr(self, name) for name in _CONFIG_FIELDS}
             fresh = EmulatorState(**config)
             for item in fields(self):
-                if item.name not in _CONFIG_FIELDS and item.name != "lock":
+                if item.name not in _CONFIG_FIELDS and item.name not in ("lock", "revision"):
                     setattr(self, item.name, getattr(fresh, item.name))
+            self.revision += 1
 
     # --- accounts and tokens ------------------------------------------------------------------
     def add_account(
