@@ -200,8 +200,8 @@ async def test_a_plan_becomes_published_posts_on_all_four_platforms(
         assert len(links) == 2 * articles and links <= permalinks, row[7]
     assert example.read_text(encoding="utf-8").count("done") == 0  # the example stays clean
 
-    table, published = await summary(settings, sessions, owner.tenant_id, pipeline_id)
-    assert published == 12 and table.row_count == 3
+    table, published, problems = await summary(settings, sessions, owner.tenant_id, pipeline_id)
+    assert published == 12 and table.row_count == 3 and problems == []
 
 
 async def _published(

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import shutil
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 from uuid import UUID
@@ -73,6 +73,8 @@ class DemoResult:
     table: Table
     posts_published: int
     seconds: float
+    # What a reader of the table needs to act on: why posts failed or were never made.
+    problems: list[str] = field(default_factory=list)
 
 
 async def connect_demo_accounts(
@@ -187,8 +189,10 @@ async def run_demo(
     console.print(f"demo: running the plan {DEMO_PIPELINE!r} (run {run.id})")
     await follow(sessionmaker, principal, pipeline_id, run.id)
     await _wait_for_posts(sessionmaker, principal.tenant_id, pipeline_id, post_timeout_s)
-    table, published = await summary(settings, sessionmaker, principal.tenant_id, pipeline_id)
-    return DemoResult(table, published, time.perf_counter() - started)
+    table, published, problems = await summary(
+        settings, sessionmaker, principal.tenant_id, pipeline_id
+    )
+    return DemoResult(table, published, time.perf_counter() - started, problems)
 
 
 async def _article_ids(session: AsyncSession, pipeline_id: UUID) -> list[UUID]:
@@ -220,15 +224,22 @@ async def summary(
     sessionmaker: async_sessionmaker[AsyncSession],
     tenant_id: UUID,
     pipeline_id: UUID,
-) -> tuple[Table, int]:
+) -> tuple[Table, int, list[str]]:
     table = Table(
         "article", "markdown", "images", "drafts by", "posts", "cost", title="the demo's output"
     )
     published = 0
+    problems: dict[str, None] = {}  # ordered and without repeats
     async with unit_of_work(sessionmaker, tenant_id) as session:
-        account_names = {
-            a.id: a.platform for a in await AccountRepository(session).list(limit=200, offset=0)
-        }
+        demo_accounts = await AccountRepository(session).list(limit=200, offset=0)
+        account_names = {a.id: a.platform for a in demo_accounts}
+        for account in demo_accounts:
+            if account.status != AccountStatus.CONNECTED:
+                problems[
+                    f"{account.platform} account {account.name}: {account.status}"
+                    + (f" ({account.status_reason})" if account.status_reason else "")
+                    + " — the next `make run` connects it again"
+                ] = None
         articles = ArticleRepository(session)
         for article_id in await _article_ids(session, pipeline_id):
             article = await articles.get(article_id)
@@ -237,6 +248,9 @@ async def summary(
             drafts = await articles.drafts(article_id)
             posts = await PostRepository(session).for_article(article_id)
             published += sum(1 for post in posts if post.status == PostStatus.PUBLISHED)
+            for post in posts:
+                if post.error and post.status != PostStatus.PUBLISHED:
+                    problems[f"{post.platform} post {post.status}: {post.error}"] = None
             path = markdown_path(settings.home, tenant_id, article_id)
             table.add_row(
                 # escape: "[ready]" is Rich markup and would vanish.
@@ -255,4 +269,4 @@ async def summary(
                 or "—",
                 f"${article.cost_usd:.4f}",
             )
-    return table, published
+    return table, published, list(problems)

@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx
 import typer
 import uvicorn
+from rich.markup import escape
 
 from icop.cli.common import console, fail, friendly_errors, settings
 from icop.cli.demo import DemoResult, run_demo
@@ -208,6 +209,8 @@ def _demo(current: Settings) -> None:
         console.print(f"[bold red]demo stopped:[/] {detail}  (the API keeps serving)")
         return
     console.print(result.table)
+    for problem in result.problems:
+        console.print(f"  [yellow]![/] {escape(problem)}", soft_wrap=True)
     console.print(
         f"demo: {result.posts_published} post(s) published on the platform emulator in "
         f"{result.seconds:.0f} s.  API docs: {current.base_url}/docs  ·  "

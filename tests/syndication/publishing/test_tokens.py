@@ -4,6 +4,7 @@ publishes meet the expired token, in one process or in two."""
 from __future__ import annotations
 
 import asyncio
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -87,3 +88,21 @@ async def test_a_failed_refresh_marks_the_account_and_fails_the_post(world: Worl
         assert account is not None and account.status == "needs_reconnect"
     with pytest.raises(AccountNeedsReconnect):
         await runtime.tokens.auth(world.tenant_id, account_id)
+
+
+async def test_the_demo_names_an_account_that_needs_reconnecting(world: World) -> None:
+    """`make run` printed "x: failed" and nothing else; now it says which account and why."""
+    from icop.cli.demo import summary
+
+    world.platforms[Platform.X].refresh_fails = True
+    account_id = await make_account(
+        world.sessionmaker, world.context.keyring, world.tenant_id, expires_in=timedelta(0)
+    )
+    post_id = await make_post(world.sessionmaker, world.tenant_id, account_id, ["x"])
+    await world.runtime().publisher.publish(world.tenant_id, post_id)
+    _, published, problems = await summary(
+        world.settings, world.sessionmaker, world.tenant_id, uuid.uuid4()
+    )
+    assert published == 0
+    assert len(problems) == 1 and problems[0].startswith("x account ")
+    assert "needs_reconnect" in problems[0] and "invalid_grant" in problems[0]
