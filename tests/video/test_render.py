@@ -13,7 +13,7 @@ from PIL import Image
 from icop.agents.schemas.video import CameraMotion, Shot, Transition
 from icop.images.providers.local import LocalRendererProvider
 from icop.images.render import BrandKit
-from icop.video.cards import caption_overlay
+from icop.video.cards import caption_layer
 from icop.video.compose import EditSpec, assemble
 from icop.video.media import probe
 from icop.video.pipeline import VideoFormat, make_video
@@ -63,7 +63,7 @@ def test_segments_and_edit_probe_as_h264_aac_at_size_duration_and_rate() -> None
             fps=FPS,
             timeline=timeline,
             transitions=(Transition.CUT, Transition.CROSSFADE),
-            captions=(None, caption_overlay("Another short line here.", brand, SIZE)),
+            captions=((), caption_layer("Another short line here.", brand, SIZE)),
         ),
     )
     facts = probe(data)
@@ -93,7 +93,7 @@ class FlakyOnce:
         first_of_segment_1 = request.seed % 1000 == 2 and request.seed // 1000 == 1
         if first_of_segment_1:
             black = io.BytesIO()
-            Image.new("RGB", (10, 10)).save(black, "PNG")
+            Image.new("RGB", (9, 16)).save(black, "PNG")  # the frame's aspect: no fill
             request = replace(request, still=black.getvalue(), motion=CameraMotion.STATIC)
         return await self.inner.render(request)
 
