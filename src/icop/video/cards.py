@@ -117,13 +117,23 @@ def _mix(a: RGB, b: RGB, t: float) -> RGB:
     )
 
 
-def _luma(colour: RGB) -> float:
-    return 0.299 * colour[0] + 0.587 * colour[1] + 0.114 * colour[2]
+def _luminance(colour: RGB) -> float:
+    """WCAG 2 relative luminance."""
+    channels = [c / 255 for c in colour]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(a: RGB, b: RGB) -> float:
+    """WCAG 2 contrast ratio (1 to 21)."""
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
 
 
 def _on(colour: RGB, brand: BrandKit) -> RGB:
-    """The brand's text or background colour, whichever reads better on ``colour``."""
-    return max((brand.text, brand.background), key=lambda c: abs(_luma(c) - _luma(colour)))
+    """The brand's text or background colour, whichever has the higher contrast on
+    ``colour`` (white on a bright green pill is 2:1; the dark background on it, 7:1)."""
+    return max((brand.text, brand.background), key=lambda c: contrast(c, colour))
 
 
 def _draw_lines(
@@ -346,6 +356,46 @@ def caption_layer(
         top=y + pad + 2 * rule_h,
         line_height=line_height,
     )
+    overlay = to_overlay(canvas)
+    return (overlay,) if overlay else ()
+
+
+def brand_mark(
+    brand: BrandKit, size: tuple[int, int], *, step: int | None = None, steps: int = 0
+) -> Layer:
+    """A scene's small brand mark at the top of the text-safe area: the logo (or an accent
+    square) and the brand's name, and, for a run of points, one dash a point with the current
+    one in the accent colour (where the viewer is in the video)."""
+    width, height = size
+    left, top, right, _bottom = _safe(size)
+    canvas = Image.new("RGBA", size, (0, 0, 0, 0))
+    draw = ImageDraw.Draw(canvas)
+    font = load_font(brand.font_path, max(12, width // 30), cjk=needs_cjk(brand.name))
+    line = round(font_size(font) * 1.2)
+    logo = _logo(brand, line)
+    x = left
+    if logo is not None:
+        canvas.alpha_composite(logo, (x, top))
+        x += logo.width + width // 60
+    else:
+        mark = line // 2
+        draw.rectangle(
+            (x, top + (line - mark) // 2, x + mark - 1, top + (line + mark) // 2 - 1),
+            fill=(*brand.accent, 255),
+        )
+        x += mark + width // 60
+    name = ellipsize(clean(brand.name), font, (right - x) * 0.6)
+    draw.text((x, top + line // 2), name, font=font, fill=(*brand.text, 235), anchor="lm")
+    if step is not None and steps > 1:
+        dash, gap, thick = width // 22, width // 90, max(4, height // 320)
+        end = right
+        for number in reversed(range(steps)):
+            colour = brand.accent if number == step else _mix(brand.text, brand.background, 0.45)
+            draw.rectangle(
+                (end - dash, top + (line - thick) // 2, end - 1, top + (line + thick) // 2 - 1),
+                fill=(*colour, 255),
+            )
+            end -= dash + gap
     overlay = to_overlay(canvas)
     return (overlay,) if overlay else ()
 

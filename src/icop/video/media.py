@@ -168,6 +168,22 @@ def decode(data: bytes, *, width: int | None = None, height: int | None = None) 
         raise MediaError(f"the video cannot be decoded: {error}") from None
 
 
+def frames_numbered(
+    data: bytes, numbers: set[int], *, width: int | None = None, height: int | None = None
+) -> list[Frame]:
+    """The frames whose index is in ``numbers``, in order; the others are decoded (H.264 needs
+    them) but never converted or scaled."""
+    found: list[Frame] = []
+    try:
+        with av.open(io.BytesIO(data), mode="r") as source:
+            for number, frame in enumerate(source.decode(video=0)):
+                if number in numbers:
+                    found.append(frame.to_ndarray(format="rgb24", width=width, height=height))
+    except av.FFmpegError as error:
+        raise MediaError(f"the video cannot be decoded: {error}") from None
+    return found
+
+
 def frames_at(
     data: bytes, times: Sequence[float], *, width: int | None = None, height: int | None = None
 ) -> list[Frame]:

@@ -29,7 +29,7 @@ from icop.images.providers.base import GenerationRequest, ImageProvider, ImagePr
 from icop.images.render import BrandKit
 from icop.llm.smart_router import SmartRouter
 from icop.video import agents
-from icop.video.cards import Layer, caption_layer, end_layer, title_layer
+from icop.video.cards import Layer, brand_mark, caption_layer, end_layer, title_layer
 from icop.video.compose import EditSpec, assemble
 from icop.video.media import probe
 from icop.video.providers.base import RenderedSegment, SegmentRequest, VideoProvider
@@ -259,12 +259,23 @@ def scene_layer(
     if scene.purpose is ScenePurpose.CALL_TO_ACTION:
         return end_layer(scene.on_screen_text, brand, size)
     style = plan.notes.caption_style
+    middle = [
+        i
+        for i, s in enumerate(plan.scenes)
+        if s.purpose not in (ScenePurpose.HOOK, ScenePurpose.CALL_TO_ACTION)
+    ]
+    mark = brand_mark(
+        brand, size, step=middle.index(index) if index in middle else None, steps=len(middle)
+    )
     if look is Look.BACKDROP:
         # A backdrop says nothing by itself: its scene's words are always shown, large.
-        return caption_layer(scene.narration, brand, size, centre=True)
+        return (*mark, *caption_layer(scene.narration, brand, size, centre=True))
     if style is CaptionStyle.NONE:
-        return ()
-    return caption_layer(scene.narration, brand, size, centre=style is CaptionStyle.CENTRE)
+        return mark
+    return (
+        *mark,
+        *caption_layer(scene.narration, brand, size, centre=style is CaptionStyle.CENTRE),
+    )
 
 
 def edit_spec(

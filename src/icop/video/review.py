@@ -35,7 +35,7 @@ from icop.agents.schemas.video import (
     VideoReview,
 )
 from icop.embeddings.base import Embedder, cosine
-from icop.video.media import VideoProbe, decode, frames_at
+from icop.video.media import VideoProbe, frames_at, frames_numbered
 from icop.video.media import probe as probe_file
 
 SAMPLE_SIZE = (270, 480)  # a quarter of 1080x1920: a caption's stroke is still 3-4 pixels
@@ -209,11 +209,7 @@ def sample_frames(data: bytes, samples: int = 4) -> FrameStats:
     if total == 0:
         return FrameStats(0, 0, 0.0)
     picks = {round(i * (total - 1) / max(1, samples - 1)) for i in range(samples)}
-    chosen = [
-        frame
-        for number, frame in enumerate(decode(data, width=SAMPLE_SIZE[0], height=SAMPLE_SIZE[1]))
-        if number in picks
-    ]
+    chosen = frames_numbered(data, picks, width=SAMPLE_SIZE[0], height=SAMPLE_SIZE[1])
     return measure(chosen, total)
 
 
