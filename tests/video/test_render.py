@@ -19,7 +19,7 @@ from icop.video.media import probe
 from icop.video.pipeline import VideoFormat, make_video
 from icop.video.providers.base import RenderedSegment, SegmentRequest
 from icop.video.providers.local import LocalVideoProvider, render_segment
-from icop.video.review import sample_frames
+from icop.video.review import layout_problems, sample_frames
 from icop.video.timing import plan_timeline
 
 SIZE = (144, 256)
@@ -73,6 +73,8 @@ def test_segments_and_edit_probe_as_h264_aac_at_size_duration_and_rate() -> None
     assert facts.frames == round(timeline.total_s * FPS)
     assert facts.duration_s == pytest.approx(timeline.total_s, abs=0.1)
     assert facts.audio_rate == 48_000
+    # The caption sits inside the frame: the edit's layout check finds nothing cut.
+    assert layout_problems(data, [0.0, timeline.total_s - 0.5]) == []
 
 
 class FlakyOnce:

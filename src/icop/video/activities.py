@@ -30,6 +30,7 @@ from icop.video.pipeline import (
     VideoFormat,
     check_segment,
     edit_spec,
+    layout_check,
     look_for,
     max_total,
     plan_video,
@@ -170,6 +171,8 @@ class VideoActivities:
         look = look_for(provider, self.images) if provider is not None else Look.BACKDROP
         spec = edit_spec(loaded, video_format(job), await self._brand(job), look)
         data = await asyncio.to_thread(assemble, segments, spec)
+        for problem in await asyncio.to_thread(layout_check, loaded, data):
+            logger.warning("video %s: %s", job.video_id, problem)
         stored = await self.store.put(UUID(job.tenant_id), data, MP4)
         facts = probe(data)
         async with unit_of_work(self.sessionmaker, UUID(job.tenant_id)) as session:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -45,6 +46,7 @@ from icop.video.review import (
 from icop.video.timing import Timeline, plan_timeline
 
 MAX_ATTEMPTS = 3
+KEYFRAME_S = 2.0  # the final encode's keyframe interval (icop.video.media: gop = 2 s)
 
 
 @dataclass(frozen=True)
@@ -293,14 +295,16 @@ def edit_spec(
 
 
 def layout_check(plan: VideoPlan, data: bytes) -> list[str]:
-    """The finished edit's layout, sampled in the middle of every scene and at the very first
-    and last frames (the cover and the end card)."""
-    scenes = plan.timeline.scenes
-    times = [
-        0.0,
-        *((s.start_s + s.end_s) / 2 for s in scenes),
-        max(0.0, plan.timeline.total_s - 0.1),
-    ]
+    """The finished edit's layout, sampled in every scene (its words at full strength) and at
+    the very first and last frames (the cover and the end card). Times inside a scene are
+    moved to a keyframe (every ``KEYFRAME_S``) where one falls clear of the scene's fades, so
+    each sample decodes a frame or two rather than a whole group of pictures."""
+    times = [0.0]
+    for scene in plan.timeline.scenes:
+        first, last = scene.start_s + 0.4, scene.end_s - 0.4
+        keyframe = math.ceil(first / KEYFRAME_S) * KEYFRAME_S
+        times.append(keyframe if keyframe <= last else (scene.start_s + scene.end_s) / 2)
+    times.append(max(0.0, plan.timeline.total_s - 0.1))
     return layout_problems(data, times)
 
 
