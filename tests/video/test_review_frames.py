@@ -117,3 +117,11 @@ def test_ken_burns_never_crops_more_than_the_safe_margin() -> None:
 
 def test_a_summary_names_the_lettering() -> None:
     assert "2 with lettering" in FrameStats(90, 0, 1.0, 2).summary()
+
+
+def test_the_brand_mark_and_the_longest_caption_never_overlap() -> None:
+    long = " ".join([NARRATION] * 6)
+    (mark,) = cards.brand_mark(BRAND, SIZE, step=1, steps=4)
+    for centre in (True, False):
+        (caption,) = cards.caption_layer(long, BRAND, SIZE, centre=centre)
+        assert mark.box[3] < caption.box[1]

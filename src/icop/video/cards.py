@@ -326,6 +326,7 @@ def caption_layer(
         return ()
     width, height = size
     left, top, right, bottom = _safe(size)
+    top += width // 10  # below the scene's brand mark (``brand_mark``)
     pad = width // 22
     box_w = right - left - 2 * pad
     if centre:
