@@ -1,6 +1,8 @@
 """Video benchmark: a 30-second 1080x1920 video from a demo article with the local renderer
-(the embedded default): the agents' deterministic plan, stills from the image service's local
-provider, Ken Burns segments rendered concurrently, the review, and the edit (H.264/AAC).
+(the embedded default): the agents' deterministic plan, text-free brand backdrops (the image
+service's local provider draws text cards, which the video never animates: ADR 0038), Ken
+Burns segments rendered concurrently, the review, and the edit with its words as overlays
+(H.264/AAC).
 
     .venv/bin/python -m benchmarks.video [--seconds 30]
 

@@ -601,6 +601,49 @@ class Settings(BaseSettings):
         description="The plan file (CSV or XLSX) the demo copies into ICOP_HOME and runs. Unset: "
         "`examples/plan.csv`.",
     )
+    veo_api_key: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("ICOP_VEO_API_KEY", "GOOGLE_CLOUD_API_KEY"),
+        description="Vertex AI API key (express mode) for Veo video segments. Unset: no Veo; "
+        "`provider: veo` is refused with 'not configured on this worker'.",
+    )
+    veo_model: str = Field(
+        default="veo-3.0-fast-generate-001", description="Veo model id on Vertex AI."
+    )
+    veo_base_url: str = Field(
+        default="https://aiplatform.googleapis.com", description="Vertex AI API host for Veo."
+    )
+    veo_usd_per_second: float = Field(
+        default=0.15,
+        ge=0,
+        description="Veo's price per generated second (the API reports none), recorded per "
+        "segment.",
+    )
+    veo_timeout_s: float = Field(
+        default=600.0, gt=0, description="Longest wait for one Veo operation, polling included."
+    )
+    veo_poll_interval_s: float = Field(
+        default=10.0, gt=0, description="Seconds between polls of a Veo operation."
+    )
+    animatediff_comfyui_url: str | None = Field(
+        default=None,
+        description="ComfyUI base URL with AnimateDiff-Evolved and VideoHelperSuite, e.g. "
+        "http://gpu-box:8188 (the image provider's host can be the same). Unset: no AnimateDiff.",
+    )
+    animatediff_workflow: Path | None = Field(
+        default=None,
+        description="AnimateDiff workflow (ComfyUI API format) with {{prompt}}, {{seed}}, "
+        "{{width}}, {{height}}, {{frames}}, {{fps}} placeholders. Unset: the bundled one.",
+    )
+    animatediff_timeout_s: float = Field(
+        default=900.0, gt=0, description="Longest wait for one AnimateDiff segment."
+    )
+    animatediff_max_queue: int = Field(
+        default=2,
+        ge=1,
+        description="The AnimateDiff host counts as busy (retried later) when this many jobs "
+        "are queued.",
+    )
     emulator_host: str = Field(default="127.0.0.1", description="Address `icop emulator` binds.")
     emulator_port: int = Field(default=8790, description="Port `icop emulator` listens on.")
 

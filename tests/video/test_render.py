@@ -13,13 +13,13 @@ from PIL import Image
 from icop.agents.schemas.video import CameraMotion, Shot, Transition
 from icop.images.providers.local import LocalRendererProvider
 from icop.images.render import BrandKit
-from icop.video.cards import caption_overlay
+from icop.video.cards import caption_layer
 from icop.video.compose import EditSpec, assemble
 from icop.video.media import probe
 from icop.video.pipeline import VideoFormat, make_video
 from icop.video.providers.base import RenderedSegment, SegmentRequest
 from icop.video.providers.local import LocalVideoProvider, render_segment
-from icop.video.review import sample_frames
+from icop.video.review import layout_problems, sample_frames
 from icop.video.timing import plan_timeline
 
 SIZE = (144, 256)
@@ -63,7 +63,7 @@ def test_segments_and_edit_probe_as_h264_aac_at_size_duration_and_rate() -> None
             fps=FPS,
             timeline=timeline,
             transitions=(Transition.CUT, Transition.CROSSFADE),
-            captions=(None, caption_overlay("Another short line here.", brand, SIZE)),
+            captions=((), caption_layer("Another short line here.", brand, SIZE)),
         ),
     )
     facts = probe(data)
@@ -73,6 +73,8 @@ def test_segments_and_edit_probe_as_h264_aac_at_size_duration_and_rate() -> None
     assert facts.frames == round(timeline.total_s * FPS)
     assert facts.duration_s == pytest.approx(timeline.total_s, abs=0.1)
     assert facts.audio_rate == 48_000
+    # The caption sits inside the frame: the edit's layout check finds nothing cut.
+    assert layout_problems(data, [0.0, timeline.total_s - 0.5]) == []
 
 
 class FlakyOnce:
@@ -93,7 +95,7 @@ class FlakyOnce:
         first_of_segment_1 = request.seed % 1000 == 2 and request.seed // 1000 == 1
         if first_of_segment_1:
             black = io.BytesIO()
-            Image.new("RGB", (10, 10)).save(black, "PNG")
+            Image.new("RGB", (9, 16)).save(black, "PNG")  # the frame's aspect: no fill
             request = replace(request, still=black.getvalue(), motion=CameraMotion.STATIC)
         return await self.inner.render(request)
 

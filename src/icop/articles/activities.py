@@ -46,6 +46,12 @@ class ArticleWorkflowInput:
     """How soon Temporal notices a dead worker (Settings.article_heartbeat_timeout_s)."""
 
 
+def wants_video(status: str, video_requested: bool) -> bool:
+    """A video is made of a written article whose request asked for one: not of one the gate
+    held for review (its text may change) nor of one with no text."""
+    return video_requested and status == "ok"
+
+
 @dataclass
 class GenerationOutcome:
     status: str
@@ -74,6 +80,7 @@ class ArticleActivities:
         home: Path,
         base_url: str,
         after_written: Callable[[UUID], Awaitable[None]] | None = None,
+        request_video: Callable[[UUID, UUID], Awaitable[None]] | None = None,
     ) -> None:
         self.sessionmaker = sessionmaker
         self.generator = generator
@@ -81,6 +88,9 @@ class ArticleActivities:
         self.base_url = base_url
         # The brand's re-learning check (icop.brand.triggers), after the result commits.
         self.after_written = after_written
+        # The video an article's request asked for (icop.video.from_articles), started once
+        # the text is saved; it never fails nor delays the article.
+        self.request_video = request_video
 
     @activity.defn(name="article.generate")
     async def generate(self, request: ArticleWorkflowInput) -> GenerationOutcome:
@@ -108,6 +118,7 @@ class ArticleActivities:
                 url=f"{self.base_url}/api/v1/articles/{article_id}/markdown",
             )
             approval_required = article.approval_required
+            video_requested = article.video_requested
 
         started: dict[str, datetime] = {}
 
@@ -167,6 +178,8 @@ class ArticleActivities:
         await self._save(tenant_id, article_id, result, approval_required)
         if self.after_written is not None:
             await self.after_written(tenant_id)
+        if self.request_video is not None and wants_video(result.status, video_requested):
+            await self.request_video(tenant_id, article_id)
         return GenerationOutcome(status=result.status, approval_required=approval_required)
 
     async def _save(

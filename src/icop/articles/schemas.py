@@ -22,6 +22,12 @@ class ArticleCreate(RequestModel):
     mode: ArticleMode = "compare"
     length_words: int = Field(default=800, ge=150, le=4000)
     approval_required: bool = False
+    video: bool = Field(
+        default=False,
+        description="Also make a short vertical video (the local renderer, 30 s, Instagram "
+        "first) once the article is written, without delaying it; GET /api/v1/videos lists it "
+        "with this article's id.",
+    )
 
 
 class DraftOut(ResponseModel):
@@ -53,6 +59,7 @@ class ArticleOut(ArticleSummary):
     audience: str | None
     length_words: int
     approval_required: bool
+    video_requested: bool
     workflow_id: str | None
     final_markdown: str | None
     final_markdown_url: str | None

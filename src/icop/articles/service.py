@@ -65,6 +65,7 @@ async def register(
             mode=brief.mode,
             length_words=brief.length_words,
             approval_required=brief.approval_required,
+            video_requested=brief.video,
             status=ArticleStatus.QUEUED,
             workflow_id=workflow_id(article_id),
             created_by=principal.user_id,
@@ -80,7 +81,7 @@ async def register(
         action="article.requested",
         target_type="article",
         target_id=article_id,
-        details={"topic": brief.topic, "mode": brief.mode},
+        details={"topic": brief.topic, "mode": brief.mode, "video": brief.video},
     )
     return article
 

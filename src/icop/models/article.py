@@ -113,6 +113,8 @@ class GeneratedArticle(TenantOwned, TimestampMixin, Base):
     mode: Mapped[str] = mapped_column(String(16), nullable=False, server_default="compare")
     length_words: Mapped[int] = mapped_column(Integer, nullable=False, server_default="800")
     approval_required: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default="false")
+    # A short video made from the article once it is written (icop.articles.video).
+    video_requested: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default="false")
     status: Mapped[ArticleStatus] = mapped_column(
         EnumText(ArticleStatus, 24), nullable=False, server_default=ArticleStatus.QUEUED.value
     )

@@ -41,7 +41,8 @@ from icop.syndication.workflows import PublishPostWorkflow
 from icop.trends.activities import TrendActivities
 from icop.trends.workflows import TrendRunWorkflow
 from icop.video.activities import VideoActivities
-from icop.video.providers.local import LocalVideoProvider
+from icop.video.from_articles import ArticleVideos
+from icop.video.providers.registry import build_video_providers
 from icop.video.workflows import VideoWorkflow
 
 
@@ -167,6 +168,7 @@ def service_registry(runtime: Runtime) -> WorkerRegistry:
                 BrandLearningAgent(runtime.llm, runtime.embedder),
                 RelearnPolicy.from_settings(settings),
             ).check_quietly,
+            request_video=ArticleVideos(sessionmaker, runtime.temporal).request_quietly,
         ),
     )
     register_images(
@@ -177,10 +179,12 @@ def service_registry(runtime: Runtime) -> WorkerRegistry:
         registry,
         VideoActivities(
             sessionmaker,
-            # The embedded default; Veo and AnimateDiff need settings not wired yet (docs/video.md).
-            {"local": LocalVideoProvider()},
+            # The local renderer always; Veo and AnimateDiff when their settings are set.
+            build_video_providers(settings),
             runtime.object_store,
             router=runtime.llm,
+            # Stills: the image service's pictures only where they are pictures (the local
+            # card renderer draws text, which the edit draws itself: ADR 0038).
             images=runtime.images.providers.get("local"),
             embedder=runtime.embedder,
         ),

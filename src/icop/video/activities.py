@@ -26,9 +26,12 @@ from icop.video.compose import assemble
 from icop.video.jobs import SegmentCall, StoredSegment, VideoJob, VideoOutcome
 from icop.video.media import probe
 from icop.video.pipeline import (
+    Look,
     VideoFormat,
     check_segment,
     edit_spec,
+    layout_check,
+    look_for,
     max_total,
     plan_video,
     segment_request,
@@ -164,9 +167,12 @@ class VideoActivities:
     async def assemble_video(self, job: VideoJob, plan: str, keys: list[str]) -> VideoOutcome:
         loaded = plan_document.load(plan)
         segments = [await self.store.get(key) for key in keys]
-        data = await asyncio.to_thread(
-            assemble, segments, edit_spec(loaded, video_format(job), await self._brand(job))
-        )
+        provider = self.providers.get(job.provider)
+        look = look_for(provider, self.images) if provider is not None else Look.BACKDROP
+        spec = edit_spec(loaded, video_format(job), await self._brand(job), look)
+        data = await asyncio.to_thread(assemble, segments, spec)
+        for problem in await asyncio.to_thread(layout_check, loaded, data):
+            logger.warning("video %s: %s", job.video_id, problem)
         stored = await self.store.put(UUID(job.tenant_id), data, MP4)
         facts = probe(data)
         async with unit_of_work(self.sessionmaker, UUID(job.tenant_id)) as session:

@@ -14,9 +14,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from icop.agents.schemas.video import Transition
-from icop.video.cards import Overlay
+from icop.video.cards import Layer
 from icop.video.media import decode, encode
 from icop.video.timing import Timeline
+
+FADE_S = 0.2
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +29,8 @@ class EditSpec:
     timeline: Timeline
     transitions: tuple[Transition, ...]
     """The transition into each scene (the first one's is ignored)."""
-    captions: tuple[Overlay | None, ...]
+    captions: tuple[Layer, ...]
+    """What each scene carries on top of its picture: its caption, the title, the end card."""
     audio: np.ndarray | None = None
 
 
@@ -112,13 +115,20 @@ def _weights(t: float, spec: EditSpec) -> list[tuple[int, float]]:
 
 
 def _caption(frame: np.ndarray, t: float, spec: EditSpec) -> np.ndarray:
-    """The scene's caption, faded in and out over a fifth of a second at its edges."""
-    for scene in spec.timeline.scenes:
-        overlay = spec.captions[scene.index]
-        if overlay is None or not (scene.start_s <= t < scene.end_s):
+    """The scene's text, faded in and out over a fifth of a second where it meets another
+    scene; the video's first frame (its cover) already shows the title, and its last the end
+    card, in full."""
+    scenes = spec.timeline.scenes
+    for scene in scenes:
+        layer = spec.captions[scene.index]
+        if not layer or not (scene.start_s <= t < scene.end_s):
             continue
-        edge = min(t - scene.start_s, scene.end_s - t)
-        return overlay.apply(frame, min(1.0, edge / 0.2))
+        after_start = t - scene.start_s if scene.index > 0 else FADE_S
+        before_end = scene.end_s - t if scene.index < len(scenes) - 1 else FADE_S
+        strength = min(1.0, min(after_start, before_end) / FADE_S)
+        for overlay in layer:
+            frame = overlay.apply(frame, strength)
+        return frame
     return frame
 
 

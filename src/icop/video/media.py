@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -166,6 +166,47 @@ def decode(data: bytes, *, width: int | None = None, height: int | None = None) 
                 yield frame.to_ndarray(format="rgb24", width=width, height=height)
     except av.FFmpegError as error:
         raise MediaError(f"the video cannot be decoded: {error}") from None
+
+
+def frames_numbered(
+    data: bytes, numbers: set[int], *, width: int | None = None, height: int | None = None
+) -> list[Frame]:
+    """The frames whose index is in ``numbers``, in order; the others are decoded (H.264 needs
+    them) but never converted or scaled."""
+    found: list[Frame] = []
+    try:
+        with av.open(io.BytesIO(data), mode="r") as source:
+            for number, frame in enumerate(source.decode(video=0)):
+                if number in numbers:
+                    found.append(frame.to_ndarray(format="rgb24", width=width, height=height))
+    except av.FFmpegError as error:
+        raise MediaError(f"the video cannot be decoded: {error}") from None
+    return found
+
+
+def frames_at(
+    data: bytes, times: Sequence[float], *, width: int | None = None, height: int | None = None
+) -> list[Frame]:
+    """The frames showing at each of ``times`` (seconds), by seeking to the keyframe before
+    each and decoding forward: a few frames of a long video without decoding all of it."""
+    found: list[Frame] = []
+    try:
+        with av.open(io.BytesIO(data), mode="r") as source:
+            stream = source.streams.video[0]
+            base = stream.time_base
+            assert base is not None
+            for at in times:
+                source.seek(int(at / base), stream=stream, backward=True)
+                last: Frame | None = None
+                for frame in source.decode(stream):
+                    if frame.pts is not None and float(frame.pts * base) > at and last is not None:
+                        break
+                    last = frame.to_ndarray(format="rgb24", width=width, height=height)
+                if last is not None:
+                    found.append(last)
+    except (av.FFmpegError, IndexError) as error:
+        raise MediaError(f"the video cannot be decoded: {error}") from None
+    return found
 
 
 def probe(data: bytes) -> VideoProbe:

@@ -17,6 +17,10 @@ from PIL import Image
 from icop.agents.schemas.video import CameraMotion
 
 ZOOM = 1.12  # how far a push-in travels: enough to feel, too little to blur the still
+SAFE_CROP = 0.08
+"""The most of a still's width (or height) that any box leaves out on one side: whatever a
+still holds inside its central 84 % is on screen in every frame. Words are never in the still
+(the edit draws them, ``icop.video.cards``); this keeps a picture's subject whole."""
 
 
 def _ease(t: float) -> float:
@@ -37,15 +41,27 @@ def _box(
         left, top = (src_w - w) / 2, (src_h - h) / 2
         return (left, top, left + w, top + h)
     x, y = slack_x / 2, slack_y / 2
+    # A pan travels only between the two positions that crop at most SAFE_CROP on either side.
+    lo_x, hi_x = _travel(slack_x, src_w)
+    lo_y, hi_y = _travel(slack_y, src_h)
     if motion is CameraMotion.PAN_LEFT:
-        x = slack_x * (1.0 - t)
+        x = hi_x + (lo_x - hi_x) * t
     elif motion is CameraMotion.PAN_RIGHT:
-        x = slack_x * t
+        x = lo_x + (hi_x - lo_x) * t
     elif motion is CameraMotion.TILT_UP:
-        y = slack_y * (1.0 - t)
+        y = hi_y + (lo_y - hi_y) * t
     elif motion is CameraMotion.TILT_DOWN:
-        y = slack_y * t
+        y = lo_y + (hi_y - lo_y) * t
     return (x, y, x + full_w, y + full_h)
+
+
+def _travel(slack: float, size: float) -> tuple[float, float]:
+    """The box's offsets at either end of a pan: as far as the safe crop allows."""
+    limit = SAFE_CROP * size
+    lo, hi = max(0.0, slack - limit), min(slack, limit)
+    if lo > hi:  # a zoom deeper than the safe crop allows: stay centred
+        return slack / 2, slack / 2
+    return lo, hi
 
 
 def ken_burns(

@@ -30,6 +30,16 @@ class VideoRepository(Repository[Video]):
         )
         return result.all()
 
+    async def for_article(self, article_id: UUID) -> Video | None:
+        """The article's earliest video, if any."""
+        found = await self.session.scalars(
+            select(Video)
+            .where(Video.article_id == article_id)
+            .order_by(Video.created_at, Video.id)
+            .limit(1)
+        )
+        return found.first()
+
     async def segments(self, video_id: UUID) -> Sequence[VideoSegment]:
         result = await self.session.scalars(
             select(VideoSegment)

@@ -5,7 +5,11 @@ the platform's limits; the segments to regenerate named with the reason.
   paid: a prompt that fails is replaced with the scene's deterministic prompt.
 - **Frames**: a few frames sampled from each segment (decoded small by FFmpeg's scaler) are
   measured: a blank frame (no contrast), a frozen segment where the shot asked for motion, a
-  segment far shorter than its window.
+  segment far shorter than its window, and *lettering in the picture*: the edit draws every
+  word (``icop.video.cards``), so a segment whose frames carry text would put the caption on
+  top of other words and let the motion crop them.
+- **Layout of the edit**: frames of the finished video are checked for lettering cut by the
+  frame's edges (``cut_at_edges``).
 - **Relevance**: the shot's prompt against its scene's narration and caption with the bundled
   embedding model (cosine), when both are English; a cross-language pair is not compared
   (MiniLM is English-only).
@@ -31,9 +35,10 @@ from icop.agents.schemas.video import (
     VideoReview,
 )
 from icop.embeddings.base import Embedder, cosine
-from icop.video.media import VideoProbe, decode
+from icop.video.media import VideoProbe, frames_at, frames_numbered
+from icop.video.media import probe as probe_file
 
-SAMPLE_SIZE = (72, 128)
+SAMPLE_SIZE = (270, 480)  # a quarter of 1080x1920: a caption's stroke is still 3-4 pixels
 BLANK_STD = 3.0  # luminance standard deviation below which a frame is a flat colour
 FROZEN_DIFF = 0.4  # mean absolute change (0-255) below which a moving shot did not move
 ON_TOPIC_FLOOR = 0.15
@@ -96,26 +101,116 @@ async def on_topic(embedder: Embedder | None, prompt: str, scene_text: str) -> f
     return cosine(first, second)
 
 
+# Lettering is told from pictures by how it is drawn, not by reading it: two tones far apart
+# (ink on a flat ground) covering nearly all of a region, and rows of that region crossing
+# between the two tones many times (a line of glyphs). Photographs and video-model frames have
+# a continuum of tones and fail the first test; brand backdrops (soft glows, faint rings) fail
+# the contrast.
+LETTER_CONTRAST = 96.0  # luminance between the ink and the ground
+TWO_TONE = 0.8  # of the region's pixels within a fifth of the contrast of one of the two tones
+LETTER_CROSSINGS = 8  # ink/ground changes along a row of lettering (four strokes at least)
+LETTERING_ROWS = 0.04  # of a frame's rows: a picture carrying text (a caption line is ~3 %)
+EDGE_DEPTH = 0.06  # the band along each edge whose tones are measured
+EDGE_RUNS = 3  # separate pieces of ink touching an edge: glyphs cut by it, not one shape
+
+
+def _ink(region: np.ndarray) -> np.ndarray | None:
+    """Where ``region`` (luminance) is ink, when it is two-toned with strong contrast."""
+    low, high = np.percentile(region, (2, 98))
+    contrast = float(high - low)
+    if contrast < LETTER_CONTRAST:
+        return None
+    near = (np.abs(region - low) < contrast / 5) | (np.abs(region - high) < contrast / 5)
+    if float(near.mean()) < TWO_TONE:
+        return None
+    bright: np.ndarray = np.asarray(region > (low + high) / 2)
+    # The ink is the rarer of the two tones (light text on dark, or dark on light).
+    return bright if float(bright.mean()) < 0.5 else np.logical_not(bright)
+
+
+def lettering(luma: np.ndarray) -> float:
+    """The share of a frame's rows that look like a line of lettering (0: none)."""
+    ink = _ink(luma)
+    if ink is None:
+        return 0.0
+    crossings = np.count_nonzero(np.diff(ink, axis=1), axis=1)
+    return float(np.mean(crossings >= LETTER_CROSSINGS))
+
+
+def cut_at_edges(luma: np.ndarray) -> list[str]:
+    """The frame's edges that cut lettering: ink in the outermost pixels in several separate
+    pieces (a headline running off the side crosses it once per line; a band or a shape that
+    touches it, once)."""
+    height, width = luma.shape
+    depth_x, depth_y = max(3, round(width * EDGE_DEPTH)), max(3, round(height * EDGE_DEPTH))
+    bands = {
+        "left": luma[:, :depth_x].T,
+        "right": luma[:, width - depth_x :][:, ::-1].T,
+        "top": luma[:depth_y],
+        "bottom": luma[height - depth_y :][::-1],
+    }
+    cut: list[str] = []
+    for side, band in bands.items():
+        # band: depth x length, row 0 the outermost line of pixels.
+        ink = _ink(band)
+        if ink is None:
+            continue
+        touching: np.ndarray = np.asarray(ink[:2].any(axis=0))
+        runs = int(np.count_nonzero(np.diff(touching.astype(np.int8)) == 1)) + int(touching[0])
+        if runs >= EDGE_RUNS:
+            cut.append(side)
+    return cut
+
+
+def luminance(frame: np.ndarray) -> np.ndarray:
+    return frame.astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
+
+
 @dataclass(frozen=True, slots=True)
 class FrameStats:
     frames: int
     blank: int
     motion: float
+    lettered: int = 0
+    """Sampled frames that carry lettering."""
+    cut_edges: tuple[str, ...] = ()
+    """Edges that cut lettering in any sampled frame."""
 
     def summary(self) -> str:
-        return f"{self.frames} frames; {self.blank} blank samples; motion {self.motion:.2f}"
+        return (
+            f"{self.frames} frames; {self.blank} blank samples; motion {self.motion:.2f}; "
+            f"{self.lettered} with lettering"
+        )
+
+
+def measure(frames: Sequence[np.ndarray], total: int) -> FrameStats:
+    """Stats of sampled RGB frames (``total``: the segment's frame count)."""
+    if not frames:
+        return FrameStats(total, 0, 0.0)
+    luma = [luminance(frame) for frame in frames]
+    blank = sum(1 for plane in luma if float(plane.std()) < BLANK_STD)
+    # Motion on a 4x coarser grid: the same measure the thresholds were set on.
+    coarse = [plane[: plane.shape[0] // 4 * 4, : plane.shape[1] // 4 * 4] for plane in luma]
+    coarse = [p.reshape(p.shape[0] // 4, 4, p.shape[1] // 4, 4).mean(axis=(1, 3)) for p in coarse]
+    motion = (
+        float(np.mean([np.abs(a - b).mean() for a, b in itertools.pairwise(coarse)]))
+        if len(coarse) > 1
+        else 0.0
+    )
+    lettered = sum(1 for plane in luma if lettering(plane) >= LETTERING_ROWS)
+    edges = sorted({side for plane in luma for side in cut_at_edges(plane)})
+    return FrameStats(total, blank, motion, lettered, tuple(edges))
 
 
 def sample_frames(data: bytes, samples: int = 4) -> FrameStats:
-    """Every frame decoded small (cheap: FFmpeg scales while converting), a few measured."""
-    small = [frame for frame in decode(data, width=SAMPLE_SIZE[0], height=SAMPLE_SIZE[1])]
-    if not small:
+    """A few frames spread over the segment, decoded small (FFmpeg scales while converting),
+    measured; the rest only counted."""
+    total = probe_file(data).frames
+    if total == 0:
         return FrameStats(0, 0, 0.0)
-    picks = [small[round(i * (len(small) - 1) / max(1, samples - 1))] for i in range(samples)]
-    luma = [frame.astype(np.float32).mean(axis=2) for frame in picks]
-    blank = sum(1 for plane in luma if float(plane.std()) < BLANK_STD)
-    motion = float(np.mean([np.abs(a - b).mean() for a, b in itertools.pairwise(luma)]))
-    return FrameStats(len(small), blank, motion)
+    picks = {round(i * (total - 1) / max(1, samples - 1)) for i in range(samples)}
+    chosen = frames_numbered(data, picks, width=SAMPLE_SIZE[0], height=SAMPLE_SIZE[1])
+    return measure(chosen, total)
 
 
 def review_segment(
@@ -133,6 +228,13 @@ def review_segment(
         reasons.append(f"too short: {stats.frames} of {expected_frames} frames")
     if stats.blank:
         reasons.append(f"{stats.blank} sampled frames are blank")
+    if stats.lettered:
+        reasons.append(
+            f"{stats.lettered} sampled frames carry lettering: the edit draws the words, "
+            "text in the picture would sit under the caption and be cropped by the motion"
+        )
+    if stats.cut_edges:
+        reasons.append(f"lettering cut by the frame's {', '.join(stats.cut_edges)} edge")
     if (
         shot.camera_motion is not CameraMotion.STATIC
         and stats.frames
@@ -146,10 +248,26 @@ def review_segment(
     return SegmentVerdict(index=index, ok=not reasons, reasons=reasons[:6])
 
 
+def layout_problems(data: bytes, times: Sequence[float]) -> list[str]:
+    """The finished edit's frames at ``times`` (seconds) checked for lettering cut by the
+    frame's edges: the title, captions and end card must sit inside the text-safe area."""
+    problems: list[str] = []
+    for at, frame in zip(
+        times, frames_at(data, times, width=SAMPLE_SIZE[0], height=SAMPLE_SIZE[1]), strict=False
+    ):
+        edges = cut_at_edges(luminance(frame))
+        if edges:
+            problems.append(f"frame at {at:.1f} s: lettering cut by the {', '.join(edges)} edge")
+    return problems
+
+
 def review_whole(
-    verdicts: Sequence[SegmentVerdict], probe: VideoProbe | None, platforms: Sequence[str]
+    verdicts: Sequence[SegmentVerdict],
+    probe: VideoProbe | None,
+    platforms: Sequence[str],
+    layout: Sequence[str] = (),
 ) -> VideoReview:
-    notes: list[str] = []
+    notes: list[str] = [problem[:200] for problem in layout]
     within = True
     if probe is not None:
         for name in platforms:

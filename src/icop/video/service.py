@@ -36,6 +36,14 @@ PLATFORMS = ("instagram", "facebook", "threads", "x")
 async def create(
     session: AsyncSession, principal: Principal, body: VideoCreate, temporal: LazyClient | None
 ) -> Video:
+    return await create_for_tenant(session, principal.tenant_id, body, temporal)
+
+
+async def create_for_tenant(
+    session: AsyncSession, tenant_id: UUID, body: VideoCreate, temporal: LazyClient | None
+) -> Video:
+    """A video row and its workflow, started after the transaction commits: the API's request
+    and the article workflow's own (``icop.articles.video``) alike."""
     if body.article_id is not None:
         article = await ArticleRepository(session).must_get(body.article_id)
         if not article.final_markdown:
@@ -48,7 +56,7 @@ async def create(
     repository = VideoRepository(session)
     video = await repository.add(
         Video(
-            tenant_id=principal.tenant_id,
+            tenant_id=tenant_id,
             article_id=body.article_id,
             title=title[:300],
             language=language,
@@ -60,7 +68,7 @@ async def create(
     workflow_id = f"video-{video.id}"
     await repository.update(video.id, workflow_id=workflow_id)
     await session.refresh(video)
-    brand = await brand_kits.spec_for(session, principal.tenant_id)
+    brand = await brand_kits.spec_for(session, tenant_id)
     job = VideoJob(
         tenant_id=str(video.tenant_id),
         video_id=str(video.id),

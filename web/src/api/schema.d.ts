@@ -2716,6 +2716,12 @@ export interface components {
             sub_topic?: string | null;
             /** Topic */
             topic: string;
+            /**
+             * Video
+             * @description Also make a short vertical video (the local renderer, 30 s, Instagram first) once the article is written, without delaying it; GET /api/v1/videos lists it with this article's id.
+             * @default false
+             */
+            video: boolean;
         };
         /** ArticleEstimateOut */
         ArticleEstimateOut: {
@@ -2910,6 +2916,8 @@ export interface components {
              * Format: date-time
              */
             updated_at: string;
+            /** Video Requested */
+            video_requested: boolean;
             /** Workflow Id */
             workflow_id: string | null;
         };

@@ -1,5 +1,7 @@
-"""The embedded default: a still (from the image service, or a brand card) animated with a Ken
-Burns pan or zoom and encoded as an intermediate H.264 segment. Offline, free, deterministic."""
+"""The embedded default: a still (a picture from the image service, or a text-free brand
+backdrop) animated with a Ken Burns pan or zoom kept inside the still's safe area
+(``icop.video.motion.SAFE_CROP``), encoded as an intermediate H.264 segment. Offline, free,
+deterministic."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ import io
 from PIL import Image
 
 from icop.images.providers.base import Progress, ProviderBadOutput
-from icop.video.cards import fit_still, title_card
+from icop.video.cards import backdrop, fit_still
 from icop.video.media import SEGMENT_CRF, SEGMENT_PRESET, encode
 from icop.video.motion import ken_burns
 from icop.video.providers.base import RenderedSegment, SegmentRequest
@@ -41,7 +43,8 @@ class LocalVideoProvider:
 def render_segment(request: SegmentRequest) -> bytes:
     size = (request.width, request.height)
     if request.still is None:
-        still = title_card(request.prompt, request.brand, size)
+        # No picture: a text-free brand backdrop (the edit draws the scene's words on top).
+        still = backdrop(request.brand, size, f"{request.prompt}|{request.seed}")
     else:
         try:
             with Image.open(io.BytesIO(request.still)) as opened:
