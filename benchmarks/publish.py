@@ -96,6 +96,111 @@ def _violations(items: list[dict[str, Any]], platform: str) -> int:
     return worst
 
 
+FINAL = ("published", "failed", "unconfirmed", "cancelled")
+
+
+async def _publish(
+    args: argparse.Namespace,
+    runtime: Any,
+    sessionmaker: Any,
+    tenant_id: uuid.UUID,
+    accounts: list[tuple[uuid.UUID, str, str]],
+    platforms: list[str],
+    client: Any,
+    lead: float,
+) -> tuple[Counter[str], float, list[Any]]:
+    """Posts due from ``lead`` seconds on within the window, published by the workers through
+    their workflows (``client``) or, without workers, by the in-process driver."""
+    from sqlalchemy import func, select
+
+    from icop.db.session import unit_of_work
+    from icop.models import Post
+    from icop.syndication.workflows import workflow_id
+
+    start = datetime.now(UTC) + timedelta(seconds=lead)
+    order = _shares(args.posts, platforms)
+    rows = []
+    for index, account_index in enumerate(order):
+        account_id, platform, _ = accounts[account_index]
+        due = start + timedelta(seconds=args.window * index / max(1, args.posts))
+        media = []
+        if platform == "instagram":
+            media = [{"url": f"https://cdn.example.test/bench/{index}.jpg", "alt": None}]
+        post_id = uuid.uuid4()
+        rows.append(
+            Post(
+                tenant_id=tenant_id,
+                id=post_id,
+                social_account_id=account_id,
+                platform=platform,
+                scheduled_at=due,
+                status="scheduled",
+                parts=[
+                    {
+                        "text": f"Benchmark post {index} for {platform}: on time, once.",
+                        "media": media,
+                        "reply_to_previous": False,
+                    }
+                ],
+                platform_post_ids=[None],
+                workflow_id=workflow_id(str(post_id)),
+            )
+        )
+    async with unit_of_work(sessionmaker, tenant_id) as session:
+        session.add_all(rows)
+    print(
+        f"{args.posts} posts over {args.accounts} accounts, due from {start:%H:%M:%S} "
+        f"within {args.window} s",
+        flush=True,
+    )
+    statuses: Counter[str] = Counter()
+    started = time.monotonic()
+    if client is None:
+        slots = asyncio.Semaphore(args.concurrency)
+
+        async def drive(post_id: uuid.UUID, due: datetime) -> None:
+            wake = due
+            while True:
+                delay = (wake - datetime.now(UTC)).total_seconds()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+                async with slots:
+                    outcome = await runtime.publisher.publish(tenant_id, post_id)
+                if outcome.status in ("waiting", "retry") and outcome.wait_until is not None:
+                    wake = outcome.wait_until
+                    continue
+                statuses[outcome.status] += 1
+                return
+
+        await asyncio.gather(*(drive(row.id, row.scheduled_at) for row in rows))
+        return statuses, time.monotonic() - started, rows
+
+    from benchmarks import publish_temporal as bench_temporal
+
+    took = await bench_temporal.start_posts(
+        client, tenant_id, [(row.id, row.scheduled_at) for row in rows], args.concurrency
+    )
+    late = (datetime.now(UTC) - start).total_seconds()
+    print(
+        f"started {len(rows)} workflows in {took:.1f} s"
+        + (f" (WARNING: {late:.1f} s past the first due time)" if late > 0 else ""),
+        flush=True,
+    )
+    deadline = time.monotonic() + lead + args.window + args.drain
+    while time.monotonic() < deadline:
+        async with unit_of_work(sessionmaker, tenant_id) as session:
+            counts = dict(
+                (await session.execute(select(Post.status, func.count()).group_by(Post.status)))
+                .tuples()
+                .all()
+            )
+        if sum(counts.get(status, 0) for status in FINAL) >= len(rows):
+            break
+        await asyncio.sleep(1.0)
+    statuses.update({str(status): count for status, count in counts.items()})
+    return statuses, time.monotonic() - started, rows
+
+
 async def run(args: argparse.Namespace, home: Path) -> str:
     from sqlalchemy import select
 
@@ -172,62 +277,46 @@ async def run(args: argparse.Namespace, home: Path) -> str:
                 )
             accounts.append((account.id, platform, body["account_id"]))
 
-        start = datetime.now(UTC) + timedelta(seconds=args.lead)
-        order = _shares(args.posts, platforms)
-        rows = []
-        for index, account_index in enumerate(order):
-            account_id, platform, _ = accounts[account_index]
-            due = start + timedelta(seconds=args.window * index / max(1, args.posts))
-            media = []
-            if platform == "instagram":
-                media = [{"url": f"https://cdn.example.test/bench/{index}.jpg", "alt": None}]
-            rows.append(
-                Post(
-                    tenant_id=tenant_id,
-                    id=uuid.uuid4(),
-                    social_account_id=account_id,
-                    platform=platform,
-                    scheduled_at=due,
-                    status="scheduled",
-                    parts=[
-                        {
-                            "text": f"Benchmark post {index} for {platform}: on time, once.",
-                            "media": media,
-                            "reply_to_previous": False,
-                        }
-                    ],
-                    platform_post_ids=[None],
-                    workflow_id=f"post-{index}",
-                )
+        temporal = None
+        workers: list[Any] = []
+        client: Any = None
+        ceiling_wf_per_s = 0.0
+        lead = args.lead
+        if args.workers:
+            from benchmarks import publish_temporal as bench_temporal
+            from icop.orchestrator.connection import TemporalSettings, connect
+            from icop.orchestrator.dev_server import EmbeddedTemporal
+
+            port = bench_temporal.free_port()
+            os.environ["ICOP_TEMPORAL_PORT"] = str(port)
+            temporal = EmbeddedTemporal(home, port=port)
+            await temporal.start()
+            workers = bench_temporal.spawn_workers(
+                args.workers, emulator.url, bench_temporal.worker_env(home, port)
             )
-        async with unit_of_work(sessionmaker, tenant_id) as session:
-            session.add_all(rows)
-        print(
-            f"{args.posts} posts over {args.accounts} accounts, due from {start:%H:%M:%S} "
-            f"within {args.window} s",
-            flush=True,
-        )
+            client = await connect(TemporalSettings.from_env())
+            ceiling_wf_per_s = await bench_temporal.ceiling(
+                client, args.ceiling_workflows, args.concurrency
+            )
+            print(
+                f"ceiling: {ceiling_wf_per_s:.1f} workflows/s (ping workflow, one no-op "
+                f"activity, {args.concurrency} in flight, {args.workers} worker process(es))",
+                flush=True,
+            )
+            # Every post's workflow is started before the first one is due (in production
+            # posts are scheduled long before): a start is about half a workflow's work.
+            lead = max(lead, 5.0 + args.posts / max(ceiling_wf_per_s, 1.0))
+        try:
+            statuses, elapsed, rows = await _publish(
+                args, runtime, sessionmaker, tenant_id, accounts, platforms, client, lead
+            )
+        finally:
+            if workers:
+                from benchmarks import publish_temporal as bench_temporal
 
-        slots = asyncio.Semaphore(args.concurrency)
-        statuses: Counter[str] = Counter()
-
-        async def drive(post_id: uuid.UUID, due: datetime) -> None:
-            wake = due
-            while True:
-                delay = (wake - datetime.now(UTC)).total_seconds()
-                if delay > 0:
-                    await asyncio.sleep(delay)
-                async with slots:
-                    outcome = await runtime.publisher.publish(tenant_id, post_id)
-                if outcome.status in ("waiting", "retry") and outcome.wait_until is not None:
-                    wake = outcome.wait_until
-                    continue
-                statuses[outcome.status] += 1
-                return
-
-        started = time.monotonic()
-        await asyncio.gather(*(drive(row.id, row.scheduled_at) for row in rows))
-        elapsed = time.monotonic() - started
+                bench_temporal.stop_workers(workers)
+            if temporal is not None:
+                temporal.stop()
 
         async with unit_of_work(sessionmaker, tenant_id) as session:
             done = (
@@ -249,16 +338,31 @@ async def run(args: argparse.Namespace, home: Path) -> str:
             duplicates += sum(count - 1 for count in texts.values() if count > 1)
             violations += _violations(items, platform)
         unconfirmed = sum(1 for status, _, _ in done if status == "unconfirmed")
+        # Throughput over the span the posts were going out: first due to last published.
+        # Limited by the offered load (posts / window) when the publisher keeps up.
+        published_at = [published for status, _, published in done if published is not None]
+        first_due = min(scheduled for _, scheduled, _ in done)
+        span = (max(published_at) - first_due).total_seconds() if published_at else elapsed
+        throughput = len(published_at) / max(span, 1e-9)
         print(
-            f"statuses={dict(statuses)} elapsed_s={elapsed:.1f} "
-            f"throughput_per_s={len(rows) / elapsed:.1f} "
+            f"statuses={dict(statuses)} elapsed_s={elapsed:.1f} span_s={span:.1f} "
+            f"throughput_per_s={throughput:.1f} "
+            f"offered_per_s={args.posts / args.window:.1f} "
             f"lateness_p50_s={_percentile(lateness, 0.5):.2f} "
             f"lateness_max_s={max(lateness, default=0):.2f}"
         )
-        return (
+        result = (
             f"RESULT posts={len(rows)} duplicates={duplicates} limit_violations={violations} "
             f"lateness_p99_s={_percentile(lateness, 0.99):.2f} unconfirmed={unconfirmed}"
         )
+        if args.workers:
+            result += (
+                f" workers={args.workers} throughput_per_s={throughput:.1f} "
+                f"ceiling_wf_per_s={ceiling_wf_per_s:.1f} "
+                f"vs_ceiling={throughput / ceiling_wf_per_s:.2f} "
+                f"ceiling_load_posts={int(ceiling_wf_per_s * args.window)}"
+            )
+        return result
     finally:
         await admin.aclose()
         await runtime.aclose()
@@ -280,9 +384,36 @@ def main() -> None:
         help="seconds from the end of the set-up to the first due post",
     )
     parser.add_argument(
-        "--concurrency", type=int, default=16, help="publishes at once (a worker's activity slots)"
+        "--concurrency",
+        type=int,
+        default=16,
+        help="without workers: publishes at once; with workers: workflows the client keeps in "
+        "flight for the ceiling and starts at once (a worker's activity slots are the "
+        "syndication queue's, 8)",
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="worker processes serving the syndication queue through the embedded Temporal "
+        "(0: the publisher driven in-process, without Temporal)",
+    )
+    parser.add_argument(
+        "--ceiling-workflows",
+        type=int,
+        default=1000,
+        help="ping workflows (one no-op activity) timed for the ceiling",
+    )
+    parser.add_argument(
+        "--drain", type=float, default=240.0, help="seconds to wait after the window"
+    )
+    parser.add_argument("--serve-worker", metavar="EMULATOR_URL", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.serve_worker:
+        from benchmarks.publish_temporal import serve_worker
+
+        asyncio.run(serve_worker(args.serve_worker))
+        os._exit(0)  # the SDK's core threads must not see finalization (orchestrator.worker)
     home = Path(tempfile.mkdtemp(prefix="icop-publish-bench-"))
     os.environ.update({"ICOP_HOME": str(home), "ICOP_LOG_LEVEL": "WARNING"})
     for variable in ("DATABASE_URL", "DATABASE_APP_URL", "REDIS_URL", "ICOP_PLATFORM_EMULATOR_URL"):
