@@ -108,6 +108,7 @@ async def _publish(
     platforms: list[str],
     client: Any,
     lead: float,
+    meter: Any,
 ) -> tuple[Counter[str], float, list[Any]]:
     """Posts due from ``lead`` seconds on within the window, published by the workers through
     their workflows (``client``) or, without workers, by the in-process driver."""
@@ -156,6 +157,7 @@ async def _publish(
     statuses: Counter[str] = Counter()
     started = time.monotonic()
     if client is None:
+        meter.start()
         slots = asyncio.Semaphore(args.concurrency)
 
         async def drive(post_id: uuid.UUID, due: datetime) -> None:
@@ -181,6 +183,8 @@ async def _publish(
         client, tenant_id, [(row.id, row.scheduled_at) for row in rows], args.concurrency
     )
     late = (datetime.now(UTC) - start).total_seconds()
+    # The starts are not counted: in production posts are scheduled long before they are due.
+    meter.start()
     print(
         f"started {len(rows)} workflows in {took:.1f} s"
         + (f" (WARNING: {late:.1f} s past the first due time)" if late > 0 else ""),
@@ -277,6 +281,16 @@ async def run(args: argparse.Namespace, home: Path) -> str:
                 )
             accounts.append((account.id, platform, body["account_id"]))
 
+        from benchmarks.publish_temporal import CpuMeter
+        from icop.db.embedded import EmbeddedPostgres
+
+        postmaster = EmbeddedPostgres(home)._postmaster_pid()
+        assert emulator._process is not None
+        groups = {
+            "bench": [os.getpid()],
+            "postgres": [postmaster] if postmaster else [],
+            "emulator": [emulator._process.pid],
+        }
         temporal = None
         workers: list[Any] = []
         client: Any = None
@@ -290,14 +304,19 @@ async def run(args: argparse.Namespace, home: Path) -> str:
             port = bench_temporal.free_port()
             os.environ["ICOP_TEMPORAL_PORT"] = str(port)
             temporal = EmbeddedTemporal(home, port=port)
-            await temporal.start()
+            record = await temporal.start()
             workers = bench_temporal.spawn_workers(
                 args.workers, emulator.url, bench_temporal.worker_env(home, port)
             )
+            groups["temporal"] = [record.pid]
+            groups["workers"] = [worker.pid for worker in workers]
             client = await connect(TemporalSettings.from_env())
+            meter = CpuMeter(groups, with_children=["postgres"])
+            meter.start()
             ceiling_wf_per_s = await bench_temporal.ceiling(
                 client, args.ceiling_workflows, args.concurrency
             )
+            print(f"ceiling cpu_ms_per_workflow: {meter.per_unit_ms(args.ceiling_workflows)}")
             print(
                 f"ceiling: {ceiling_wf_per_s:.1f} workflows/s (ping workflow, one no-op "
                 f"activity, {args.concurrency} in flight, {args.workers} worker process(es))",
@@ -307,9 +326,11 @@ async def run(args: argparse.Namespace, home: Path) -> str:
             # posts are scheduled long before): a start is about half a workflow's work.
             lead = max(lead, 5.0 + args.posts / max(ceiling_wf_per_s, 1.0))
         try:
+            meter = CpuMeter(groups, with_children=["postgres"])
             statuses, elapsed, rows = await _publish(
-                args, runtime, sessionmaker, tenant_id, accounts, platforms, client, lead
+                args, runtime, sessionmaker, tenant_id, accounts, platforms, client, lead, meter
             )
+            print(f"publish cpu_ms_per_post: {meter.per_unit_ms(args.posts)}")
         finally:
             if workers:
                 from benchmarks import publish_temporal as bench_temporal

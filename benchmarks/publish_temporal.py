@@ -184,3 +184,48 @@ def worker_env(home: Path, temporal_port: int) -> dict[str, str]:
         }
     )
     return env
+
+
+class CpuMeter:
+    """CPU seconds per group of processes (the platform's parts) over a phase: where the
+    machine's time goes per post or per ceiling workflow."""
+
+    def __init__(self, groups: dict[str, list[int]], *, with_children: Sequence[str] = ()) -> None:
+        import psutil
+
+        self._psutil = psutil
+        self.groups = groups
+        self.with_children = set(with_children)
+        self._start: dict[str, float] = {}
+
+    def _sample(self) -> dict[str, float]:
+        totals: dict[str, float] = {}
+        for name, pids in self.groups.items():
+            total = 0.0
+            for pid in pids:
+                try:
+                    process = self._psutil.Process(pid)
+                    members = [process]
+                    if name in self.with_children:  # the postmaster's backends
+                        members += process.children(recursive=True)
+                except self._psutil.NoSuchProcess:
+                    continue
+                for member in members:
+                    try:
+                        times = member.cpu_times()
+                    except self._psutil.NoSuchProcess:
+                        continue
+                    total += times.user + times.system
+            totals[name] = total
+        return totals
+
+    def start(self) -> None:
+        self._start = self._sample()
+
+    def per_unit_ms(self, units: int) -> str:
+        end = self._sample()
+        used = {name: end[name] - self._start.get(name, 0.0) for name in end}
+        parts = " ".join(
+            f"{name}={1000 * value / max(units, 1):.1f}" for name, value in used.items()
+        )
+        return f"{parts} total={1000 * sum(used.values()) / max(units, 1):.1f}"
