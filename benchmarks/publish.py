@@ -322,6 +322,9 @@ async def run(args: argparse.Namespace, home: Path) -> str:
                 f"activity, {args.concurrency} in flight, {args.workers} worker process(es))",
                 flush=True,
             )
+            if args.ceiling_load:
+                # The load the ceiling allows in the window, scaled: what vs_ceiling is about.
+                args.posts = max(1, int(args.ceiling_load * ceiling_wf_per_s * args.window))
             # Every post's workflow is started before the first one is due (in production
             # posts are scheduled long before): a start is about half a workflow's work.
             lead = max(lead, 5.0 + args.posts / max(ceiling_wf_per_s, 1.0))
@@ -424,6 +427,13 @@ def main() -> None:
         type=int,
         default=1000,
         help="ping workflows (one no-op activity) timed for the ceiling",
+    )
+    parser.add_argument(
+        "--ceiling-load",
+        type=float,
+        default=0.0,
+        help="with workers: posts = this fraction of ceiling_wf_per_s x window (overrides "
+        "--posts), e.g. 0.8 for the load 0.8 of the ceiling allows in the window",
     )
     parser.add_argument(
         "--drain", type=float, default=240.0, help="seconds to wait after the window"
