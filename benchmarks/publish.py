@@ -191,17 +191,17 @@ async def _publish(
         flush=True,
     )
     deadline = time.monotonic() + lead + args.window + args.drain
+    counts: dict[str, int] = {}
     while time.monotonic() < deadline:
         async with unit_of_work(sessionmaker, tenant_id) as session:
-            counts = dict(
-                (await session.execute(select(Post.status, func.count()).group_by(Post.status)))
-                .tuples()
-                .all()
+            rows_by_status = await session.execute(
+                select(Post.status, func.count()).group_by(Post.status)
             )
+            counts = {str(status): int(count) for status, count in rows_by_status}
         if sum(counts.get(status, 0) for status in FINAL) >= len(rows):
             break
         await asyncio.sleep(1.0)
-    statuses.update({str(status): count for status, count in counts.items()})
+    statuses.update(counts)
     return statuses, time.monotonic() - started, rows
 
 
