@@ -101,6 +101,8 @@ FINAL = ("published", "failed", "unconfirmed", "cancelled")
 
 async def _publish(
     args: argparse.Namespace,
+    phase: int,
+    posts: int,
     runtime: Any,
     sessionmaker: Any,
     tenant_id: uuid.UUID,
@@ -119,11 +121,11 @@ async def _publish(
     from icop.syndication.workflows import workflow_id
 
     start = datetime.now(UTC) + timedelta(seconds=lead)
-    order = _shares(args.posts, platforms)
+    order = _shares(posts, platforms)
     rows = []
     for index, account_index in enumerate(order):
         account_id, platform, _ = accounts[account_index]
-        due = start + timedelta(seconds=args.window * index / max(1, args.posts))
+        due = start + timedelta(seconds=args.window * index / max(1, posts))
         media = []
         if platform == "instagram":
             media = [{"url": f"https://cdn.example.test/bench/{index}.jpg", "alt": None}]
@@ -138,7 +140,7 @@ async def _publish(
                 status="scheduled",
                 parts=[
                     {
-                        "text": f"Benchmark post {index} for {platform}: on time, once.",
+                        "text": f"Benchmark post {phase}.{index} for {platform}: on time, once.",
                         "media": media,
                         "reply_to_previous": False,
                     }
@@ -150,7 +152,7 @@ async def _publish(
     async with unit_of_work(sessionmaker, tenant_id) as session:
         session.add_all(rows)
     print(
-        f"{args.posts} posts over {args.accounts} accounts, due from {start:%H:%M:%S} "
+        f"{posts} posts over {args.accounts} accounts, due from {start:%H:%M:%S} "
         f"within {args.window} s",
         flush=True,
     )
@@ -191,11 +193,12 @@ async def _publish(
         flush=True,
     )
     deadline = time.monotonic() + lead + args.window + args.drain
+    ids = [row.id for row in rows]
     counts: dict[str, int] = {}
     while time.monotonic() < deadline:
         async with unit_of_work(sessionmaker, tenant_id) as session:
             rows_by_status = await session.execute(
-                select(Post.status, func.count()).group_by(Post.status)
+                select(Post.status, func.count()).where(Post.id.in_(ids)).group_by(Post.status)
             )
             counts = {str(status): int(count) for status, count in rows_by_status}
         if sum(counts.get(status, 0) for status in FINAL) >= len(rows):
@@ -205,8 +208,122 @@ async def _publish(
     return statuses, time.monotonic() - started, rows
 
 
-async def run(args: argparse.Namespace, home: Path) -> str:
+async def _phase(
+    args: argparse.Namespace,
+    phase: int,
+    count: int,
+    runtime: Any,
+    sessionmaker: Any,
+    tenant_id: uuid.UUID,
+    accounts: list[tuple[uuid.UUID, str, str]],
+    platforms: list[str],
+    client: Any,
+    groups: dict[str, list[int]],
+    home: Path,
+    emulator_url: str,
+) -> str:
+    """One measurement: ``count`` worker processes (0: the in-process driver), their ceiling,
+    then the posts. Returns the RESULT line with ``{duplicates}``/``{violations}`` to fill."""
     from sqlalchemy import select
+
+    from benchmarks.publish_temporal import CpuMeter
+    from icop.db.session import unit_of_work
+    from icop.models import Post
+
+    workers: list[Any] = []
+    ceiling_wf_per_s = 0.0
+    lead = args.lead
+    posts = args.posts
+    try:
+        if count:
+            from benchmarks import publish_temporal as bench_temporal
+
+            port = int(os.environ["ICOP_TEMPORAL_PORT"])
+            workers = bench_temporal.spawn_workers(
+                count, emulator_url, bench_temporal.worker_env(home, port)
+            )
+            groups = {**groups, "workers": [worker.pid for worker in workers]}
+            meter = CpuMeter(groups, with_children=["postgres"])
+            ceiling_wf_per_s = await bench_temporal.ceiling(
+                client, args.ceiling_workflows, args.concurrency, meter.start
+            )
+            print(f"ceiling cpu_ms_per_workflow: {meter.per_unit_ms(args.ceiling_workflows)}")
+            print(
+                f"ceiling: {ceiling_wf_per_s:.1f} workflows/s (ping workflow, one no-op "
+                f"activity, {args.concurrency} in flight, {count} worker process(es))",
+                flush=True,
+            )
+            if args.ceiling_load:
+                # The load the ceiling allows in the window, scaled: what vs_ceiling is about.
+                posts = max(1, int(args.ceiling_load * ceiling_wf_per_s * args.window))
+            # Every post's workflow is started before the first one is due (in production
+            # posts are scheduled long before): a start is a fraction of a workflow's work
+            # (~4x the ceiling's rate here); a start that runs late is reported.
+            lead = max(lead, 10.0 + posts / max(2.0 * ceiling_wf_per_s, 1.0))
+        meter = CpuMeter(groups, with_children=["postgres"])
+        statuses, elapsed, rows = await _publish(
+            args,
+            phase,
+            posts,
+            runtime,
+            sessionmaker,
+            tenant_id,
+            accounts,
+            platforms,
+            client,
+            lead,
+            meter,
+        )
+        print(f"publish cpu_ms_per_post: {meter.per_unit_ms(posts)}")
+    finally:
+        if workers:
+            from benchmarks import publish_temporal as bench_temporal
+
+            bench_temporal.stop_workers(workers)
+
+    ids = [row.id for row in rows]
+    async with unit_of_work(sessionmaker, tenant_id) as session:
+        done = (
+            await session.execute(
+                select(Post.status, Post.scheduled_at, Post.published_at).where(Post.id.in_(ids))
+            )
+        ).all()
+    lateness = [
+        (published - scheduled).total_seconds()
+        for status, scheduled, published in done
+        if status == "published" and published is not None
+    ]
+    unconfirmed = sum(1 for status, _, _ in done if status == "unconfirmed")
+    # Throughput over the span the posts were going out: first due to last published.
+    # Limited by the offered load (posts / window) when the publisher keeps up.
+    published_at = [published for status, _, published in done if published is not None]
+    first_due = min(scheduled for _, scheduled, _ in done)
+    span = (max(published_at) - first_due).total_seconds() if published_at else elapsed
+    throughput = len(published_at) / max(span, 1e-9)
+    print(
+        f"statuses={dict(statuses)} elapsed_s={elapsed:.1f} span_s={span:.1f} "
+        f"throughput_per_s={throughput:.1f} "
+        f"offered_per_s={posts / args.window:.1f} "
+        f"lateness_p50_s={_percentile(lateness, 0.5):.2f} "
+        f"lateness_max_s={max(lateness, default=0):.2f}",
+        flush=True,
+    )
+    result = (
+        f"RESULT posts={len(rows)} duplicates={{duplicates}} "
+        f"limit_violations={{violations}} "
+        f"lateness_p99_s={_percentile(lateness, 0.99):.2f} unconfirmed={unconfirmed}"
+    )
+    if count:
+        result += (
+            f" workers={count} throughput_per_s={throughput:.1f} "
+            f"ceiling_wf_per_s={ceiling_wf_per_s:.1f} "
+            f"vs_ceiling={throughput / ceiling_wf_per_s:.2f} "
+            f"ceiling_load_posts={int(ceiling_wf_per_s * args.window)}"
+        )
+    return result
+
+
+async def run(args: argparse.Namespace, home: Path) -> list[str]:
 
     from icop.config import Settings
     from icop.credentials.vault import build_keyring
@@ -214,7 +331,7 @@ async def run(args: argparse.Namespace, home: Path) -> str:
     from icop.db.engine import create_engine, create_sessionmaker, resolve_urls
     from icop.db.session import bind_tenant, unit_of_work
     from icop.emulators.platforms import EmulatorProcess
-    from icop.models import Post, SocialAccount
+    from icop.models import SocialAccount
     from icop.syndication.platforms.base import Platform, TokenGrant
     from icop.syndication.runtime import SyndicationRuntime
     from icop.syndication.tokens import store_grant
@@ -281,7 +398,6 @@ async def run(args: argparse.Namespace, home: Path) -> str:
                 )
             accounts.append((account.id, platform, body["account_id"]))
 
-        from benchmarks.publish_temporal import CpuMeter
         from icop.db.embedded import EmbeddedPostgres
 
         postmaster = EmbeddedPostgres(home)._postmaster_pid()
@@ -292,11 +408,8 @@ async def run(args: argparse.Namespace, home: Path) -> str:
             "emulator": [emulator._process.pid],
         }
         temporal = None
-        workers: list[Any] = []
         client: Any = None
-        ceiling_wf_per_s = 0.0
-        lead = args.lead
-        if args.workers:
+        if any(args.workers):
             from benchmarks import publish_temporal as bench_temporal
             from icop.orchestrator.connection import TemporalSettings, connect
             from icop.orchestrator.dev_server import EmbeddedTemporal
@@ -305,52 +418,31 @@ async def run(args: argparse.Namespace, home: Path) -> str:
             os.environ["ICOP_TEMPORAL_PORT"] = str(port)
             temporal = EmbeddedTemporal(home, port=port)
             record = await temporal.start()
-            workers = bench_temporal.spawn_workers(
-                args.workers, emulator.url, bench_temporal.worker_env(home, port)
-            )
             groups["temporal"] = [record.pid]
-            groups["workers"] = [worker.pid for worker in workers]
             client = await connect(TemporalSettings.from_env())
-            meter = CpuMeter(groups, with_children=["postgres"])
-            meter.start()
-            ceiling_wf_per_s = await bench_temporal.ceiling(
-                client, args.ceiling_workflows, args.concurrency
-            )
-            print(f"ceiling cpu_ms_per_workflow: {meter.per_unit_ms(args.ceiling_workflows)}")
-            print(
-                f"ceiling: {ceiling_wf_per_s:.1f} workflows/s (ping workflow, one no-op "
-                f"activity, {args.concurrency} in flight, {args.workers} worker process(es))",
-                flush=True,
-            )
-            if args.ceiling_load:
-                # The load the ceiling allows in the window, scaled: what vs_ceiling is about.
-                args.posts = max(1, int(args.ceiling_load * ceiling_wf_per_s * args.window))
-            # Every post's workflow is started before the first one is due (in production
-            # posts are scheduled long before): a start is about half a workflow's work.
-            lead = max(lead, 5.0 + args.posts / max(ceiling_wf_per_s, 1.0))
+        results = []
         try:
-            meter = CpuMeter(groups, with_children=["postgres"])
-            statuses, elapsed, rows = await _publish(
-                args, runtime, sessionmaker, tenant_id, accounts, platforms, client, lead, meter
-            )
-            print(f"publish cpu_ms_per_post: {meter.per_unit_ms(args.posts)}")
+            for phase, count in enumerate(args.workers):
+                results.append(
+                    await _phase(
+                        args,
+                        phase,
+                        count,
+                        runtime,
+                        sessionmaker,
+                        tenant_id,
+                        accounts,
+                        platforms,
+                        client if count else None,
+                        groups,
+                        home,
+                        emulator.url,
+                    )
+                )
         finally:
-            if workers:
-                from benchmarks import publish_temporal as bench_temporal
-
-                bench_temporal.stop_workers(workers)
             if temporal is not None:
                 temporal.stop()
 
-        async with unit_of_work(sessionmaker, tenant_id) as session:
-            done = (
-                await session.execute(select(Post.status, Post.scheduled_at, Post.published_at))
-            ).all()
-        lateness = [
-            (published - scheduled).total_seconds()
-            for status, scheduled, published in done
-            if status == "published" and published is not None
-        ]
         duplicates = violations = 0
         for _, platform, platform_account_id in accounts:
             response = await admin.get(
@@ -361,37 +453,26 @@ async def run(args: argparse.Namespace, home: Path) -> str:
             texts = Counter(item["text"] for item in items)
             duplicates += sum(count - 1 for count in texts.values() if count > 1)
             violations += _violations(items, platform)
-        unconfirmed = sum(1 for status, _, _ in done if status == "unconfirmed")
-        # Throughput over the span the posts were going out: first due to last published.
-        # Limited by the offered load (posts / window) when the publisher keeps up.
-        published_at = [published for status, _, published in done if published is not None]
-        first_due = min(scheduled for _, scheduled, _ in done)
-        span = (max(published_at) - first_due).total_seconds() if published_at else elapsed
-        throughput = len(published_at) / max(span, 1e-9)
-        print(
-            f"statuses={dict(statuses)} elapsed_s={elapsed:.1f} span_s={span:.1f} "
-            f"throughput_per_s={throughput:.1f} "
-            f"offered_per_s={args.posts / args.window:.1f} "
-            f"lateness_p50_s={_percentile(lateness, 0.5):.2f} "
-            f"lateness_max_s={max(lateness, default=0):.2f}"
-        )
-        result = (
-            f"RESULT posts={len(rows)} duplicates={duplicates} limit_violations={violations} "
-            f"lateness_p99_s={_percentile(lateness, 0.99):.2f} unconfirmed={unconfirmed}"
-        )
-        if args.workers:
-            result += (
-                f" workers={args.workers} throughput_per_s={throughput:.1f} "
-                f"ceiling_wf_per_s={ceiling_wf_per_s:.1f} "
-                f"vs_ceiling={throughput / ceiling_wf_per_s:.2f} "
-                f"ceiling_load_posts={int(ceiling_wf_per_s * args.window)}"
-            )
-        return result
+        # Duplicates and limit violations are counted over every phase's posts together
+        # (one emulator, one set of accounts and windows).
+        return [result.format(duplicates=duplicates, violations=violations) for result in results]
     finally:
         await admin.aclose()
         await runtime.aclose()
         await engine.dispose()
         emulator.stop()
+
+
+def _counts(text: str) -> list[int]:
+    try:
+        counts = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"--workers takes counts like 1,2,4, not {text!r}"
+        ) from None
+    if not counts or any(count < 0 for count in counts):
+        raise argparse.ArgumentTypeError(f"--workers takes counts like 1,2,4, not {text!r}")
+    return counts
 
 
 def main() -> None:
@@ -417,10 +498,11 @@ def main() -> None:
     )
     parser.add_argument(
         "--workers",
-        type=int,
-        default=1,
+        type=_counts,
+        default=[1],
         help="worker processes serving the syndication queue through the embedded Temporal "
-        "(0: the publisher driven in-process, without Temporal)",
+        "(0: the publisher driven in-process, without Temporal); a list (1,2,4) runs one "
+        "phase per count in the same run, each with its own ceiling and posts",
     )
     parser.add_argument(
         "--ceiling-workflows",
@@ -454,11 +536,11 @@ def main() -> None:
     database = EmbeddedPostgres(home)
     database.start()
     try:
-        result = asyncio.run(run(args, home))
+        results = asyncio.run(run(args, home))
     finally:
         database.stop()
         shutil.rmtree(home, ignore_errors=True)
-    print(result)
+    print("\n".join(results))
 
 
 if __name__ == "__main__":

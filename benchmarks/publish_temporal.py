@@ -20,7 +20,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -121,7 +121,9 @@ def stop_workers(workers: Sequence[subprocess.Popen[bytes]]) -> None:
             worker.wait()
 
 
-async def ceiling(client: Any, total: int, concurrency: int) -> float:
+async def ceiling(
+    client: Any, total: int, concurrency: int, on_start: Callable[[], None] = lambda: None
+) -> float:
     """Workflows per second for the ping workflow (one no-op activity), ``concurrency`` in
     flight from start to result, on the workers' syndication queue."""
     from icop.orchestrator.diagnostics import SYSTEM_TENANT, PingInput, PingWorkflow
@@ -138,6 +140,7 @@ async def ceiling(client: Any, total: int, concurrency: int) -> float:
     # A warm-up round: the workers' sandboxes and pollers are up before the clock starts.
     await asyncio.gather(*(one(n) for n in range(min(concurrency, total))))
     pending = iter(range(total))
+    on_start()
     started = time.monotonic()
 
     async def lane() -> None:
