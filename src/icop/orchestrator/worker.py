@@ -200,6 +200,8 @@ async def _build_worker(
         activities=activities,
         activity_executor=executor,
         max_concurrent_activities=limit.max_concurrent_activities,
+        # A queue's limit holds for the activities its workflows run locally too (publishing).
+        max_concurrent_local_activities=limit.max_concurrent_activities,
         max_concurrent_workflow_tasks=limit.max_concurrent_workflow_tasks,
         graceful_shutdown_timeout=graceful_shutdown,
         deployment_config=deployment_config(settings.build_id),

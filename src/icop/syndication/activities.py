@@ -5,6 +5,7 @@ ambiguous outcomes included, is handled inside it and never escapes as a retryab
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -53,7 +54,14 @@ class PublishActivities:
     @activity.defn(name="syndication.publish")
     async def publish(self, ref: PostRef) -> PublishResult:
         try:
-            async with heartbeating(every_s=HEARTBEAT_EVERY_S):
+            # A local activity (the workflow's default since ADR 0040) has no heartbeat: its
+            # workflow task's timeout notices a dead worker instead.
+            beat = (
+                contextlib.nullcontext()
+                if activity.info().is_local
+                else heartbeating(every_s=HEARTBEAT_EVERY_S)
+            )
+            async with beat:
                 outcome = await self.publisher.publish(UUID(ref.tenant_id), UUID(ref.post_id))
         except PostNotFound as error:
             # The workflow started after the post committed (icop.orchestrator.starts): a post

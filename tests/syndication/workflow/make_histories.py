@@ -1,5 +1,7 @@
-"""Regenerates ``histories/publish_post_workflow.json`` for the publish workflow's replay test:
-``python -m tests.syndication.workflow.make_histories``.
+"""Regenerates ``histories/publish_post_workflow_local.json`` for the publish workflow's replay
+test: ``python -m tests.syndication.workflow.make_histories``. (``publish_post_workflow.json``
+was recorded by the workflow before ADR 0040, with a regular activity: keep it, it is what
+executions started before the change replay against.)
 
 Run it only when the workflow changes on purpose (version the change with
 ``workflow.patched`` first if old executions may still be running). The recorded post is due
@@ -70,7 +72,7 @@ async def main() -> None:
         await handle.result()
         history = await handle.fetch_history()
     HISTORIES.mkdir(exist_ok=True)
-    (HISTORIES / "publish_post_workflow.json").write_text(history.to_json() + "\n")
+    (HISTORIES / "publish_post_workflow_local.json").write_text(history.to_json() + "\n")
 
 
 if __name__ == "__main__":
