@@ -16,7 +16,7 @@ from icop.agents.schemas.video import (
     Shot,
 )
 from icop.llm.structured import unbounded_paths
-from icop.video.agents import checked_notes, fallback_scenes, fallback_shot
+from icop.video.agents import checked_notes, fallback_scenes, fallback_shot, finished_plan
 from icop.video.review import prompt_failures
 from icop.video.timing import BREATH_S, narration_seconds, plan_timeline
 
@@ -87,3 +87,45 @@ def test_prompt_criteria() -> None:
         "home composting",
     )
     assert prompt_failures(shot.visual_prompt) == []
+
+
+def test_a_models_plan_loses_its_citation_marks_and_ends_on_a_call_to_action() -> None:
+    """The bundled model's plan for the demo's composting article: "[1]" on screen and no
+    call to action (the video ended mid-point)."""
+    answer = ScenePlan(
+        scenes=[
+            PlannedScene(
+                purpose=ScenePurpose.HOOK,
+                duration_s=3,
+                on_screen_text="Organic Matter and Composting",
+                narration="Organic Matter and Composting",
+            ),
+            PlannedScene(
+                purpose=ScenePurpose.POINT,
+                duration_s=8,
+                on_screen_text="These materials keep oxygen flowing [1].",
+                narration="These materials break down organic matter and keep oxygen flowing [1].",
+            ),
+            PlannedScene(
+                purpose=ScenePurpose.POINT,
+                duration_s=8,
+                on_screen_text="Cover your bin with a lid [2, 3]",
+                narration="Cover your **bin** with a lid and a few air holes [2].",
+            ),
+        ]
+    )
+    plan = finished_plan(answer, "en", max_scenes=3)
+    assert [scene.purpose for scene in plan.scenes] == [
+        ScenePurpose.HOOK,
+        ScenePurpose.POINT,
+        ScenePurpose.CALL_TO_ACTION,
+    ]
+    assert plan.scenes[1].on_screen_text == "These materials keep oxygen flowing."
+    assert plan.scenes[1].narration.endswith("keep oxygen flowing.")
+    assert plan.scenes[-1].on_screen_text == "Read the full article"
+    four = finished_plan(answer, "en", max_scenes=6)
+    assert four.scenes[2].on_screen_text == "Cover your bin with a lid"
+    assert four.scenes[2].narration == "Cover your bin with a lid and a few air holes."
+    assert len(four.scenes) == 4 and four.scenes[-1].purpose == ScenePurpose.CALL_TO_ACTION
+    # A plan that already ends on its call to action keeps it and gets no second one.
+    assert finished_plan(four, "en", max_scenes=6) == four

@@ -57,7 +57,10 @@ DIRECTOR_SYSTEM = (
 )
 
 _SENTENCE = re.compile("(?<=[.!?\u3002\uff01\uff1f])\\s+")  # Latin and CJK full stops
-_MARKUP = re.compile(r"[#*_>`\[\]()]|\[\d+\]")
+# Citation marks go whole, with the space before them ("flowing [1]." → "flowing."): a caption
+# is not an article, and the bundled model copies them into its scenes.
+_CITATION = re.compile(r"\s*\[\d+(?:\s*[,\u2013-]\s*\d+)*\]")
+_MARKUP = re.compile(r"[#*_>`\[\]()]")
 CALLS_TO_ACTION = {
     "en": "Read the full article",
     "ko": "전체 기사를 읽어 보세요",
@@ -132,13 +135,46 @@ async def plan_scenes(
         router, TaskKind.VIDEO_SCENES, PLANNER_SYSTEM, given, ScenePlan, tenant_id
     )
     if answer is not None and _usable_plan(answer):
-        return ScenePlan(scenes=answer.scenes[:max_scenes]), call
+        return finished_plan(answer, language, max_scenes), call
     plan = fallback_scenes(title, text, language, target_seconds, max_scenes)
     return plan, AgentCall(call.agent, call.provider, call.model, call.cost_usd, True)
 
 
 def _usable_plan(plan: ScenePlan) -> bool:
-    return len(plan.scenes) >= 2 and all(scene.narration.strip() for scene in plan.scenes)
+    return len(plan.scenes) >= 2 and all(spoken(scene.narration) for scene in plan.scenes)
+
+
+def spoken(text: str) -> str:
+    """``text`` as a caption or a narration line: no citation marks, no Markdown."""
+    return " ".join(_MARKUP.sub(" ", _CITATION.sub("", text)).split())
+
+
+def finished_plan(plan: ScenePlan, language: str, max_scenes: int) -> ScenePlan:
+    """A model's plan made fit to show: its texts spoken (``spoken``) and a call to action
+    last, which the bundled model often leaves out — a teaser that ends mid-point sends no
+    one to the article."""
+    scenes = [
+        scene.model_copy(
+            update={
+                "on_screen_text": spoken(scene.on_screen_text),
+                "narration": spoken(scene.narration),
+            }
+        )
+        for scene in plan.scenes
+        if spoken(scene.narration)
+    ]
+    if not scenes or scenes[-1].purpose != ScenePurpose.CALL_TO_ACTION:
+        cta = CALLS_TO_ACTION.get(language.split("-")[0].lower(), CALLS_TO_ACTION["en"])
+        scenes = [
+            *scenes[: max_scenes - 1],
+            PlannedScene(
+                purpose=ScenePurpose.CALL_TO_ACTION,
+                duration_s=3.0,
+                on_screen_text=cta,
+                narration=cta,
+            ),
+        ]
+    return ScenePlan(scenes=scenes[:max_scenes])
 
 
 def sentences(text: str) -> list[str]:
@@ -147,7 +183,7 @@ def sentences(text: str) -> list[str]:
     for paragraph in text.split("\n"):
         if paragraph.lstrip().startswith("#"):  # a heading: a label, not a sentence
             continue
-        line = " ".join(_MARKUP.sub(" ", paragraph).split())
+        line = spoken(paragraph)
         if len(line) < 20:  # headings, list stubs
             continue
         found.extend(part.strip() for part in _SENTENCE.split(line) if len(part.strip()) >= 20)
