@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from icop.embeddings.base import EMBEDDING_DIMENSIONS, EmbeddingUnavailable
+from icop.observability.tracing import stage_span
 
 if TYPE_CHECKING:
     import torch
@@ -241,6 +242,13 @@ class MiniLMEmbedder:
     async def embed(self, texts: Sequence[str]) -> list[list[float]]:
         if not texts:
             return []
+        if not self.loaded:
+            with stage_span("model load: MiniLM (torch)"):
+                await asyncio.to_thread(_encoder, self._model_dir, self._threads)
+        with stage_span("embedding: MiniLM", texts=len(texts)):
+            return await self._embed(texts)
+
+    async def _embed(self, texts: Sequence[str]) -> list[list[float]]:
         encoder = await asyncio.to_thread(_encoder, self._model_dir, self._threads)
         if encoder.dimensions != EMBEDDING_DIMENSIONS:
             raise EmbeddingUnavailable(

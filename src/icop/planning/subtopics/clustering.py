@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from icop.observability.tracing import stage_span
 from icop.planning.subtopics.labels import Labeller
 from icop.planning.subtopics.schemas import Cluster
 from icop.planning.subtopics.tokens import KeywordAnalyzer
@@ -62,7 +63,10 @@ async def cluster(
     if not 1 <= k <= len(candidates):
         raise ValueError(f"k={k} must be between 1 and the {len(candidates)} candidates")
     loop = asyncio.get_running_loop()
-    return await asyncio.to_thread(_fit, candidates, embeddings, k, topic, language, labeller, loop)
+    with stage_span("sub-topics: BERTopic fit (imports it on first use)"):
+        return await asyncio.to_thread(
+            _fit, candidates, embeddings, k, topic, language, labeller, loop
+        )
 
 
 def _fit(
