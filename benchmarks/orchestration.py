@@ -37,6 +37,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from uuid import UUID
 
+from benchmarks import profiling
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -63,7 +65,7 @@ def critical_path_s(calls: list[Call]) -> float:
     return max(best, default=0.0)
 
 
-async def run(articles: int, latency_s: float, home: Path) -> None:
+async def run(articles: int, latency_s: float, home: Path, *, profile: bool = False) -> None:
     from temporalio.client import Client
 
     from icop.agents.protocols import ProgressEvent
@@ -90,8 +92,10 @@ async def run(articles: int, latency_s: float, home: Path) -> None:
     from icop.orchestrator.queues import TaskQueue
     from icop.orchestrator.worker import WorkerRegistry, running_workers
 
+    keeper = profiling.record() if profile else None  # before the client and workers exist
     calls: list[Call] = []
     events: list[tuple[float, ProgressEvent]] = []
+    stages: dict[str, list[float]] = {}
 
     class TimedProvider(FakeProvider):
         async def complete(self, request: CompletionRequest) -> CompletionResult:
@@ -223,8 +227,15 @@ async def run(articles: int, latency_s: float, home: Path) -> None:
                 calls.clear()
                 events.clear()
                 started = time.perf_counter()
+                started_ns = time.time_ns()
                 article_id = await article()
                 wall = time.perf_counter() - started
+                if keeper is not None:
+                    for stage, seconds, _ in profiling.breakdown(
+                        keeper.spans, started_ns, time.time_ns()
+                    ):
+                        stages.setdefault(stage, []).append(seconds)
+                    keeper.spans.clear()
                 path = critical_path_s(calls)
                 overheads.append(wall / path)
                 paths.append(path)
@@ -245,6 +256,17 @@ async def run(articles: int, latency_s: float, home: Path) -> None:
         server.stop()
         await engine.dispose()
     print(f"{articles} articles at once in {together:.2f}s")
+    if keeper is not None:
+        # Mean per article (an article without the stage adds 0 s to it).
+        rows = [(stage, sum(values) / articles, len(values)) for stage, values in stages.items()]
+        rows.sort(key=lambda row: -row[1])
+        print(
+            profiling.table(
+                rows,
+                sum(v for _, v, _ in rows),
+                f"one article's wall time, mean over {articles} (spans: articles it appeared in)",
+            )
+        )
     print(
         f"RESULT overhead_ratio={statistics.median(overheads):.3f} "
         f"parallel_writers_ratio={statistics.median(writer_ratios):.3f} "
@@ -256,6 +278,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--articles", type=int, default=6)
     parser.add_argument("--latency", type=float, default=0.2, help="seconds per model call")
+    parser.add_argument("--profile", action="store_true", help="where an article's time goes")
     args = parser.parse_args()
     home = Path(tempfile.mkdtemp(prefix="icop-bench-orchestration-"))
     os.environ["ICOP_HOME"] = str(home)
@@ -268,7 +291,7 @@ def main() -> None:
     status = 0
     try:
         prepare_database(settings)
-        asyncio.run(run(args.articles, args.latency, home))
+        asyncio.run(run(args.articles, args.latency, home, profile=args.profile))
     except BaseException:  # report, still stop the servers
         traceback.print_exc()
         status = 1

@@ -237,7 +237,12 @@ class MiniLMEmbedder:
 
     async def warm_up(self) -> None:
         """Load the model now (a worker's start-up) rather than on the first request."""
-        await asyncio.to_thread(_encoder, self._model_dir, self._threads)
+        if self.loaded:
+            return
+        with stage_span("model load: MiniLM (torch)"):
+            encoder = await asyncio.to_thread(_encoder, self._model_dir, self._threads)
+            # The first forward pass is slower than the next ones (allocator, kernels).
+            await asyncio.to_thread(encoder.encode, ["warm up"])
 
     async def embed(self, texts: Sequence[str]) -> list[list[float]]:
         if not texts:

@@ -69,6 +69,22 @@ async def cluster(
         )
 
 
+async def warm_up() -> None:
+    """Import BERTopic and scikit-learn now (a worker's start-up): seconds to tens of
+    seconds on a busy small machine (BERTopic pulls in sentence-transformers and transformers),
+    which the first row's sub-topics would otherwise wait for."""
+    with stage_span("model load: BERTopic, scikit-learn (imports)"):
+        await asyncio.to_thread(_import_clustering)
+
+
+def _import_clustering() -> None:
+    import bertopic  # noqa: F401
+    import sklearn.cluster
+    import sklearn.feature_extraction.text  # noqa: F401
+
+    import icop.planning.subtopics.representation  # noqa: F401
+
+
 def _fit(
     candidates: list[str],
     embeddings: np.ndarray[Any, Any],
