@@ -158,7 +158,7 @@ def _fixed_polls() -> None:
     async def fixed(*args: Any, **kwargs: Any) -> Any:
         return await follow(*args, **{**kwargs, "first_poll_s": kwargs.get("poll_s", 1.0)})
 
-    demo.follow = fixed  # type: ignore[assignment]
+    setattr(demo, "follow", fixed)  # noqa: B010 (a module attribute, replaced on purpose)
 
 
 async def _drive(calls: list[Call], tokens: list[int]) -> dict[str, Any]:

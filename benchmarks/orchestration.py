@@ -33,6 +33,7 @@ import tempfile
 import time
 import traceback
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from uuid import UUID
@@ -130,7 +131,12 @@ async def run(articles: int, latency_s: float, home: Path, *, profile: bool = Fa
 
     class Images:
         async def make(
-            self, tenant_id: UUID, article_id: str, prompts: list[ImagePrompt]
+            self,
+            tenant_id: UUID,
+            article_id: str,
+            prompts: Sequence[ImagePrompt],
+            *,
+            title: str = "",
         ) -> list[ImageAsset]:
             return [
                 ImageAsset(
@@ -231,10 +237,10 @@ async def run(articles: int, latency_s: float, home: Path, *, profile: bool = Fa
                 article_id = await article()
                 wall = time.perf_counter() - started
                 if keeper is not None:
-                    for stage, seconds, _ in profiling.breakdown(
+                    for name, seconds, _ in profiling.breakdown(
                         keeper.spans, started_ns, time.time_ns()
                     ):
-                        stages.setdefault(stage, []).append(seconds)
+                        stages.setdefault(name, []).append(seconds)
                     keeper.spans.clear()
                 path = critical_path_s(calls)
                 overheads.append(wall / path)
@@ -258,7 +264,7 @@ async def run(articles: int, latency_s: float, home: Path, *, profile: bool = Fa
     print(f"{articles} articles at once in {together:.2f}s")
     if keeper is not None:
         # Mean per article (an article without the stage adds 0 s to it).
-        rows = [(stage, sum(values) / articles, len(values)) for stage, values in stages.items()]
+        rows = [(name, sum(values) / articles, len(values)) for name, values in stages.items()]
         rows.sort(key=lambda row: -row[1])
         print(
             profiling.table(

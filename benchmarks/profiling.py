@@ -120,11 +120,11 @@ def breakdown(
     def depth_of(span: Recorded) -> int:
         if span.span_id in depth:
             return depth[span.span_id]
-        chain, current, level = [], span, 0
+        chain: list[Recorded] = []
+        current: Recorded | None = span
         while current is not None and current.span_id not in depth:
             chain.append(current)
-            parent = by_id.get(current.parent_id) if current.parent_id is not None else None
-            current = parent
+            current = by_id.get(current.parent_id) if current.parent_id is not None else None
         level = depth[current.span_id] + 1 if current is not None else 0
         for item in reversed(chain):
             depth[item.span_id] = level
