@@ -327,7 +327,8 @@ def run_phase(
         f"{report['posts_published']} posts published, demo {report['demo_s']:.1f}s "
         f"(process {time.perf_counter() - started:.0f}s), {report['calls']} model calls, "
         f"critical path {report['critical_path_s']:.1f}s, "
-        f"{report['completion_tokens']} tokens in {report['model_busy_s']:.1f}s of generation",
+        f"{report['completion_tokens']} tokens in {report['model_busy_s']:.1f}s of generation, "
+        f"workers warmed up in {report['warmup_s']:.1f}s before the demo",
         flush=True,
     )
     return report
