@@ -8,6 +8,18 @@ embedded PostgreSQL and Temporal, the platform emulator, the local image rendere
 2. with the bundled model on llama.cpp, as a fresh clone runs it.
 
     .venv/bin/python -m benchmarks.e2e [--latency 0.5] [--rows 3] [--local-rows 3] [--skip-local]
+                                       [--profile] [--fixed-polls]
+
+The fake phase's model answers on-topic angles and a publishable article (``demo_script``), so
+every plan row writes its article and publishes it on the four platforms. Its workers warm
+their models up before the demo starts (as `icop up`'s have long done by the time a plan
+runs); the warm-up is reported on its own.
+
+``--profile`` prints where the fake phase's demo time went, stage by stage, from the
+OpenTelemetry spans the code emits (benchmarks/profiling.py): model calls, each activity's and
+graph node's own time, sub-topic clustering, embeddings, checkpoints, image rendering and
+JPEG, storage, platform calls, polling waits and Temporal's dispatch gaps.
+``--fixed-polls`` restores the fixed poll intervals of before (a baseline).
 
 Each phase runs in a child process of its own (a fresh ICOP_HOME, free ports, its own
 settings: the workers read them from the environment), which prints one JSON line.
