@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from icop.embeddings.base import EMBEDDING_DIMENSIONS, EmbeddingUnavailable
-from icop.observability.tracing import stage_span
 
 if TYPE_CHECKING:
     import torch
@@ -239,6 +238,10 @@ class MiniLMEmbedder:
         """Load the model now (a worker's start-up) rather than on the first request."""
         if self.loaded:
             return
+        # Imported here: this module is reached from workflow code (icop.images → brand →
+        # embeddings), and the tracing module's httpx may not load in Temporal's sandbox.
+        from icop.observability.tracing import stage_span
+
         with stage_span("model load: MiniLM (torch)"):
             encoder = await asyncio.to_thread(_encoder, self._model_dir, self._threads)
             # The first forward pass is slower than the next ones (allocator, kernels).
@@ -247,6 +250,8 @@ class MiniLMEmbedder:
     async def embed(self, texts: Sequence[str]) -> list[list[float]]:
         if not texts:
             return []
+        from icop.observability.tracing import stage_span
+
         if not self.loaded:
             with stage_span("model load: MiniLM (torch)"):
                 await asyncio.to_thread(_encoder, self._model_dir, self._threads)
