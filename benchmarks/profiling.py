@@ -24,6 +24,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from opentelemetry.sdk.trace import SpanProcessor
+
 MODEL = "model calls (the fake's latency)"
 GAP = "no span: Temporal dispatch (workflow tasks, activity/child starts)"
 TAIL = "no span after the last work: the driver noticing it (poll interval)"
@@ -40,15 +42,12 @@ class Recorded:
     attributes: dict[str, Any]
 
 
-class _Keeper:
+class _Keeper(SpanProcessor):
     """A span processor that keeps finished spans (thread-safe: activities run in threads)."""
 
     def __init__(self) -> None:
         self.spans: list[Recorded] = []
         self._lock = threading.Lock()
-
-    def on_start(self, span: Any, parent_context: Any = None) -> None:
-        return None
 
     def on_end(self, span: Any) -> None:
         if span.start_time is None or span.end_time is None:
@@ -66,12 +65,6 @@ class _Keeper:
                 )
             )
 
-    def shutdown(self) -> None:
-        return None
-
-    def force_flush(self, timeout_millis: int = 30000) -> bool:
-        return True
-
 
 def record() -> _Keeper:
     """Install the in-memory provider; call before any client or worker is built."""
@@ -80,7 +73,7 @@ def record() -> _Keeper:
 
     keeper = _Keeper()
     provider = TracerProvider()
-    provider.add_span_processor(keeper)  # type: ignore[arg-type]
+    provider.add_span_processor(keeper)
     trace.set_tracer_provider(provider)
     return keeper
 
