@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from icop.kit.polling import Backoff
@@ -50,6 +52,6 @@ async def test_the_deadline_is_kept_exactly_and_then_refused() -> None:
 @pytest.mark.parametrize(
     "kwargs", [{"first_s": 0.0}, {"first_s": 2.0, "max_s": 1.0}, {"factor": 0.5}]
 )
-def test_nonsense_schedules_are_refused(kwargs: dict[str, float]) -> None:
+def test_nonsense_schedules_are_refused(kwargs: dict[str, Any]) -> None:
     with pytest.raises(ValueError):
         Backoff(**kwargs)

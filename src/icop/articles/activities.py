@@ -179,7 +179,12 @@ class ArticleActivities:
         running = self._after.get(tenant_id)
         if running is not None and not running.done():
             return
-        task = asyncio.create_task(self.after_written(tenant_id), name="brand-relearn-check")
+        check = self.after_written
+
+        async def run() -> None:
+            await check(tenant_id)
+
+        task = asyncio.create_task(run(), name="brand-relearn-check")
         self._after[tenant_id] = task
         task.add_done_callback(lambda done: self._forget(tenant_id, done))
 
