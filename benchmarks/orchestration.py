@@ -92,6 +92,7 @@ async def run(articles: int, latency_s: float, home: Path, *, profile: bool = Fa
     from icop.orchestrator.dev_server import EmbeddedTemporal
     from icop.orchestrator.queues import TaskQueue
     from icop.orchestrator.worker import WorkerRegistry, running_workers
+    from tests.agents.fakes import SOURCES, writes_well
 
     keeper = profiling.record() if profile else None  # before the client and workers exist
     calls: list[Call] = []
@@ -106,16 +107,11 @@ async def run(articles: int, latency_s: float, home: Path, *, profile: bool = Fa
             return result
 
     class Researcher:
+        # The sources tests.agents.fakes.writes_well's article is written from: the bare
+        # fake's 60 words, or statements found in no source, never pass the publishability
+        # gate, and an article that ends in needs_review measures no images or markdown.
         async def research(self, tenant_id: UUID, topic: str, language: str) -> list[Source]:
-            return [
-                Source(
-                    number=n,
-                    title=f"Source {n}",
-                    url=f"https://example.org/{n}",
-                    snippet=f"Fact number {n} about {topic}.",
-                )
-                for n in (1, 2, 3)
-            ]
+            return list(SOURCES)
 
     class BrandVoice:
         async def retrieve(
@@ -160,7 +156,9 @@ async def run(articles: int, latency_s: float, home: Path, *, profile: bool = Fa
     engine = create_engine(resolve_urls(settings).app, settings, pool_size=8, max_overflow=4)
     sessionmaker = create_sessionmaker(engine)
     fakes = {
-        name: TimedProvider(name, latency_s=latency_s, is_configured=name == "local")
+        name: TimedProvider(
+            name, latency_s=latency_s, is_configured=name == "local", script=writes_well
+        )
         for name in ("local", "openai", "anthropic", "gemini", "ollama")
     }
     router = SmartRouter(
