@@ -14,6 +14,11 @@ no span open, to the gaps between them — workflow tasks and activity dispatch 
 before the last piece of work ended, the demo driver noticing the end after it. The rows add up
 to the interval: the table is the wall time, not CPU time, and it names what a user waited
 for while no model was answering.
+
+Model time wins over every branch: with several articles or rows in flight, a gap of the
+longest chain of model calls that another branch's call filled counts as model time here, so
+the platform's time on that chain is demo minus critical path, of which the non-model rows are the
+part during which no model call ran anywhere.
 """
 
 from __future__ import annotations
