@@ -8,6 +8,18 @@ embedded PostgreSQL and Temporal, the platform emulator, the local image rendere
 2. with the bundled model on llama.cpp, as a fresh clone runs it.
 
     .venv/bin/python -m benchmarks.e2e [--latency 0.5] [--rows 3] [--local-rows 3] [--skip-local]
+                                       [--profile] [--fixed-polls]
+
+The fake phase's model answers on-topic angles and a publishable article (``demo_script``), so
+every plan row writes its article and publishes it on the four platforms. Its workers warm
+their models up before the demo starts (as `icop up`'s have long done by the time a plan
+runs); the warm-up is reported on its own.
+
+``--profile`` prints where the fake phase's demo time went, stage by stage, from the
+OpenTelemetry spans the code emits (benchmarks/profiling.py): model calls, each activity's and
+graph node's own time, sub-topic clustering, embeddings, checkpoints, image rendering and
+JPEG, storage, platform calls, polling waits and Temporal's dispatch gaps.
+``--fixed-polls`` restores the fixed poll intervals of before (a baseline).
 
 Each phase runs in a child process of its own (a fresh ICOP_HOME, free ports, its own
 settings: the workers read them from the environment), which prints one JSON line.
@@ -32,6 +44,7 @@ import asyncio
 import csv
 import json
 import os
+import re
 import shutil
 import socket
 import statistics
@@ -43,7 +56,10 @@ import traceback
 from pathlib import Path
 from typing import Any
 
+from benchmarks import profiling
 from benchmarks.orchestration import Call, critical_path_s
+
+DRIVER_POLL = "demo driver: reading progress"
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE_PLAN = ROOT / "examples" / "plan.csv"
@@ -66,6 +82,38 @@ def _busy_s(calls: list[Call]) -> float:
 
 
 # -- a phase (child process) ------------------------------------------------------------------
+# Angles a planner would list for any topic: the fake's default answer is random words, which
+# the sub-topic relevance check rightly drops (a row with none left writes nothing).
+FACETS = (
+    "a first step-by-step guide",
+    "common mistakes and how to fix them",
+    "tools and materials that help",
+    "the science of why it works",
+    "costs and how to save",
+    "a seasonal plan for the year",
+    "questions beginners ask",
+    "small-space ideas",
+)
+
+
+def demo_script(request: Any) -> Any:
+    """What the fake model answers in the fake phase: on-topic angles for ``topics.expand``
+    and a publishable article for writers and the merger (``tests.agents.fakes.writes_well``,
+    as benchmarks.dr uses: the bare fake's 60 words never pass the publishability gate, and a
+    phase that publishes nothing measures no publishing); the fake's schema-shaped answer for
+    the rest."""
+    from icop.llm.providers.fake import FakeReply
+    from icop.planning.subtopics.prompts import EXPAND_SYSTEM
+    from tests.agents.fakes import writes_well
+
+    if request.messages[0].content == EXPAND_SYSTEM and request.json_schema is not None:
+        found = re.search(r"## topic\n(.+)", request.messages[-1].content)
+        topic = found.group(1).strip() if found else "the topic"
+        size = request.json_schema.schema["properties"]["angles"].get("maxItems", len(FACETS))
+        return FakeReply(data={"angles": [f"{topic}: {facet}" for facet in FACETS][:size]})
+    return writes_well(request)
+
+
 def _record_calls(latency_s: float | None) -> tuple[list[Call], list[int]]:
     """Every model call the workers make, timed: the providers ``build_router`` gets wrapped
     (and, for the fake phase, replaced by fake providers of a fixed latency)."""
@@ -98,13 +146,31 @@ def _record_calls(latency_s: float | None) -> tuple[list[Call], list[int]]:
             inner = real_default_providers(settings)
         else:
             inner = {
-                name: FakeProvider(name, latency_s=latency_s, is_configured=name == "local")
+                name: FakeProvider(
+                    name, latency_s=latency_s, is_configured=name == "local", script=demo_script
+                )
                 for name in ("local", "openai", "anthropic", "gemini", "ollama")
             }
         return {name: Recorded(provider) for name, provider in inner.items()}
 
     registry.default_providers = providers
     return calls, tokens
+
+
+def _fixed_polls() -> None:
+    """The waits as they were before adaptive polling (a baseline to compare with)."""
+    from icop.cli import demo, pipeline
+
+    os.environ["ICOP_META_CONTAINER_POLL_FIRST_S"] = os.environ.get(
+        "ICOP_META_CONTAINER_POLL_INTERVAL_S", "2.0"
+    )
+    demo.POLL_FIRST_S = demo.POLL_MAX_S
+    follow = pipeline.follow
+
+    async def fixed(*args: Any, **kwargs: Any) -> Any:
+        return await follow(*args, **{**kwargs, "first_poll_s": kwargs.get("poll_s", 1.0)})
+
+    setattr(demo, "follow", fixed)  # noqa: B010 (a module attribute, replaced on purpose)
 
 
 async def _drive(calls: list[Call], tokens: list[int]) -> dict[str, Any]:
@@ -129,10 +195,18 @@ async def _drive(calls: list[Call], tokens: list[int]) -> dict[str, Any]:
     runtime.temporal = temporal = LazyClient(temporal_settings(settings))
     assert runtime.syndication is not None
     console = Console(stderr=True)
+    registry = service_registry(runtime)
     try:
         async with running_workers(
-            await temporal(), list(TaskQueue), service_registry(runtime), settings=temporal.settings
+            await temporal(), list(TaskQueue), registry, settings=temporal.settings
         ):
+            # The workers load their models in the background as soon as they poll (`icop up`
+            # starts them long before anyone runs a plan); the demo is timed on warm workers
+            # and the load is reported on its own.
+            warm_started = time.perf_counter()
+            await registry.warm_up(list(TaskQueue))
+            warmup_s = time.perf_counter() - warm_started
+            demo_started_ns = time.time_ns()
             result = await run_demo(
                 settings,
                 runtime.sessionmaker,
@@ -141,6 +215,7 @@ async def _drive(calls: list[Call], tokens: list[int]) -> dict[str, Any]:
                 dict(runtime.syndication.oauth),
                 console,
             )
+        demo_ended_ns = time.time_ns()
         console.print(result.table)
         principal = await workspace(settings, runtime.sessionmaker, None)  # the demo's tenant
         async with unit_of_work(runtime.sessionmaker, principal.tenant_id) as session:
@@ -158,16 +233,21 @@ async def _drive(calls: list[Call], tokens: list[int]) -> dict[str, Any]:
         "calls": len(calls),
         "completion_tokens": sum(tokens),
         "model_busy_s": _busy_s(calls),
+        "demo_ns": [demo_started_ns, demo_ended_ns],
+        "warmup_s": warmup_s,
     }
 
 
-def phase(kind: str, latency_s: float) -> None:
+def phase(kind: str, latency_s: float, *, profile: bool = False, fixed_polls: bool = False) -> None:
     from icop.config import get_settings
     from icop.emulators.platforms import EmulatorServer
     from icop.logging import configure
     from icop.runtime.services import start_services, stop_services
 
     configure()  # model calls, activity failures: what `icop up` would log
+    keeper = profiling.record() if profile else None  # before any client or worker exists
+    if fixed_polls:
+        _fixed_polls()
     calls, tokens = _record_calls(latency_s if kind == "fake" else None)
     settings = get_settings()
     started = start_services(settings, llm=kind == "local")
@@ -175,6 +255,11 @@ def phase(kind: str, latency_s: float) -> None:
     status = 0
     try:
         report = asyncio.run(_drive(calls, tokens))
+        if keeper is not None:
+            start_ns, end_ns = report["demo_ns"]
+            report["profile"] = profiling.breakdown(
+                keeper.spans, start_ns, end_ns, driver=[DRIVER_POLL]
+            )
         print(json.dumps(report), flush=True)
     except BaseException:
         traceback.print_exc()
@@ -196,7 +281,15 @@ def _plan(rows: int, path: Path) -> Path:
     return path
 
 
-def run_phase(kind: str, rows: int, latency_s: float, words: int) -> dict[str, Any]:
+def run_phase(
+    kind: str,
+    rows: int,
+    latency_s: float,
+    words: int,
+    *,
+    profile: bool = False,
+    fixed_polls: bool = False,
+) -> dict[str, Any]:
     home = Path(tempfile.mkdtemp(prefix=f"icop-bench-e2e-{kind}-"))
     env = {
         key: value
@@ -219,7 +312,17 @@ def run_phase(kind: str, rows: int, latency_s: float, words: int) -> dict[str, A
     started = time.perf_counter()
     try:
         child = subprocess.run(  # noqa: S603 (this module, by path)
-            [sys.executable, "-m", "benchmarks.e2e", "--phase", kind, "--latency", str(latency_s)],
+            [
+                sys.executable,
+                "-m",
+                "benchmarks.e2e",
+                "--phase",
+                kind,
+                "--latency",
+                str(latency_s),
+                *(["--profile"] if profile else []),
+                *(["--fixed-polls"] if fixed_polls else []),
+            ],
             env=env,
             cwd=ROOT,
             stdout=subprocess.PIPE,
@@ -236,7 +339,8 @@ def run_phase(kind: str, rows: int, latency_s: float, words: int) -> dict[str, A
         f"{report['posts_published']} posts published, demo {report['demo_s']:.1f}s "
         f"(process {time.perf_counter() - started:.0f}s), {report['calls']} model calls, "
         f"critical path {report['critical_path_s']:.1f}s, "
-        f"{report['completion_tokens']} tokens in {report['model_busy_s']:.1f}s of generation",
+        f"{report['completion_tokens']} tokens in {report['model_busy_s']:.1f}s of generation, "
+        f"workers warmed up in {report['warmup_s']:.1f}s before the demo",
         flush=True,
     )
     return report
@@ -250,11 +354,37 @@ def main() -> None:
     parser.add_argument("--local-rows", type=int, default=3, help="plan rows, bundled model")
     parser.add_argument("--words", type=int, default=300, help="article length (the demo's)")
     parser.add_argument("--skip-local", action="store_true", help="only the fake phase")
+    parser.add_argument(
+        "--profile", action="store_true", help="print where the fake phase's time goes"
+    )
+    parser.add_argument(
+        "--fixed-polls",
+        action="store_true",
+        help="the fixed poll intervals of before (demo driver 1 s, media containers 2 s)",
+    )
     args = parser.parse_args()
     if args.phase:
-        phase(args.phase, args.latency)
+        phase(args.phase, args.latency, profile=args.profile, fixed_polls=args.fixed_polls)
         return
-    fake = run_phase("fake", args.rows, args.latency, args.words)
+    fake = run_phase(
+        "fake",
+        args.rows,
+        args.latency,
+        args.words,
+        profile=args.profile,
+        fixed_polls=args.fixed_polls,
+    )
+    if args.profile:
+        demo_s = fake["demo_s"]
+        print(
+            profiling.table(
+                fake["profile"],
+                demo_s,
+                f"fake phase: where the demo's {demo_s:.1f} s went (model critical path "
+                f"{fake['critical_path_s']:.1f} s, model busy {fake['model_busy_s']:.1f} s)",
+            ),
+            flush=True,
+        )
     local = None if args.skip_local else run_phase("local", args.local_rows, 0.0, args.words)
     overhead = fake["demo_s"] / max(fake["critical_path_s"], 1e-9)
     article_s = statistics.median(local["article_s"]) if local and local["article_s"] else 0.0

@@ -33,9 +33,12 @@ import tempfile
 import time
 import traceback
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from uuid import UUID
+
+from benchmarks import profiling
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -63,7 +66,7 @@ def critical_path_s(calls: list[Call]) -> float:
     return max(best, default=0.0)
 
 
-async def run(articles: int, latency_s: float, home: Path) -> None:
+async def run(articles: int, latency_s: float, home: Path, *, profile: bool = False) -> None:
     from temporalio.client import Client
 
     from icop.agents.protocols import ProgressEvent
@@ -89,9 +92,12 @@ async def run(articles: int, latency_s: float, home: Path) -> None:
     from icop.orchestrator.dev_server import EmbeddedTemporal
     from icop.orchestrator.queues import TaskQueue
     from icop.orchestrator.worker import WorkerRegistry, running_workers
+    from tests.agents.fakes import SOURCES, writes_well
 
+    keeper = profiling.record() if profile else None  # before the client and workers exist
     calls: list[Call] = []
     events: list[tuple[float, ProgressEvent]] = []
+    stages: dict[str, list[float]] = {}
 
     class TimedProvider(FakeProvider):
         async def complete(self, request: CompletionRequest) -> CompletionResult:
@@ -101,16 +107,11 @@ async def run(articles: int, latency_s: float, home: Path) -> None:
             return result
 
     class Researcher:
+        # The sources tests.agents.fakes.writes_well's article is written from: the bare
+        # fake's 60 words, or statements found in no source, never pass the publishability
+        # gate, and an article that ends in needs_review measures no images or markdown.
         async def research(self, tenant_id: UUID, topic: str, language: str) -> list[Source]:
-            return [
-                Source(
-                    number=n,
-                    title=f"Source {n}",
-                    url=f"https://example.org/{n}",
-                    snippet=f"Fact number {n} about {topic}.",
-                )
-                for n in (1, 2, 3)
-            ]
+            return list(SOURCES)
 
     class BrandVoice:
         async def retrieve(
@@ -126,7 +127,12 @@ async def run(articles: int, latency_s: float, home: Path) -> None:
 
     class Images:
         async def make(
-            self, tenant_id: UUID, article_id: str, prompts: list[ImagePrompt]
+            self,
+            tenant_id: UUID,
+            article_id: str,
+            prompts: Sequence[ImagePrompt],
+            *,
+            title: str = "",
         ) -> list[ImageAsset]:
             return [
                 ImageAsset(
@@ -150,7 +156,9 @@ async def run(articles: int, latency_s: float, home: Path) -> None:
     engine = create_engine(resolve_urls(settings).app, settings, pool_size=8, max_overflow=4)
     sessionmaker = create_sessionmaker(engine)
     fakes = {
-        name: TimedProvider(name, latency_s=latency_s, is_configured=name == "local")
+        name: TimedProvider(
+            name, latency_s=latency_s, is_configured=name == "local", script=writes_well
+        )
         for name in ("local", "openai", "anthropic", "gemini", "ollama")
     }
     router = SmartRouter(
@@ -223,8 +231,15 @@ async def run(articles: int, latency_s: float, home: Path) -> None:
                 calls.clear()
                 events.clear()
                 started = time.perf_counter()
+                started_ns = time.time_ns()
                 article_id = await article()
                 wall = time.perf_counter() - started
+                if keeper is not None:
+                    for name, seconds, _ in profiling.breakdown(
+                        keeper.spans, started_ns, time.time_ns()
+                    ):
+                        stages.setdefault(name, []).append(seconds)
+                    keeper.spans.clear()
                 path = critical_path_s(calls)
                 overheads.append(wall / path)
                 paths.append(path)
@@ -245,6 +260,17 @@ async def run(articles: int, latency_s: float, home: Path) -> None:
         server.stop()
         await engine.dispose()
     print(f"{articles} articles at once in {together:.2f}s")
+    if keeper is not None:
+        # Mean per article (an article without the stage adds 0 s to it).
+        rows = [(name, sum(values) / articles, len(values)) for name, values in stages.items()]
+        rows.sort(key=lambda row: -row[1])
+        print(
+            profiling.table(
+                rows,
+                sum(v for _, v, _ in rows),
+                f"one article's wall time, mean over {articles} (spans: articles it appeared in)",
+            )
+        )
     print(
         f"RESULT overhead_ratio={statistics.median(overheads):.3f} "
         f"parallel_writers_ratio={statistics.median(writer_ratios):.3f} "
@@ -256,6 +282,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--articles", type=int, default=6)
     parser.add_argument("--latency", type=float, default=0.2, help="seconds per model call")
+    parser.add_argument("--profile", action="store_true", help="where an article's time goes")
     args = parser.parse_args()
     home = Path(tempfile.mkdtemp(prefix="icop-bench-orchestration-"))
     os.environ["ICOP_HOME"] = str(home)
@@ -268,7 +295,7 @@ def main() -> None:
     status = 0
     try:
         prepare_database(settings)
-        asyncio.run(run(args.articles, args.latency, home))
+        asyncio.run(run(args.articles, args.latency, home, profile=args.profile))
     except BaseException:  # report, still stop the servers
         traceback.print_exc()
         status = 1

@@ -564,7 +564,16 @@ class Settings(BaseSettings):
     meta_app_secret: SecretStr | None = Field(default=None, description="Meta app secret.")
     meta_container_poll_interval_s: float = Field(
         default=2.0,
-        description="Seconds between status polls of an Instagram/Threads media container.",
+        gt=0,
+        description="Longest wait between status polls of an Instagram/Threads media container.",
+    )
+    meta_container_poll_first_s: float = Field(
+        default=0.25,
+        gt=0,
+        description=(
+            "First wait before a media container's status is polled again; each wait doubles "
+            "up to meta_container_poll_interval_s (set both equal for a fixed interval)."
+        ),
     )
     meta_container_poll_timeout_s: float = Field(
         default=60.0,

@@ -94,6 +94,43 @@ async def test_ping_times_out_without_a_worker(
         await diagnostics.ping(temporal_client, temporal_settings.queue_name("nobody"), timeout_s=1)
 
 
+async def test_workers_warm_their_queues_up_in_the_background(
+    temporal_client: Client, temporal_settings: TemporalSettings, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Warm-ups of the served queues run once each (a shared one once), one that fails is
+    logged and does not stop the workers, and the queues answer while a slow one still runs."""
+    ran: list[str] = []
+    release = asyncio.Event()
+
+    async def shared() -> None:
+        ran.append("shared")
+
+    async def broken() -> None:
+        ran.append("broken")
+        raise RuntimeError("no model here")
+
+    async def slow() -> None:
+        ran.append("slow")
+        await release.wait()
+
+    async def elsewhere() -> None:
+        ran.append("elsewhere")
+
+    registry = diagnostics_registry()
+    registry.register_warmup(TaskQueue.PLANNING, shared)
+    registry.register_warmup(TaskQueue.AGENTS, shared)
+    registry.register_warmup(TaskQueue.PLANNING, broken)
+    registry.register_warmup(TaskQueue.AGENTS, slow)
+    registry.register_warmup(TaskQueue.GPU, elsewhere)
+    queues = [TaskQueue.PLANNING, TaskQueue.AGENTS]
+    async with running_workers(temporal_client, queues, registry, settings=temporal_settings):
+        for queue in queues:
+            await diagnostics.ping_queue(temporal_client, temporal_settings, queue)
+        assert ran == ["shared", "broken", "slow"]  # "slow" has not finished: still served
+        release.set()
+    assert "worker warm-up" in caplog.text and "no model here" in caplog.text
+
+
 def fan_out_registry(probe: ConcurrencyProbe, queues: Sequence[TaskQueue]) -> WorkerRegistry:
     registry = WorkerRegistry()
     for queue in queues:

@@ -43,6 +43,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from icop.agents import schemas
 from icop.db.session import unit_of_work
 from icop.models.article import GraphCheckpoint, GraphCheckpointWrite
+from icop.observability.tracing import stage_span
 from icop.platforms import Platform
 
 # Classes renamed since checkpoints were first stored, under the name old rows give them (the
@@ -242,6 +243,12 @@ class PostgresCheckpointSaver(BaseCheckpointSaver[int]):
         metadata: CheckpointMetadata,
         new_versions: ChannelVersions,
     ) -> RunnableConfig:
+        with stage_span("checkpoint write"):
+            return await self._put(config, checkpoint, metadata)
+
+    async def _put(
+        self, config: RunnableConfig, checkpoint: Checkpoint, metadata: CheckpointMetadata
+    ) -> RunnableConfig:
         thread_id, namespace = _ids(config)
         checkpoint_type, checkpoint_blob = self.serde.dumps_typed(checkpoint)
         metadata_type, metadata_blob = self.serde.dumps_typed(
@@ -293,8 +300,9 @@ class PostgresCheckpointSaver(BaseCheckpointSaver[int]):
         # Special channels (errors, interrupts) are replaced by a later write of the same kind;
         # a task's regular writes are written once (a replayed task must not change them).
         special = all(channel in WRITES_IDX_MAP for channel, _ in writes)
-        async with self._lock, unit_of_work(self.sessionmaker, self.tenant_id) as session:
-            await session.execute(REPLACE_WRITES if special else INSERT_WRITES, rows)
+        with stage_span("checkpoint write"):
+            async with self._lock, unit_of_work(self.sessionmaker, self.tenant_id) as session:
+                await session.execute(REPLACE_WRITES if special else INSERT_WRITES, rows)
 
     async def adelete_thread(self, thread_id: str) -> None:
         async with self._lock, unit_of_work(self.sessionmaker, self.tenant_id) as session:

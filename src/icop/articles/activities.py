@@ -91,6 +91,7 @@ class ArticleActivities:
         # The video an article's request asked for (icop.video.from_articles), started once
         # the text is saved; it never fails nor delays the article.
         self.request_video = request_video
+        self._after: dict[UUID, asyncio.Task[None]] = {}
 
     @activity.defn(name="article.generate")
     async def generate(self, request: ArticleWorkflowInput) -> GenerationOutcome:
@@ -176,11 +177,33 @@ class ArticleActivities:
         finally:
             await notes.close()
         await self._save(tenant_id, article_id, result, approval_required)
-        if self.after_written is not None:
-            await self.after_written(tenant_id)
+        self._check_after_written(tenant_id)
         if self.request_video is not None and wants_video(result.status, video_requested):
             await self.request_video(tenant_id, article_id)
         return GenerationOutcome(status=result.status, approval_required=approval_required)
+
+    def _check_after_written(self, tenant_id: UUID) -> None:
+        """The re-learning check in the background: it is advisory (a failure is logged)
+        and can take a model call when a trigger holds, which the article, already stored,
+        must not wait for. One check per tenant at a time: an article finished while one runs
+        is counted by the next article's check (the triggers count what is stored)."""
+        if self.after_written is None:
+            return
+        running = self._after.get(tenant_id)
+        if running is not None and not running.done():
+            return
+        check = self.after_written
+
+        async def run() -> None:
+            await check(tenant_id)
+
+        task = asyncio.create_task(run(), name="brand-relearn-check")
+        self._after[tenant_id] = task
+        task.add_done_callback(lambda done: self._forget(tenant_id, done))
+
+    def _forget(self, tenant_id: UUID, task: asyncio.Task[None]) -> None:
+        if self._after.get(tenant_id) is task:
+            del self._after[tenant_id]
 
     async def _save(
         self,

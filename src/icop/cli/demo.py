@@ -36,7 +36,9 @@ from icop.config import Settings
 from icop.credentials.vault import Keyring
 from icop.db.session import unit_of_work
 from icop.errors import ConfigurationError
+from icop.kit.polling import Backoff
 from icop.models import AccountStatus, PostStatus
+from icop.observability.tracing import stage_span
 from icop.orchestrator.connection import LazyClient
 from icop.planning import service as pipelines
 from icop.planning.repository import PipelineRepository, RunRepository, SubTopicRepository
@@ -50,6 +52,9 @@ from icop.syndication.platforms.base import OAuthProvider
 from icop.syndication.repository import AccountRepository, PostRepository
 
 DEMO_PIPELINE = "Demo plan"
+DRIVER_POLL = "demo driver: reading progress"
+POLL_FIRST_S = 0.1
+POLL_MAX_S = 1.0
 # The repository's example plan (a source checkout: `make run` runs from one).
 EXAMPLE_PLAN = Path(__file__).resolve().parents[3] / "examples" / "plan.csv"
 # Which connect flow connects which platforms.
@@ -179,13 +184,14 @@ async def run_demo(
     post_timeout_s: float = 600.0,
 ) -> DemoResult:
     started = time.perf_counter()
-    principal = await workspace(settings, sessionmaker, None)
-    await ensure_demo_brand(sessionmaker, principal)
-    await connect_demo_accounts(settings, sessionmaker, keyring, providers, principal)
-    pipeline_id = await demo_pipeline(settings, sessionmaker, temporal, principal)
-    async with unit_of_work(sessionmaker, principal.tenant_id) as session:
-        active = await RunRepository(session).active(pipeline_id)
-        run = active or await pipelines.start_run(session, temporal, principal, pipeline_id)
+    with stage_span("demo: workspace, brand kit, accounts (OAuth), pipeline, run start"):
+        principal = await workspace(settings, sessionmaker, None)
+        await ensure_demo_brand(sessionmaker, principal)
+        await connect_demo_accounts(settings, sessionmaker, keyring, providers, principal)
+        pipeline_id = await demo_pipeline(settings, sessionmaker, temporal, principal)
+        async with unit_of_work(sessionmaker, principal.tenant_id) as session:
+            active = await RunRepository(session).active(pipeline_id)
+            run = active or await pipelines.start_run(session, temporal, principal, pipeline_id)
     console.print(f"demo: running the plan {DEMO_PIPELINE!r} (run {run.id})")
     await follow(sessionmaker, principal, pipeline_id, run.id)
     await _wait_for_posts(sessionmaker, principal.tenant_id, pipeline_id, post_timeout_s)
@@ -206,17 +212,26 @@ async def _wait_for_posts(
     pipeline_id: UUID,
     timeout_s: float,
 ) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        async with unit_of_work(sessionmaker, tenant_id) as session:
-            posts = [
-                post
-                for article_id in await _article_ids(session, pipeline_id)
-                for post in await PostRepository(session).for_article(article_id)
-            ]
+    # Adaptive: a post that goes out within a moment is seen within a moment, and a slow one
+    # is asked about once a second (the old fixed interval) after a few polls.
+    backoff = Backoff(first_s=POLL_FIRST_S, max_s=POLL_MAX_S, timeout_s=timeout_s)
+    seen: list[str] = []
+    while True:
+        with stage_span(DRIVER_POLL):
+            async with unit_of_work(sessionmaker, tenant_id) as session:
+                posts = [
+                    post
+                    for article_id in await _article_ids(session, pipeline_id)
+                    for post in await PostRepository(session).for_article(article_id)
+                ]
         if all(post.status.final for post in posts):
             return
-        await asyncio.sleep(1.0)
+        states = [str(post.status) for post in posts]
+        if states != seen:
+            seen = states
+            backoff.reset()
+        if not await backoff.wait():
+            return
 
 
 async def summary(

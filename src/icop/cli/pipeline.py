@@ -25,7 +25,9 @@ from icop.cli.workspace import workspace
 from icop.config import Settings
 from icop.db.session import unit_of_work
 from icop.errors import ICOPError, NotFound
+from icop.kit.polling import Backoff
 from icop.models import ArticleStatus, RowStatus, RunStatus
+from icop.observability.tracing import stage_span
 from icop.orchestrator.connection import LazyClient
 from icop.orchestrator.queues import TaskQueue
 from icop.orchestrator.worker import running_workers
@@ -202,9 +204,15 @@ async def follow(
     run_id: UUID,
     *,
     poll_s: float = 1.0,
+    first_poll_s: float = 0.1,
 ) -> RunOut:
-    """Rich progress: one bar per plan row (its articles), with the current step."""
+    """Rich progress: one bar per plan row (its articles), with the current step.
+
+    Polls adaptively: ``first_poll_s`` after a change, doubling up to ``poll_s`` while nothing
+    changes, so a step that ends is shown (and the run's end noticed) within a moment."""
     tasks: dict[int, TaskID] = {}
+    backoff = Backoff(first_s=min(first_poll_s, poll_s), max_s=poll_s)
+    seen: object = None
     with Progress(
         TextColumn("[bold]{task.fields[row]}[/]"),
         TextColumn("{task.description}"),
@@ -214,8 +222,9 @@ async def follow(
         console=console,
     ) as progress:
         while True:
-            async with unit_of_work(sessionmaker, principal.tenant_id) as session:
-                run = await service.get_run(session, pipeline_id, run_id)
+            with stage_span("demo driver: reading progress"):
+                async with unit_of_work(sessionmaker, principal.tenant_id) as session:
+                    run = await service.get_run(session, pipeline_id, run_id)
             for row in run.rows:
                 done = sum(1 for a in row.articles if a.status and a.status.written)
                 step = row.error if row.status == RowStatus.ERROR else (row.step or row.status)
@@ -236,7 +245,11 @@ async def follow(
                 )
             if not run.status.active:
                 return run
-            await asyncio.sleep(poll_s)
+            state = run.model_dump_json(include={"status", "rows"})
+            if state != seen:
+                seen = state
+                backoff.reset()
+            await backoff.wait()
 
 
 def summary(run: RunOut) -> Table:

@@ -236,11 +236,29 @@ class MiniLMEmbedder:
 
     async def warm_up(self) -> None:
         """Load the model now (a worker's start-up) rather than on the first request."""
-        await asyncio.to_thread(_encoder, self._model_dir, self._threads)
+        if self.loaded:
+            return
+        # Imported here: this module is reached from workflow code (icop.images → brand →
+        # embeddings), and the tracing module's httpx may not load in Temporal's sandbox.
+        from icop.observability.tracing import stage_span
+
+        with stage_span("model load: MiniLM (torch)"):
+            encoder = await asyncio.to_thread(_encoder, self._model_dir, self._threads)
+            # The first forward pass is slower than the next ones (allocator, kernels).
+            await asyncio.to_thread(encoder.encode, ["warm up"])
 
     async def embed(self, texts: Sequence[str]) -> list[list[float]]:
         if not texts:
             return []
+        from icop.observability.tracing import stage_span
+
+        if not self.loaded:
+            with stage_span("model load: MiniLM (torch)"):
+                await asyncio.to_thread(_encoder, self._model_dir, self._threads)
+        with stage_span("embedding: MiniLM", texts=len(texts)):
+            return await self._embed(texts)
+
+    async def _embed(self, texts: Sequence[str]) -> list[list[float]]:
         encoder = await asyncio.to_thread(_encoder, self._model_dir, self._threads)
         if encoder.dimensions != EMBEDDING_DIMENSIONS:
             raise EmbeddingUnavailable(

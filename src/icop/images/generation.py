@@ -24,6 +24,7 @@ from icop.images.providers.base import (
     Progress,
     ProviderBadOutput,
 )
+from icop.observability.tracing import stage_span
 from icop.platforms import Platform
 from icop.storage.base import ObjectStore, StoredObject
 
@@ -80,21 +81,23 @@ async def produce(
     platform: Platform | None,
     progress: Progress | None = None,
 ) -> ProducedImage:
-    generated = await provider.generate(request, progress)
+    with stage_span(f"image: {provider.name} renders"):
+        generated = await provider.generate(request, progress)
     source = generated.image if generated.image is not None else generated.data
     if source is None:
         raise ProviderBadOutput(provider.name, "no image in the answer")
     # Cards carry small coloured text, which 4:2:0 chroma smears; photos do not need 4:4:4.
     chroma: Chroma = "444" if generated.image is not None else "420"
     try:
-        result = await asyncio.to_thread(
-            fit_to_preset,
-            source,
-            request.preset,
-            platform=platform,
-            background=request.brand.background,
-            chroma=chroma,
-        )
+        with stage_span("image: fit and JPEG"):
+            result = await asyncio.to_thread(
+                fit_to_preset,
+                source,
+                request.preset,
+                platform=platform,
+                background=request.brand.background,
+                chroma=chroma,
+            )
     except ImageRejected as error:
         raise ProviderBadOutput(provider.name, f"unusable image: {error.detail}") from None
     return ProducedImage(
@@ -140,4 +143,5 @@ async def produce_with_fallback(
 
 
 async def store_image(store: ObjectStore, tenant_id: UUID, image: ProducedImage) -> StoredObject:
-    return await store.put(tenant_id, image.jpeg, "image/jpeg")
+    with stage_span("storage write"):
+        return await store.put(tenant_id, image.jpeg, "image/jpeg")

@@ -113,6 +113,21 @@ def graph_node_span(step: str, *, article_id: str) -> Iterator[Span]:
         yield span
 
 
+# -- the platform's own stages ---------------------------------------------------------------
+
+
+@contextmanager
+def stage_span(name: str, **attributes: str | int | float) -> Iterator[Span]:
+    """A span around one of the platform's own stages between model calls (sub-topic
+    clustering, an embedding pass, a model load, a checkpoint write, image rendering, a
+    storage write, a poll's wait): what ``benchmarks.e2e --profile`` breaks the critical path
+    down by. The API's no-op span when no SDK is installed, so it costs next to nothing."""
+    with tracer().start_as_current_span(
+        name, kind=SpanKind.INTERNAL, attributes={f"icop.{k}": v for k, v in attributes.items()}
+    ) as span:
+        yield span
+
+
 # -- model calls -----------------------------------------------------------------------------
 
 # Debugging only: ICOP_TRACE_PROMPTS=true also puts the prompt (system text and inputs,

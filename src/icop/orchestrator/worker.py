@@ -19,7 +19,15 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Iterable,
+    Iterator,
+    Mapping,
+    Sequence,
+)
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractAsyncContextManager, AsyncExitStack
 from dataclasses import dataclass, field
@@ -56,6 +64,7 @@ class WorkerContext:
 
 ActivityProvider = Callable[[WorkerContext], AbstractAsyncContextManager[Sequence[Activity]]]
 Sidecar = Callable[[], AbstractAsyncContextManager[Any]]
+Warmup = Callable[[], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -70,6 +79,23 @@ class WorkerBundle:
 @dataclass
 class WorkerRegistry:
     bundles: list[WorkerBundle] = field(default_factory=list)
+    warmups: list[tuple[TaskQueue, Warmup]] = field(default_factory=list)
+    """What a queue's activities load on first use (models, heavy imports), loaded in the
+    background as soon as its worker polls: the first request then finds it warm."""
+
+    def register_warmup(self, queue: TaskQueue, warmup: Warmup) -> None:
+        self.warmups.append((TaskQueue(queue), warmup))
+
+    async def warm_up(self, queues: Iterable[TaskQueue]) -> None:
+        """Run the warm-ups of ``queues``, one after another (they are CPU work: together
+        they would only contend for the cores). A failing one is logged; the activity that
+        needs it loads it again, and fails there if it must."""
+        served = {TaskQueue(queue) for queue in queues}
+        for warmup in _unique(w for queue, w in self.warmups if queue in served):
+            try:
+                await warmup()
+            except Exception:
+                logger.warning("worker warm-up %r failed", warmup, exc_info=True)
 
     def register(
         self,
@@ -157,11 +183,15 @@ async def run_workers(
         runs = [asyncio.create_task(w.run(), name=f"worker:{w.task_queue}") for w in workers]
         stop = asyncio.create_task(stop_event.wait(), name="workers:stop")
         logger.info("workers polling %s", ", ".join(w.task_queue for w in workers))
+        warm = asyncio.create_task(registry.warm_up(queues), name="workers:warm-up")
         try:
             await asyncio.wait([*runs, stop], return_when=asyncio.FIRST_COMPLETED)
         finally:
             # Reached on stop, on a worker's failure and on cancellation alike.
             stop.cancel()
+            warm.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await warm
             await asyncio.gather(*(w.shutdown() for w in workers))
             outcomes = await asyncio.gather(*runs, return_exceptions=True)
         failures = [o for o in outcomes if isinstance(o, Exception)]

@@ -32,6 +32,7 @@ from icop.planning.activities import PlanningActivities
 from icop.planning.generated import GeneratedSubtopic, GeneratedSubtopics
 from icop.planning.sources import PipelinePlanSources
 from icop.planning.subtopics import TopicRelevance, generate_subtopics
+from icop.planning.subtopics.clustering import warm_up as warm_up_clustering
 from icop.planning.workflows import PipelineRunWorkflow
 from icop.research.config import build_researcher
 from icop.runtime.clients import Runtime
@@ -204,6 +205,12 @@ def service_registry(runtime: Runtime) -> WorkerRegistry:
             posts=TemporalPostScheduler(runtime.temporal),
         ),
     )
+    # Loaded in the background once the workers poll, not by the first row or article.
+    embedder_warm_up = getattr(runtime.embedder, "warm_up", None)
+    if embedder_warm_up is not None:
+        for queue in (TaskQueue.PLANNING, TaskQueue.AGENTS):
+            registry.register_warmup(queue, embedder_warm_up)
+    registry.register_warmup(TaskQueue.PLANNING, warm_up_clustering)
     register_trends(
         registry,
         TrendActivities(sessionmaker, settings, runtime.embedder, runtime.http, runtime.keyring),

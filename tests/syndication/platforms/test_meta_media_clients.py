@@ -3,6 +3,8 @@ publish, limits, recent posts, Threads token refresh, and their error paths."""
 
 from __future__ import annotations
 
+import asyncio
+import itertools
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -105,6 +107,53 @@ async def test_instagram_container_still_processing_at_deadline_is_transient(
     mock.get(f"{GRAPH}/c1").respond(200, json={"status_code": "IN_PROGRESS"})
     with pytest.raises(TransientError):
         await instagram(http, timeout_s=0.05).publish(IG, OutgoingPost(text="C", media=IMG))
+
+
+async def test_instagram_container_polls_start_fast_and_back_off(
+    mock: respx.MockRouter, http: httpx.AsyncClient
+) -> None:
+    """A container the platform has ready at once is published after a quarter of a second,
+    not the whole interval; a slow one is asked about at growing waits up to the interval."""
+    mock.post(f"{GRAPH}/1784/media").respond(200, json={"id": "c1"})
+    seen: list[float] = []
+    loop = asyncio.get_running_loop()
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(loop.time())
+        return status("IN_PROGRESS" if len(seen) < 5 else "FINISHED")[0]
+
+    mock.get(f"{GRAPH}/c1").mock(side_effect=answer)
+    mock.post(f"{GRAPH}/1784/media_publish").respond(200, json={"id": "m9"})
+    client = InstagramClient(
+        http, base_url=GRAPH, poll_interval_s=0.4, poll_timeout_s=10.0, poll_first_s=0.05
+    )
+    await client.publish(IG, OutgoingPost(text="C", media=IMG))
+    gaps = [later - earlier for earlier, later in itertools.pairwise(seen)]
+    assert len(gaps) == 4
+    for gap, planned in zip(gaps, [0.05, 0.1, 0.2, 0.4], strict=True):
+        assert planned <= gap < planned + 0.15
+
+
+async def test_instagram_adaptive_polls_still_time_out_at_the_deadline(
+    mock: respx.MockRouter, http: httpx.AsyncClient
+) -> None:
+    """Still processing at the deadline: abandoned (transient, nothing visible), within the
+    timeout and one last poll, however the waits were cut."""
+    mock.post(f"{GRAPH}/1784/media").respond(200, json={"id": "c1"})
+    poll = mock.get(f"{GRAPH}/c1").respond(200, json={"status_code": "IN_PROGRESS"})
+    publish = mock.post(f"{GRAPH}/1784/media_publish").respond(200, json={"id": "m9"})
+    client = InstagramClient(
+        http, base_url=GRAPH, poll_interval_s=0.2, poll_timeout_s=0.5, poll_first_s=0.05
+    )
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    with pytest.raises(TransientError, match="still processing"):
+        await client.publish(IG, OutgoingPost(text="C", media=IMG))
+    elapsed = loop.time() - started
+    assert 0.5 <= elapsed < 0.9
+    # 0.05 + 0.1 + 0.2 + 0.15 (cut to the deadline): five polls, the last at the deadline.
+    assert poll.call_count == 5
+    assert not publish.called
 
 
 async def test_instagram_needs_an_image(http: httpx.AsyncClient) -> None:

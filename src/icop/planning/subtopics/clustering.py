@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from icop.observability.tracing import stage_span
 from icop.planning.subtopics.labels import Labeller
 from icop.planning.subtopics.schemas import Cluster
 from icop.planning.subtopics.tokens import KeywordAnalyzer
@@ -62,7 +63,26 @@ async def cluster(
     if not 1 <= k <= len(candidates):
         raise ValueError(f"k={k} must be between 1 and the {len(candidates)} candidates")
     loop = asyncio.get_running_loop()
-    return await asyncio.to_thread(_fit, candidates, embeddings, k, topic, language, labeller, loop)
+    with stage_span("sub-topics: BERTopic fit (imports it on first use)"):
+        return await asyncio.to_thread(
+            _fit, candidates, embeddings, k, topic, language, labeller, loop
+        )
+
+
+async def warm_up() -> None:
+    """Import BERTopic and scikit-learn now (a worker's start-up): seconds to tens of
+    seconds on a busy small machine (BERTopic pulls in sentence-transformers and transformers),
+    which the first row's sub-topics would otherwise wait for."""
+    with stage_span("model load: BERTopic, scikit-learn (imports)"):
+        await asyncio.to_thread(_import_clustering)
+
+
+def _import_clustering() -> None:
+    import bertopic  # noqa: F401
+    import sklearn.cluster
+    import sklearn.feature_extraction.text  # noqa: F401
+
+    import icop.planning.subtopics.representation  # noqa: F401
 
 
 def _fit(

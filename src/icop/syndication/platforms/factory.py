@@ -84,6 +84,7 @@ def build_platform_clients(
     poll = {
         "poll_interval_s": settings.meta_container_poll_interval_s,
         "poll_timeout_s": settings.meta_container_poll_timeout_s,
+        "poll_first_s": settings.meta_container_poll_first_s,
     }
     return {
         Platform.FACEBOOK: FacebookPagesClient(http, base_url=graph, **poll),

@@ -25,6 +25,8 @@ from typing import Any
 
 import httpx
 
+from icop.kit.polling import Backoff
+from icop.observability.tracing import stage_span
 from icop.syndication.platforms import _http
 from icop.syndication.platforms.base import (
     AccountAuth,
@@ -195,11 +197,13 @@ class GraphClient:
         base_url: str,
         poll_interval_s: float = 2.0,
         poll_timeout_s: float = 60.0,
+        poll_first_s: float = 0.25,
     ) -> None:
         self._http = http
         self._base = base_url.rstrip("/")
         self._poll_interval_s = poll_interval_s
         self._poll_timeout_s = poll_timeout_s
+        self._poll_first_s = min(poll_first_s, poll_interval_s)
 
     async def _call(
         self,
@@ -292,9 +296,18 @@ class GraphClient:
 
         ``FINISHED`` goes on; ``ERROR``/``EXPIRED`` is the platform refusing the media (a bad
         request, nothing was published); still processing at the deadline is transient — the
-        container is abandoned and nothing is visible."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + self._poll_timeout_s
+        container is abandoned and nothing is visible.
+
+        The polls start ``poll_first_s`` apart and double up to ``poll_interval_s`` (a
+        container of a text or an image is often ready within a second; a video's takes
+        minutes and is then asked about no more often than before); the last poll is at the
+        deadline."""
+        backoff = Backoff(
+            first_s=self._poll_first_s,
+            max_s=self._poll_interval_s,
+            timeout_s=self._poll_timeout_s,
+            clock=asyncio.get_running_loop().time,
+        )
         while True:
             body, _ = await self._call(
                 auth,
@@ -314,10 +327,11 @@ class GraphClient:
                     platform_message=str(detail),
                     platform_code=status,
                 )
-            if loop.time() + self._poll_interval_s > deadline:
+            if backoff.expired:
                 raise TransientError(
                     f"{self.platform.value}: media still processing after "
                     f"{self._poll_timeout_s:.0f} s",
                     platform=self.platform,
                 )
-            await asyncio.sleep(self._poll_interval_s)
+            with stage_span(f"wait: {self.platform.value} container poll"):
+                await backoff.wait()

@@ -59,6 +59,7 @@ class ThreadsClient(GraphClient):
         version: str = "v1.0",
         poll_interval_s: float = 2.0,
         poll_timeout_s: float = 60.0,
+        poll_first_s: float = 0.25,
     ) -> None:
         # Token endpoints are unversioned; everything else lives under the version.
         self._root = base_url.rstrip("/")
@@ -67,6 +68,7 @@ class ThreadsClient(GraphClient):
             base_url=f"{self._root}/{version}",
             poll_interval_s=poll_interval_s,
             poll_timeout_s=poll_timeout_s,
+            poll_first_s=poll_first_s,
         )
 
     async def publish(self, auth: AccountAuth, post: OutgoingPost) -> PublishedPost:
