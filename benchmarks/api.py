@@ -8,7 +8,8 @@ measured side by side: the same query as the app role through the policies vs as
 
 Last line: RESULT rps=… p50_ms=… p99_ms=… rls_overhead_ratio=…
 With ``--scale`` (benchmarks/api_scale.py): the dashboard's lists at 1,000 tenants and
-1,000,000 rows vs a near-empty database, same run:
+1,000,000 rows vs a near-empty database, two API servers measured in the same run with their
+requests interleaved:
 RESULT p99_ms=… empty_p99_ms=… scale_ratio=… rls_overhead_ratio=… rows=…
 """
 
@@ -37,6 +38,28 @@ def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def _start(env: dict[str, str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "icop", "up", "--no-demo", "--no-llm"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def _wait_ready(base: str, server: subprocess.Popen[bytes], path: str = "/readyz") -> None:
+    deadline = time.monotonic() + 180
+    while True:
+        try:
+            if httpx.get(f"{base}{path}", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline or server.poll() is not None:
+            raise SystemExit("the API did not start; run `icop up` by hand to see why")
+        time.sleep(0.3)
 
 
 def _percentile(values: list[float], fraction: float) -> float:
@@ -160,39 +183,55 @@ def main() -> None:
         shutil.rmtree(HOME)
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
+    # Only the API: no demo, no model server, no dashboard, and every other port its own, so a
+    # run never meets (or measures) an `icop up` already serving on this machine.
     env = {
         **os.environ,
         "ICOP_HOME": str(HOME),
         "ICOP_API_PORT": str(port),
+        "ICOP_TEMPORAL_PORT": str(_free_port()),
+        "ICOP_EMULATOR_PORT": str(_free_port()),
+        "ICOP_WEB_ENABLED": "false",
+        "ICOP_LLM_AUTOSTART": "false",
         "ICOP_LOG_LEVEL": "WARNING",
         "ICOP_RATE_LIMIT_USER": "1000000/minute",
         "ICOP_RATE_LIMIT_TENANT": "1000000/minute",
     }
     for variable in ("DATABASE_URL", "DATABASE_APP_URL", "REDIS_URL"):
         env.pop(variable, None)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "icop", "up"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    if args.scale:
+        # Two API processes over one Temporal: workers in both would take each other's tasks
+        # (for tenants the other database lacks); the lists need none.
+        env["ICOP_API_WORKERS"] = "false"
+    # Without workers /readyz never turns ready (it wants a poller on every queue); /healthz
+    # answers once the database is migrated and the app has started, which is all lists need.
+    ready_path = "/healthz" if args.scale else "/readyz"
+    servers = [_start(env)]
     try:
-        deadline = time.monotonic() + 180
-        while True:
-            try:
-                if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline or server.poll() is not None:
-                raise SystemExit("the API did not start; run `icop up` by hand to see why")
-            time.sleep(0.3)
+        _wait_ready(base, servers[0], ready_path)
         if args.scale:
             from benchmarks import api_scale
             from icop.db.embedded import EmbeddedPostgres
 
+            # The empty side: a second API on the same PostgreSQL and Temporal, over its own
+            # database, so both sides are measured in the same run, request by request.
+            empty_port = _free_port()
+            empty_base = f"http://127.0.0.1:{empty_port}"
+            servers.append(
+                _start(
+                    {
+                        **env,
+                        "ICOP_API_PORT": str(empty_port),
+                        "ICOP_EMULATOR_PORT": str(_free_port()),
+                        "ICOP_DB_NAME": api_scale.EMPTY_DATABASE,
+                    }
+                )
+            )
+            _wait_ready(empty_base, servers[1], ready_path)
             socket_dir = str(EmbeddedPostgres(HOME).socket_dir)
-            asyncio.run(api_scale.run(base, socket_dir, args.rounds, args.rows, args.tenants))
+            asyncio.run(
+                api_scale.run(base, empty_base, socket_dir, args.rounds, args.rows, args.tenants)
+            )
             return
         token, tenant_id = asyncio.run(_seed(base))
         elapsed, latencies = asyncio.run(_load(base, token, args.requests, args.concurrency))
@@ -200,11 +239,13 @@ def main() -> None:
 
         ratio = asyncio.run(_rls_ratio(EmbeddedPostgres(HOME).socket_dir, tenant_id))
     finally:
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        # The second server started none of the services; the first stops them.
+        for server in reversed(servers):
+            server.send_signal(signal.SIGINT)
+            try:
+                server.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                server.kill()
     rps = len(latencies) / elapsed
     print(f"requests={len(latencies)} concurrency={args.concurrency} elapsed_s={elapsed:.2f}")
     print(

@@ -1,8 +1,14 @@
 """``benchmarks.api --scale``: the dashboard's list and calendar endpoints at 1,000 tenants and
 1,000,000 rows (articles, posts, publishing-ledger rows; one tenant holds a fifth of them) against
-the same requests on a near-empty database, in the same run, through the full stack (uvicorn,
-JWT, tenant-scoped transaction, RLS). Also: each list query's plan as the app role (an index
-scan leading with ``tenant_id``) and RLS overhead at that size.
+the same requests on a near-empty database, through the full stack (uvicorn, JWT, tenant-scoped
+transaction, RLS). Also: each list query's plan as the app role (an index scan leading with
+``tenant_id``) and RLS overhead at that size.
+
+Both databases live side by side (one PostgreSQL, two databases, an API server for each) and
+are measured interleaved: after a warm-up of both, every request goes to one side and then
+the same request to the other, the order alternating by round. Measured one after the other,
+the first phase absorbed the warm-up and whatever stall this shared machine had then, and the
+ratio of two p99s measured minutes apart was noise.
 
 The rows are written by the owner role with set-based SQL (``INSERT … SELECT generate_series``):
 a million API calls would take hours and measure the write path, not the lists.
@@ -30,6 +36,8 @@ ACCOUNTS_PER_TENANT = 4
 BASELINE_ROWS = 600
 PAGE = 50
 WINDOW_DAYS = 365
+EMPTY_DATABASE = "icop_empty"
+WARM_UP_ROUNDS = 5
 
 
 @dataclass
@@ -193,23 +201,43 @@ def _days(days: int) -> Any:
     return timedelta(days=days)
 
 
-async def measure(
-    client: httpx.AsyncClient, tenants: list[Tenant], plans: dict[str, dict[str, str]], rounds: int
-) -> dict[str, list[float]]:
-    """Each request of each tenant, ``rounds`` times, round-robin (so drift hits all alike)."""
-    latencies: dict[str, list[float]] = {}
-    for round_no in range(rounds + 3):
-        for tenant in tenants:
-            for name, path in plans[tenant.label].items():
-                started = time.perf_counter()
-                response = await client.get(
-                    path, headers={"Authorization": f"Bearer {tenant.token}"}
-                )
-                elapsed = (time.perf_counter() - started) * 1000
-                if response.status_code != 200 or not response.json():
-                    raise RuntimeError(f"{name} {path}: {response.status_code} {response.text}")
-                if round_no >= 3:  # the first rounds warm connections and caches
-                    latencies.setdefault(f"{tenant.label}:{name}", []).append(elapsed)
+@dataclass
+class Side:
+    """One database behind its own API server: the tenants measured there and their requests."""
+
+    name: str
+    client: httpx.AsyncClient
+    tenants: list[Tenant]
+    plans: dict[str, dict[str, str]]
+
+
+async def _get(side: Side, tenant: Tenant, name: str) -> float:
+    path = side.plans[tenant.label][name]
+    started = time.perf_counter()
+    response = await side.client.get(path, headers={"Authorization": f"Bearer {tenant.token}"})
+    elapsed = (time.perf_counter() - started) * 1000
+    if response.status_code != 200 or not response.json():
+        raise RuntimeError(f"{side.name} {name} {path}: {response.status_code} {response.text}")
+    return elapsed
+
+
+async def measure(sides: list[Side], rounds: int) -> dict[str, dict[str, list[float]]]:
+    """Each request of each tenant ``rounds`` times on every side, interleaved: the same
+    request on one side and at once on the other, the side going first alternating by round
+    (so drift and stalls of this shared machine hit both alike). ``WARM_UP_ROUNDS`` of the
+    same walk first warm connections, plans and caches on both sides; they are not counted."""
+    latencies: dict[str, dict[str, list[float]]] = {side.name: {} for side in sides}
+    labels = [tenant.label for tenant in sides[0].tenants]
+    names = list(sides[0].plans[labels[0]])
+    for round_no in range(WARM_UP_ROUNDS + rounds):
+        order = sides if round_no % 2 == 0 else sides[::-1]
+        for index, _label in enumerate(labels):
+            for name in names:
+                for side in order:
+                    elapsed = await _get(side, side.tenants[index], name)
+                    if round_no >= WARM_UP_ROUNDS:
+                        key = f"{side.tenants[index].label}:{name}"
+                        latencies[side.name].setdefault(key, []).append(elapsed)
     return latencies
 
 
@@ -304,28 +332,44 @@ async def rls_ratio(
     return statistics.median(ratios)
 
 
-async def run(base: str, socket_dir: str, rounds: int, rows: int, tenants: int) -> None:
-    """Empty phase, seed, scale phase; prints the breakdown and the RESULT line."""
+async def _side(
+    name: str, client: httpx.AsyncClient, owner: asyncpg.Connection
+) -> tuple[Side, Tenant, list[Tenant]]:
+    big = await signup(client, "big")
+    small = [await signup(client, "small")]
+    await seed_baseline(owner, [big, *small])
+    return Side(name, client, [big, *small], {}), big, small
+
+
+async def run(
+    base: str, empty_base: str, socket_dir: str, rounds: int, rows: int, tenants: int
+) -> None:
+    """Seed both databases, then measure them interleaved; prints the breakdown and the
+    RESULT line."""
     global ROWS, TENANTS
     ROWS, TENANTS = rows, tenants
-    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
-        big = await signup(client, "big")
-        small = [await signup(client, "small")]
-        measured = [big, *small]
+    async with (
+        httpx.AsyncClient(base_url=base, timeout=60) as client,
+        httpx.AsyncClient(base_url=empty_base, timeout=60) as empty_client,
+    ):
         owner = await asyncpg.connect(user="icop_owner", database="icop", host=socket_dir)
         app = await asyncpg.connect(user="icop_app", database="icop", host=socket_dir)
+        empty_owner = await asyncpg.connect(
+            user="icop_owner", database=EMPTY_DATABASE, host=socket_dir
+        )
         try:
-            await seed_baseline(owner, measured)
-            plans = {t.label: await requests_for(owner, t) for t in measured}
-            empty = await measure(client, measured, plans, rounds)
+            scaled_side, big, small = await _side("scale", client, owner)
+            empty_side, _, _ = await _side("empty", empty_client, empty_owner)
             started = time.perf_counter()
             rows = await seed_scale(owner, big, small)
             print(f"seeded rows={rows} tenants={TENANTS} in {time.perf_counter() - started:.0f} s")
-            # Deep cursors move with the data: the middle of the tenant's rows now.
-            plans = {t.label: await requests_for(owner, t) for t in measured}
-            scaled = await measure(client, measured, plans, rounds)
+            # Deep cursors sit in the middle of each tenant's rows, on each side.
+            for side, connection in ((scaled_side, owner), (empty_side, empty_owner)):
+                side.plans = {t.label: await requests_for(connection, t) for t in side.tenants}
+            results = await measure([empty_side, scaled_side], rounds)
+            empty, scaled = results["empty"], results["scale"]
             all_scans_ok = True
-            for tenant in measured:
+            for tenant in scaled_side.tenants:
                 for name, scans in (await explain_all(app, tenant)).items():
                     leading = [await index_leads_with_tenant(owner, index) for _, index in scans]
                     ok = bool(scans) and all(
@@ -341,6 +385,7 @@ async def run(base: str, socket_dir: str, rounds: int, rows: int, tenants: int) 
         finally:
             await owner.close()
             await app.close()
+            await empty_owner.close()
     print(f"{'request':34} {'empty p50':>10} {'empty p99':>10} {'scale p50':>10} {'scale p99':>10}")
     for key in scaled:
         print(
@@ -350,7 +395,10 @@ async def run(base: str, socket_dir: str, rounds: int, rows: int, tenants: int) 
     empty_all = [v for values in empty.values() for v in values]
     scaled_all = [v for values in scaled.values() for v in values]
     p99, empty_p99 = _percentile(scaled_all, 0.99), _percentile(empty_all, 0.99)
-    print(f"plans_index_on_tenant={'yes' if all_scans_ok else 'no'} requests={len(scaled_all)}")
+    print(
+        f"plans_index_on_tenant={'yes' if all_scans_ok else 'no'} requests={len(scaled_all)} "
+        f"per side, interleaved after {WARM_UP_ROUNDS} warm-up rounds of both"
+    )
     print(
         f"RESULT p99_ms={p99:.2f} empty_p99_ms={empty_p99:.2f} scale_ratio={p99 / empty_p99:.3f} "
         f"rls_overhead_ratio={ratio:.3f} rows={rows}"

@@ -21,6 +21,7 @@ import time
 from collections import Counter
 from datetime import UTC, datetime
 
+from icop.embeddings.config import EmbeddingConfig
 from icop.embeddings.minilm import MiniLMEmbedder
 from icop.emulators.platforms.trend_seed import seeded_items
 from icop.trends.clean import CleanRules, ItemText, clean_items
@@ -29,12 +30,12 @@ from icop.trends.dedupe import content_hash
 from icop.trends.embed import embed_texts, near_duplicates
 
 
-async def run(feeds: int, per_feed: int) -> None:
+async def run(feeds: int, per_feed: int, batch_size: int) -> None:
     now = datetime.now(UTC)
     items = [
         item for feed in seeded_items(feeds=feeds, per_feed=per_feed, now=now) for item in feed
     ]
-    embedder = MiniLMEmbedder(batch_size=64)
+    embedder = MiniLMEmbedder(batch_size=batch_size)
     # A worker loads the model and imports BERTopic once; neither is per-item throughput.
     warm = [f"{item.title}. {item.body}" for item in items[:40]]
     await find_trends(warm, await embed_texts(embedder, warm), k=2)
@@ -86,8 +87,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--feeds", type=int, default=20)
     parser.add_argument("--per-feed", type=int, default=500)
+    parser.add_argument(
+        "--batch-size",
+        type=int,
+        default=EmbeddingConfig().batch_size,
+        help="texts per forward pass (default: the embedding_batch_size default)",
+    )
     args = parser.parse_args()
-    asyncio.run(run(args.feeds, args.per_feed))
+    asyncio.run(run(args.feeds, args.per_feed, args.batch_size))
 
 
 if __name__ == "__main__":

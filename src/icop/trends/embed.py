@@ -17,12 +17,18 @@ one call never holds seconds of work the event loop waits on."""
 
 
 async def embed_texts(embedder: Embedder, texts: Sequence[str]) -> np.ndarray[Any, Any]:
-    vectors: list[list[float]] = []
-    for start in range(0, len(texts), EMBED_BATCH):
-        vectors.extend(await embedder.embed(list(texts[start : start + EMBED_BATCH])))
-    if not vectors:
+    """One vector per text, in order. Each distinct text is embedded once, and the texts go to
+    the embedder shortest first across the whole run, not per call: a batch is padded to its
+    longest text, so neighbours of similar length waste the least work on padding."""
+    if not texts:
         return np.zeros((0, embedder.dimensions), dtype=np.float32)
-    return np.asarray(vectors, dtype=np.float32)
+    distinct = sorted(dict.fromkeys(texts), key=len)
+    vectors: list[list[float]] = []
+    for start in range(0, len(distinct), EMBED_BATCH):
+        vectors.extend(await embedder.embed(distinct[start : start + EMBED_BATCH]))
+    row = {text: number for number, text in enumerate(distinct)}
+    matrix = np.asarray(vectors, dtype=np.float32)
+    return matrix[[row[text] for text in texts]]
 
 
 def near_duplicates(vectors: np.ndarray[Any, Any]) -> list[int]:

@@ -18,7 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from icop.brand.fonts import BrandFont
-from icop.brand.learning import colours, styles, tone
+from icop.brand.learning import colours, echo, styles, tone
 from icop.brand.learning.schemas import (
     BrandKitProposal,
     ContrastPairOut,
@@ -47,6 +47,19 @@ TONE_SYSTEM = (
     "brand uses (copied from the excerpts) and phrases it would never write. Describe only "
     "what the excerpts show."
 )
+
+TONE_INSTRUCTIONS = "\n".join(
+    [
+        TONE_SYSTEM,
+        *(
+            field.description
+            for field in ToneDescription.model_fields.values()
+            if field.description
+        ),
+    ]
+)
+"""Everything the model is told besides the excerpts and figures: what its answer must not
+merely say back."""
 
 
 @dataclass
@@ -159,6 +172,20 @@ class BrandLearningAgent:
             logger.warning("brand.tone: no model answered (%s); the measured tone stands", error)
             return None
         if call.value is None:
+            return None
+        if echo.echoes_prompt(
+            call.value.description,
+            instructions=TONE_INSTRUCTIONS,
+            samples=inputs.samples,
+        ):
+            # A model that restates its prompt has not read the excerpts: its phrases and
+            # formality are as suspect as its description, so the whole answer goes.
+            logger.warning(
+                "brand.tone: %s/%s restated its instructions (%r); the measured tone stands",
+                call.provider,
+                call.model,
+                call.value.description[:120],
+            )
             return None
         return call.value, f"{call.provider}/{call.model}"[:160]
 

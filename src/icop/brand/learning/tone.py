@@ -123,6 +123,8 @@ _STOPWORDS = frozenset(
         "once",
     }
 )
+STOPWORDS = _STOPWORDS
+"""English function words: left out of the brand's terms and of echo checks."""
 LONG_WORD = 7  # letters: a rough, language-free marker of formal vocabulary
 
 
