@@ -188,6 +188,29 @@ def test_a_written_title_naming_what_no_source_does_gives_way_to_the_seo_title()
     assert title(f"{kept}\n\nPots need holes [1].") == kept
 
 
+def test_a_title_or_heading_with_letters_of_another_script_is_repaired() -> None:
+    """From a demo run: "… Rainwater Harvesting系统" (the bundled model ended in Chinese)."""
+    seo = SeoMeta(
+        title="Rainwater harvesting for small gardens",
+        meta_description="d",
+        slug="rainwater",
+        keywords=["rainwater"],
+        hashtags=[],
+    )
+    sources = [Source(number=1, title="Rainwater harvesting systems", snippet="Gardens.")]
+    body = (
+        "# How to Maintain the Efficiency of a Rainwater Harvesting系统\n\nIntro [1].\n\n"
+        "## Cleaning the 过滤器 Filter\n\nClean it [1].\n\n## 结论\n\nDone [1].\n\n"
+        "## Small Gardens\n\nGardens need water [1].\n"
+    )
+    made = document.assemble(body, seo=seo, language="en", sources=sources, images=[])
+    text = made.markdown.split("\n---\n", 1)[1]
+    assert text.strip().splitlines()[0] == "# Rainwater harvesting for small gardens"
+    assert "## Cleaning the Filter" in text and "结论" not in text and "Done [1]." in text
+    assert "## Small Gardens" in text  # a clean heading stays as it is
+    assert [f.code for f in made.findings] == ["foreign_script", "foreign_script"]
+
+
 def test_images_are_spread_over_the_sections_never_two_in_a_row() -> None:
     # From a CI run: an article opening with "## Introduction" had both pictures after its
     # first paragraph. The hero follows the first paragraph; the others end later sections.

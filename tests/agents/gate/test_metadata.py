@@ -128,6 +128,71 @@ def test_alt_texts_off_topic_or_in_another_language_are_replaced() -> None:
     assert korean[0].alt == "집에서 퇴비 만들기 관련 이미지"
 
 
+RAINWATER = (
+    "# How to Maintain the Efficiency of a Rainwater Harvesting System\n\n"
+    "A rainwater harvesting system collects rain from a roof into a large water tank [1]. "
+    "Clean the gutters and the leaf filter each season so the water tank stays clean.\n"
+)
+LEAKED = "How to Maintain the Efficiency of a Rainwater Harvesting系统"
+
+
+def test_a_title_with_letters_of_another_script_gives_way_to_the_articles_own_title() -> None:
+    """From a demo run: the bundled model ended an English SEO title in Chinese ("系统")."""
+    meta = seo(["rainwater harvesting"], ["rainwaterharvesting"])
+    cleaned, findings = clean_seo(meta.model_copy(update={"title": LEAKED}), RAINWATER, "en")
+    assert cleaned.title == "How to Maintain the Efficiency of a Rainwater Harvesting System"
+    assert [f.code for f in findings if f.code == "foreign_script"] == ["foreign_script"]
+    # No clean heading or subject: the foreign run goes.
+    bare, _ = clean_seo(
+        meta.model_copy(update={"title": LEAKED}), "# Rainwater 系统\n\nText.", "en"
+    )
+    assert bare.title == "How to Maintain the Efficiency of a Rainwater Harvesting"
+    # A clean title stays as it is; a Korean title may name a brand in Latin.
+    good, findings = clean_seo(
+        meta.model_copy(update={"title": "Rainwater at home"}), RAINWATER, "en"
+    )
+    assert good.title == "Rainwater at home"
+    assert not [f for f in findings if f.code == "foreign_script"]
+    korean, findings = clean_seo(
+        meta.model_copy(update={"title": "IKEA 상자로 집에서 퇴비 만들기"}),
+        KOREAN_ARTICLE_TEXT,
+        "ko",
+    )
+    assert korean.title == "IKEA 상자로 집에서 퇴비 만들기"
+    assert not [f for f in findings if f.code == "foreign_script"]
+
+
+def test_a_description_with_letters_of_another_script_is_the_articles_sentences() -> None:
+    meta = seo(["rainwater harvesting"], ["rainwaterharvesting"]).model_copy(
+        update={"meta_description": "Rainwater harvesting系统 saves water."}
+    )
+    cleaned, _ = clean_seo(meta, RAINWATER, "en")
+    assert cleaned.meta_description.startswith("A rainwater harvesting system collects rain")
+
+
+def test_an_alt_text_in_a_loop_or_too_long_or_in_another_script_is_replaced() -> None:
+    """From a demo run: a phrase repeated to the 250-character limit."""
+    looped = (
+        "A small garden with a large water tank, a concrete subject, a large water tank, "
+        "a concrete subject, a large water tank, a concrete subject, a large water tank, "
+        "a concrete subject, a large water tank, a concrete subject, a large water tank, a"
+    )
+    good = "A small garden with a large water tank beside the roof gutters"
+    title = "Rainwater harvesting"
+    images = [
+        ImagePrompt(prompt="p", alt=good),
+        ImagePrompt(prompt="p", alt=looped),
+        ImagePrompt(prompt="p", alt="A large water tank in a garden, " + "clean gutters " * 12),
+        ImagePrompt(prompt="p", alt="A large water tank in a 花园 garden"),
+    ]
+    fitted, findings = fit_alts(images, title, RAINWATER, "en")
+    assert fitted[0].alt == good
+    assert [image.alt for image in fitted[1:]] == [
+        f"Illustration for “{title}” ({n})" for n in (2, 3, 4)
+    ]
+    assert [f.code for f in findings] == ["alt_text"] * 3
+
+
 def test_a_post_that_is_the_title_and_hashtags_gets_the_summary_and_the_link() -> None:
     draft = SocialCopyDraft(
         text="Composting at Home #compost #balancingcompostwithfood",

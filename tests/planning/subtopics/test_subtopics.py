@@ -108,7 +108,7 @@ async def test_k_is_respected(count: int) -> None:
 async def test_near_duplicate_labels_merge_and_the_next_best_candidate_fills_in() -> None:
     def same_for_worms_and_heat(keywords: list[str], phrases: list[str]) -> str:
         if len(phrases) == 1:
-            return f"Deep dive: {phrases[0]}"
+            return f"Guide: {phrases[0]}"
         if keywords[0] in {"worm", "hot"}:
             # Two spellings of one label: the same words, so the same sub-topic.
             return "Composting basics" if keywords[0] == "worm" else "Basics of composting"
@@ -125,8 +125,8 @@ async def test_near_duplicate_labels_merge_and_the_next_best_candidate_fills_in(
     # The worm and heat clusters are one sub-topic now, less the one angle promoted to fill
     # the gap (the candidate least like every remaining label).
     assert {_theme_of(m) for m in merged.members} == {"worms", "heat"}
-    filler = next(s for s in result.subtopics if s.label.startswith("Deep dive: "))
-    assert filler.size == 1 and filler.label == f"Deep dive: {filler.members[0]}"
+    filler = next(s for s in result.subtopics if s.label.startswith("Guide: "))
+    assert filler.size == 1 and filler.label == f"Guide: {filler.members[0]}"
     assert merged.size == 29
     assert sum(s.size for s in result.subtopics) == len(ALL_PHRASES)
     assert any("merged near-duplicate" in warning for warning in result.warnings)

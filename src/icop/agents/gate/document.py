@@ -14,7 +14,7 @@ import yaml
 
 from icop.agents.citations import front_matter
 from icop.agents.gate.support import terms
-from icop.agents.gate.text import Repeats, words
+from icop.agents.gate.text import Repeats, drop_foreign, foreign_letters, words
 from icop.agents.schemas import CitedSource, Finding, ImageAsset, MarkdownDocument, SeoMeta, Source
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*$")
@@ -86,7 +86,10 @@ def parts_of(body: str, fallback_title: str) -> ArticleParts:
 def _title(written: str, seo: SeoMeta, sources: Sequence[Source], language: str) -> str:
     """The article's own title, unless it names something neither the SEO title nor any source
     does ("Growing Vegetables on Small Balloons" over an article on balconies, from an
-    evaluation run): then the SEO title, which the metadata checks hold to the brief."""
+    evaluation run) or has letters of another script: then the SEO title, which the metadata
+    checks hold to the brief and to the article's script."""
+    if foreign_letters(written, language):
+        return seo.title
     known = " ".join([seo.title, *(f"{s.title} {s.snippet}" for s in sources)])
     return written if terms(written, language) <= terms(known, language) else seo.title
 
@@ -98,6 +101,32 @@ def _same_heading(heading: str, title: str) -> bool:
     seen.repeats(words(title))
     text = words(_CITATION.sub("", heading))
     return text == words(title) or seen.repeats(text)
+
+
+def _clean_headings(parts: ArticleParts, language: str) -> tuple[ArticleParts, list[Finding]]:
+    """Section headings without runs of another script's letters (the bundled model ends an
+    English phrase in Chinese now and then); a heading left with no letters goes, its text
+    joins the section above."""
+    findings: list[Finding] = []
+    sections: list[Section] = []
+    for section in parts.sections:
+        heading = section.heading
+        if heading is not None and foreign_letters(heading, language):
+            cleaned = drop_foreign(heading, language)
+            findings.append(
+                Finding(
+                    code="foreign_script",
+                    action="repaired" if cleaned else "removed",
+                    detail=f"{heading[:120]!r} → {cleaned[:120]!r}",
+                )
+            )
+            if not any(char.isalpha() for char in cleaned) and sections:
+                last = sections[-1]
+                sections[-1] = Section(last.heading, last.level, last.blocks + section.blocks)
+                continue
+            heading = cleaned or None
+        sections.append(Section(heading, section.level, section.blocks))
+    return ArticleParts(parts.title, tuple(sections)), findings
 
 
 def renumber(parts: ArticleParts, sources: Sequence[Source]) -> tuple[ArticleParts, list[Source]]:
@@ -172,6 +201,8 @@ def assemble(
     inferred: Sequence[int] = (),
 ) -> MarkdownDocument:
     parts = parts_of(body, seo.title)
+    parts, repaired = _clean_headings(parts, language)
+    findings = [*findings, *repaired]
     parts = ArticleParts(_title(parts.title, seo, sources, language), parts.sections)
     parts, listed = renumber(parts, sources)
     text = render_body(parts, images)

@@ -13,7 +13,16 @@ from collections.abc import Sequence
 
 from icop.agents.gate import scaffolding
 from icop.agents.gate.support import terms
-from icop.agents.gate.text import is_dense, plain, script_share, sentences, words
+from icop.agents.gate.text import (
+    distinct_ngram_ratio,
+    drop_foreign,
+    foreign_letters,
+    is_dense,
+    plain,
+    script_share,
+    sentences,
+    words,
+)
 from icop.agents.schemas import Finding, ImagePrompt, SeoMeta
 from icop.agents.schemas.common import shorten, slugify, tag
 
@@ -27,6 +36,13 @@ MAX_DIGIT_SHARE = 0.3
 DENSE_PHRASE = 4
 """Korean words run two or three syllables: four or more without a space are a phrase."""
 DESCRIPTION_LIMIT = 159
+MAX_ALT_CHARS = 150
+"""An alt text says what the picture shows in a sentence; the bundled model's 250-character
+alts were a phrase repeated ("a large water tank, a concrete subject, a large water tank, …")."""
+MIN_ALT_DISTINCT = 0.8
+"""Distinct word bigrams of an alt text: a described picture does not say the same two words
+twice more than once in a few (a loop is well under a half)."""
+_H1 = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
 _SENTENCE_STOP = re.compile(r"[.!?\u3002\uff01\uff1f]$")
 _LIST_MARKER = re.compile(r"(?:^|\s)\d{1,2}[.)]\s|\*\*|#")
 
@@ -125,20 +141,38 @@ def clean_seo(
             findings.append(Finding(code="hashtag", action="removed", detail=hashtag))
     if not hashtags:
         hashtags = [made for made in (tag(keyword) for keyword in kept[:3]) if made]
+    title = _clean_title(seo.title, body, subject, language)
+    if title != seo.title and foreign_letters(seo.title, language):
+        detail = f"{seo.title[:120]!r} → {title[:120]!r}"
+        findings.append(Finding(code="foreign_script", action="repaired", detail=detail))
     # Models often hand the topic back as the title, lower-case ("composting at home").
-    title = seo.title[:1].upper() + seo.title[1:]
+    title = title[:1].upper() + title[1:]
     update = {
         "title": title,
         "keywords": kept,
         "hashtags": hashtags,
         "slug": _slug(seo.slug, [title, *brief], vocabulary),
-        "meta_description": _description(seo.meta_description, body),
+        "meta_description": _description(seo.meta_description, body, language),
     }
     for code, field in (("slug", "slug"), ("description", "meta_description")):
         if update[field] != getattr(seo, field):
             detail = f"{getattr(seo, field)[:120]!r} → {str(update[field])[:120]!r}"
             findings.append(Finding(code=code, action="repaired", detail=detail))
     return seo.model_copy(update=update), findings
+
+
+def _clean_title(title: str, body: str, subject: str, language: str) -> str:
+    """The model's SEO title when it has no letters of another script; else the article's own
+    title (its first-level heading) or the brief's subject, whichever is clean; else the SEO
+    title without the foreign run ("… Rainwater Harvesting系统" → "… Rainwater Harvesting")."""
+    if not foreign_letters(title, language):
+        return title
+    heading = _H1.search(body)
+    for candidate in (heading.group(1) if heading else "", subject):
+        candidate = plain(candidate).strip()
+        if candidate and not foreign_letters(candidate, language):
+            return candidate
+    return drop_foreign(title, language) or title
 
 
 def _slug(slug: str, subject: Sequence[str], vocabulary: _Vocabulary) -> str:
@@ -156,11 +190,16 @@ def _slug(slug: str, subject: Sequence[str], vocabulary: _Vocabulary) -> str:
     return ""
 
 
-def _description(description: str, body: str) -> str:
-    """The model's description when it is whole sentences and no list; else the article's
-    first sentences that fit (a search result shows about 160 characters)."""
+def _description(description: str, body: str, language: str = "en") -> str:
+    """The model's description when it is whole sentences in the article's script and no list;
+    else the article's first sentences that fit (a search result shows about 160 characters),
+    without runs of another script."""
     description = " ".join(description.split())
-    if _SENTENCE_STOP.search(description) and not _LIST_MARKER.search(description):
+    if (
+        _SENTENCE_STOP.search(description)
+        and not _LIST_MARKER.search(description)
+        and not foreign_letters(description, language)
+    ):
         return description
     prose = "\n".join(
         line for line in body.splitlines() if line.strip() and not line.lstrip().startswith("#")
@@ -174,7 +213,13 @@ def _description(description: str, body: str) -> str:
     if not made:
         first = next(iter(sentences(prose)), description)
         made = shorten(first, DESCRIPTION_LIMIT)
-    return made or description
+    made = made or description
+    return drop_foreign(made, language) if foreign_letters(made, language) else made
+
+
+def _looped(alt: str, language: str) -> bool:
+    """Too long for an alt text, or a phrase said again and again."""
+    return len(alt) > MAX_ALT_CHARS or distinct_ngram_ratio(alt, 2, language) < MIN_ALT_DISTINCT
 
 
 def default_alt(title: str, language: str, index: int) -> str:
@@ -214,7 +259,15 @@ def fit_alts(
         # Two pictures with one alt text tell a screen reader the same thing twice.
         again = alt.casefold() in seen
         seen.add(alt.casefold())
-        if alt and on_topic and not copied and not again and script_share(alt, language) >= needed:
+        if (
+            alt
+            and on_topic
+            and not copied
+            and not again
+            and not _looped(alt, language)
+            and not foreign_letters(alt, language)
+            and script_share(alt, language) >= needed
+        ):
             fitted.append(image)
             continue
         replacement = default_alt(title, language, index)

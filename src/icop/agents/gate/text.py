@@ -160,6 +160,34 @@ def script_share(text: str, language: str) -> float:
     return hits / len(letters)
 
 
+def _allowed(language: str) -> tuple[re.Pattern[str], ...]:
+    """The scripts a title, heading or alt text in ``language`` may use: its own, and Latin in
+    a Korean, Japanese or Chinese one (brand and product names are written in Latin there)."""
+    base = language.split("-")[0].lower()
+    own = {"ko": (_HANGUL,), "ja": (_KANA, _HAN), "zh": (_HAN,)}.get(base)
+    return (*own, _LATIN) if own else (_LATIN,)
+
+
+def _foreign(char: str, allowed: tuple[re.Pattern[str], ...]) -> bool:
+    return bool(_LETTER.match(char)) and not any(pattern.match(char) for pattern in allowed)
+
+
+def foreign_letters(text: str, language: str) -> str:
+    """The letters of ``text`` in a script ``language`` does not use ("系统" in an English
+    title the bundled model ended in Chinese). A share (``script_share``) lets two such letters
+    through in a title; a reader sees them at once, so any one counts."""
+    allowed = _allowed(language)
+    return "".join(char for char in text if _foreign(char, allowed))
+
+
+def drop_foreign(text: str, language: str) -> str:
+    """``text`` without its runs of foreign letters (see ``foreign_letters``), spaces tidied:
+    the last repair, when no other clean wording is at hand."""
+    allowed = _allowed(language)
+    kept = "".join(" " if _foreign(char, allowed) else char for char in text)
+    return " ".join(kept.split()).strip(" ,;:-")
+
+
 def word_count(text: str, language: str = "en") -> int:
     """Words as a reader counts them: whitespace-separated units with a letter (a Korean
     eojeol counts once)."""

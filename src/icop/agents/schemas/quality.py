@@ -33,6 +33,7 @@ FindingCode = Literal[
     "slug",
     "description",
     "alt_text",
+    "foreign_script",
 ]
 Action = Literal["removed", "repaired", "noted", "blocking"]
 """``removed``/``repaired``: fixed in code, the article can go on. ``noted``: kept, for a reviewer

@@ -8,12 +8,12 @@ from collections.abc import Sequence
 from typing import Protocol
 from uuid import UUID
 
-from icop.agents.schemas.common import shorten
 from icop.llm.errors import RoutingError
 from icop.llm.smart_router import SmartRouter
 from icop.llm.tasks import TaskKind
 from icop.planning.subtopics import prompts
 from icop.planning.subtopics.expansion import clean
+from icop.planning.subtopics.phrases import shorten_phrase
 from icop.planning.subtopics.schemas import MAX_LABEL_CHARS, SubtopicLabel
 
 logger = logging.getLogger(__name__)
@@ -36,9 +36,10 @@ class Labeller(Protocol):
 
 
 def tidy(label: str) -> str:
-    """A label as a title: one line, no wrapping quotes, no trailing full stop."""
+    """A label as a title: one line, no wrapping quotes, no trailing full stop, not ending on a
+    function word (a longer one cut before the phrase the limit fell in)."""
     text = clean(label).rstrip(" .。")
-    return shorten(text, MAX_LABEL_CHARS)
+    return shorten_phrase(text, MAX_LABEL_CHARS)
 
 
 class RouterLabeller:

@@ -13,7 +13,8 @@ from typing import Annotated
 
 from pydantic import Field, create_model
 
-from icop.agents.schemas.common import OutputModel, first, fit
+from icop.agents.schemas.common import OutputModel, first
+from icop.planning.subtopics.phrases import fit_phrase
 
 MAX_LABEL_CHARS = 80
 MAX_CANDIDATE_CHARS = 120
@@ -24,7 +25,7 @@ MAX_SUBTOPICS = 30
 MAX_CANDIDATES = 400
 
 Angle = Annotated[
-    str, fit(MAX_CANDIDATE_CHARS), Field(min_length=3, max_length=MAX_CANDIDATE_CHARS)
+    str, fit_phrase(MAX_CANDIDATE_CHARS), Field(min_length=3, max_length=MAX_CANDIDATE_CHARS)
 ]
 
 
@@ -58,7 +59,9 @@ def angles_model(size: int) -> type[CandidateAngles]:
 class SubtopicLabel(OutputModel):
     """A short title naming one group of related angles."""
 
-    label: Annotated[str, fit(MAX_LABEL_CHARS), Field(min_length=3, max_length=MAX_LABEL_CHARS)]
+    label: Annotated[
+        str, fit_phrase(MAX_LABEL_CHARS), Field(min_length=3, max_length=MAX_LABEL_CHARS)
+    ]
 
 
 @dataclass(frozen=True, slots=True)

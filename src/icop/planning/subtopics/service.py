@@ -10,7 +10,7 @@ KMeans, stable orders everywhere else.
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeGuard
 from uuid import UUID
 
@@ -34,6 +34,7 @@ from icop.planning.subtopics.merge import (
     most_novel,
     rank,
 )
+from icop.planning.subtopics.phrases import unfounded_words
 from icop.planning.subtopics.relevance import TopicRelevance
 from icop.planning.subtopics.schemas import (
     MAX_CANDIDATES,
@@ -49,7 +50,7 @@ LABEL_SIMILARITY = 0.85
 topic sit around 0.4-0.7)."""
 OFF_TOPIC_EXAMPLES = 5
 
-LabelCheck = Callable[[str], Awaitable[bool]]
+LabelCheck = Callable[[str, Sequence[str]], Awaitable[bool]]
 
 
 async def generate_subtopics(
@@ -167,7 +168,13 @@ async def cluster_candidates(
     mark = time.perf_counter()
     off_topic_labels: list[str] = []
 
-    async def on_topic(label: str) -> bool:
+    async def on_topic(label: str, material: Sequence[str]) -> bool:
+        """Whether ``label`` names this group: every content word of it from the topic or the
+        group's angles and keywords (the bundled model named a group of balcony angles
+        "Urban Balloon Gardening"), and, with ``relevance``, on topic."""
+        if unfounded_words(label, [topic, *material], language):
+            off_topic_labels.append(label)
+            return False
         if relevance is None:
             return True
         (verdict,) = await relevance.judge(topic, [label], language=language)
@@ -182,9 +189,13 @@ async def cluster_candidates(
         if not _names_an_angle(label, topic):
             label = tidy(phrases[item.members[0]])
             warnings.append(f"cluster {item.topic_id} named after its most central angle")
-        elif not await on_topic(label):
+        elif not await on_topic(
+            label, material := [*(phrases[i] for i in item.members), *item.keywords]
+        ):
+            made_up = unfounded_words(label, [topic, *material], language)
+            reason = f"names {', '.join(sorted(made_up))!r}" if made_up else "is off topic"
             warnings.append(
-                f"label {label!r} is off topic: cluster {item.topic_id} named after its most "
+                f"label {label!r} {reason}: cluster {item.topic_id} named after its most "
                 "central angle"
             )
             label = tidy(phrases[item.members[0]])
@@ -281,7 +292,7 @@ async def _fill(
         # second choice before the candidate is passed over.
         choices = (
             [label, tidy(phrases[index])]
-            if _names_an_angle(label, topic) and await on_topic(label)
+            if _names_an_angle(label, topic) and await on_topic(label, [phrases[index], *keywords])
             else [tidy(phrases[index])]
         )
         picked: tuple[str, np.ndarray[Any, Any]] | None = None
