@@ -70,6 +70,16 @@ def _target_name(node: ast.expr) -> str:
     return ast.unparse(node)
 
 
+def _is_patch_check(test: ast.expr) -> bool:
+    return (
+        isinstance(test, ast.Call)
+        and isinstance(test.func, ast.Attribute)
+        and test.func.attr == "patched"
+        and isinstance(test.func.value, ast.Name)
+        and test.func.value.id == "workflow"
+    )
+
+
 class _Walker:
     def __init__(self, methods: dict[str, ast.AsyncFunctionDef | ast.FunctionDef]) -> None:
         self.methods = methods
@@ -89,8 +99,11 @@ class _Walker:
             return  # defined here, run elsewhere (a wait_condition's predicate)
         if isinstance(node, ast.If):
             self.visit(node.test, conditional, repeated)
+            # ``if workflow.patched(…)`` picks a version, not a path: one branch always runs,
+            # so what both do is as certain as the ``if`` itself (publishing's local activity).
+            branch = conditional if _is_patch_check(node.test) else True
             for child in [*node.body, *node.orelse]:
-                self.visit(child, True, repeated)
+                self.visit(child, branch, repeated)
             return
         if isinstance(node, ast.Try):
             for child in [*node.body, *node.orelse, *node.finalbody]:
