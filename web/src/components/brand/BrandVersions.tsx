@@ -3,7 +3,7 @@
 import { Alert, Badge, Button, Group, NativeSelect, Stack, Table, TableTbody, TableTd, TableTh, TableThead, TableTr, Text, Title } from "@mantine/core";
 import { useRouter } from "next/navigation";
 import { useFormatter, useTranslations } from "next-intl";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 
 import type { components } from "@/api/schema";
 import { csrfHeaders, problemMessage } from "@/lib/browser";
@@ -32,6 +32,15 @@ export function BrandVersions(props: { versions: Version[]; current: number | nu
   const [confirming, setConfirming] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const latestChanges = props.versions[0]?.changes;
+
+  // A new version (accepted, rolled back, saved) arrived with the refreshed page: compare it
+  // with the one before, as on first load.
+  useEffect(() => {
+    setFrom(String(Math.max(newest - 1, 0)));
+    setTo(String(newest));
+    setDiff(latestChanges ? { from_version: Math.max(newest - 1, 0), to_version: newest, changes: latestChanges } : null);
+  }, [newest, latestChanges]);
 
   async function compare() {
     setBusy("compare");
