@@ -58,7 +58,7 @@ test.describe.serial("brand learning, trends and video posts", () => {
     // Learn again from pasted text and the logo; accept it renamed (an edit over the proposal).
     const learn = page.getByTestId("brand-learn");
     await learn.locator('input[type="file"]').first().setInputFiles({ name: "logo.png", mimeType: "image/png", buffer: LOGO_PNG });
-    await learn.getByLabel("Text samples").fill("We grow our own soil. You can too!\n\nTurn the pile every week, and it's ready by spring.");
+    await learn.getByLabel("Text samples", { exact: true }).fill("We grow our own soil. You can too!\n\nTurn the pile every week, and it's ready by spring.");
     await learn.getByRole("button", { name: "Learn and propose" }).click();
     await expect(page.getByTestId("learn-done")).toBeVisible();
     const second = page.getByTestId("brand-proposal");
@@ -161,8 +161,8 @@ test.describe.serial("brand learning, trends and video posts", () => {
     // The composer with that video: the preview plays it, not an image crop.
     await video.getByRole("link", { name: "Schedule it in the composer" }).click();
     await expect(page.getByRole("radio", { name: "Video" })).toBeChecked();
-    await page.getByLabel("Garden Reels (Instagram)").check();
-    await page.getByLabel("Text", { exact: true }).fill("Compost in 30 seconds.");
+    await page.getByRole("checkbox", { name: "Garden Reels (Instagram)" }).check();
+    await page.getByLabel(/^Text/).fill("Compost in 30 seconds.");
     const preview = page.getByTestId("preview-instagram");
     await expect(preview.getByTestId("video-instagram")).toBeVisible();
     await expect(preview.getByRole("img")).toHaveCount(0);

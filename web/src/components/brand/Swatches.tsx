@@ -1,4 +1,4 @@
-import { Badge, Box, Group, Stack, Text, Tooltip } from "@mantine/core";
+import { Badge, Box, Group, Stack, Text } from "@mantine/core";
 import { useFormatter, useTranslations } from "next-intl";
 
 import type { components } from "@/api/schema";
@@ -39,12 +39,15 @@ export function Palette(props: { palette: PaletteEntry[] }) {
   if (props.palette.length === 0) return <Text size="sm">{t("noPalette")}</Text>;
   return (
     <Group gap="sm" data-testid="palette" role="list" aria-label={t("palette")}>
+      {/* Where each colour came from is written under it (a tooltip would be the only way to
+          learn it, and it pulls floating-ui's interaction hooks into every dashboard page). */}
       {props.palette.map((entry) => (
-        <Tooltip key={entry.hex} label={t(entry.source === "css" ? "fromCss" : "fromImage")}>
-          <div role="listitem">
-            <Swatch hex={entry.hex} label={format.number(entry.share, { style: "percent", maximumFractionDigits: 0 })} />
-          </div>
-        </Tooltip>
+        <div role="listitem" key={entry.hex}>
+          <Swatch
+            hex={entry.hex}
+            label={`${format.number(entry.share, { style: "percent", maximumFractionDigits: 0 })} · ${t(entry.source === "css" ? "fromCss" : "fromImage")}`}
+          />
+        </div>
       ))}
     </Group>
   );
@@ -70,7 +73,8 @@ export function ContrastPairs(props: { pairs: ContrastPair[] }) {
             data-grade={shown.grade}
             style={{ border: "1px solid var(--mantine-color-gray-3)", borderRadius: 6 }}
           >
-            <Box px={8} py={2} style={{ background: pair.background, color: pair.foreground, borderRadius: 4, fontWeight: 700 }}>
+            {/* Large text (20 px bold): the size these pairs are legible at (3:1 and up). */}
+            <Box px={8} py={2} style={{ background: pair.background, color: pair.foreground, borderRadius: 4, fontWeight: 700, fontSize: 20, lineHeight: 1.2 }}>
               Aa
             </Box>
             <Text size="xs" ff="monospace">
