@@ -96,10 +96,10 @@ async def add_live_run(
 
 
 async def add_trends(session: AsyncSession, tenant: uuid.UUID, now: datetime) -> list[uuid.UUID]:
-    """A finished nightly trend run as its cluster step leaves it: one named trend with two
-    evidence items, and two suggested plan rows matching the tenant's topics. Returns the
-    suggestions' ids."""
-    run_id, trend_id = uuid.uuid4(), uuid.uuid4()
+    """A finished nightly trend run as its cluster step leaves it: two named trends with their
+    evidence items, and a suggested plan row for each (one per trend, as the step makes them).
+    Returns the suggestions' ids, the better trend's first."""
+    run_id = uuid.uuid4()
     session.add(
         TrendRun(
             id=run_id,
@@ -112,50 +112,64 @@ async def add_trends(session: AsyncSession, tenant: uuid.UUID, now: datetime) ->
         )
     )
     await session.flush()
-    session.add(
-        Trend(
-            id=trend_id,
-            tenant_id=tenant,
-            run_id=run_id,
-            label="worm bins, compost tea",
-            keywords=["worm", "bins", "compost tea"],
-            size=2,
-            score=2.5,
-            sources=["garden-news", "instagram"],
-            centroid=[1.0] + [0.0] * 383,
-            first_seen_at=now - timedelta(days=2),
-        )
+    suggestions = []
+    trends = (
+        (
+            "worm bins, compost tea",
+            2.5,
+            ("Worm bins on a balcony", "Brewing compost tea at home"),
+            "Worm bins turn scraps into soil",
+            1.55,
+        ),
+        (
+            "tomato blight, mulch",
+            1.4,
+            ("Mulch against tomato blight",),
+            "Compost tea for tomatoes",
+            1.2,
+        ),
     )
-    await session.flush()
-    for index, title in enumerate(("Worm bins on a balcony", "Brewing compost tea at home")):
+    for rank, (label, score, titles, topic, suggested) in enumerate(trends):
+        trend_id = uuid.uuid4()
         session.add(
-            TrendItem(
+            Trend(
+                id=trend_id,
                 tenant_id=tenant,
                 run_id=run_id,
-                trend_id=trend_id,
-                source="garden-news",
-                source_kind="rss",
-                external_id=f"item-{index}",
-                url=f"https://garden-news.example/{index}",
-                title=title,
-                text=title,
-                published_at=now - timedelta(hours=10 + index),
-                trend_score=1.5 - index / 4,
+                label=label,
+                keywords=label.replace(",", "").split(),
+                size=len(titles),
+                score=score,
+                sources=["garden-news", "instagram"],
+                centroid=[1.0 - rank] + [float(rank)] + [0.0] * 382,
+                first_seen_at=now - timedelta(days=2 - rank),
             )
         )
-    suggestions = []
-    for topic, score in (
-        ("Worm bins turn scraps into soil", 1.55),
-        ("Compost tea for tomatoes", 1.2),
-    ):
+        await session.flush()
+        for index, title in enumerate(titles):
+            session.add(
+                TrendItem(
+                    tenant_id=tenant,
+                    run_id=run_id,
+                    trend_id=trend_id,
+                    source="garden-news",
+                    source_kind="rss",
+                    external_id=f"item-{rank}-{index}",
+                    url=f"https://garden-news.example/{rank}/{index}",
+                    title=title,
+                    text=title,
+                    published_at=now - timedelta(hours=10 + index),
+                    trend_score=score - index / 4,
+                )
+            )
         suggestion = TrendSuggestion(
             id=uuid.uuid4(),
             tenant_id=tenant,
             trend_id=trend_id,
             topic=topic,
             matched_topic="home composting",
-            similarity=0.62,
-            score=score,
+            similarity=0.62 - rank / 10,
+            score=suggested,
         )
         session.add(suggestion)
         suggestions.append(suggestion.id)

@@ -96,8 +96,10 @@ test.describe.serial("brand learning, trends and video posts", () => {
     await logIn(page, B.email, B.password);
     await page.getByRole("navigation").getByRole("link", { name: "Trends" }).click();
     await expect(page).toHaveURL(/\/trends$/);
-    const trend = page.getByTestId("trend");
+    await expect(page.getByTestId("trend")).toHaveCount(2);
+    const trend = page.getByTestId("trend").first();
     await expect(trend.getByRole("heading", { name: "1. worm bins, compost tea" })).toBeVisible();
+    await expect(page.getByTestId("trend").nth(1).getByRole("heading", { name: "2. tomato blight, mulch" })).toBeVisible();
     await expect(trend.getByTestId("trend-items").getByRole("listitem")).toHaveCount(2);
     await expect(trend.getByTestId("trend-score")).toHaveText("Score 2.5");
 
