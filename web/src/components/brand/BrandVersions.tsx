@@ -115,20 +115,20 @@ export function BrandVersions(props: { versions: Version[]; current: number | nu
               const current = version.number === props.current;
               return (
                 <TableTr key={version.number} data-testid="version-row" data-number={version.number} data-reason={version.reason}>
-                  <TableTd>
+                  <TableTd style={{ whiteSpace: "nowrap" }}>
                     <Group gap={6} wrap="nowrap">
                       <Text size="sm" fw={700}>
                         {version.number}
                       </Text>
                       {current && (
-                        <Badge size="sm" variant="outline" color="green" c="dark.9">
+                        <Badge size="sm" variant="outline" color="green" c="dark.9" style={{ flexShrink: 0, maxWidth: "none" }}>
                           {t("current")}
                         </Badge>
                       )}
                     </Group>
                   </TableTd>
-                  <TableTd>
-                    <Badge size="sm" variant="dot" color={REASON_COLOURS[version.reason]}>
+                  <TableTd style={{ whiteSpace: "nowrap" }}>
+                    <Badge size="sm" variant="dot" color={REASON_COLOURS[version.reason]} style={{ flexShrink: 0, maxWidth: "none" }}>
                       {version.reason === "rollback" && version.restored_from !== null
                         ? t("reason.rollbackTo", { number: version.restored_from })
                         : t(`reason.${version.reason}`)}

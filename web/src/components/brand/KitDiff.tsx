@@ -1,4 +1,4 @@
-import { Badge, Group, Table, TableTbody, TableTd, TableTh, TableThead, TableTr, Text } from "@mantine/core";
+import { Badge, Group, Stack, Table, TableTbody, TableTd, TableTh, TableThead, TableTr, Text } from "@mantine/core";
 import { useTranslations } from "next-intl";
 
 import { diffRows, fieldKey, type KitChange, type Shown } from "./diff";
@@ -71,13 +71,14 @@ export function KitDiff(props: { changes: KitChange[]; caption: string }) {
       <TableTbody>
         {rows.map((row) => (
           <TableTr key={row.field} data-field={row.field} data-kind={row.kind}>
-            <TableTd>
-              <Group gap={6} wrap="nowrap">
+            <TableTd w={180}>
+              {/* The kind under the name: beside it, a narrow column cut the badge short. */}
+              <Stack gap={2} align="flex-start">
                 <Text size="sm">{tf.has(fieldKey(row.field)) ? tf(fieldKey(row.field)) : row.field}</Text>
-                <Badge size="xs" variant="dot" color={KIND_COLOURS[row.kind]}>
+                <Badge size="xs" variant="dot" color={KIND_COLOURS[row.kind]} style={{ flexShrink: 0, maxWidth: "none" }}>
                   {t(`kind.${row.kind}`)}
                 </Badge>
-              </Group>
+              </Stack>
             </TableTd>
             <TableTd>
               <Value shown={row.before} highlight={row.removed} />

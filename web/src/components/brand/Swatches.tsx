@@ -15,7 +15,7 @@ const GRADE_COLOURS = { aaa: "green", aa: "green", large: "yellow", fail: "red" 
 export function Swatch(props: { hex: string; label?: string; size?: number }) {
   const size = props.size ?? 36;
   return (
-    <Stack gap={2} align="center" data-testid="swatch" data-hex={props.hex}>
+    <Stack gap={2} align="center" w="fit-content" data-testid="swatch" data-hex={props.hex}>
       <Box
         aria-hidden
         style={{ width: size, height: size, borderRadius: 6, background: props.hex, border: "1px solid var(--mantine-color-gray-4)" }}

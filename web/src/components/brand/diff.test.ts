@@ -24,7 +24,8 @@ describe("a brand kit's changes as rows", () => {
       { field: "tone.mean_sentence_words", before: 14, after: 11.456 },
     ]);
     expect(rows.map((row) => row.kind)).toEqual(["added", "removed", "changed"]);
-    expect(rows[0]?.after).toEqual({ type: "text", text: "formality: casual, formality_score: 0.25" });
+    expect(rows[0]?.after).toEqual({ type: "text", text: "formality: casual; formality_score: 0.25" });
+    expect(show({ vocabulary: ["soil", "worms"] })).toEqual({ type: "text", text: "vocabulary: soil · worms" });
     expect(rows[2]?.after).toEqual({ type: "text", text: "11.46" });
     expect(rows[2]?.added).toEqual([]);
   });

@@ -51,7 +51,9 @@ export function show(value: unknown): Shown {
     return { type: "list", items: value.map(asText) };
   }
   if (value && typeof value === "object") {
-    return { type: "text", text: Object.entries(value).map(([key, item]) => `${key}: ${asText(item)}`).join(", ") };
+    // A whole object (a tone added or removed): its fields in words, lists joined as read.
+    const field = (item: unknown) => (Array.isArray(item) ? item.map(asText).join(" · ") : asText(item));
+    return { type: "text", text: Object.entries(value).map(([key, item]) => `${key}: ${field(item)}`).join("; ") };
   }
   return { type: "text", text: asText(value) };
 }

@@ -43,7 +43,8 @@ export default async function BrandPage() {
         <BrandProposals proposals={proposals} fonts={fonts} canEdit={canEdit} />
         {canEdit && <BrandLearn />}
         <Divider />
-        <BrandKitEditor kit={kit} fonts={fonts} canEdit={atLeast(me.role, "admin")} />
+        {/* Keyed by version: an accepted proposal or a rollback replaces the kit being edited. */}
+        <BrandKitEditor key={kit.version ?? "default"} kit={kit} fonts={fonts} canEdit={atLeast(me.role, "admin")} />
         <Divider />
         <BrandVersions versions={versions} current={kit.version ?? null} people={people} canEdit={canEdit} />
         <Anchor component={Link} href="/trends" size="sm">
