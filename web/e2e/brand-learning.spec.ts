@@ -1,4 +1,4 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 
 import { expectAccessible, logIn, screenshot } from "./support";
 
@@ -23,10 +23,6 @@ const LOGO_PNG = Buffer.from(
   "iVBORw0KGgoAAAANSUhEUgAAAKAAAACgCAYAAACLz2ctAAAC/klEQVR42u3dwVEbQRRFUXUXIaAIUP4RQQSaHGDLAihAM/O6+58bgF0eH97XaGG3i77t9fn5fY9f57ZtzdP8Og9mR2hgAjgsNigLAxwdXWWMDToYAYSuLMYGHogAQlcWYwMPRADBKwuxw+dbAAsIXtk1bOCB6ATDV/bZNg/HGpZfQPjqPvPuQUBY8gSD5yTHFhA+axgDCB+EMYDwQRgDCB+EMYDwQRgDCB+EMYDwQRgDCB+EMYDwQRgDCB+EMYDwQRgDCB+EMYDwQTjcW7B0CkDrZwVjAOHTowY6fEoi9BlQ830GtH7ay0SHT0mETrDmOcHWT3sbsYCaYwGtn46w0uFTEqETrLFPsPXTkStoATXuAlo/Hb2CFlBjfwaUIgCdX51xhp9W+UO+3O/l/mLfrtc1F9D66awV9BlQXkIEoPOryBm2gHKCBaDzq8gZtoByggWg86vIGbaAcoIFoASgigL0AqLUi4gFlBMsACUABaB0LkBvwEq+CVtAOcECUAJQAEoACkAJQAEoASgAJQAFoASgAJQAFIDSYwBv29Y8BiW6bVuzgHKCBaAEoACUzgfoTViJN2ALKCdYAEoAqjhALyI6+wXEAsoJFoAXZ1iJ82sB5QQLwIszrMT5tYByggXgr6ZS2vv8WkDF+3Hp/B8iOnL9LKC8hAjAf02n9Oj5tYAa/wRbQR21fhZQc7yEWEEdsX5/WkAIdYQVJ1jjn2ArqKOMWEDNs4BWUHvb6Gf9RoLPCdb8J9gKak8LPfUbC75dTjCE8EUBSnGAVtD6xRcQQvjiJxhC+OKfASGEL/4SAiF88bdgCOGLAoQQvjhACOGLA4QQvjhACOGLA4QQvjhACOGLA4QQvs/FIfg3CGvCiy6gNYRvGIAQ1n7mw/3FO8m1fti7BwSfBbSGZX+op1gbENe9Jt2DhM8CWsOyP6zTLguIa1yJJU5bVYwrfDRZ6rNVFYgrfSZe9sP9ahhXfREr8XY5K8YKb//lvt4YHWO1r5x8vxZE6ftNAE+BCdr3fQAFrYA8kYsxAwAAAABJRU5ErkJggg==",
   "base64",
 );
-
-async function csrf(page: Page): Promise<Record<string, string>> {
-  return { "x-csrf-token": (await page.context().cookies()).find((cookie) => cookie.name === "icop_csrf")?.value ?? "" };
-}
 
 test.describe.serial("brand learning, trends and video posts", () => {
   test.skip(!B.email, "run by tests/web/test_brand_logo.py");
@@ -110,11 +106,20 @@ test.describe.serial("brand learning, trends and video posts", () => {
     await expect(page.getByTestId("promoted")).toContainText(new RegExp(`Promoted to ${B.pipeline}, row \\d+\\.`));
 
     // Someone else promotes the other one first: this page's promote is refused (409), and says so.
-    const elsewhere = await page.request.post(`/api/v1/trends/suggestions/${B.suggestion}/promote`, {
-      headers: await csrf(page),
-      data: { pipeline_id: B.pipelineId },
-    });
-    expect(elsewhere.status()).toBe(200);
+    // (From this page's own origin: the proxy refuses writes without it.)
+    const elsewhere = await page.evaluate(
+      async ([id, pipeline]) => {
+        const token = document.cookie.split("; ").find((part) => part.startsWith("icop_csrf="))?.slice("icop_csrf=".length) ?? "";
+        const response = await fetch(`/api/v1/trends/suggestions/${id}/promote`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "x-csrf-token": decodeURIComponent(token) },
+          body: JSON.stringify({ pipeline_id: pipeline }),
+        });
+        return response.status;
+      },
+      [B.suggestion, B.pipelineId],
+    );
+    expect(elsewhere).toBe(200);
     await page.getByRole("button", { name: "Promote “Compost tea for tomatoes”" }).click();
     const refused = page.getByTestId("promote-error");
     await expect(refused).toHaveAttribute("data-conflict", "true");
