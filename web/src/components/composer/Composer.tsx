@@ -30,6 +30,8 @@ export interface Clip {
   width: number;
   height: number;
   duration_s: number | null;
+  /** The file's size: the validator needs it (0 when the browser cannot learn it). */
+  size_bytes: number;
   cover: string | null;
 }
 
@@ -38,7 +40,7 @@ export interface Clip {
 export function mediaFor(kind: "image" | "video", picture: Picture | null, clip: Clip | null) {
   if (kind === "video") {
     if (!clip) return { send: [], describe: [] };
-    const facts = { width: clip.width, height: clip.height, format: "mp4", kind: "video" as const, duration_s: clip.duration_s };
+    const facts = { width: clip.width, height: clip.height, format: "mp4", size_bytes: clip.size_bytes, kind: "video" as const, duration_s: clip.duration_s };
     return { send: [{ url: clip.url, ...facts, cover_url: clip.cover }], describe: [facts] };
   }
   if (!picture) return { send: [], describe: [] };
@@ -133,8 +135,16 @@ export function Composer(props: { accounts: SocialAccount[]; timeZone: string; i
     }
     const element = document.createElement("video");
     element.preload = "metadata";
-    element.onloadedmetadata = () =>
-      setClip({ url, width: element.videoWidth, height: element.videoHeight, duration_s: Number.isFinite(element.duration) ? element.duration : null, cover });
+    element.onloadedmetadata = async () => {
+      // Its size from the server's Content-Length, where the browser may read it.
+      let size = 0;
+      try {
+        size = Number((await fetch(url, { method: "HEAD" })).headers.get("content-length") ?? 0) || 0;
+      } catch {
+        size = 0;
+      }
+      setClip({ url, width: element.videoWidth, height: element.videoHeight, duration_s: Number.isFinite(element.duration) ? element.duration : null, size_bytes: size, cover });
+    };
     element.onerror = () => setClip(null);
     element.src = url;
     return () => {

@@ -24,12 +24,12 @@ describe("the crop each platform shows", () => {
 });
 
 describe("the media a post carries", () => {
-  const clip = { url: "https://cdn.example/v.mp4", width: 1080, height: 1920, duration_s: 28.5, cover: "https://cdn.example/c.jpg" };
+  const clip = { url: "https://cdn.example/v.mp4", width: 1080, height: 1920, duration_s: 28.5, size_bytes: 4_200_000, cover: "https://cdn.example/c.jpg" };
 
   it("sends a video as a video, with its cover, and describes it to the validator", () => {
     const media = mediaFor("video", wide, clip);
-    expect(media.send).toEqual([{ url: clip.url, width: 1080, height: 1920, format: "mp4", kind: "video", duration_s: 28.5, cover_url: clip.cover }]);
-    expect(media.describe).toEqual([{ width: 1080, height: 1920, format: "mp4", kind: "video", duration_s: 28.5 }]);
+    expect(media.send).toEqual([{ url: clip.url, width: 1080, height: 1920, format: "mp4", size_bytes: 4_200_000, kind: "video", duration_s: 28.5, cover_url: clip.cover }]);
+    expect(media.describe).toEqual([{ width: 1080, height: 1920, format: "mp4", size_bytes: 4_200_000, kind: "video", duration_s: 28.5 }]);
   });
 
   it("sends the image when the image is chosen, and nothing when the chosen kind has none", () => {

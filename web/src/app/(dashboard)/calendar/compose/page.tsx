@@ -35,7 +35,7 @@ export default async function ComposePage({ searchParams }: { searchParams: Prom
         image={design ? { url: design.published_url ?? "", designId: design.id } : undefined}
         video={
           video?.url
-            ? { url: video.url, width: video.width ?? 1080, height: video.height ?? 1920, duration_s: video.duration_s, cover: null }
+            ? { url: video.url, width: video.width ?? 1080, height: video.height ?? 1920, duration_s: video.duration_s, size_bytes: video.size_bytes ?? 0, cover: null }
             : undefined
         }
       />
