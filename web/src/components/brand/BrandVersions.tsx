@@ -1,6 +1,6 @@
 "use client";
 
-import { Alert, Badge, Button, Group, NativeSelect, Stack, Table, TableTbody, TableTd, TableTh, TableThead, TableTr, Text, Title } from "@mantine/core";
+import { Alert, Badge, Box, Button, Group, NativeSelect, Stack, Table, TableTbody, TableTd, TableTh, TableThead, TableTr, Text, Title } from "@mantine/core";
 import { useRouter } from "next/navigation";
 import { useFormatter, useTranslations } from "next-intl";
 import { useEffect, useState } from "react";
@@ -128,11 +128,15 @@ export function BrandVersions(props: { versions: Version[]; current: number | nu
                     </Group>
                   </TableTd>
                   <TableTd style={{ whiteSpace: "nowrap" }}>
-                    <Badge size="sm" variant="dot" color={REASON_COLOURS[version.reason]} style={{ flexShrink: 0, maxWidth: "none" }}>
-                      {version.reason === "rollback" && version.restored_from !== null
-                        ? t("reason.rollbackTo", { number: version.restored_from })
-                        : t(`reason.${version.reason}`)}
-                    </Badge>
+                    {/* A dot and words (a badge's capitals were cut short in this column). */}
+                    <Group gap={6} wrap="nowrap">
+                      <Box aria-hidden w={8} h={8} style={{ flexShrink: 0, borderRadius: 4, background: `var(--mantine-color-${REASON_COLOURS[version.reason]}-6)` }} />
+                      <Text size="sm">
+                        {version.reason === "rollback" && version.restored_from !== null
+                          ? t("reason.rollbackTo", { number: version.restored_from })
+                          : t(`reason.${version.reason}`)}
+                      </Text>
+                    </Group>
                   </TableTd>
                   <TableTd>
                     <Text size="sm">{who(version.created_by)}</Text>
