@@ -11,6 +11,8 @@ const PAGES = [
   { path: "/calendar", en: "Calendar", ko: "캘린더" },
   { path: "/accounts", en: "Social accounts", ko: "소셜 계정" },
   { path: "/brand", en: "Brand", ko: "브랜드" },
+  { path: "/trends", en: "Trends", ko: "트렌드" },
+  { path: "/videos", en: "Videos", ko: "동영상" },
   { path: "/usage", en: "Usage", ko: "사용량" },
 ];
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { contrastRatio, grade, parseHex } from "./contrast";
+import { contrastRatio, describePair, grade, parseHex } from "./contrast";
 
 describe("the WCAG contrast of a brand kit", () => {
   it("reads #rgb and #rrggbb, and nothing else", () => {
@@ -27,5 +27,14 @@ describe("the WCAG contrast of a brand kit", () => {
 
   it("has no ratio while a colour is half typed", () => {
     expect(contrastRatio("#12", "#fff")).toBeNull();
+  });
+});
+
+describe("a contrast pair as shown", () => {
+  it("rounds down, so 4.49 never reads as passing 4.5", () => {
+    expect(describePair("#000", "#fff")).toEqual({ ratio: 21, label: "21.0:1", grade: "aaa" });
+    expect(describePair("#777", "#fff", 4.49)?.label).toBe("4.4:1");
+    expect(describePair("#777", "#fff", 4.49)?.grade).toBe("large");
+    expect(describePair("#12", "#fff")).toBeNull();
   });
 });

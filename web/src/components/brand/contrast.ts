@@ -41,3 +41,11 @@ export function grade(ratio: number): ContrastGrade {
 
 /** The API refuses a kit whose text on background is under this. */
 export const MIN_CARD_CONTRAST = 3;
+
+/** A contrast pair as shown: its ratio rounded as people read it ("4.5:1") and its grade. */
+export function describePair(foreground: string, background: string, ratio?: number | null): { ratio: number; label: string; grade: ContrastGrade } | null {
+  const measured = ratio ?? contrastRatio(foreground, background);
+  if (measured === null || measured === undefined || !Number.isFinite(measured)) return null;
+  const rounded = Math.floor(measured * 10) / 10;
+  return { ratio: measured, label: `${rounded.toFixed(1)}:1`, grade: grade(measured) };
+}

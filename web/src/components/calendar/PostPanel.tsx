@@ -1,12 +1,13 @@
 "use client";
 
-import { Alert, Anchor, Button, Drawer, Group, List, ListItem, Stack, Text, TextInput } from "@mantine/core";
+import { Alert, Anchor, Badge, Button, Drawer, Group, List, ListItem, Stack, Text, TextInput } from "@mantine/core";
 import { useFormatter, useTranslations } from "next-intl";
 import { useState } from "react";
 
 import { StatusBadge } from "@/components/ui/StatusBadge";
 
 import { checkUrl, RETRYABLE, steer, STEERABLE, type Post, type SocialAccount } from "./actions";
+import { postMedia } from "./media";
 import { fromLocalInput, localInputValue } from "./zoned";
 
 /** A post's details and what may be done with it now: move (the keyboard's way to
@@ -31,6 +32,7 @@ export function PostPanel(props: {
   const [error, setError] = useState<string | null>(null);
   const steerable = props.canEdit && STEERABLE.has(post.status);
   const check = checkUrl(post, props.account);
+  const media = postMedia(post);
   const at = (value: string | null | undefined) =>
     value ? format.dateTime(new Date(value), { dateStyle: "medium", timeStyle: "short", timeZone: props.timeZone }) : "—";
 
@@ -82,6 +84,28 @@ export function PostPanel(props: {
           <Alert color="red" title={t("error")}>
             {post.error}
           </Alert>
+        )}
+        {media?.kind === "video" && (
+          <Stack gap={4} data-testid="post-video">
+            <Group gap="xs">
+              <Badge size="sm" variant="filled" color="dark">
+                ▶ {t("video")}
+              </Badge>
+            </Group>
+            {/* A vertical video, shown as the platform shows it; the cover is its poster. */}
+            <video
+              controls
+              preload="none"
+              src={media.url}
+              poster={media.cover ?? undefined}
+              aria-label={t("videoPlayer")}
+              style={{ width: "100%", maxWidth: 240, aspectRatio: "9 / 16", borderRadius: 8, background: "#000", objectFit: "cover" }}
+            />
+          </Stack>
+        )}
+        {media?.kind === "image" && (
+          // eslint-disable-next-line @next/next/no-img-element -- a post's own media, from anywhere
+          <img src={media.url} alt={media.alt ?? t("image")} data-testid="post-image" style={{ maxWidth: "100%", maxHeight: 240, borderRadius: 8, objectFit: "contain", alignSelf: "flex-start" }} />
         )}
         <Stack gap={4}>
           <Text size="sm" fw={700}>

@@ -1,6 +1,6 @@
 "use client";
 
-import { Alert, Anchor, Badge, Box, Button, Card, Checkbox, Group, List, ListItem, SimpleGrid, Stack, Text, Textarea, TextInput, Title } from "@mantine/core";
+import { Alert, Anchor, Badge, Box, Button, Card, Checkbox, Group, List, ListItem, SegmentedControl, SimpleGrid, Stack, Text, Textarea, TextInput, Title } from "@mantine/core";
 import Link from "next/link";
 import { useFormatter, useTranslations } from "next-intl";
 import { useEffect, useMemo, useState, type FormEvent } from "react";
@@ -21,6 +21,31 @@ interface Picture {
   width: number;
   height: number;
   format: string;
+}
+
+/** A video as the composer knows it: read from the file's own metadata in the browser, or
+ * handed over by the videos page (`?video=ID`). */
+export interface Clip {
+  url: string;
+  width: number;
+  height: number;
+  duration_s: number | null;
+  /** The file's size: the validator needs it (0 when the browser cannot learn it). */
+  size_bytes: number;
+  cover: string | null;
+}
+
+/** The media a post carries, as `POST /posts` and `POST /posts/validate` take it. A video is
+ * posted alone (a Reel on Instagram), with its cover frame when one is given. */
+export function mediaFor(kind: "image" | "video", picture: Picture | null, clip: Clip | null) {
+  if (kind === "video") {
+    if (!clip) return { send: [], describe: [] };
+    const facts = { width: clip.width, height: clip.height, format: "mp4", size_bytes: clip.size_bytes, kind: "video" as const, duration_s: clip.duration_s };
+    return { send: [{ url: clip.url, ...facts, cover_url: clip.cover }], describe: [facts] };
+  }
+  if (!picture) return { send: [], describe: [] };
+  const facts = { width: picture.width, height: picture.height, format: picture.format };
+  return { send: [{ url: picture.url, ...facts }], describe: [facts] };
 }
 
 function imageFormat(url: string): string {
@@ -56,7 +81,7 @@ export function cropAspect(preview: Preview | undefined, platform: Platform, pic
  * (`POST /posts/validate`, nothing saved) for each chosen platform — the length counted the
  * platform's way, the fixed text, what changed, warnings and errors, image crops — before
  * `POST /posts` schedules it. */
-export function Composer(props: { accounts: SocialAccount[]; timeZone: string; image?: { url: string; designId: string } }) {
+export function Composer(props: { accounts: SocialAccount[]; timeZone: string; image?: { url: string; designId: string }; video?: Clip }) {
   const t = useTranslations("posting.composer");
   const tp = useTranslations("posting.platform");
   const format = useFormatter();
@@ -66,6 +91,10 @@ export function Composer(props: { accounts: SocialAccount[]; timeZone: string; i
   const [imageUrl, setImageUrl] = useState(props.image?.url ?? "");
   const te = useTranslations("designEditor");
   const [picture, setPicture] = useState<Picture | null>(null);
+  const [kind, setKind] = useState<"image" | "video">(props.video ? "video" : "image");
+  const [videoUrl, setVideoUrl] = useState(props.video?.url ?? "");
+  const [coverUrl, setCoverUrl] = useState(props.video?.cover ?? "");
+  const [clip, setClip] = useState<Clip | null>(props.video ?? null);
   const [chosen, setChosen] = useState<string[]>([]);
   const [when, setWhen] = useState(() => localInputValue(new Date(Date.now() + 3600_000), props.timeZone));
   const [previews, setPreviews] = useState<Partial<Record<Platform, Preview>>>({});
@@ -92,6 +121,40 @@ export function Composer(props: { accounts: SocialAccount[]; timeZone: string; i
     image.src = imageUrl;
   }, [imageUrl]);
 
+  // A video's size and length decide what each platform accepts: read its metadata.
+  useEffect(() => {
+    const url = videoUrl.trim();
+    const cover = coverUrl.trim() || null;
+    if (!url) {
+      setClip(null);
+      return;
+    }
+    if (props.video && url === props.video.url) {
+      setClip({ ...props.video, cover });
+      return;
+    }
+    const element = document.createElement("video");
+    element.preload = "metadata";
+    element.onloadedmetadata = async () => {
+      // Its size from the server's Content-Length, where the browser may read it.
+      let size = 0;
+      try {
+        size = Number((await fetch(url, { method: "HEAD" })).headers.get("content-length") ?? 0) || 0;
+      } catch {
+        size = 0;
+      }
+      setClip({ url, width: element.videoWidth, height: element.videoHeight, duration_s: Number.isFinite(element.duration) ? element.duration : null, size_bytes: size, cover });
+    };
+    element.onerror = () => setClip(null);
+    element.src = url;
+    return () => {
+      element.onloadedmetadata = null;
+      element.onerror = null;
+    };
+  }, [videoUrl, coverUrl, props.video]);
+
+  const media = useMemo(() => mediaFor(kind, picture, clip), [kind, picture, clip]);
+
   useEffect(() => {
     if (!text.trim() || platforms.length === 0) {
       setPreviews({});
@@ -113,7 +176,7 @@ export function Composer(props: { accounts: SocialAccount[]; timeZone: string; i
                 text,
                 hashtags: hashtagList(hashtags),
                 link_url: link.trim() || null,
-                media: picture ? [{ width: picture.width, height: picture.height, format: picture.format }] : [],
+                media: media.describe,
                 account_id: account,
               }),
             });
@@ -132,7 +195,7 @@ export function Composer(props: { accounts: SocialAccount[]; timeZone: string; i
       controller.abort();
       clearTimeout(timer);
     };
-  }, [text, hashtags, link, picture, platforms, chosen, accounts]);
+  }, [text, hashtags, link, media, platforms, chosen, accounts]);
 
   const blocked = platforms.some((platform) => previews[platform] && !previews[platform]!.ok);
 
@@ -154,7 +217,7 @@ export function Composer(props: { accounts: SocialAccount[]; timeZone: string; i
           text,
           hashtags: hashtagList(hashtags),
           link_url: link.trim() || null,
-          media: picture ? [{ url: picture.url, width: picture.width, height: picture.height, format: picture.format }] : [],
+          media: media.send,
           scheduled_at: at.toISOString(),
         }),
       });
@@ -206,7 +269,29 @@ export function Composer(props: { accounts: SocialAccount[]; timeZone: string; i
           <Textarea label={t("text")} value={text} onChange={(event) => setText(event.currentTarget.value)} autosize minRows={5} maxLength={10000} required />
           <TextInput label={t("hashtags")} description={t("hashtagsHint")} value={hashtags} onChange={(event) => setHashtags(event.currentTarget.value)} />
           <TextInput label={t("link")} type="url" value={link} onChange={(event) => setLink(event.currentTarget.value)} />
-          <TextInput label={t("image")} description={picture ? t("imageSize", { width: picture.width, height: picture.height }) : t("imageHint")} type="url" value={imageUrl} onChange={(event) => setImageUrl(event.currentTarget.value)} />
+          <SegmentedControl
+            aria-label={t("mediaKind")}
+            value={kind}
+            onChange={(value) => setKind(value === "video" ? "video" : "image")}
+            data={[
+              { value: "image", label: t("mediaImage") },
+              { value: "video", label: t("mediaVideo") },
+            ]}
+          />
+          {kind === "image" ? (
+            <TextInput label={t("image")} description={picture ? t("imageSize", { width: picture.width, height: picture.height }) : t("imageHint")} type="url" value={imageUrl} onChange={(event) => setImageUrl(event.currentTarget.value)} />
+          ) : (
+            <>
+              <TextInput
+                label={t("video")}
+                description={clip ? t("videoSize", { width: clip.width, height: clip.height, seconds: Math.round(clip.duration_s ?? 0) }) : t("videoHint")}
+                type="url"
+                value={videoUrl}
+                onChange={(event) => setVideoUrl(event.currentTarget.value)}
+              />
+              <TextInput label={t("cover")} description={t("coverHint")} type="url" value={coverUrl} onChange={(event) => setCoverUrl(event.currentTarget.value)} />
+            </>
+          )}
           {props.image && (
             <Anchor component={Link} href={`/designs/${props.image.designId}`} size="sm" data-testid="composer-edit-image">
               {te("open")}
@@ -231,7 +316,7 @@ export function Composer(props: { accounts: SocialAccount[]; timeZone: string; i
           </Title>
           {platforms.length === 0 && <Text size="sm">{t("choose")}</Text>}
           {platforms.map((platform) => (
-            <PlatformPreview key={platform} platform={platform} preview={previews[platform]} picture={picture} />
+            <PlatformPreview key={platform} platform={platform} preview={previews[platform]} picture={kind === "image" ? picture : null} clip={kind === "video" ? clip : null} />
           ))}
         </Stack>
       </SimpleGrid>
@@ -239,7 +324,7 @@ export function Composer(props: { accounts: SocialAccount[]; timeZone: string; i
   );
 }
 
-function PlatformPreview(props: { platform: Platform; preview: Preview | undefined; picture: Picture | null }) {
+function PlatformPreview(props: { platform: Platform; preview: Preview | undefined; picture: Picture | null; clip: Clip | null }) {
   const t = useTranslations("posting.composer");
   const tp = useTranslations("posting.platform");
   const { preview, platform, picture } = props;
@@ -280,6 +365,18 @@ function PlatformPreview(props: { platform: Platform; preview: Preview | undefin
               </Text>
             </Box>
           ))}
+          {props.clip && (
+            // The video as the feed shows it, its cover as the poster (not an image crop).
+            <video
+              controls
+              preload="none"
+              src={props.clip.url}
+              poster={props.clip.cover ?? undefined}
+              aria-label={t("videoOf", { platform: tp(platform) })}
+              data-testid={`video-${platform}`}
+              style={{ width: "100%", maxWidth: 220, aspectRatio: `${props.clip.width} / ${props.clip.height}`, borderRadius: 8, background: "#000", objectFit: "cover" }}
+            />
+          )}
           {picture && (
             <Box
               role="img"
@@ -298,6 +395,7 @@ function PlatformPreview(props: { platform: Platform; preview: Preview | undefin
           <Findings title={t("warnings")} colour="orange" items={preview.warnings.map((issue) => issue.message)} />
           <Findings title={t("changes")} colour="blue" items={preview.changes.map((change) => change.message)} />
           <Findings title={t("images")} colour="gray" items={preview.image_actions.map((action) => action.detail)} />
+          <Findings title={t("videos")} colour="gray" items={(preview.video_actions ?? []).map((action) => action.detail)} />
           {preview.dropped_hashtags.length > 0 && <Text size="xs">{t("dropped", { tags: preview.dropped_hashtags.join(" ") })}</Text>}
         </Stack>
       )}

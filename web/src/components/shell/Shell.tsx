@@ -16,7 +16,9 @@ const SECTIONS = [
   { href: "/articles", key: "articles" },
   { href: "/calendar", key: "calendar" },
   { href: "/accounts", key: "accounts" },
+  { href: "/videos", key: "videos" },
   { href: "/brand", key: "brand" },
+  { href: "/trends", key: "trends" },
   { href: "/usage", key: "usage" },
   { href: "/settings", key: "settings" },
 ] as const;

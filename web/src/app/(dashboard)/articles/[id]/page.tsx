@@ -13,6 +13,7 @@ import { PublishButtons } from "@/components/articles/PublishButtons";
 import { SeoEditButton } from "@/components/articles/SeoEditButton";
 import { DecisionButtons, RestoreButton } from "@/components/articles/VersionActions";
 import { ArticleDesigns } from "@/components/designs/ArticleDesigns";
+import { ArticleVideos } from "@/components/videos/ArticleVideos";
 import { DataTable } from "@/components/ui/DataTable";
 import { StatusBadge } from "@/components/ui/StatusBadge";
 import type { GateFinding } from "@/lib/findings/anchor";
@@ -135,6 +136,7 @@ export default async function ArticlePage({ params, searchParams }: Params) {
         </>
       )}
       <ArticleDesigns articleId={id} />
+      <ArticleVideos articleId={id} />
       <section aria-labelledby="sources">
         <Title order={2} size="h4" id="sources">
           {t("sources")}
