@@ -129,3 +129,27 @@ def test_a_models_plan_loses_its_citation_marks_and_ends_on_a_call_to_action() -
     assert len(four.scenes) == 4 and four.scenes[-1].purpose == ScenePurpose.CALL_TO_ACTION
     # A plan that already ends on its call to action keeps it and gets no second one.
     assert finished_plan(four, "en", max_scenes=6) == four
+
+
+async def test_a_plan_too_long_for_its_limit_drops_points_and_keeps_its_call_to_action() -> None:
+    """The timeline drops what does not fit from the end, where the call to action is: the
+    demo's video ended mid-point. Points before it go instead."""
+    from icop.images.render import BrandKit
+    from icop.video.pipeline import VideoFormat, max_total, plan_video
+
+    long_point = " ".join(["Compost needs air, water and a balance of greens and browns"] * 3)
+    text = "\n\n".join(f"{long_point}, step {n}." for n in range(6))
+    plan = await plan_video(
+        None,
+        title="Composting",
+        text=text,
+        language="en",
+        brand=BrandKit(),
+        target_seconds=20,
+        video=VideoFormat(),
+    )
+    purposes = [scene.purpose for scene in plan.scenes]
+    assert purposes[0] is ScenePurpose.HOOK and purposes[-1] is ScenePurpose.CALL_TO_ACTION
+    assert ScenePurpose.POINT in purposes  # something is still said between them
+    assert len(plan.shots) == len(plan.scenes) == len(plan.timeline.scenes)
+    assert plan.timeline.scenes[-1].end_s <= max_total(VideoFormat(), 20)

@@ -68,6 +68,17 @@ class VideoPlan:
     calls: list[agents.AgentCall] = field(default_factory=list)
 
 
+def _timeline(
+    scenes: Sequence[PlannedScene], shots: Sequence[Shot], video: VideoFormat, target_seconds: int
+) -> Timeline:
+    return plan_timeline(
+        [scene.narration for scene in scenes],
+        [scene.duration_s for scene in scenes],
+        max_total_s=max_total(video, target_seconds),
+        cuts=[shot.transition is Transition.CUT for shot in shots],
+    )
+
+
 def max_total(video: VideoFormat, target_seconds: int) -> float:
     """The timeline's limit: the platform's, and a quarter over the asked length at most."""
     return min(float(video.max_seconds), target_seconds * 1.25)
@@ -142,12 +153,17 @@ async def plan_video(
     )
     ordered_scenes = [scenes[i] for i in notes.order]
     ordered_shots = [shots[i] for i in notes.order]
-    timeline = plan_timeline(
-        [scene.narration for scene in ordered_scenes],
-        [scene.duration_s for scene in ordered_scenes],
-        max_total_s=max_total(video, target_seconds),
-        cuts=[shot.transition is Transition.CUT for shot in ordered_shots],
-    )
+    timeline = _timeline(ordered_scenes, ordered_shots, video, target_seconds)
+    # The timeline drops trailing scenes that do not fit, and the call to action is last: a
+    # teaser that sends no one to the article is worth less than its last point, so the
+    # points before it go instead (the demo's video ended mid-point).
+    while (
+        len(timeline.scenes) < len(ordered_scenes)
+        and len(ordered_scenes) > 2
+        and ordered_scenes[-1].purpose is ScenePurpose.CALL_TO_ACTION
+    ):
+        del ordered_scenes[-2], ordered_shots[-2]
+        timeline = _timeline(ordered_scenes, ordered_shots, video, target_seconds)
     kept = len(timeline.scenes)  # trailing scenes may not fit the limit
     return VideoPlan(
         title=notes.title or title,
